@@ -1,0 +1,151 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { NewRow } from '../../db/schema.js';
+
+export function findUserByEmail(db: Executor, email: string) {
+  return db.selectFrom('users').selectAll().where(sql<string>`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
+}
+
+export function getUser(db: Executor, userId: string) {
+  return db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+}
+
+export function insertUser(db: Executor, user: NewRow<'users'>) {
+  return db.insertInto('users').values(user).returningAll().executeTakeFirstOrThrow();
+}
+
+export function insertMerchant(db: Executor, merchant: NewRow<'merchants'>) {
+  return db.insertInto('merchants').values(merchant).returningAll().executeTakeFirstOrThrow();
+}
+
+export function getMerchant(db: Executor, merchantId: string) {
+  return db.selectFrom('merchants').selectAll().where('id', '=', merchantId).executeTakeFirst();
+}
+
+export function updateMerchant(db: Executor, merchantId: string, changes: { name?: string; timezone?: string; support_email?: string | null; statement_descriptor?: string | null; default_currency?: string }) {
+  return db.updateTable('merchants').set(changes).where('id', '=', merchantId).returningAll().executeTakeFirstOrThrow();
+}
+
+export function insertMembership(db: Executor, membership: NewRow<'memberships'>) {
+  return db.insertInto('memberships').values(membership).execute();
+}
+
+export function findMemberships(db: Executor, userId: string) {
+  return db
+    .selectFrom('memberships')
+    .innerJoin('merchants', 'merchants.id', 'memberships.merchant_id')
+    .select(['merchants.id', 'merchants.name', 'merchants.timezone', 'memberships.role', 'memberships.created_at'])
+    .where('memberships.user_id', '=', userId)
+    .orderBy('memberships.created_at')
+    .orderBy('merchants.id')
+    .execute();
+}
+
+export function getMembership(db: Executor, userId: string, merchantId: string) {
+  return db
+    .selectFrom('memberships')
+    .select(['role'])
+    .where('user_id', '=', userId)
+    .where('merchant_id', '=', merchantId)
+    .executeTakeFirst();
+}
+
+export function findMembers(db: Executor, merchantId: string) {
+  return db
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .select(['users.id', 'users.email', 'users.name', 'memberships.role', 'memberships.created_at'])
+    .where('memberships.merchant_id', '=', merchantId)
+    .orderBy('memberships.created_at')
+    .execute();
+}
+
+export function setMemberRole(db: Executor, merchantId: string, userId: string, role: string) {
+  return db.updateTable('memberships').set({ role }).where('merchant_id', '=', merchantId).where('user_id', '=', userId).executeTakeFirst();
+}
+
+export function deleteMembership(db: Executor, merchantId: string, userId: string) {
+  return db.deleteFrom('memberships').where('merchant_id', '=', merchantId).where('user_id', '=', userId).executeTakeFirst();
+}
+
+export function countOwners(db: Executor, merchantId: string) {
+  return db
+    .selectFrom('memberships')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('merchant_id', '=', merchantId)
+    .where('role', '=', 'owner')
+    .executeTakeFirstOrThrow();
+}
+
+// Sessions
+export function insertSession(db: Executor, session: NewRow<'sessions'>) {
+  return db.insertInto('sessions').values(session).execute();
+}
+
+export function getSession(db: Executor, tokenHash: string) {
+  return db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+export function touchSession(db: Executor, tokenHash: string, at: Date) {
+  return db.updateTable('sessions').set({ last_seen_at: at }).where('token_hash', '=', tokenHash).execute();
+}
+
+export function updateSessionTenant(db: Executor, tokenHash: string, changes: { merchant_id?: string; livemode?: boolean }) {
+  return db.updateTable('sessions').set(changes).where('token_hash', '=', tokenHash).execute();
+}
+
+export function deleteSession(db: Executor, tokenHash: string) {
+  return db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+}
+
+export function deleteExpiredSessions(db: Executor, idleBefore: Date, now: Date) {
+  return db
+    .deleteFrom('sessions')
+    .where((eb) => eb.or([eb('expires_at', '<', now), eb('last_seen_at', '<', idleBefore)]))
+    .execute();
+}
+
+// Sign-in throttling
+export function getThrottle(db: Executor, keys: string[]) {
+  return db.selectFrom('login_throttle').selectAll().where('key', 'in', keys).execute();
+}
+
+export function recordFailure(db: Executor, key: string, blockedUntil: (failures: number) => string) {
+  return db
+    .insertInto('login_throttle')
+    .values({ key, failures: 1, last_failure_at: sql`now()` as never, blocked_until: null })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({
+        // Failures older than an hour are forgiven.
+        failures: sql`case when login_throttle.last_failure_at < now() - interval '1 hour' then 1 else login_throttle.failures + 1 end`,
+        last_failure_at: sql`now()`,
+      }),
+    )
+    .returning(['failures'])
+    .executeTakeFirstOrThrow()
+    .then(async ({ failures }) => {
+      const until = blockedUntil(failures);
+      await db.updateTable('login_throttle').set({ blocked_until: sql`now() + ${until}::interval` as never }).where('key', '=', key).execute();
+      return failures;
+    });
+}
+
+export function clearThrottle(db: Executor, key: string) {
+  return db.deleteFrom('login_throttle').where('key', '=', key).execute();
+}
+
+export function insertAudit(db: Executor, entry: NewRow<'audit_log'>) {
+  return db.insertInto('audit_log').values(entry).execute();
+}
+
+export function findAudit(db: Executor, merchantId: string, limit: number, before?: { created_at: Date; id: string }) {
+  let query = db
+    .selectFrom('audit_log')
+    .leftJoin('users', 'users.id', 'audit_log.user_id')
+    .select(['audit_log.id', 'audit_log.action', 'audit_log.target_id', 'audit_log.data', 'audit_log.created_at', 'audit_log.livemode', 'users.email as user_email'])
+    .where('audit_log.merchant_id', '=', merchantId);
+  if (before) {
+    query = query.where((eb) => eb(eb.refTuple('audit_log.created_at', 'audit_log.id'), '<', eb.tuple(before.created_at, before.id)));
+  }
+  return query.orderBy('audit_log.created_at', 'desc').orderBy('audit_log.id', 'desc').limit(limit).execute();
+}

@@ -1,0 +1,124 @@
+import { PaymentError } from '../../../shared/errors.js';
+import { newId, randomString } from '../../../shared/ids.js';
+import type { Db, Executor } from '../../db/database.js';
+import type { Row } from '../../db/schema.js';
+import { sha256Hex } from '../shared/crypto.js';
+import type { Scope } from '../shared/deps.js';
+import * as repo from './api-keys.repository.js';
+
+export type ApiKeyType = 'publishable' | 'secret';
+
+export interface ApiKeyDto {
+  id: string;
+  type: ApiKeyType;
+  name: string | null;
+  livemode: boolean;
+  /** Publishable keys are public and shown whole; secret keys only as prefix and last four. */
+  token: string | null;
+  redacted: string;
+  created: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+}
+
+export interface CreatedKey {
+  dto: ApiKeyDto;
+  /** The full key: returned once, at creation, never again. */
+  plaintext: string;
+}
+
+function prefixFor(type: ApiKeyType, livemode: boolean) {
+  return `${type === 'secret' ? 'sk' : 'pk'}_${livemode ? 'live' : 'test'}_`;
+}
+
+export function toApiKeyDto(row: Row<'api_keys'>): ApiKeyDto {
+  return {
+    id: row.id,
+    type: row.type,
+    name: row.name,
+    livemode: row.livemode,
+    token: row.type === 'publishable' ? row.publishable_token : null,
+    redacted: `${row.prefix}${'•'.repeat(4)}${row.last4}`,
+    created: Math.floor(new Date(row.created_at).getTime() / 1000),
+    expires_at: row.expires_at ? Math.floor(row.expires_at.getTime() / 1000) : null,
+    last_used_at: row.last_used_at ? Math.floor(row.last_used_at.getTime() / 1000) : null,
+  };
+}
+
+export async function createApiKey(db: Executor, scope: Scope, type: ApiKeyType, options: { name?: string | null; createdBy?: string | null } = {}): Promise<CreatedKey> {
+  const prefix = prefixFor(type, scope.livemode);
+  const plaintext = prefix + randomString(type === 'secret' ? 40 : 32);
+  const row = await repo.insertApiKey(db, {
+    id: newId('apiKey'),
+    merchant_id: scope.merchantId,
+    livemode: scope.livemode,
+    type,
+    name: options.name ?? null,
+    secret_hash: sha256Hex(plaintext),
+    publishable_token: type === 'publishable' ? plaintext : null,
+    prefix,
+    last4: plaintext.slice(-4),
+    created_by: options.createdBy ?? null,
+  });
+  return { dto: toApiKeyDto(row), plaintext };
+}
+
+export interface DefaultKeys {
+  test: { publishable: string; secret: string };
+  live: { publishable: string; secret: string };
+}
+
+/** Every merchant starts with a publishable and a secret key in each mode. */
+export async function createDefaultKeys(db: Executor, merchantId: string, createdBy: string | null): Promise<DefaultKeys> {
+  const make = async (livemode: boolean) => ({
+    publishable: (await createApiKey(db, { merchantId, livemode }, 'publishable', { createdBy })).plaintext,
+    secret: (await createApiKey(db, { merchantId, livemode }, 'secret', { createdBy })).plaintext,
+  });
+  return { test: await make(false), live: await make(true) };
+}
+
+export interface AuthenticatedKey extends Scope {
+  keyId: string;
+  type: ApiKeyType;
+}
+
+/** Resolves a presented key to its merchant and mode; revoked, expired and unknown keys are refused alike. */
+export async function authenticateApiKey(db: Db, presented: string): Promise<AuthenticatedKey> {
+  const looksLikeKey = /^(sk|pk|rk)_(test|live)_[A-Za-z0-9]+$/.test(presented);
+  const row = looksLikeKey ? await repo.findApiKeyByHash(db, sha256Hex(presented)) : undefined;
+  if (!row || row.revoked_at) {
+    throw new PaymentError('api_key_invalid', `Invalid API Key provided: ${redactKey(presented)}`);
+  }
+  if (row.expires_at && row.expires_at.getTime() <= Date.now()) {
+    throw new PaymentError('api_key_expired', `Expired API Key provided: ${redactKey(presented)}`);
+  }
+  void repo.touchApiKey(db, row.id).catch(() => {});
+  return { keyId: row.id, type: row.type, merchantId: row.merchant_id, livemode: row.livemode };
+}
+
+/** Error messages may echo a key only as Stripe does: its start and last four. */
+export function redactKey(presented: string): string {
+  if (presented.length <= 12) return '*'.repeat(presented.length);
+  return presented.slice(0, 8) + '*'.repeat(Math.min(presented.length - 12, 24)) + presented.slice(-4);
+}
+
+export async function findApiKeys(db: Executor, scope: Scope): Promise<ApiKeyDto[]> {
+  return (await repo.findApiKeys(db, scope)).map(toApiKeyDto);
+}
+
+/** Rolling a secret key creates a new one; the old one keeps working until `expiresInHours` (0 = now). */
+export async function rollApiKey(db: Db, scope: Scope, id: string, expiresInHours: number, userId: string | null): Promise<CreatedKey> {
+  return db.transaction().execute(async (tx) => {
+    const existing = await repo.getApiKey(tx, scope, id);
+    if (!existing || existing.revoked_at) throw new PaymentError('resource_missing', `No such API key: '${id}'`, { param: 'id' });
+    const expiresAt = new Date(Date.now() + expiresInHours * 3_600_000);
+    if (expiresInHours <= 0) await repo.updateApiKey(tx, scope, id, { revoked_at: new Date() });
+    else await repo.updateApiKey(tx, scope, id, { expires_at: expiresAt });
+    return createApiKey(tx, scope, existing.type, { name: existing.name, createdBy: userId });
+  });
+}
+
+export async function revokeApiKey(db: Executor, scope: Scope, id: string): Promise<void> {
+  const row = await repo.updateApiKey(db, scope, id, { revoked_at: new Date() });
+  if (!row) throw new PaymentError('resource_missing', `No such API key: '${id}'`, { param: 'id' });
+}

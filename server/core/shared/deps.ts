@@ -1,0 +1,22 @@
+import type { Db } from '../../db/database.js';
+
+/** What the payment core needs from the outside world; built once in main.ts (or by a test). */
+export interface CoreDeps {
+  db: Db;
+  /** Server secret: derives the keys for card fingerprints and encryption at rest. */
+  secret: string;
+  /** Public origin, for URLs the core hands out (3-D Secure challenge, checkout). */
+  appUrl: string;
+}
+
+/** Who is acting and in which tenant: every core call that touches tenant data takes one. */
+export interface Scope {
+  merchantId: string;
+  livemode: boolean;
+}
+
+export interface Actor extends Scope {
+  userId?: string | null;
+  requestId?: string | null;
+  idempotencyKey?: string | null;
+}

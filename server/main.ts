@@ -1,0 +1,66 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { createApp, WEB_DIST } from './app.js';
+import { DatabaseConnectError, openDatabase } from './db/connect.js';
+import { EnvError, loadEnv } from './env.js';
+import { startWorkers } from './jobs/index.js';
+import { DEMO_LOGIN, seedDemoIfEmpty } from './seed/demo.js';
+
+const log = (line: string) => console.log(`[paymentflow] ${line}`);
+
+function buildIfMissing() {
+  const needsWeb = !existsSync(path.join(WEB_DIST, 'index.html'));
+  if (!needsWeb) return;
+  log('Building the dashboard (first run)…');
+  const result = spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit', shell: process.platform === 'win32' });
+  if (result.status !== 0) throw new Error('The web build failed; see the output above.');
+}
+
+async function main() {
+  const started = Date.now();
+  const env = loadEnv();
+  if (process.argv.includes('--build-if-missing')) buildIfMissing();
+
+  const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, log });
+  const deps = { db: database.db, secret: env.APP_SECRET, appUrl: env.APP_URL };
+  const seeded = env.SEED_DEMO ? await seedDemoIfEmpty(deps, log) : false;
+  const workers = env.WORKERS ? await startWorkers(deps, log) : { stop: async () => {} };
+
+  const app = createApp(deps);
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(env.PORT, env.HOST, () => resolve(s));
+    s.on('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : env.PORT;
+  const url = process.env.APP_URL ? env.APP_URL : `http://localhost:${port}`;
+  log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${url}`);
+  log(`Database: ${database.embedded ? `embedded PostgreSQL (data in ${env.DATA_DIR})` : 'DATABASE_URL'}`);
+  if (seeded || env.SEED_DEMO) log(`Demo login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: shutting down…`);
+    server.closeAllConnections?.();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await workers.stop().catch(() => {});
+    await database.close().catch(() => {});
+    log('Stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error) => {
+  if (error instanceof EnvError || error instanceof DatabaseConnectError) {
+    console.error(error.message);
+  } else {
+    console.error('PaymentFlow could not start:', error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+import { setModeInput, signInInput, signUpInput, switchMerchantInput } from '../../../shared/contracts/auth.js';
+import * as accounts from '../../core/accounts/accounts.service.js';
+import { authedProcedure, publicProcedure, router } from '../trpc.js';
+
+export const authRouter = router({
+  /** The signed-in user, current merchant, role and mode; null when signed out (not an error). */
+  me: publicProcedure.query(({ ctx }) => {
+    const s = ctx.session;
+    if (!s) return null;
+    return { user: s.user, merchant: s.merchant, role: s.role, livemode: s.livemode, memberships: s.memberships };
+  }),
+
+  signUp: publicProcedure.input(signUpInput).mutation(async ({ ctx, input }) => {
+    const created = await accounts.createMerchantWithOwner(ctx.deps.db, input);
+    const session = await accounts.createSession(ctx.deps.db, created.user.id, created.merchant.id, { ip: ctx.ip, userAgent: ctx.userAgent });
+    ctx.setSession(session.token, session.expiresAt);
+    return { user: created.user, merchant: created.merchant };
+  }),
+
+  signIn: publicProcedure.input(signInInput).mutation(async ({ ctx, input }) => {
+    const result = await accounts.signIn(ctx.deps.db, { ...input, ip: ctx.ip, userAgent: ctx.userAgent });
+    ctx.setSession(result.token, result.expiresAt);
+    return { user: result.user };
+  }),
+
+  signOut: authedProcedure.mutation(async ({ ctx }) => {
+    await accounts.signOut(ctx.deps.db, ctx.session.tokenHash);
+    ctx.clearSession();
+    return { ok: true };
+  }),
+
+  switchMerchant: authedProcedure.input(switchMerchantInput).mutation(async ({ ctx, input }) => {
+    await accounts.switchMerchant(ctx.deps.db, ctx.session, input.merchantId);
+    return { ok: true };
+  }),
+
+  setMode: authedProcedure.input(setModeInput).mutation(async ({ ctx, input }) => {
+    await accounts.setMode(ctx.deps.db, ctx.session, input.livemode);
+    return { livemode: input.livemode };
+  }),
+});

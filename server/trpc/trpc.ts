@@ -1,0 +1,78 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
+import { PaymentError } from '../../shared/errors.js';
+import { can, type Permission } from '../../shared/permissions.js';
+import type { InnerContext } from './context.js';
+
+const STATUS_TO_TRPC: Record<number, TRPCError['code']> = {
+  400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 402: 'BAD_REQUEST', 403: 'FORBIDDEN', 404: 'NOT_FOUND',
+  409: 'CONFLICT', 429: 'TOO_MANY_REQUESTS',
+};
+
+const t = initTRPC.context<InnerContext>().create({
+  // The one place PaymentError and zod errors become what the browser sees: a code, a message and, for
+  // forms, errors per field.
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    const fieldErrors: Record<string, string> = {};
+    let paymentCode: string | null = null;
+    if (cause instanceof ZodError) {
+      for (const issue of cause.issues) {
+        const key = issue.path.join('.');
+        fieldErrors[key] ??= issue.message;
+      }
+    } else if (cause instanceof PaymentError) {
+      paymentCode = cause.code;
+      if (cause.param) fieldErrors[cause.param] = cause.message;
+    }
+    const internal = shape.data.httpStatus >= 500;
+    return {
+      ...shape,
+      message: internal ? 'Something went wrong on our side. Please try again.' : cause instanceof ZodError ? 'Please correct the highlighted fields.' : shape.message,
+      data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, fieldErrors, paymentCode, retryAfter: (cause instanceof PaymentError && (cause.extra?.retry_after as number)) || null },
+    };
+  },
+});
+
+/** Turns a PaymentError thrown by the core into a TRPCError with the right HTTP status. */
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof PaymentError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: STATUS_TO_TRPC[cause.status] ?? 'INTERNAL_SERVER_ERROR', message: cause.message, cause });
+  }
+  return result;
+});
+
+const csrf = t.middleware(({ ctx, type, next }) => {
+  if (type === 'mutation' && !ctx.csrfOk) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'Mutations need a JSON body and the CSRF header.' });
+  }
+  return next();
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(mapErrors).use(csrf);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
+  return next({ ctx: { ...ctx, session: ctx.session } });
+});
+
+/**
+ * A procedure for members of the current merchant that declares the permission it needs (shared/permissions.ts).
+ * ctx.scope is what every core call is scoped to: the session's merchant and mode.
+ */
+export function memberProcedure(permission: Permission) {
+  return authedProcedure.use(({ ctx, next }) => {
+    const { merchant, role, livemode, user } = ctx.session;
+    if (!merchant || !role) throw new TRPCError({ code: 'FORBIDDEN', message: 'You are not a member of any account.' });
+    if (!can(role, permission)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: `Your role (${role}) does not allow this action.` });
+    }
+    return next({
+      ctx: { ...ctx, merchant, role, user, scope: { merchantId: merchant.id, livemode }, actor: { merchantId: merchant.id, livemode, userId: user.id } },
+    });
+  });
+}

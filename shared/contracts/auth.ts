@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+export const emailSchema = z.string().trim().toLowerCase().max(254).email('Enter a valid email address.');
+
+export const signUpInput = z.object({
+  name: z.string().trim().min(1, 'Enter your name.').max(100),
+  email: emailSchema,
+  businessName: z.string().trim().min(1, 'Enter your business name.').max(100),
+  password: z.string().min(10, 'Use at least 10 characters.').max(256, 'Use at most 256 characters.'),
+});
+export type SignUpInput = z.infer<typeof signUpInput>;
+
+export const signInInput = z.object({
+  email: emailSchema,
+  password: z.string().min(1, 'Enter your password.').max(256),
+});
+export type SignInInput = z.infer<typeof signInInput>;
+
+export const switchMerchantInput = z.object({ merchantId: z.string().min(1).max(64) });
+export const setModeInput = z.object({ livemode: z.boolean() });

@@ -1,0 +1,32 @@
+/**
+ * The one permission table (DESIGN.md §7). Procedures declare the permission they need; the UI reads the
+ * same table to hide what a role cannot do. Change a role's rights here and nowhere else.
+ */
+export const ROLES = ['owner', 'admin', 'developer', 'support', 'finance', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = {
+  'payments:read': ['owner', 'admin', 'developer', 'support', 'finance', 'viewer'],
+  'payments:write': ['owner', 'admin', 'support'],
+  'customers:write': ['owner', 'admin', 'support'],
+  'analytics:read': ['owner', 'admin', 'developer', 'finance', 'viewer'],
+  'exports:manage': ['owner', 'admin', 'finance'],
+  'developers:manage': ['owner', 'admin', 'developer'],
+  'settings:manage': ['owner', 'admin'],
+  'audit:read': ['owner', 'admin'],
+} as const satisfies Record<string, readonly Role[]>;
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: Role | null | undefined, permission: Permission): boolean {
+  if (!role) return false;
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+export const ROLE_LABELS: Record<Role, string> = {
+  owner: 'Owner',
+  admin: 'Administrator',
+  developer: 'Developer',
+  support: 'Support specialist',
+  finance: 'Analyst (finance)',
+  viewer: 'View only',
+};

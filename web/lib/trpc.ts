@@ -1,0 +1,25 @@
+import { QueryClient } from '@tanstack/react-query';
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
+import type { AppRouter } from '../../server/trpc/routers/_app';
+
+export const queryClient = new QueryClient({
+  defaultOptions: { queries: { staleTime: 15_000, retry: (count, error) => count < 2 && !isClientError(error) } },
+});
+
+function isClientError(error: unknown) {
+  const status = (error as { data?: { httpStatus?: number } })?.data?.httpStatus;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+export const trpcClient = createTRPCClient<AppRouter>({
+  links: [
+    httpBatchLink({
+      url: '/trpc',
+      // The custom header is the CSRF guard: a cross-site form cannot send it.
+      headers: () => ({ 'x-paymentflow-csrf': '1' }),
+    }),
+  ],
+});
+
+export const trpc = createTRPCOptionsProxy<AppRouter>({ client: trpcClient, queryClient });
