@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { sql } from 'kysely';
-import { createApiRouter } from './api/router.js';
+import { createApiRouter, type ApiRouterOptions } from './api/router.js';
 import { createCheckoutRouter } from './checkout/router.js';
 import type { CoreDeps } from './core/shared/deps.js';
 import { contextFactory } from './trpc/context.js';
@@ -14,7 +14,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_DIST = path.join(root, 'dist', 'web');
 
 /** One origin: the SPA, /trpc (dashboard BFF), /v1 (public API), hosted checkout and /health. */
-export function createApp(deps: CoreDeps, options: { logErrors?: boolean } = {}) {
+export function createApp(deps: CoreDeps, options: { logErrors?: boolean; api?: ApiRouterOptions } = {}) {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -35,7 +35,7 @@ export function createApp(deps: CoreDeps, options: { logErrors?: boolean } = {})
     }
   });
 
-  app.use('/v1', createApiRouter(deps));
+  app.use('/v1', createApiRouter(deps, { logErrors: options.logErrors, ...options.api }));
   app.use('/checkout', createCheckoutRouter(deps));
 
   app.use(

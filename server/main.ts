@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { createApp, WEB_DIST } from './app.js';
+import { CHECKOUT_DIST } from './checkout/checkout-assets.js';
 import { DatabaseConnectError, openDatabase } from './db/connect.js';
 import { EnvError, loadEnv } from './env.js';
 import { startWorkers } from './jobs/index.js';
@@ -12,7 +13,8 @@ const log = (line: string) => console.log(`[paymentflow] ${line}`);
 
 function buildIfMissing() {
   const needsWeb = !existsSync(path.join(WEB_DIST, 'index.html'));
-  if (!needsWeb) return;
+  const needsCheckout = !existsSync(path.join(CHECKOUT_DIST, '.vite', 'manifest.json'));
+  if (!needsWeb && !needsCheckout) return;
   log('Building the dashboard (first run)…');
   const result = spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit', shell: process.platform === 'win32' });
   if (result.status !== 0) throw new Error('The web build failed; see the output above.');

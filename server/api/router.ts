@@ -1,8 +1,35 @@
 import { Router } from 'express';
 import type { CoreDeps } from '../core/shared/deps.js';
+import { authenticate, errorHandler, parseParameters, rateLimit, requestContext, unknownRoute } from './pipeline.js';
+import { rateLimitsFromEnv, type RateLimitConfig } from './rate-limit.js';
+import { customerRoutes } from './resources/customers.js';
+import { eventRoutes } from './resources/events.js';
+import { paymentIntentRoutes } from './resources/payment-intents.js';
+import { refundRoutes } from './resources/refunds.js';
+import { webhookEndpointRoutes } from './resources/webhook-endpoints.js';
 
-/** Public REST API (/v1). Filled in by the payment core work. */
-export function createApiRouter(_deps: CoreDeps) {
+export interface ApiRouterOptions {
+  /** Token buckets per API key; defaults from RATE_LIMIT_LIVE / RATE_LIMIT_TEST (requests per second, burst 2x). */
+  rateLimits?: RateLimitConfig;
+  /** Log unexpected (5xx) errors to stderr; on by default. */
+  logErrors?: boolean;
+}
+
+/**
+ * Public REST API (/v1), wire-compatible with Stripe's for the resources PaymentFlow has.
+ * Order matters: every response gets a Request-Id, then the key is checked (401 before anything else),
+ * the key's bucket is charged, the body is parsed, and only then is a route chosen.
+ */
+export function createApiRouter(deps: CoreDeps, options: ApiRouterOptions = {}): Router {
+  const limits = options.rateLimits ?? rateLimitsFromEnv();
   const router = Router();
+  router.use(requestContext, authenticate(deps), rateLimit(deps, limits), parseParameters);
+  router.use(paymentIntentRoutes(deps));
+  router.use(customerRoutes(deps));
+  router.use(refundRoutes(deps));
+  router.use(eventRoutes(deps));
+  router.use(webhookEndpointRoutes(deps));
+  router.use(unknownRoute);
+  router.use(errorHandler(options.logErrors !== false));
   return router;
 }

@@ -1,9 +1,23 @@
-import { QueryClient } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import type { AppRouter } from '../../server/trpc/routers/_app';
+import { isUnauthorized } from './errors';
+
+let onUnauthorized: (() => void) | null = null;
+
+/** main.tsx registers what a 401 does (go to /signin and come back); kept here so every query and mutation share it. */
+export function setUnauthorizedHandler(handler: () => void) {
+  onUnauthorized = handler;
+}
+
+function handleError(error: unknown) {
+  if (isUnauthorized(error)) onUnauthorized?.();
+}
 
 export const queryClient = new QueryClient({
+  queryCache: new QueryCache({ onError: handleError }),
+  mutationCache: new MutationCache({ onError: handleError }),
   defaultOptions: { queries: { staleTime: 15_000, retry: (count, error) => count < 2 && !isClientError(error) } },
 });
 

@@ -1,6 +1,15 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { createRootRouteWithContext, Outlet } from '@tanstack/react-router';
+import { Toaster } from '../components/toast';
+import { ErrorPage, NotFoundPage } from '../features/errors/error-pages';
 
 export const Route = createRootRouteWithContext<{ queryClient: QueryClient }>()({
-  component: () => <Outlet />,
+  component: () => (
+    <>
+      <Outlet />
+      <Toaster />
+    </>
+  ),
+  errorComponent: ErrorPage,
+  notFoundComponent: NotFoundPage,
 });

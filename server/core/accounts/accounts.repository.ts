@@ -149,3 +149,14 @@ export function findAudit(db: Executor, merchantId: string, limit: number, befor
   }
   return query.orderBy('audit_log.created_at', 'desc').orderBy('audit_log.id', 'desc').limit(limit).execute();
 }
+
+/** Locks the merchant's owner memberships so that two concurrent demotions cannot remove the last owner. */
+export function lockOwners(db: Executor, merchantId: string) {
+  return db
+    .selectFrom('memberships')
+    .select(['user_id'])
+    .where('merchant_id', '=', merchantId)
+    .where('role', '=', 'owner')
+    .forUpdate()
+    .execute();
+}

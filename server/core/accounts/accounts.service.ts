@@ -243,3 +243,70 @@ export async function recordAudit(db: Executor, entry: { merchantId: string; liv
 }
 
 export { repo as accountsRepository };
+
+// Team management. Admins manage the team, but only an owner may grant, change or take away the owner
+// role, and an account always keeps at least one owner.
+
+export interface TeamActor { userId: string; role: Role; ip?: string | null }
+
+function assertMayTouchOwner(actor: TeamActor) {
+  if (actor.role !== 'owner') {
+    throw new PaymentError('permission_denied', 'Only an owner can grant, change or remove the owner role.', { param: 'role' });
+  }
+}
+
+async function assertNotLastOwner(tx: Executor, merchantId: string, userId: string, message: string) {
+  const owners = await repo.lockOwners(tx, merchantId);
+  if (owners.length <= 1 && owners.some((o) => o.user_id === userId)) {
+    throw new PaymentError('invalid_request', message, { param: 'userId' });
+  }
+}
+
+/** Adds a member by email; a new user is created with the temporary password, an existing one keeps theirs. */
+export async function addTeamMember(db: Db, merchantId: string, actor: TeamActor, input: { email: string; name: string; role: Role; temporaryPassword: string }): Promise<UserDto> {
+  if (input.role === 'owner') assertMayTouchOwner(actor);
+  const email = input.email.trim().toLowerCase();
+  const existing = await repo.findUserByEmail(db, email);
+  if (existing && (await repo.getMembership(db, existing.id, merchantId))) {
+    throw fieldError('email', 'This person is already a member of the account.');
+  }
+  const passwordHash = existing ? null : await (async () => {
+    const problem = passwordProblem(input.temporaryPassword, [email.split('@')[0], input.name]);
+    if (problem) throw fieldError('temporaryPassword', problem, 'password_too_weak');
+    return hashPassword(input.temporaryPassword);
+  })();
+  return db.transaction().execute(async (tx) => {
+    const user = existing ?? (await repo.insertUser(tx, { id: newId('user'), email, name: input.name.trim(), password_hash: passwordHash! }));
+    await repo.insertMembership(tx, { merchant_id: merchantId, user_id: user.id, role: input.role });
+    await recordAudit(tx, { merchantId, userId: actor.userId, action: 'member.added', targetId: user.id, data: { email, role: input.role, newUser: !existing }, ip: actor.ip });
+    return { id: user.id, email: user.email, name: user.name };
+  }).catch((error: unknown) => {
+    if ((error as { code?: string }).code === '23505') throw fieldError('email', 'This person is already a member of the account.');
+    throw error;
+  });
+}
+
+export async function changeMemberRole(db: Db, merchantId: string, actor: TeamActor, userId: string, role: Role): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    const membership = await repo.getMembership(tx, userId, merchantId);
+    if (!membership) throw new PaymentError('resource_missing', 'No such member.', { param: 'userId' });
+    if (membership.role === role) return;
+    if (membership.role === 'owner' || role === 'owner') assertMayTouchOwner(actor);
+    if (membership.role === 'owner') await assertNotLastOwner(tx, merchantId, userId, 'The account needs at least one owner. Make someone else an owner first.');
+    await repo.setMemberRole(tx, merchantId, userId, role);
+    await recordAudit(tx, { merchantId, userId: actor.userId, action: 'member.role_changed', targetId: userId, data: { from: membership.role, to: role }, ip: actor.ip });
+  });
+}
+
+export async function removeTeamMember(db: Db, merchantId: string, actor: TeamActor, userId: string): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    const membership = await repo.getMembership(tx, userId, merchantId);
+    if (!membership) throw new PaymentError('resource_missing', 'No such member.', { param: 'userId' });
+    if (membership.role === 'owner') {
+      assertMayTouchOwner(actor);
+      await assertNotLastOwner(tx, merchantId, userId, 'The last owner cannot be removed. Make someone else an owner first.');
+    }
+    await repo.deleteMembership(tx, merchantId, userId);
+    await recordAudit(tx, { merchantId, userId: actor.userId, action: 'member.removed', targetId: userId, data: { role: membership.role }, ip: actor.ip });
+  });
+}

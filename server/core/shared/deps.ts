@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js';
+import type { CardProcessor } from '../payment-intents/card-processor.js';
 
 /** What the payment core needs from the outside world; built once in main.ts (or by a test). */
 export interface CoreDeps {
@@ -7,6 +8,11 @@ export interface CoreDeps {
   secret: string;
   /** Public origin, for URLs the core hands out (3-D Secure challenge, checkout). */
   appUrl: string;
+  /**
+   * The connector that moves real money. There is no default: without one, live-mode confirmations are
+   * refused with a clear error. Test mode always uses the built-in test-card simulator.
+   */
+  liveCardProcessor?: CardProcessor;
 }
 
 /** Who is acting and in which tenant: every core call that touches tenant data takes one. */

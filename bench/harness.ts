@@ -1,0 +1,117 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { createMerchantWithOwner } from '../server/core/accounts/accounts.service.js';
+import type { CoreDeps } from '../server/core/shared/deps.js';
+import { createDb, type Db } from '../server/db/database.js';
+import { startEmbeddedPostgres, withDatabase } from '../server/db/embedded.js';
+import { migrateToLatest } from '../server/db/migrate.js';
+import { randomString } from '../shared/ids.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const RESULTS_FILE = path.join(here, 'results', 'latest.json');
+
+export interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  /** value / baseline, when the figure has a baseline measured in the same run. */
+  ratio?: number;
+  baseline?: { name: string; value: number };
+  target?: string;
+  met?: boolean;
+}
+
+export interface BenchDatabase {
+  db: Db;
+  deps: CoreDeps;
+  url: string;
+  close(): Promise<void>;
+}
+
+export const log = (line: string) => console.error(`[bench] ${line}`);
+
+/** A throw-away embedded PostgreSQL in a temp folder, migrated; removed on close. */
+export async function startBenchDatabase(poolSize = 40): Promise<BenchDatabase> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pf-bench-'));
+  log(`starting embedded PostgreSQL in ${dir}`);
+  const server = await startEmbeddedPostgres(dir, log);
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  await admin.query('create database bench');
+  await admin.end();
+  const url = withDatabase(server.url, 'bench');
+  const db = createDb(url, { max: poolSize });
+  await migrateToLatest(db);
+  const deps: CoreDeps = { db, secret: 'bench-secret-that-is-long-enough-0123456789', appUrl: 'http://127.0.0.1:0' };
+  return {
+    db,
+    deps,
+    url,
+    close: async () => {
+      await db.destroy().catch(() => {});
+      await server.stop().catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function createBenchMerchant(db: Db) {
+  return createMerchantWithOwner(db, {
+    email: `bench-${randomString(8).toLowerCase()}@example.test`,
+    name: 'Bench Owner',
+    businessName: 'Bench Shop',
+    password: 'a-long-bench-passphrase',
+  });
+}
+
+function fmt(value: number): string {
+  if (Math.abs(value) >= 100) return value.toFixed(0);
+  if (Math.abs(value) >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}
+
+/** Prints `name: value unit (x.xx vs baseline)` on stdout and keeps the figure for latest.json. */
+export class Report {
+  readonly figures: Figure[] = [];
+
+  add(figure: Figure) {
+    this.figures.push(figure);
+    const ratio = figure.ratio === undefined ? '' : ` (${figure.ratio.toFixed(2)} vs baseline)`;
+    const target = figure.target ? ` [target ${figure.target}: ${figure.met ? 'met' : 'NOT met'}]` : '';
+    console.log(`${figure.name}: ${fmt(figure.value)} ${figure.unit}${ratio}${target}`);
+  }
+
+  /** Merges this run's figures into bench/results/latest.json (other benchmarks' figures are kept). */
+  write(benchmark: string) {
+    mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+    let previous: { benchmarks?: Record<string, unknown> } = {};
+    if (existsSync(RESULTS_FILE)) {
+      try {
+        previous = JSON.parse(readFileSync(RESULTS_FILE, 'utf8'));
+      } catch {
+        previous = {};
+      }
+    }
+    const benchmarks = { ...(previous.benchmarks ?? {}) };
+    benchmarks[benchmark] = {
+      ran_at: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${os.platform()} ${os.release()}` },
+      figures: this.figures,
+    };
+    writeFileSync(RESULTS_FILE, JSON.stringify({ updated_at: new Date().toISOString(), benchmarks }, null, 2) + '\n');
+    log(`wrote ${path.relative(process.cwd(), RESULTS_FILE)}`);
+  }
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index];
+}
+
+export function median(values: number[]): number {
+  return percentile([...values].sort((a, b) => a - b), 50);
+}

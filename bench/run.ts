@@ -1,0 +1,24 @@
+/** Runs every benchmark in turn (each with its own embedded database) and writes bench/results/latest.json. */
+import { runApiBench } from './api.js';
+import { log, Report } from './harness.js';
+import { runListBench } from './list.js';
+
+const benchmarks = { api: runApiBench, list: runListBench } as const;
+
+async function main() {
+  let failed = false;
+  for (const [name, run] of Object.entries(benchmarks)) {
+    const report = new Report();
+    try {
+      log(`--- ${name} ---`);
+      await run(report);
+      report.write(name);
+    } catch (error) {
+      failed = true;
+      console.error(`benchmark ${name} failed:`, error);
+    }
+  }
+  if (failed) process.exitCode = 1;
+}
+
+void main();

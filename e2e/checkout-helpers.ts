@@ -1,0 +1,113 @@
+/**
+ * Helpers for the hosted checkout specs: a merchant with a secret key (signed up over HTTP, key created
+ * through the developers tRPC router), the merchant's side of the flow through /v1, and the buyer's card form.
+ */
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { expireIntents } from '../server/core/payment-intents/payment-intents.service.js';
+import { openDatabase } from '../server/db/connect.js';
+import { loadEnv } from '../server/env.js';
+import { signUpOverHttp, trpcClient, type Account } from './fixtures';
+
+export interface MerchantWithKeys extends Account {
+  secretKey: string;
+}
+
+export async function createMerchantWithKeys(request: APIRequestContext): Promise<MerchantWithKeys> {
+  const account = await signUpOverHttp(request);
+  const { secret } = await trpcClient(request).mutation<{ secret: string }>('developers.createSecretKey', { name: 'e2e checkout' });
+  expect(secret).toMatch(/^sk_test_/);
+  return { ...account, secretKey: secret };
+}
+
+export interface IntentJson {
+  id: string;
+  object: 'payment_intent';
+  status: string;
+  amount: number;
+  currency: string;
+  client_secret: string;
+  checkout_url: string;
+  cancellation_reason: string | null;
+  last_payment_error: { code: string; decline_code?: string } | null;
+  payment_method?: unknown;
+}
+
+export interface EventJson {
+  id: string;
+  type: string;
+  data: { object: { id: string; status?: string } };
+}
+
+/** The merchant's server: /v1 with the secret key, form-encoded like Stripe's SDKs. */
+export function merchantApi(request: APIRequestContext, secretKey: string) {
+  const headers = { Authorization: `Bearer ${secretKey}` };
+  return {
+    async createIntent(params: Record<string, string | number>): Promise<IntentJson> {
+      const response = await request.post('/v1/payment_intents', { headers, form: params });
+      expect(response.status(), await response.text()).toBe(200);
+      return (await response.json()) as IntentJson;
+    },
+    async getIntent(id: string): Promise<IntentJson> {
+      const response = await request.get(`/v1/payment_intents/${id}`, { headers });
+      expect(response.status(), await response.text()).toBe(200);
+      return (await response.json()) as IntentJson;
+    },
+    /** This intent's events, oldest first. */
+    async eventsFor(id: string): Promise<string[]> {
+      const response = await request.get('/v1/events?limit=100', { headers });
+      expect(response.status(), await response.text()).toBe(200);
+      const { data } = (await response.json()) as { data: EventJson[] };
+      return data.filter((event) => event.data.object.id === id).map((event) => event.type).reverse();
+    },
+  };
+}
+
+export const TEST_CARDS = {
+  success: '4242424242424242',
+  genericDecline: '4000000000000002',
+  insufficientFunds: '4000000000009995',
+  expiredCard: '4000000000000069',
+  incorrectCvc: '4000000000000127',
+  threeDS: '4000002500003155',
+  threeDS2: '4000000000003220',
+} as const;
+
+const nextYear = String((new Date().getFullYear() + 2) % 100).padStart(2, '0');
+
+/** Types a card the way a buyer does (key by key), so the formatting runs as in real use. */
+export async function fillCard(page: Page, options: { number: string; expiry?: string; cvc?: string; name?: string }) {
+  const number = page.getByLabel('Card number');
+  await number.fill('');
+  await number.pressSequentially(options.number);
+  const expiry = page.getByLabel('Expiry date');
+  await expiry.fill('');
+  await expiry.pressSequentially(options.expiry ?? `12${nextYear}`);
+  const cvc = page.getByLabel('Security code');
+  await cvc.fill('');
+  await cvc.pressSequentially(options.cvc ?? '123');
+  const name = page.getByLabel('Name on card');
+  if (!(await name.inputValue())) await name.fill(options.name ?? 'Jane Buyer');
+}
+
+/**
+ * Moves one intent's expiry into the past and runs the expiry job, as the hour passing would. Only intents
+ * already past their expiry are touched, so parallel specs are unaffected.
+ */
+export async function expireIntentNow(intentId: string, appUrl: string) {
+  const dataDir = process.env.E2E_DATA_DIR;
+  if (!dataDir && !process.env.DATABASE_URL) throw new Error('E2E_DATA_DIR is not set (run through playwright.config.ts)');
+  // The same configuration the app under test reads (its APP_SECRET lives in the data folder).
+  const env = loadEnv({ DATA_DIR: dataDir ?? '.data', DATABASE_URL: process.env.DATABASE_URL, APP_URL: appUrl });
+  const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, migrate: false, poolSize: 2 });
+  try {
+    await database.db
+      .updateTable('payment_intents')
+      .set({ expires_at: new Date(Date.now() - 60_000) })
+      .where('id', '=', intentId)
+      .execute();
+    await expireIntents({ db: database.db, secret: env.APP_SECRET, appUrl: env.APP_URL });
+  } finally {
+    // The app started this PostgreSQL, so closing here leaves it running.
+    await database.close();
+  }
+}

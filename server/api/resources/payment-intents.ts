@@ -1,0 +1,69 @@
+import { Router } from 'express';
+import { retrieveParams, searchParams } from '../../../shared/contracts/common.js';
+import {
+  cancelPaymentIntentParams,
+  capturePaymentIntentParams,
+  confirmPaymentIntentParams,
+  createPaymentIntentParams,
+  listPaymentIntentsParams,
+  updatePaymentIntentParams,
+} from '../../../shared/contracts/payment-intents.js';
+import { PaymentError } from '../../../shared/errors.js';
+import {
+  cancelPaymentIntent,
+  capturePaymentIntent,
+  confirmPaymentIntent,
+  createPaymentIntent,
+  getPaymentIntent,
+  listPaymentIntents,
+  searchPaymentIntents,
+  updatePaymentIntent,
+} from '../../core/payment-intents/payment-intents.service.js';
+import type { CoreDeps } from '../../core/shared/deps.js';
+import { endpoint, type ApiCall } from '../route.js';
+
+/**
+ * A publishable key proves nothing about the merchant's server, so it must bring the intent's
+ * client_secret; the core answers a wrong one like a missing intent, so ids cannot be probed.
+ */
+function requireClientSecret(call: ApiCall, clientSecret: string | undefined) {
+  if (call.keyType === 'secret' || clientSecret) return;
+  throw new PaymentError('parameter_missing', "Missing required param: client_secret. A publishable key must send the PaymentIntent's client_secret.", { param: 'client_secret' });
+}
+
+export function paymentIntentRoutes(deps: CoreDeps): Router {
+  const router = Router();
+  const base = '/payment_intents';
+
+  router.post(base, endpoint(deps, (c) => createPaymentIntent(c.deps, c.actor, c.parse(createPaymentIntentParams), c.tx)));
+  router.get(base, endpoint(deps, (c) => listPaymentIntents(c.deps, c.scope, c.parse(listPaymentIntentsParams), '/v1/payment_intents')));
+  router.get(`${base}/search`, endpoint(deps, (c) => searchPaymentIntents(c.deps, c.scope, c.parse(searchParams), '/v1/payment_intents/search')));
+  router.get(
+    `${base}/:id`,
+    endpoint(
+      deps,
+      async (c) => {
+        const params = c.parse(retrieveParams);
+        requireClientSecret(c, params.client_secret);
+        return getPaymentIntent(c.deps, c.scope, c.id, { clientSecret: params.client_secret });
+      },
+      { publishable: true },
+    ),
+  );
+  router.post(`${base}/:id`, endpoint(deps, (c) => updatePaymentIntent(c.deps, c.actor, c.id, c.parse(updatePaymentIntentParams), c.tx)));
+  router.post(
+    `${base}/:id/confirm`,
+    endpoint(
+      deps,
+      async (c) => {
+        const params = c.parse(confirmPaymentIntentParams);
+        requireClientSecret(c, params.client_secret);
+        return confirmPaymentIntent(c.deps, c.actor, c.id, params, c.tx);
+      },
+      { publishable: true },
+    ),
+  );
+  router.post(`${base}/:id/capture`, endpoint(deps, (c) => capturePaymentIntent(c.deps, c.actor, c.id, c.parse(capturePaymentIntentParams), c.tx)));
+  router.post(`${base}/:id/cancel`, endpoint(deps, (c) => cancelPaymentIntent(c.deps, c.actor, c.id, c.parse(cancelPaymentIntentParams), c.tx)));
+  return router;
+}

@@ -1,0 +1,77 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { z } from 'zod';
+import { PaymentError } from '../../shared/errors.js';
+import type { Actor, CoreDeps, Scope } from '../core/shared/deps.js';
+import type { Tx } from '../db/database.js';
+import { runIdempotent } from './idempotency.js';
+import { parseParams } from './params.js';
+import { apiLocals } from './pipeline.js';
+
+/** What a resource handler gets: the tenant, the parameters, and (under an Idempotency-Key) the transaction. */
+export interface ApiCall {
+  deps: CoreDeps;
+  scope: Scope;
+  actor: Actor;
+  /** The `:id` path segment, when the route has one. */
+  id: string;
+  keyType: 'publishable' | 'secret';
+  /** Present when the request carries an Idempotency-Key: pass it to the core so one commit covers both. */
+  tx?: Tx;
+  /** Validates the request parameters against a shared contract (Stripe's error for the first problem). */
+  parse<S extends z.ZodType>(schema: S): z.output<S>;
+  params: Record<string, unknown>;
+}
+
+export type ApiHandler = (call: ApiCall) => Promise<unknown>;
+
+export interface RouteOptions {
+  /** Publishable keys may call this route (the handler checks the client_secret). */
+  publishable?: boolean;
+}
+
+const PUBLISHABLE_KEY_REFUSED =
+  'This API call cannot be made with a publishable API key. Please use a secret API key. Publishable keys may only retrieve or confirm a PaymentIntent with its client_secret.';
+
+function requestPath(req: Request): string {
+  return req.originalUrl.split('?')[0];
+}
+
+/**
+ * Adapts a resource handler to Express: key-type check, parameter access, idempotency for POST, JSON out.
+ * The handler's return value is the response body (status 200, as for every Stripe success).
+ */
+export function endpoint(deps: CoreDeps, handler: ApiHandler, options: RouteOptions = {}): RequestHandler {
+  return async (req: Request, res: Response) => {
+    const locals = apiLocals(res);
+    const key = locals.key!;
+    if (key.type !== 'secret' && !options.publishable) {
+      throw new PaymentError('secret_key_required', PUBLISHABLE_KEY_REFUSED, { status: 403 });
+    }
+    const idempotencyKey = req.method === 'POST' ? req.get('Idempotency-Key') : undefined;
+    const scope: Scope = { merchantId: key.merchantId, livemode: key.livemode };
+    const rawId = typeof req.params.id === 'string' ? req.params.id : '';
+    const call: ApiCall = {
+      deps,
+      scope,
+      actor: { ...scope, userId: null, requestId: locals.requestId, idempotencyKey: idempotencyKey ?? null },
+      id: rawId,
+      keyType: key.type,
+      params: locals.params,
+      parse: (schema) => parseParams(schema, locals.params, { coerce: locals.coerce }),
+    };
+    if (idempotencyKey === undefined) {
+      res.status(200).json(await handler(call));
+      return;
+    }
+    if (/^[\x20-\x7e]{1,255}$/.test(idempotencyKey)) res.setHeader('Idempotency-Key', idempotencyKey);
+    const outcome = await runIdempotent(
+      deps.db,
+      scope,
+      { key: idempotencyKey, method: req.method, path: requestPath(req), params: locals.params },
+      locals.requestId,
+      async (tx) => ({ status: 200, body: await handler({ ...call, tx }) }),
+    );
+    if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(outcome.status).json(outcome.body);
+  };
+}

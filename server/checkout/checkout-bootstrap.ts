@@ -1,0 +1,26 @@
+/**
+ * What the checkout page hands its client in a `<script type="application/json">`: only the public bits a
+ * buyer's browser needs to show the order and confirm it. The client imports this type only.
+ */
+export interface CheckoutBootstrap {
+  intent: {
+    id: string;
+    clientSecret: string;
+    amount: number;
+    currency: string;
+    description: string | null;
+    livemode: boolean;
+  };
+  merchant: { name: string };
+  receiptEmail: string | null;
+  publishableKey: string;
+  /** success_url with `payment_intent=pi_…` appended; null when the merchant gave none. */
+  successRedirectUrl: string | null;
+  cancelUrl: string | null;
+  /** The 3-D Secure challenge still waiting for the buyer (the intent is in requires_action). */
+  pendingActionUrl: string | null;
+  /** Set when the buyer comes back from a failed 3-D Secure challenge, so the page can say why. */
+  returnedError: { code: string | null; declineCode: string | null; message: string | null } | null;
+}
+
+export const BOOTSTRAP_ELEMENT_ID = 'checkout-bootstrap';

@@ -1,0 +1,247 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cancelPaymentIntent, createPaymentIntent, getPaymentIntent } from '../core/payment-intents/payment-intents.service.js';
+import type { Actor } from '../core/shared/deps.js';
+import { createTestDatabase, createTestMerchant, startTestServer, type TestDatabase, type TestServer } from '../test/db.js';
+import { CHECKOUT_DIST } from './checkout-assets.js';
+import type { CheckoutBootstrap } from './checkout-bootstrap.js';
+
+let database: TestDatabase;
+let server: TestServer;
+let actor: Actor;
+let merchantName: string;
+let publishableKey: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  server = await startTestServer(database.deps);
+  const merchant = await createTestMerchant(database.db, { businessName: 'Bean & Leaf <Roasters>' });
+  actor = { merchantId: merchant.merchant.id, livemode: false };
+  merchantName = merchant.merchant.name;
+  publishableKey = merchant.keys.test.publishable;
+});
+
+afterAll(async () => {
+  await server?.close();
+  await database?.drop();
+});
+
+const SUCCESS_URL = 'https://shop.example/thanks?order=42';
+const CANCEL_URL = 'https://shop.example/cart';
+
+function card(number: string) {
+  return { type: 'card' as const, card: { number, exp_month: 12, exp_year: new Date().getFullYear() + 3, cvc: '123' } };
+}
+
+async function newIntent(extra: Record<string, unknown> = {}) {
+  return createPaymentIntent(database.deps, actor, {
+    amount: 9999,
+    currency: 'usd',
+    description: 'Two bags of coffee',
+    receipt_email: 'buyer@example.com',
+    success_url: SUCCESS_URL,
+    cancel_url: CANCEL_URL,
+    ...extra,
+  } as Parameters<typeof createPaymentIntent>[2]);
+}
+
+function pageUrl(id: string, secret?: string, extra = '') {
+  return `${server.baseUrl}/checkout/${id}${secret === undefined ? '' : `?client_secret=${encodeURIComponent(secret)}`}${extra}`;
+}
+
+function bootstrapOf(html: string): CheckoutBootstrap {
+  const match = /<script type="application\/json" id="checkout-bootstrap">([\s\S]*?)<\/script>/.exec(html);
+  if (!match) throw new Error('no bootstrap JSON in the page');
+  return JSON.parse(match[1]) as CheckoutBootstrap;
+}
+
+function expectPageHeaders(response: Response) {
+  expect(response.headers.get('cache-control')).toBe('no-store');
+  expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+  const csp = response.headers.get('content-security-policy') ?? '';
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(csp).not.toContain('unsafe-inline');
+}
+
+describe('GET /checkout/:id', () => {
+  it('serves the pay page with only the public bits the client needs', async () => {
+    const intent = await newIntent();
+    const response = await fetch(pageUrl(intent.id, intent.client_secret!));
+    expect(response.status).toBe(200);
+    expectPageHeaders(response);
+    const html = await response.text();
+    const boot = bootstrapOf(html);
+    expect(boot).toMatchObject({
+      intent: { id: intent.id, clientSecret: intent.client_secret, amount: 9999, currency: 'usd', description: 'Two bags of coffee', livemode: false },
+      merchant: { name: merchantName },
+      receiptEmail: 'buyer@example.com',
+      publishableKey,
+      successRedirectUrl: `${SUCCESS_URL}&payment_intent=${intent.id}`,
+      cancelUrl: CANCEL_URL,
+      returnedError: null,
+    });
+    expect(html).toContain('$99.99');
+    expect(html).toContain('Cancel and return to Bean &amp; Leaf &lt;Roasters&gt;');
+    // The merchant's name cannot break out of the JSON script element.
+    expect(html).not.toContain('<Roasters>');
+    if (existsSync(path.join(CHECKOUT_DIST, '.vite', 'manifest.json'))) {
+      const script = /<script type="module" src="(\/checkout\/assets\/checkout-[\w-]+\.js)"><\/script>/.exec(html);
+      expect(script).not.toBeNull();
+      const asset = await fetch(`${server.baseUrl}${script![1]}`);
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('cache-control')).toContain('immutable');
+      expect(html).toMatch(/<link rel="stylesheet" href="\/checkout\/assets\/checkout-[\w-]+\.css">/);
+    }
+  });
+
+  it('answers a wrong or missing client secret with 403 and no intent data', async () => {
+    const intent = await newIntent();
+    for (const secret of [undefined, '', `${intent.client_secret}x`, intent.client_secret!.slice(0, -1) + 'A', 'pi_other_secret_abc']) {
+      const response = await fetch(pageUrl(intent.id, secret));
+      expect(response.status, String(secret)).toBe(403);
+      expectPageHeaders(response);
+      const html = await response.text();
+      for (const leak of ['99.99', 'Two bags', 'Bean', 'buyer@example.com', 'shop.example', 'pk_test_', intent.client_secret!]) {
+        expect(html, leak).not.toContain(leak);
+      }
+    }
+  });
+
+  it('answers an unknown intent with 404', async () => {
+    const response = await fetch(pageUrl('pi_doesnotexist000000000000', 'pi_doesnotexist000000000000_secret_x'));
+    expect(response.status).toBe(404);
+    expect(await response.text()).toContain('Payment not found');
+    expect((await fetch(`${server.baseUrl}/checkout/not-an-id`)).status).toBe(404);
+  });
+
+  it('answers an expired intent with 410 and the way back to the store', async () => {
+    const intent = await newIntent();
+    await database.db.updateTable('payment_intents').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', intent.id).execute();
+    const response = await fetch(pageUrl(intent.id, intent.client_secret!));
+    expect(response.status).toBe(410);
+    expectPageHeaders(response);
+    const html = await response.text();
+    expect(html).toContain('This checkout has expired');
+    expect(html).toContain(`href="${CANCEL_URL}"`);
+    expect(html).not.toContain('checkout-bootstrap');
+  });
+
+  it('answers a canceled intent with 410', async () => {
+    const intent = await newIntent();
+    await cancelPaymentIntent(database.deps, actor, intent.id, { cancellation_reason: 'requested_by_customer' });
+    const response = await fetch(pageUrl(intent.id, intent.client_secret!));
+    expect(response.status).toBe(410);
+    const html = await response.text();
+    expect(html).toContain('This payment was canceled');
+    expect(html).toContain(`href="${CANCEL_URL}"`);
+  });
+
+  it('says "already paid" for a succeeded intent, with a link to the success page', async () => {
+    const intent = await newIntent({ confirm: true, payment_method_data: card('4242424242424242') });
+    expect(intent.status).toBe('succeeded');
+    const response = await fetch(pageUrl(intent.id, intent.client_secret!));
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('This payment has already been made');
+    expect(html).toContain(`href="${SUCCESS_URL}&amp;payment_intent=${intent.id}"`);
+    expect(html).not.toContain('checkout-bootstrap');
+  });
+
+  it('refuses javascript: URLs as links even if they were stored', async () => {
+    const intent = await newIntent();
+    await database.db.updateTable('payment_intents').set({ cancel_url: 'javascript:alert(1)', expires_at: new Date(Date.now() - 1000) }).where('id', '=', intent.id).execute();
+    const html = await (await fetch(pageUrl(intent.id, intent.client_secret!))).text();
+    expect(html).not.toContain('javascript:');
+  });
+});
+
+describe('3-D Secure challenge', () => {
+  async function intentNeedingChallenge() {
+    const intent = await newIntent({ confirm: true, payment_method_data: card('4000002500003155') });
+    expect(intent.status).toBe('requires_action');
+    const url = intent.next_action!.redirect_to_url.url;
+    expect(url).toBe(`${server.baseUrl}/checkout/3ds/${intent.id}?client_secret=${encodeURIComponent(intent.client_secret!)}`);
+    return { intent, url };
+  }
+
+  function post(id: string, body: Record<string, string>) {
+    return fetch(`${server.baseUrl}/checkout/3ds/${id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(body),
+      redirect: 'manual',
+    });
+  }
+
+  it('completes authentication: the intent succeeds and the buyer ends at the success page', async () => {
+    const { intent, url } = await intentNeedingChallenge();
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expectPageHeaders(page);
+    const html = await page.text();
+    expect(html).toContain('Complete authentication');
+    expect(html).toContain('Fail authentication');
+    expect(html).toContain(`action="/checkout/3ds/${intent.id}"`);
+    expect(html).toContain('3155');
+
+    const response = await post(intent.id, { client_secret: intent.client_secret!, outcome: 'complete' });
+    expect(response.status).toBe(303);
+    const back = response.headers.get('location')!;
+    expect(back).toBe(`/checkout/${intent.id}?client_secret=${encodeURIComponent(intent.client_secret!)}&redirect_status=succeeded`);
+    expect((await getPaymentIntent(database.deps, actor, intent.id)).status).toBe('succeeded');
+
+    const landing = await fetch(`${server.baseUrl}${back}`, { redirect: 'manual' });
+    expect(landing.status).toBe(303);
+    expect(landing.headers.get('location')).toBe(`${SUCCESS_URL}&payment_intent=${intent.id}`);
+  });
+
+  it('fails authentication: the intent wants a new card and the page says why', async () => {
+    const { intent } = await intentNeedingChallenge();
+    const response = await post(intent.id, { client_secret: intent.client_secret!, outcome: 'fail' });
+    expect(response.status).toBe(303);
+    const back = response.headers.get('location')!;
+    expect(back).toContain('redirect_status=failed');
+    const after = await getPaymentIntent(database.deps, actor, intent.id);
+    expect(after.status).toBe('requires_payment_method');
+    expect(after.last_payment_error?.code).toBe('payment_intent_authentication_failure');
+
+    const page = await fetch(`${server.baseUrl}${back}`);
+    expect(page.status).toBe(200);
+    expect(bootstrapOf(await page.text()).returnedError).toMatchObject({ code: 'payment_intent_authentication_failure' });
+  });
+
+  it('does nothing without the client secret (so a cross-site form cannot act)', async () => {
+    const { intent, url } = await intentNeedingChallenge();
+    const bodies: Record<string, string>[] = [{ outcome: 'complete' }, { outcome: 'complete', client_secret: 'pi_x_secret_y' }];
+    for (const body of bodies) {
+      const response = await post(intent.id, body);
+      expect(response.status).toBe(403);
+    }
+    expect((await fetch(url.replace(/client_secret=[^&]+/, 'client_secret=nope'))).status).toBe(403);
+    expect((await getPaymentIntent(database.deps, actor, intent.id)).status).toBe('requires_action');
+  });
+
+  it("returns to the merchant's own return_url when it confirmed server-side", async () => {
+    const intent = await newIntent({ confirm: true, payment_method_data: card('4000000000003220'), return_url: 'https://shop.example/after-3ds?step=2' });
+    expect(intent.status).toBe('requires_action');
+    const response = await post(intent.id, { client_secret: intent.client_secret!, outcome: 'complete' });
+    expect(response.status).toBe(303);
+    const location = new URL(response.headers.get('location')!);
+    expect(`${location.origin}${location.pathname}`).toBe('https://shop.example/after-3ds');
+    expect(Object.fromEntries(location.searchParams)).toEqual({
+      step: '2',
+      payment_intent: intent.id,
+      payment_intent_client_secret: intent.client_secret,
+      redirect_status: 'succeeded',
+    });
+  });
+
+  it('sends the buyer back to the checkout when there is nothing to authenticate', async () => {
+    const intent = await newIntent();
+    const response = await fetch(`${server.baseUrl}/checkout/3ds/${intent.id}?client_secret=${encodeURIComponent(intent.client_secret!)}`, { redirect: 'manual' });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(`/checkout/${intent.id}?client_secret=${encodeURIComponent(intent.client_secret!)}`);
+  });
+});

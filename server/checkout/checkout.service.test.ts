@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { escapeHtml, jsonForHtml } from './checkout-pages.js';
+import { appendPaymentIntent, clientSecretMatches, safeHttpUrl } from './checkout.service.js';
+
+describe('return URLs', () => {
+  it('appends payment_intent with ? or &, before any fragment', () => {
+    expect(appendPaymentIntent('https://s.example/ok', 'pi_1')).toBe('https://s.example/ok?payment_intent=pi_1');
+    expect(appendPaymentIntent('https://s.example/ok?x=1', 'pi_1')).toBe('https://s.example/ok?x=1&payment_intent=pi_1');
+    expect(appendPaymentIntent('https://s.example/ok?', 'pi_1')).toBe('https://s.example/ok?payment_intent=pi_1');
+    expect(appendPaymentIntent('https://s.example/ok?x=1#top', 'pi_1')).toBe('https://s.example/ok?x=1&payment_intent=pi_1#top');
+  });
+  it('only lets http(s) URLs become links', () => {
+    expect(safeHttpUrl('https://s.example/ok')).toBe('https://s.example/ok');
+    expect(safeHttpUrl('javascript:alert(1)')).toBeNull();
+    expect(safeHttpUrl('data:text/html,hi')).toBeNull();
+    expect(safeHttpUrl('not a url')).toBeNull();
+    expect(safeHttpUrl(null)).toBeNull();
+  });
+});
+
+describe('client secret', () => {
+  it('matches only the exact secret', () => {
+    expect(clientSecretMatches('pi_1_secret_abc', 'pi_1_secret_abc')).toBe(true);
+    expect(clientSecretMatches('pi_1_secret_abc', 'pi_1_secret_abd')).toBe(false);
+    expect(clientSecretMatches('pi_1_secret_abc', 'pi_1_secret_ab')).toBe(false);
+    expect(clientSecretMatches('pi_1_secret_abc', '')).toBe(false);
+  });
+});
+
+describe('HTML output', () => {
+  it('escapes text and keeps JSON inside its script element', () => {
+    expect(escapeHtml(`<a href="x">'&`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;');
+    const json = jsonForHtml({ name: '</script><script>alert(1)</script><!--', sep: '\u2028' });
+    expect(json).not.toMatch(/<|>|\u2028/);
+    expect(JSON.parse(json)).toEqual({ name: '</script><script>alert(1)</script><!--', sep: '\u2028' });
+  });
+});

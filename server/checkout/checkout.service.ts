@@ -1,0 +1,133 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Executor } from '../db/database.js';
+import type { CheckoutBootstrap } from './checkout-bootstrap.js';
+import { findActivePublishableKey, getCheckoutIntent, type CheckoutIntentRow } from './checkout.repository.js';
+
+/** The rules of the hosted checkout: who may see an intent's page, and what that page should be. */
+
+const OPEN_STATUSES = new Set(['requires_payment_method', 'requires_confirmation', 'requires_action']);
+export const MAX_FAILED_ATTEMPTS = 5;
+
+/** Constant time whatever the lengths: both sides are hashed to 32 bytes before comparing. */
+export function clientSecretMatches(expected: string, given: string): boolean {
+  const a = createHash('sha256').update(expected).digest();
+  const b = createHash('sha256').update(given).digest();
+  return timingSafeEqual(a, b) && expected.length === given.length;
+}
+
+export type IntentAccess =
+  | { kind: 'not_found' }
+  | { kind: 'forbidden' }
+  | { kind: 'ok'; intent: CheckoutIntentRow };
+
+export async function authorizeCheckout(db: Executor, intentId: string, clientSecret: string | undefined): Promise<IntentAccess> {
+  // Ids are short and prefixed; anything else is not worth a query.
+  if (!/^pi_[A-Za-z0-9]{1,64}$/.test(intentId)) return { kind: 'not_found' };
+  const intent = await getCheckoutIntent(db, intentId);
+  if (!intent) return { kind: 'not_found' };
+  if (!clientSecret || !clientSecretMatches(intent.client_secret, clientSecret)) return { kind: 'forbidden' };
+  return { kind: 'ok', intent };
+}
+
+/** Only http(s) URLs become links: a merchant-supplied `javascript:` URL must never reach an href. */
+export function safeHttpUrl(value: string | null): string | null {
+  if (!value) return null;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/** success_url?payment_intent=pi_… — appended with & when the URL already has a query, before any #fragment. */
+export function appendPaymentIntent(url: string, intentId: string): string {
+  const hash = url.indexOf('#');
+  const base = hash === -1 ? url : url.slice(0, hash);
+  const fragment = hash === -1 ? '' : url.slice(hash);
+  const separator = !base.includes('?') ? '?' : base.endsWith('?') || base.endsWith('&') ? '' : '&';
+  return `${base}${separator}payment_intent=${encodeURIComponent(intentId)}${fragment}`;
+}
+
+export function checkoutPath(intentId: string, clientSecret: string, extra: Record<string, string> = {}): string {
+  const query = new URLSearchParams({ client_secret: clientSecret, ...extra });
+  return `/checkout/${encodeURIComponent(intentId)}?${query.toString()}`;
+}
+
+export function challengePath(intentId: string, clientSecret: string): string {
+  return `/checkout/3ds/${encodeURIComponent(intentId)}?client_secret=${encodeURIComponent(clientSecret)}`;
+}
+
+/**
+ * Where the challenge sends the payer when the merchant confirmed with its own return_url (Stripe's
+ * redirect convention); null when the payer came from the hosted checkout, which then takes over.
+ */
+export function merchantReturnUrl(intent: CheckoutIntentRow, status: string): string | null {
+  const next = intent.next_action as { redirect_to_url?: { return_url?: string | null } } | null;
+  const url = safeHttpUrl(next?.redirect_to_url?.return_url ?? null);
+  if (!url) return null;
+  const hash = url.indexOf('#');
+  const base = hash === -1 ? url : url.slice(0, hash);
+  const query = new URLSearchParams({
+    payment_intent: intent.id,
+    payment_intent_client_secret: intent.client_secret,
+    redirect_status: status === 'succeeded' || status === 'requires_capture' ? 'succeeded' : 'failed',
+  });
+  const separator = !base.includes('?') ? '?' : base.endsWith('?') || base.endsWith('&') ? '' : '&';
+  return `${base}${separator}${query.toString()}${hash === -1 ? '' : url.slice(hash)}`;
+}
+
+export type CheckoutState =
+  | { kind: 'pay' }
+  | { kind: 'paid'; status: 'succeeded' | 'requires_capture' | 'processing' }
+  | { kind: 'expired' }
+  | { kind: 'canceled'; tooManyAttempts: boolean };
+
+export function checkoutState(intent: CheckoutIntentRow, now = new Date()): CheckoutState {
+  if (intent.status === 'succeeded' || intent.status === 'requires_capture' || intent.status === 'processing') {
+    return { kind: 'paid', status: intent.status };
+  }
+  if (intent.status === 'canceled') {
+    // The core cancels after the fifth failed attempt; say so rather than "expired", whatever reason it records.
+    if (intent.failed_attempts >= MAX_FAILED_ATTEMPTS) return { kind: 'canceled', tooManyAttempts: true };
+    if (intent.cancellation_reason === 'abandoned') return { kind: 'expired' };
+    return { kind: 'canceled', tooManyAttempts: false };
+  }
+  // The expiry job may not have run yet: a link past its time is expired all the same.
+  if (OPEN_STATUSES.has(intent.status) && intent.expires_at && intent.expires_at.getTime() <= now.getTime()) {
+    return { kind: 'expired' };
+  }
+  return { kind: 'pay' };
+}
+
+export function successRedirectUrl(intent: CheckoutIntentRow): string | null {
+  const url = safeHttpUrl(intent.success_url);
+  return url ? appendPaymentIntent(url, intent.id) : null;
+}
+
+/** The JSON the page embeds; null when the merchant has no usable publishable key in this mode. */
+export async function buildBootstrap(db: Executor, intent: CheckoutIntentRow, options: { returnedFromChallenge: boolean }): Promise<CheckoutBootstrap | null> {
+  const publishableKey = await findActivePublishableKey(db, { merchantId: intent.merchant_id, livemode: intent.livemode });
+  if (!publishableKey) return null;
+  const lastError = intent.last_payment_error as { code?: string; decline_code?: string; message?: string } | null;
+  return {
+    intent: {
+      id: intent.id,
+      clientSecret: intent.client_secret,
+      amount: intent.amount,
+      currency: intent.currency,
+      description: intent.description,
+      livemode: intent.livemode,
+    },
+    merchant: { name: intent.merchant_name },
+    receiptEmail: intent.receipt_email,
+    publishableKey,
+    successRedirectUrl: successRedirectUrl(intent),
+    cancelUrl: safeHttpUrl(intent.cancel_url),
+    pendingActionUrl: intent.status === 'requires_action' ? challengePath(intent.id, intent.client_secret) : null,
+    returnedError:
+      options.returnedFromChallenge && lastError
+        ? { code: lastError.code ?? null, declineCode: lastError.decline_code ?? null, message: lastError.message ?? null }
+        : null,
+  };
+}

@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authenticateApiKey } from './core/api-keys/api-keys.service.js';
+import { createTestDatabase, type TestDatabase } from './test/db.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+let database: TestDatabase;
+let dataDir: string;
+
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server', 'cli.ts'), ...args], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: database.url, DATA_DIR: dataDir, APP_SECRET: 'cli-test-secret-that-is-long-enough-0123' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'pf-cli-test-'));
+});
+
+afterAll(async () => {
+  await database?.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('npm run cli -- merchant create', () => {
+  it('creates an owner, a merchant and working test and live keys, printed as JSON', async () => {
+    const result = await cli(['merchant', 'create', '--name', 'Ada Lovelace', '--email', 'Ada@Example.com', '--password', 'analytical-engine-1843', '--business', 'Engines Ltd', '--json']);
+    expect(result.stderr).not.toMatch(/failed/i);
+    expect(result.code).toBe(0);
+    const out = JSON.parse(result.stdout);
+    expect(out.user).toMatchObject({ email: 'ada@example.com', name: 'Ada Lovelace' });
+    expect(out.merchant).toMatchObject({ name: 'Engines Ltd' });
+    expect(out.merchant.id).toMatch(/^acct_/);
+    expect(out.keys.test.publishable).toMatch(/^pk_test_/);
+    expect(out.keys.test.secret).toMatch(/^sk_test_/);
+    expect(out.keys.live.publishable).toMatch(/^pk_live_/);
+    expect(out.keys.live.secret).toMatch(/^sk_live_/);
+
+    // The printed secret keys are the real ones: they authenticate for that merchant and mode.
+    const test = await authenticateApiKey(database.db, out.keys.test.secret);
+    expect(test).toMatchObject({ merchantId: out.merchant.id, livemode: false, type: 'secret' });
+    const live = await authenticateApiKey(database.db, out.keys.live.secret);
+    expect(live).toMatchObject({ merchantId: out.merchant.id, livemode: true });
+
+    const membership = await database.db.selectFrom('memberships').selectAll().where('merchant_id', '=', out.merchant.id).executeTakeFirstOrThrow();
+    expect(membership).toMatchObject({ user_id: out.user.id, role: 'owner' });
+  });
+
+  it('names the missing flag and exits with code 1', async () => {
+    const result = await cli(['merchant', 'create', '--name', 'No Email', '--password', 'a-long-enough-password']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('--email');
+    expect(result.stdout).toBe('');
+  });
+
+  it('names the flag whose value the core refuses', async () => {
+    const args = ['merchant', 'create', '--name', 'Grace Hopper', '--email', 'grace@example.com', '--password'];
+    expect((await cli([...args, 'cobol-compiler-1959', '--json'])).code).toBe(0);
+    const again = await cli([...args, 'cobol-compiler-1959', '--json']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('--email: An account with this email already exists');
+    const weak = await cli(['merchant', 'create', '--name', 'Weak', '--email', 'weak@example.com', '--password', 'short']);
+    expect(weak.code).toBe(1);
+    expect(weak.stderr).toContain('--password');
+  });
+
+  it('rejects an unknown command and an unknown flag', async () => {
+    const unknown = await cli(['merchnat']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("Unknown command 'merchnat'");
+    const badFlag = await cli(['seed', '--merchant', 'acct_x', '--payments', '10', '--colour', 'red']);
+    expect(badFlag.code).toBe(1);
+    expect(badFlag.stderr).toContain('--colour');
+  });
+});

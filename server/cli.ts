@@ -1,0 +1,213 @@
+/**
+ * Operator commands: `npm run cli -- <command>` (run `npm run cli -- help` for the list).
+ * Works beside a running server (the embedded PostgreSQL for the same DATA_DIR is reused) or on its own
+ * (the embedded server is started and stopped again); with DATABASE_URL it uses that server.
+ * Logs go to stderr, results to stdout, so `--json` output can be piped.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { emailSchema } from '../shared/contracts/auth.js';
+import { PaymentError } from '../shared/errors.js';
+import { ROLES, type Role } from '../shared/permissions.js';
+import { addMember, createMerchantWithOwner, getMerchant } from './core/accounts/accounts.service.js';
+import type { CoreDeps } from './core/shared/deps.js';
+import { DatabaseConnectError, openDatabase, type OpenDatabase } from './db/connect.js';
+import { EnvError, loadEnv } from './env.js';
+
+const HELP = `PaymentFlow operator commands
+
+Usage: npm run cli -- <command> [options]
+
+Commands:
+  migrate
+      Apply pending database migrations (the server also does this when it starts).
+
+  merchant create --name <name> --email <email> --password <password> [--business <name>] [--json]
+      Create a user owning a new merchant, with a publishable and a secret API key in test and live mode.
+      Prints the keys (secret keys are shown only here). --json prints
+      {user, merchant, keys: {test: {publishable, secret}, live: {publishable, secret}}}.
+
+  member add --merchant <acct_id> --email <email> --role <role> [--name <name>] [--password <password>] [--json]
+      Give a user (existing, or created with --name and --password) a role in a merchant.
+      Roles: ${ROLES.join(', ')}.
+
+  seed --merchant <acct_id> --payments <count> [--live]
+      Generate <count> payments (with customers, refunds and events) for a merchant, in test mode unless --live.
+
+  help
+      Show this text.
+
+Environment: DATABASE_URL (otherwise the embedded PostgreSQL under DATA_DIR, default .data), DATA_DIR, APP_SECRET.
+Examples:
+  npm run cli -- merchant create --name "Ada Lovelace" --email ada@example.com --password 'correct horse battery' --business "Analytical Engines"
+  npm run cli -- seed --merchant acct_1AbC... --payments 10000
+`;
+
+/** A mistake in how the command was called: printed with a hint, exit code 1. */
+class UsageError extends Error {}
+
+const log = (line: string) => console.error(`[paymentflow] ${line}`);
+
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    // node:util's messages already name the flag ("Unknown option '--nmae'", "Option '--name <value>' argument missing").
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function required(values: Record<string, unknown>, flag: string): string {
+  const value = values[flag];
+  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`Missing --${flag}.`);
+  return value;
+}
+
+function validEmail(value: string, flag = 'email'): string {
+  const parsed = emailSchema.safeParse(value);
+  if (!parsed.success) throw new UsageError(`--${flag}: ${parsed.error.issues[0]?.message ?? 'not a valid email address'}`);
+  return parsed.data;
+}
+
+/** Opens the database for one command and always closes it (stopping an embedded server we started). */
+async function withDeps<T>(body: (deps: CoreDeps, database: OpenDatabase) => Promise<T>): Promise<T> {
+  const env = loadEnv();
+  const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, log, poolSize: 5 });
+  try {
+    return await body({ db: database.db, secret: env.APP_SECRET, appUrl: env.APP_URL }, database);
+  } finally {
+    await database.close();
+  }
+}
+
+async function migrate(args: string[]) {
+  parse(args, {});
+  await withDeps(async () => {
+    // openDatabase has applied (and logged) any pending migrations.
+    console.log('The database schema is up to date.');
+  });
+}
+
+async function merchantCreate(args: string[]) {
+  const values = parse(args, {
+    name: { type: 'string' },
+    email: { type: 'string' },
+    password: { type: 'string' },
+    business: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  });
+  const name = required(values, 'name');
+  const email = validEmail(required(values, 'email'));
+  const password = required(values, 'password');
+  const businessName = values.business?.trim() || name;
+  const created = await withDeps((deps) => createMerchantWithOwner(deps.db, { name, email, password, businessName }));
+  if (values.json) {
+    console.log(JSON.stringify({ user: created.user, merchant: created.merchant, keys: created.keys }, null, 2));
+    return;
+  }
+  const { keys } = created;
+  console.log(`Created merchant ${created.merchant.id} (${created.merchant.name})`);
+  console.log(`Owner: ${created.user.name} <${created.user.email}> (${created.user.id})\n`);
+  const rows = [
+    ['mode', 'publishable key', 'secret key'],
+    ['test', keys.test.publishable, keys.test.secret],
+    ['live', keys.live.publishable, keys.live.secret],
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
+  console.log('\nThe secret keys are shown only now. Store them somewhere safe.');
+}
+
+async function memberAdd(args: string[]) {
+  const values = parse(args, {
+    merchant: { type: 'string' },
+    email: { type: 'string' },
+    role: { type: 'string' },
+    name: { type: 'string' },
+    password: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  });
+  const merchantId = required(values, 'merchant');
+  const email = validEmail(required(values, 'email'));
+  const role = required(values, 'role') as Role;
+  if (!ROLES.includes(role)) throw new UsageError(`--role must be one of: ${ROLES.join(', ')}.`);
+  const user = await withDeps(async (deps) => {
+    const merchant = await getMerchant(deps.db, merchantId);
+    return addMember(deps.db, merchant.id, { email, role, name: values.name?.trim() || email.split('@')[0], password: values.password ?? '' });
+  });
+  if (values.json) console.log(JSON.stringify({ user, merchantId, role }, null, 2));
+  else console.log(`${user.name} <${user.email}> is now ${role} of ${merchantId}.`);
+}
+
+type SeedBulkPayments = (deps: CoreDeps, merchantId: string, livemode: boolean, count: number, log: (line: string) => void) => Promise<unknown>;
+
+async function seed(args: string[]) {
+  const values = parse(args, {
+    merchant: { type: 'string' },
+    payments: { type: 'string' },
+    live: { type: 'boolean', default: false },
+  });
+  const merchantId = required(values, 'merchant');
+  const countText = required(values, 'payments');
+  const count = Number(countText);
+  if (!Number.isInteger(count) || count < 1 || count > 10_000_000) {
+    throw new UsageError(`--payments must be a whole number from 1 to 10000000 (got '${countText}').`);
+  }
+  // Loaded on demand: the bulk seeder is large and only this command needs it.
+  const bulkModule: string = './seed/bulk.js';
+  let seedBulkPayments: SeedBulkPayments | undefined;
+  try {
+    seedBulkPayments = ((await import(bulkModule)) as { seedBulkPayments?: SeedBulkPayments }).seedBulkPayments;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+  }
+  if (typeof seedBulkPayments !== 'function') {
+    throw new Error('Bulk seeding is not available in this version (server/seed/bulk.ts with seedBulkPayments is missing).');
+  }
+  const seedFn = seedBulkPayments;
+  const started = Date.now();
+  await withDeps(async (deps) => {
+    await getMerchant(deps.db, merchantId);
+    await seedFn(deps, merchantId, values.live, count, log);
+  });
+  console.log(`Seeded ${count} ${values.live ? 'live' : 'test'} payments for ${merchantId} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
+  migrate,
+  'merchant create': merchantCreate,
+  'member add': memberAdd,
+  seed,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [first, second, ...rest] = argv;
+  if (!first || first === 'help' || first === '--help' || first === '-h') {
+    console.log(HELP);
+    return 0;
+  }
+  const twoWords = second ? COMMANDS[`${first} ${second}`] : undefined;
+  const command = twoWords ?? COMMANDS[first];
+  if (!command) {
+    const known = first === 'merchant' || first === 'member' ? ` Did you mean '${first} ${first === 'merchant' ? 'create' : 'add'}'?` : '';
+    console.error(`Unknown command '${[first, second].filter(Boolean).join(' ')}'.${known} Run 'npm run cli -- help' for the list.`);
+    return 1;
+  }
+  const args = twoWords ? rest : argv.slice(1);
+  try {
+    await command(args);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\nRun 'npm run cli -- help' for usage.`);
+    } else if (error instanceof PaymentError) {
+      console.error(error.param ? `--${error.param === 'businessName' ? 'business' : error.param}: ${error.message}` : error.message);
+    } else if (error instanceof EnvError || error instanceof DatabaseConnectError || error instanceof Error && error.message.startsWith('Bulk seeding')) {
+      console.error(error.message);
+    } else {
+      console.error('The command failed:', error);
+    }
+    return 1;
+  }
+}
+
+process.exit(await main(process.argv.slice(2)));

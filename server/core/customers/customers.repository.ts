@@ -1,0 +1,55 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { NewRow, RowUpdate } from '../../db/schema.js';
+import type { Scope } from '../shared/deps.js';
+
+export function insertCustomer(db: Executor, row: NewRow<'customers'>) {
+  return db.insertInto('customers').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Includes soft-deleted customers: retrieve answers `deleted: true` for them. */
+export function getCustomer(db: Executor, scope: Scope, id: string, options: { forUpdate?: boolean } = {}) {
+  let query = db
+    .selectFrom('customers')
+    .selectAll()
+    .where('merchant_id', '=', scope.merchantId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id);
+  if (options.forUpdate) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+export function updateCustomer(db: Executor, scope: Scope, id: string, changes: RowUpdate<'customers'>) {
+  return db
+    .updateTable('customers')
+    .set({ ...changes, updated_at: sql`now()` })
+    .where('merchant_id', '=', scope.merchantId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export function selectLiveCustomers(db: Executor, scope: Scope, filters: { email?: string; condition?: RawBuilder<boolean> } = {}) {
+  let query = db
+    .selectFrom('customers')
+    .selectAll('customers')
+    .where('customers.merchant_id', '=', scope.merchantId)
+    .where('customers.livemode', '=', scope.livemode)
+    .where('customers.deleted_at', 'is', null);
+  if (filters.email !== undefined) query = query.where(sql<boolean>`lower(customers.email) = ${filters.email.toLowerCase()}`);
+  if (filters.condition) query = query.where(filters.condition);
+  return query;
+}
+
+export function getCustomerEmails(db: Executor, scope: Scope, ids: string[]) {
+  if (!ids.length) return Promise.resolve([]);
+  return db
+    .selectFrom('customers')
+    .select(['id', 'email'])
+    .where('merchant_id', '=', scope.merchantId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', 'in', ids)
+    .execute();
+}

@@ -1,0 +1,100 @@
+import { sql } from 'kysely';
+import { listEventsParams, API_VERSION, type EventDto, type ListEventsInput } from '../../../shared/contracts/events.js';
+import type { ListResult } from '../../../shared/contracts/common.js';
+import { notFound } from '../../../shared/errors.js';
+import { newId } from '../../../shared/ids.js';
+import type { Executor } from '../../db/database.js';
+import type { NewRow, Row } from '../../db/schema.js';
+import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
+import { findPage } from '../shared/pagination.js';
+import { parseParams } from '../shared/params.js';
+import { toUnix } from '../shared/tx.js';
+import * as repo from './events.repository.js';
+
+export { API_VERSION };
+
+export function toEventDto(row: Row<'events'> & { pending_webhooks?: number | null }): EventDto {
+  const data = row.data as EventDto['data'];
+  return {
+    id: row.id,
+    object: 'event',
+    api_version: row.api_version,
+    created: toUnix(row.created_at),
+    data,
+    livemode: row.livemode,
+    pending_webhooks: row.pending_webhooks ?? 0,
+    request: { id: row.request_id, idempotency_key: row.idempotency_key },
+    type: row.type,
+  };
+}
+
+/**
+ * The event row for one change, built the same way whether it is written now or by the demo seed.
+ * previous_attributes only accompanies *.updated events, as in Stripe.
+ */
+export function buildEventRow(actor: Actor, type: string, object: { id: string }, previousAttributes?: Record<string, unknown>, at?: Date): NewRow<'events'> {
+  const data: EventDto['data'] = { object: object as unknown as Record<string, unknown> };
+  if (previousAttributes) data.previous_attributes = previousAttributes;
+  return {
+    id: newId('event'),
+    merchant_id: actor.merchantId,
+    livemode: actor.livemode,
+    type,
+    api_version: API_VERSION,
+    object_id: object.id,
+    data: JSON.stringify(data),
+    request_id: actor.requestId ?? null,
+    idempotency_key: actor.idempotencyKey ?? null,
+    ...(at ? { created_at: at } : {}),
+  };
+}
+
+/**
+ * Writes the event and, in the same transaction, one outbox row per subscribed webhook endpoint, so a
+ * change and its notification commit or roll back together.
+ */
+export async function emitEvent(tx: Executor, actor: Actor, type: string, object: { id: string }, previousAttributes?: Record<string, unknown>, at?: Date): Promise<EventDto> {
+  // clock_timestamp, not the transaction's now(): events of one transaction keep the order they happened in.
+  const row = await repo.insertEvent(tx, { ...buildEventRow(actor, type, object, previousAttributes, at), ...(at ? {} : { created_at: sql<string>`clock_timestamp()` as unknown as string }) });
+  const endpoints = await repo.findSubscribedEndpointIds(tx, actor, type);
+  if (endpoints.length) {
+    await repo.insertDeliveries(
+      tx,
+      endpoints.map((e) => ({
+        id: newId('webhookDelivery'),
+        merchant_id: actor.merchantId,
+        livemode: actor.livemode,
+        endpoint_id: e.id,
+        event_id: row.id,
+        next_attempt_at: at ?? new Date(),
+      })),
+    );
+  }
+  return toEventDto({ ...row, pending_webhooks: endpoints.length });
+}
+
+export async function getEvent(deps: CoreDeps, scope: Scope, id: string): Promise<EventDto> {
+  const row = await repo.getEvent(deps.db, scope, id);
+  if (!row) throw notFound('event', id);
+  return toEventDto(row);
+}
+
+function typeCondition(types: string[]) {
+  const exact = types.filter((t) => !t.endsWith('*'));
+  const prefixes = types.filter((t) => t.endsWith('*')).map((t) => t.slice(0, -1));
+  if (prefixes.includes('')) return null;
+  const parts = [];
+  if (exact.length) parts.push(sql<boolean>`events.type in (${sql.join(exact)})`);
+  for (const p of prefixes) parts.push(sql<boolean>`starts_with(events.type, ${p})`);
+  return sql<boolean>`(${sql.join(parts, sql` or `)})`;
+}
+
+export async function listEvents(deps: CoreDeps, scope: Scope, input: ListEventsInput = {}, url = '/v1/events'): Promise<ListResult<EventDto>> {
+  const params = parseParams(listEventsParams, input);
+  let query = repo.selectEvents(deps.db, scope);
+  const types = [...(params.type ? [params.type] : []), ...(params.types ?? [])];
+  const condition = types.length ? typeCondition(types) : null;
+  if (condition) query = query.where(condition);
+  const { rows, hasMore } = await findPage(deps.db, 'events', scope, query, params);
+  return { object: 'list', data: rows.map(toEventDto), has_more: hasMore, url };
+}

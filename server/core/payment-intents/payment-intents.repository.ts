@@ -1,0 +1,131 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { NewRow, RowUpdate } from '../../db/schema.js';
+import type { Scope } from '../shared/deps.js';
+
+export function insertPaymentIntent(db: Executor, row: NewRow<'payment_intents'>) {
+  return db.insertInto('payment_intents').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function getPaymentIntent(db: Executor, scope: Scope, id: string, options: { forUpdate?: boolean } = {}) {
+  let query = db
+    .selectFrom('payment_intents')
+    .selectAll()
+    .where('merchant_id', '=', scope.merchantId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id);
+  if (options.forUpdate) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+/**
+ * Only for the hosted checkout and 3-D Secure pages, which know an intent by id and client secret but
+ * not its merchant; the caller must check the client secret before using the row.
+ */
+export function getPaymentIntentForClient(db: Executor, id: string, options: { forUpdate?: boolean } = {}) {
+  let query = db.selectFrom('payment_intents').selectAll().where('id', '=', id);
+  if (options.forUpdate) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+/** A guarded transition: no row comes back when the intent is no longer in one of `fromStatuses`. */
+export function transitionPaymentIntent(db: Executor, scope: Scope, id: string, fromStatuses: readonly string[], changes: RowUpdate<'payment_intents'>) {
+  return db
+    .updateTable('payment_intents')
+    .set({ ...changes, updated_at: sql`now()` })
+    .where('merchant_id', '=', scope.merchantId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+    .where('status', 'in', fromStatuses)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export function adjustAmountRefunded(db: Executor, scope: Scope, id: string, delta: number) {
+  return db
+    .updateTable('payment_intents')
+    .set({ amount_refunded: sql`amount_refunded + ${delta}`, updated_at: sql`now()` })
+    .where('merchant_id', '=', scope.merchantId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function selectPaymentIntents(db: Executor, scope: Scope, filters: { customer?: string; condition?: RawBuilder<boolean> } = {}) {
+  let query = db
+    .selectFrom('payment_intents')
+    .selectAll('payment_intents')
+    .where('payment_intents.merchant_id', '=', scope.merchantId)
+    .where('payment_intents.livemode', '=', scope.livemode);
+  if (filters.customer !== undefined) query = query.where('payment_intents.customer_id', '=', filters.customer);
+  if (filters.condition) query = query.where(filters.condition);
+  return query;
+}
+
+export function insertAttempt(db: Executor, row: NewRow<'payment_attempts'>) {
+  return db.insertInto('payment_attempts').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** 3-D Secure finishes the attempt that started it rather than adding a second one. */
+export function finishPendingAttempt(db: Executor, scope: Scope, intentId: string, changes: RowUpdate<'payment_attempts'>) {
+  return db
+    .updateTable('payment_attempts')
+    .set(changes)
+    .where('merchant_id', '=', scope.merchantId)
+    .where('livemode', '=', scope.livemode)
+    .where('payment_intent_id', '=', intentId)
+    .where('outcome', '=', 'requires_action')
+    .returningAll()
+    .execute();
+}
+
+export function findAttempts(db: Executor, scope: Scope, intentId: string) {
+  return db
+    .selectFrom('payment_attempts')
+    .selectAll()
+    .where('merchant_id', '=', scope.merchantId)
+    .where('livemode', '=', scope.livemode)
+    .where('payment_intent_id', '=', intentId)
+    .orderBy('created_at', 'asc')
+    .orderBy('id', 'asc')
+    .execute();
+}
+
+/** Across every merchant: the expiry job locks a batch so several instances share the work. */
+export function lockExpiredIntents(db: Executor, now: Date, statuses: readonly string[], limit: number) {
+  return db
+    .selectFrom('payment_intents')
+    .select(['id', 'merchant_id', 'livemode'])
+    .where('expires_at', '<=', now)
+    .where('status', 'in', statuses)
+    .orderBy('expires_at')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+}
+
+export async function countByFingerprint(db: Executor, scope: Scope, fingerprint: string) {
+  const intents = await db
+    .selectFrom('payment_intents')
+    .select([sql<number>`count(*)::int`.as('payments'), sql<number>`count(*) filter (where status = 'succeeded')::int`.as('succeeded')])
+    .where('merchant_id', '=', scope.merchantId)
+    .where('livemode', '=', scope.livemode)
+    .where('card_fingerprint', '=', fingerprint)
+    .executeTakeFirstOrThrow();
+  const attempts = await db
+    .selectFrom('payment_attempts')
+    .select(sql<number>`count(*)::int`.as('failed'))
+    .where('merchant_id', '=', scope.merchantId)
+    .where('livemode', '=', scope.livemode)
+    .where('card_fingerprint', '=', fingerprint)
+    .where('outcome', '=', 'failed')
+    .executeTakeFirstOrThrow();
+  return { payments: intents.payments, succeeded: intents.succeeded, failed_attempts: attempts.failed };
+}
+
+export function findUserEmails(db: Executor, ids: string[]) {
+  if (!ids.length) return Promise.resolve([] as { id: string; email: string }[]);
+  return db.selectFrom('users').select(['id', 'email']).where('id', 'in', ids).execute();
+}

@@ -1,0 +1,445 @@
+import { sql } from 'kysely';
+import { mergeMetadata, searchParams, type ListResult, type SearchParamsInput, type SearchResult } from '../../../shared/contracts/common.js';
+import {
+  cancelPaymentIntentParams,
+  capturePaymentIntentParams,
+  confirmPaymentIntentParams,
+  createPaymentIntentParams,
+  listPaymentIntentsParams,
+  updatePaymentIntentParams,
+  type CancelPaymentIntentInput,
+  type CapturePaymentIntentInput,
+  type ConfirmPaymentIntentInput,
+  type CreatePaymentIntentInput,
+  type ListPaymentIntentsInput,
+  type PaymentIntentDto,
+  type PaymentMethodDataParam,
+  type UpdatePaymentIntentInput,
+} from '../../../shared/contracts/payment-intents.js';
+import { notFound, PaymentError } from '../../../shared/errors.js';
+import { newId, randomString } from '../../../shared/ids.js';
+import { currencyInfo, toMajorUnitString } from '../../../shared/money.js';
+import { CANCELABLE_STATUSES, CONFIRMABLE_STATUSES, UNCONFIRMED_STATUSES } from '../../../shared/status.js';
+import type { Executor } from '../../db/database.js';
+import type { Row, RowUpdate } from '../../db/schema.js';
+import { checkMetadataSize, requireLiveCustomer } from '../customers/customers.service.js';
+import { emitEvent } from '../events/events.service.js';
+import { getPaymentMethodRow, resolvePaymentMethod, toPaymentMethodDto, toProcessorCard } from '../payment-methods/payment-methods.service.js';
+import { safeEqual } from '../shared/crypto.js';
+import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
+import { findPage, findSearchPage } from '../shared/pagination.js';
+import { parseParams } from '../shared/params.js';
+import { compileSearchText } from '../shared/search-sql.js';
+import { inTransaction } from '../shared/tx.js';
+import type { AuthorizationResult, CardProcessor } from './card-processor.js';
+import { authenticationFailureError, declineError, threeDSecureNextAction, toPaymentAttemptDto, toPaymentIntentDto, type PaymentAttemptDto } from './payment-intents.dto.js';
+import * as repo from './payment-intents.repository.js';
+import { testCardProcessor } from './test-cards.js';
+
+export { toPaymentIntentDto };
+
+/** After this many failed confirmations the intent is canceled, so a card-testing script cannot keep trying. */
+export const MAX_FAILED_ATTEMPTS = 5;
+export const INTENT_LIFETIME_MS = 60 * 60 * 1000;
+
+export function newClientSecret(id: string) {
+  return `${id}_secret_${randomString(24)}`;
+}
+
+/**
+ * True for the card_error thrown after a decline was committed (or written into the caller's
+ * transaction, which the caller must then commit).
+ */
+export function isPersistedDecline(error: unknown): error is PaymentError {
+  return error instanceof PaymentError && error.type === 'card_error' && Boolean(error.extra?.payment_intent);
+}
+
+export function checkAmount(amount: number, currency: string, param = 'amount') {
+  const { minimum } = currencyInfo(currency);
+  if (amount < minimum) {
+    throw new PaymentError('amount_too_small', `Amount must be at least ${toMajorUnitString(minimum, currency)} ${currency}.`, { param });
+  }
+}
+
+function unexpectedState(row: { id: string; status: string }, action: string, allowed: readonly string[]) {
+  return new PaymentError(
+    'payment_intent_unexpected_state',
+    `You cannot ${action} this PaymentIntent because it has a status of ${row.status}. Only a PaymentIntent with one of the following statuses may be ${action === 'confirm' ? 'confirmed' : action === 'capture' ? 'captured' : action === 'cancel' ? 'canceled' : 'updated'}: ${allowed.join(', ')}.`,
+    { extra: { payment_intent_id: row.id } },
+  );
+}
+
+function processorFor(deps: CoreDeps, scope: Scope): CardProcessor {
+  if (!scope.livemode) return testCardProcessor;
+  if (!deps.liveCardProcessor) {
+    throw new PaymentError(
+      'invalid_request',
+      'Live payments need a card processor connector, and none is configured on this PaymentFlow installation. Use test mode, or configure a live connector.',
+      { status: 400 },
+    );
+  }
+  return deps.liveCardProcessor;
+}
+
+async function lockIntent(t: Executor, scope: Scope, id: string) {
+  const row = await repo.getPaymentIntent(t, scope, id, { forUpdate: true });
+  if (!row) throw notFound('payment_intent', id);
+  return row;
+}
+
+interface ConfirmInput {
+  payment_method?: string;
+  payment_method_data?: PaymentMethodDataParam;
+  return_url?: string;
+  receipt_email?: string;
+}
+
+interface Outcome {
+  row: Row<'payment_intents'>;
+  dto: PaymentIntentDto;
+  decline?: PaymentError;
+}
+
+/**
+ * Records what the processor said about a confirmation: the attempt row, the guarded status change and
+ * its events. `attempt: 'finish'` completes the attempt a 3-D Secure challenge left open.
+ */
+async function recordOutcome(
+  deps: CoreDeps,
+  t: Executor,
+  actor: Actor,
+  row: Row<'payment_intents'>,
+  pm: Row<'payment_methods'>,
+  result: AuthorizationResult | { status: 'authentication_failed' },
+  options: { fromStatuses: readonly string[]; attempt: 'insert' | 'finish'; returnUrl?: string | null; receiptEmail?: string },
+): Promise<Outcome> {
+  const card = { card_brand: pm.card_brand, card_last4: pm.card_last4, card_fingerprint: pm.card_fingerprint };
+  const attemptCard = { ...card, card_exp_month: pm.card_exp_month, card_exp_year: pm.card_exp_year };
+  const base: RowUpdate<'payment_intents'> = { ...card, ...(options.receiptEmail ? { receipt_email: options.receiptEmail } : {}) };
+  const threeDs = options.attempt === 'finish' ? (result.status === 'authentication_failed' ? 'failed' : 'authenticated') : null;
+
+  const writeAttempt = async (fields: { outcome: Row<'payment_attempts'>['outcome']; failure_code?: string | null; decline_code?: string | null; failure_message?: string | null; three_d_secure?: string | null }) => {
+    if (options.attempt === 'finish') {
+      const finished = await repo.finishPendingAttempt(t, actor, row.id, { outcome: fields.outcome, failure_code: fields.failure_code ?? null, decline_code: fields.decline_code ?? null, failure_message: fields.failure_message ?? null, three_d_secure: threeDs });
+      if (finished.length) return;
+    }
+    await repo.insertAttempt(t, {
+      id: newId('attempt'),
+      merchant_id: actor.merchantId,
+      livemode: actor.livemode,
+      payment_intent_id: row.id,
+      payment_method_id: pm.id,
+      ...attemptCard,
+      ...fields,
+      three_d_secure: fields.three_d_secure ?? threeDs,
+    });
+  };
+  const transition = async (changes: RowUpdate<'payment_intents'>) => {
+    const updated = await repo.transitionPaymentIntent(t, actor, row.id, options.fromStatuses, { ...base, ...changes });
+    if (!updated) throw unexpectedState(row, 'confirm', options.fromStatuses);
+    return updated;
+  };
+
+  if (result.status === 'approved') {
+    const manual = row.capture_method === 'manual';
+    const updated = await transition({
+      status: manual ? 'requires_capture' : 'succeeded',
+      payment_method_id: pm.id,
+      amount_capturable: manual ? row.amount : 0,
+      amount_received: manual ? 0 : row.amount,
+      last_payment_error: null,
+      next_action: null,
+    });
+    await writeAttempt({ outcome: manual ? 'authorized' : 'succeeded' });
+    const dto = toPaymentIntentDto(updated, deps.appUrl);
+    await emitEvent(t, actor, manual ? 'payment_intent.amount_capturable_updated' : 'payment_intent.succeeded', dto);
+    return { row: updated, dto };
+  }
+
+  if (result.status === 'requires_action') {
+    const nextAction = threeDSecureNextAction(deps.appUrl, row.id, row.client_secret, options.returnUrl ?? null);
+    const updated = await transition({ status: 'requires_action', payment_method_id: pm.id, next_action: JSON.stringify(nextAction), last_payment_error: null });
+    await writeAttempt({ outcome: 'requires_action', three_d_secure: 'required' });
+    const dto = toPaymentIntentDto(updated, deps.appUrl);
+    await emitEvent(t, actor, 'payment_intent.requires_action', dto);
+    return { row: updated, dto };
+  }
+
+  // A decline, or a failed 3-D Secure challenge: back to requires_payment_method (or canceled when the
+  // attempts run out), with last_payment_error naming the card that failed.
+  const pmDto = toPaymentMethodDto(pm);
+  const lastError = result.status === 'declined' ? declineError(result, pmDto) : authenticationFailureError(pmDto);
+  const failedAttempts = row.failed_attempts + 1;
+  const abandon = failedAttempts >= MAX_FAILED_ATTEMPTS;
+  const updated = await transition({
+    status: abandon ? 'canceled' : 'requires_payment_method',
+    payment_method_id: null,
+    last_payment_error: JSON.stringify(lastError),
+    next_action: null,
+    failed_attempts: failedAttempts,
+    ...(abandon ? { canceled_at: new Date(), cancellation_reason: 'abandoned' } : {}),
+  });
+  await writeAttempt({ outcome: 'failed', failure_code: lastError.code, decline_code: lastError.decline_code ?? null, failure_message: lastError.message });
+  const dto = toPaymentIntentDto(updated, deps.appUrl);
+  await emitEvent(t, actor, 'payment_intent.payment_failed', abandon ? { ...dto, status: 'requires_payment_method', canceled_at: null, cancellation_reason: null } : dto);
+  if (abandon) await emitEvent(t, actor, 'payment_intent.canceled', dto);
+  const decline =
+    result.status === 'declined'
+      ? new PaymentError(result.code === 'processing_error' ? 'card_declined' : result.code, result.message, {
+          declineCode: result.declineCode,
+          status: 402,
+          extra: { payment_intent: dto, payment_method: pmDto },
+        })
+      : new PaymentError('payment_intent_authentication_failure', lastError.message, { status: 402, extra: { payment_intent: dto, payment_method: pmDto } });
+  return { row: updated, dto, decline };
+}
+
+async function confirmLocked(deps: CoreDeps, t: Executor, actor: Actor, row: Row<'payment_intents'>, input: ConfirmInput): Promise<Outcome> {
+  if (!(CONFIRMABLE_STATUSES as readonly string[]).includes(row.status)) throw unexpectedState(row, 'confirm', CONFIRMABLE_STATUSES);
+  const processor = processorFor(deps, actor);
+  let pm = await resolvePaymentMethod(deps, t, actor, input, row.customer_id);
+  if (!pm && row.payment_method_id) pm = (await getPaymentMethodRow(t, actor, row.payment_method_id)) ?? null;
+  if (!pm) {
+    throw new PaymentError(
+      'parameter_missing',
+      "You cannot confirm this PaymentIntent because it's missing a payment method. Pass payment_method (e.g. pm_card_visa) or payment_method_data[card].",
+      { param: 'payment_method' },
+    );
+  }
+  const result = await processor.authorize({ paymentIntentId: row.id, amount: Number(row.amount), currency: row.currency, livemode: actor.livemode, card: toProcessorCard(pm) });
+  return recordOutcome(deps, t, actor, row, pm, result, {
+    fromStatuses: CONFIRMABLE_STATUSES,
+    attempt: 'insert',
+    returnUrl: input.return_url ?? null,
+    receiptEmail: input.receipt_email,
+  });
+}
+
+/** Commits (or leaves in the caller's transaction) and only then surfaces a decline. */
+async function finish(deps: CoreDeps, tx: Executor | undefined, work: (t: Executor) => Promise<Outcome>): Promise<PaymentIntentDto> {
+  const outcome = await inTransaction(deps, tx, work);
+  if (outcome.decline) throw outcome.decline;
+  return outcome.dto;
+}
+
+export async function createPaymentIntent(deps: CoreDeps, actor: Actor, input: CreatePaymentIntentInput, tx?: Executor): Promise<PaymentIntentDto> {
+  const params = parseParams(createPaymentIntentParams, input);
+  checkAmount(params.amount, params.currency);
+  if (params.confirm && actor.livemode) processorFor(deps, actor);
+  return finish(deps, tx, async (t) => {
+    if (params.customer) await requireLiveCustomer(t, actor, params.customer);
+    const pm = params.confirm ? null : await resolvePaymentMethod(deps, t, actor, params, params.customer ?? null);
+    const id = newId('paymentIntent');
+    const row = await repo.insertPaymentIntent(t, {
+      id,
+      merchant_id: actor.merchantId,
+      livemode: actor.livemode,
+      amount: params.amount,
+      currency: params.currency,
+      status: pm ? 'requires_confirmation' : 'requires_payment_method',
+      capture_method: params.capture_method ?? 'automatic',
+      confirmation_method: params.confirmation_method ?? 'automatic',
+      customer_id: params.customer ?? null,
+      payment_method_id: pm?.id ?? null,
+      description: params.description ?? null,
+      metadata: JSON.stringify(mergeMetadata({}, params.metadata ?? {})),
+      receipt_email: params.receipt_email ?? null,
+      statement_descriptor: params.statement_descriptor ?? null,
+      client_secret: newClientSecret(id),
+      success_url: params.success_url ?? null,
+      cancel_url: params.cancel_url ?? null,
+      expires_at: new Date(Date.now() + INTENT_LIFETIME_MS),
+    });
+    const dto = toPaymentIntentDto(row, deps.appUrl);
+    await emitEvent(t, actor, 'payment_intent.created', dto);
+    if (!params.confirm) return { row, dto };
+    return confirmLocked(deps, t, actor, row, params);
+  });
+}
+
+export async function getPaymentIntent(deps: CoreDeps, scope: Scope, id: string, options: { clientSecret?: string } = {}): Promise<PaymentIntentDto> {
+  const row = await repo.getPaymentIntent(deps.db, scope, id);
+  if (!row || (options.clientSecret !== undefined && !safeEqual(options.clientSecret, row.client_secret))) throw notFound('payment_intent', id);
+  return toPaymentIntentDto(row, deps.appUrl);
+}
+
+/** Hosted checkout and 3-D Secure pages: the client secret is the credential. */
+export async function getPaymentIntentForCheckout(deps: CoreDeps, id: string, clientSecret: string): Promise<PaymentIntentDto> {
+  const row = await repo.getPaymentIntentForClient(deps.db, id);
+  if (!row || !safeEqual(clientSecret, row.client_secret)) throw notFound('payment_intent', id);
+  return toPaymentIntentDto(row, deps.appUrl);
+}
+
+/** Fields that change what would be charged: only before confirmation. */
+const PRE_CONFIRMATION_FIELDS = ['amount', 'currency', 'customer', 'payment_method', 'statement_descriptor', 'capture_method', 'payment_method_types'] as const;
+
+export async function updatePaymentIntent(deps: CoreDeps, actor: Actor, id: string, input: UpdatePaymentIntentInput, tx?: Executor): Promise<PaymentIntentDto> {
+  const params = parseParams(updatePaymentIntentParams, input);
+  return inTransaction(deps, tx, async (t) => {
+    const row = await lockIntent(t, actor, id);
+    const restricted = PRE_CONFIRMATION_FIELDS.some((f) => params[f] !== undefined);
+    const allowed: readonly string[] = restricted ? CONFIRMABLE_STATUSES : ['requires_payment_method', 'requires_confirmation', 'requires_action', 'requires_capture', 'processing', 'succeeded', 'canceled'];
+    if (!allowed.includes(row.status)) throw unexpectedState(row, 'update', allowed);
+    const changes: RowUpdate<'payment_intents'> = {};
+    if (params.amount !== undefined || params.currency !== undefined) {
+      const amount = params.amount ?? Number(row.amount);
+      const currency = params.currency ?? row.currency;
+      checkAmount(amount, currency);
+      changes.amount = amount;
+      changes.currency = currency;
+    }
+    if (params.customer !== undefined) {
+      if (params.customer) await requireLiveCustomer(t, actor, params.customer);
+      changes.customer_id = params.customer || null;
+    }
+    if (params.description !== undefined) changes.description = params.description || null;
+    if (params.receipt_email !== undefined) changes.receipt_email = params.receipt_email || null;
+    if (params.statement_descriptor !== undefined) changes.statement_descriptor = params.statement_descriptor || null;
+    if (params.capture_method !== undefined) changes.capture_method = params.capture_method;
+    if (params.metadata !== undefined) {
+      const metadata = mergeMetadata(row.metadata as Record<string, string>, params.metadata);
+      checkMetadataSize(metadata);
+      changes.metadata = JSON.stringify(metadata);
+    }
+    if (params.payment_method !== undefined) {
+      const pm = await resolvePaymentMethod(deps, t, actor, { payment_method: params.payment_method }, row.customer_id);
+      changes.payment_method_id = pm?.id ?? null;
+      changes.status = 'requires_confirmation';
+    }
+    if (!Object.keys(changes).length) return toPaymentIntentDto(row, deps.appUrl);
+    const updated = await repo.transitionPaymentIntent(t, actor, id, allowed, changes);
+    if (!updated) throw unexpectedState(row, 'update', allowed);
+    return toPaymentIntentDto(updated, deps.appUrl);
+  });
+}
+
+export async function confirmPaymentIntent(deps: CoreDeps, actor: Actor, id: string, input: ConfirmPaymentIntentInput = {}, tx?: Executor): Promise<PaymentIntentDto> {
+  const params = parseParams(confirmPaymentIntentParams, input);
+  return finish(deps, tx, async (t) => {
+    const row = await lockIntent(t, actor, id);
+    if (params.client_secret !== undefined && !safeEqual(params.client_secret, row.client_secret)) throw notFound('payment_intent', id);
+    if (params.capture_method && params.capture_method !== row.capture_method) {
+      const updated = await repo.transitionPaymentIntent(t, actor, id, CONFIRMABLE_STATUSES, { capture_method: params.capture_method });
+      if (!updated) throw unexpectedState(row, 'confirm', CONFIRMABLE_STATUSES);
+      return confirmLocked(deps, t, actor, updated, params);
+    }
+    return confirmLocked(deps, t, actor, row, params);
+  });
+}
+
+export async function capturePaymentIntent(deps: CoreDeps, actor: Actor, id: string, input: CapturePaymentIntentInput = {}, tx?: Executor): Promise<PaymentIntentDto> {
+  const params = parseParams(capturePaymentIntentParams, input);
+  return inTransaction(deps, tx, async (t) => {
+    const row = await lockIntent(t, actor, id);
+    if (row.status !== 'requires_capture') throw unexpectedState(row, 'capture', ['requires_capture']);
+    const capturable = Number(row.amount_capturable);
+    const amount = params.amount_to_capture ?? capturable;
+    if (amount > capturable) {
+      throw new PaymentError('invalid_request', `amount_to_capture (${amount}) must be less than or equal to the amount_capturable of this PaymentIntent (${capturable}).`, { param: 'amount_to_capture' });
+    }
+    const changes: RowUpdate<'payment_intents'> = { status: 'succeeded', amount_received: amount, amount_capturable: 0 };
+    if (params.metadata !== undefined) {
+      const metadata = mergeMetadata(row.metadata as Record<string, string>, params.metadata);
+      checkMetadataSize(metadata);
+      changes.metadata = JSON.stringify(metadata);
+    }
+    const updated = await repo.transitionPaymentIntent(t, actor, id, ['requires_capture'], changes);
+    if (!updated) throw unexpectedState(row, 'capture', ['requires_capture']);
+    const dto = toPaymentIntentDto(updated, deps.appUrl);
+    await emitEvent(t, actor, 'payment_intent.succeeded', dto);
+    return dto;
+  });
+}
+
+async function cancelLocked(deps: CoreDeps, t: Executor, actor: Actor, row: Row<'payment_intents'>, reason: string | null): Promise<PaymentIntentDto> {
+  if (!(CANCELABLE_STATUSES as readonly string[]).includes(row.status)) throw unexpectedState(row, 'cancel', CANCELABLE_STATUSES);
+  const updated = await repo.transitionPaymentIntent(t, actor, row.id, CANCELABLE_STATUSES, {
+    status: 'canceled',
+    canceled_at: new Date(),
+    cancellation_reason: reason,
+    amount_capturable: 0,
+    next_action: null,
+  });
+  if (!updated) throw unexpectedState(row, 'cancel', CANCELABLE_STATUSES);
+  const dto = toPaymentIntentDto(updated, deps.appUrl);
+  await emitEvent(t, actor, 'payment_intent.canceled', dto);
+  return dto;
+}
+
+export async function cancelPaymentIntent(deps: CoreDeps, actor: Actor, id: string, input: CancelPaymentIntentInput = {}, tx?: Executor): Promise<PaymentIntentDto> {
+  const params = parseParams(cancelPaymentIntentParams, input);
+  return inTransaction(deps, tx, async (t) => cancelLocked(deps, t, actor, await lockIntent(t, actor, id), params.cancellation_reason ?? null));
+}
+
+/**
+ * The simulated 3-D Secure challenge (hosted page at /checkout/3ds/:id). Completing it authorises the
+ * payment; failing it is recorded as a failed attempt. Returns the intent either way (no throw), so the
+ * page can show the outcome and follow next steps (return_url, success_url).
+ */
+export async function completeThreeDSecure(deps: CoreDeps, intentId: string, clientSecret: string, outcome: 'complete' | 'fail'): Promise<PaymentIntentDto> {
+  return deps.db.transaction().execute(async (t) => {
+    const row = await repo.getPaymentIntentForClient(t, intentId, { forUpdate: true });
+    if (!row || !safeEqual(clientSecret, row.client_secret)) throw notFound('payment_intent', intentId);
+    if (row.status !== 'requires_action') throw unexpectedState(row, 'confirm', ['requires_action']);
+    const actor: Actor = { merchantId: row.merchant_id, livemode: row.livemode };
+    const pm = row.payment_method_id ? await getPaymentMethodRow(t, actor, row.payment_method_id) : undefined;
+    if (!pm) throw new PaymentError('payment_intent_unexpected_state', 'This PaymentIntent has no payment method to authenticate.');
+    const result = outcome === 'complete' ? ({ status: 'approved' } as const) : ({ status: 'authentication_failed' } as const);
+    const next = row.next_action as { redirect_to_url?: { return_url?: string | null } } | null;
+    const recorded = await recordOutcome(deps, t, actor, row, pm, result, {
+      fromStatuses: ['requires_action'],
+      attempt: 'finish',
+      returnUrl: next?.redirect_to_url?.return_url ?? null,
+    });
+    return recorded.dto;
+  });
+}
+
+/** Where the 3-D Secure page sends the payer afterwards (Stripe's return_url), if the merchant gave one. */
+export async function getThreeDSecureReturnUrl(deps: CoreDeps, intentId: string, clientSecret: string): Promise<string | null> {
+  const row = await repo.getPaymentIntentForClient(deps.db, intentId);
+  if (!row || !safeEqual(clientSecret, row.client_secret)) throw notFound('payment_intent', intentId);
+  const next = row.next_action as { redirect_to_url?: { return_url?: string | null } } | null;
+  return next?.redirect_to_url?.return_url ?? null;
+}
+
+export async function listPaymentIntents(deps: CoreDeps, scope: Scope, input: ListPaymentIntentsInput = {}, url = '/v1/payment_intents'): Promise<ListResult<PaymentIntentDto>> {
+  const params = parseParams(listPaymentIntentsParams, input);
+  const query = repo.selectPaymentIntents(deps.db, scope, { customer: params.customer });
+  const { rows, hasMore } = await findPage(deps.db, 'payment_intents', scope, query, params);
+  return { object: 'list', data: rows.map((r) => toPaymentIntentDto(r, deps.appUrl)), has_more: hasMore, url };
+}
+
+export async function searchPaymentIntents(deps: CoreDeps, scope: Scope, input: SearchParamsInput, url = '/v1/payment_intents/search'): Promise<SearchResult<PaymentIntentDto>> {
+  const params = parseParams(searchParams, input);
+  const condition = compileSearchText('payment_intents', scope, params.query);
+  const query = repo.selectPaymentIntents(deps.db, scope, { condition });
+  const { rows, hasMore, nextPage } = await findSearchPage('payment_intents', scope, query, params.limit, params.page);
+  return { object: 'search_result', data: rows.map((r) => toPaymentIntentDto(r, deps.appUrl)), has_more: hasMore, next_page: nextPage, url };
+}
+
+export async function findPaymentAttempts(deps: CoreDeps, scope: Scope, intentId: string): Promise<PaymentAttemptDto[]> {
+  return (await repo.findAttempts(deps.db, scope, intentId)).map(toPaymentAttemptDto);
+}
+
+export async function countPaymentsByFingerprint(deps: CoreDeps, scope: Scope, fingerprint: string) {
+  return repo.countByFingerprint(deps.db, scope, fingerprint);
+}
+
+/** Job: cancels unconfirmed intents past expires_at (reason abandoned). Safe to run on many instances at once. */
+export async function expireIntents(deps: CoreDeps, now: Date = new Date(), batchSize = 200): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const count = await deps.db.transaction().execute(async (t) => {
+      const due = await repo.lockExpiredIntents(t, now, UNCONFIRMED_STATUSES, batchSize);
+      for (const { id, merchant_id, livemode } of due) {
+        const actor: Actor = { merchantId: merchant_id, livemode };
+        const row = await repo.getPaymentIntent(t, actor, id);
+        if (row) await cancelLocked(deps, t, actor, row, 'abandoned');
+      }
+      return due.length;
+    });
+    total += count;
+    if (count < batchSize) return total;
+  }
+}

@@ -1,0 +1,175 @@
+import type { PaymentMethodDataParam, PaymentMethodDto } from '../../../shared/contracts/payment-intents.js';
+import { notFound, PaymentError } from '../../../shared/errors.js';
+import { newId } from '../../../shared/ids.js';
+import type { Executor } from '../../db/database.js';
+import type { NewRow, Row } from '../../db/schema.js';
+import type { ProcessorCard } from '../payment-intents/card-processor.js';
+import { detectBrand, findTestCard, luhnValid, TEST_PAYMENT_METHODS } from '../payment-intents/test-cards.js';
+import { deriveKey, hmacHex } from '../shared/crypto.js';
+import type { CoreDeps, Scope } from '../shared/deps.js';
+import { toUnix } from '../shared/tx.js';
+import * as repo from './payment-methods.repository.js';
+
+const fingerprintKeys = new Map<string, Buffer>();
+
+/**
+ * The same card number always gives the same fingerprint for this installation (so repeated cards can
+ * be recognised), and the number cannot be recovered from it.
+ */
+export function cardFingerprint(secret: string, number: string): string {
+  let key = fingerprintKeys.get(secret);
+  if (!key) {
+    key = deriveKey(secret, 'card-fingerprint');
+    fingerprintKeys.set(secret, key);
+  }
+  return hmacHex(key, number).slice(0, 16);
+}
+
+export function toPaymentMethodDto(row: Row<'payment_methods'>): PaymentMethodDto {
+  return {
+    id: row.id,
+    object: 'payment_method',
+    billing_details: { address: null, email: row.billing_email, name: row.billing_name, phone: null },
+    card: {
+      brand: row.card_brand,
+      checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: 'pass' },
+      country: row.card_country,
+      display_brand: row.card_brand,
+      exp_month: row.card_exp_month,
+      exp_year: row.card_exp_year,
+      fingerprint: row.card_fingerprint,
+      funding: row.card_funding,
+      last4: row.card_last4,
+      networks: { available: [row.card_brand], preferred: null },
+      three_d_secure_usage: { supported: true },
+      wallet: null,
+    },
+    created: toUnix(row.created_at),
+    customer: row.customer_id,
+    livemode: row.livemode,
+    metadata: {},
+    type: 'card',
+  };
+}
+
+export function toProcessorCard(row: Row<'payment_methods'>): ProcessorCard {
+  return {
+    paymentMethodId: row.id,
+    brand: row.card_brand,
+    last4: row.card_last4,
+    expMonth: row.card_exp_month,
+    expYear: row.card_exp_year,
+    fingerprint: row.card_fingerprint,
+    testBehavior: row.test_behavior,
+  };
+}
+
+function cardError(code: 'incorrect_number' | 'invalid_expiry_year' | 'invalid_expiry_month' | 'invalid_cvc', message: string, param: string) {
+  return new PaymentError(code, message, { param });
+}
+
+interface CardInput {
+  number: string;
+  exp_month: number;
+  exp_year: number;
+  cvc?: string;
+}
+
+/** Checks what a card form would check before anything is stored; the number and CVC go no further. */
+export function validateCard(card: CardInput, now = new Date()): { number: string; expMonth: number; expYear: number } {
+  const prefix = 'payment_method_data[card]';
+  const number = card.number.replace(/[\s-]/g, '');
+  if (!luhnValid(number)) throw cardError('incorrect_number', 'Your card number is incorrect.', `${prefix}[number]`);
+  const expYear = card.exp_year < 100 ? 2000 + card.exp_year : card.exp_year;
+  const expMonth = card.exp_month;
+  const year = now.getUTCFullYear();
+  if (expYear < year || expYear > year + 50) throw cardError('invalid_expiry_year', "Your card's expiration year is invalid.", `${prefix}[exp_year]`);
+  if (expYear === year && expMonth < now.getUTCMonth() + 1) throw cardError('invalid_expiry_month', "Your card's expiration month is invalid.", `${prefix}[exp_month]`);
+  if (card.cvc !== undefined) {
+    const digits = detectBrand(number) === 'amex' ? 4 : 3;
+    if (!new RegExp(`^\\d{${digits}}$`).test(card.cvc)) throw cardError('invalid_cvc', "Your card's security code is invalid.", `${prefix}[cvc]`);
+  }
+  return { number, expMonth, expYear };
+}
+
+/** The row a card number becomes: brand, last4, expiry, fingerprint and simulator behavior only. */
+export function buildPaymentMethodRow(
+  deps: Pick<CoreDeps, 'secret'>,
+  scope: Scope,
+  card: { number: string; expMonth: number; expYear: number },
+  extra: { customerId?: string | null; billingName?: string | null; billingEmail?: string | null; createdAt?: Date } = {},
+): NewRow<'payment_methods'> {
+  const test = findTestCard(card.number);
+  return {
+    id: newId('paymentMethod'),
+    merchant_id: scope.merchantId,
+    livemode: scope.livemode,
+    customer_id: extra.customerId ?? null,
+    type: 'card',
+    card_brand: test?.brand ?? detectBrand(card.number),
+    card_last4: card.number.slice(-4),
+    card_exp_month: card.expMonth,
+    card_exp_year: card.expYear,
+    card_funding: test?.funding ?? 'credit',
+    card_country: test?.country ?? null,
+    card_fingerprint: cardFingerprint(deps.secret, card.number),
+    test_behavior: test?.behavior ?? null,
+    billing_name: extra.billingName ?? null,
+    billing_email: extra.billingEmail ?? null,
+    ...(extra.createdAt ? { created_at: extra.createdAt } : {}),
+  };
+}
+
+/** A future expiry for test PaymentMethod ids, as Stripe gives them. */
+function testExpiry(now = new Date()) {
+  return { expMonth: 12, expYear: now.getUTCFullYear() + 3 };
+}
+
+/**
+ * Turns `payment_method` (a pm_card_* test id or an existing pm_) or `payment_method_data` into a stored
+ * payment method. Live mode refuses test cards outright; nothing is stored for them.
+ */
+export async function resolvePaymentMethod(
+  deps: CoreDeps,
+  db: Executor,
+  scope: Scope,
+  input: { payment_method?: string; payment_method_data?: PaymentMethodDataParam },
+  customerId: string | null,
+): Promise<Row<'payment_methods'> | null> {
+  if (input.payment_method_data) {
+    const data = input.payment_method_data;
+    const card = validateCard(data.card);
+    refuseTestCardInLiveMode(scope, card.number);
+    return repo.insertPaymentMethod(
+      db,
+      buildPaymentMethodRow(deps, scope, card, {
+        customerId,
+        billingName: data.billing_details?.name || null,
+        billingEmail: data.billing_details?.email || null,
+      }),
+    );
+  }
+  const id = input.payment_method;
+  if (!id) return null;
+  const testNumber = TEST_PAYMENT_METHODS[id];
+  if (testNumber) {
+    refuseTestCardInLiveMode(scope, testNumber);
+    return repo.insertPaymentMethod(db, buildPaymentMethodRow(deps, scope, { number: testNumber, ...testExpiry() }, { customerId }));
+  }
+  const existing = await repo.getPaymentMethod(db, scope, id);
+  if (!existing) throw notFound('PaymentMethod', id, 'payment_method');
+  return existing;
+}
+
+function refuseTestCardInLiveMode(scope: Scope, number: string) {
+  if (scope.livemode && findTestCard(number)) {
+    throw new PaymentError('card_declined', 'Your card was declined. Your request was in live mode, but used a known test card.', {
+      declineCode: 'live_mode_test_card',
+      param: 'payment_method',
+    });
+  }
+}
+
+export async function getPaymentMethodRow(db: Executor, scope: Scope, id: string) {
+  return repo.getPaymentMethod(db, scope, id);
+}

@@ -1,0 +1,187 @@
+import { mergeMetadata, searchParams, type ListResult, type SearchParamsInput, type SearchResult } from '../../../shared/contracts/common.js';
+import {
+  createRefundParams,
+  listRefundsParams,
+  updateRefundParams,
+  type CreateRefundInput,
+  type ListRefundsInput,
+  type RefundDto,
+  type UpdateRefundInput,
+} from '../../../shared/contracts/refunds.js';
+import { notFound, PaymentError } from '../../../shared/errors.js';
+import { newId } from '../../../shared/ids.js';
+import type { Executor } from '../../db/database.js';
+import type { Row } from '../../db/schema.js';
+import { checkMetadataSize, diffAttributes } from '../customers/customers.service.js';
+import { emitEvent } from '../events/events.service.js';
+import * as intentsRepo from '../payment-intents/payment-intents.repository.js';
+import { testCardProcessor } from '../payment-intents/test-cards.js';
+import { toProcessorCard } from '../payment-methods/payment-methods.service.js';
+import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
+import { findPage, findSearchPage } from '../shared/pagination.js';
+import { parseParams } from '../shared/params.js';
+import { compileSearchText } from '../shared/search-sql.js';
+import { inTransaction, toUnix } from '../shared/tx.js';
+import * as repo from './refunds.repository.js';
+
+/** How long a refund stays pending before the job settles it (a bank would take days; tests want seconds). */
+export const REFUND_SETTLE_DELAY_MS = 2_000;
+
+export function toRefundDto(row: Row<'refunds'>): RefundDto {
+  return {
+    id: row.id,
+    object: 'refund',
+    amount: Number(row.amount),
+    balance_transaction: null,
+    charge: null,
+    created: toUnix(row.created_at),
+    currency: row.currency,
+    destination_details: null,
+    failure_reason: row.failure_reason,
+    metadata: (row.metadata ?? {}) as Record<string, string>,
+    payment_intent: row.payment_intent_id,
+    reason: row.reason,
+    receipt_number: null,
+    source_transfer_reversal: null,
+    status: row.status,
+    transfer_reversal: null,
+  };
+}
+
+function notRefundable(intent: Row<'payment_intents'>): PaymentError {
+  const message =
+    intent.status === 'requires_capture'
+      ? `PaymentIntent ${intent.id} has not been captured yet, so there is nothing to refund. Cancel it to release the authorization instead.`
+      : intent.status === 'canceled'
+        ? `PaymentIntent ${intent.id} was canceled, so there is nothing to refund.`
+        : `PaymentIntent ${intent.id} has no successful payment to refund (its status is ${intent.status}).`;
+  return new PaymentError('charge_not_refundable', message, { param: 'payment_intent' });
+}
+
+/**
+ * Locks the payment intent row, so concurrent refunds of one payment queue up and each sees the
+ * refunds committed before it: the total can never exceed what was received.
+ */
+export async function createRefund(deps: CoreDeps, actor: Actor, input: CreateRefundInput, tx?: Executor): Promise<RefundDto> {
+  const params = parseParams(createRefundParams, input);
+  return inTransaction(deps, tx, async (t) => {
+    const intent = await intentsRepo.getPaymentIntent(t, actor, params.payment_intent, { forUpdate: true });
+    if (!intent) throw notFound('payment_intent', params.payment_intent, 'payment_intent');
+    if (intent.status !== 'succeeded') throw notRefundable(intent);
+    const refunded = await repo.sumActiveRefunds(t, actor, intent.id);
+    const remaining = Number(intent.amount_received) - refunded;
+    if (remaining <= 0) {
+      throw new PaymentError('charge_already_refunded', `PaymentIntent ${intent.id} has already been refunded in full.`, { param: 'payment_intent' });
+    }
+    const amount = params.amount ?? remaining;
+    if (amount > remaining) {
+      throw new PaymentError(
+        'refund_exceeds_amount',
+        `Refund amount (${amount} ${intent.currency}) is greater than what is left to refund on PaymentIntent ${intent.id} (${remaining} ${intent.currency}).`,
+        { param: 'amount' },
+      );
+    }
+    const row = await repo.insertRefund(t, {
+      id: newId('refund'),
+      merchant_id: actor.merchantId,
+      livemode: actor.livemode,
+      payment_intent_id: intent.id,
+      amount,
+      currency: intent.currency,
+      status: 'pending',
+      reason: params.reason ?? null,
+      metadata: JSON.stringify(mergeMetadata({}, params.metadata ?? {})),
+      note: params.note || null,
+      created_by_user_id: actor.userId ?? null,
+    });
+    await intentsRepo.adjustAmountRefunded(t, actor, intent.id, amount);
+    const dto = toRefundDto(row);
+    await emitEvent(t, actor, 'refund.created', dto);
+    return dto;
+  });
+}
+
+export async function getRefund(deps: CoreDeps, scope: Scope, id: string): Promise<RefundDto> {
+  const row = await repo.getRefund(deps.db, scope, id);
+  if (!row) throw notFound('refund', id);
+  return toRefundDto(row);
+}
+
+export async function updateRefund(deps: CoreDeps, actor: Actor, id: string, input: UpdateRefundInput = {}, tx?: Executor): Promise<RefundDto> {
+  const params = parseParams(updateRefundParams, input);
+  return inTransaction(deps, tx, async (t) => {
+    const before = await repo.getRefund(t, actor, id, { forUpdate: true });
+    if (!before) throw notFound('refund', id);
+    if (params.metadata === undefined) return toRefundDto(before);
+    const metadata = mergeMetadata(before.metadata as Record<string, string>, params.metadata);
+    checkMetadataSize(metadata);
+    const row = await repo.updateRefund(t, actor, id, { metadata: JSON.stringify(metadata) });
+    if (!row) throw notFound('refund', id);
+    const dto = toRefundDto(row);
+    const previous = diffAttributes(toRefundDto(before), dto);
+    if (Object.keys(previous).length) await emitEvent(t, actor, 'refund.updated', dto, previous);
+    return dto;
+  });
+}
+
+export async function listRefunds(deps: CoreDeps, scope: Scope, input: ListRefundsInput = {}, url = '/v1/refunds'): Promise<ListResult<RefundDto>> {
+  const params = parseParams(listRefundsParams, input);
+  const query = repo.selectRefunds(deps.db, scope, { paymentIntent: params.payment_intent, status: params.status });
+  const { rows, hasMore } = await findPage(deps.db, 'refunds', scope, query, params);
+  return { object: 'list', data: rows.map(toRefundDto), has_more: hasMore, url };
+}
+
+export async function searchRefunds(deps: CoreDeps, scope: Scope, input: SearchParamsInput, url = '/v1/refunds/search'): Promise<SearchResult<RefundDto>> {
+  const params = parseParams(searchParams, input);
+  const condition = compileSearchText('refunds', scope, params.query);
+  const query = repo.selectRefunds(deps.db, scope, { condition });
+  const { rows, hasMore, nextPage } = await findSearchPage('refunds', scope, query, params.limit, params.page);
+  return { object: 'search_result', data: rows.map(toRefundDto), has_more: hasMore, next_page: nextPage, url };
+}
+
+/** Dashboard: a payment's refunds with who issued them and why. */
+export async function findRefundsForPayment(deps: CoreDeps, scope: Scope, paymentIntentId: string) {
+  const rows = await repo.findRefundsForIntent(deps.db, scope, paymentIntentId);
+  const users = await intentsRepo.findUserEmails(deps.db, [...new Set(rows.map((r) => r.created_by_user_id).filter((v): v is string => Boolean(v)))]);
+  const emails = new Map(users.map((u) => [u.id, u.email]));
+  return rows.map((r) => ({ refund: toRefundDto(r), note: r.note, created_by: r.created_by_user_id ? { id: r.created_by_user_id, email: emails.get(r.created_by_user_id) ?? null } : null }));
+}
+
+/**
+ * Job: settles pending refunds with the processor. A failed refund gives its amount back to the
+ * payment (amount_refunded goes down), so it can be refunded again.
+ */
+export async function processPendingRefunds(deps: CoreDeps, options: { olderThanMs?: number; limit?: number; now?: Date } = {}): Promise<number> {
+  const olderThan = new Date((options.now ?? new Date()).getTime() - (options.olderThanMs ?? REFUND_SETTLE_DELAY_MS));
+  return deps.db.transaction().execute(async (t) => {
+    const due = await repo.lockDueRefunds(t, olderThan, options.limit ?? 100);
+    for (const refund of due) {
+      const actor: Actor = { merchantId: refund.merchant_id, livemode: refund.livemode };
+      const processor = refund.livemode ? deps.liveCardProcessor : testCardProcessor;
+      // Without a live connector a live refund cannot settle; it stays pending until one is configured.
+      if (!processor) continue;
+      const pm = await repo.getIntentPaymentMethod(t, actor, refund.payment_intent_id);
+      const result = await processor.refund({
+        refundId: refund.id,
+        paymentIntentId: refund.payment_intent_id,
+        amount: Number(refund.amount),
+        currency: refund.currency,
+        livemode: refund.livemode,
+        card: pm ? toProcessorCard(pm) : null,
+      });
+      const before = toRefundDto(refund);
+      if (result.status === 'succeeded') {
+        const row = await repo.updateRefund(t, actor, refund.id, { status: 'succeeded' }, 'pending');
+        if (row) await emitEvent(t, actor, 'refund.updated', toRefundDto(row), { status: before.status });
+      } else {
+        const row = await repo.updateRefund(t, actor, refund.id, { status: 'failed', failure_reason: result.failureReason }, 'pending');
+        if (!row) continue;
+        await intentsRepo.adjustAmountRefunded(t, actor, refund.payment_intent_id, -Number(refund.amount));
+        const dto = toRefundDto(row);
+        await emitEvent(t, actor, 'refund.updated', dto, { status: before.status, failure_reason: before.failure_reason });
+        await emitEvent(t, actor, 'refund.failed', dto, { status: before.status, failure_reason: before.failure_reason });
+      }
+    }
+    return due.length;
+  });
+}

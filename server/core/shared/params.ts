@@ -1,0 +1,51 @@
+import type { z } from 'zod';
+import { PaymentError } from '../../../shared/errors.js';
+
+/** Stripe writes nested parameters in bracket notation: payment_method_data[card][number]. */
+export function bracketPath(path: readonly PropertyKey[]): string {
+  const [head, ...rest] = path.map(String);
+  return (head ?? '') + rest.map((p) => `[${p}]`).join('');
+}
+
+/**
+ * Parses with the shared contract and turns the first zod issue into the PaymentError Stripe would send,
+ * naming the parameter. Used by every service, so REST, tRPC and in-process callers get the same answers.
+ */
+export function parseParams<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  throw zodIssueToPaymentError(result.error.issues[0], input ?? {});
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** `input` (the unparsed params) tells a missing parameter from an invalid one when the schema is a union. */
+export function zodIssueToPaymentError(issue: z.core.$ZodIssue, input?: unknown): PaymentError {
+  if (issue.code === 'unrecognized_keys') {
+    const param = bracketPath([...issue.path, issue.keys[0]]);
+    return new PaymentError('parameter_unknown', `Received unknown parameter: ${param}`, { param });
+  }
+  const param = bracketPath(issue.path);
+  const missing = input !== undefined ? valueAt(input, issue.path) === undefined : issue.code === 'invalid_type' && /received undefined/.test(issue.message);
+  if (missing) {
+    return new PaymentError('parameter_missing', `Missing required param: ${param}.`, { param });
+  }
+  const nested = issue.code === 'invalid_union' ? issue.errors.flat() : [issue];
+  if (nested.some((i) => /Invalid integer/.test(i.message) || (i.code === 'invalid_type' && i.expected === 'number' && issue.code !== 'invalid_union'))) {
+    return new PaymentError('parameter_invalid_integer', `Invalid integer: ${param} must be a whole number.`, { param });
+  }
+  if (param.startsWith('metadata')) {
+    return new PaymentError('metadata_invalid', `Invalid ${param}: ${issue.message}`, { param });
+  }
+  if (param === 'url' || param.endsWith('_url')) {
+    return new PaymentError('url_invalid', `Invalid URL for ${param}: ${issue.message}`, { param });
+  }
+  return new PaymentError('invalid_request', `Invalid ${param || 'request'}: ${issue.message}`, { param: param || undefined });
+}

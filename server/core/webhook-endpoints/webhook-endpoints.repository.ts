@@ -1,0 +1,40 @@
+import type { Executor } from '../../db/database.js';
+import type { NewRow, RowUpdate } from '../../db/schema.js';
+import type { Scope } from '../shared/deps.js';
+
+export function insertWebhookEndpoint(db: Executor, row: NewRow<'webhook_endpoints'>) {
+  return db.insertInto('webhook_endpoints').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function getWebhookEndpoint(db: Executor, scope: Scope, id: string, options: { forUpdate?: boolean } = {}) {
+  let query = db
+    .selectFrom('webhook_endpoints')
+    .selectAll()
+    .where('merchant_id', '=', scope.merchantId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null);
+  if (options.forUpdate) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+export function updateWebhookEndpoint(db: Executor, scope: Scope, id: string, changes: RowUpdate<'webhook_endpoints'>) {
+  return db
+    .updateTable('webhook_endpoints')
+    .set(changes)
+    .where('merchant_id', '=', scope.merchantId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export function selectWebhookEndpoints(db: Executor, scope: Scope) {
+  return db
+    .selectFrom('webhook_endpoints')
+    .selectAll('webhook_endpoints')
+    .where('webhook_endpoints.merchant_id', '=', scope.merchantId)
+    .where('webhook_endpoints.livemode', '=', scope.livemode)
+    .where('webhook_endpoints.deleted_at', 'is', null);
+}

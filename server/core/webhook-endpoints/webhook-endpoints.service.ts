@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { mergeMetadata, type DeletedObject, type ListResult } from '../../../shared/contracts/common.js';
+import {
+  createWebhookEndpointParams,
+  listWebhookEndpointsParams,
+  updateWebhookEndpointParams,
+  type CreateWebhookEndpointInput,
+  type ListWebhookEndpointsInput,
+  type UpdateWebhookEndpointInput,
+  type WebhookEndpointDto,
+} from '../../../shared/contracts/webhook-endpoints.js';
+import { notFound } from '../../../shared/errors.js';
+import { newId } from '../../../shared/ids.js';
+import type { Executor } from '../../db/database.js';
+import type { Row, RowUpdate } from '../../db/schema.js';
+import { checkMetadataSize } from '../customers/customers.service.js';
+import { API_VERSION } from '../events/events.service.js';
+import { decrypt, encrypt } from '../shared/crypto.js';
+import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
+import { findPage } from '../shared/pagination.js';
+import { parseParams } from '../shared/params.js';
+import { inTransaction, toUnix } from '../shared/tx.js';
+import * as repo from './webhook-endpoints.repository.js';
+
+export function toWebhookEndpointDto(row: Row<'webhook_endpoints'>): WebhookEndpointDto {
+  return {
+    id: row.id,
+    object: 'webhook_endpoint',
+    api_version: row.api_version,
+    application: null,
+    created: toUnix(row.created_at),
+    description: row.description,
+    enabled_events: row.enabled_events,
+    livemode: row.livemode,
+    metadata: (row.metadata ?? {}) as Record<string, string>,
+    status: row.status,
+    url: row.url,
+  };
+}
+
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
+}
+
+/** The signing secret is shown once, in this response; at rest it is encrypted. */
+export async function createWebhookEndpoint(deps: CoreDeps, actor: Actor, input: CreateWebhookEndpointInput, tx?: Executor): Promise<WebhookEndpointDto & { secret: string }> {
+  const params = parseParams(createWebhookEndpointParams, input);
+  const secret = newWebhookSecret();
+  return inTransaction(deps, tx, async (t) => {
+    const row = await repo.insertWebhookEndpoint(t, {
+      id: newId('webhookEndpoint'),
+      merchant_id: actor.merchantId,
+      livemode: actor.livemode,
+      url: params.url,
+      description: params.description || null,
+      enabled_events: [...new Set(params.enabled_events)],
+      api_version: params.api_version ?? API_VERSION,
+      metadata: JSON.stringify(mergeMetadata({}, params.metadata ?? {})),
+      secret_encrypted: encrypt(deps.secret, secret),
+    });
+    return { ...toWebhookEndpointDto(row), secret };
+  });
+}
+
+export async function getWebhookEndpoint(deps: CoreDeps, scope: Scope, id: string): Promise<WebhookEndpointDto> {
+  const row = await repo.getWebhookEndpoint(deps.db, scope, id);
+  if (!row) throw notFound('webhook_endpoint', id);
+  return toWebhookEndpointDto(row);
+}
+
+/** For the delivery worker (signing); never returned by the API after creation. */
+export async function getWebhookEndpointSecret(deps: CoreDeps, scope: Scope, id: string): Promise<string> {
+  const row = await repo.getWebhookEndpoint(deps.db, scope, id);
+  if (!row) throw notFound('webhook_endpoint', id);
+  return decrypt(deps.secret, row.secret_encrypted);
+}
+
+export async function updateWebhookEndpoint(deps: CoreDeps, actor: Actor, id: string, input: UpdateWebhookEndpointInput = {}, tx?: Executor): Promise<WebhookEndpointDto> {
+  const params = parseParams(updateWebhookEndpointParams, input);
+  return inTransaction(deps, tx, async (t) => {
+    const before = await repo.getWebhookEndpoint(t, actor, id, { forUpdate: true });
+    if (!before) throw notFound('webhook_endpoint', id);
+    const changes: RowUpdate<'webhook_endpoints'> = {};
+    if (params.url !== undefined) changes.url = params.url;
+    if (params.enabled_events !== undefined) changes.enabled_events = [...new Set(params.enabled_events)];
+    if (params.description !== undefined) changes.description = params.description || null;
+    if (params.disabled !== undefined) {
+      changes.status = params.disabled ? 'disabled' : 'enabled';
+      // Re-enabling starts the failure clock afresh, otherwise the auto-disable would fire again at once.
+      if (!params.disabled) changes.failing_since = null;
+    }
+    if (params.metadata !== undefined) {
+      const metadata = mergeMetadata(before.metadata as Record<string, string>, params.metadata);
+      checkMetadataSize(metadata);
+      changes.metadata = JSON.stringify(metadata);
+    }
+    if (!Object.keys(changes).length) return toWebhookEndpointDto(before);
+    const row = await repo.updateWebhookEndpoint(t, actor, id, changes);
+    if (!row) throw notFound('webhook_endpoint', id);
+    return toWebhookEndpointDto(row);
+  });
+}
+
+export async function deleteWebhookEndpoint(deps: CoreDeps, actor: Actor, id: string, tx?: Executor): Promise<DeletedObject<'webhook_endpoint'>> {
+  return inTransaction(deps, tx, async (t) => {
+    const row = await repo.updateWebhookEndpoint(t, actor, id, { deleted_at: new Date() });
+    if (!row) throw notFound('webhook_endpoint', id);
+    return { id: row.id, object: 'webhook_endpoint', deleted: true };
+  });
+}
+
+export async function listWebhookEndpoints(deps: CoreDeps, scope: Scope, input: ListWebhookEndpointsInput = {}, url = '/v1/webhook_endpoints'): Promise<ListResult<WebhookEndpointDto>> {
+  const params = parseParams(listWebhookEndpointsParams, input);
+  const { rows, hasMore } = await findPage(deps.db, 'webhook_endpoints', scope, repo.selectWebhookEndpoints(deps.db, scope), params);
+  return { object: 'list', data: rows.map(toWebhookEndpointDto), has_more: hasMore, url };
+}

@@ -1,0 +1,37 @@
+import {
+  addMemberInput, auditLogInput, changeMemberRoleInput, removeMemberInput, updateBusinessSettingsInput,
+} from '../../../shared/contracts/settings.js';
+import * as accounts from '../../core/accounts/accounts.service.js';
+import { memberProcedure, router } from '../trpc.js';
+
+/** Business settings, team and audit log of the current merchant. */
+export const settingsRouter = router({
+  business: memberProcedure('settings:manage').query(({ ctx }) => accounts.getMerchant(ctx.deps.db, ctx.merchant.id)),
+
+  updateBusiness: memberProcedure('settings:manage').input(updateBusinessSettingsInput).mutation(({ ctx, input }) =>
+    accounts.updateMerchantSettings(ctx.deps.db, ctx.merchant.id, ctx.user.id, input),
+  ),
+
+  members: memberProcedure('settings:manage').query(async ({ ctx }) => ({
+    members: await accounts.findMembers(ctx.deps.db, ctx.merchant.id),
+    currentUserId: ctx.user.id,
+  })),
+
+  addMember: memberProcedure('settings:manage').input(addMemberInput).mutation(({ ctx, input }) =>
+    accounts.addTeamMember(ctx.deps.db, ctx.merchant.id, { userId: ctx.user.id, role: ctx.role, ip: ctx.ip }, input),
+  ),
+
+  changeRole: memberProcedure('settings:manage').input(changeMemberRoleInput).mutation(async ({ ctx, input }) => {
+    await accounts.changeMemberRole(ctx.deps.db, ctx.merchant.id, { userId: ctx.user.id, role: ctx.role, ip: ctx.ip }, input.userId, input.role);
+    return { ok: true };
+  }),
+
+  removeMember: memberProcedure('settings:manage').input(removeMemberInput).mutation(async ({ ctx, input }) => {
+    await accounts.removeTeamMember(ctx.deps.db, ctx.merchant.id, { userId: ctx.user.id, role: ctx.role, ip: ctx.ip }, input.userId);
+    return { ok: true };
+  }),
+
+  auditLog: memberProcedure('audit:read').input(auditLogInput).query(({ ctx, input }) =>
+    accounts.findAuditLog(ctx.deps.db, ctx.merchant.id, input.limit, input.cursor ?? undefined),
+  ),
+});

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { arrayParam, listParamsShape } from './common.js';
+
+export const EVENT_TYPES = [
+  'payment_intent.created',
+  'payment_intent.requires_action',
+  'payment_intent.amount_capturable_updated',
+  'payment_intent.succeeded',
+  'payment_intent.payment_failed',
+  'payment_intent.canceled',
+  'refund.created',
+  'refund.updated',
+  'refund.failed',
+  'customer.created',
+  'customer.updated',
+  'customer.deleted',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const API_VERSION = '2024-06-20';
+
+/** `type` accepts Stripe's wildcard suffix, e.g. `payment_intent.*`. */
+const eventTypeFilter = z.string().trim().max(100).regex(/^[a-z_]+(\.[a-z_]+)*(\.\*)?$|^\*$/, 'Invalid event type');
+
+export const listEventsParams = z.strictObject({
+  ...listParamsShape,
+  type: eventTypeFilter.optional(),
+  types: arrayParam(eventTypeFilter).refine((a) => a.length <= 20, 'At most 20 types').optional(),
+  delivery_success: z.unknown().optional(),
+});
+export type ListEventsParams = z.output<typeof listEventsParams>;
+export type ListEventsInput = z.input<typeof listEventsParams>;
+
+export interface EventDto {
+  id: string;
+  object: 'event';
+  api_version: string;
+  created: number;
+  data: { object: Record<string, unknown>; previous_attributes?: Record<string, unknown> };
+  livemode: boolean;
+  pending_webhooks: number;
+  request: { id: string | null; idempotency_key: string | null };
+  type: string;
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { expandParam, idParam, intParam, listParamsShape, metadataParam } from './common.js';
+
+export const REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;
+export const REFUND_STATUSES = ['pending', 'succeeded', 'failed', 'canceled'] as const;
+
+export const createRefundParams = z.strictObject({
+  payment_intent: idParam,
+  /** Defaults to what is left to refund. */
+  amount: intParam({ min: 1 }).optional(),
+  reason: z.enum(REFUND_REASONS).optional(),
+  metadata: metadataParam.optional(),
+  /** Dashboard only (the REST layer must not accept it): why support refunded, shown in the timeline. */
+  note: z.string().trim().max(1000).optional(),
+  expand: expandParam.optional(),
+});
+export type CreateRefundParams = z.output<typeof createRefundParams>;
+export type CreateRefundInput = z.input<typeof createRefundParams>;
+/** What the public API accepts: everything except the dashboard's `note`. */
+export const createRefundApiParams = createRefundParams.omit({ note: true });
+
+export const updateRefundParams = z.strictObject({
+  metadata: metadataParam.optional(),
+  expand: expandParam.optional(),
+});
+export type UpdateRefundParams = z.output<typeof updateRefundParams>;
+export type UpdateRefundInput = z.input<typeof updateRefundParams>;
+
+export const listRefundsParams = z.strictObject({
+  ...listParamsShape,
+  payment_intent: idParam.optional(),
+  /** PaymentFlow extension for the dashboard filters. */
+  status: z.enum(REFUND_STATUSES).optional(),
+});
+export type ListRefundsParams = z.output<typeof listRefundsParams>;
+export type ListRefundsInput = z.input<typeof listRefundsParams>;
+
+export interface RefundDto {
+  id: string;
+  object: 'refund';
+  amount: number;
+  balance_transaction: null;
+  charge: null;
+  created: number;
+  currency: string;
+  destination_details: null;
+  failure_reason: string | null;
+  metadata: Record<string, string>;
+  payment_intent: string;
+  reason: string | null;
+  receipt_number: null;
+  source_transfer_reversal: null;
+  status: string;
+  transfer_reversal: null;
+}

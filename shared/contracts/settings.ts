@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { ROLES } from '../permissions.js';
+import { emailSchema } from './auth.js';
+
+/** True for any IANA zone name the runtime knows ("UTC", "Europe/Paris", "Asia/Kathmandu"). */
+export function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An optional text field: blank means "not set" and is stored as null. */
+const optional = <T extends z.ZodType<string>>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? null : v), schema.nullable());
+
+// Card networks print the descriptor on statements: Latin letters, digits and a few symbols only,
+// 5 to 22 characters, at least one letter (Stripe's rules).
+export const statementDescriptorSchema = z
+  .string()
+  .trim()
+  .min(5, 'Use at least 5 characters.')
+  .max(22, 'Use at most 22 characters.')
+  .regex(/^[^<>\\'"*]*$/, 'Leave out < > \\ \' " and *.')
+  .regex(/^[\x20-\x7e]*$/, 'Use Latin letters, digits and basic punctuation only.')
+  .regex(/[A-Za-z]/, 'Include at least one letter.');
+
+export const updateBusinessSettingsInput = z.object({
+  name: z.string().trim().min(1, 'Enter the business name.').max(100, 'Use at most 100 characters.'),
+  timezone: z.string().refine(isValidTimeZone, 'Choose a time zone from the list.'),
+  supportEmail: optional(emailSchema),
+  statementDescriptor: optional(statementDescriptorSchema),
+});
+export type UpdateBusinessSettingsInput = z.infer<typeof updateBusinessSettingsInput>;
+
+export const roleSchema = z.enum(ROLES, { message: 'Choose a role.' });
+
+/**
+ * Adding a team member: a new user gets the temporary password (they should change it after signing in);
+ * an existing user keeps their own password and the temporary one is ignored.
+ */
+export const addMemberInput = z.object({
+  email: emailSchema,
+  name: z.string().trim().min(1, 'Enter their name.').max(100),
+  role: roleSchema,
+  temporaryPassword: z.string().min(10, 'Use at least 10 characters.').max(256, 'Use at most 256 characters.'),
+});
+export type AddMemberInput = z.infer<typeof addMemberInput>;
+
+export const changeMemberRoleInput = z.object({ userId: z.string().min(1).max(64), role: roleSchema });
+export const removeMemberInput = z.object({ userId: z.string().min(1).max(64) });
+
+export const auditLogInput = z.object({
+  cursor: z.string().max(200).nullish(),
+  limit: z.number().int().min(1).max(100).default(25),
+});
+
+// Developers: API keys of the current mode.
+export const createSecretKeyInput = z.object({
+  name: z.string().trim().max(60, 'Use at most 60 characters.').optional(),
+});
+export const ROLL_EXPIRY_HOURS = [0, 1, 24, 72, 168] as const;
+export const rollApiKeyInput = z.object({
+  id: z.string().min(1).max(64),
+  /** How long the old key keeps working; 0 revokes it at once. */
+  expiresInHours: z.literal(ROLL_EXPIRY_HOURS, { message: 'Choose when the old key stops working.' }).default(0),
+});
+export const revokeApiKeyInput = z.object({ id: z.string().min(1).max(64) });

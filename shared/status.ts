@@ -1,0 +1,74 @@
+/** Status enums and plain-language wording shared by the API, the dashboard and the checkout page. */
+
+export const PAYMENT_INTENT_STATUSES = [
+  'requires_payment_method',
+  'requires_confirmation',
+  'requires_action',
+  'processing',
+  'requires_capture',
+  'canceled',
+  'succeeded',
+] as const;
+export type PaymentIntentStatus = (typeof PAYMENT_INTENT_STATUSES)[number];
+
+/** Statuses from which an intent may still be canceled (DESIGN §4). */
+export const CANCELABLE_STATUSES = ['requires_payment_method', 'requires_confirmation', 'requires_action', 'requires_capture'] as const;
+/** Not yet confirmed: these expire after an hour and may still be updated. */
+export const UNCONFIRMED_STATUSES = ['requires_payment_method', 'requires_confirmation', 'requires_action'] as const;
+export const CONFIRMABLE_STATUSES = ['requires_payment_method', 'requires_confirmation'] as const;
+
+export const REFUND_STATUSES = ['pending', 'succeeded', 'failed', 'canceled'] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
+
+export const PAYMENT_ATTEMPT_OUTCOMES = ['succeeded', 'failed', 'requires_action', 'authorized'] as const;
+export type PaymentAttemptOutcome = (typeof PAYMENT_ATTEMPT_OUTCOMES)[number];
+
+export const PAYMENT_INTENT_STATUS_LABELS: Record<PaymentIntentStatus, string> = {
+  requires_payment_method: 'Incomplete',
+  requires_confirmation: 'Incomplete',
+  requires_action: 'Waiting for the customer',
+  processing: 'Processing',
+  requires_capture: 'Uncaptured',
+  canceled: 'Canceled',
+  succeeded: 'Succeeded',
+};
+
+export const REFUND_STATUS_LABELS: Record<RefundStatus, string> = {
+  pending: 'Pending',
+  succeeded: 'Refunded',
+  failed: 'Failed',
+  canceled: 'Canceled',
+};
+
+/** Decline and error codes in words a merchant's support team can read out to a customer. */
+export const DECLINE_CODE_DESCRIPTIONS: Record<string, string> = {
+  generic_decline: 'The card was declined for an unknown reason.',
+  insufficient_funds: 'The card has insufficient funds.',
+  expired_card: 'The card has expired.',
+  incorrect_cvc: "The card's security code is incorrect.",
+  incorrect_number: 'The card number is incorrect.',
+  invalid_expiry_month: "The card's expiration month is invalid.",
+  invalid_expiry_year: "The card's expiration year is invalid.",
+  lost_card: 'The card was reported lost.',
+  stolen_card: 'The card was reported stolen.',
+  fraudulent: 'The payment was declined because it looked fraudulent.',
+  do_not_honor: 'The card issuer declined the payment without giving a reason.',
+  processing_error: 'An error occurred while processing the card.',
+  authentication_required: 'The payment needs the cardholder to authenticate (3-D Secure).',
+  payment_intent_authentication_failure: 'The cardholder failed 3-D Secure authentication.',
+  test_mode_live_card: 'A real card was used in test mode; use a test card number instead.',
+  live_mode_test_card: 'A test card was used in live mode.',
+  card_declined: 'The card was declined.',
+};
+
+export function describeDeclineCode(code: string | null | undefined): string {
+  if (!code) return 'The payment failed.';
+  return DECLINE_CODE_DESCRIPTIONS[code] ?? `The card was declined (${code.replace(/_/g, ' ')}).`;
+}
+
+export const REFUND_FAILURE_REASONS: Record<string, string> = {
+  declined: "The customer's bank declined the refund.",
+  expired_or_canceled_card: 'The card was closed or has expired.',
+  lost_or_stolen_card: 'The card was reported lost or stolen.',
+  unknown: 'The refund failed for an unknown reason.',
+};

@@ -1,0 +1,245 @@
+import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { createSecretKeyInput, ROLL_EXPIRY_HOURS } from '../../../shared/contracts/settings';
+import { Badge } from '../../components/badge';
+import { Button } from '../../components/button';
+import { Card, CardHeader, PageHeader } from '../../components/card';
+import { CopyButton } from '../../components/copy-button';
+import { Dialog } from '../../components/dialog';
+import { DropdownMenu, MenuItem } from '../../components/dropdown-menu';
+import { Field, FormError } from '../../components/field';
+import { Icon } from '../../components/icons';
+import { Input, Select } from '../../components/input';
+import { toast } from '../../components/toast';
+import { errorMessage } from '../../lib/errors';
+import { formatDate, formatRelative } from '../../lib/format';
+import { trpc } from '../../lib/trpc';
+import { useZodForm } from '../../lib/use-form';
+
+type ApiKey = Awaited<ReturnType<typeof useKeys>>['keys'][number];
+
+function useKeys() {
+  return useSuspenseQuery(trpc.developers.keys.queryOptions()).data;
+}
+
+const EXPIRY_LABELS: Record<(typeof ROLL_EXPIRY_HOURS)[number], string> = {
+  0: 'Now', 1: 'In 1 hour', 24: 'In 24 hours', 72: 'In 3 days', 168: 'In 7 days',
+};
+
+export function ApiKeysPage() {
+  const { livemode, keys } = useKeys();
+  const [creating, setCreating] = useState(false);
+  const [rolling, setRolling] = useState<ApiKey | null>(null);
+  const [revoking, setRevoking] = useState<ApiKey | null>(null);
+  const [revealed, setRevealed] = useState<{ title: string; secret: string } | null>(null);
+  const mode = livemode ? 'live' : 'test';
+  const publishable = keys.filter((k) => k.type === 'publishable');
+  const secret = keys.filter((k) => k.type === 'secret');
+
+  return (
+    <>
+      <PageHeader
+        title="Developers"
+        description={<>API keys authenticate your requests to the PaymentFlow API. You are viewing <strong className="font-medium text-slate-700">{mode} mode</strong> keys.</>}
+      />
+      <div className="space-y-6">
+        <Card>
+          <CardHeader title="Standard keys" description="The publishable key identifies your account in browsers and apps. Keep secret keys on your server." />
+          <KeyTable keys={publishable} emptyText="No publishable key in this mode." onRoll={setRolling} onRevoke={setRevoking} />
+        </Card>
+
+        <Card>
+          <CardHeader
+            title="Secret keys"
+            description="Full access to your account's API. Each is shown once, when created."
+            actions={<Button variant="primary" icon={<Icon name="plus" className="size-4" />} onClick={() => setCreating(true)}>Create secret key</Button>}
+          />
+          <KeyTable keys={secret} emptyText="No secret keys in this mode. Create one to call the API from your server." onRoll={setRolling} onRevoke={setRevoking} />
+        </Card>
+      </div>
+
+      <CreateKeyDialog open={creating} onClose={() => setCreating(false)} onCreated={(secretKey) => { setCreating(false); setRevealed({ title: 'Secret key created', secret: secretKey }); }} />
+      <RollKeyDialog apiKey={rolling} onClose={() => setRolling(null)} onRolled={(secretKey, type) => { setRolling(null); setRevealed({ title: type === 'secret' ? 'Secret key rolled' : 'Publishable key rolled', secret: secretKey }); }} />
+      <RevokeKeyDialog apiKey={revoking} onClose={() => setRevoking(null)} />
+      <RevealKeyDialog revealed={revealed} onClose={() => setRevealed(null)} />
+    </>
+  );
+}
+
+function KeyTable({ keys, emptyText, onRoll, onRevoke }: { keys: ApiKey[]; emptyText: string; onRoll: (k: ApiKey) => void; onRevoke: (k: ApiKey) => void }) {
+  if (keys.length === 0) return <p className="px-5 py-8 text-center text-sm text-slate-500">{emptyText}</p>;
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full min-w-[36rem] table-fixed text-sm">
+        <thead>
+          <tr className="border-b border-slate-100 text-left text-xs font-medium text-slate-500">
+            <th scope="col" className="w-[24%] px-5 py-2.5 font-medium">Name</th>
+            <th scope="col" className="px-5 py-2.5 font-medium">Token</th>
+            <th scope="col" className="hidden w-[15%] px-5 py-2.5 font-medium md:table-cell">Last used</th>
+            <th scope="col" className="hidden w-[15%] px-5 py-2.5 font-medium sm:table-cell">Created</th>
+            <th scope="col" className="w-16 px-5 py-2.5"><span className="sr-only">Actions</span></th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {keys.map((key) => {
+            const name = key.name ?? (key.type === 'secret' ? 'Secret key' : 'Publishable key');
+            return (
+              <tr key={key.id} className="align-middle">
+                <td className="px-5 py-3">
+                  <div className="font-medium text-slate-900">{name}</div>
+                  {key.expires_at && <Badge tone="warning" className="mt-1">Expires {formatRelative(key.expires_at)}</Badge>}
+                </td>
+                <td className="px-5 py-3">
+                  <div className="flex min-w-0 items-center gap-2">
+                    <code className="min-w-0 truncate rounded bg-slate-50 px-2 py-1 font-mono text-[12.5px] text-slate-700 ring-1 ring-slate-200 lg:max-w-[22rem]" title={key.token ?? undefined} data-testid={`api-key-token-${key.id}`}>
+                      {key.token ?? key.redacted}
+                    </code>
+                    {key.token && <CopyButton value={key.token} label="Copy publishable key" />}
+                  </div>
+                </td>
+                <td className="hidden px-5 py-3 text-slate-500 md:table-cell">{key.last_used_at ? formatRelative(key.last_used_at) : 'Never'}</td>
+                <td className="hidden px-5 py-3 text-slate-500 sm:table-cell">{formatDate(key.created)}</td>
+                <td className="px-5 py-3 text-right">
+                  <DropdownMenu
+                    label={`Actions for ${name} ${key.token ?? key.redacted}`}
+                    triggerClassName="rounded-md p-1.5 text-slate-500 hover:bg-slate-100 hover:text-slate-700 aria-expanded:bg-slate-100"
+                    trigger={<Icon name="more" className="size-5" />}
+                  >
+                    <MenuItem icon={<Icon name="refresh" className="size-4" />} onSelect={() => onRoll(key)}>Roll key…</MenuItem>
+                    {key.type === 'secret' && <MenuItem danger icon={<Icon name="trash" className="size-4" />} onSelect={() => onRevoke(key)}>Revoke key…</MenuItem>}
+                  </DropdownMenu>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function CreateKeyDialog({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (secret: string) => void }) {
+  const queryClient = useQueryClient();
+  const form = useZodForm(createSecretKeyInput, { name: '' });
+  const create = useMutation(trpc.developers.createSecretKey.mutationOptions({
+    onSuccess: async (result) => {
+      await queryClient.invalidateQueries({ queryKey: trpc.developers.keys.queryKey() });
+      form.reset();
+      onCreated(result.secret);
+    },
+    onError: form.applyServerError,
+  }));
+  const close = () => { form.reset(); onClose(); };
+  return (
+    <Dialog
+      open={open}
+      onClose={close}
+      busy={create.isPending}
+      title="Create secret key"
+      description="Give the key a name that says where it is used, so you know what breaks if you revoke it."
+      footer={<>
+        <Button onClick={close} disabled={create.isPending}>Cancel</Button>
+        <Button variant="primary" type="submit" form="create-key-form" loading={create.isPending}>Create key</Button>
+      </>}
+    >
+      <form id="create-key-form" ref={form.formRef} noValidate onSubmit={form.handleSubmit((data) => create.mutate(data))} className="space-y-4">
+        <FormError message={form.formError} />
+        <Field label="Key name" optional error={form.errors.name} hint='For example "Production web server".'>
+          <Input autoFocus maxLength={60} {...form.bind('name')} />
+        </Field>
+      </form>
+    </Dialog>
+  );
+}
+
+function RollKeyDialog({ apiKey, onClose, onRolled }: { apiKey: ApiKey | null; onClose: () => void; onRolled: (secret: string, type: ApiKey['type']) => void }) {
+  const queryClient = useQueryClient();
+  const [expires, setExpires] = useState<(typeof ROLL_EXPIRY_HOURS)[number]>(0);
+  const roll = useMutation(trpc.developers.rollKey.mutationOptions({
+    onSuccess: async (result) => {
+      await queryClient.invalidateQueries({ queryKey: trpc.developers.keys.queryKey() });
+      onRolled(result.secret, result.key.type);
+      setExpires(0);
+    },
+  }));
+  const close = () => { roll.reset(); setExpires(0); onClose(); };
+  return (
+    <Dialog
+      open={apiKey !== null}
+      onClose={close}
+      busy={roll.isPending}
+      title="Roll API key"
+      description="Rolling creates a new key. Choose how long the current key keeps working so you can deploy the new one without downtime."
+      footer={<>
+        <Button onClick={close} disabled={roll.isPending}>Cancel</Button>
+        <Button variant="primary" loading={roll.isPending} onClick={() => apiKey && roll.mutate({ id: apiKey.id, expiresInHours: expires })}>Roll key</Button>
+      </>}
+    >
+      <div className="space-y-4">
+        <FormError message={roll.error ? errorMessage(roll.error) : null} />
+        <p className="rounded-md bg-slate-50 px-3 py-2 font-mono text-[13px] text-slate-700 ring-1 ring-slate-200">{apiKey?.token ?? apiKey?.redacted}</p>
+        <Field label="Current key expires">
+          <Select value={String(expires)} onChange={(e) => setExpires(Number(e.target.value) as typeof expires)}>
+            {ROLL_EXPIRY_HOURS.map((h) => <option key={h} value={h}>{EXPIRY_LABELS[h]}</option>)}
+          </Select>
+        </Field>
+      </div>
+    </Dialog>
+  );
+}
+
+function RevokeKeyDialog({ apiKey, onClose }: { apiKey: ApiKey | null; onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const revoke = useMutation(trpc.developers.revokeKey.mutationOptions({
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: trpc.developers.keys.queryKey() });
+      toast.success('Key revoked. Requests using it are now refused.');
+      onClose();
+    },
+  }));
+  const close = () => { revoke.reset(); onClose(); };
+  return (
+    <Dialog
+      open={apiKey !== null}
+      onClose={close}
+      busy={revoke.isPending}
+      size="sm"
+      title="Revoke secret key?"
+      description="Any request made with this key will fail immediately. This cannot be undone."
+      footer={<>
+        <Button onClick={close} disabled={revoke.isPending}>Cancel</Button>
+        <Button variant="danger" loading={revoke.isPending} onClick={() => apiKey && revoke.mutate({ id: apiKey.id })}>Revoke key</Button>
+      </>}
+    >
+      <FormError message={revoke.error ? errorMessage(revoke.error) : null} />
+      <p className="mt-2 rounded-md bg-slate-50 px-3 py-2 font-mono text-[13px] text-slate-700 ring-1 ring-slate-200">{apiKey?.name ? `${apiKey.name} · ` : ''}{apiKey?.redacted}</p>
+    </Dialog>
+  );
+}
+
+/** The one moment a new key is visible in full. */
+function RevealKeyDialog({ revealed, onClose }: { revealed: { title: string; secret: string } | null; onClose: () => void }) {
+  return (
+    <Dialog
+      open={revealed !== null}
+      onClose={onClose}
+      title={revealed?.title ?? ''}
+      description="Copy this key now and store it somewhere safe, such as your server's secret manager. You will not be able to see it again."
+      footer={<Button variant="primary" onClick={onClose}>Done</Button>}
+    >
+      {revealed && (
+        <div className="space-y-3">
+          <label htmlFor="new-api-key" className="text-sm font-medium text-slate-800">New key</label>
+          <div className="flex gap-2">
+            <Input id="new-api-key" readOnly value={revealed.secret} onFocus={(e) => e.currentTarget.select()} className="font-mono text-[13px]" data-testid="new-api-key" />
+            <CopyButton value={revealed.secret} label="Copy key" size="md" variant="primary" />
+          </div>
+          <p className="flex items-start gap-2 rounded-md bg-amber-50 px-3 py-2 text-[13px] text-amber-800 ring-1 ring-amber-200">
+            <Icon name="alert" className="mt-0.5 size-4 shrink-0" />
+            Anyone with this key can make API requests on behalf of your account.
+          </p>
+        </div>
+      )}
+    </Dialog>
+  );
+}

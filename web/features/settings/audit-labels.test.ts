@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { describeAuditEntry } from './audit-labels';
+
+describe('describeAuditEntry', () => {
+  it('summarises known actions in words', () => {
+    expect(describeAuditEntry('member.role_changed', { from: 'viewer', to: 'admin' })).toEqual({ title: 'Role changed', detail: 'View only → Administrator' });
+    expect(describeAuditEntry('api_key.rolled', { expiresInHours: 24 }).detail).toBe('Old key kept working for 24 hours');
+    expect(describeAuditEntry('merchant.updated', { name: 'A', timezone: 'UTC' }).detail).toBe('Saved name, time zone');
+  });
+
+  it('falls back to the action code for actions it does not know', () => {
+    expect(describeAuditEntry('refund.created', null)).toEqual({ title: 'refund.created', detail: null });
+  });
+});

@@ -1,0 +1,42 @@
+import { ROLE_LABELS, type Role } from '../../../shared/permissions';
+
+const ACTIONS: Record<string, string> = {
+  'merchant.created': 'Account created',
+  'merchant.updated': 'Business settings updated',
+  'member.added': 'Team member added',
+  'member.role_changed': 'Role changed',
+  'member.removed': 'Team member removed',
+  'api_key.created': 'Secret key created',
+  'api_key.rolled': 'API key rolled',
+  'api_key.revoked': 'Secret key revoked',
+};
+
+const roleLabel = (role: unknown) => (typeof role === 'string' && role in ROLE_LABELS ? ROLE_LABELS[role as Role] : String(role));
+
+const FIELD_LABELS: Record<string, string> = { name: 'name', timezone: 'time zone', supportEmail: 'support email', statementDescriptor: 'statement descriptor' };
+
+/** A heading and a one-line detail for an audit entry; unknown actions fall back to their code. */
+export function describeAuditEntry(action: string, data: unknown): { title: string; detail: string | null } {
+  const d = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
+  const title = ACTIONS[action] ?? action;
+  switch (action) {
+    case 'member.added':
+      return { title, detail: `${d.email ?? 'Someone'} as ${roleLabel(d.role)}` };
+    case 'member.role_changed':
+      return { title, detail: `${roleLabel(d.from)} → ${roleLabel(d.to)}` };
+    case 'member.removed':
+      return { title, detail: d.role ? `Was ${roleLabel(d.role)}` : null };
+    case 'merchant.updated': {
+      const fields = Object.keys(d).filter((k) => k in FIELD_LABELS).map((k) => FIELD_LABELS[k]);
+      return { title, detail: fields.length ? `Saved ${fields.join(', ')}` : null };
+    }
+    case 'api_key.created':
+      return { title, detail: typeof d.name === 'string' && d.name ? `“${d.name}”` : null };
+    case 'api_key.rolled': {
+      const hours = Number(d.expiresInHours ?? 0);
+      return { title, detail: hours > 0 ? `Old key kept working for ${hours} hour${hours === 1 ? '' : 's'}` : 'Old key revoked at once' };
+    }
+    default:
+      return { title, detail: null };
+  }
+}

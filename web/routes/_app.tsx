@@ -1,0 +1,13 @@
+import { createFileRoute, redirect } from '@tanstack/react-router';
+import { AppShell } from '../features/shell/app-shell';
+import { trpc } from '../lib/trpc';
+
+/** Every signed-in page lives under this pathless layout; signed-out visitors go to /signin and come back. */
+export const Route = createFileRoute('/_app')({
+  beforeLoad: async ({ context, location }) => {
+    const me = await context.queryClient.ensureQueryData(trpc.auth.me.queryOptions());
+    if (!me) throw redirect({ to: '/signin', search: { redirect: location.href }, replace: true });
+    return { me };
+  },
+  component: AppShell,
+});
