@@ -56,13 +56,32 @@ test('pays with a card and lands on the success URL', async ({ page, request, ba
   await expect(page.getByLabel('Email')).toHaveValue('buyer@example.com');
   await expect(page.getByRole('link', { name: `Cancel and return to ${s.merchant.businessName}` })).toHaveAttribute('href', s.cancelUrl);
 
-  await fillCard(page, { number: TEST_CARDS.success });
+  // The card number leaves the browser in exactly one request: the confirmation, with the publishable key.
+  const carrying: { url: string; authorization?: string }[] = [];
+  page.on('request', (r) => {
+    if (`${r.url()} ${r.postData() ?? ''}`.includes(TEST_CARDS.success)) carrying.push({ url: r.url(), authorization: r.headers().authorization });
+  });
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/v1/payment_intents/*/confirm', async (route) => {
+    await held;
+    await route.continue();
+  });
+
+  await fillCard(page, { number: TEST_CARDS.success, typed: true });
   await expect(page.getByLabel('Card number')).toHaveValue('4242 4242 4242 4242');
   await expect(page.getByTestId('card-brand')).toHaveText('Visa');
   await expect(page.getByLabel('Expiry date')).toHaveValue(/^12 \/ \d\d$/);
   await payButton(page).click();
 
+  // While the payment is in flight the button cannot be pressed twice.
+  const busy = page.getByRole('button', { name: 'Processing $99.99…' });
+  await expect(busy).toBeDisabled();
+  await expect(busy).toHaveAttribute('aria-busy', 'true');
+  release();
+
   await expectAtSuccessUrl(page, intent.id);
+  expect(carrying).toEqual([{ url: expect.stringMatching(new RegExp(`/v1/payment_intents/${intent.id}/confirm$`)), authorization: expect.stringMatching(/^Bearer pk_test_/) }]);
   const after = await s.api.getIntent(intent.id);
   expect(after.status).toBe('succeeded');
   expect(await s.api.eventsFor(intent.id)).toEqual(['payment_intent.created', 'payment_intent.succeeded']);
@@ -259,6 +278,12 @@ test('an already paid checkout says so and links to the success page', async ({ 
 
 test('fits a phone screen and passes an accessibility scan', async ({ page, request, baseURL }) => {
   const s = await setup({ request, baseURL });
+  // A CSP violation or a script error shows up as a console error.
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
   await page.setViewportSize({ width: 390, height: 844 });
   await openCheckout(page, s);
   await expect(payButton(page)).toBeVisible();
@@ -269,6 +294,12 @@ test('fits a phone screen and passes an accessibility scan', async ({ page, requ
 
   const results = await new AxeBuilder({ page }).analyze();
   expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  // Errors shown inline are part of the scan too.
+  await payButton(page).click();
+  await expect(page.getByLabel('Card number')).toHaveAttribute('aria-invalid', 'true');
+  const withErrors = await new AxeBuilder({ page }).analyze();
+  expect(withErrors.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  expect(consoleErrors).toEqual([]);
 
   // The page runs under its strict policy: no inline script, no framing.
   const response = await page.request.get(new URL(page.url()).pathname + new URL(page.url()).search);

@@ -13,7 +13,9 @@ const apiPort = process.env.PORT ?? '3000';
 const webPort = process.env.WEB_PORT ?? '5173';
 
 function start(label: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  // Own process groups: Ctrl-C reaches only this script, which passes it on once. (Two SIGINTs make
+  // tsx watch kill the server before it has stopped PostgreSQL.)
+  const child = spawn(command, args, { cwd: root, stdio: 'inherit', detached: true, env: { ...process.env, ...env } });
   child.on('error', (error) => console.error(`[dev] ${label} could not start: ${error.message}`));
   return child;
 }

@@ -17,7 +17,11 @@ import { Route as AppDevelopersRouteImport } from './routes/_app/developers'
 import { Route as AppReportsRouteImport } from './routes/_app/reports'
 import { Route as AppSettingsRouteImport } from './routes/_app/settings'
 import { Route as AppCustomersIndexRouteImport } from './routes/_app/customers.index'
+import { Route as AppCustomersCustomerIdRouteImport } from './routes/_app/customers.$customerId'
 import { Route as AppPaymentsIndexRouteImport } from './routes/_app/payments.index'
+import { Route as AppPaymentsPaymentIdRouteImport } from './routes/_app/payments.$paymentId'
+import { Route as AppRefundsIndexRouteImport } from './routes/_app/refunds.index'
+import { Route as AppRefundsRefundIdRouteImport } from './routes/_app/refunds.$refundId'
 
 const AppRoute = AppRouteImport.update({
   id: '/_app',
@@ -58,9 +62,29 @@ const AppCustomersIndexRoute = AppCustomersIndexRouteImport.update({
   path: '/customers/',
   getParentRoute: () => AppRoute,
 } as any)
+const AppCustomersCustomerIdRoute = AppCustomersCustomerIdRouteImport.update({
+  id: '/customers/$customerId',
+  path: '/customers/$customerId',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppPaymentsIndexRoute = AppPaymentsIndexRouteImport.update({
   id: '/payments/',
   path: '/payments/',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppPaymentsPaymentIdRoute = AppPaymentsPaymentIdRouteImport.update({
+  id: '/payments/$paymentId',
+  path: '/payments/$paymentId',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppRefundsIndexRoute = AppRefundsIndexRouteImport.update({
+  id: '/refunds/',
+  path: '/refunds/',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppRefundsRefundIdRoute = AppRefundsRefundIdRouteImport.update({
+  id: '/refunds/$refundId',
+  path: '/refunds/$refundId',
   getParentRoute: () => AppRoute,
 } as any)
 
@@ -71,8 +95,12 @@ export interface FileRoutesByFullPath {
   '/developers': typeof AppDevelopersRoute
   '/reports': typeof AppReportsRoute
   '/settings': typeof AppSettingsRoute
+  '/customers/$customerId': typeof AppCustomersCustomerIdRoute
+  '/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
+  '/refunds/$refundId': typeof AppRefundsRefundIdRoute
   '/customers/': typeof AppCustomersIndexRoute
   '/payments/': typeof AppPaymentsIndexRoute
+  '/refunds/': typeof AppRefundsIndexRoute
 }
 export interface FileRoutesByTo {
   '/signin': typeof SigninRoute
@@ -81,8 +109,12 @@ export interface FileRoutesByTo {
   '/reports': typeof AppReportsRoute
   '/settings': typeof AppSettingsRoute
   '/': typeof AppIndexRoute
+  '/customers/$customerId': typeof AppCustomersCustomerIdRoute
+  '/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
+  '/refunds/$refundId': typeof AppRefundsRefundIdRoute
   '/customers': typeof AppCustomersIndexRoute
   '/payments': typeof AppPaymentsIndexRoute
+  '/refunds': typeof AppRefundsIndexRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
@@ -93,8 +125,12 @@ export interface FileRoutesById {
   '/_app/reports': typeof AppReportsRoute
   '/_app/settings': typeof AppSettingsRoute
   '/_app/': typeof AppIndexRoute
+  '/_app/customers/$customerId': typeof AppCustomersCustomerIdRoute
+  '/_app/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
+  '/_app/refunds/$refundId': typeof AppRefundsRefundIdRoute
   '/_app/customers/': typeof AppCustomersIndexRoute
   '/_app/payments/': typeof AppPaymentsIndexRoute
+  '/_app/refunds/': typeof AppRefundsIndexRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
@@ -105,8 +141,12 @@ export interface FileRouteTypes {
     | '/developers'
     | '/reports'
     | '/settings'
+    | '/customers/$customerId'
+    | '/payments/$paymentId'
+    | '/refunds/$refundId'
     | '/customers/'
     | '/payments/'
+    | '/refunds/'
   fileRoutesByTo: FileRoutesByTo
   to:
     | '/signin'
@@ -115,8 +155,12 @@ export interface FileRouteTypes {
     | '/reports'
     | '/settings'
     | '/'
+    | '/customers/$customerId'
+    | '/payments/$paymentId'
+    | '/refunds/$refundId'
     | '/customers'
     | '/payments'
+    | '/refunds'
   id:
     | '__root__'
     | '/_app'
@@ -126,8 +170,12 @@ export interface FileRouteTypes {
     | '/_app/reports'
     | '/_app/settings'
     | '/_app/'
+    | '/_app/customers/$customerId'
+    | '/_app/payments/$paymentId'
+    | '/_app/refunds/$refundId'
     | '/_app/customers/'
     | '/_app/payments/'
+    | '/_app/refunds/'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
@@ -194,11 +242,39 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppCustomersIndexRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/customers/$customerId': {
+      id: '/_app/customers/$customerId'
+      path: '/customers/$customerId'
+      fullPath: '/customers/$customerId'
+      preLoaderRoute: typeof AppCustomersCustomerIdRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/payments/': {
       id: '/_app/payments/'
       path: '/payments'
       fullPath: '/payments/'
       preLoaderRoute: typeof AppPaymentsIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/payments/$paymentId': {
+      id: '/_app/payments/$paymentId'
+      path: '/payments/$paymentId'
+      fullPath: '/payments/$paymentId'
+      preLoaderRoute: typeof AppPaymentsPaymentIdRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/refunds/': {
+      id: '/_app/refunds/'
+      path: '/refunds'
+      fullPath: '/refunds/'
+      preLoaderRoute: typeof AppRefundsIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/refunds/$refundId': {
+      id: '/_app/refunds/$refundId'
+      path: '/refunds/$refundId'
+      fullPath: '/refunds/$refundId'
+      preLoaderRoute: typeof AppRefundsRefundIdRouteImport
       parentRoute: typeof AppRoute
     }
   }
@@ -209,8 +285,12 @@ interface AppRouteChildren {
   AppReportsRoute: typeof AppReportsRoute
   AppSettingsRoute: typeof AppSettingsRoute
   AppIndexRoute: typeof AppIndexRoute
+  AppCustomersCustomerIdRoute: typeof AppCustomersCustomerIdRoute
+  AppPaymentsPaymentIdRoute: typeof AppPaymentsPaymentIdRoute
+  AppRefundsRefundIdRoute: typeof AppRefundsRefundIdRoute
   AppCustomersIndexRoute: typeof AppCustomersIndexRoute
   AppPaymentsIndexRoute: typeof AppPaymentsIndexRoute
+  AppRefundsIndexRoute: typeof AppRefundsIndexRoute
 }
 
 const AppRouteChildren: AppRouteChildren = {
@@ -218,8 +298,12 @@ const AppRouteChildren: AppRouteChildren = {
   AppReportsRoute: AppReportsRoute,
   AppSettingsRoute: AppSettingsRoute,
   AppIndexRoute: AppIndexRoute,
+  AppCustomersCustomerIdRoute: AppCustomersCustomerIdRoute,
+  AppPaymentsPaymentIdRoute: AppPaymentsPaymentIdRoute,
+  AppRefundsRefundIdRoute: AppRefundsRefundIdRoute,
   AppCustomersIndexRoute: AppCustomersIndexRoute,
   AppPaymentsIndexRoute: AppPaymentsIndexRoute,
+  AppRefundsIndexRoute: AppRefundsIndexRoute,
 }
 
 const AppRouteWithChildren = AppRoute._addFileChildren(AppRouteChildren)

@@ -111,7 +111,8 @@ function generator(seed: number) {
     return chance(0.05) ? name + brackets : `${name}${brackets}=${encoded}`;
   };
   const form = () => {
-    if (chance(0.03)) return Array.from({ length: 2100 }, (_, i) => `k${i}=1`).join('&');
+    // More pairs than the parser accepts, yet short enough for Node's 16 KB header limit when in a URL.
+    if (chance(0.03)) return Array.from({ length: 2100 }, () => 'a=1').join('&');
     return Array.from({ length: 1 + int(6) }, formPart).join('&');
   };
   const badJson = () => {

@@ -121,7 +121,12 @@ function charsetIsUtf8(req: Request): boolean {
  */
 export const parseParameters: RequestHandler = (req, res, next) => {
   rawBody(req, res, (error?: unknown) => {
-    if (error) return next(error);
+    if (error) {
+      const status = (error as { status?: unknown }).status;
+      // Reading the body only fails on what the client sent (a malformed Content-Type, a bad encoding, an aborted upload).
+      if (typeof status === 'number' && status >= 400 && status < 500) return next(error);
+      return next(new PaymentError('invalid_request', `Invalid request: the body could not be read (${(error as Error).message?.slice(0, 100) ?? 'unknown reason'}).`));
+    }
     try {
       const locals = apiLocals(res);
       const queryIndex = req.originalUrl.indexOf('?');
@@ -148,6 +153,7 @@ export const parseParameters: RequestHandler = (req, res, next) => {
         }
       }
       locals.params = Object.keys(query).length ? { ...query, ...body } : body;
+      rejectNullBytes(locals.params, []);
       locals.coerce = coerce || Object.keys(query).length > 0;
       next();
     } catch (parseError) {
@@ -155,6 +161,20 @@ export const parseParameters: RequestHandler = (req, res, next) => {
     }
   });
 };
+
+/** PostgreSQL text cannot hold U+0000, and no Stripe parameter needs it: refuse it by name. */
+function rejectNullBytes(value: unknown, path: string[]) {
+  const name = () => (path.length ? path[0] + path.slice(1).map((p) => `[${p}]`).join('') : 'request');
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) throw new PaymentError('invalid_request', `Invalid string for ${name()}: it contains a null character.`, { param: path.length ? name() : undefined });
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  for (const [key, child] of Object.entries(value)) {
+    if (key.includes('\u0000')) throw new PaymentError('invalid_request', 'Invalid parameter name: it contains a null character.');
+    rejectNullBytes(child, [...path, key]);
+  }
+}
 
 function parseJsonBody(text: string): Record<string, unknown> {
   if (!text.trim()) return {};

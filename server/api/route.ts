@@ -50,6 +50,7 @@ export function endpoint(deps: CoreDeps, handler: ApiHandler, options: RouteOpti
     const idempotencyKey = req.method === 'POST' ? req.get('Idempotency-Key') : undefined;
     const scope: Scope = { merchantId: key.merchantId, livemode: key.livemode };
     const rawId = typeof req.params.id === 'string' ? req.params.id : '';
+    if (rawId.includes('\u0000') || rawId.length > 255) throw new PaymentError('invalid_request', 'Invalid object id in the URL.', { status: 404 });
     const call: ApiCall = {
       deps,
       scope,

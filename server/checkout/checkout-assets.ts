@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,18 +19,24 @@ interface ManifestChunk {
   isEntry?: boolean;
 }
 
-let cached: CheckoutAssets | null = null;
+let cached: { mtimeMs: number; assets: CheckoutAssets | null } | null = null;
 
 /**
- * The hashed file names of the client bundle, from Vite's manifest. Read once; while the bundle is not
- * built yet the pages still render (without the form), and pick it up as soon as it appears.
+ * The hashed file names of the client bundle, from Vite's manifest. Re-read only when the manifest
+ * changes (a `vite build --watch` in development); while the bundle is not built the pages still render,
+ * without the form, and pick it up as soon as it appears.
  */
 export function checkoutAssets(): CheckoutAssets | null {
-  if (cached) return cached;
-  if (!existsSync(MANIFEST)) return null;
+  let mtimeMs: number;
+  try {
+    mtimeMs = statSync(MANIFEST).mtimeMs;
+  } catch {
+    return null;
+  }
+  if (cached?.mtimeMs === mtimeMs) return cached.assets;
   const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as Record<string, ManifestChunk>;
   const entry = manifest[ENTRY] ?? Object.values(manifest).find((chunk) => chunk.isEntry);
-  if (!entry) return null;
-  cached = { js: `/checkout/${entry.file}`, css: (entry.css ?? []).map((file) => `/checkout/${file}`) };
-  return cached;
+  const assets = entry ? { js: `/checkout/${entry.file}`, css: (entry.css ?? []).map((file) => `/checkout/${file}`) } : null;
+  cached = { mtimeMs, assets };
+  return assets;
 }

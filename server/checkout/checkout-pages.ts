@@ -1,5 +1,5 @@
 import { formatAmount } from '../../shared/money.js';
-import { BOOTSTRAP_ELEMENT_ID, type CheckoutBootstrap } from './checkout-bootstrap.js';
+import { BOOTSTRAP_ELEMENT_ID, type CheckoutBootstrap } from '../../shared/contracts/checkout.js';
 import type { CheckoutAssets } from './checkout-assets.js';
 
 /** Server-rendered HTML for the hosted checkout. Every dynamic value goes through escapeHtml or jsonForHtml. */
@@ -122,7 +122,7 @@ export function checkoutPage(bootstrap: CheckoutBootstrap, assets: CheckoutAsset
 <p class="mt-1 text-4xl font-semibold tracking-tight text-slate-900 tabular-nums" data-testid="amount">${escapeHtml(amount)}</p>
 ${description}
 </section>
-<main id="checkout-root" class="rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200 sm:p-8" aria-live="polite">
+<main id="checkout-root" class="rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200 sm:p-8">
 ${noAssets}<noscript><p class="text-sm text-slate-700">Please enable JavaScript to pay securely.</p></noscript>
 </main>
 </div>

@@ -5,7 +5,7 @@ import { cancelPaymentIntent, createPaymentIntent, getPaymentIntent } from '../c
 import type { Actor } from '../core/shared/deps.js';
 import { createTestDatabase, createTestMerchant, startTestServer, type TestDatabase, type TestServer } from '../test/db.js';
 import { CHECKOUT_DIST } from './checkout-assets.js';
-import type { CheckoutBootstrap } from './checkout-bootstrap.js';
+import type { CheckoutBootstrap } from '../../shared/contracts/checkout.js';
 
 let database: TestDatabase;
 let server: TestServer;
@@ -147,6 +147,26 @@ describe('GET /checkout/:id', () => {
     expect(html).toContain('This payment has already been made');
     expect(html).toContain(`href="${SUCCESS_URL}&amp;payment_intent=${intent.id}"`);
     expect(html).not.toContain('checkout-bootstrap');
+  });
+
+  it('offers the pending bank challenge when the buyer reloads during 3-D Secure', async () => {
+    const intent = await newIntent({ confirm: true, payment_method_data: card('4000000000003220') });
+    const boot = bootstrapOf(await (await fetch(pageUrl(intent.id, intent.client_secret!))).text());
+    expect(boot.pendingActionUrl).toBe(`/checkout/3ds/${intent.id}?client_secret=${encodeURIComponent(intent.client_secret!)}`);
+  });
+
+  it('uses the current publishable key, and says checkout is unavailable when the merchant has none', async () => {
+    const other = await createTestMerchant(database.db);
+    const otherActor = { merchantId: other.merchant.id, livemode: false };
+    const intent = await createPaymentIntent(database.deps, otherActor, { amount: 500, currency: 'eur', success_url: SUCCESS_URL });
+    expect(bootstrapOf(await (await fetch(pageUrl(intent.id, intent.client_secret!))).text()).publishableKey).toBe(other.keys.test.publishable);
+
+    await database.db.updateTable('api_keys').set({ revoked_at: new Date() }).where('merchant_id', '=', other.merchant.id).where('type', '=', 'publishable').execute();
+    const response = await fetch(pageUrl(intent.id, intent.client_secret!));
+    expect(response.status).toBe(503);
+    const html = await response.text();
+    expect(html).toContain('Checkout is unavailable');
+    expect(html).not.toContain('pk_test_');
   });
 
   it('refuses javascript: URLs as links even if they were stored', async () => {

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Executor } from '../db/database.js';
-import type { CheckoutBootstrap } from './checkout-bootstrap.js';
+import type { CheckoutBootstrap } from '../../shared/contracts/checkout.js';
 import { findActivePublishableKey, getCheckoutIntent, type CheckoutIntentRow } from './checkout.repository.js';
 
 /** The rules of the hosted checkout: who may see an intent's page, and what that page should be. */

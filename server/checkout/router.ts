@@ -2,6 +2,7 @@ import path from 'node:path';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { formatAmount } from '../../shared/money.js';
 import { PaymentError } from '../../shared/errors.js';
+import { completeThreeDSecure } from '../core/payment-intents/payment-intents.service.js';
 import type { CoreDeps } from '../core/shared/deps.js';
 import { CHECKOUT_DIST, checkoutAssets } from './checkout-assets.js';
 import { challengePage, checkoutPage, messagePage, type MessagePageOptions } from './checkout-pages.js';
@@ -16,7 +17,6 @@ import {
   safeHttpUrl,
   successRedirectUrl,
 } from './checkout.service.js';
-import { completeChallenge } from './three-d-secure.js';
 
 /**
  * Content-Security-Policy of every checkout page: scripts only from this origin (the JSON bootstrap is
@@ -159,7 +159,7 @@ export function createCheckoutRouter(deps: CoreDeps) {
       }
       let status: string;
       try {
-        status = await completeChallenge(deps, intent.id, intent.client_secret, outcome);
+        status = (await completeThreeDSecure(deps, intent.id, intent.client_secret, outcome)).status;
       } catch (error) {
         // Raced with another tab or the expiry job: the checkout page shows the intent as it now is.
         if (error instanceof PaymentError && error.status < 500) return redirect(res, checkoutPath(intent.id, intent.client_secret));

@@ -1,4 +1,538 @@
-import type { CoreDeps } from '../core/shared/deps.js';
+import { randomBytes } from 'node:crypto';
+import { ID_PREFIXES, type IdKind } from '../../shared/ids.js';
+import { API_VERSION } from '../../shared/contracts/events.js';
+import type { Row } from '../db/schema.js';
+import { toCustomerDto } from '../core/customers/customers.service.js';
+import { eventData } from '../core/events/events.service.js';
+import { simulateAuthorization, TEST_PAYMENT_METHODS } from '../core/payment-intents/test-cards.js';
+import {
+  authenticationFailureError,
+  declineError,
+  threeDSecureNextAction,
+  toPaymentIntentDto,
+} from '../core/payment-intents/payment-intents.dto.js';
+import { INTENT_LIFETIME_MS } from '../core/payment-intents/payment-intents.service.js';
+import { buildPaymentMethodRow, toPaymentMethodDto } from '../core/payment-methods/payment-methods.service.js';
+import { toRefundDto } from '../core/refunds/refunds.service.js';
+import type { CoreDeps, Scope } from '../core/shared/deps.js';
+import { findOwnerUserId, insertJsonRows } from './seed.repository.js';
 
-/** The demo merchant's payment history; generated through the payment core (see the payment core issue). */
-export async function seedDemoHistory(_deps: CoreDeps, _merchantId: string, _log: (line: string) => void): Promise<void> {}
+/**
+ * The demo merchant's history: ~2,000 customers and ~20,000 test-mode payments over 180 days. Rows are
+ * built with the payment core's own builders (DTOs, payment methods, decline errors, event payloads) and
+ * follow the same transitions the services make, then written in bulk, so the history is
+ * indistinguishable from what the API would have produced — only much faster than 20,000 API calls.
+ */
+
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+
+/**
+ * newId's format (prefix, 24 uniform base62 characters) drawn from one large random buffer: the seed
+ * needs ~150,000 ids and one crypto call per id would dominate its run time.
+ */
+function newId(kind: IdKind): string {
+  let out = ID_PREFIXES[kind] + '_';
+  while (out.length < ID_PREFIXES[kind].length + 25) {
+    if (poolAt >= pool.length) {
+      pool = randomBytes(1 << 20);
+      poolAt = 0;
+    }
+    const byte = pool[poolAt++];
+    if (byte < 248) out += ALPHABET[byte % 62];
+  }
+  return out;
+}
+
+const DAY = 86_400_000;
+
+/** Deterministic, so every fresh install shows the same shop. */
+export function mulberry32(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Rand = () => number;
+const pick = <T>(rand: Rand, items: readonly T[]): T => items[Math.floor(rand() * items.length)];
+function weighted<T>(rand: Rand, items: readonly (readonly [T, number])[]): T {
+  const total = items.reduce((s, [, w]) => s + w, 0);
+  let r = rand() * total;
+  for (const [item, w] of items) {
+    r -= w;
+    if (r <= 0) return item;
+  }
+  return items[items.length - 1][0];
+}
+
+const FIRST = ['Olivia', 'Liam', 'Emma', 'Noah', 'Ava', 'Elijah', 'Sophia', 'Lucas', 'Mia', 'Mateo', 'Isabella', 'Levi', 'Amelia', 'Ethan', 'Harper', 'Hiro', 'Yuki', 'Aarav', 'Priya', 'Chloé', 'Lukas', 'Sofía', 'Jonas', 'Fatima', 'Omar', 'Zoe', 'Kai', 'Nora', 'Leo', 'Ines', 'Mei', 'Santiago', 'Freya', 'Arjun', 'Hannah'];
+const LAST = ['Smith', 'Johnson', 'Garcia', 'Müller', 'Rossi', 'Tanaka', 'Sato', 'Dubois', 'Kowalski', 'Nguyen', 'Patel', 'Brown', 'Jones', 'Martin', 'Silva', 'Andersson', 'OConnor', 'Khan', 'Lee', 'Walker', 'Hughes', 'Fischer', 'Moreau', 'Novak', 'Yamamoto'];
+const DOMAINS = ['gmail.com', 'outlook.com', 'icloud.com', 'yahoo.com', 'proton.me', 'example.com', 'mail.de', 'orange.fr'];
+const PRODUCTS = ['Trail running shoes', 'Down jacket', 'Camping stove', 'Two-person tent', 'Hiking backpack 40L', 'Merino base layer', 'Headlamp', 'Water filter', 'Sleeping bag', 'Trekking poles', 'Rain shell', 'Climbing harness', 'Gift card', 'Repair service', 'Insulated bottle'];
+
+type Currency = 'usd' | 'eur' | 'gbp' | 'jpy';
+const CURRENCY_WEIGHTS = [['usd', 68], ['eur', 16], ['gbp', 10], ['jpy', 6]] as const;
+
+function amountFor(rand: Rand, currency: Currency): number {
+  // Log-normal basket sizes around $45, with price-point endings shoppers recognise.
+  const major = Math.exp(3.8 + 0.85 * gaussian(rand));
+  if (currency === 'jpy') return Math.max(500, Math.round((major * 150) / 10) * 10);
+  const scaled = currency === 'gbp' ? major * 0.8 : currency === 'eur' ? major * 0.92 : major;
+  const whole = Math.max(1, Math.floor(scaled));
+  return whole * 100 + pick(rand, [0, 0, 50, 95, 99, 99]);
+}
+
+function gaussian(rand: Rand) {
+  return Math.sqrt(-2 * Math.log(rand() || 1e-9)) * Math.cos(2 * Math.PI * rand());
+}
+
+/** Busier at lunch and in the evening (US Eastern), on weekdays, and growing over the half year. */
+function paymentTimes(rand: Rand, count: number, now: number): number[] {
+  const days = 180;
+  const weekday = [0.72, 1.05, 1.1, 1.08, 1.12, 1.0, 0.8]; // Sun..Sat
+  const hourly = [0.2, 0.12, 0.08, 0.06, 0.06, 0.1, 0.25, 0.5, 0.8, 1.0, 1.15, 1.3, 1.45, 1.35, 1.2, 1.1, 1.1, 1.2, 1.35, 1.5, 1.45, 1.2, 0.8, 0.45];
+  const weights: number[] = [];
+  for (let d = 0; d < days; d++) {
+    const dayStart = now - (days - d) * DAY;
+    const dow = new Date(dayStart - 5 * 3600_000).getUTCDay();
+    const holiday = d > 140 && d < 150 ? 1.6 : 1; // a seasonal sale
+    weights.push(weekday[dow] * (0.75 + (0.5 * d) / days) * holiday * (0.85 + 0.3 * rand()));
+  }
+  const total = weights.reduce((s, w) => s + w, 0);
+  const times: number[] = [];
+  const hourTotal = hourly.reduce((s, w) => s + w, 0);
+  weights.forEach((w, d) => {
+    const n = Math.round((w / total) * count);
+    const dayStart = now - (days - d) * DAY;
+    for (let i = 0; i < n; i++) {
+      let r = rand() * hourTotal;
+      let hour = 0;
+      while (hour < 23 && (r -= hourly[hour]) > 0) hour++;
+      // Eastern local hour -> UTC.
+      const t = dayStart + ((hour + 5) % 24) * 3600_000 + Math.floor(rand() * 3600_000);
+      if (t < now - 2 * 3600_000) times.push(t);
+    }
+  });
+  return times.sort((a, b) => a - b);
+}
+
+/** How many customers (sorted by creation) existed before `at`. */
+function customersCreatedBefore(times: number[], at: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (times[mid] <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+type Scenario = 'succeeded' | 'retry_succeeded' | 'three_ds' | 'manual' | 'manual_partial' | 'manual_open' | 'declined' | 'three_ds_failed' | 'canceled' | 'abandoned' | 'refund_fail_card';
+
+const SCENARIOS = [
+  ['succeeded', 79],
+  ['retry_succeeded', 3.5],
+  ['three_ds', 2.5],
+  ['manual', 1.6],
+  ['manual_partial', 0.6],
+  ['manual_open', 0.3],
+  ['refund_fail_card', 0.4],
+  ['declined', 6.5],
+  ['three_ds_failed', 1],
+  ['canceled', 2.6],
+  ['abandoned', 2],
+] as const satisfies readonly (readonly [Scenario, number])[];
+
+const SUCCESS_CARDS = [['pm_card_visa', 55], ['pm_card_mastercard', 30], ['pm_card_visa_debit', 10], ['pm_card_amex', 5]] as const;
+const DECLINE_CARDS = [
+  ['pm_card_chargeDeclined', 40],
+  ['pm_card_chargeDeclinedInsufficientFunds', 33],
+  ['pm_card_chargeDeclinedExpiredCard', 10],
+  ['pm_card_chargeDeclinedIncorrectCvc', 10],
+  ['pm_card_chargeDeclinedLostCard', 4],
+  ['pm_card_chargeDeclinedStolenCard', 3],
+] as const;
+const THREE_DS_CARDS = ['pm_card_threeDSecure2Required', 'pm_card_authenticationRequired'] as const;
+
+export interface Collector {
+  customers: object[];
+  paymentMethods: object[];
+  intents: object[];
+  attempts: object[];
+  refunds: object[];
+  events: object[];
+}
+
+export interface DemoOptions {
+  customers?: number;
+  payments?: number;
+  now?: Date;
+  seed?: number;
+}
+
+export async function seedDemoHistory(deps: CoreDeps, merchantId: string, log: (line: string) => void, options: DemoOptions = {}): Promise<void> {
+  const started = Date.now();
+  const ownerId = await findOwnerUserId(deps.db, merchantId);
+  const out = buildDemoHistory(deps, merchantId, ownerId, options);
+  const built = Date.now();
+  await deps.db.transaction().execute(async (tx) => {
+    await insertJsonRows(tx, 'customers', out.customers);
+    await insertJsonRows(tx, 'payment_methods', out.paymentMethods);
+    await insertJsonRows(tx, 'payment_intents', out.intents);
+    await insertJsonRows(tx, 'payment_attempts', out.attempts);
+    await insertJsonRows(tx, 'refunds', out.refunds);
+    await insertJsonRows(tx, 'events', out.events, 1000);
+  });
+  log(
+    `Demo history: ${out.customers.length} customers, ${out.intents.length} payments, ${out.refunds.length} refunds, ${out.events.length} events ` +
+      `(built in ${((built - started) / 1000).toFixed(1)} s, written in ${((Date.now() - built) / 1000).toFixed(1)} s)`,
+  );
+}
+
+
+/** The rows of the demo history, in memory (no database access). */
+export function buildDemoHistory(deps: Pick<CoreDeps, 'secret' | 'appUrl'>, merchantId: string, ownerId: string | null, options: DemoOptions = {}): Collector {
+  const rand = mulberry32(options.seed ?? 20240601);
+  const now = (options.now ?? new Date()).getTime();
+  const scope: Scope = { merchantId, livemode: false };
+  const out: Collector = { customers: [], paymentMethods: [], intents: [], attempts: [], refunds: [], events: [] };
+
+  const event = (type: string, object: { id: string }, at: number, requestId: string | null, previous?: Record<string, unknown>) => {
+    out.events.push({
+      id: newId('event'),
+      merchant_id: merchantId,
+      livemode: false,
+      type,
+      api_version: API_VERSION,
+      object_id: object.id,
+      data: eventData(object, previous),
+      request_id: requestId,
+      idempotency_key: null,
+      created_at: new Date(at),
+    });
+  };
+
+  // Customers: created before (or without) their purchases.
+  const times = paymentTimes(rand, options.payments ?? 20_000, now);
+  const customerCount = options.customers ?? 2_000;
+  const customers: Row<'customers'>[] = [];
+  for (let i = 0; i < customerCount; i++) {
+    const first = pick(rand, FIRST);
+    const last = pick(rand, LAST);
+    const created = new Date(now - 185 * DAY + Math.floor(rand() * 175 * DAY));
+    const row: Row<'customers'> = {
+      id: newId('customer'),
+      merchant_id: merchantId,
+      livemode: false,
+      email: `${first}.${last}${rand() < 0.4 ? Math.floor(rand() * 90 + 10) : ''}@${pick(rand, DOMAINS)}`.toLowerCase().replace(/[^a-z0-9.@]/g, ''),
+      name: `${first} ${last}`,
+      phone: rand() < 0.45 ? `+1${Math.floor(2000000000 + rand() * 7999999999)}` : null,
+      description: rand() < 0.05 ? 'Wholesale account' : null,
+      metadata: rand() < 0.6 ? { crm_id: `C-${100000 + i}` } : {},
+      created_at: created,
+      updated_at: created,
+      deleted_at: null,
+    };
+    customers.push(row);
+    out.customers.push(row);
+    event('customer.created', toCustomerDto(row), created.getTime(), newId('request'));
+  }
+  customers.sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
+  const customerTimes = customers.map((c) => c.created_at.getTime());
+
+  let order = 100_000;
+  for (const createdMs of times) {
+    const currency = weighted(rand, CURRENCY_WEIGHTS) as Currency;
+    const amount = amountFor(rand, currency);
+    // Two thirds of payments belong to a known customer who existed at the time.
+    let customer: Row<'customers'> | null = null;
+    if (rand() < 0.66) {
+      const upto = customersCreatedBefore(customerTimes, createdMs);
+      if (upto > 0) customer = customers[Math.floor(rand() * upto)];
+    }
+    let scenario = weighted(rand, SCENARIOS) as Scenario;
+    if (scenario === 'manual_open' && now - createdMs > 6 * DAY) scenario = 'manual';
+    simulatePayment({ deps, scope, out, event, rand, now, ownerId }, {
+      createdMs,
+      currency,
+      amount,
+      customer,
+      scenario,
+      orderId: `ORD-${order++}`,
+      description: rand() < 0.8 ? pick(rand, PRODUCTS) : null,
+    });
+  }
+
+  return out;
+}
+
+interface Ctx {
+  deps: Pick<CoreDeps, 'secret' | 'appUrl'>;
+  scope: Scope;
+  out: Collector;
+  event: (type: string, object: { id: string }, at: number, requestId: string | null, previous?: Record<string, unknown>) => void;
+  rand: Rand;
+  now: number;
+  ownerId: string | null;
+}
+
+interface PaymentSpec {
+  createdMs: number;
+  currency: Currency;
+  amount: number;
+  customer: Row<'customers'> | null;
+  scenario: Scenario;
+  orderId: string;
+  description: string | null;
+}
+
+/** Replays one payment's life through the same states, attempts and events the services produce. */
+function simulatePayment(ctx: Ctx, spec: PaymentSpec) {
+  const { deps, scope, out, event, rand, now } = ctx;
+  const id = newId('paymentIntent');
+  const requestId = newId('request');
+  const created = new Date(spec.createdMs);
+  const manual = spec.scenario.startsWith('manual');
+  let row: Row<'payment_intents'> = {
+    id,
+    merchant_id: scope.merchantId,
+    livemode: false,
+    amount: spec.amount,
+    currency: spec.currency,
+    status: 'requires_payment_method',
+    capture_method: manual ? 'manual' : 'automatic',
+    confirmation_method: 'automatic',
+    customer_id: spec.customer?.id ?? null,
+    payment_method_id: null,
+    description: spec.description,
+    metadata: { order_id: spec.orderId, ...(rand() < 0.3 ? { channel: pick(rand, ['web', 'mobile', 'pos']) } : {}) },
+    receipt_email: spec.customer && rand() < 0.7 ? spec.customer.email : null,
+    statement_descriptor: null,
+    // The core's format, `${id}_secret_` + 24 random characters.
+    client_secret: `${id}_secret_${newId('paymentIntent').slice(3)}`,
+    amount_capturable: 0,
+    amount_received: 0,
+    amount_refunded: 0,
+    canceled_at: null,
+    cancellation_reason: null,
+    last_payment_error: null,
+    next_action: null,
+    card_brand: null,
+    card_last4: null,
+    card_fingerprint: null,
+    failed_attempts: 0,
+    success_url: null,
+    cancel_url: null,
+    expires_at: new Date(spec.createdMs + INTENT_LIFETIME_MS),
+    created_at: created,
+    updated_at: created,
+  };
+  const dto = () => toPaymentIntentDto(row, deps.appUrl);
+  const change = (at: number, changes: Partial<Row<'payment_intents'>>) => {
+    row = { ...row, ...changes, updated_at: new Date(at) };
+  };
+  event('payment_intent.created', dto(), spec.createdMs, requestId);
+
+  let at = spec.createdMs + 2_000 + Math.floor(rand() * 90_000);
+  const confirmRequest = () => newId('request');
+
+  const newCard = (pmId: string, atMs: number) => {
+    const number = TEST_PAYMENT_METHODS[pmId];
+    const expYear = new Date(atMs).getUTCFullYear() + 3;
+    const pm = {
+      ...buildPaymentMethodRow(deps, scope, { number, expMonth: 12, expYear }, { customerId: row.customer_id, createdAt: new Date(atMs) }),
+      billing_name: spec.customer?.name ?? null,
+      billing_email: spec.customer?.email ?? null,
+    } as Row<'payment_methods'>;
+    out.paymentMethods.push(pm);
+    return pm;
+  };
+  const attempt = (pm: Row<'payment_methods'>, atMs: number, fields: { outcome: string; failure_code?: string | null; decline_code?: string | null; failure_message?: string | null; three_d_secure?: string | null }) => {
+    const a = {
+      id: newId('attempt'),
+      merchant_id: scope.merchantId,
+      livemode: false,
+      payment_intent_id: id,
+      payment_method_id: pm.id,
+      outcome: fields.outcome,
+      failure_code: fields.failure_code ?? null,
+      decline_code: fields.decline_code ?? null,
+      failure_message: fields.failure_message ?? null,
+      card_brand: pm.card_brand,
+      card_last4: pm.card_last4,
+      card_exp_month: pm.card_exp_month,
+      card_exp_year: pm.card_exp_year,
+      card_fingerprint: pm.card_fingerprint,
+      three_d_secure: fields.three_d_secure ?? null,
+      created_at: new Date(atMs),
+    };
+    out.attempts.push(a);
+    return a;
+  };
+  const cardSnapshot = (pm: Row<'payment_methods'>) => ({ card_brand: pm.card_brand, card_last4: pm.card_last4, card_fingerprint: pm.card_fingerprint });
+
+  const decline = (pmId: string, atMs: number) => {
+    const pm = newCard(pmId, atMs);
+    const result = simulateAuthorization(pm.test_behavior);
+    if (result.status !== 'declined') throw new Error(`${pmId} is not a declining test card`);
+    const error = declineError(result, toPaymentMethodDto(pm));
+    change(atMs, { ...cardSnapshot(pm), status: 'requires_payment_method', payment_method_id: null, last_payment_error: error as never, next_action: null, failed_attempts: row.failed_attempts + 1 });
+    attempt(pm, atMs, { outcome: 'failed', failure_code: error.code, decline_code: error.decline_code, failure_message: error.message });
+    event('payment_intent.payment_failed', dto(), atMs, confirmRequest());
+  };
+  const approve = (pm: Row<'payment_methods'>, atMs: number, requestIdForEvent: string | null, threeDs: string | null, existingAttempt?: Record<string, unknown>) => {
+    change(atMs, {
+      ...cardSnapshot(pm),
+      status: manual ? 'requires_capture' : 'succeeded',
+      payment_method_id: pm.id,
+      amount_capturable: manual ? row.amount : 0,
+      amount_received: manual ? 0 : row.amount,
+      last_payment_error: null,
+      next_action: null,
+    });
+    const outcome = manual ? 'authorized' : 'succeeded';
+    if (existingAttempt) Object.assign(existingAttempt, { outcome, three_d_secure: threeDs });
+    else attempt(pm, atMs, { outcome, three_d_secure: threeDs });
+    event(manual ? 'payment_intent.amount_capturable_updated' : 'payment_intent.succeeded', dto(), atMs, requestIdForEvent);
+  };
+  const requireAction = (pmId: string, atMs: number) => {
+    const pm = newCard(pmId, atMs);
+    const nextAction = threeDSecureNextAction(deps.appUrl, id, row.client_secret, 'https://acme-outdoor.example/checkout/complete');
+    change(atMs, { ...cardSnapshot(pm), status: 'requires_action', payment_method_id: pm.id, next_action: nextAction as never, last_payment_error: null });
+    const a = attempt(pm, atMs, { outcome: 'requires_action', three_d_secure: 'required' });
+    event('payment_intent.requires_action', dto(), atMs, confirmRequest());
+    return { pm, attempt: a };
+  };
+  const cancel = (atMs: number, reason: string | null, requestIdForEvent: string | null) => {
+    change(atMs, { status: 'canceled', canceled_at: new Date(atMs), cancellation_reason: reason, amount_capturable: 0, next_action: null });
+    event('payment_intent.canceled', dto(), atMs, requestIdForEvent);
+  };
+  const expire = () => cancel(spec.createdMs + INTENT_LIFETIME_MS + 5_000 + Math.floor(rand() * 25_000), 'abandoned', null);
+
+  switch (spec.scenario) {
+    case 'succeeded':
+    case 'manual':
+    case 'manual_partial':
+    case 'manual_open':
+    case 'refund_fail_card':
+      approve(newCard(spec.scenario === 'refund_fail_card' ? 'pm_card_refundFail' : weighted(rand, SUCCESS_CARDS), at), at, confirmRequest(), null);
+      break;
+    case 'retry_succeeded':
+      decline(weighted(rand, DECLINE_CARDS), at);
+      at += 30_000 + Math.floor(rand() * 600_000);
+      approve(newCard(weighted(rand, SUCCESS_CARDS), at), at, confirmRequest(), null);
+      break;
+    case 'three_ds': {
+      const started = requireAction(pick(rand, THREE_DS_CARDS), at);
+      at += 15_000 + Math.floor(rand() * 60_000);
+      approve(started.pm, at, null, 'authenticated', started.attempt);
+      break;
+    }
+    case 'declined': {
+      const tries = rand() < 0.75 ? 1 : 2;
+      for (let i = 0; i < tries; i++) {
+        decline(weighted(rand, DECLINE_CARDS), at);
+        at += 20_000 + Math.floor(rand() * 300_000);
+      }
+      expire();
+      break;
+    }
+    case 'three_ds_failed': {
+      const started = requireAction(pick(rand, THREE_DS_CARDS), at);
+      at += 20_000 + Math.floor(rand() * 60_000);
+      const error = authenticationFailureError(toPaymentMethodDto(started.pm));
+      change(at, { status: 'requires_payment_method', payment_method_id: null, last_payment_error: error as never, next_action: null, failed_attempts: row.failed_attempts + 1 });
+      Object.assign(started.attempt, { outcome: 'failed', failure_code: error.code, failure_message: error.message, three_d_secure: 'failed' });
+      event('payment_intent.payment_failed', dto(), at, null);
+      expire();
+      break;
+    }
+    case 'canceled':
+      cancel(at + Math.floor(rand() * 600_000), weighted(rand, [['requested_by_customer', 60], ['duplicate', 30], ['fraudulent', 10]] as const), confirmRequest());
+      break;
+    case 'abandoned':
+      expire();
+      break;
+  }
+
+  if (manual && row.status === 'requires_capture' && spec.scenario !== 'manual_open') {
+    const captureAt = at + 3_600_000 + Math.floor(rand() * 2 * DAY);
+    if (captureAt < now) {
+      const amountToCapture = spec.scenario === 'manual_partial' ? Math.max(Math.ceil(row.amount * (0.5 + rand() * 0.4)), spec.currency === 'jpy' ? 50 : 50) : row.amount;
+      change(captureAt, { status: 'succeeded', amount_received: amountToCapture, amount_capturable: 0 });
+      event('payment_intent.succeeded', dto(), captureAt, confirmRequest());
+      at = captureAt;
+    }
+  }
+
+  if (row.status === 'succeeded') addRefunds(ctx, () => row, (changes) => { row = { ...row, ...changes }; }, at, spec.scenario === 'refund_fail_card' ? 1 : 0.07);
+  out.intents.push(row);
+}
+
+/** Refunds a few payments: full or partial, sometimes twice, settled by the "job" a moment later. */
+function addRefunds(ctx: Ctx, current: () => Row<'payment_intents'>, update: (c: Partial<Row<'payment_intents'>>) => void, paidAt: number, probability: number) {
+  const { rand, out, event, now, scope, ownerId } = ctx;
+  if (rand() >= probability) return;
+  const count = rand() < 0.15 ? 2 : 1;
+  let at = paidAt;
+  for (let i = 0; i < count; i++) {
+    const row = current();
+    const remaining = Number(row.amount_received) - Number(row.amount_refunded);
+    if (remaining <= 0) return;
+    at += Math.floor(DAY * (0.2 + rand() * 9));
+    if (at > now - 60_000) return;
+    const full = count === 1 && rand() < 0.6;
+    const minimum = row.currency === 'jpy' ? 1 : 1;
+    const amount = full ? remaining : Math.max(minimum, Math.min(remaining, Math.round((remaining * (0.15 + rand() * 0.45)) / (row.currency === 'jpy' ? 10 : 1)) * (row.currency === 'jpy' ? 10 : 1)));
+    const byDashboard = rand() < 0.6;
+    const refund: Row<'refunds'> = {
+      id: newId('refund'),
+      merchant_id: scope.merchantId,
+      livemode: false,
+      payment_intent_id: row.id,
+      amount,
+      currency: row.currency,
+      status: 'pending',
+      reason: weighted(rand, [['requested_by_customer', 70], ['duplicate', 15], ['fraudulent', 5], [null, 10]] as const),
+      failure_reason: null,
+      metadata: {},
+      note: byDashboard ? pick(rand, ['Customer returned the item', 'Damaged in shipping', 'Wrong size, exchange declined', 'Goodwill gesture', 'Charged twice']) : null,
+      created_by_user_id: byDashboard ? ownerId : null,
+      created_at: new Date(at),
+      updated_at: new Date(at),
+    };
+    update({ amount_refunded: Number(row.amount_refunded) + amount, updated_at: new Date(at) });
+    event('refund.created', toRefundDto(refund), at, byDashboard ? null : newId('request'));
+    const settledAt = at + 2_000 + Math.floor(rand() * 3_000);
+    const pending = toRefundDto(refund);
+    const fails = current().card_fingerprint !== null && out.paymentMethods.length > 0 && isRefundFailCard(out, current().payment_method_id);
+    if (fails) {
+      Object.assign(refund, { status: 'failed', failure_reason: 'declined', updated_at: new Date(settledAt) });
+      update({ amount_refunded: Number(current().amount_refunded) - amount });
+      event('refund.updated', toRefundDto(refund), settledAt, null, { status: pending.status, failure_reason: pending.failure_reason });
+      event('refund.failed', toRefundDto(refund), settledAt, null, { status: pending.status, failure_reason: pending.failure_reason });
+    } else {
+      Object.assign(refund, { status: 'succeeded', updated_at: new Date(settledAt) });
+      event('refund.updated', toRefundDto(refund), settledAt, null, { status: pending.status });
+    }
+    out.refunds.push(refund);
+  }
+}
+
+function isRefundFailCard(out: Collector, paymentMethodId: string | null): boolean {
+  if (!paymentMethodId) return false;
+  // The card was added moments ago, so it is among the last few rows.
+  for (let i = out.paymentMethods.length - 1; i >= Math.max(0, out.paymentMethods.length - 4); i--) {
+    const pm = out.paymentMethods[i] as Row<'payment_methods'>;
+    if (pm.id === paymentMethodId) return pm.test_behavior === 'refund_fail';
+  }
+  return false;
+}

@@ -1,5 +1,5 @@
 import { formatAmount } from '../../shared/money';
-import type { CheckoutBootstrap } from '../../server/checkout/checkout-bootstrap';
+import type { CheckoutBootstrap } from '../../shared/contracts/checkout';
 import { confirmIntent, type ApiErrorBody, type IntentResult } from './api';
 import {
   brandLabel,

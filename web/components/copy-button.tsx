@@ -22,7 +22,7 @@ async function copyText(text: string) {
 }
 
 /** Copies a value; the accessible name says what ("Copy secret key") and the label confirms "Copied". */
-export function CopyButton({ value, label = 'Copy', size = 'sm', variant = 'secondary' }: { value: string; label?: string; size?: 'sm' | 'md'; variant?: 'secondary' | 'primary' | 'ghost' }) {
+export function CopyButton({ value, label = 'Copy', size = 'sm', variant = 'secondary', compact = false }: { value: string; label?: string; size?: 'sm' | 'md'; variant?: 'secondary' | 'primary' | 'ghost'; /** Icon only on phones. */ compact?: boolean }) {
   const [copied, setCopied] = useState(false);
   useEffect(() => {
     if (!copied) return;
@@ -31,7 +31,7 @@ export function CopyButton({ value, label = 'Copy', size = 'sm', variant = 'seco
   }, [copied]);
   return (
     <Button size={size} variant={variant} aria-label={copied ? 'Copied' : label} icon={<Icon name={copied ? 'check' : 'copy'} className="size-4" />} onClick={async () => setCopied(await copyText(value))}>
-      {copied ? 'Copied' : 'Copy'}
+      <span className={compact ? 'max-sm:sr-only' : undefined}>{copied ? 'Copied' : 'Copy'}</span>
     </Button>
   );
 }

@@ -33,20 +33,21 @@ export function DropdownMenu({ label, trigger, triggerClassName, children, align
   function place() {
     const rect = buttonRef.current?.getBoundingClientRect();
     if (!rect) return;
-    const below = side === 'bottom' && rect.bottom + 240 < window.innerHeight;
+    const below = side === 'bottom' && rect.bottom + 240 < document.documentElement.clientHeight;
     setPosition({
       position: 'fixed',
-      ...(align === 'end' ? { right: Math.max(8, window.innerWidth - rect.right) } : { left: Math.max(8, rect.left) }),
-      ...(below ? { top: rect.bottom + 6 } : { bottom: window.innerHeight - rect.top + 6 }),
+      ...(align === 'end' ? { right: Math.max(8, document.documentElement.clientWidth - rect.right) } : { left: Math.max(8, rect.left) }),
+      ...(below ? { top: rect.bottom + 6 } : { bottom: document.documentElement.clientHeight - rect.top + 6 }),
     });
   }
 
   useEffect(() => {
     if (!open) return;
     items()[0]?.focus();
+    // Follow the trigger when the page scrolls or resizes rather than closing under the pointer.
     const onViewportChange = (event: Event) => {
       if (event.target instanceof Node && menuRef.current?.contains(event.target)) return;
-      close(false);
+      place();
     };
     window.addEventListener('resize', onViewportChange);
     window.addEventListener('scroll', onViewportChange, true);

@@ -32,9 +32,14 @@ export function toEventDto(row: Row<'events'> & { pending_webhooks?: number | nu
  * The event row for one change, built the same way whether it is written now or by the demo seed.
  * previous_attributes only accompanies *.updated events, as in Stripe.
  */
-export function buildEventRow(actor: Actor, type: string, object: { id: string }, previousAttributes?: Record<string, unknown>, at?: Date): NewRow<'events'> {
+export function eventData(object: { id: string }, previousAttributes?: Record<string, unknown>): EventDto['data'] {
   const data: EventDto['data'] = { object: object as unknown as Record<string, unknown> };
   if (previousAttributes) data.previous_attributes = previousAttributes;
+  return data;
+}
+
+export function buildEventRow(actor: Actor, type: string, object: { id: string }, previousAttributes?: Record<string, unknown>, at?: Date): NewRow<'events'> {
+  const data = eventData(object, previousAttributes);
   return {
     id: newId('event'),
     merchant_id: actor.merchantId,

@@ -2,12 +2,23 @@ import { router } from '../trpc.js';
 import { authRouter } from './auth.js';
 import { developersRouter } from './developers.js';
 import { settingsRouter } from './settings.js';
+import { customersRouter } from './customers.js';
+import { lookupRouter } from './lookup.js';
+import { paymentsRouter } from './payments.js';
+import { refundsRouter } from './refunds.js';
+import { preferencesRouter, viewsRouter } from './views.js';
 
 /** One router per area, merged here. The web app imports only `type AppRouter`. */
 export const appRouter = router({
   auth: authRouter,
   settings: settingsRouter,
   developers: developersRouter,
+  payments: paymentsRouter,
+  refunds: refundsRouter,
+  customers: customersRouter,
+  lookup: lookupRouter,
+  views: viewsRouter,
+  preferences: preferencesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -70,14 +70,14 @@ function KeyTable({ keys, emptyText, onRoll, onRevoke }: { keys: ApiKey[]; empty
   if (keys.length === 0) return <p className="px-5 py-8 text-center text-sm text-slate-500">{emptyText}</p>;
   return (
     <div className="overflow-x-auto">
-      <table className="w-full min-w-[36rem] table-fixed text-sm">
+      <table className="w-full table-fixed text-sm">
         <thead>
           <tr className="border-b border-slate-100 text-left text-xs font-medium text-slate-500">
-            <th scope="col" className="w-[24%] px-5 py-2.5 font-medium">Name</th>
-            <th scope="col" className="px-5 py-2.5 font-medium">Token</th>
-            <th scope="col" className="hidden w-[15%] px-5 py-2.5 font-medium md:table-cell">Last used</th>
-            <th scope="col" className="hidden w-[15%] px-5 py-2.5 font-medium sm:table-cell">Created</th>
-            <th scope="col" className="w-16 px-5 py-2.5"><span className="sr-only">Actions</span></th>
+            <th scope="col" className="w-[30%] px-3 sm:w-[24%] sm:px-5 py-2.5 font-medium">Name</th>
+            <th scope="col" className="px-3 py-2.5 sm:px-5 font-medium">Token</th>
+            <th scope="col" className="hidden w-[15%] px-3 sm:px-5 py-2.5 font-medium md:table-cell">Last used</th>
+            <th scope="col" className="hidden w-[15%] px-3 sm:px-5 py-2.5 font-medium sm:table-cell">Created</th>
+            <th scope="col" className="w-14 px-3 sm:w-16 sm:px-5 py-2.5"><span className="sr-only">Actions</span></th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -85,21 +85,21 @@ function KeyTable({ keys, emptyText, onRoll, onRevoke }: { keys: ApiKey[]; empty
             const name = key.name ?? (key.type === 'secret' ? 'Secret key' : 'Publishable key');
             return (
               <tr key={key.id} className="align-middle">
-                <td className="px-5 py-3">
+                <td className="px-3 py-3 sm:px-5">
                   <div className="font-medium text-slate-900">{name}</div>
                   {key.expires_at && <Badge tone="warning" className="mt-1">Expires {formatRelative(key.expires_at)}</Badge>}
                 </td>
-                <td className="px-5 py-3">
+                <td className="px-3 py-3 sm:px-5">
                   <div className="flex min-w-0 items-center gap-2">
                     <code className="min-w-0 truncate rounded bg-slate-50 px-2 py-1 font-mono text-[12.5px] text-slate-700 ring-1 ring-slate-200 lg:max-w-[22rem]" title={key.token ?? undefined} data-testid={`api-key-token-${key.id}`}>
                       {key.token ?? key.redacted}
                     </code>
-                    {key.token && <CopyButton value={key.token} label="Copy publishable key" />}
+                    {key.token && <CopyButton value={key.token} label="Copy publishable key" compact />}
                   </div>
                 </td>
-                <td className="hidden px-5 py-3 text-slate-500 md:table-cell">{key.last_used_at ? formatRelative(key.last_used_at) : 'Never'}</td>
-                <td className="hidden px-5 py-3 text-slate-500 sm:table-cell">{formatDate(key.created)}</td>
-                <td className="px-5 py-3 text-right">
+                <td className="hidden px-3 py-3 sm:px-5 text-slate-500 md:table-cell">{key.last_used_at ? formatRelative(key.last_used_at) : 'Never'}</td>
+                <td className="hidden px-3 py-3 sm:px-5 text-slate-500 sm:table-cell">{formatDate(key.created)}</td>
+                <td className="px-3 py-3 sm:px-5 text-right">
                   <DropdownMenu
                     label={`Actions for ${name} ${key.token ?? key.redacted}`}
                     triggerClassName="rounded-md p-1.5 text-slate-500 hover:bg-slate-100 hover:text-slate-700 aria-expanded:bg-slate-100"

@@ -34,8 +34,8 @@ export function HomePage() {
         </p>
       </div>
 
-      <div className="grid gap-6 lg:grid-cols-3">
-        <Card className="lg:col-span-2">
+      <div className="grid gap-6 xl:grid-cols-3">
+        <Card className="min-w-0 xl:col-span-2">
           <CardHeader title="Get started" description={`Accept your first ${mode} payment in a few minutes.`} />
           <CardBody className="space-y-5">
             <Step n={1} title="Get your API keys">
@@ -56,7 +56,7 @@ export function HomePage() {
           </CardBody>
         </Card>
 
-        <Card>
+        <Card className="min-w-0">
           <CardHeader title="Account" />
           <CardBody>
             <dl className="space-y-3 text-sm">
@@ -76,7 +76,7 @@ export function HomePage() {
 
       <div>
         <h2 className="mb-3 text-sm font-semibold text-slate-900">Shortcuts</h2>
-        <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
+        <div className="grid gap-3 sm:grid-cols-2 xl:grid-cols-4">
           {can(role, 'payments:read') && <Shortcut to="/payments" icon="payments" title="Payments" text="Search, refund and follow payments." />}
           {can(role, 'payments:read') && <Shortcut to="/customers" icon="customers" title="Customers" text="The people who pay you." />}
           {can(role, 'developers:manage') && <Shortcut to="/developers" icon="key" title="API keys" text="Create, roll and revoke keys." />}

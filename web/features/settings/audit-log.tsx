@@ -29,13 +29,13 @@ export function AuditLog({ timeZone }: { timeZone: string }) {
         <p className="px-5 py-8 text-center text-sm text-slate-500">No activity recorded yet.</p>
       ) : (
         <div className="overflow-x-auto">
-          <table className="w-full text-sm">
+          <table className="w-full min-w-[40rem] table-fixed text-sm">
             <thead>
               <tr className="border-b border-slate-100 text-left text-xs text-slate-500">
-                <th scope="col" className="px-5 py-2.5 font-medium">Event</th>
-                <th scope="col" className="px-5 py-2.5 font-medium">By</th>
-                <th scope="col" className="hidden px-5 py-2.5 font-medium sm:table-cell">Mode</th>
-                <th scope="col" className="px-5 py-2.5 text-right font-medium">When</th>
+                <th scope="col" className="w-[40%] px-5 py-2.5 font-medium">Event</th>
+                <th scope="col" className="w-[26%] px-5 py-2.5 font-medium">By</th>
+                <th scope="col" className="w-[12%] px-5 py-2.5 font-medium">Mode</th>
+                <th scope="col" className="w-[22%] px-5 py-2.5 text-right font-medium">When</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -45,13 +45,13 @@ export function AuditLog({ timeZone }: { timeZone: string }) {
                   <tr key={entry.id}>
                     <td className="px-5 py-3">
                       <div className="font-medium text-slate-900">{title}</div>
-                      {(detail || entry.targetId) && <div className="mt-0.5 text-[13px] text-slate-500">{detail ?? <span className="font-mono text-xs">{entry.targetId}</span>}</div>}
+                      {(detail || entry.targetId) && <div className="mt-0.5 truncate text-[13px] text-slate-500" title={detail ?? entry.targetId ?? undefined}>{detail ?? <span className="font-mono text-xs">{entry.targetId}</span>}</div>}
                     </td>
-                    <td className="px-5 py-3 text-slate-600">{entry.userEmail ?? 'System'}</td>
-                    <td className="hidden px-5 py-3 sm:table-cell">
+                    <td className="truncate px-5 py-3 text-slate-600" title={entry.userEmail ?? undefined}>{entry.userEmail ?? 'System'}</td>
+                    <td className="px-5 py-3">
                       {entry.livemode === null ? <span className="text-slate-400">—</span> : entry.livemode ? <Badge tone="success">Live</Badge> : <Badge tone="warning">Test</Badge>}
                     </td>
-                    <td className="px-5 py-3 text-right whitespace-nowrap text-slate-500">{formatDateTime(entry.created, timeZone)}</td>
+                    <td className="px-5 py-3 text-right text-slate-500">{formatDateTime(entry.created, timeZone)}</td>
                   </tr>
                 );
               })}

@@ -1,16 +1,17 @@
-import { createFileRoute } from '@tanstack/react-router';
-import { PageHeader } from '../../components/card';
-import { EmptyState } from '../../components/empty-state';
-import { Icon } from '../../components/icons';
+import { createFileRoute, stripSearchParams } from '@tanstack/react-router';
+import { CustomersPage } from '../../features/customers/customers-page';
+import { CUSTOMERS_SEARCH_DEFAULTS, customerListQueryInput, customersSearchSchema } from '../../features/customers/customers-search';
+import { trpc } from '../../lib/trpc';
 
-// A minimal page until the Customers area (web/features/customers) replaces this file.
 export const Route = createFileRoute('/_app/customers/')({
-  component: () => (
-    <>
-      <PageHeader title="Customers" />
-      <div className="rounded-xl border border-dashed border-slate-300 bg-white">
-        <EmptyState icon={<Icon name="customers" />} description="Customers you create through the API and checkout will be listed here." />
-      </div>
-    </>
-  ),
+  validateSearch: customersSearchSchema,
+  search: { middlewares: [stripSearchParams(CUSTOMERS_SEARCH_DEFAULTS)] },
+  loaderDeps: ({ search }) => search,
+  loader: async ({ context, deps, cause }) => {
+    const list = context.queryClient.ensureQueryData(trpc.customers.list.queryOptions(customerListQueryInput(deps)));
+    if (cause === 'enter') await list.catch(() => undefined);
+  },
+  component: function CustomersRoute() {
+    return <CustomersPage search={Route.useSearch()} />;
+  },
 });

@@ -1,16 +1,23 @@
-import { createFileRoute } from '@tanstack/react-router';
-import { PageHeader } from '../../components/card';
-import { EmptyState } from '../../components/empty-state';
-import { Icon } from '../../components/icons';
+import { createFileRoute, stripSearchParams } from '@tanstack/react-router';
+import { columnsPreferenceQuery } from '../../features/payments/columns';
+import { paymentsQueryInput, PaymentsPage } from '../../features/payments/payments-page';
+import { PAYMENTS_SEARCH_DEFAULTS, paymentsSearchSchema } from '../../features/payments/payments-search';
+import { trpc } from '../../lib/trpc';
 
-// A minimal page until the Payments area (web/features/payments) replaces this file.
 export const Route = createFileRoute('/_app/payments/')({
-  component: () => (
-    <>
-      <PageHeader title="Payments" />
-      <div className="rounded-xl border border-dashed border-slate-300 bg-white">
-        <EmptyState icon={<Icon name="payments" />} description="Payments you accept through the API and hosted checkout will be listed here." />
-      </div>
-    </>
-  ),
+  validateSearch: paymentsSearchSchema,
+  search: { middlewares: [stripSearchParams(PAYMENTS_SEARCH_DEFAULTS)] },
+  loaderDeps: ({ search }) => search,
+  loader: async ({ context, deps, cause }) => {
+    const merchant = context.me.merchant;
+    if (!merchant) return;
+    const list = context.queryClient.ensureQueryData(trpc.payments.list.queryOptions(paymentsQueryInput(deps, merchant)));
+    void context.queryClient.prefetchQuery(columnsPreferenceQuery());
+    // Entering the page waits for the first rows; a filter change keeps the page on screen and shows the
+    // previous rows dimmed until the new ones arrive. A bad query is shown next to the search box.
+    if (cause === 'enter') await list.catch(() => undefined);
+  },
+  component: function PaymentsRoute() {
+    return <PaymentsPage search={Route.useSearch()} />;
+  },
 });

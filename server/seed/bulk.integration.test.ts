@@ -1,0 +1,51 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, createTestMerchant, type TestDatabase } from '../test/db.js';
+import { expireIntents, getPaymentIntent, listPaymentIntents } from '../core/payment-intents/payment-intents.service.js';
+import { findPaymentAttempts } from '../core/payment-intents/payment-intents.service.js';
+import { createRefund } from '../core/refunds/refunds.service.js';
+import type { Scope } from '../core/shared/deps.js';
+import { seedBulkPayments } from './bulk.js';
+
+let t: TestDatabase;
+let scope: Scope;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  const m = await createTestMerchant(t.db);
+  scope = { merchantId: m.merchant.id, livemode: false };
+  await seedBulkPayments(t.deps, m.merchant.id, false, 3000, () => {});
+}, 60_000);
+afterAll(async () => t?.drop());
+
+describe('bulk seed', () => {
+  it('writes rows the core can read back, with events carrying exactly the API objects', async () => {
+    const { rows } = await sql<{ status: string; n: number }>`select status, count(*)::int as n from payment_intents where merchant_id = ${scope.merchantId} group by 1`.execute(t.db);
+    expect(rows.reduce((s, r) => s + r.n, 0)).toBe(3000);
+    const succeeded = rows.find((r) => r.status === 'succeeded')!.n / 3000;
+    expect(succeeded).toBeGreaterThan(0.84);
+    expect(succeeded).toBeLessThan(0.92);
+    expect(await expireIntents(t.deps)).toBe(0);
+    const page = await listPaymentIntents(t.deps, scope, { limit: 100 });
+    const statuses = new Set<string>();
+    for (const pi of page.data) {
+      statuses.add(pi.last_payment_error ? 'declined' : pi.status);
+      const events = await t.db.selectFrom('events').select(['type', 'data']).where('merchant_id', '=', scope.merchantId).where('object_id', '=', pi.id).orderBy('created_at').execute();
+      expect(events[0].type).toBe('payment_intent.created');
+      expect((events[events.length - 1].data as { object: unknown }).object).toEqual(await getPaymentIntent(t.deps, scope, pi.id));
+      if (pi.status === 'succeeded') {
+        const [attempt] = await findPaymentAttempts(t.deps, scope, pi.id);
+        expect(attempt).toMatchObject({ outcome: 'succeeded', payment_method: pi.payment_method, card: { last4: expect.stringMatching(/^\d{4}$/) } });
+      }
+      if (pi.last_payment_error) {
+        expect(events.map((e) => e.type)).toEqual(['payment_intent.created', 'payment_intent.payment_failed', 'payment_intent.canceled']);
+        const pm = pi.last_payment_error.payment_method!;
+        const row = await t.db.selectFrom('payment_methods').selectAll().where('id', '=', pm.id).executeTakeFirstOrThrow();
+        expect(pm.card.exp_year).toBe(row.card_exp_year);
+      }
+    }
+    expect(statuses).toEqual(new Set(['succeeded', 'declined', 'canceled']));
+    const paid = page.data.find((p) => p.status === 'succeeded')!;
+    expect((await createRefund(t.deps, scope, { payment_intent: paid.id })).amount).toBe(paid.amount);
+  });
+});

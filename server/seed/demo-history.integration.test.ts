@@ -1,0 +1,73 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, createTestMerchant, type TestDatabase } from '../test/db.js';
+import { getPaymentIntent, expireIntents, listPaymentIntents, searchPaymentIntents } from '../core/payment-intents/payment-intents.service.js';
+import { getPaymentTimeline } from '../core/payment-intents/timeline.service.js';
+import { createRefund, processPendingRefunds } from '../core/refunds/refunds.service.js';
+import { listEvents } from '../core/events/events.service.js';
+import type { Scope } from '../core/shared/deps.js';
+import { seedDemoHistory } from './demo-history.js';
+
+let t: TestDatabase;
+let scope: Scope;
+let seconds = 0;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  const m = await createTestMerchant(t.db);
+  scope = { merchantId: m.merchant.id, livemode: false };
+  const started = Date.now();
+  await seedDemoHistory(t.deps, m.merchant.id, (line) => console.log(line));
+  seconds = (Date.now() - started) / 1000;
+}, 120_000);
+afterAll(async () => t?.drop());
+
+describe('demo history', () => {
+  it('has the promised volume and mix, quickly', async () => {
+    console.log(`demo seed took ${seconds.toFixed(1)} s`);
+    // The target is < 25 s on a quiet 2-core machine; the bound leaves room for a busy CI runner.
+    expect(seconds).toBeLessThan(60);
+    const { rows } = await sql<{ status: string; currency: string; n: number }>`
+      select status, currency, count(*)::int as n from payment_intents where merchant_id = ${scope.merchantId} group by 1, 2`.execute(t.db);
+    const total = rows.reduce((s, r) => s + r.n, 0);
+    expect(total).toBeGreaterThan(19_000);
+    expect(total).toBeLessThan(21_000);
+    const succeeded = rows.filter((r) => r.status === 'succeeded').reduce((s, r) => s + r.n, 0) / total;
+    expect(succeeded).toBeGreaterThan(0.85);
+    expect(succeeded).toBeLessThan(0.91);
+    expect(new Set(rows.map((r) => r.currency))).toEqual(new Set(['usd', 'eur', 'gbp', 'jpy']));
+    const customers = await t.db.selectFrom('customers').select(sql<number>`count(*)::int`.as('n')).where('merchant_id', '=', scope.merchantId).executeTakeFirstOrThrow();
+    expect(customers.n).toBe(2000);
+    const codes = await sql<{ decline_code: string }>`select distinct decline_code from payment_attempts where merchant_id = ${scope.merchantId} and decline_code is not null`.execute(t.db);
+    expect(codes.rows.map((r) => r.decline_code)).toEqual(expect.arrayContaining(['generic_decline', 'insufficient_funds', 'expired_card', 'incorrect_cvc']));
+    const refunds = await sql<{ status: string; n: number }>`select status, count(*)::int as n from refunds where merchant_id = ${scope.merchantId} group by 1`.execute(t.db);
+    expect(refunds.rows.find((r) => r.status === 'succeeded')!.n).toBeGreaterThan(500);
+    expect(refunds.rows.find((r) => r.status === 'failed')?.n).toBeGreaterThan(0);
+  });
+
+  it('is consistent with what the core would have produced', async () => {
+    // Nothing is left for the jobs: expired intents were canceled, refunds settled.
+    expect(await expireIntents(t.deps)).toBe(0);
+    expect(await processPendingRefunds(t.deps, { olderThanMs: 0 })).toBe(0);
+    // amount_refunded equals the sum of non-failed refunds everywhere.
+    const drift = await sql<{ n: number }>`
+      select count(*)::int as n from payment_intents pi
+      where pi.merchant_id = ${scope.merchantId} and pi.amount_refunded <> coalesce((select sum(amount) from refunds r where r.payment_intent_id = pi.id and r.status <> 'failed'), 0)`.execute(t.db);
+    expect(drift.rows[0].n).toBe(0);
+    // The latest event about each intent carries exactly the intent as the API returns it now.
+    const sample = await listPaymentIntents(t.deps, scope, { limit: 100 });
+    for (const pi of sample.data) {
+      const last = await t.db.selectFrom('events').select('data').where('merchant_id', '=', scope.merchantId).where('object_id', '=', pi.id).orderBy('created_at', 'desc').limit(1).executeTakeFirstOrThrow();
+      expect((last.data as { object: unknown }).object).toEqual(await getPaymentIntent(t.deps, scope, pi.id));
+    }
+    const refunded = await searchPaymentIntents(t.deps, scope, { query: 'refunded:true status:"succeeded"', limit: 5 });
+    expect(refunded.data.length).toBe(5);
+    const timeline = await getPaymentTimeline(t.deps, scope, refunded.data[0].id);
+    expect(timeline.some((e) => e.kind === 'refund')).toBe(true);
+    expect(timeline.some((e) => e.kind === 'attempt')).toBe(true);
+    // The core keeps working on seeded rows.
+    const open = refunded.data.find((p) => p.amount_refunded < p.amount_received);
+    if (open) await createRefund(t.deps, { ...scope }, { payment_intent: open.id, amount: 1 });
+    expect((await listEvents(t.deps, scope, { type: 'customer.created', limit: 3 })).data).toHaveLength(3);
+  });
+});

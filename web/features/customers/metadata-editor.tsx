@@ -1,0 +1,105 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { METADATA_KEY_MAX, METADATA_MAX_KEYS, METADATA_VALUE_MAX } from '../../../shared/contracts/common';
+import { Button } from '../../components/button';
+import { FormError } from '../../components/field';
+import { Icon } from '../../components/icons';
+import { Input } from '../../components/input';
+import { toast } from '../../components/toast';
+import { errorMessage } from '../../lib/errors';
+import { trpc } from '../../lib/trpc';
+
+interface Row { id: number; key: string; value: string }
+
+let nextRowId = 1;
+const row = (key = '', value = ''): Row => ({ id: nextRowId++, key, value });
+
+/** Rows that break the API's metadata rules, with the reason, before anything is sent. */
+function problems(rows: Row[]): Record<number, string> {
+  const out: Record<number, string> = {};
+  const seen = new Set<string>();
+  for (const r of rows) {
+    const key = r.key.trim();
+    if (!key && !r.value) continue;
+    if (!key) out[r.id] = 'Give this value a key.';
+    else if (key.length > METADATA_KEY_MAX) out[r.id] = `Keys can be at most ${METADATA_KEY_MAX} characters.`;
+    else if (seen.has(key)) out[r.id] = `The key “${key}” is used twice.`;
+    else if (r.value.length > METADATA_VALUE_MAX) out[r.id] = `Values can be at most ${METADATA_VALUE_MAX} characters.`;
+    seen.add(key);
+  }
+  return out;
+}
+
+/**
+ * Edits a customer's metadata as key-value rows. Saving sends the new pairs plus "" for each removed key,
+ * which is how the API deletes a key.
+ */
+export function MetadataEditor({ customerId, metadata, onDone }: { customerId: string; metadata: Record<string, string>; onDone: () => void }) {
+  const queryClient = useQueryClient();
+  const [rows, setRows] = useState<Row[]>(() => {
+    const existing = Object.entries(metadata).map(([k, v]) => row(k, v));
+    return existing.length ? existing : [row()];
+  });
+  const [shownProblems, setShownProblems] = useState<Record<number, string>>({});
+  const save = useMutation(trpc.customers.update.mutationOptions({
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: trpc.customers.get.queryKey({ id: customerId }) });
+      toast.success('Metadata saved.');
+      onDone();
+    },
+  }));
+  const filled = rows.filter((r) => r.key.trim() || r.value);
+  const setRow = (id: number, patch: Partial<Row>) => {
+    setRows((rs) => rs.map((r) => (r.id === id ? { ...r, ...patch } : r)));
+    setShownProblems((p) => {
+      const { [id]: _gone, ...rest } = p;
+      return rest;
+    });
+  };
+
+  return (
+    <form
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        const found = problems(rows);
+        setShownProblems(found);
+        if (Object.keys(found).length) return;
+        const next: Record<string, string> = Object.fromEntries(filled.map((r) => [r.key.trim(), r.value]));
+        for (const key of Object.keys(metadata)) if (!(key in next)) next[key] = '';
+        save.mutate({ id: customerId, metadata: next });
+      }}
+      className="space-y-3"
+    >
+      <FormError message={save.error ? errorMessage(save.error) : null} />
+      <div className="hidden grid-cols-[1fr_1.5fr_auto] gap-2 text-xs font-medium text-slate-500 sm:grid" aria-hidden="true">
+        <span>Key</span>
+        <span>Value</span>
+        <span className="w-9" />
+      </div>
+      <ul className="space-y-2">
+        {rows.map((r, index) => (
+          <li key={r.id}>
+            <div className="grid grid-cols-[1fr_1.5fr_auto] gap-2">
+              <Input aria-label={`Key ${index + 1}`} value={r.key} maxLength={METADATA_KEY_MAX + 10} placeholder="order_id" aria-invalid={shownProblems[r.id] ? true : undefined} onChange={(e) => setRow(r.id, { key: e.target.value })} />
+              <Input aria-label={`Value ${index + 1}`} value={r.value} placeholder="6735" onChange={(e) => setRow(r.id, { value: e.target.value })} />
+              <Button variant="ghost" aria-label={`Remove ${r.key.trim() || `row ${index + 1}`}`} onClick={() => setRows((rs) => (rs.length === 1 ? [row()] : rs.filter((x) => x.id !== r.id)))}>
+                <Icon name="trash" className="size-4" />
+              </Button>
+            </div>
+            {shownProblems[r.id] && <p role="alert" className="mt-1 text-[13px] text-red-600">{shownProblems[r.id]}</p>}
+          </li>
+        ))}
+      </ul>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <Button size="sm" variant="ghost" icon={<Icon name="plus" className="size-4" />} disabled={rows.length >= METADATA_MAX_KEYS} onClick={() => setRows((rs) => [...rs, row()])}>
+          Add row
+        </Button>
+        <div className="flex gap-2">
+          <Button size="sm" onClick={onDone} disabled={save.isPending}>Cancel</Button>
+          <Button size="sm" variant="primary" type="submit" loading={save.isPending}>Save metadata</Button>
+        </div>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,326 @@
+import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
+import type { PaymentDetail as PaymentDetailData } from '../../../shared/contracts/dashboard';
+import { can } from '../../../shared/permissions';
+import { Button } from '../../components/button';
+import { Card, CardBody, CardHeader } from '../../components/card';
+import { CopyButton } from '../../components/copy-button';
+import { Dialog } from '../../components/dialog';
+import { Field, FormError } from '../../components/field';
+import { Icon } from '../../components/icons';
+import { Select } from '../../components/input';
+import { toast } from '../../components/toast';
+import { errorMessage } from '../../lib/errors';
+import { formatDateTime } from '../../lib/format';
+import { trpc } from '../../lib/trpc';
+import { useSession } from '../shell/use-session';
+import { brandName, exactTime, money } from './format';
+import { RawJson } from './raw-json';
+import { invalidatePayment } from './payment-queries';
+import { REFUND_REASON_LABELS, type RefundReason } from './refund-labels';
+import { PaymentStatusBadge, RefundStatusBadge, humanize } from './status-badge';
+import { Timeline } from './timeline';
+
+// The refund dialog is only needed by members who refund, and only when they do.
+const RefundDialog = lazy(() => import('./refund-dialog'));
+
+export const paymentDetailQuery = (id: string) => trpc.payments.get.queryOptions({ id });
+
+export function PaymentDetailPage({ paymentId }: { paymentId: string }) {
+  const session = useSession()!;
+  const zone = session.merchant!.timezone;
+  const { data } = useSuspenseQuery(paymentDetailQuery(paymentId));
+  const { payment, displayStatus, refundable } = data;
+  const canWrite = can(session.role, 'payments:write');
+  const [dialog, setDialog] = useState<'refund' | 'capture' | 'cancel' | null>(null);
+  const cancelable = ['requires_payment_method', 'requires_confirmation', 'requires_action', 'requires_capture'].includes(payment.status);
+
+  return (
+    <div className="space-y-6">
+      <div>
+        <Link to="/payments" className="inline-flex items-center gap-1 text-sm font-medium text-slate-500 hover:text-slate-800">
+          <Icon name="chevronRight" className="size-4 rotate-180" />
+          Payments
+        </Link>
+        <div className="mt-3 flex flex-col gap-4 sm:flex-row sm:items-start sm:justify-between">
+          <div className="min-w-0">
+            <p className="text-sm text-slate-500">Payment</p>
+            <h1 className="mt-0.5 flex flex-wrap items-center gap-3 text-3xl font-semibold tracking-tight text-slate-900 tabular-nums">
+              {money(payment.amount, payment.currency)}
+              <span className="text-lg font-normal text-slate-400 uppercase">{payment.currency}</span>
+              <PaymentStatusBadge status={displayStatus} />
+            </h1>
+            <p className="mt-2 flex items-center gap-2 font-mono text-xs text-slate-500">
+              {payment.id}
+              <CopyButton value={payment.id} label="Copy payment id" variant="ghost" />
+            </p>
+          </div>
+          {canWrite && (
+            <div className="flex shrink-0 flex-wrap gap-2">
+              {payment.status === 'requires_capture' && <Button variant="primary" onClick={() => setDialog('capture')}>Capture</Button>}
+              {cancelable && <Button onClick={() => setDialog('cancel')}>Cancel payment</Button>}
+              {refundable > 0 && <Button variant="primary" onClick={() => setDialog('refund')}>Refund</Button>}
+            </div>
+          )}
+        </div>
+      </div>
+
+      <Card>
+        <dl className="grid grid-cols-2 divide-slate-100 sm:grid-cols-4 sm:divide-x">
+          <Summary label="Amount">{money(payment.amount, payment.currency)}</Summary>
+          <Summary label="Refunded">{money(payment.amount_refunded, payment.currency)}</Summary>
+          <Summary label="Refundable">{money(refundable, payment.currency)}</Summary>
+          <Summary label="Created">
+            <span title={exactTime(payment.created, zone)}>{formatDateTime(payment.created, zone)}</span>
+          </Summary>
+        </dl>
+      </Card>
+
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="space-y-6 lg:col-span-2">
+          <Card>
+            <CardHeader title="Timeline" />
+            <CardBody>
+              <Timeline entries={data.timeline} currency={payment.currency} zone={zone} />
+            </CardBody>
+          </Card>
+          <RefundsTable data={data} zone={zone} />
+          <Card>
+            <CardHeader title="Metadata" />
+            <CardBody>
+              <KeyValues values={payment.metadata} empty="No metadata." />
+            </CardBody>
+          </Card>
+          <Card>
+            <CardHeader title="Raw JSON" description="The payment intent as the API returns it." />
+            <CardBody>
+              <RawJson value={payment} label="payment intent" />
+            </CardBody>
+          </Card>
+        </div>
+        <div className="space-y-6">
+          <PaymentMethodPanel data={data} />
+          <CustomerPanel data={data} />
+          <Card>
+            <CardHeader title="Details" />
+            <CardBody>
+              <dl className="space-y-3 text-sm">
+                <Detail label="Description">{payment.description ?? '—'}</Detail>
+                <Detail label="Statement descriptor">{payment.statement_descriptor ?? '—'}</Detail>
+                <Detail label="Capture">{humanize(payment.capture_method)}</Detail>
+                <Detail label="API status"><span className="font-mono text-xs">{payment.status}</span></Detail>
+                {payment.receipt_email && <Detail label="Receipt email">{payment.receipt_email}</Detail>}
+                {payment.canceled_at && <Detail label="Canceled"><span title={exactTime(payment.canceled_at, zone)}>{formatDateTime(payment.canceled_at, zone)}</span></Detail>}
+              </dl>
+            </CardBody>
+          </Card>
+        </div>
+      </div>
+
+      {canWrite && dialog === 'refund' && (
+        <Suspense fallback={null}>
+          <RefundDialog open onClose={() => setDialog(null)} paymentId={payment.id} currency={payment.currency} refundable={refundable} />
+        </Suspense>
+      )}
+      {canWrite && <CaptureDialog open={dialog === 'capture'} onClose={() => setDialog(null)} data={data} />}
+      {canWrite && <CancelDialog open={dialog === 'cancel'} onClose={() => setDialog(null)} data={data} />}
+    </div>
+  );
+}
+
+function Summary({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="px-5 py-4">
+      <dt className="text-xs font-medium text-slate-500">{label}</dt>
+      <dd className="mt-1 text-sm font-semibold text-slate-900 tabular-nums">{children}</dd>
+    </div>
+  );
+}
+
+function Detail({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs font-medium text-slate-500">{label}</dt>
+      <dd className="mt-0.5 break-words text-slate-900">{children}</dd>
+    </div>
+  );
+}
+
+export function KeyValues({ values, empty }: { values: Record<string, string>; empty: string }) {
+  const entries = Object.entries(values);
+  if (entries.length === 0) return <p className="text-sm text-slate-500">{empty}</p>;
+  return (
+    <dl className="grid grid-cols-[minmax(0,1fr)_minmax(0,2fr)] gap-x-4 gap-y-2 text-sm">
+      {entries.map(([k, v]) => (
+        <div key={k} className="contents">
+          <dt className="truncate font-mono text-xs leading-5 text-slate-500" title={k}>{k}</dt>
+          <dd className="break-words text-slate-900">{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function PaymentMethodPanel({ data }: { data: PaymentDetailData }) {
+  const pm = data.paymentMethod;
+  return (
+    <Card>
+      <CardHeader title="Payment method" />
+      <CardBody>
+        {pm ? (
+          <dl className="space-y-3 text-sm">
+            <Detail label="Card">
+              <span className="font-medium">{brandName(pm.brand)}</span> <span className="tabular-nums">•••• {pm.last4}</span>
+            </Detail>
+            {pm.expMonth && pm.expYear && <Detail label="Expires">{String(pm.expMonth).padStart(2, '0')}/{pm.expYear}</Detail>}
+            {pm.funding && <Detail label="Funding">{humanize(pm.funding)}</Detail>}
+            {pm.country && <Detail label="Country">{pm.country}</Detail>}
+            {pm.usage && (
+              <Detail label="History">
+                Used for {pm.usage.payments} payment{pm.usage.payments === 1 ? '' : 's'}
+                {pm.usage.failedAttempts > 0 && `, ${pm.usage.failedAttempts} declined attempt${pm.usage.failedAttempts === 1 ? '' : 's'}`}
+              </Detail>
+            )}
+          </dl>
+        ) : (
+          <p className="text-sm text-slate-500">No card has been attached yet.</p>
+        )}
+      </CardBody>
+    </Card>
+  );
+}
+
+function CustomerPanel({ data }: { data: PaymentDetailData }) {
+  const c = data.customer;
+  return (
+    <Card>
+      <CardHeader title="Customer" />
+      <CardBody>
+        {c ? (
+          <div className="text-sm">
+            {c.deleted ? (
+              <p className="text-slate-500">Deleted customer <span className="font-mono text-xs">{c.id}</span></p>
+            ) : (
+              <Link to="/customers/$customerId" params={{ customerId: c.id }} className="font-medium text-brand-600 hover:text-brand-700">
+                {c.name ?? c.email ?? c.id}
+              </Link>
+            )}
+            {!c.deleted && c.name && c.email && <p className="mt-0.5 text-slate-600">{c.email}</p>}
+          </div>
+        ) : (
+          <p className="text-sm text-slate-500">{data.payment.receipt_email ? `Guest: ${data.payment.receipt_email}` : 'No customer attached.'}</p>
+        )}
+      </CardBody>
+    </Card>
+  );
+}
+
+function RefundsTable({ data, zone }: { data: PaymentDetailData; zone: string }) {
+  return (
+    <Card>
+      <CardHeader title="Refunds" description={data.refunds.length ? undefined : 'No refunds for this payment.'} />
+      {data.refunds.length > 0 && (
+        <div className="overflow-x-auto">
+          <table className="w-full text-left text-sm">
+            <caption className="sr-only">Refunds of this payment</caption>
+            <thead className="border-b border-slate-200 bg-slate-50/80 text-xs tracking-wide text-slate-500 uppercase">
+              <tr>
+                <th scope="col" className="px-5 py-2.5 font-medium">Amount</th>
+                <th scope="col" className="px-5 py-2.5 font-medium">Status</th>
+                <th scope="col" className="px-5 py-2.5 font-medium">Reason</th>
+                <th scope="col" className="px-5 py-2.5 font-medium">By</th>
+                <th scope="col" className="px-5 py-2.5 text-right font-medium">Date</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.refunds.map(({ refund, created_by, note }) => (
+                <tr key={refund.id} className="border-b border-slate-100 last:border-0">
+                  <td className="px-5 py-3 whitespace-nowrap">
+                    <Link to="/refunds/$refundId" params={{ refundId: refund.id }} className="font-semibold text-brand-600 tabular-nums hover:text-brand-700">
+                      {money(refund.amount, refund.currency)}
+                    </Link>
+                  </td>
+                  <td className="px-5 py-3"><RefundStatusBadge status={refund.status} /></td>
+                  <td className="px-5 py-3 text-slate-700" title={note ?? undefined}>{refund.reason ? REFUND_REASON_LABELS[refund.reason as RefundReason] ?? humanize(refund.reason) : '—'}</td>
+                  <td className="max-w-40 truncate px-5 py-3 text-slate-700">{created_by?.email ?? 'API'}</td>
+                  <td className="px-5 py-3 text-right whitespace-nowrap text-slate-600" title={exactTime(refund.created, zone)}>{formatDateTime(refund.created, zone)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Card>
+  );
+}
+
+function CaptureDialog({ open, onClose, data }: { open: boolean; onClose: () => void; data: PaymentDetailData }) {
+  const queryClient = useQueryClient();
+  const { payment } = data;
+  const capture = useMutation(trpc.payments.capture.mutationOptions({
+    onSuccess: async () => {
+      await invalidatePayment(queryClient, payment.id);
+      toast.success(`${money(payment.amount_capturable, payment.currency)} captured.`);
+      onClose();
+    },
+  }));
+  return (
+    <Dialog
+      open={open}
+      onClose={() => { capture.reset(); onClose(); }}
+      busy={capture.isPending}
+      size="sm"
+      title={`Capture ${money(payment.amount_capturable, payment.currency)}?`}
+      description="The authorized amount is collected from the customer’s card."
+      footer={
+        <>
+          <Button onClick={onClose} disabled={capture.isPending}>Not now</Button>
+          <Button variant="primary" loading={capture.isPending} onClick={() => capture.mutate({ id: payment.id })}>Capture</Button>
+        </>
+      }
+    >
+      <FormError message={capture.error ? errorMessage(capture.error) : null} />
+    </Dialog>
+  );
+}
+
+const CANCEL_REASONS = ['requested_by_customer', 'duplicate', 'fraudulent'] as const;
+
+function CancelDialog({ open, onClose, data }: { open: boolean; onClose: () => void; data: PaymentDetailData }) {
+  const queryClient = useQueryClient();
+  const { payment } = data;
+  const [reason, setReason] = useState<(typeof CANCEL_REASONS)[number]>('requested_by_customer');
+  const cancel = useMutation(trpc.payments.cancel.mutationOptions({
+    onSuccess: async () => {
+      await invalidatePayment(queryClient, payment.id);
+      toast.success('Payment canceled.');
+      onClose();
+    },
+  }));
+  return (
+    <Dialog
+      open={open}
+      onClose={() => { cancel.reset(); onClose(); }}
+      busy={cancel.isPending}
+      size="sm"
+      title="Cancel this payment?"
+      description={payment.status === 'requires_capture' ? 'The hold on the customer’s card is released. This cannot be undone.' : 'The customer can no longer pay with it. This cannot be undone.'}
+      footer={
+        <>
+          <Button onClick={onClose} disabled={cancel.isPending}>Keep payment</Button>
+          <Button variant="danger" loading={cancel.isPending} onClick={() => cancel.mutate({ id: payment.id, reason })}>Cancel payment</Button>
+        </>
+      }
+    >
+      <div className="space-y-3">
+        <FormError message={cancel.error ? errorMessage(cancel.error) : null} />
+        <Field label="Reason">
+          <Select value={reason} onChange={(e) => setReason(e.target.value as typeof reason)}>
+            {CANCEL_REASONS.map((r) => <option key={r} value={r}>{REFUND_REASON_LABELS[r]}</option>)}
+          </Select>
+        </Field>
+      </div>
+    </Dialog>
+  );
+}

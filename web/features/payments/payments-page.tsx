@@ -1,0 +1,189 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { Link, useNavigate } from '@tanstack/react-router';
+import { useEffect } from 'react';
+import type { PaymentListItem } from '../../../shared/contracts/dashboard';
+import { DISPLAY_STATUS_LABELS } from '../../../shared/payment-display-status';
+import { Button } from '../../components/button';
+import { Card, PageHeader } from '../../components/card';
+import { EmptyState } from '../../components/empty-state';
+import { Icon } from '../../components/icons';
+import { formatDateTime } from '../../lib/format';
+import { trpc } from '../../lib/trpc';
+import { useSession } from '../shell/use-session';
+import { ColumnsMenu, useColumnChoice, type PaymentColumn } from './columns';
+import { brandName, exactTime, money } from './format';
+import { ListError, Pagination, rowLinkClass, SkeletonRows, SortHeader, tableClass, Th, theadClass } from './list-parts';
+import { PaymentFilters } from './payment-filters';
+import { PaymentsTabs } from './payments-tabs';
+import { FILTER_KEYS, hasFilters, paymentListInput, type PaymentsSearch } from './payments-search';
+import { SearchBox } from './search-box';
+import { SavedViewsMenu } from './saved-views';
+import { PaymentStatusBadge } from './status-badge';
+
+export type SearchPatch = Partial<PaymentsSearch>;
+
+/** Navigates to the same list with some parameters changed; any change but paging starts from the first page. */
+export function usePaymentsNavigate() {
+  const navigate = useNavigate();
+  return (patch: SearchPatch, options: { keepCursor?: boolean; replace?: boolean } = {}) =>
+    navigate({
+      to: '/payments',
+      search: (prev) => ({ ...prev, ...(options.keepCursor ? {} : { cursor: undefined }), ...patch }),
+      replace: options.replace,
+    });
+}
+
+export function paymentsQueryInput(search: PaymentsSearch, merchant: { timezone: string; defaultCurrency: string }) {
+  return paymentListInput(search, merchant.timezone, merchant.defaultCurrency);
+}
+
+export function PaymentsPage({ search }: { search: PaymentsSearch }) {
+  const session = useSession()!;
+  const merchant = session.merchant!;
+  const zone = merchant.timezone;
+  const update = usePaymentsNavigate();
+  const navigate = useNavigate();
+  const input = paymentsQueryInput(search, merchant);
+  const list = useQuery({ ...trpc.payments.list.queryOptions(input), placeholderData: keepPreviousData });
+  const { visible } = useColumnChoice();
+  const filtered = hasFilters(search);
+
+  // An id pasted into the search box opens that object; replace, so Back returns to the list as it was.
+  const jumpTo = list.data && !list.isPlaceholderData ? list.data.jumpTo : undefined;
+  useEffect(() => {
+    if (!jumpTo) return;
+    if (jumpTo.type === 'payment') void navigate({ to: '/payments/$paymentId', params: { paymentId: jumpTo.id }, replace: true });
+    else if (jumpTo.type === 'refund') void navigate({ to: '/refunds/$refundId', params: { refundId: jumpTo.id }, replace: true });
+    else void navigate({ to: '/customers/$customerId', params: { customerId: jumpTo.id }, replace: true });
+  }, [jumpTo, navigate]);
+
+  const items = list.data?.items ?? [];
+  const columnCount = 1 + visible.size;
+  const clearFilters = () => update(Object.fromEntries(FILTER_KEYS.map((k) => [k, undefined])));
+  const sortBy = (column: 'created' | 'amount') =>
+    update({ sort: column, dir: search.sort === column && search.dir === 'desc' ? 'asc' : 'desc' });
+
+  return (
+    <>
+      <PageHeader title="Payments" description={`Times are shown in ${zone.replaceAll('_', ' ')}.`} />
+      <PaymentsTabs current="payments" />
+
+      <div className="mb-4 flex flex-col gap-3 lg:flex-row lg:items-start lg:justify-between">
+        <SearchBox
+          key={search.q ?? ''}
+          value={search.q ?? ''}
+          serverError={search.q && list.isError && !list.isFetching ? list.error : null}
+          onSearch={(q) => update({ q: q || undefined })}
+        />
+        <div className="flex shrink-0 items-center gap-2">
+          <SavedViewsMenu search={search} />
+          <ColumnsMenu />
+        </div>
+      </div>
+
+      <PaymentFilters search={search} defaultCurrency={merchant.defaultCurrency} onChange={update} onClear={clearFilters} />
+
+      <Card className="overflow-hidden">
+        {list.isError && !list.data ? (
+          <ListError error={list.error} onRetry={() => void list.refetch()} />
+        ) : !list.isPending && items.length === 0 ? (
+          filtered ? (
+            <EmptyState
+              icon={<Icon name="search" />}
+              title="No payments match these filters"
+              description="Try a wider date range or fewer filters."
+              action={<Button onClick={clearFilters}>Clear filters</Button>}
+            />
+          ) : search.cursor ? (
+            <EmptyState
+              icon={<Icon name="payments" />}
+              title="No more payments"
+              action={<Button onClick={() => update({})}>Back to the first page</Button>}
+            />
+          ) : (
+            <EmptyState
+              icon={<Icon name="payments" />}
+              title="No payments yet"
+              description="Payments you accept through the API and the hosted checkout appear here, newest first."
+              action={<Link to="/developers" className="text-sm font-medium text-brand-600 hover:text-brand-700">Get your API keys</Link>}
+            />
+          )
+        ) : (
+          <>
+            <div className="overflow-x-auto">
+              <table className={tableClass}>
+                <caption className="sr-only">Payments{filtered ? ' matching the filters' : ''}, sorted by {search.sort === 'amount' ? 'amount' : 'date'}</caption>
+                <thead className={theadClass}>
+                  <tr>
+                    <SortHeader active={search.sort === 'amount'} dir={search.dir} onSort={() => sortBy('amount')}>Amount</SortHeader>
+                    {visible.has('status') && <Th>Status</Th>}
+                    {visible.has('description') && <Th>Description</Th>}
+                    {visible.has('customer') && <Th>Customer</Th>}
+                    {visible.has('method') && <Th>Payment method</Th>}
+                    {visible.has('created') && <SortHeader active={search.sort === 'created'} dir={search.dir} onSort={() => sortBy('created')} align="right">Date</SortHeader>}
+                  </tr>
+                </thead>
+                <tbody aria-busy={list.isFetching || undefined} className={list.isPlaceholderData ? 'opacity-60 transition-opacity' : undefined}>
+                  {list.isPending ? <SkeletonRows columns={columnCount} /> : items.map((p) => <PaymentRow key={p.id} payment={p} zone={zone} visible={visible} />)}
+                </tbody>
+              </table>
+            </div>
+            <Pagination
+              label="Payments"
+              count={items.length}
+              limit={search.limit}
+              hasPrev={Boolean(list.data?.prevCursor)}
+              hasNext={Boolean(list.data?.nextCursor)}
+              busy={list.isFetching}
+              onPrev={() => update({ cursor: list.data?.prevCursor ?? undefined }, { keepCursor: true })}
+              onNext={() => update({ cursor: list.data?.nextCursor ?? undefined }, { keepCursor: true })}
+              onLimit={(limit) => update({ limit })}
+            />
+          </>
+        )}
+      </Card>
+    </>
+  );
+}
+
+function PaymentRow({ payment: p, zone, visible }: { payment: PaymentListItem; zone: string; visible: Set<PaymentColumn> }) {
+  return (
+    <tr className={`${rowLinkClass} relative`}>
+      <td className="px-4 py-3 whitespace-nowrap">
+        <Link
+          to="/payments/$paymentId"
+          params={{ paymentId: p.id }}
+          className="font-semibold text-slate-900 tabular-nums outline-none after:absolute after:inset-0 focus-visible:after:rounded-sm focus-visible:after:outline-2 focus-visible:after:-outline-offset-2 focus-visible:after:outline-brand-500"
+        >
+          {money(p.amount, p.currency)}
+          <span className="ml-1.5 text-xs font-normal text-slate-500 uppercase">{p.currency}</span>
+          <span className="sr-only">, {DISPLAY_STATUS_LABELS[p.displayStatus]}, payment {p.id}</span>
+        </Link>
+      </td>
+      {visible.has('status') && (
+        <td className="px-4 py-3">
+          <PaymentStatusBadge status={p.displayStatus} />
+        </td>
+      )}
+      {visible.has('description') && <td className="max-w-56 truncate px-4 py-3 text-slate-700" title={p.description ?? undefined}>{p.description ?? <span className="text-slate-400">—</span>}</td>}
+      {visible.has('customer') && <td className="max-w-56 truncate px-4 py-3 text-slate-700">{p.customerEmail ?? <span className="text-slate-400">—</span>}</td>}
+      {visible.has('method') && (
+        <td className="px-4 py-3 whitespace-nowrap text-slate-700">
+          {p.cardLast4 ? (
+            <>
+              <span className="font-medium">{brandName(p.cardBrand)}</span> <span className="tabular-nums">•••• {p.cardLast4}</span>
+            </>
+          ) : (
+            <span className="text-slate-400">—</span>
+          )}
+        </td>
+      )}
+      {visible.has('created') && (
+        <td className="px-4 py-3 text-right whitespace-nowrap text-slate-600 tabular-nums">
+          {/* Above the stretched link so the exact time shows on hover. */}
+          <span className="relative z-10" title={exactTime(p.created, zone)}>{formatDateTime(p.created, zone)}</span>
+        </td>
+      )}
+    </tr>
+  );
+}

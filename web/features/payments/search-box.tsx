@@ -1,0 +1,96 @@
+import { useId, useState } from 'react';
+import { parseSearchQuery, SearchQueryError, SearchQuerySyntaxError } from '../../../shared/search';
+import { Icon } from '../../components/icons';
+import { errorMessage } from '../../lib/errors';
+
+/** The server's reading: an email stays an email; anything else with an operator is a search-language query. */
+export function looksLikeQuery(text: string): boolean {
+  if (text.includes('@') && !/[\s:~<>"']/.test(text)) return false;
+  return /[:~<>]/.test(text);
+}
+
+interface QueryProblem { message: string; position: number | null }
+
+/** Checks a search-language query before it is sent, with the same parser the server uses. */
+export function checkQuery(text: string, resource: 'payment_intents' | 'refunds' | 'customers' = 'payment_intents'): QueryProblem | null {
+  if (!looksLikeQuery(text)) return null;
+  try {
+    parseSearchQuery(resource, text);
+    return null;
+  } catch (error) {
+    if (error instanceof SearchQuerySyntaxError) return { message: error.message, position: error.position };
+    if (error instanceof SearchQueryError) return { message: error.message, position: null };
+    throw error;
+  }
+}
+
+/**
+ * The search box: an id opens that object, an email or last 4 filters, and anything with `field:value`
+ * is a query in Stripe's search language. A malformed query is explained inline with a caret under the
+ * position the parser stopped at.
+ */
+export function SearchBox({ value, onSearch, serverError }: { value: string; onSearch: (q: string) => void; serverError?: unknown }) {
+  const [text, setText] = useState(value);
+  const [problem, setProblem] = useState<QueryProblem | null>(null);
+  const hintId = useId();
+  const errorId = useId();
+  const shownError = problem ?? (serverError ? { message: errorMessage(serverError), position: null } : null);
+
+  return (
+    <form
+      role="search"
+      className="w-full max-w-xl"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const q = text.trim();
+        const found = checkQuery(q);
+        setProblem(found);
+        if (!found) onSearch(q);
+      }}
+    >
+      <label htmlFor={`${hintId}-input`} className="sr-only">Search payments</label>
+      <div className="relative">
+        <Icon name="search" className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-slate-400" />
+        <input
+          id={`${hintId}-input`}
+          type="search"
+          value={text}
+          onChange={(event) => {
+            setText(event.target.value);
+            if (problem) setProblem(null);
+          }}
+          placeholder='Search by id, email, last 4, or status:"succeeded" AND amount>1000'
+          aria-invalid={shownError ? true : undefined}
+          aria-describedby={shownError ? errorId : hintId}
+          className="block h-9 w-full rounded-md border-0 bg-white pr-20 pl-9 text-sm text-slate-900 shadow-xs ring-1 ring-slate-300 ring-inset placeholder:text-slate-400 focus:ring-2 focus:ring-brand-500 focus:outline-none aria-[invalid=true]:ring-red-400"
+        />
+        <button type="submit" className="absolute top-1 right-1 h-7 rounded px-2.5 text-[13px] font-medium text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-brand-500">
+          Search
+        </button>
+      </div>
+      {shownError ? (
+        <div id={errorId} role="alert" className="mt-1.5 text-[13px] text-red-600">
+          <p>{shownError.message}</p>
+          {shownError.position !== null && <QueryCaret text={text} position={shownError.position} />}
+        </div>
+      ) : (
+        <p id={hintId} className="mt-1.5 text-[13px] text-slate-500">
+          Paste a payment, refund or customer id to open it.
+        </p>
+      )}
+    </form>
+  );
+}
+
+function QueryCaret({ text, position }: { text: string; position: number }) {
+  const before = text.slice(0, position);
+  const at = text.slice(position, position + 1) || ' ';
+  const after = text.slice(position + 1);
+  return (
+    <pre className="mt-1 overflow-x-auto rounded bg-red-50 px-2 py-1 font-mono text-xs text-slate-800" aria-hidden="true">
+      {before}
+      <mark className="rounded-sm bg-red-200 text-red-900 underline decoration-red-600 decoration-wavy">{at}</mark>
+      {after}
+    </pre>
+  );
+}

@@ -1,0 +1,14 @@
+import { createFileRoute } from '@tanstack/react-router';
+import { PageSkeleton } from '../../components/spinner';
+import { CustomerDetailPage, customerDetailQuery } from '../../features/customers/customer-detail';
+import { detailErrorComponent } from '../../features/payments/detail-error';
+
+export const Route = createFileRoute('/_app/customers/$customerId')({
+  loader: ({ context, params }) => context.queryClient.ensureQueryData(customerDetailQuery(params.customerId)),
+  pendingComponent: PageSkeleton,
+  errorComponent: detailErrorComponent('customer'),
+  component: function CustomerDetailRoute() {
+    const { customerId } = Route.useParams();
+    return <CustomerDetailPage customerId={customerId} />;
+  },
+});

@@ -1,0 +1,14 @@
+import { createFileRoute } from '@tanstack/react-router';
+import { PageSkeleton } from '../../components/spinner';
+import { detailErrorComponent } from '../../features/payments/detail-error';
+import { PaymentDetailPage, paymentDetailQuery } from '../../features/payments/payment-detail';
+
+export const Route = createFileRoute('/_app/payments/$paymentId')({
+  loader: ({ context, params }) => context.queryClient.ensureQueryData(paymentDetailQuery(params.paymentId)),
+  pendingComponent: PageSkeleton,
+  errorComponent: detailErrorComponent('payment'),
+  component: function PaymentDetailRoute() {
+    const { paymentId } = Route.useParams();
+    return <PaymentDetailPage paymentId={paymentId} />;
+  },
+});

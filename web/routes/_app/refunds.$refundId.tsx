@@ -1,0 +1,14 @@
+import { createFileRoute } from '@tanstack/react-router';
+import { PageSkeleton } from '../../components/spinner';
+import { detailErrorComponent } from '../../features/payments/detail-error';
+import { RefundDetailPage, refundDetailQuery } from '../../features/refunds/refund-detail';
+
+export const Route = createFileRoute('/_app/refunds/$refundId')({
+  loader: ({ context, params }) => context.queryClient.ensureQueryData(refundDetailQuery(params.refundId)),
+  pendingComponent: PageSkeleton,
+  errorComponent: detailErrorComponent('refund'),
+  component: function RefundDetailRoute() {
+    const { refundId } = Route.useParams();
+    return <RefundDetailPage refundId={refundId} />;
+  },
+});
