@@ -225,7 +225,7 @@ describe('fuzz: malformed requests never produce a 5xx', () => {
         let text = '';
         let requestId: string | null = null;
         try {
-          const response = await fetch(`${baseUrl}/v1${c.path}`, { method: c.method, headers: c.headers, body: c.body });
+          const response = await fetch(`${baseUrl}/v1${c.path}`, { method: c.method, headers: c.headers, body: c.body as BodyInit | undefined });
           status = response.status;
           requestId = response.headers.get('request-id');
           text = await response.text();

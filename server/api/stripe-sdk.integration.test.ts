@@ -45,7 +45,7 @@ describe('official stripe SDK against PaymentFlow', () => {
   });
 
   it('create + confirm with pm_card_visa succeeds; a client confirms with the publishable key', async () => {
-    const intent = await stripe.paymentIntents.create({ amount: 2000, currency: 'usd', payment_method_types: ['card'], metadata: { order_id: 'sdk-1' } });
+    const intent = await stripe.paymentIntents.create({ amount: 2000, currency: 'usd', metadata: { order_id: 'sdk-1' } });
     expect(intent.status).toBe('requires_payment_method');
     const confirmed = await stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa' });
     expect(confirmed).toMatchObject({ id: intent.id, status: 'succeeded', amount_received: 2000 });

@@ -10,7 +10,9 @@ export async function deleteIdempotencyKeysBefore(db: Executor, before: Date, li
     delete from idempotency_keys
     where ctid in (
       select ctid from idempotency_keys
-      where created_at < ${before} and status = 'completed'
+      where created_at < ${before}
+        -- An in-progress key is only abandoned once its lock has lapsed (its request crashed).
+        and (status = 'completed' or locked_until is null or locked_until < now())
       order by created_at
       limit ${limit}
       for update skip locked

@@ -42,6 +42,8 @@ describe('bulk seed', () => {
         const pm = pi.last_payment_error.payment_method!;
         const row = await t.db.selectFrom('payment_methods').selectAll().where('id', '=', pm.id).executeTakeFirstOrThrow();
         expect(pm.card.exp_year).toBe(row.card_exp_year);
+        expect(pm.created).toBe(Math.floor(row.created_at.getTime() / 1000));
+        expect(pm.card.fingerprint).toBe(row.card_fingerprint);
       }
     }
     expect(statuses).toEqual(new Set(['succeeded', 'declined', 'canceled']));

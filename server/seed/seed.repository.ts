@@ -58,45 +58,46 @@ export async function insertBulkBatch(db: Executor, b: BulkBatch): Promise<void>
   await sql`drop table if exists bulk_src`.execute(db);
   await sql`
     create temp table bulk_src on commit drop as
-    select
-      s.n,
-      'pi_' || ${RANDOM_ID} as id,
-      'pm_' || ${RANDOM_ID} as pm_id,
-      'pa_' || ${RANDOM_ID} as pa_id,
-      'evt_' || ${RANDOM_ID} as ev1,
-      'evt_' || ${RANDOM_ID} as ev2,
-      'evt_' || ${RANDOM_ID} as ev3,
-      'req_' || ${RANDOM_ID} as req1,
-      'req_' || ${RANDOM_ID} as req2,
-      s.created_at,
-      s.currency,
-      case when s.currency = 'jpy' then (500 + floor(random() * 30000))::bigint
-           else (floor(exp(3.8 + 0.85 * sqrt(-2 * ln(greatest(random(), 1e-9))) * cos(2 * pi() * random()))) * 100 + 99)::bigint end as amount,
-      case when s.r < 0.88 then 'succeeded' when s.r < 0.95 then 'declined' else 'canceled' end as outcome,
-      case when s.r < 0.88 then (${sql.raw(`array[${successes.join(',')}]`)})[1 + floor(random() * ${successes.length})::int]
-           else (${sql.raw(`array[${declines.join(',')}]`)})[1 + floor(random() * ${declines.length})::int] end as card,
-      case when random() < 0.8 then (${b.descriptions}::text[])[1 + floor(random() * ${b.descriptions.length})::int] end as description
-    from (
+    with raw as (
       select g as n,
         to_timestamp(${b.nowSeconds} - random() * ${b.days * 86400}) as created_at,
         random() as r,
         (array['usd','usd','usd','usd','usd','usd','eur','eur','gbp','jpy'])[1 + floor(random() * 10)::int] as currency
       from generate_series(${b.from}::int, ${b.to}::int) g
-    ) s
-  `.execute(db);
-  await sql`
-    alter table bulk_src add column card_json jsonb, add column client_secret text, add column lpe jsonb,
-      add column attempt_at timestamptz, add column final_at timestamptz;
-    update bulk_src set
-      card_json = (${cards}::jsonb) -> card,
-      client_secret = id || '_secret_' || ${RANDOM_ID},
-      attempt_at = created_at + interval '1 second' * (5 + floor(random() * 90)),
-      final_at = case outcome when 'declined' then created_at + interval '1 hour' + interval '1 second' * (5 + floor(random() * 25))
-                              when 'canceled' then created_at + interval '1 second' * (60 + floor(random() * 600)) end;
-    update bulk_src set lpe = jsonb_set(jsonb_set(jsonb_set((${JSON.stringify(b.declineTemplates)}::jsonb) -> card::text,
-        '{payment_method,id}', to_jsonb(pm_id)), '{payment_method,created}', to_jsonb(extract(epoch from attempt_at)::bigint)),
-        '{payment_method,card,exp_year}', to_jsonb(extract(year from attempt_at)::int + 3))
-      where outcome = 'declined';
+    ), chosen as (
+      select
+        s.n,
+        'pi_' || ${RANDOM_ID} as id,
+        'pm_' || ${RANDOM_ID} as pm_id,
+        'pa_' || ${RANDOM_ID} as pa_id,
+        'evt_' || ${RANDOM_ID} as ev1,
+        'evt_' || ${RANDOM_ID} as ev2,
+        'evt_' || ${RANDOM_ID} as ev3,
+        'req_' || ${RANDOM_ID} as req1,
+        'req_' || ${RANDOM_ID} as req2,
+        ${RANDOM_ID} as secret,
+        s.created_at,
+        s.currency,
+        case when s.currency = 'jpy' then (500 + floor(random() * 30000))::bigint
+             else (floor(exp(3.8 + 0.85 * sqrt(-2 * ln(greatest(random(), 1e-9))) * cos(2 * pi() * random()))) * 100 + 99)::bigint end as amount,
+        case when s.r < 0.88 then 'succeeded' when s.r < 0.95 then 'declined' else 'canceled' end as outcome,
+        case when s.r < 0.88 then (${sql.raw(`array[${successes.join(',')}]`)})[1 + floor(random() * ${successes.length})::int]
+             else (${sql.raw(`array[${declines.join(',')}]`)})[1 + floor(random() * ${declines.length})::int] end as card,
+        case when random() < 0.8 then (${b.descriptions}::text[])[1 + floor(random() * ${b.descriptions.length})::int] end as description,
+        s.created_at + interval '1 second' * (5 + floor(random() * 90)) as attempt_at,
+        random() as r2
+      from raw s
+    )
+    select c.*,
+      (${cards}::jsonb) -> c.card as card_json,
+      c.id || '_secret_' || c.secret as client_secret,
+      case c.outcome when 'declined' then c.created_at + interval '1 hour' + interval '1 second' * (5 + floor(c.r2 * 25))
+                     when 'canceled' then c.created_at + interval '1 second' * (60 + floor(c.r2 * 600)) end as final_at,
+      case when c.outcome = 'declined' then
+        jsonb_set(jsonb_set(jsonb_set((${JSON.stringify(b.declineTemplates)}::jsonb) -> c.card::text,
+          '{payment_method,id}', to_jsonb(c.pm_id)), '{payment_method,created}', to_jsonb(floor(extract(epoch from c.attempt_at))::bigint)),
+          '{payment_method,card,exp_year}', to_jsonb(extract(year from c.attempt_at)::int + 3)) end as lpe
+    from chosen c
   `.execute(db);
   await sql`
     insert into payment_methods (id, merchant_id, livemode, customer_id, type, card_brand, card_last4, card_exp_month, card_exp_year,
@@ -134,7 +135,7 @@ export async function insertBulkBatch(db: Executor, b: BulkBatch): Promise<void>
   const dto = (status: string, received: string, pm: string, lpe: string, canceledAt: string, reason: string) => sql.raw(`
     (${'$TEMPLATE'} || jsonb_build_object(
       'id', id, 'amount', amount, 'currency', currency, 'client_secret', client_secret, 'description', description,
-      'created', extract(epoch from created_at)::bigint, 'expires_at', extract(epoch from created_at + interval '1 hour')::bigint,
+      'created', floor(extract(epoch from created_at))::bigint, 'expires_at', floor(extract(epoch from created_at + interval '1 hour'))::bigint,
       'metadata', jsonb_build_object('order_id', 'ORD-' || n),
       'status', ${status}, 'amount_received', ${received}, 'payment_method', ${pm}, 'last_payment_error', ${lpe},
       'canceled_at', ${canceledAt}, 'cancellation_reason', ${reason}))`);
@@ -143,7 +144,7 @@ export async function insertBulkBatch(db: Executor, b: BulkBatch): Promise<void>
   const created = withTemplate(dto(`'requires_payment_method'`, '0', 'null', 'null', 'null', 'null'));
   const succeeded = withTemplate(dto(`'succeeded'`, 'amount', 'pm_id', 'null', 'null', 'null'));
   const failed = withTemplate(dto(`'requires_payment_method'`, '0', 'null', 'lpe', 'null', 'null'));
-  const canceled = withTemplate(dto(`'canceled'`, '0', 'null', 'lpe', 'extract(epoch from final_at)::bigint', "case outcome when 'declined' then 'abandoned' else 'requested_by_customer' end"));
+  const canceled = withTemplate(dto(`'canceled'`, '0', 'null', 'lpe', 'floor(extract(epoch from final_at))::bigint', "case outcome when 'declined' then 'abandoned' else 'requested_by_customer' end"));
   const event = (idCol: string, type: string, payload: ReturnType<typeof withTemplate>, at: string, request: string, where: string) => sql`
     insert into events (id, merchant_id, livemode, type, api_version, object_id, data, request_id, idempotency_key, created_at)
     select ${sql.raw(idCol)}, ${b.merchantId}, ${b.livemode}, ${type}, ${b.apiVersion}, id, jsonb_build_object('object', ${payload}),

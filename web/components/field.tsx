@@ -31,7 +31,7 @@ export function Field({ label, children, hint, error, className, aside, optional
       <div className="flex items-baseline justify-between gap-2">
         <label htmlFor={controlId} className="text-sm font-medium text-slate-800">
           {label}
-          {optional && <span className="ml-1 font-normal text-slate-400">(optional)</span>}
+          {optional && <span className="ml-1 font-normal text-slate-500">(optional)</span>}
         </label>
         {aside}
       </div>

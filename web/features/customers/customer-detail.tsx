@@ -18,9 +18,8 @@ import { RawJson } from '../payments/raw-json';
 import { PaymentStatusBadge } from '../payments/status-badge';
 import { useSession } from '../shell/use-session';
 import { CustomerFormDialog } from './customer-form-dialog';
+import { customerDetailQuery } from './customers-search';
 import { MetadataEditor } from './metadata-editor';
-
-export const customerDetailQuery = (id: string) => trpc.customers.get.queryOptions({ id });
 
 function Detail({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -95,7 +94,7 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
         )}
       </Card>
 
-      <div className="grid gap-6 lg:grid-cols-3">
+      <div className="grid items-start gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           <Card>
             <CardHeader

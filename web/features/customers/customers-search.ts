@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trpc } from '../../lib/trpc';
 
 export const customersSearchSchema = z.object({
   q: z.string().trim().max(512).optional().catch(undefined),
@@ -11,3 +12,5 @@ export const CUSTOMERS_SEARCH_DEFAULTS = { limit: 25 } as const;
 export function customerListQueryInput(search: CustomersSearch) {
   return { q: search.q || undefined, limit: search.limit, cursor: search.cursor };
 }
+
+export const customerDetailQuery = (id: string) => trpc.customers.get.queryOptions({ id });

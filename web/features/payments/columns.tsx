@@ -4,6 +4,7 @@ import { Icon } from '../../components/icons';
 import { toast } from '../../components/toast';
 import { errorMessage } from '../../lib/errors';
 import { trpc } from '../../lib/trpc';
+import { columnsPreferenceQuery, PAYMENT_COLUMNS_PREFERENCE } from './payment-queries';
 import { Popover } from './popover';
 
 export const PAYMENT_COLUMNS = ['status', 'description', 'customer', 'method', 'created'] as const;
@@ -15,15 +16,13 @@ const COLUMN_LABELS: Record<PaymentColumn, string> = {
   method: 'Payment method',
   created: 'Date',
 };
-const PREFERENCE_KEY = 'payments.columns';
+const PREFERENCE_KEY = PAYMENT_COLUMNS_PREFERENCE;
 
 /** Stored as the hidden columns, so columns added later show up for everyone. */
 function hiddenFrom(value: unknown): PaymentColumn[] {
   const hidden = (value as { hidden?: unknown } | null)?.hidden;
   return Array.isArray(hidden) ? hidden.filter((c): c is PaymentColumn => (PAYMENT_COLUMNS as readonly string[]).includes(c)) : [];
 }
-
-export const columnsPreferenceQuery = () => trpc.preferences.get.queryOptions({ key: PREFERENCE_KEY });
 
 /** The columns the member chose to see on the Payments list, remembered per user (preferences). */
 export function useColumnChoice() {

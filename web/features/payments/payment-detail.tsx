@@ -17,15 +17,13 @@ import { trpc } from '../../lib/trpc';
 import { useSession } from '../shell/use-session';
 import { brandName, exactTime, money } from './format';
 import { RawJson } from './raw-json';
-import { invalidatePayment } from './payment-queries';
+import { invalidatePayment, paymentDetailQuery } from './payment-queries';
 import { REFUND_REASON_LABELS, type RefundReason } from './refund-labels';
 import { PaymentStatusBadge, RefundStatusBadge, humanize } from './status-badge';
 import { Timeline } from './timeline';
 
 // The refund dialog is only needed by members who refund, and only when they do.
 const RefundDialog = lazy(() => import('./refund-dialog'));
-
-export const paymentDetailQuery = (id: string) => trpc.payments.get.queryOptions({ id });
 
 export function PaymentDetailPage({ paymentId }: { paymentId: string }) {
   const session = useSession()!;
@@ -242,7 +240,7 @@ function RefundsTable({ data, zone }: { data: PaymentDetailData; zone: string })
                     </Link>
                   </td>
                   <td className="px-5 py-3"><RefundStatusBadge status={refund.status} /></td>
-                  <td className="px-5 py-3 text-slate-700" title={note ?? undefined}>{refund.reason ? REFUND_REASON_LABELS[refund.reason as RefundReason] ?? humanize(refund.reason) : '—'}</td>
+                  <td className="px-5 py-3 whitespace-nowrap text-slate-700" title={note ?? undefined}>{refund.reason ? REFUND_REASON_LABELS[refund.reason as RefundReason] ?? humanize(refund.reason) : '—'}</td>
                   <td className="max-w-40 truncate px-5 py-3 text-slate-700">{created_by?.email ?? 'API'}</td>
                   <td className="px-5 py-3 text-right whitespace-nowrap text-slate-600" title={exactTime(refund.created, zone)}>{formatDateTime(refund.created, zone)}</td>
                 </tr>

@@ -10,3 +10,7 @@ export async function invalidatePayment(queryClient: QueryClient, paymentId: str
     queryClient.invalidateQueries({ queryKey: trpc.customers.get.pathKey() }),
   ]);
 }
+
+export const paymentDetailQuery = (id: string) => trpc.payments.get.queryOptions({ id });
+export const PAYMENT_COLUMNS_PREFERENCE = 'payments.columns';
+export const columnsPreferenceQuery = () => trpc.preferences.get.queryOptions({ key: PAYMENT_COLUMNS_PREFERENCE });

@@ -33,17 +33,13 @@ export function usePaymentsNavigate() {
     });
 }
 
-export function paymentsQueryInput(search: PaymentsSearch, merchant: { timezone: string; defaultCurrency: string }) {
-  return paymentListInput(search, merchant.timezone, merchant.defaultCurrency);
-}
-
 export function PaymentsPage({ search }: { search: PaymentsSearch }) {
   const session = useSession()!;
   const merchant = session.merchant!;
   const zone = merchant.timezone;
   const update = usePaymentsNavigate();
   const navigate = useNavigate();
-  const input = paymentsQueryInput(search, merchant);
+  const input = paymentListInput(search, merchant);
   const list = useQuery({ ...trpc.payments.list.queryOptions(input), placeholderData: keepPreviousData });
   const { visible } = useColumnChoice();
   const filtered = hasFilters(search);

@@ -50,9 +50,9 @@ export function amountBound(text: string | undefined, currency: string): number 
 }
 
 /** The payments.list input for a URL state, in the merchant's time zone. */
-export function paymentListInput(search: PaymentsSearch, zone: string, defaultCurrency: string): PaymentListFiltersInput {
-  const range = resolveDateRange({ date: search.date ?? 'all', from: search.from, to: search.to }, zone);
-  const amountCurrency = search.currency ?? defaultCurrency;
+export function paymentListInput(search: PaymentsSearch, merchant: { timezone: string; defaultCurrency: string }): PaymentListFiltersInput {
+  const range = resolveDateRange({ date: search.date ?? 'all', from: search.from, to: search.to }, merchant.timezone);
+  const amountCurrency = search.currency ?? merchant.defaultCurrency;
   const status = statusList(search);
   return {
     status: status.length ? status : undefined,

@@ -8,6 +8,7 @@ import { cx } from '../../lib/format';
 export function Popover({
   trigger,
   label,
+  triggerLabel,
   triggerClassName,
   panelClassName,
   align = 'start',
@@ -16,6 +17,8 @@ export function Popover({
   trigger: ReactNode;
   /** Accessible name of the panel (and of the button when `trigger` has no text). */
   label: string;
+  /** The button's accessible name when its visible text is not enough. */
+  triggerLabel?: string;
   triggerClassName: string;
   panelClassName?: string;
   align?: 'start' | 'end';
@@ -47,6 +50,7 @@ export function Popover({
       <button
         ref={buttonRef}
         type="button"
+        aria-label={triggerLabel}
         aria-expanded={open}
         aria-controls={open ? panelId : undefined}
         onClick={() => setOpen((o) => !o)}
@@ -87,6 +91,7 @@ export function FilterPopover({ label, value, children }: { label: string; value
   return (
     <Popover
       label={`${label} filter`}
+      triggerLabel={`${label} filter${value ? `: ${value}` : ''}`}
       triggerClassName={cx(chip, value ? 'border-brand-200 bg-brand-50 text-brand-700 hover:bg-brand-100' : 'border-dashed border-slate-300 bg-white text-slate-600 hover:bg-slate-50')}
       trigger={
         <>

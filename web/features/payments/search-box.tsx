@@ -59,7 +59,7 @@ export function SearchBox({ value, onSearch, serverError }: { value: string; onS
             setText(event.target.value);
             if (problem) setProblem(null);
           }}
-          placeholder='Search by id, email, last 4, or status:"succeeded" AND amount>1000'
+          placeholder="Search by id, email, last 4 or query"
           aria-invalid={shownError ? true : undefined}
           aria-describedby={shownError ? errorId : hintId}
           className="block h-9 w-full rounded-md border-0 bg-white pr-20 pl-9 text-sm text-slate-900 shadow-xs ring-1 ring-slate-300 ring-inset placeholder:text-slate-400 focus:ring-2 focus:ring-brand-500 focus:outline-none aria-[invalid=true]:ring-red-400"
@@ -75,7 +75,7 @@ export function SearchBox({ value, onSearch, serverError }: { value: string; onS
         </div>
       ) : (
         <p id={hintId} className="mt-1.5 text-[13px] text-slate-500">
-          Paste a payment, refund or customer id to open it.
+          Paste a payment, refund or customer id to open it, or write a query like <code className="font-mono text-[12px]">status:"succeeded" AND amount&gt;1000</code>.
         </p>
       )}
     </form>

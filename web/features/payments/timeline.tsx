@@ -28,7 +28,12 @@ function card(attempt: PaymentAttemptView) {
 export function timelineItems(entries: TimelineEntryView[], currency: string): Item[] {
   const items: Item[] = [];
   let authorized = false;
-  for (const entry of entries) {
+  // Within one second, put causes before effects: the intent exists, then the bank asks for 3-D Secure,
+  // then the attempt's outcome, then what followed from it.
+  const rank = (e: TimelineEntryView) =>
+    e.kind === 'event' ? (e.type === 'payment_intent.created' ? 0 : e.type === 'payment_intent.requires_action' ? 1 : 4) : e.kind === 'attempt' ? 2 : 3;
+  const ordered = [...entries].sort((a, b) => a.created - b.created || rank(a) - rank(b));
+  for (const entry of ordered) {
     if (entry.kind === 'attempt') {
       const a = entry.attempt;
       if (a.outcome === 'failed') {

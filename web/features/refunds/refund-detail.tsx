@@ -13,8 +13,7 @@ import { RawJson } from '../payments/raw-json';
 import { REFUND_REASON_LABELS, type RefundReason } from '../payments/refund-labels';
 import { humanize, PaymentStatusBadge, RefundStatusBadge } from '../payments/status-badge';
 import { useSession } from '../shell/use-session';
-
-export const refundDetailQuery = (id: string) => trpc.refunds.get.queryOptions({ id });
+import { refundDetailQuery } from './refunds-search';
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -48,7 +47,7 @@ export function RefundDetailPage({ refundId }: { refundId: string }) {
         </p>
       </div>
 
-      <div className="grid gap-6 lg:grid-cols-3">
+      <div className="grid items-start gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           <Card>
             <CardHeader title="Details" />

@@ -4,6 +4,7 @@ import { REFUND_STATUSES } from '../../../shared/contracts/refunds';
 import { isSupportedCurrency } from '../../../shared/money';
 import { DATE_PRESETS, DAY_PATTERN, resolveDateRange } from '../payments/date-range';
 import { amountBound } from '../payments/payments-search';
+import { trpc } from '../../lib/trpc';
 
 type RefundStatus = (typeof REFUND_STATUSES)[number];
 
@@ -49,3 +50,5 @@ export function refundListInput(search: RefundsSearch, merchant: { timezone: str
     cursor: search.cursor,
   };
 }
+
+export const refundDetailQuery = (id: string) => trpc.refunds.get.queryOptions({ id });

@@ -5,6 +5,7 @@ import { EmptyState } from '../../components/empty-state';
 import { Icon } from '../../components/icons';
 import { cx } from '../../lib/format';
 import { visibleNavItems } from '../../lib/nav';
+import { CommandPalette } from '../command-palette/command-palette';
 import { Logo } from './logo';
 import { MerchantSwitcher } from './merchant-switcher';
 import { ModeSwitch } from './mode-switch';
@@ -56,6 +57,8 @@ export function AppShell() {
         </div>
       </div>
 
+      {session.merchant && <CommandPalette />}
+
       <Dialog open={navOpen} onClose={() => setNavOpen(false)} title={<Logo />} variant="sheet">
         <div className="-mx-3 flex h-full flex-col">
           <Sidebar session={session} inSheet />
@@ -98,7 +101,7 @@ function Sidebar({ session, inSheet = false }: { session: Session; inSheet?: boo
           ))}
         </ul>
       </nav>
-      <div className="border-t border-slate-100 px-5 py-4 text-xs text-slate-400">
+      <div className="border-t border-slate-100 px-5 py-4 text-xs text-slate-500">
         <p>{session.livemode ? 'Live mode' : 'Test mode'}</p>
         <p className="truncate font-mono" title={session.merchant?.id}>{session.merchant?.id}</p>
       </div>

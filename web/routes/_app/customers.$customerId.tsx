@@ -1,6 +1,7 @@
 import { createFileRoute } from '@tanstack/react-router';
 import { PageSkeleton } from '../../components/spinner';
-import { CustomerDetailPage, customerDetailQuery } from '../../features/customers/customer-detail';
+import { CustomerDetailPage } from '../../features/customers/customer-detail';
+import { customerDetailQuery } from '../../features/customers/customers-search';
 import { detailErrorComponent } from '../../features/payments/detail-error';
 
 export const Route = createFileRoute('/_app/customers/$customerId')({

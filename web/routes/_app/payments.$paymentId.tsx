@@ -1,7 +1,8 @@
 import { createFileRoute } from '@tanstack/react-router';
 import { PageSkeleton } from '../../components/spinner';
 import { detailErrorComponent } from '../../features/payments/detail-error';
-import { PaymentDetailPage, paymentDetailQuery } from '../../features/payments/payment-detail';
+import { PaymentDetailPage } from '../../features/payments/payment-detail';
+import { paymentDetailQuery } from '../../features/payments/payment-queries';
 
 export const Route = createFileRoute('/_app/payments/$paymentId')({
   loader: ({ context, params }) => context.queryClient.ensureQueryData(paymentDetailQuery(params.paymentId)),

@@ -1,7 +1,7 @@
 import { createFileRoute, stripSearchParams } from '@tanstack/react-router';
-import { columnsPreferenceQuery } from '../../features/payments/columns';
-import { paymentsQueryInput, PaymentsPage } from '../../features/payments/payments-page';
-import { PAYMENTS_SEARCH_DEFAULTS, paymentsSearchSchema } from '../../features/payments/payments-search';
+import { columnsPreferenceQuery } from '../../features/payments/payment-queries';
+import { PaymentsPage } from '../../features/payments/payments-page';
+import { paymentListInput, PAYMENTS_SEARCH_DEFAULTS, paymentsSearchSchema } from '../../features/payments/payments-search';
 import { trpc } from '../../lib/trpc';
 
 export const Route = createFileRoute('/_app/payments/')({
@@ -11,7 +11,7 @@ export const Route = createFileRoute('/_app/payments/')({
   loader: async ({ context, deps, cause }) => {
     const merchant = context.me.merchant;
     if (!merchant) return;
-    const list = context.queryClient.ensureQueryData(trpc.payments.list.queryOptions(paymentsQueryInput(deps, merchant)));
+    const list = context.queryClient.ensureQueryData(trpc.payments.list.queryOptions(paymentListInput(deps, merchant)));
     void context.queryClient.prefetchQuery(columnsPreferenceQuery());
     // Entering the page waits for the first rows; a filter change keeps the page on screen and shows the
     // previous rows dimmed until the new ones arrive. A bad query is shown next to the search box.

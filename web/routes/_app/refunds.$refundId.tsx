@@ -1,7 +1,8 @@
 import { createFileRoute } from '@tanstack/react-router';
 import { PageSkeleton } from '../../components/spinner';
 import { detailErrorComponent } from '../../features/payments/detail-error';
-import { RefundDetailPage, refundDetailQuery } from '../../features/refunds/refund-detail';
+import { RefundDetailPage } from '../../features/refunds/refund-detail';
+import { refundDetailQuery } from '../../features/refunds/refunds-search';
 
 export const Route = createFileRoute('/_app/refunds/$refundId')({
   loader: ({ context, params }) => context.queryClient.ensureQueryData(refundDetailQuery(params.refundId)),
