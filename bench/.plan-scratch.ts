@@ -62,7 +62,7 @@ function scans(p: any, out: string[] = []) { if (/Scan/.test(p['Node Type'])) ou
 for (const [name, input] of cases) {
   const f = paymentListFilters.parse(input);
   const search = classifyPaymentSearch(f.q);
-  const compiled = compilePaymentListQuery(db, scope, 'UTC', { ...f, search: search as any }, { sort: f.sort, dir: f.dir, limit: f.limit });
+  const compiled = await compilePaymentListQuery(db, scope, 'UTC', { ...f, search: search as any }, { sort: f.sort, dir: f.dir, limit: f.limit });
   const { rows } = await db.executeQuery<any>(CompiledQuery.raw(`explain (analyze, format json) ${compiled.sql}`, [...compiled.parameters]));
   const plan = rows[0]['QUERY PLAN'][0];
   const t0 = performance.now(); await findPayments({ db, secret: 'x', appUrl: '' }, scope, 'UTC', input); const t1 = performance.now() - t0;

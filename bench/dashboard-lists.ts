@@ -136,7 +136,7 @@ async function planOf(deps: CoreDeps, scope: Scope, input: PaymentListFiltersInp
   const search = classifyPaymentSearch(f.q);
   if (search?.kind === 'id') return [];
   const cursor = f.cursor ? decodeCursor(f.cursor, f.sort, f.dir) : undefined;
-  const compiled = compilePaymentListQuery(deps.db, scope, TIMEZONE, { ...f, search }, { sort: f.sort, dir: f.dir, limit: f.limit, cursor });
+  const compiled = await compilePaymentListQuery(deps.db, scope, TIMEZONE, { ...f, search }, { sort: f.sort, dir: f.dir, limit: f.limit, cursor });
   const { rows } = await deps.db.executeQuery<{ 'QUERY PLAN': [{ Plan: Record<string, unknown> }] }>(
     CompiledQuery.raw(`explain (format json) ${compiled.sql}`, [...compiled.parameters]),
   );

@@ -70,7 +70,7 @@ describe('authentication', () => {
   });
 
   it('lets a publishable key only read and confirm a payment intent with its client_secret', async () => {
-    const intent = await call('POST', '/payment_intents', { params: { amount: 1500, currency: 'usd', payment_method_types: ['card'] } });
+    const intent = await call('POST', '/payment_intents', { params: { amount: 1500, currency: 'usd', payment_method_types: ['card'], metadata: { internal: 'margin-42' } } });
     expect(intent.status).toBe(200);
     const pk = keys.publishable;
 
@@ -91,6 +91,9 @@ describe('authentication', () => {
     const read = await call('GET', `/payment_intents/${intent.body.id}`, { key: pk, params: { client_secret: intent.body.client_secret } });
     expect(read.status).toBe(200);
     expect(read.body.id).toBe(intent.body.id);
+    // The merchant's bookkeeping stays server-side.
+    expect(read.body.metadata).toBeUndefined();
+    expect(read.body.customer).toBeUndefined();
 
     const badConfirm = await call('POST', `/payment_intents/${intent.body.id}/confirm`, { key: pk, params: { payment_method: 'pm_card_visa', client_secret: 'nope' } });
     expect(badConfirm.status).toBe(404);
@@ -107,6 +110,15 @@ describe('request pipeline', () => {
     }
     const versioned = await call('GET', '/customers', { headers: { 'stripe-version': '2023-10-16' } });
     expect(versioned.headers.get('stripe-version')).toBe('2023-10-16');
+  });
+
+  it('answers CORS preflights without a key, so a browser can confirm with a publishable key', async () => {
+    const preflight = await fetch(`${server.baseUrl}/v1/payment_intents/pi_x/confirm`, { method: 'OPTIONS', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
+    const read = await call('GET', '/customers');
+    expect(read.headers.get('access-control-expose-headers')).toMatch(/Request-Id/);
   });
 
   it('parses form bodies with bracket notation and JSON bodies alike', async () => {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, createTestMerchant, startTestServer, type TestDatabase, type TestServer } from '../test/db.js';
-import { pruneIdempotencyKeys } from './idempotency.js';
+import { pruneIdempotencyKeys } from '../jobs/maintenance.js';
 import { apiClient } from './test-client.js';
 
 let database: TestDatabase;
@@ -132,7 +132,7 @@ describe('Idempotency-Key', () => {
     expect(again.body.id).not.toBe(first.body.id);
 
     await sql`update idempotency_keys set created_at = now() - interval '25 hours' where merchant_id = ${merchantId} and key = ${key}`.execute(database.db);
-    expect(await pruneIdempotencyKeys(database.db)).toBeGreaterThanOrEqual(1);
+    expect(await pruneIdempotencyKeys(database.deps)).toBeGreaterThanOrEqual(1);
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from idempotency_keys where merchant_id = ${merchantId} and key = ${key}`.execute(database.db);
     expect(rows[0].n).toBe(0);
   });

@@ -136,18 +136,3 @@ export async function runIdempotent(db: Db, scope: Scope, request: IdempotentReq
     return { ...result, replayed: false };
   });
 }
-
-/** Deletes keys past their lifetime in batches; returns how many went. For the pruning job. */
-export async function pruneIdempotencyKeys(db: Db, olderThanHours = IDEMPOTENCY_KEY_TTL_HOURS, batchSize = 5000): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const { numAffectedRows } = await sql`
-      delete from idempotency_keys where ctid in (
-        select ctid from idempotency_keys where created_at < now() - make_interval(hours => ${olderThanHours}) limit ${batchSize}
-      )
-    `.execute(db);
-    const n = Number(numAffectedRows ?? 0);
-    total += n;
-    if (n < batchSize) return total;
-  }
-}

@@ -47,6 +47,23 @@ export const requestContext: RequestHandler = (req, res, next) => {
   next();
 };
 
+/**
+ * Browsers may call /v1 from any origin (publishable-key confirmation from a merchant's page, as with
+ * Stripe.js). Credentials travel only in headers, never cookies, so a wildcard origin grants nothing ambient.
+ */
+export const cors: RequestHandler = (req, res, next) => {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Expose-Headers', 'Request-Id, Idempotent-Replayed, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, Stripe-Version');
+  if (req.method === 'OPTIONS') {
+    res.setHeader('Access-Control-Allow-Methods', 'GET, POST, DELETE');
+    res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Idempotency-Key, Stripe-Version, X-API-Key');
+    res.setHeader('Access-Control-Max-Age', '600');
+    res.status(204).end();
+    return;
+  }
+  next();
+};
+
 const MISSING_KEY_MESSAGE =
   "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See the PaymentFlow API reference (docs/api.md#authentication) for details.";
 
@@ -77,7 +94,7 @@ export function authenticate(deps: CoreDeps): RequestHandler {
     const { key, deprecatedHeader } = presentedKey(req);
     if (deprecatedHeader) {
       res.setHeader('Deprecation', 'true');
-      res.setHeader('Link', '<https://github.com/paymentflow/paymentflow/blob/main/docs/api.md#authentication>; rel="deprecation"');
+      res.setHeader('Link', '<docs/api.md#authentication>; rel="deprecation"');
       res.setHeader('Warning', '299 - "The X-API-Key header is deprecated; send Authorization: Bearer <key> instead"');
     }
     if (!key) throw new PaymentError('not_authenticated', MISSING_KEY_MESSAGE);

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { CoreDeps } from '../core/shared/deps.js';
-import { authenticate, errorHandler, parseParameters, rateLimit, requestContext, unknownRoute } from './pipeline.js';
+import { authenticate, cors, errorHandler, parseParameters, rateLimit, requestContext, unknownRoute } from './pipeline.js';
 import { rateLimitsFromEnv, type RateLimitConfig } from './rate-limit.js';
 import { customerRoutes } from './resources/customers.js';
 import { eventRoutes } from './resources/events.js';
@@ -23,7 +23,7 @@ export interface ApiRouterOptions {
 export function createApiRouter(deps: CoreDeps, options: ApiRouterOptions = {}): Router {
   const limits = options.rateLimits ?? rateLimitsFromEnv();
   const router = Router();
-  router.use(requestContext, authenticate(deps), rateLimit(deps, limits), parseParameters);
+  router.use(requestContext, cors, authenticate(deps), rateLimit(deps, limits), parseParameters);
   router.use(paymentIntentRoutes(deps));
   router.use(customerRoutes(deps));
   router.use(refundRoutes(deps));

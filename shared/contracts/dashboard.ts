@@ -5,7 +5,6 @@ import { createCustomerParams, updateCustomerParams, type CustomerDto } from './
 import type { EventDto } from './events.js';
 import type { PaymentIntentDto } from './payment-intents.js';
 import { CANCELLATION_REASONS } from './payment-intents.js';
-import { metadataParam } from './common.js';
 
 /**
  * What the dashboard's list, detail and search screens send and receive (tRPC: payments, refunds,
@@ -240,10 +239,8 @@ export interface CustomerDetail {
 export const customerIdInput = z.object({ id: z.string().trim().min(1).max(255) });
 export const customerCreateInput = createCustomerParams.omit({ expand: true });
 export type CustomerCreateInput = z.input<typeof customerCreateInput>;
-export const customerUpdateInput = updateCustomerParams.omit({ expand: true }).extend({
-  id: z.string().trim().min(1).max(255),
-  metadata: metadataParam.optional(),
-});
+/** Metadata merges as in Stripe's API: a key set to "" is removed, keys not sent are kept. */
+export const customerUpdateInput = updateCustomerParams.omit({ expand: true }).extend({ id: z.string().trim().min(1).max(255) });
 export type CustomerUpdateInput = z.input<typeof customerUpdateInput>;
 
 // ---------------------------------------------------------------------------------------------------

@@ -31,6 +31,19 @@ function requireClientSecret(call: ApiCall, clientSecret: string | undefined) {
   throw new PaymentError('parameter_missing', "Missing required param: client_secret. A publishable key must send the PaymentIntent's client_secret.", { param: 'client_secret' });
 }
 
+/**
+ * What a browser holding the publishable key and client_secret sees, as with Stripe: the payment's state,
+ * not the merchant's bookkeeping (metadata, customer, descriptors stay server-side).
+ */
+const HIDDEN_FROM_PUBLISHABLE_KEYS = ['metadata', 'customer', 'statement_descriptor', 'statement_descriptor_suffix', 'transfer_data', 'transfer_group', 'application', 'application_fee_amount', 'on_behalf_of', 'review', 'invoice'] as const;
+
+function forKey<T extends object>(call: ApiCall, intent: T): T | Omit<T, (typeof HIDDEN_FROM_PUBLISHABLE_KEYS)[number]> {
+  if (call.keyType === 'secret') return intent;
+  const visible = { ...intent } as Record<string, unknown>;
+  for (const field of HIDDEN_FROM_PUBLISHABLE_KEYS) delete visible[field];
+  return visible as T;
+}
+
 export function paymentIntentRoutes(deps: CoreDeps): Router {
   const router = Router();
   const base = '/payment_intents';
@@ -45,7 +58,7 @@ export function paymentIntentRoutes(deps: CoreDeps): Router {
       async (c) => {
         const params = c.parse(retrieveParams);
         requireClientSecret(c, params.client_secret);
-        return getPaymentIntent(c.deps, c.scope, c.id, { clientSecret: params.client_secret });
+        return forKey(c, await getPaymentIntent(c.deps, c.scope, c.id, { clientSecret: params.client_secret }));
       },
       { publishable: true },
     ),
@@ -58,7 +71,7 @@ export function paymentIntentRoutes(deps: CoreDeps): Router {
       async (c) => {
         const params = c.parse(confirmPaymentIntentParams);
         requireClientSecret(c, params.client_secret);
-        return confirmPaymentIntent(c.deps, c.actor, c.id, params, c.tx);
+        return forKey(c, await confirmPaymentIntent(c.deps, c.actor, c.id, params, c.tx));
       },
       { publishable: true },
     ),

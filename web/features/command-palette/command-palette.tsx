@@ -48,6 +48,13 @@ function lookupable(q: string) {
   return /^[a-z]+_[A-Za-z0-9]+$/.test(q) || (q.includes('@') && q.length >= 3 && !/\s/.test(q));
 }
 
+const OPEN_EVENT = 'paymentflow:command-palette';
+
+/** For a visible "Search" button elsewhere in the layout: opens the palette as Ctrl/Cmd+K does. */
+export function openCommandPalette() {
+  window.dispatchEvent(new Event(OPEN_EVENT));
+}
+
 /**
  * Ctrl/Cmd+K: jump to any page, or to a payment, refund or customer by pasting its id or typing an email.
  * A modal dialog with a combobox and a listbox (WAI-ARIA combobox pattern): arrows move, Enter opens,
@@ -62,8 +69,13 @@ export function CommandPalette() {
         setOpen((o) => !o);
       }
     };
+    const onOpen = () => setOpen(true);
     window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
+    window.addEventListener(OPEN_EVENT, onOpen);
+    return () => {
+      window.removeEventListener('keydown', onKeyDown);
+      window.removeEventListener(OPEN_EVENT, onOpen);
+    };
   }, []);
   return open ? <PaletteDialog onClose={() => setOpen(false)} /> : null;
 }

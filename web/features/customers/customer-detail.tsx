@@ -59,7 +59,7 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
           {canEdit && (
             <div className="flex shrink-0 gap-2">
               <Button onClick={() => setDialog('edit')}>Edit</Button>
-              <Button variant="danger" icon={<Icon name="trash" className="size-4" />} onClick={() => setDialog('delete')}>Delete</Button>
+              <Button icon={<Icon name="trash" className="size-4" />} onClick={() => setDialog('delete')}>Delete</Button>
             </div>
           )}
         </div>

@@ -99,8 +99,8 @@ export function CustomersPage({ search }: { search: CustomersSearch }) {
                             {c.name ?? <span className="font-mono text-xs text-slate-600">{c.id}</span>}
                           </Link>
                         </td>
-                        <td className="max-w-64 truncate px-4 py-3 text-slate-700">{c.email ?? <span className="text-slate-400">—</span>}</td>
-                        <td className="max-w-64 truncate px-4 py-3 text-slate-600">{c.description ?? <span className="text-slate-400">—</span>}</td>
+                        <td className="max-w-64 truncate px-4 py-3 text-slate-700">{c.email ?? <span className="text-slate-500">—</span>}</td>
+                        <td className="max-w-64 truncate px-4 py-3 text-slate-600">{c.description ?? <span className="text-slate-500">—</span>}</td>
                         <td className="px-4 py-3 text-right whitespace-nowrap text-slate-600 tabular-nums">
                           <span className="relative z-10" title={exactTime(c.created, zone)}>{formatDateTime(c.created, zone)}</span>
                         </td>

@@ -46,7 +46,7 @@ export function PaymentDetailPage({ paymentId }: { paymentId: string }) {
             <p className="text-sm text-slate-500">Payment</p>
             <h1 className="mt-0.5 flex flex-wrap items-center gap-3 text-3xl font-semibold tracking-tight text-slate-900 tabular-nums">
               {money(payment.amount, payment.currency)}
-              <span className="text-lg font-normal text-slate-400 uppercase">{payment.currency}</span>
+              <span className="text-lg font-normal text-slate-500 uppercase">{payment.currency}</span>
               <PaymentStatusBadge status={displayStatus} />
             </h1>
             <p className="mt-2 flex items-center gap-2 font-mono text-xs text-slate-500">

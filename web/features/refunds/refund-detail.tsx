@@ -38,7 +38,7 @@ export function RefundDetailPage({ refundId }: { refundId: string }) {
         <p className="mt-3 text-sm text-slate-500">Refund</p>
         <h1 className="mt-0.5 flex flex-wrap items-center gap-3 text-3xl font-semibold tracking-tight text-slate-900 tabular-nums">
           {money(refund.amount, refund.currency)}
-          <span className="text-lg font-normal text-slate-400 uppercase">{refund.currency}</span>
+          <span className="text-lg font-normal text-slate-500 uppercase">{refund.currency}</span>
           <RefundStatusBadge status={refund.status} />
         </h1>
         <p className="mt-2 flex items-center gap-2 font-mono text-xs text-slate-500">

@@ -119,9 +119,9 @@ function RefundRow({ refund: r, zone }: { refund: RefundListItem; zone: string }
         </Link>
       </td>
       <td className="px-4 py-3"><RefundStatusBadge status={r.status} /></td>
-      <td className="px-4 py-3 text-slate-700">{r.reason ? REFUND_REASON_LABELS[r.reason as RefundReason] ?? humanize(r.reason) : <span className="text-slate-400">—</span>}</td>
+      <td className="px-4 py-3 text-slate-700">{r.reason ? REFUND_REASON_LABELS[r.reason as RefundReason] ?? humanize(r.reason) : <span className="text-slate-500">—</span>}</td>
       <td className="px-4 py-3 font-mono text-xs text-slate-600">{r.paymentIntentId}</td>
-      <td className="max-w-48 truncate px-4 py-3 text-slate-700">{r.customerEmail ?? <span className="text-slate-400">—</span>}</td>
+      <td className="max-w-48 truncate px-4 py-3 text-slate-700">{r.customerEmail ?? <span className="text-slate-500">—</span>}</td>
       <td className="px-4 py-3 text-right whitespace-nowrap text-slate-600 tabular-nums">
         <span className="relative z-10" title={exactTime(r.created, zone)}>{formatDateTime(r.created, zone)}</span>
       </td>
