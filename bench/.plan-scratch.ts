@@ -43,7 +43,7 @@ if (!existing) {
       case when random() < 0.88 then 'succeeded' else 'canceled' end st, random() < 0.6 f from generate_series(1, ${N}) n) s`.execute(db);
   await sql`update payment_intents set failed_attempts = 0 where status = 'succeeded'`.execute(db);
   await sql`vacuum analyze`.execute(db);
-} else merchantId = existing.id;
+} else { merchantId = existing.id; if (process.env.ANALYZE) await sql`vacuum analyze`.execute(db); }
 const scope = { merchantId, livemode: false };
 const day = (o: number) => new Date(Date.now() + o * 86_400_000).toISOString().slice(0, 10);
 const cases: [string, any][] = JSON.parse(process.env.CASES ?? 'null') ?? [

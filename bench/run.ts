@@ -1,9 +1,10 @@
 /** Runs every benchmark in turn (each with its own embedded database) and writes bench/results/latest.json. */
 import { runApiBench } from './api.js';
+import { runDashboardBench } from './dashboard-lists.js';
 import { log, Report } from './harness.js';
 import { runListBench } from './list.js';
 
-const benchmarks = { api: runApiBench, list: runListBench } as const;
+const benchmarks = { api: runApiBench, list: runListBench, dashboard: runDashboardBench } as const;
 
 async function main() {
   let failed = false;

@@ -57,6 +57,17 @@ test('every signed-in page', async ({ page, apiKeys }) => {
     await expectAccessible(page, 'Payments filter panel');
   });
 
+  await test.step('Command palette', async () => {
+    await page.goto('/payments');
+    await expect(page.locator('table tbody tr')).toHaveCount(2);
+    await page.keyboard.press('ControlOrMeta+k');
+    await page.getByRole('dialog', { name: 'Go to' }).getByRole('combobox').fill(customer.id);
+    await expect(page.getByRole('option', { name: /ada@example\.com/ })).toBeVisible();
+    await page.waitForTimeout(300); // let the opening animation finish, so colours are measured at full opacity
+    await expectAccessible(page, 'Command palette');
+    await page.keyboard.press('Escape');
+  });
+
   await test.step('Refund dialog', async () => {
     await page.goto(`/payments/${intent.id}`);
     await page.getByRole('button', { name: 'Refund' }).click();

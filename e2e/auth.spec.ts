@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, signInThroughForm, test } from './fixtures';
+import { expect, signInThroughForm, signUpOverHttp, test, trpcClient } from './fixtures';
 
 const testBanner = (page: Page) => page.getByRole('status').filter({ hasText: 'Test mode' });
 const accountMenu = (page: Page) => page.getByRole('button', { name: 'Account menu' });
@@ -79,6 +79,27 @@ test('the mode switch hides the test banner in live mode and brings it back', as
   await expect(testBanner(page)).toHaveCount(0);
 
   await page.getByRole('switch', { name: 'Test mode' }).click();
+  await expect(page.getByRole('switch', { name: 'Test mode' })).toHaveAttribute('aria-checked', 'true');
+  await expect(testBanner(page)).toBeVisible();
+});
+
+test('a member of two accounts switches between them, and a switch starts in test mode', async ({ page, account, request }) => {
+  // A second merchant (its owner signed in on the separate `request` jar) adds our user as a viewer.
+  const other = await signUpOverHttp(request);
+  await trpcClient(request).mutation('settings.addMember', {
+    email: account.email, name: account.name, role: 'viewer', temporaryPassword: 'unused-for-an-existing-user',
+  });
+
+  await page.goto('/');
+  const switcher = page.getByRole('button', { name: 'Switch account' });
+  await expect(switcher).toContainText(account.businessName);
+  await page.getByRole('switch', { name: 'Test mode' }).click();
+  await expect(testBanner(page)).toHaveCount(0);
+
+  await switcher.click();
+  await page.getByRole('menuitem').or(page.getByRole('menuitemradio')).filter({ hasText: other.businessName }).click();
+  await expect(switcher).toContainText(other.businessName);
+  await expect(switcher).toContainText('View only');
   await expect(page.getByRole('switch', { name: 'Test mode' })).toHaveAttribute('aria-checked', 'true');
   await expect(testBanner(page)).toBeVisible();
 });

@@ -208,3 +208,33 @@ test('a new account sees the designed empty state', async ({ page, account: _ })
   await page.getByRole('link', { name: 'Refunds', exact: true }).click();
   await expect(page.getByText('No refunds yet')).toBeVisible();
 });
+
+test('the command palette opens pages and objects from the keyboard', async ({ page, apiKeys }) => {
+  const payment = await createPayment(page.request, apiKeys.secret, { amount: 7700, description: 'Kayak' });
+  await page.goto('/');
+  // The shortcut is listened for once the signed-in layout is on screen.
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await page.keyboard.press('ControlOrMeta+k');
+  const palette = page.getByRole('dialog', { name: 'Go to' });
+  const input = palette.getByRole('combobox');
+  await expect(input).toBeFocused();
+
+  await input.fill('refu');
+  await expect(palette.getByRole('option', { name: 'Refunds' })).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/refunds$/);
+  await expect(palette).toBeHidden();
+
+  await page.keyboard.press('ControlOrMeta+k');
+  await input.fill(payment.id);
+  await expect(palette.getByRole('option', { name: /\$77\.00/ })).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`/payments/${payment.id}$`));
+
+  await page.keyboard.press('ControlOrMeta+k');
+  await expect(input).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(palette.getByRole('option').nth(1)).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Escape');
+  await expect(palette).toBeHidden();
+});

@@ -97,6 +97,10 @@ describe('authentication', () => {
 
     const badConfirm = await call('POST', `/payment_intents/${intent.body.id}/confirm`, { key: pk, params: { payment_method: 'pm_card_visa', client_secret: 'nope' } });
     expect(badConfirm.status).toBe(404);
+    const declined = await call('POST', `/payment_intents/${intent.body.id}/confirm`, { key: pk, params: { payment_method: 'pm_card_chargeDeclined', client_secret: intent.body.client_secret } });
+    expect(declined.status).toBe(402);
+    expect(declined.body.error.payment_intent.id).toBe(intent.body.id);
+    expect(declined.body.error.payment_intent.metadata).toBeUndefined();
     const confirmed = await call('POST', `/payment_intents/${intent.body.id}/confirm`, { key: pk, params: { payment_method: 'pm_card_visa', client_secret: intent.body.client_secret } });
     expect(confirmed.status).toBe(200);
     expect(confirmed.body.status).toBe('succeeded');

@@ -64,6 +64,18 @@ export const cors: RequestHandler = (req, res, next) => {
   next();
 };
 
+/** Access log without parameters, bodies or keys: the path (ids only), status, duration and request id. */
+export const requestLog: RequestHandler = (req, res, next) => {
+  const started = process.hrtime.bigint();
+  res.on('finish', () => {
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const path = req.originalUrl.split('?')[0].slice(0, 200);
+    const requestId = res.getHeader('Request-Id') ?? '-';
+    console.log(`[api] ${req.method} /v1${path.startsWith('/v1') ? path.slice(3) : path} ${res.statusCode} ${ms.toFixed(1)}ms ${String(requestId)}`);
+  });
+  next();
+};
+
 const MISSING_KEY_MESSAGE =
   "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See the PaymentFlow API reference (docs/api.md#authentication) for details.";
 

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../app.js';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../test/db.js';
 import { takeToken } from './rate-limit.js';
@@ -71,5 +71,29 @@ describe('rate limits', () => {
     const decisions = await Promise.all(Array.from({ length: 30 }, () => takeToken(database.db, bucket, { rate: 0.001, burst: 10 })));
     expect(decisions.filter((d) => d.allowed)).toHaveLength(10);
     expect(decisions.filter((d) => !d.allowed).every((d) => d.retryAfter >= 1)).toBe(true);
+  });
+});
+
+describe('access log (LOG_REQUESTS)', () => {
+  it('logs method, path, status and request id, never parameters or keys', async () => {
+    const app = createApp(database.deps, { api: { logRequests: true, rateLimits: { test: { rate: 100, burst: 100 }, live: { rate: 100, burst: 100 } } } });
+    const logged = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)));
+    try {
+      const call = apiClient(`http://127.0.0.1:${(logged.address() as AddressInfo).port}`, keys.live);
+      const response = await call('POST', '/customers', { params: { email: 'secret-person@example.test' } });
+      await new Promise((r) => setTimeout(r, 50));
+      const line = lines.find((l) => l.includes('POST /v1/customers'));
+      expect(line).toMatch(new RegExp(`^\\[api\\] POST /v1/customers 200 [0-9.]+ms ${response.headers.get('request-id')}$`));
+      expect(lines.join('\n')).not.toContain('secret-person');
+      expect(lines.join('\n')).not.toContain(keys.live);
+    } finally {
+      spy.mockRestore();
+      logged.closeAllConnections();
+      await new Promise<void>((resolve) => logged.close(() => resolve()));
+    }
   });
 });

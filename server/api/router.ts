@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { CoreDeps } from '../core/shared/deps.js';
-import { authenticate, cors, errorHandler, parseParameters, rateLimit, requestContext, unknownRoute } from './pipeline.js';
+import { authenticate, cors, errorHandler, parseParameters, rateLimit, requestContext, requestLog, unknownRoute } from './pipeline.js';
 import { rateLimitsFromEnv, type RateLimitConfig } from './rate-limit.js';
 import { customerRoutes } from './resources/customers.js';
 import { eventRoutes } from './resources/events.js';
@@ -13,6 +13,8 @@ export interface ApiRouterOptions {
   rateLimits?: RateLimitConfig;
   /** Log unexpected (5xx) errors to stderr; on by default. */
   logErrors?: boolean;
+  /** One line per request (method, path, status, time, request id; never bodies or keys). Default: LOG_REQUESTS. */
+  logRequests?: boolean;
 }
 
 /**
@@ -22,7 +24,9 @@ export interface ApiRouterOptions {
  */
 export function createApiRouter(deps: CoreDeps, options: ApiRouterOptions = {}): Router {
   const limits = options.rateLimits ?? rateLimitsFromEnv();
+  const logRequests = options.logRequests ?? /^(true|1|yes)$/i.test(process.env.LOG_REQUESTS ?? '');
   const router = Router();
+  if (logRequests) router.use(requestLog);
   router.use(requestContext, cors, authenticate(deps), rateLimit(deps, limits), parseParameters);
   router.use(paymentIntentRoutes(deps));
   router.use(customerRoutes(deps));

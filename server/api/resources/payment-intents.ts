@@ -71,7 +71,15 @@ export function paymentIntentRoutes(deps: CoreDeps): Router {
       async (c) => {
         const params = c.parse(confirmPaymentIntentParams);
         requireClientSecret(c, params.client_secret);
-        return forKey(c, await confirmPaymentIntent(c.deps, c.actor, c.id, params, c.tx));
+        try {
+          return forKey(c, await confirmPaymentIntent(c.deps, c.actor, c.id, params, c.tx));
+        } catch (error) {
+          // A decline carries the intent; a browser sees it trimmed like any other read.
+          if (c.keyType === 'secret' || !(error instanceof PaymentError)) throw error;
+          const intent = error.extra?.payment_intent;
+          if (!intent || typeof intent !== 'object') throw error;
+          throw new PaymentError(error.code, error.message, { param: error.param, status: error.status, declineCode: error.declineCode, extra: { ...error.extra, payment_intent: forKey(c, intent) } });
+        }
       },
       { publishable: true },
     ),

@@ -5,6 +5,7 @@ import { createCustomer } from '../customers/customers.service.js';
 import { listEvents } from '../events/events.service.js';
 import { createRefund } from '../refunds/refunds.service.js';
 import type { Actor } from '../shared/deps.js';
+import type { CardProcessor } from './card-processor.js';
 import {
   cancelPaymentIntent,
   capturePaymentIntent,
@@ -133,6 +134,13 @@ describe('test cards', () => {
     expect(past.code).toBe('invalid_expiry_year');
     const cvc = await expectError(confirmPaymentIntent(t.deps, actor, pi.id, { payment_method_data: { type: 'card', card: { number: '4242424242424242', ...future, cvc: '12' } } }));
     expect(cvc.code).toBe('invalid_cvc');
+    // Create-and-confirm with a mistyped card leaves nothing behind, even inside a caller's transaction.
+    const before = await listPaymentIntents(t.deps, actor, { limit: 100 });
+    await t.db.transaction().execute(async (tx) => {
+      const typo = await expectError(createPaymentIntent(t.deps, actor, { amount: 1000, currency: 'usd', confirm: true, payment_method_data: { type: 'card', card: { number: '4242424242424241', ...future } } }, tx));
+      expect(typo.code).toBe('incorrect_number');
+    });
+    expect((await listPaymentIntents(t.deps, actor, { limit: 100 })).data.length).toBe(before.data.length);
     const insufficient = await expectError(confirmPaymentIntent(t.deps, actor, pi.id, { payment_method_data: { type: 'card', card: { number: '4000000000009995', ...future } } }));
     expect(insufficient.declineCode).toBe('insufficient_funds');
     const ok = await confirmPaymentIntent(t.deps, actor, pi.id, { payment_method_data: { type: 'card', card: { number: '4242 4242 4242 4242', ...future }, billing_details: { name: 'Jane' } } });
@@ -152,6 +160,30 @@ describe('test cards', () => {
     const testCard = await expectError(confirmPaymentIntent(t.deps, live, livePi.id, { payment_method: 'pm_card_visa' }));
     expect(testCard.message).toMatch(/live mode|card processor/);
     expect((await getPaymentIntent(t.deps, live, livePi.id)).status).toBe('requires_payment_method');
+  });
+
+  it('charges live cards through the configured connector, never seeing the number', async () => {
+    const seen: unknown[] = [];
+    const connector: CardProcessor = {
+      async authorize(request) {
+        seen.push(request);
+        return request.amount === 1313 ? { status: 'declined', code: 'card_declined', declineCode: 'do_not_honor', message: 'Your card was declined.' } : { status: 'approved' };
+      },
+      async refund() {
+        return { status: 'succeeded' };
+      },
+    };
+    const liveDeps = { ...t.deps, liveCardProcessor: connector };
+    const live: Actor = { ...actor, livemode: true };
+    const card = { type: 'card' as const, card: { number: '4111 1111 1111 1111', ...future } };
+    const ok = await createPaymentIntent(liveDeps, live, { amount: 2000, currency: 'usd', confirm: true, payment_method_data: card });
+    expect(ok).toMatchObject({ status: 'succeeded', livemode: true });
+    const declined = await expectError(createPaymentIntent(liveDeps, live, { amount: 1313, currency: 'usd', confirm: true, payment_method_data: card }));
+    expect(declined.declineCode).toBe('do_not_honor');
+    expect(JSON.stringify(seen)).not.toContain('4111111111111111');
+    expect(seen[0]).toMatchObject({ livemode: true, card: { last4: '1111', brand: 'visa', testBehavior: null } });
+    const testCard = await expectError(createPaymentIntent(liveDeps, live, { amount: 2000, currency: 'usd', confirm: true, payment_method: 'pm_card_visa' }));
+    expect(testCard).toMatchObject({ code: 'card_declined', declineCode: 'live_mode_test_card' });
   });
 
   it('cancels the intent (abandoned) after five failed attempts', async () => {
@@ -242,6 +274,11 @@ describe('expiry, lists and fingerprints', () => {
     expect(await expireIntents(t.deps, new Date(Date.now() + 61 * 60_000))).toBeGreaterThanOrEqual(1);
     expect(await getPaymentIntent(t.deps, actor, pi.id)).toMatchObject({ status: 'canceled', cancellation_reason: 'abandoned' });
     expect((await getPaymentIntent(t.deps, actor, paid.id)).status).toBe('succeeded');
+    const late = await createPaymentIntent(t.deps, actor, { amount: 1000, currency: 'usd' });
+    await t.db.updateTable('payment_intents').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', late.id).execute();
+    const error = await expectError(confirmPaymentIntent(t.deps, actor, late.id, { payment_method: 'pm_card_visa' }));
+    expect(error).toMatchObject({ code: 'payment_intent_unexpected_state' });
+    expect(error.message).toContain('expired');
   });
 
   it('counts payments by card fingerprint and filters lists by customer', async () => {

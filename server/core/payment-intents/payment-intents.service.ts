@@ -24,7 +24,7 @@ import type { Executor } from '../../db/database.js';
 import type { Row, RowUpdate } from '../../db/schema.js';
 import { checkMetadataSize, requireLiveCustomer } from '../customers/customers.service.js';
 import { emitEvent } from '../events/events.service.js';
-import { getPaymentMethodRow, resolvePaymentMethod, toPaymentMethodDto, toProcessorCard } from '../payment-methods/payment-methods.service.js';
+import { getPaymentMethodRow, precheckPaymentMethodInput, resolvePaymentMethod, toPaymentMethodDto, toProcessorCard } from '../payment-methods/payment-methods.service.js';
 import { safeEqual } from '../shared/crypto.js';
 import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
 import { findPage, findSearchPage } from '../shared/pagination.js';
@@ -196,6 +196,14 @@ async function recordOutcome(
 
 async function confirmLocked(deps: CoreDeps, t: Executor, actor: Actor, row: Row<'payment_intents'>, input: ConfirmInput): Promise<Outcome> {
   if (!(CONFIRMABLE_STATUSES as readonly string[]).includes(row.status)) throw unexpectedState(row, 'confirm', CONFIRMABLE_STATUSES);
+  // The expiry job may not have swept it yet; an expired intent must not take money all the same.
+  if (row.expires_at && row.expires_at.getTime() <= Date.now()) {
+    throw new PaymentError(
+      'payment_intent_unexpected_state',
+      `This PaymentIntent expired at ${row.expires_at.toISOString()} because it was not confirmed within an hour. Create a new PaymentIntent.`,
+      { extra: { payment_intent_id: row.id } },
+    );
+  }
   const processor = processorFor(deps, actor);
   let pm = await resolvePaymentMethod(deps, t, actor, input, row.customer_id);
   if (!pm && row.payment_method_id) pm = (await getPaymentMethodRow(t, actor, row.payment_method_id)) ?? null;
@@ -225,7 +233,12 @@ async function finish(deps: CoreDeps, tx: Executor | undefined, work: (t: Execut
 export async function createPaymentIntent(deps: CoreDeps, actor: Actor, input: CreatePaymentIntentInput, tx?: Executor): Promise<PaymentIntentDto> {
   const params = parseParams(createPaymentIntentParams, input);
   checkAmount(params.amount, params.currency);
-  if (params.confirm && actor.livemode) processorFor(deps, actor);
+  // Card-form mistakes are answered before anything is written, so no half-made intent is left behind
+  // (matters when the caller's transaction commits card errors, as the idempotency layer does).
+  if (params.confirm) {
+    precheckPaymentMethodInput(actor, params);
+    if (actor.livemode) processorFor(deps, actor);
+  }
   return finish(deps, tx, async (t) => {
     if (params.customer) await requireLiveCustomer(t, actor, params.customer);
     const pm = params.confirm ? null : await resolvePaymentMethod(deps, t, actor, params, params.customer ?? null);

@@ -161,6 +161,15 @@ export async function resolvePaymentMethod(
   return existing;
 }
 
+/**
+ * The checks resolvePaymentMethod makes before storing anything, for callers that must fail before their
+ * first write (create-and-confirm inside the caller's transaction).
+ */
+export function precheckPaymentMethodInput(scope: Scope, input: { payment_method?: string; payment_method_data?: PaymentMethodDataParam }) {
+  if (input.payment_method_data) refuseTestCardInLiveMode(scope, validateCard(input.payment_method_data.card).number);
+  else if (input.payment_method && TEST_PAYMENT_METHODS[input.payment_method]) refuseTestCardInLiveMode(scope, TEST_PAYMENT_METHODS[input.payment_method]);
+}
+
 function refuseTestCardInLiveMode(scope: Scope, number: string) {
   if (scope.livemode && findTestCard(number)) {
     throw new PaymentError('card_declined', 'Your card was declined. Your request was in live mode, but used a known test card.', {

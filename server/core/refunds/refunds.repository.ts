@@ -67,12 +67,14 @@ export function findRefundsForIntent(db: Executor, scope: Scope, paymentIntentId
 }
 
 /** Across merchants: pending refunds old enough to settle, locked so instances split the batch. */
-export function lockDueRefunds(db: Executor, olderThan: Date, limit: number) {
-  return db
+export function lockDueRefunds(db: Executor, olderThan: Date, limit: number, options: { includeLive: boolean }) {
+  let query = db
     .selectFrom('refunds')
     .selectAll()
     .where('status', '=', 'pending')
-    .where('created_at', '<=', olderThan)
+    .where('created_at', '<=', olderThan);
+  if (!options.includeLive) query = query.where('livemode', '=', false);
+  return query
     .orderBy('created_at')
     .limit(limit)
     .forUpdate()

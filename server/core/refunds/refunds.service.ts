@@ -154,11 +154,11 @@ export async function findRefundsForPayment(deps: CoreDeps, scope: Scope, paymen
 export async function processPendingRefunds(deps: CoreDeps, options: { olderThanMs?: number; limit?: number; now?: Date } = {}): Promise<number> {
   const olderThan = new Date((options.now ?? new Date()).getTime() - (options.olderThanMs ?? REFUND_SETTLE_DELAY_MS));
   return deps.db.transaction().execute(async (t) => {
-    const due = await repo.lockDueRefunds(t, olderThan, options.limit ?? 100);
+    // Without a live connector a live refund cannot settle; it stays pending until one is configured.
+    const due = await repo.lockDueRefunds(t, olderThan, options.limit ?? 100, { includeLive: Boolean(deps.liveCardProcessor) });
     for (const refund of due) {
       const actor: Actor = { merchantId: refund.merchant_id, livemode: refund.livemode };
       const processor = refund.livemode ? deps.liveCardProcessor : testCardProcessor;
-      // Without a live connector a live refund cannot settle; it stays pending until one is configured.
       if (!processor) continue;
       const pm = await repo.getIntentPaymentMethod(t, actor, refund.payment_intent_id);
       const result = await processor.refund({

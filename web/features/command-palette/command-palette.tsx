@@ -214,7 +214,7 @@ function PaletteDialog({ onClose }: { onClose: () => void }) {
                     <Icon name={c.icon} className={cx('size-4 shrink-0', index === activeIndex ? 'text-brand-600' : 'text-slate-400')} />
                     <span className="min-w-0 flex-1">
                       <span className="block truncate font-medium">{c.label}</span>
-                      {c.detail && <span className="block truncate text-xs text-slate-500">{c.detail}</span>}
+                      {c.detail && <span className="block truncate text-xs text-slate-600">{c.detail}</span>}
                     </span>
                     {index === activeIndex && <Icon name="arrowRight" className="size-4 shrink-0 text-brand-600" />}
                   </div>

@@ -61,11 +61,13 @@ export function Pagination({
 }) {
   return (
     <nav aria-label={`${label} pages`} className="flex flex-col gap-3 border-t border-slate-100 px-4 py-3 sm:flex-row sm:items-center sm:justify-between">
-      <div className="flex items-center gap-2 text-sm text-slate-500">
+      <div className="flex items-center gap-2 text-sm whitespace-nowrap text-slate-500">
         <label htmlFor={`${label}-page-size`}>Rows per page</label>
-        <Select id={`${label}-page-size`} value={String(limit)} onChange={(e) => onLimit(Number(e.target.value) as PageSize)} className="h-8 w-20">
-          {PAGE_SIZES.map((n) => <option key={n} value={n}>{n}</option>)}
-        </Select>
+        <div className="w-20">
+          <Select id={`${label}-page-size`} value={String(limit)} onChange={(e) => onLimit(Number(e.target.value) as PageSize)} className="h-8">
+            {PAGE_SIZES.map((n) => <option key={n} value={n}>{n}</option>)}
+          </Select>
+        </div>
         <span aria-live="polite">{count === 0 ? '' : `${count} shown`}</span>
       </div>
       <div className="flex items-center gap-2">

@@ -161,8 +161,8 @@ function PaymentRow({ payment: p, zone, visible }: { payment: PaymentListItem; z
           <PaymentStatusBadge status={p.displayStatus} />
         </td>
       )}
-      {visible.has('description') && <td className="max-w-56 truncate px-4 py-3 text-slate-700" title={p.description ?? undefined}>{p.description ?? <span className="text-slate-500">—</span>}</td>}
-      {visible.has('customer') && <td className="max-w-56 truncate px-4 py-3 text-slate-700">{p.customerEmail ?? <span className="text-slate-500">—</span>}</td>}
+      {visible.has('description') && <td className="max-w-48 truncate px-4 py-3 text-slate-700" title={p.description ?? undefined}>{p.description ?? <span className="text-slate-500">—</span>}</td>}
+      {visible.has('customer') && <td className="max-w-52 truncate px-4 py-3 text-slate-700">{p.customerEmail ?? <span className="text-slate-500">—</span>}</td>}
       {visible.has('method') && (
         <td className="px-4 py-3 whitespace-nowrap text-slate-700">
           {p.cardLast4 ? (

@@ -73,7 +73,8 @@ export function Popover({
           }}
           className={cx(
             'absolute z-40 mt-2 w-72 max-w-[calc(100vw-2rem)] animate-pop-in rounded-lg bg-white p-3 text-left shadow-lg ring-1 ring-slate-900/10',
-            align === 'end' ? 'right-0' : 'left-0',
+            // Right-aligned only where the toolbar sits on the right (wide screens); on phones it would leave the screen.
+            align === 'end' ? 'left-0 lg:right-0 lg:left-auto' : 'left-0',
             panelClassName,
           )}
         >

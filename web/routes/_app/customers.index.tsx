@@ -7,9 +7,9 @@ export const Route = createFileRoute('/_app/customers/')({
   validateSearch: customersSearchSchema,
   search: { middlewares: [stripSearchParams(CUSTOMERS_SEARCH_DEFAULTS)] },
   loaderDeps: ({ search }) => search,
-  loader: async ({ context, deps, cause }) => {
+  loader: ({ context, deps }) => {
     const list = context.queryClient.ensureQueryData(trpc.customers.list.queryOptions(customerListQueryInput(deps)));
-    if (cause === 'enter') await list.catch(() => undefined);
+    void list.catch(() => undefined);
   },
   component: function CustomersRoute() {
     return <CustomersPage search={Route.useSearch()} />;

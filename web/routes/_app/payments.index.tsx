@@ -8,14 +8,14 @@ export const Route = createFileRoute('/_app/payments/')({
   validateSearch: paymentsSearchSchema,
   search: { middlewares: [stripSearchParams(PAYMENTS_SEARCH_DEFAULTS)] },
   loaderDeps: ({ search }) => search,
-  loader: async ({ context, deps, cause }) => {
+  loader: ({ context, deps }) => {
     const merchant = context.me.merchant;
     if (!merchant) return;
     const list = context.queryClient.ensureQueryData(trpc.payments.list.queryOptions(paymentListInput(deps, merchant)));
     void context.queryClient.prefetchQuery(columnsPreferenceQuery());
-    // Entering the page waits for the first rows; a filter change keeps the page on screen and shows the
-    // previous rows dimmed until the new ones arrive. A bad query is shown next to the search box.
-    if (cause === 'enter') await list.catch(() => undefined);
+    // Not awaited: the page (search, filters) shows at once with skeleton rows, a filter change keeps the
+    // previous rows dimmed until the new ones arrive, and a bad query is shown next to the search box.
+    void list.catch(() => undefined);
   },
   component: function PaymentsRoute() {
     return <PaymentsPage search={Route.useSearch()} />;

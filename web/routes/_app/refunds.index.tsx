@@ -7,11 +7,11 @@ export const Route = createFileRoute('/_app/refunds/')({
   validateSearch: refundsSearchSchema,
   search: { middlewares: [stripSearchParams(REFUNDS_SEARCH_DEFAULTS)] },
   loaderDeps: ({ search }) => search,
-  loader: async ({ context, deps, cause }) => {
+  loader: ({ context, deps }) => {
     const merchant = context.me.merchant;
     if (!merchant) return;
     const list = context.queryClient.ensureQueryData(trpc.refunds.list.queryOptions(refundListInput(deps, merchant)));
-    if (cause === 'enter') await list.catch(() => undefined);
+    void list.catch(() => undefined);
   },
   component: function RefundsRoute() {
     return <RefundsPage search={Route.useSearch()} />;
