@@ -68,6 +68,16 @@ function validEmail(value: string, flag = 'email'): string {
   return parsed.data;
 }
 
+/** The merchant named by --merchant, or an error naming the flag. */
+async function merchantFromFlag(deps: CoreDeps, merchantId: string) {
+  try {
+    return await getMerchant(deps.db, merchantId);
+  } catch (error) {
+    if (error instanceof PaymentError && error.code === 'resource_missing') throw new UsageError(`--merchant: ${error.message}`);
+    throw error;
+  }
+}
+
 /** Opens the database for one command and always closes it (stopping an embedded server we started). */
 async function withDeps<T>(body: (deps: CoreDeps, database: OpenDatabase) => Promise<T>): Promise<T> {
   const env = loadEnv();
@@ -131,7 +141,7 @@ async function memberAdd(args: string[]) {
   const role = required(values, 'role') as Role;
   if (!ROLES.includes(role)) throw new UsageError(`--role must be one of: ${ROLES.join(', ')}.`);
   const user = await withDeps(async (deps) => {
-    const merchant = await getMerchant(deps.db, merchantId);
+    const merchant = await merchantFromFlag(deps, merchantId);
     return addMember(deps.db, merchant.id, { email, role, name: values.name?.trim() || email.split('@')[0], password: values.password ?? '' });
   });
   if (values.json) console.log(JSON.stringify({ user, merchantId, role }, null, 2));
@@ -166,7 +176,7 @@ async function seed(args: string[]) {
   const seedFn = seedBulkPayments;
   const started = Date.now();
   await withDeps(async (deps) => {
-    await getMerchant(deps.db, merchantId);
+    await merchantFromFlag(deps, merchantId);
     await seedFn(deps, merchantId, values.live, count, log);
   });
   console.log(`Seeded ${count} ${values.live ? 'live' : 'test'} payments for ${merchantId} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);

@@ -117,7 +117,7 @@ export default function RefundDialog({
         )
       }
     >
-      <FormError message={formError} />
+      {formError && <div className="mb-3"><FormError message={formError} /></div>}
       {confirming === null ? (
         <form id="refund-form" noValidate onSubmit={review} className="mt-1 space-y-4">
           <fieldset className="space-y-2">

@@ -6,7 +6,6 @@ import { Card, CardBody, CardHeader } from '../../components/card';
 import { CopyButton } from '../../components/copy-button';
 import { Icon } from '../../components/icons';
 import { formatDateTime } from '../../lib/format';
-import { trpc } from '../../lib/trpc';
 import { brandName, exactTime, money } from '../payments/format';
 import { KeyValues } from '../payments/payment-detail';
 import { RawJson } from '../payments/raw-json';
@@ -74,15 +73,17 @@ export function RefundDetailPage({ refundId }: { refundId: string }) {
         </div>
         <Card>
           <CardHeader title="Payment" />
-          <CardBody className="space-y-2 text-sm">
-            <Link to="/payments/$paymentId" params={{ paymentId: payment.id }} className="flex items-center gap-2 font-semibold text-brand-600 tabular-nums hover:text-brand-700">
-              {money(payment.amount, payment.currency)}
-            </Link>
-            <PaymentStatusBadge status={payment.displayStatus} />
-            <p className="font-mono text-xs text-slate-500">{payment.id}</p>
+          <CardBody className="space-y-3 text-sm">
+            <div className="flex flex-wrap items-center gap-2">
+              <Link to="/payments/$paymentId" params={{ paymentId: payment.id }} className="font-semibold text-brand-600 tabular-nums hover:text-brand-700">
+                {money(payment.amount, payment.currency)}
+              </Link>
+              <PaymentStatusBadge status={payment.displayStatus} />
+            </div>
+            <p className="font-mono text-xs break-all text-slate-500">{payment.id}</p>
             {payment.customerEmail && <p className="text-slate-700">{payment.customerEmail}</p>}
             {payment.cardLast4 && <p className="text-slate-700">{brandName(payment.cardBrand)} •••• {payment.cardLast4}</p>}
-            <p className="text-slate-500">Refunded so far: {money(payment.amountRefunded, payment.currency)}</p>
+            <p className="text-slate-600">Refunded so far: {money(payment.amountRefunded, payment.currency)}</p>
           </CardBody>
         </Card>
       </div>

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { addDays, dayIn, resolveDateRange } from './date-range';
+
+describe('date filters', () => {
+  const now = new Date('2026-03-10T02:30:00Z');
+
+  it('reads "today" in the merchant time zone, not the browser one', () => {
+    // 02:30 UTC is still the 9th in New York and already the 10th in Kathmandu (+05:45).
+    expect(resolveDateRange({ date: 'today' }, 'America/New_York', now)).toEqual({ from: '2026-03-09' });
+    expect(resolveDateRange({ date: 'today' }, 'Asia/Kathmandu', now)).toEqual({ from: '2026-03-10' });
+  });
+
+  it('counts today as one of the last 7 and 30 days', () => {
+    expect(resolveDateRange({ date: '7d' }, 'UTC', now)).toEqual({ from: '2026-03-04' });
+    expect(resolveDateRange({ date: '30d' }, 'UTC', now)).toEqual({ from: '2026-02-09' });
+    expect(resolveDateRange({ date: '3m' }, 'UTC', now)).toEqual({ from: '2025-12-10' });
+  });
+
+  it('sends the day after the last chosen day, because the server treats `to` as exclusive', () => {
+    expect(resolveDateRange({ date: 'custom', from: '2026-01-01', to: '2026-01-31' }, 'UTC', now)).toEqual({ from: '2026-01-01', to: '2026-02-01' });
+    expect(resolveDateRange({ date: 'custom', to: '2024-02-28' }, 'UTC', now)).toEqual({ from: undefined, to: '2024-02-29' });
+  });
+
+  it('leaves "all time" open at both ends', () => {
+    expect(resolveDateRange({ date: 'all' }, 'UTC', now)).toEqual({});
+  });
+
+  it('does calendar arithmetic across months and years', () => {
+    expect(addDays('2025-12-31', 1)).toBe('2026-01-01');
+    expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
+    expect(dayIn('Pacific/Kiritimati', new Date('2026-01-01T10:00:00Z'))).toBe('2026-01-02');
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { paymentListInput, paymentsSearchSchema, statusList } from './payments-search';
+import { checkQuery, looksLikeQuery } from './search-box';
+
+const merchant = { timezone: 'UTC', defaultCurrency: 'usd' };
+
+describe('payments URL state', () => {
+  it('falls back to defaults instead of failing on a hand-edited URL', () => {
+    const search = paymentsSearchSchema.parse({ limit: 7, sort: 'bogus', dir: 'up', last4: '12', currency: 'xyz', date: 'yesterday' });
+    expect(search).toMatchObject({ limit: 25, sort: 'created', dir: 'desc', last4: undefined, currency: undefined, date: undefined });
+  });
+
+  it('keeps only known statuses', () => {
+    expect(statusList({ status: 'failed,nonsense,succeeded' })).toEqual(['succeeded', 'failed']);
+  });
+
+  it('converts typed amounts with the currency exponent, without floating point', () => {
+    const usd = paymentListInput(paymentsSearchSchema.parse({ amountMin: '19.99', amountMax: '1,000' }), merchant);
+    expect(usd).toMatchObject({ amountMin: 1999, amountMax: 100000 });
+    const jpy = paymentListInput(paymentsSearchSchema.parse({ currency: 'jpy', amountMin: '500' }), merchant);
+    expect(jpy).toMatchObject({ currency: 'jpy', amountMin: 500 });
+    const kwd = paymentListInput(paymentsSearchSchema.parse({ currency: 'kwd', amountMin: '1.005' }), merchant);
+    expect(kwd.amountMin).toBe(1005);
+  });
+
+  it('drops an amount the currency cannot express rather than guessing', () => {
+    const input = paymentListInput(paymentsSearchSchema.parse({ currency: 'jpy', amountMin: '5.50' }), merchant);
+    expect(input.amountMin).toBeUndefined();
+  });
+});
+
+describe('search box', () => {
+  it('tells queries from ids, emails and card digits the way the server does', () => {
+    expect(looksLikeQuery('pi_123')).toBe(false);
+    expect(looksLikeQuery('jane@example.com')).toBe(false);
+    expect(looksLikeQuery('4242')).toBe(false);
+    expect(looksLikeQuery('status:"succeeded"')).toBe(true);
+    expect(looksLikeQuery('amount>1000')).toBe(true);
+  });
+
+  it('reports where a malformed query breaks', () => {
+    const problem = checkQuery('status:"succeeded" AND amount>');
+    expect(problem?.position).toBe(30);
+    expect(problem?.message).toMatch(/position 30/);
+    expect(checkQuery('status:"succeeded" AND amount>1000')).toBeNull();
+    expect(checkQuery('nonsense:1')?.message).toMatch(/not supported/);
+  });
+});
