@@ -33,14 +33,20 @@ export interface BenchDatabase {
 
 export const log = (line: string) => console.error(`[bench] ${line}`);
 
-/** A throw-away embedded PostgreSQL in a temp folder, migrated; removed on close. */
-export async function startBenchDatabase(poolSize = 40): Promise<BenchDatabase> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'pf-bench-'));
-  log(`starting embedded PostgreSQL in ${dir}`);
+/**
+ * A throw-away embedded PostgreSQL in a temp folder, migrated; removed on close. With `dataDir` (the
+ * BENCH_DATA_DIR variable) the folder is kept and reused, so a large seed survives between runs.
+ */
+export async function startBenchDatabase(poolSize = 40, options: { dataDir?: string } = {}): Promise<BenchDatabase> {
+  const keep = Boolean(options.dataDir);
+  const dir = options.dataDir ? path.resolve(options.dataDir) : mkdtempSync(path.join(os.tmpdir(), 'pf-bench-'));
+  mkdirSync(dir, { recursive: true });
+  log(`starting embedded PostgreSQL in ${dir}${keep ? ' (kept)' : ''}`);
   const server = await startEmbeddedPostgres(dir, log);
   const admin = new pg.Client({ connectionString: server.url });
   await admin.connect();
-  await admin.query('create database bench');
+  const { rowCount } = await admin.query("select 1 from pg_database where datname = 'bench'");
+  if (!rowCount) await admin.query('create database bench');
   await admin.end();
   const url = withDatabase(server.url, 'bench');
   const db = createDb(url, { max: poolSize });
@@ -53,7 +59,7 @@ export async function startBenchDatabase(poolSize = 40): Promise<BenchDatabase> 
     close: async () => {
       await db.destroy().catch(() => {});
       await server.stop().catch(() => {});
-      rmSync(dir, { recursive: true, force: true });
+      if (!keep) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

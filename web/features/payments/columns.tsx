@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { buttonClass } from '../../components/button';
 import { Icon } from '../../components/icons';
 import { toast } from '../../components/toast';
@@ -29,7 +30,9 @@ export function useColumnChoice() {
   const queryClient = useQueryClient();
   const options = columnsPreferenceQuery();
   const pref = useQuery({ ...options, staleTime: Infinity });
-  const hidden = hiddenFrom(pref.data?.value);
+  // The checkbox must follow the click at once; the cache update below waits for in-flight reads to cancel.
+  const [pending, setPending] = useState<PaymentColumn[] | null>(null);
+  const hidden = pending ?? hiddenFrom(pref.data?.value);
   const visible = new Set(PAYMENT_COLUMNS.filter((c) => !hidden.includes(c)));
   const save = useMutation(trpc.preferences.set.mutationOptions({
     onMutate: async ({ value }) => {
@@ -42,9 +45,11 @@ export function useColumnChoice() {
       queryClient.setQueryData(options.queryKey, context?.previous);
       toast.error(errorMessage(error));
     },
+    onSettled: () => setPending(null),
   }));
   const toggle = (column: PaymentColumn) => {
     const next = hidden.includes(column) ? hidden.filter((c) => c !== column) : [...hidden, column];
+    setPending(next);
     save.mutate({ key: PREFERENCE_KEY, value: { hidden: next } });
   };
   return { visible, toggle };

@@ -23,7 +23,8 @@ import { PaymentStatusBadge, RefundStatusBadge, humanize } from './status-badge'
 import { Timeline } from './timeline';
 
 // The refund dialog is only needed by members who refund, and only when they do.
-const RefundDialog = lazy(() => import('./refund-dialog'));
+const loadRefundDialog = () => import('./refund-dialog');
+const RefundDialog = lazy(loadRefundDialog);
 
 export function PaymentDetailPage({ paymentId }: { paymentId: string }) {
   const session = useSession()!;
@@ -58,7 +59,9 @@ export function PaymentDetailPage({ paymentId }: { paymentId: string }) {
             <div className="flex shrink-0 flex-wrap gap-2">
               {payment.status === 'requires_capture' && <Button variant="primary" onClick={() => setDialog('capture')}>Capture</Button>}
               {cancelable && <Button onClick={() => setDialog('cancel')}>Cancel payment</Button>}
-              {refundable > 0 && <Button variant="primary" onClick={() => setDialog('refund')}>Refund</Button>}
+              {refundable > 0 && (
+                <Button variant="primary" onPointerEnter={loadRefundDialog} onFocus={loadRefundDialog} onClick={() => setDialog('refund')}>Refund</Button>
+              )}
             </div>
           )}
         </div>

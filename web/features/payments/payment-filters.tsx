@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { CURRENCIES, parseMajorUnits } from '../../../shared/money';
 import { DISPLAY_STATUS_LABELS, DISPLAY_STATUSES, type DisplayStatus } from '../../../shared/payment-display-status';
 import { Button } from '../../components/button';
@@ -72,6 +72,15 @@ export function StatusFilter<S extends string>({
   onChange: (next: S[]) => void;
 }) {
   const summary = selected.length === 0 ? undefined : selected.length <= 2 ? selected.map((s) => labels[s]).join(', ') : `${selected.length} statuses`;
+  // Ticks follow the click at once; the URL (the source of truth) catches up after the navigation.
+  const [ticked, setTicked] = useState(selected);
+  const selectedKey = selected.join(',');
+  // Keyed by the list's value, not the array's identity (a new array on every render).
+  useEffect(() => setTicked(selected), [selectedKey]);
+  const change = (next: S[]) => {
+    setTicked(next);
+    onChange(next);
+  };
   return (
     <FilterPopover label="Status" value={summary}>
       {(close) => (
@@ -83,14 +92,14 @@ export function StatusFilter<S extends string>({
                 <input
                   type="checkbox"
                   className="size-4 accent-brand-600"
-                  checked={selected.includes(status)}
-                  onChange={(event) => onChange(event.target.checked ? statuses.filter((s) => s === status || selected.includes(s)) : selected.filter((s) => s !== status))}
+                  checked={ticked.includes(status)}
+                  onChange={(event) => change(event.target.checked ? statuses.filter((s) => s === status || ticked.includes(s)) : ticked.filter((s) => s !== status))}
                 />
                 {labels[status]}
               </label>
             ))}
           </div>
-          <PanelActions onClear={selected.length ? () => onChange([]) : undefined}>
+          <PanelActions onClear={ticked.length ? () => change([]) : undefined}>
             <Button size="sm" onClick={close}>Done</Button>
           </PanelActions>
         </fieldset>

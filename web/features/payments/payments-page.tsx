@@ -22,6 +22,10 @@ import { PaymentStatusBadge } from './status-badge';
 
 export type SearchPatch = Partial<PaymentsSearch>;
 
+function isBadRequest(error: unknown) {
+  return (error as { data?: { httpStatus?: number } } | null)?.data?.httpStatus === 400;
+}
+
 /** Navigates to the same list with some parameters changed; any change but paging starts from the first page. */
 export function usePaymentsNavigate() {
   const navigate = useNavigate();
@@ -80,7 +84,14 @@ export function PaymentsPage({ search }: { search: PaymentsSearch }) {
       <PaymentFilters search={search} defaultCurrency={merchant.defaultCurrency} onChange={update} onClear={clearFilters} />
 
       <Card className="overflow-hidden">
-        {list.isError && !list.data ? (
+        {list.isError && !list.data && search.q && isBadRequest(list.error) ? (
+          <EmptyState
+            icon={<Icon name="search" />}
+            title="Check the search"
+            description="The search above could not be run; its message says what to change."
+            action={<Button onClick={() => update({ q: undefined })}>Clear search</Button>}
+          />
+        ) : list.isError && !list.data ? (
           <ListError error={list.error} onRetry={() => void list.refetch()} />
         ) : !list.isPending && items.length === 0 ? (
           filtered ? (

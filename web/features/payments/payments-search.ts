@@ -9,11 +9,17 @@ import { type PaymentListFiltersInput } from '../../../shared/contracts/dashboar
  * reproduce the view. Each field falls back to its default on a bad value instead of failing the page.
  * Amounts stay as typed (major units, "19.99") and become minor units only when the query is built.
  */
+/** A pattern for a comma-separated list of known values. */
+export function listOf(values: readonly string[]): RegExp {
+  const one = `(?:${values.join('|')})`;
+  return new RegExp(`^${one}(?:,${one})*$`);
+}
+
 const optionalText = (max: number) => z.string().trim().max(max).optional().catch(undefined);
 
 export const paymentsSearchSchema = z.object({
-  /** Comma-separated display statuses; unknown ones are ignored (statusList). */
-  status: z.string().max(300).optional().catch(undefined),
+  /** Comma-separated display statuses ("failed,refunded"); a value with an unknown status is dropped. */
+  status: z.string().regex(listOf(DISPLAY_STATUSES)).optional().catch(undefined),
   date: z.enum(DATE_PRESETS).optional().catch(undefined),
   from: z.string().regex(DAY_PATTERN).optional().catch(undefined),
   to: z.string().regex(DAY_PATTERN).optional().catch(undefined),

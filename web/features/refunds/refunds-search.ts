@@ -3,14 +3,14 @@ import type { RefundListFiltersInput } from '../../../shared/contracts/dashboard
 import { REFUND_STATUSES } from '../../../shared/contracts/refunds';
 import { isSupportedCurrency } from '../../../shared/money';
 import { DATE_PRESETS, DAY_PATTERN, resolveDateRange } from '../payments/date-range';
-import { amountBound } from '../payments/payments-search';
+import { amountBound, listOf } from '../payments/payments-search';
 import { trpc } from '../../lib/trpc';
 
 type RefundStatus = (typeof REFUND_STATUSES)[number];
 
 /** The Refunds list's URL state; see payments-search.ts for the reasoning. */
 export const refundsSearchSchema = z.object({
-  status: z.string().max(100).optional().catch(undefined),
+  status: z.string().regex(listOf(REFUND_STATUSES)).optional().catch(undefined),
   date: z.enum(DATE_PRESETS).optional().catch(undefined),
   from: z.string().regex(DAY_PATTERN).optional().catch(undefined),
   to: z.string().regex(DAY_PATTERN).optional().catch(undefined),
