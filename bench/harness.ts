@@ -85,7 +85,8 @@ export class Report {
 
   add(figure: Figure) {
     this.figures.push(figure);
-    const ratio = figure.ratio === undefined ? '' : ` (${figure.ratio.toFixed(2)} vs baseline)`;
+    const r = figure.ratio;
+    const ratio = r === undefined ? '' : ` (${r !== 0 && Math.abs(r) < 0.01 ? r.toPrecision(2) : r.toFixed(2)} vs baseline)`;
     const target = figure.target ? ` [target ${figure.target}: ${figure.met ? 'met' : 'NOT met'}]` : '';
     console.log(`${figure.name}: ${fmt(figure.value)} ${figure.unit}${ratio}${target}`);
   }
