@@ -6,11 +6,13 @@ export interface NavItem {
   icon: 'home' | 'payments' | 'customers' | 'reports' | 'developers' | 'settings';
   /** Shown when the role has any of these; none means every member. */
   anyOf?: Permission[];
+  /** Other paths that belong to this area (the refunds pages live under Payments). */
+  alsoActiveFor?: string[];
 }
 
 export const NAV_ITEMS: NavItem[] = [
   { to: '/', label: 'Home', icon: 'home' },
-  { to: '/payments', label: 'Payments', icon: 'payments', anyOf: ['payments:read'] },
+  { to: '/payments', label: 'Payments', icon: 'payments', anyOf: ['payments:read'], alsoActiveFor: ['/refunds'] },
   { to: '/customers', label: 'Customers', icon: 'customers', anyOf: ['payments:read'] },
   { to: '/reports', label: 'Reports', icon: 'reports', anyOf: ['exports:manage', 'analytics:read'] },
   { to: '/developers', label: 'Developers', icon: 'developers', anyOf: ['developers:manage'] },

@@ -119,6 +119,11 @@ export async function rollApiKey(db: Db, scope: Scope, id: string, expiresInHour
 }
 
 export async function revokeApiKey(db: Executor, scope: Scope, id: string): Promise<void> {
-  const row = await repo.updateApiKey(db, scope, id, { revoked_at: new Date() });
-  if (!row) throw new PaymentError('resource_missing', `No such API key: '${id}'`, { param: 'id' });
+  const existing = await repo.getApiKey(db, scope, id);
+  if (!existing || existing.revoked_at) throw new PaymentError('resource_missing', `No such API key: '${id}'`, { param: 'id' });
+  // Hosted checkout and client-side confirmation need a publishable key: replace it by rolling instead.
+  if (existing.type === 'publishable') {
+    throw new PaymentError('invalid_request', 'Publishable keys cannot be revoked; roll the key to replace it.', { param: 'id' });
+  }
+  await repo.updateApiKey(db, scope, id, { revoked_at: new Date() });
 }

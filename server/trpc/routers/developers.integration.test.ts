@@ -30,6 +30,14 @@ describe('developers router', () => {
     expect(JSON.stringify(keys)).not.toContain(m.keys.test.secret);
   });
 
+  it('refuses to revoke a publishable key (checkout needs one), which stays usable', async () => {
+    const m = await createTestMerchant(t.db);
+    const caller = await callerFor(m.user.id, m.merchant.id);
+    const publishable = (await caller.developers.keys()).keys.find((k) => k.type === 'publishable')!;
+    await expect(caller.developers.revokeKey({ id: publishable.id })).rejects.toThrow(/roll the key/);
+    await expect(authenticateApiKey(t.db, m.keys.test.publishable)).resolves.toMatchObject({ type: 'publishable' });
+  });
+
   it('creates a secret key that authenticates, then revokes it so it is refused, auditing both', async () => {
     const m = await createTestMerchant(t.db);
     const caller = await callerFor(m.user.id, m.merchant.id);

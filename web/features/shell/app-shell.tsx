@@ -70,6 +70,7 @@ export function AppShell() {
 
 function Sidebar({ session, inSheet = false }: { session: Session; inSheet?: boolean }) {
   const items = visibleNavItems(session.role);
+  const pathname = useRouterState({ select: (state) => state.location.pathname });
   return (
     <>
       {!inSheet && (
@@ -89,6 +90,7 @@ function Sidebar({ session, inSheet = false }: { session: Session; inSheet?: boo
               <Link
                 to={item.to}
                 activeOptions={{ exact: item.to === '/' }}
+                {...(item.alsoActiveFor?.some((path) => pathname.startsWith(path)) ? { 'data-status': 'active', 'aria-current': 'page' as const } : {})}
                 className={cx(
                   'group flex items-center gap-3 rounded-md px-2.5 py-2 text-sm font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900',
                   'data-[status=active]:bg-brand-50 data-[status=active]:text-brand-700',
