@@ -278,6 +278,8 @@ export async function runDashboardBench(report: Report) {
       log(`${c.name.padEnd(40)} p50 ${c.p50.toFixed(1).padStart(7)} ms  p95 ${c.p95.toFixed(1).padStart(7)} ms  ${c.plan.join(' | ')}`);
     }
     for (const c of slow.perCase) log(`baseline ${c.name.padEnd(31)} p50 ${c.p50.toFixed(1).padStart(7)} ms`);
+    report.add({ name: 'dashboard.filters.seqscan.p50', value: slow.p50, unit: 'ms' });
+    report.add({ name: 'dashboard.filters.seqscan.p95', value: slow.p95, unit: 'ms' });
     report.add({ name: 'dashboard.filters.p50', value: fast.p50, unit: 'ms', ratio: fast.p50 / slow.p50, baseline: { name: 'dashboard.filters.seqscan.p50', value: slow.p50 } });
     report.add({
       name: 'dashboard.filters.p95', value: fast.p95, unit: 'ms', ratio: fast.p95 / slow.p95,
@@ -290,6 +292,8 @@ export async function runDashboardBench(report: Report) {
     const subSlow = await measure(bench.deps, scope, substrings, BASELINE_ITERATIONS, true);
     for (const c of sub.perCase) log(`${c.name.padEnd(40)} p50 ${c.p50.toFixed(1).padStart(7)} ms  p95 ${c.p95.toFixed(1).padStart(7)} ms  ${c.plan.join(' | ')}`);
     for (const c of subSlow.perCase) log(`baseline ${c.name.padEnd(31)} p50 ${c.p50.toFixed(1).padStart(7)} ms`);
+    report.add({ name: 'dashboard.substring.seqscan.p50', value: subSlow.p50, unit: 'ms' });
+    report.add({ name: 'dashboard.substring.seqscan.p95', value: subSlow.p95, unit: 'ms' });
     report.add({ name: 'dashboard.substring.p50', value: sub.p50, unit: 'ms', ratio: sub.p50 / subSlow.p50, baseline: { name: 'dashboard.substring.seqscan.p50', value: subSlow.p50 } });
     report.add({
       name: 'dashboard.substring.p95', value: sub.p95, unit: 'ms', ratio: sub.p95 / subSlow.p95,

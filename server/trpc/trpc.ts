@@ -29,7 +29,11 @@ const t = initTRPC.context<InnerContext>().create({
     return {
       ...shape,
       message: internal ? 'Something went wrong on our side. Please try again.' : cause instanceof ZodError ? 'Please correct the highlighted fields.' : shape.message,
-      data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, fieldErrors, paymentCode, retryAfter: (cause instanceof PaymentError && (cause.extra?.retry_after as number)) || null },
+      data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, fieldErrors, paymentCode,
+        retryAfter: (cause instanceof PaymentError && (cause.extra?.retry_after as number)) || null,
+        // Where a search query went wrong, so the UI can mark the spot.
+        position: cause instanceof PaymentError && typeof cause.extra?.position === 'number' ? cause.extra.position : null,
+      },
     };
   },
 });
