@@ -25,6 +25,8 @@ const children = [
   // The dashboard is served by Vite in development, so the API server need not build it.
   start('API server', bin('tsx'), ['watch', '--clear-screen=false', 'server/main.ts'], { PORT: apiPort, APP_URL: process.env.APP_URL ?? `http://localhost:${webPort}` }),
   start('Vite', bin('vite'), ['--port', webPort, '--strictPort'], { API_PORT: apiPort }),
+  // The hosted checkout is served by the API server from dist/checkout; rebuild it on change.
+  start('Checkout build', bin('vite'), ['build', '--watch', '--config', 'vite.checkout.config.ts'], {}),
 ];
 
 let stopping = false;

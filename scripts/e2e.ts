@@ -42,8 +42,9 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  if (!existsSync(path.join(root, 'dist', 'web', 'index.html'))) {
-    log('The dashboard has not been built yet: npm run build');
+  const built = ['dist/web/index.html', 'dist/checkout/.vite/manifest.json'].every((file) => existsSync(path.join(root, file)));
+  if (!built) {
+    log('The dashboard or the hosted checkout has not been built yet: npm run build');
     const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
     if (build.status !== 0) {
       console.error('[e2e] The build failed, so the end-to-end tests cannot run.');

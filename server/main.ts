@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createApp, WEB_DIST } from './app.js';
 import { CHECKOUT_DIST } from './checkout/checkout-assets.js';
 import { DatabaseConnectError, openDatabase } from './db/connect.js';
+import { answerMalformedRequests } from './http/client-error.js';
 import { EnvError, loadEnv } from './env.js';
 import { startWorkers } from './jobs/index.js';
 import { DEMO_LOGIN, seedDemoIfEmpty } from './seed/demo.js';
@@ -35,6 +36,7 @@ async function main() {
     const s = app.listen(env.PORT, env.HOST, () => resolve(s));
     s.on('error', reject);
   });
+  answerMalformedRequests(server);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
   const url = process.env.APP_URL ? env.APP_URL : `http://localhost:${port}`;

@@ -100,7 +100,8 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     // Fast shutdown and a small footprint for a developer machine.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
+    // Room for bulk loads (benchmark seeding) without a checkpoint every few seconds.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'max_wal_size=4GB', '-c', 'checkpoint_timeout=15min'],
     onLog: () => {},
     onError: (message) => {
       const text = String(message);

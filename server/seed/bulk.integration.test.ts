@@ -6,6 +6,7 @@ import { findPaymentAttempts } from '../core/payment-intents/payment-intents.ser
 import { createRefund } from '../core/refunds/refunds.service.js';
 import type { Scope } from '../core/shared/deps.js';
 import { seedBulkPayments } from './bulk.js';
+import { findSecondaryIndexes } from './seed.repository.js';
 
 let t: TestDatabase;
 let scope: Scope;
@@ -49,5 +50,17 @@ describe('bulk seed', () => {
     expect(statuses).toEqual(new Set(['succeeded', 'declined', 'canceled']));
     const paid = page.data.find((p) => p.status === 'succeeded')!;
     expect((await createRefund(t.deps, scope, { payment_intent: paid.id })).amount).toBe(paid.amount);
+  });
+
+  it('rebuilds exactly the same secondary indexes when it drops them for a large load', async () => {
+    const tables = ['payment_methods', 'payment_intents', 'payment_attempts', 'events'];
+    const before = await findSecondaryIndexes(t.db, tables);
+    expect(before.length).toBeGreaterThan(10);
+    const lines: string[] = [];
+    await seedBulkPayments(t.deps, scope.merchantId, false, 500, (l) => lines.push(l), { rebuildIndexes: true });
+    expect(lines.some((l) => l.startsWith('Rebuilding'))).toBe(true);
+    expect(await findSecondaryIndexes(t.db, tables)).toEqual(before);
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from payment_intents where merchant_id = ${scope.merchantId}`.execute(t.db);
+    expect(rows[0].n).toBe(3500);
   });
 });

@@ -26,6 +26,34 @@ export async function findOwnerUserId(db: Executor, merchantId: string): Promise
   return row?.user_id ?? null;
 }
 
+export interface IndexDefinition { name: string; definition: string }
+
+/**
+ * Secondary indexes of the given tables (not primary keys or unique constraints, which guard
+ * correctness), with their exact definitions so they can be rebuilt identically.
+ */
+export async function findSecondaryIndexes(db: Executor, tables: string[]): Promise<IndexDefinition[]> {
+  const { rows } = await sql<IndexDefinition>`
+    select i.relname as name, pg_get_indexdef(x.indexrelid) as definition
+    from pg_index x
+    join pg_class i on i.oid = x.indexrelid
+    join pg_class t on t.oid = x.indrelid
+    join pg_namespace n on n.oid = t.relnamespace
+    where n.nspname = current_schema() and t.relname = any(${tables}::text[]) and not x.indisprimary and not x.indisunique
+    order by i.relname
+  `.execute(db);
+  return rows;
+}
+
+export async function dropIndexes(db: Executor, indexes: IndexDefinition[]): Promise<void> {
+  for (const index of indexes) await sql`drop index if exists ${sql.id(index.name)}`.execute(db);
+}
+
+export async function createIndexes(db: Executor, indexes: IndexDefinition[]): Promise<void> {
+  await sql`set maintenance_work_mem = '512MB'`.execute(db);
+  for (const index of indexes) await sql.raw(index.definition.replace(/^CREATE INDEX /, 'CREATE INDEX IF NOT EXISTS ')).execute(db);
+}
+
 /** A random id body in newId's alphabet, computed by PostgreSQL (for server-side bulk generation). */
 const RANDOM_ID = sql`substr(translate(encode(decode(md5(random()::text) || md5(random()::text), 'hex'), 'base64'), '+/', 'Az'), 1, 24)`;
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createApp } from '../app.js';
+import { answerMalformedRequests } from '../http/client-error.js';
 import { createMerchantWithOwner, type CreatedMerchant } from '../core/accounts/accounts.service.js';
 import { createDb, type Db } from '../db/database.js';
 import { withDatabase } from '../db/embedded.js';
@@ -76,6 +77,7 @@ export async function startTestServer(deps: CoreDeps): Promise<TestServer> {
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
+  answerMalformedRequests(server);
   const { port } = server.address() as AddressInfo;
   deps.appUrl = `http://127.0.0.1:${port}`;
   return {
