@@ -2,11 +2,11 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import { API_VERSION } from '../../shared/contracts/events.js';
 import { PaymentError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
-import { authenticateApiKey, type AuthenticatedKey } from '../core/api-keys/api-keys.service.js';
+import { authenticateApiRequest, type AuthenticatedKey } from '../core/api-keys/api-keys.service.js';
 import type { CoreDeps } from '../core/shared/deps.js';
 import { toErrorResponse } from './errors.js';
 import { jsonDepth, MAX_PARAM_DEPTH, parseForm } from './form.js';
-import { takeToken, type RateLimitConfig } from './rate-limit.js';
+import type { RateLimitConfig } from './rate-limit.js';
 
 /** What the pipeline learns about a request, kept on res.locals for the route handlers. */
 export interface ApiLocals {
@@ -101,7 +101,11 @@ export function presentedKey(req: Request): { key: string | null; deprecatedHead
   return { key: null, deprecatedHeader: false };
 }
 
-export function authenticate(deps: CoreDeps): RequestHandler {
+/**
+ * Checks the key (401 before anything else) and charges one token to its bucket, in one database round
+ * trip; X-RateLimit-* on every authenticated response.
+ */
+export function authenticate(deps: CoreDeps, limits: RateLimitConfig): RequestHandler {
   return async (req, res, next) => {
     const { key, deprecatedHeader } = presentedKey(req);
     if (deprecatedHeader) {
@@ -111,21 +115,14 @@ export function authenticate(deps: CoreDeps): RequestHandler {
     }
     if (!key) throw new PaymentError('not_authenticated', MISSING_KEY_MESSAGE);
     if (key.length > 256) throw new PaymentError('api_key_invalid', 'Invalid API Key provided.');
-    apiLocals(res).key = await authenticateApiKey(deps.db, key);
-    next();
-  };
-}
-
-/** One token per request from the key's bucket; X-RateLimit-* on every authenticated response. */
-export function rateLimit(deps: CoreDeps, config: RateLimitConfig): RequestHandler {
-  return async (_req, res, next) => {
-    const key = apiLocals(res).key!;
-    const limit = key.livemode ? config.live : config.test;
-    const decision = await takeToken(deps.db, `api_key:${key.keyId}`, limit);
+    const authenticated = await authenticateApiRequest(deps.db, key, limits);
+    apiLocals(res).key = authenticated.key;
+    const decision = authenticated.limit;
     res.setHeader('X-RateLimit-Limit', String(decision.limit));
     res.setHeader('X-RateLimit-Remaining', String(decision.remaining));
     res.setHeader('X-RateLimit-Reset', String(decision.reset));
     if (!decision.allowed) {
+      const limit = authenticated.key.livemode ? limits.live : limits.test;
       res.setHeader('Retry-After', String(decision.retryAfter));
       throw new PaymentError('rate_limit', `Too many requests hit the API too quickly: this key allows ${limit.rate} requests per second (bursts up to ${limit.burst}). Retry after ${decision.retryAfter} second(s), with exponential backoff.`);
     }

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { CoreDeps } from '../core/shared/deps.js';
-import { authenticate, cors, errorHandler, parseParameters, rateLimit, requestContext, requestLog, unknownRoute } from './pipeline.js';
+import { authenticate, cors, errorHandler, parseParameters, requestContext, requestLog, unknownRoute } from './pipeline.js';
 import { rateLimitsFromEnv, type RateLimitConfig } from './rate-limit.js';
 import { customerRoutes } from './resources/customers.js';
 import { eventRoutes } from './resources/events.js';
@@ -20,14 +20,14 @@ export interface ApiRouterOptions {
 /**
  * Public REST API (/v1), wire-compatible with Stripe's for the resources PaymentFlow has.
  * Order matters: every response gets a Request-Id, then the key is checked (401 before anything else),
- * the key's bucket is charged, the body is parsed, and only then is a route chosen.
+ * the key's bucket is charged (one statement for both), the body is parsed, and only then is a route chosen.
  */
 export function createApiRouter(deps: CoreDeps, options: ApiRouterOptions = {}): Router {
   const limits = options.rateLimits ?? rateLimitsFromEnv();
   const logRequests = options.logRequests ?? /^(true|1|yes)$/i.test(process.env.LOG_REQUESTS ?? '');
   const router = Router();
   if (logRequests) router.use(requestLog);
-  router.use(requestContext, cors, authenticate(deps), rateLimit(deps, limits), parseParameters);
+  router.use(requestContext, cors, authenticate(deps, limits), parseParameters);
   router.use(paymentIntentRoutes(deps));
   router.use(customerRoutes(deps));
   router.use(refundRoutes(deps));

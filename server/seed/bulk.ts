@@ -48,7 +48,7 @@ export async function seedBulkPayments(
     if (rebuild) {
       const started = Date.now();
       log(`Rebuilding ${indexes.length} indexes…`);
-      await createIndexes(deps.db, indexes);
+      await createIndexes(deps.db, indexes, PARALLEL);
       log(`Indexes rebuilt in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       await deps.db.executeQuery(sql`analyze payment_intents, events, payment_attempts, payment_methods`.compile(deps.db));
     }

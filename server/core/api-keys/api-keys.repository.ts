@@ -1,6 +1,8 @@
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import type { NewRow } from '../../db/schema.js';
+import type { NewRow, Row } from '../../db/schema.js';
 import type { Scope } from '../shared/deps.js';
+import { apiKeyBucket, type BucketLimit, type RateLimitConfig, type TakenToken } from './rate-limit.js';
 
 export function insertApiKey(db: Executor, key: NewRow<'api_keys'>) {
   return db.insertInto('api_keys').values(key).returningAll().executeTakeFirstOrThrow();
@@ -42,12 +44,83 @@ export function updateApiKey(db: Executor, scope: Scope, id: string, changes: { 
     .executeTakeFirst();
 }
 
-/** Written at most once a minute per key so that every API call does not become a write. */
-export function touchApiKey(db: Executor, id: string) {
+/** last_used_at is written at most once a minute per key, so that every API call does not become a write. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/**
+ * Takes one token from a bucket in one statement, so every server instance shares the same bucket and
+ * two requests cannot both take the last token. The refill is computed from the time since the last
+ * update; when the bucket holds less than one token the conditional DO UPDATE leaves the row alone and
+ * returns nothing, which is the refusal. `rows` is the VALUES or SELECT giving (bucket, tokens, updated_at)
+ * for a new bucket; `rate` and `burst` are SQL expressions (the limit may depend on the row being inserted).
+ */
+function takeTokenStatement(rows: RawBuilder<unknown>, rate: RawBuilder<number>, burst: RawBuilder<number>) {
+  const refilled = sql`least(${burst}, b.tokens + extract(epoch from clock_timestamp() - b.updated_at) * ${rate})`;
+  return sql`
+    insert into rate_limits as b (bucket, tokens, updated_at)
+    ${rows}
+    on conflict (bucket) do update
+      set tokens = ${refilled} - 1, updated_at = clock_timestamp()
+      where ${refilled} >= 1
+    returning b.tokens, (extract(epoch from b.updated_at) * 1000)::float8 as now_ms`;
+}
+
+export function touchApiKey(db: Executor, id: string, now = new Date()) {
   return db
     .updateTable('api_keys')
-    .set({ last_used_at: new Date() })
+    .set({ last_used_at: now })
     .where('id', '=', id)
-    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', new Date(Date.now() - 60_000))]))
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', new Date(now.getTime() - LAST_USED_RESOLUTION_MS))]))
     .execute();
+}
+
+const float = (n: number) => sql<number>`${n}::double precision`;
+
+export async function takeToken(db: Executor, bucket: string, limit: BucketLimit): Promise<TakenToken | null> {
+  const { rows } = await sql<TakenToken>`${takeTokenStatement(
+    sql`values (${bucket}, ${float(limit.burst - 1)}, clock_timestamp())`,
+    float(limit.rate),
+    float(limit.burst),
+  )}`.execute(db);
+  return rows[0] ?? null;
+}
+
+export type ApiKeyWithToken = Pick<Row<'api_keys'>, 'id' | 'type' | 'merchant_id' | 'livemode' | 'revoked_at' | 'expires_at'> & {
+  /** Null when the key is not usable (nothing was taken) or its bucket is empty. */
+  taken: TakenToken | null;
+};
+
+/**
+ * The key with this hash and, only if it is usable at `now` (not revoked, not expired), one token from its
+ * bucket and last_used_at refreshed when older than a minute: one round trip per API request. A revoked or
+ * expired key comes back as it is, without touching its bucket, so the caller can refuse it by name.
+ */
+export async function findApiKeyAndTakeToken(db: Executor, secretHash: string, now: Date, limits: RateLimitConfig): Promise<ApiKeyWithToken | undefined> {
+  const byMode = (pick: (limit: BucketLimit) => number) =>
+    sql<number>`(case when (select livemode from usable) then ${float(pick(limits.live))} else ${float(pick(limits.test))} end)`;
+  const { rows } = await sql<Omit<ApiKeyWithToken, 'taken'> & { tokens: number | null; now_ms: number | null }>`
+    with found as (
+      select id, type, merchant_id, livemode, revoked_at, expires_at, last_used_at from api_keys where secret_hash = ${secretHash}
+    ),
+    usable as (
+      select id, livemode, last_used_at from found where revoked_at is null and (expires_at is null or expires_at > ${now})
+    ),
+    touched as (
+      update api_keys set last_used_at = ${now}
+      where id in (select id from usable where last_used_at is null or last_used_at < ${new Date(now.getTime() - LAST_USED_RESOLUTION_MS)})
+    ),
+    taken as (
+      ${takeTokenStatement(
+        sql`select ${apiKeyBucket('')} || id, ${byMode((l) => l.burst)} - 1, clock_timestamp() from usable`,
+        byMode((l) => l.rate),
+        byMode((l) => l.burst),
+      )}
+    )
+    select found.id, found.type, found.merchant_id, found.livemode, found.revoked_at, found.expires_at, taken.tokens, taken.now_ms
+    from found left join taken on true
+  `.execute(db);
+  const row = rows[0];
+  if (!row) return undefined;
+  const { tokens, now_ms, ...key } = row;
+  return { ...key, taken: tokens === null || now_ms === null ? null : { tokens, now_ms } };
 }

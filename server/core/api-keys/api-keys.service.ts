@@ -5,6 +5,7 @@ import type { Row } from '../../db/schema.js';
 import { sha256Hex } from '../shared/crypto.js';
 import type { Scope } from '../shared/deps.js';
 import * as repo from './api-keys.repository.js';
+import { rateLimitDecision, type BucketLimit, type RateLimitConfig, type RateLimitDecision } from './rate-limit.js';
 
 export type ApiKeyType = 'publishable' | 'secret';
 
@@ -82,18 +83,46 @@ export interface AuthenticatedKey extends Scope {
   type: ApiKeyType;
 }
 
-/** Resolves a presented key to its merchant and mode; revoked, expired and unknown keys are refused alike. */
-export async function authenticateApiKey(db: Db, presented: string): Promise<AuthenticatedKey> {
-  const looksLikeKey = /^(sk|pk|rk)_(test|live)_[A-Za-z0-9]+$/.test(presented);
-  const row = looksLikeKey ? await repo.findApiKeyByHash(db, sha256Hex(presented)) : undefined;
+function looksLikeKey(presented: string) {
+  return /^(sk|pk|rk)_(test|live)_[A-Za-z0-9]+$/.test(presented);
+}
+
+/** Revoked and unknown keys are refused alike; an expired one says so. */
+function refuseUnusable(presented: string, row: Pick<Row<'api_keys'>, 'revoked_at' | 'expires_at'> | undefined, now: Date): asserts row {
   if (!row || row.revoked_at) {
     throw new PaymentError('api_key_invalid', `Invalid API Key provided: ${redactKey(presented)}`);
   }
-  if (row.expires_at && row.expires_at.getTime() <= Date.now()) {
+  if (row.expires_at && row.expires_at.getTime() <= now.getTime()) {
     throw new PaymentError('api_key_expired', `Expired API Key provided: ${redactKey(presented)}`);
   }
+}
+
+/** Resolves a presented key to its merchant and mode (without taking a rate-limit token). */
+export async function authenticateApiKey(db: Db, presented: string): Promise<AuthenticatedKey> {
+  const row = looksLikeKey(presented) ? await repo.findApiKeyByHash(db, sha256Hex(presented)) : undefined;
+  refuseUnusable(presented, row, new Date());
   void repo.touchApiKey(db, row.id).catch(() => {});
   return { keyId: row.id, type: row.type, merchantId: row.merchant_id, livemode: row.livemode };
+}
+
+/**
+ * What every API request does first: resolve the key and take one token from its bucket (the limit for
+ * the key's mode), in one statement. An unusable key is refused before its bucket is touched; a usable
+ * key comes back with the decision, allowed or not, for the caller to answer 429 and set the headers.
+ */
+export async function authenticateApiRequest(db: Db, presented: string, limits: RateLimitConfig): Promise<{ key: AuthenticatedKey; limit: RateLimitDecision }> {
+  const now = new Date();
+  const row = looksLikeKey(presented) ? await repo.findApiKeyAndTakeToken(db, sha256Hex(presented), now, limits) : undefined;
+  refuseUnusable(presented, row, now);
+  return {
+    key: { keyId: row.id, type: row.type, merchantId: row.merchant_id, livemode: row.livemode },
+    limit: rateLimitDecision(row.taken, row.livemode ? limits.live : limits.test),
+  };
+}
+
+/** One token from any bucket (API requests take theirs in authenticateApiRequest). */
+export async function takeRateLimitToken(db: Db, bucket: string, limit: BucketLimit): Promise<RateLimitDecision> {
+  return rateLimitDecision(await repo.takeToken(db, bucket, limit), limit);
 }
 
 /** Error messages may echo a key only as Stripe does: its start and last four. */

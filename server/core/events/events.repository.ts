@@ -1,31 +1,43 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
+import { ID_PREFIXES } from '../../../shared/ids.js';
 import type { Executor } from '../../db/database.js';
-import type { NewRow } from '../../db/schema.js';
+import type { NewRow, Row } from '../../db/schema.js';
 import type { Scope } from '../shared/deps.js';
 
-export function insertEvent(db: Executor, event: NewRow<'events'>) {
-  return db.insertInto('events').values(event).returningAll().executeTakeFirstOrThrow();
+/**
+ * Two CTEs for a larger statement: `written_events` inserts the events, `written_deliveries` one outbox row
+ * per enabled endpoint of the same merchant and mode that listens to the event's type (or to everything).
+ * A change, its events and their notifications are then one statement: they commit or fail together even
+ * outside a transaction, and the endpoints are read in the same snapshot as the write.
+ *
+ * Rows without created_at get clock_timestamp() plus their position in microseconds, so events written
+ * together keep the order they happened in (and distinct times) even when the clock has not ticked.
+ * Delivery ids are made here because how many there are depends on the endpoints found: the
+ * webhookDelivery prefix and 24 characters (hex, a subset of the base62 of shared/ids.ts) from a random UUID.
+ */
+export function eventCtes(db: Executor, events: NewRow<'events'>[]): RawBuilder<unknown> {
+  const rows = events.map((e, i) => (e.created_at ? e : { ...e, created_at: sql<string>`clock_timestamp() + ${i} * interval '1 microsecond'` as unknown as string }));
+  return sql`
+    written_events as (${db.insertInto('events').values(rows).returningAll()}),
+    written_deliveries as (
+      insert into webhook_deliveries (id, merchant_id, livemode, endpoint_id, event_id, next_attempt_at)
+      select ${ID_PREFIXES.webhookDelivery + '_'} || substr(md5(gen_random_uuid()::text), 1, 24), ev.merchant_id, ev.livemode, e.id, ev.id, ev.created_at
+      from written_events ev
+      join webhook_endpoints e on e.merchant_id = ev.merchant_id and e.livemode = ev.livemode
+      where e.deleted_at is null and e.status = 'enabled' and e.enabled_events && array['*', ev.type]::text[]
+      returning event_id
+    )`;
 }
 
-export function insertEvents(db: Executor, events: NewRow<'events'>[]) {
-  return db.insertInto('events').values(events).execute();
-}
-
-/** Enabled, not deleted endpoints of this merchant and mode that listen to the type (or to everything). */
-export function findSubscribedEndpointIds(db: Executor, scope: Scope, type: string) {
-  return db
-    .selectFrom('webhook_endpoints')
-    .select('id')
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
-    .where('deleted_at', 'is', null)
-    .where('status', '=', 'enabled')
-    .where(sql<boolean>`enabled_events && array['*', ${type}]::text[]`)
-    .execute();
-}
-
-export function insertDeliveries(db: Executor, rows: NewRow<'webhook_deliveries'>[]) {
-  return db.insertInto('webhook_deliveries').values(rows).execute();
+/** Written events with their count of outbox rows, oldest first; `ctes` run in the same statement. */
+export async function insertEventsWithDeliveries(db: Executor, events: NewRow<'events'>[], ctes: RawBuilder<unknown>[] = []) {
+  const { rows } = await sql<Row<'events'> & { pending_webhooks: number }>`
+    with ${sql.join([...ctes, eventCtes(db, events)])}
+    select ev.*, (select count(*)::int from written_deliveries d where d.event_id = ev.id) as pending_webhooks
+    from written_events ev
+    order by ev.created_at, ev.id
+  `.execute(db);
+  return rows;
 }
 
 /** Events with their count of undelivered webhooks (Stripe's pending_webhooks). */

@@ -54,28 +54,29 @@ export function buildEventRow(actor: Actor, type: string, object: { id: string }
   };
 }
 
+export interface EventToEmit {
+  type: string;
+  object: { id: string };
+  previousAttributes?: Record<string, unknown>;
+}
+
 /**
- * Writes the event and, in the same transaction, one outbox row per subscribed webhook endpoint, so a
+ * Writes the event and, in the same statement, one outbox row per subscribed webhook endpoint, so a
  * change and its notification commit or roll back together.
  */
 export async function emitEvent(tx: Executor, actor: Actor, type: string, object: { id: string }, previousAttributes?: Record<string, unknown>, at?: Date): Promise<EventDto> {
-  // clock_timestamp, not the transaction's now(): events of one transaction keep the order they happened in.
-  const row = await repo.insertEvent(tx, { ...buildEventRow(actor, type, object, previousAttributes, at), ...(at ? {} : { created_at: sql<string>`clock_timestamp()` as unknown as string }) });
-  const endpoints = await repo.findSubscribedEndpointIds(tx, actor, type);
-  if (endpoints.length) {
-    await repo.insertDeliveries(
-      tx,
-      endpoints.map((e) => ({
-        id: newId('webhookDelivery'),
-        merchant_id: actor.merchantId,
-        livemode: actor.livemode,
-        endpoint_id: e.id,
-        event_id: row.id,
-        next_attempt_at: at ?? new Date(),
-      })),
-    );
-  }
-  return toEventDto({ ...row, pending_webhooks: endpoints.length });
+  const [event] = await emitEvents(tx, actor, [{ type, object, previousAttributes }], at);
+  return event;
+}
+
+/** Several events of one change, in order, with their outbox rows: one statement. */
+export async function emitEvents(tx: Executor, actor: Actor, events: EventToEmit[], at?: Date): Promise<EventDto[]> {
+  const rows = await repo.insertEventsWithDeliveries(tx, buildEventRows(actor, events, at));
+  return rows.map(toEventDto);
+}
+
+export function buildEventRows(actor: Actor, events: EventToEmit[], at?: Date): NewRow<'events'>[] {
+  return events.map((e) => buildEventRow(actor, e.type, e.object, e.previousAttributes, at));
 }
 
 export async function getEvent(deps: CoreDeps, scope: Scope, id: string): Promise<EventDto> {

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import type { NewRow, RowUpdate } from '../../db/schema.js';
+import type { NewRow, Row, RowUpdate } from '../../db/schema.js';
+import { eventCtes } from '../events/events.repository.js';
 import type { Scope } from '../shared/deps.js';
 
 export function insertPaymentIntent(db: Executor, row: NewRow<'payment_intents'>) {
@@ -16,6 +17,71 @@ export function getPaymentIntent(db: Executor, scope: Scope, id: string, options
     .where('id', '=', id);
   if (options.forUpdate) query = query.forUpdate();
   return query.executeTakeFirst();
+}
+
+/** jsonb columns go to the driver as JSON text (objects and null alike). */
+function intentValues<T extends Partial<Row<'payment_intents'>>>(row: T) {
+  const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+  return {
+    ...row,
+    ...('metadata' in row ? { metadata: JSON.stringify(row.metadata) } : {}),
+    ...('last_payment_error' in row ? { last_payment_error: json(row.last_payment_error) } : {}),
+    ...('next_action' in row ? { next_action: json(row.next_action) } : {}),
+  } as unknown as NewRow<'payment_intents'> & RowUpdate<'payment_intents'>;
+}
+
+interface History {
+  /** A card given with this change, stored in the same statement. */
+  paymentMethod?: NewRow<'payment_methods'>;
+  attempt?: NewRow<'payment_attempts'>;
+  events: NewRow<'events'>[];
+}
+
+function historyCtes(db: Executor, history: History): RawBuilder<unknown>[] {
+  return [
+    ...(history.paymentMethod ? [sql`written_payment_method as (${db.insertInto('payment_methods').values(history.paymentMethod)})`] : []),
+    ...(history.attempt ? [sql`written_attempt as (${db.insertInto('payment_attempts').values(history.attempt)})`] : []),
+    eventCtes(db, history.events),
+  ];
+}
+
+/**
+ * A new intent with everything that happened to it in the same call (its card, a confirmation's attempt,
+ * its events and their webhook outbox rows) as one statement: atomic without a transaction.
+ */
+export async function insertPaymentIntentWithHistory(db: Executor, write: History & { intent: Row<'payment_intents'> }) {
+  await sql`
+    with written_intent as (${db.insertInto('payment_intents').values(intentValues(write.intent))}),
+    ${sql.join(historyCtes(db, write))}
+    select 1`.execute(db);
+}
+
+/**
+ * transitionPaymentIntent together with what the transition records (card, attempt, events), as one
+ * statement. The other writes do not depend on the guard: when no row comes back the caller must roll
+ * its transaction back.
+ */
+export async function transitionPaymentIntentWithHistory(
+  db: Executor,
+  scope: Scope,
+  id: string,
+  fromStatuses: readonly string[],
+  changes: Partial<Row<'payment_intents'>>,
+  history: History,
+): Promise<Row<'payment_intents'> | undefined> {
+  const transition = db
+    .updateTable('payment_intents')
+    .set({ ...intentValues(changes), updated_at: sql`now()` })
+    .where('merchant_id', '=', scope.merchantId)
+    .where('livemode', '=', scope.livemode)
+    .where('id', '=', id)
+    .where('status', 'in', fromStatuses)
+    .returningAll();
+  const { rows } = await sql<Row<'payment_intents'>>`
+    with transitioned as (${transition}),
+    ${sql.join(historyCtes(db, history))}
+    select * from transitioned`.execute(db);
+  return rows[0];
 }
 
 /**

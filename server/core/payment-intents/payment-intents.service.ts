@@ -21,10 +21,10 @@ import { newId, randomString } from '../../../shared/ids.js';
 import { currencyInfo, toMajorUnitString } from '../../../shared/money.js';
 import { CANCELABLE_STATUSES, CONFIRMABLE_STATUSES, UNCONFIRMED_STATUSES } from '../../../shared/status.js';
 import type { Executor } from '../../db/database.js';
-import type { Row, RowUpdate } from '../../db/schema.js';
+import type { NewRow, Row, RowUpdate } from '../../db/schema.js';
 import { checkMetadataSize, requireLiveCustomer } from '../customers/customers.service.js';
-import { emitEvent } from '../events/events.service.js';
-import { getPaymentMethodRow, precheckPaymentMethodInput, resolvePaymentMethod, toPaymentMethodDto, toProcessorCard } from '../payment-methods/payment-methods.service.js';
+import { buildEventRows, emitEvent, type EventToEmit } from '../events/events.service.js';
+import { getPaymentMethodRow, precheckPaymentMethodInput, preparePaymentMethod, resolvePaymentMethod, toPaymentMethodDto, toProcessorCard } from '../payment-methods/payment-methods.service.js';
 import { safeEqual } from '../shared/crypto.js';
 import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
 import { findPage, findSearchPage } from '../shared/pagination.js';
@@ -87,6 +87,9 @@ async function lockIntent(t: Executor, scope: Scope, id: string) {
   return row;
 }
 
+/** Changes to an intent, typed as the row reads (JSON columns as objects); the repository serialises them. */
+type IntentChanges = Partial<Row<'payment_intents'>>;
+
 interface ConfirmInput {
   payment_method?: string;
   payment_method_data?: PaymentMethodDataParam;
@@ -94,75 +97,93 @@ interface ConfirmInput {
   receipt_email?: string;
 }
 
-interface Outcome {
+/**
+ * Everything a confirmation changes, decided in memory before anything is written (the processor's answer
+ * is known by then), so the caller can write it in one statement.
+ */
+interface ConfirmationPlan {
+  /** The intent's columns that change (JSON columns as objects). */
+  changes: IntentChanges;
+  /** The intent as it is after the change; its DTO is what the events carry and the caller returns. */
   row: Row<'payment_intents'>;
   dto: PaymentIntentDto;
+  attempt: NewRow<'payment_attempts'>;
+  events: EventToEmit[];
   decline?: PaymentError;
+  /** A card given with this confirmation, not stored yet. */
+  newPaymentMethod?: Row<'payment_methods'>;
 }
 
 /**
- * Records what the processor said about a confirmation: the attempt row, the guarded status change and
- * its events. `attempt: 'finish'` completes the attempt a 3-D Secure challenge left open.
+ * What the processor's answer means for the intent: the status change, the attempt and the events.
+ * `attempt: 'finish'` is the answer to the 3-D Secure challenge a previous attempt left open.
  */
-async function recordOutcome(
+function planOutcome(
   deps: CoreDeps,
-  t: Executor,
   actor: Actor,
   row: Row<'payment_intents'>,
   pm: Row<'payment_methods'>,
   result: AuthorizationResult | { status: 'authentication_failed' },
-  options: { fromStatuses: readonly string[]; attempt: 'insert' | 'finish'; returnUrl?: string | null; receiptEmail?: string },
-): Promise<Outcome> {
+  options: { attempt: 'insert' | 'finish'; returnUrl?: string | null; receiptEmail?: string },
+): Omit<ConfirmationPlan, 'newPaymentMethod'> {
   const card = { card_brand: pm.card_brand, card_last4: pm.card_last4, card_fingerprint: pm.card_fingerprint };
-  const attemptCard = { ...card, card_exp_month: pm.card_exp_month, card_exp_year: pm.card_exp_year };
-  const base: RowUpdate<'payment_intents'> = { ...card, ...(options.receiptEmail ? { receipt_email: options.receiptEmail } : {}) };
+  const base: IntentChanges = { ...card, ...(options.receiptEmail ? { receipt_email: options.receiptEmail } : {}) };
   const threeDs = options.attempt === 'finish' ? (result.status === 'authentication_failed' ? 'failed' : 'authenticated') : null;
-
-  const writeAttempt = async (fields: { outcome: Row<'payment_attempts'>['outcome']; failure_code?: string | null; decline_code?: string | null; failure_message?: string | null; three_d_secure?: string | null }) => {
-    if (options.attempt === 'finish') {
-      const finished = await repo.finishPendingAttempt(t, actor, row.id, { outcome: fields.outcome, failure_code: fields.failure_code ?? null, decline_code: fields.decline_code ?? null, failure_message: fields.failure_message ?? null, three_d_secure: threeDs });
-      if (finished.length) return;
-    }
-    await repo.insertAttempt(t, {
-      id: newId('attempt'),
-      merchant_id: actor.merchantId,
-      livemode: actor.livemode,
-      payment_intent_id: row.id,
-      payment_method_id: pm.id,
-      ...attemptCard,
-      ...fields,
-      three_d_secure: fields.three_d_secure ?? threeDs,
-    });
-  };
-  const transition = async (changes: RowUpdate<'payment_intents'>) => {
-    const updated = await repo.transitionPaymentIntent(t, actor, row.id, options.fromStatuses, { ...base, ...changes });
-    if (!updated) throw unexpectedState(row, 'confirm', options.fromStatuses);
-    return updated;
+  const plan = (
+    changes: IntentChanges,
+    attempt: { outcome: Row<'payment_attempts'>['outcome']; failure_code?: string | null; decline_code?: string | null; failure_message?: string | null; three_d_secure?: string | null },
+    events: (dto: PaymentIntentDto) => EventToEmit[],
+  ) => {
+    const updated: Row<'payment_intents'> = { ...row, ...base, ...changes, updated_at: new Date() };
+    const dto = toPaymentIntentDto(updated, deps.appUrl);
+    return {
+      changes: { ...base, ...changes },
+      row: updated,
+      dto,
+      attempt: {
+        id: newId('attempt'),
+        merchant_id: actor.merchantId,
+        livemode: actor.livemode,
+        payment_intent_id: row.id,
+        payment_method_id: pm.id,
+        card_brand: pm.card_brand,
+        card_last4: pm.card_last4,
+        card_fingerprint: pm.card_fingerprint,
+        card_exp_month: pm.card_exp_month,
+        card_exp_year: pm.card_exp_year,
+        outcome: attempt.outcome,
+        failure_code: attempt.failure_code ?? null,
+        decline_code: attempt.decline_code ?? null,
+        failure_message: attempt.failure_message ?? null,
+        three_d_secure: attempt.three_d_secure ?? threeDs,
+      },
+      events: events(dto),
+    };
   };
 
   if (result.status === 'approved') {
     const manual = row.capture_method === 'manual';
-    const updated = await transition({
-      status: manual ? 'requires_capture' : 'succeeded',
-      payment_method_id: pm.id,
-      amount_capturable: manual ? row.amount : 0,
-      amount_received: manual ? 0 : row.amount,
-      last_payment_error: null,
-      next_action: null,
-    });
-    await writeAttempt({ outcome: manual ? 'authorized' : 'succeeded' });
-    const dto = toPaymentIntentDto(updated, deps.appUrl);
-    await emitEvent(t, actor, manual ? 'payment_intent.amount_capturable_updated' : 'payment_intent.succeeded', dto);
-    return { row: updated, dto };
+    return plan(
+      {
+        status: manual ? 'requires_capture' : 'succeeded',
+        payment_method_id: pm.id,
+        amount_capturable: manual ? row.amount : 0,
+        amount_received: manual ? 0 : row.amount,
+        last_payment_error: null,
+        next_action: null,
+      },
+      { outcome: manual ? 'authorized' : 'succeeded' },
+      (dto) => [{ type: manual ? 'payment_intent.amount_capturable_updated' : 'payment_intent.succeeded', object: dto }],
+    );
   }
 
   if (result.status === 'requires_action') {
     const nextAction = threeDSecureNextAction(deps.appUrl, row.id, row.client_secret, options.returnUrl ?? null);
-    const updated = await transition({ status: 'requires_action', payment_method_id: pm.id, next_action: JSON.stringify(nextAction), last_payment_error: null });
-    await writeAttempt({ outcome: 'requires_action', three_d_secure: 'required' });
-    const dto = toPaymentIntentDto(updated, deps.appUrl);
-    await emitEvent(t, actor, 'payment_intent.requires_action', dto);
-    return { row: updated, dto };
+    return plan(
+      { status: 'requires_action', payment_method_id: pm.id, next_action: nextAction as unknown as Record<string, unknown>, last_payment_error: null },
+      { outcome: 'requires_action', three_d_secure: 'required' },
+      (dto) => [{ type: 'payment_intent.requires_action', object: dto }],
+    );
   }
 
   // A decline, or a failed 3-D Secure challenge: back to requires_payment_method (or canceled when the
@@ -171,30 +192,37 @@ async function recordOutcome(
   const lastError = result.status === 'declined' ? declineError(result, pmDto) : authenticationFailureError(pmDto);
   const failedAttempts = row.failed_attempts + 1;
   const abandon = failedAttempts >= MAX_FAILED_ATTEMPTS;
-  const updated = await transition({
-    status: abandon ? 'canceled' : 'requires_payment_method',
-    payment_method_id: null,
-    last_payment_error: JSON.stringify(lastError),
-    next_action: null,
-    failed_attempts: failedAttempts,
-    ...(abandon ? { canceled_at: new Date(), cancellation_reason: 'abandoned' } : {}),
-  });
-  await writeAttempt({ outcome: 'failed', failure_code: lastError.code, decline_code: lastError.decline_code ?? null, failure_message: lastError.message });
-  const dto = toPaymentIntentDto(updated, deps.appUrl);
-  await emitEvent(t, actor, 'payment_intent.payment_failed', abandon ? { ...dto, status: 'requires_payment_method', canceled_at: null, cancellation_reason: null } : dto);
-  if (abandon) await emitEvent(t, actor, 'payment_intent.canceled', dto);
+  const planned = plan(
+    {
+      status: abandon ? 'canceled' : 'requires_payment_method',
+      payment_method_id: null,
+      last_payment_error: lastError as unknown as Record<string, unknown>,
+      next_action: null,
+      failed_attempts: failedAttempts,
+      ...(abandon ? { canceled_at: new Date(), cancellation_reason: 'abandoned' } : {}),
+    },
+    { outcome: 'failed', failure_code: lastError.code, decline_code: lastError.decline_code ?? null, failure_message: lastError.message },
+    (dto) => [
+      { type: 'payment_intent.payment_failed', object: abandon ? { ...dto, status: 'requires_payment_method', canceled_at: null, cancellation_reason: null } : dto },
+      ...(abandon ? [{ type: 'payment_intent.canceled', object: dto }] : []),
+    ],
+  );
   const decline =
     result.status === 'declined'
       ? new PaymentError(result.code === 'processing_error' ? 'card_declined' : result.code, result.message, {
           declineCode: result.declineCode,
           status: 402,
-          extra: { payment_intent: dto, payment_method: pmDto },
+          extra: { payment_intent: planned.dto, payment_method: pmDto },
         })
-      : new PaymentError('payment_intent_authentication_failure', lastError.message, { status: 402, extra: { payment_intent: dto, payment_method: pmDto } });
-  return { row: updated, dto, decline };
+      : new PaymentError('payment_intent_authentication_failure', lastError.message, { status: 402, extra: { payment_intent: planned.dto, payment_method: pmDto } });
+  return { ...planned, decline };
 }
 
-async function confirmLocked(deps: CoreDeps, t: Executor, actor: Actor, row: Row<'payment_intents'>, input: ConfirmInput): Promise<Outcome> {
+/**
+ * Checks that the intent can be confirmed, finds the card and asks the processor; writes nothing (a new
+ * card comes back in newPaymentMethod, for the caller to store with the rest).
+ */
+async function planConfirmation(deps: CoreDeps, db: Executor, actor: Actor, row: Row<'payment_intents'>, input: ConfirmInput): Promise<ConfirmationPlan> {
   if (!(CONFIRMABLE_STATUSES as readonly string[]).includes(row.status)) throw unexpectedState(row, 'confirm', CONFIRMABLE_STATUSES);
   // The expiry job may not have swept it yet; an expired intent must not take money all the same.
   if (row.expires_at && row.expires_at.getTime() <= Date.now()) {
@@ -205,8 +233,8 @@ async function confirmLocked(deps: CoreDeps, t: Executor, actor: Actor, row: Row
     );
   }
   const processor = processorFor(deps, actor);
-  let pm = await resolvePaymentMethod(deps, t, actor, input, row.customer_id);
-  if (!pm && row.payment_method_id) pm = (await getPaymentMethodRow(t, actor, row.payment_method_id)) ?? null;
+  const given = await preparePaymentMethod(deps, db, actor, input, row.customer_id);
+  const pm = given?.row ?? (row.payment_method_id ? await getPaymentMethodRow(db, actor, row.payment_method_id) : undefined);
   if (!pm) {
     throw new PaymentError(
       'parameter_missing',
@@ -215,16 +243,32 @@ async function confirmLocked(deps: CoreDeps, t: Executor, actor: Actor, row: Row
     );
   }
   const result = await processor.authorize({ paymentIntentId: row.id, amount: Number(row.amount), currency: row.currency, livemode: actor.livemode, card: toProcessorCard(pm) });
-  return recordOutcome(deps, t, actor, row, pm, result, {
-    fromStatuses: CONFIRMABLE_STATUSES,
-    attempt: 'insert',
-    returnUrl: input.return_url ?? null,
-    receiptEmail: input.receipt_email,
+  const plan = planOutcome(deps, actor, row, pm, result, { attempt: 'insert', returnUrl: input.return_url ?? null, receiptEmail: input.receipt_email });
+  return { ...plan, ...(given?.isNew ? { newPaymentMethod: given.row } : {}) };
+}
+
+/**
+ * Writes a plan for an intent that already exists (locked by the caller): the guarded status change, the
+ * new card, the attempt and the events in one statement. The guard cannot fail while the lock is held;
+ * if it ever did, the error rolls the caller's transaction back, the statement's other writes with it.
+ */
+async function applyToExistingIntent(t: Executor, actor: Actor, row: Row<'payment_intents'>, plan: ConfirmationPlan, options: { fromStatuses: readonly string[]; attempt: 'insert' | 'finish' }) {
+  const updated = await repo.transitionPaymentIntentWithHistory(t, actor, row.id, options.fromStatuses, plan.changes, {
+    paymentMethod: plan.newPaymentMethod,
+    attempt: options.attempt === 'insert' ? plan.attempt : undefined,
+    events: buildEventRows(actor, plan.events),
   });
+  if (!updated) throw unexpectedState(row, 'confirm', options.fromStatuses);
+  if (options.attempt === 'finish') {
+    // 3-D Secure finishes the attempt that started it rather than adding a second one.
+    const { outcome, failure_code, decline_code, failure_message, three_d_secure } = plan.attempt;
+    const finished = await repo.finishPendingAttempt(t, actor, row.id, { outcome, failure_code, decline_code, failure_message, three_d_secure });
+    if (!finished.length) await repo.insertAttempt(t, plan.attempt);
+  }
 }
 
 /** Commits (or leaves in the caller's transaction) and only then surfaces a decline. */
-async function finish(deps: CoreDeps, tx: Executor | undefined, work: (t: Executor) => Promise<Outcome>): Promise<PaymentIntentDto> {
+async function finish(deps: CoreDeps, tx: Executor | undefined, work: (t: Executor) => Promise<ConfirmationPlan>): Promise<PaymentIntentDto> {
   const outcome = await inTransaction(deps, tx, work);
   if (outcome.decline) throw outcome.decline;
   return outcome.dto;
@@ -239,35 +283,63 @@ export async function createPaymentIntent(deps: CoreDeps, actor: Actor, input: C
     precheckPaymentMethodInput(actor, params);
     if (actor.livemode) processorFor(deps, actor);
   }
-  return finish(deps, tx, async (t) => {
-    if (params.customer) await requireLiveCustomer(t, actor, params.customer);
-    const pm = params.confirm ? null : await resolvePaymentMethod(deps, t, actor, params, params.customer ?? null);
-    const id = newId('paymentIntent');
-    const row = await repo.insertPaymentIntent(t, {
-      id,
-      merchant_id: actor.merchantId,
-      livemode: actor.livemode,
-      amount: params.amount,
-      currency: params.currency,
-      status: pm ? 'requires_confirmation' : 'requires_payment_method',
-      capture_method: params.capture_method ?? 'automatic',
-      confirmation_method: params.confirmation_method ?? 'automatic',
-      customer_id: params.customer ?? null,
-      payment_method_id: pm?.id ?? null,
-      description: params.description ?? null,
-      metadata: JSON.stringify(mergeMetadata({}, params.metadata ?? {})),
-      receipt_email: params.receipt_email ?? null,
-      statement_descriptor: params.statement_descriptor ?? null,
-      client_secret: newClientSecret(id),
-      success_url: params.success_url ?? null,
-      cancel_url: params.cancel_url ?? null,
-      expires_at: new Date(Date.now() + INTENT_LIFETIME_MS),
-    });
-    const dto = toPaymentIntentDto(row, deps.appUrl);
-    await emitEvent(t, actor, 'payment_intent.created', dto);
-    if (!params.confirm) return { row, dto };
-    return confirmLocked(deps, t, actor, row, params);
+  // Only reads happen before the one statement that writes everything, so no transaction is needed
+  // unless the caller has one.
+  const db = tx ?? deps.db;
+  if (params.customer) await requireLiveCustomer(db, actor, params.customer);
+  const given = params.confirm ? null : await preparePaymentMethod(deps, db, actor, params, params.customer ?? null);
+  const id = newId('paymentIntent');
+  const now = new Date();
+  const row: Row<'payment_intents'> = {
+    id,
+    merchant_id: actor.merchantId,
+    livemode: actor.livemode,
+    amount: params.amount,
+    currency: params.currency,
+    status: given ? 'requires_confirmation' : 'requires_payment_method',
+    capture_method: params.capture_method ?? 'automatic',
+    confirmation_method: params.confirmation_method ?? 'automatic',
+    customer_id: params.customer ?? null,
+    payment_method_id: given?.row.id ?? null,
+    description: params.description ?? null,
+    metadata: mergeMetadata({}, params.metadata ?? {}),
+    receipt_email: params.receipt_email ?? null,
+    statement_descriptor: params.statement_descriptor ?? null,
+    client_secret: newClientSecret(id),
+    amount_capturable: 0,
+    amount_received: 0,
+    amount_refunded: 0,
+    canceled_at: null,
+    cancellation_reason: null,
+    last_payment_error: null,
+    next_action: null,
+    card_brand: null,
+    card_last4: null,
+    card_fingerprint: null,
+    failed_attempts: 0,
+    success_url: params.success_url ?? null,
+    cancel_url: params.cancel_url ?? null,
+    expires_at: new Date(now.getTime() + INTENT_LIFETIME_MS),
+    created_at: now,
+    updated_at: now,
+  };
+  const dto = toPaymentIntentDto(row, deps.appUrl);
+  const created: EventToEmit = { type: 'payment_intent.created', object: dto };
+  if (!params.confirm) {
+    await repo.insertPaymentIntentWithHistory(db, { paymentMethod: given?.isNew ? given.row : undefined, intent: row, events: buildEventRows(actor, [created]) });
+    return dto;
+  }
+  // The intent is written already confirmed: the created event still carries it as it was before the
+  // confirmation, followed by the confirmation's own events.
+  const plan = await planConfirmation(deps, db, actor, row, params);
+  await repo.insertPaymentIntentWithHistory(db, {
+    paymentMethod: plan.newPaymentMethod,
+    intent: plan.row,
+    attempt: plan.attempt,
+    events: buildEventRows(actor, [created, ...plan.events]),
   });
+  if (plan.decline) throw plan.decline;
+  return plan.dto;
 }
 
 export async function getPaymentIntent(deps: CoreDeps, scope: Scope, id: string, options: { clientSecret?: string } = {}): Promise<PaymentIntentDto> {
@@ -331,12 +403,15 @@ export async function confirmPaymentIntent(deps: CoreDeps, actor: Actor, id: str
   return finish(deps, tx, async (t) => {
     const row = await lockIntent(t, actor, id);
     if (params.client_secret !== undefined && !safeEqual(params.client_secret, row.client_secret)) throw notFound('payment_intent', id);
+    let current = row;
     if (params.capture_method && params.capture_method !== row.capture_method) {
       const updated = await repo.transitionPaymentIntent(t, actor, id, CONFIRMABLE_STATUSES, { capture_method: params.capture_method });
       if (!updated) throw unexpectedState(row, 'confirm', CONFIRMABLE_STATUSES);
-      return confirmLocked(deps, t, actor, updated, params);
+      current = updated;
     }
-    return confirmLocked(deps, t, actor, row, params);
+    const plan = await planConfirmation(deps, t, actor, current, params);
+    await applyToExistingIntent(t, actor, current, plan, { fromStatuses: CONFIRMABLE_STATUSES, attempt: 'insert' });
+    return plan;
   });
 }
 
@@ -399,12 +474,9 @@ export async function completeThreeDSecure(deps: CoreDeps, intentId: string, cli
     if (!pm) throw new PaymentError('payment_intent_unexpected_state', 'This PaymentIntent has no payment method to authenticate.');
     const result = outcome === 'complete' ? ({ status: 'approved' } as const) : ({ status: 'authentication_failed' } as const);
     const next = row.next_action as { redirect_to_url?: { return_url?: string | null } } | null;
-    const recorded = await recordOutcome(deps, t, actor, row, pm, result, {
-      fromStatuses: ['requires_action'],
-      attempt: 'finish',
-      returnUrl: next?.redirect_to_url?.return_url ?? null,
-    });
-    return recorded.dto;
+    const plan = planOutcome(deps, actor, row, pm, result, { attempt: 'finish', returnUrl: next?.redirect_to_url?.return_url ?? null });
+    await applyToExistingIntent(t, actor, row, plan, { fromStatuses: ['requires_action'], attempt: 'finish' });
+    return plan.dto;
   });
 }
 

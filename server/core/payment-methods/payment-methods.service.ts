@@ -136,29 +136,43 @@ export async function resolvePaymentMethod(
   input: { payment_method?: string; payment_method_data?: PaymentMethodDataParam },
   customerId: string | null,
 ): Promise<Row<'payment_methods'> | null> {
+  const prepared = await preparePaymentMethod(deps, db, scope, input, customerId);
+  if (prepared?.isNew) await repo.insertPaymentMethod(db, prepared.row);
+  return prepared?.row ?? null;
+}
+
+/**
+ * resolvePaymentMethod without the write: a new card comes back as the row to store (`isNew`), so the
+ * caller can store it in the same statement as the rest of its change.
+ */
+export async function preparePaymentMethod(
+  deps: CoreDeps,
+  db: Executor,
+  scope: Scope,
+  input: { payment_method?: string; payment_method_data?: PaymentMethodDataParam },
+  customerId: string | null,
+): Promise<{ row: Row<'payment_methods'>; isNew: boolean } | null> {
+  // Written with every column the table would fill in, so the row is what reading it back would give.
+  const newRow = (card: { number: string; expMonth: number; expYear: number }, extra: { billingName?: string | null; billingEmail?: string | null } = {}) => ({
+    row: buildPaymentMethodRow(deps, scope, card, { customerId, ...extra, createdAt: new Date() }) as Row<'payment_methods'>,
+    isNew: true,
+  });
   if (input.payment_method_data) {
     const data = input.payment_method_data;
     const card = validateCard(data.card);
     refuseTestCardInLiveMode(scope, card.number);
-    return repo.insertPaymentMethod(
-      db,
-      buildPaymentMethodRow(deps, scope, card, {
-        customerId,
-        billingName: data.billing_details?.name || null,
-        billingEmail: data.billing_details?.email || null,
-      }),
-    );
+    return newRow(card, { billingName: data.billing_details?.name || null, billingEmail: data.billing_details?.email || null });
   }
   const id = input.payment_method;
   if (!id) return null;
   const testNumber = TEST_PAYMENT_METHODS[id];
   if (testNumber) {
     refuseTestCardInLiveMode(scope, testNumber);
-    return repo.insertPaymentMethod(db, buildPaymentMethodRow(deps, scope, { number: testNumber, ...testExpiry() }, { customerId }));
+    return newRow({ number: testNumber, ...testExpiry() });
   }
   const existing = await repo.getPaymentMethod(db, scope, id);
   if (!existing) throw notFound('PaymentMethod', id, 'payment_method');
-  return existing;
+  return { row: existing, isNew: false };
 }
 
 /**

@@ -1,0 +1,55 @@
+/** Token-bucket rules for API keys; the bucket itself is one row in rate_limits (api-keys.repository.ts). */
+
+export interface BucketLimit {
+  /** Tokens added per second. */
+  rate: number;
+  /** Bucket capacity: how many requests may arrive at once after a quiet period. */
+  burst: number;
+}
+
+export interface RateLimitConfig {
+  live: BucketLimit;
+  test: BucketLimit;
+}
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Unix seconds when the bucket is full again. */
+  reset: number;
+  /** Seconds to wait before the next request can succeed (only when refused). */
+  retryAfter: number;
+}
+
+/** What the bucket row said after taking a token; null when it held less than one token (the refusal). */
+export interface TakenToken {
+  tokens: number;
+  now_ms: number;
+}
+
+export function apiKeyBucket(keyId: string) {
+  return `api_key:${keyId}`;
+}
+
+export function rateLimitDecision(taken: TakenToken | null, limit: BucketLimit): RateLimitDecision {
+  const { rate, burst } = limit;
+  if (!taken) {
+    // Refused: the bucket had less than one token; one token arrives within 1/rate seconds.
+    return {
+      allowed: false,
+      limit: burst,
+      remaining: 0,
+      reset: Math.ceil(Date.now() / 1000 + burst / rate),
+      retryAfter: Math.max(1, Math.ceil(1 / rate)),
+    };
+  }
+  const tokens = Number(taken.tokens);
+  return {
+    allowed: true,
+    limit: burst,
+    remaining: Math.max(0, Math.floor(tokens)),
+    reset: Math.ceil(Number(taken.now_ms) / 1000 + (burst - tokens) / rate),
+    retryAfter: 0,
+  };
+}
