@@ -3,6 +3,16 @@ export function formatDateTime(unixSeconds: number, timeZone?: string): string {
   return new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: safeZone(timeZone) }).format(unixSeconds * 1000);
 }
 
+/** For dense lists: "Nov 21, 5:40 AM" in the current year, with the year only for older dates. */
+export function formatListDateTime(unixSeconds: number, timeZone?: string, now: Date = new Date()): string {
+  const zone = safeZone(timeZone);
+  const year = (d: number | Date) => new Intl.DateTimeFormat('en-US', { year: 'numeric', timeZone: zone }).format(d);
+  const sameYear = year(unixSeconds * 1000) === year(now);
+  return new Intl.DateTimeFormat('en-US', {
+    month: 'short', day: 'numeric', ...(sameYear ? {} : { year: 'numeric' }), hour: 'numeric', minute: '2-digit', timeZone: zone,
+  }).format(unixSeconds * 1000);
+}
+
 export function formatDate(unixSeconds: number, timeZone?: string): string {
   return new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: safeZone(timeZone) }).format(unixSeconds * 1000);
 }

@@ -10,7 +10,7 @@ import { FormError } from '../../components/field';
 import { Icon } from '../../components/icons';
 import { toast } from '../../components/toast';
 import { errorMessage } from '../../lib/errors';
-import { formatDateTime } from '../../lib/format';
+import { formatDateTime, formatListDateTime } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
 import { brandName, exactTime, money } from '../payments/format';
 import { KeyValues } from '../payments/payment-detail';
@@ -114,7 +114,7 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
                     </Link>
                     <PaymentStatusBadge status={p.displayStatus} />
                     <span className="hidden min-w-0 flex-1 truncate text-sm text-slate-600 sm:block">{p.description ?? (p.cardLast4 ? `${brandName(p.cardBrand)} •••• ${p.cardLast4}` : '')}</span>
-                    <span className="relative z-10 ml-auto text-sm whitespace-nowrap text-slate-500" title={exactTime(p.created, zone)}>{formatDateTime(p.created, zone)}</span>
+                    <span className="relative z-10 ml-auto text-sm whitespace-nowrap text-slate-500" title={exactTime(p.created, zone)}>{formatListDateTime(p.created, zone)}</span>
                   </li>
                 ))}
               </ul>

@@ -7,7 +7,7 @@ import { Button } from '../../components/button';
 import { Card, PageHeader } from '../../components/card';
 import { EmptyState } from '../../components/empty-state';
 import { Icon } from '../../components/icons';
-import { formatDateTime } from '../../lib/format';
+import { formatListDateTime } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
 import { useSession } from '../shell/use-session';
 import { ColumnsMenu, useColumnChoice, type PaymentColumn } from './columns';
@@ -172,8 +172,8 @@ function PaymentRow({ payment: p, zone, visible }: { payment: PaymentListItem; z
           <PaymentStatusBadge status={p.displayStatus} />
         </td>
       )}
-      {visible.has('description') && <td className="max-w-48 truncate px-4 py-3 text-slate-700" title={p.description ?? undefined}>{p.description ?? <span className="text-slate-500">—</span>}</td>}
-      {visible.has('customer') && <td className="max-w-52 truncate px-4 py-3 text-slate-700">{p.customerEmail ?? <span className="text-slate-500">—</span>}</td>}
+      {visible.has('description') && <td className="max-w-40 truncate px-4 py-3 text-slate-700 2xl:max-w-64" title={p.description ?? undefined}>{p.description ?? <span className="text-slate-500">—</span>}</td>}
+      {visible.has('customer') && <td className="max-w-44 truncate px-4 py-3 text-slate-700 2xl:max-w-64" title={p.customerEmail ?? undefined}>{p.customerEmail ?? <span className="text-slate-500">—</span>}</td>}
       {visible.has('method') && (
         <td className="px-4 py-3 whitespace-nowrap text-slate-700">
           {p.cardLast4 ? (
@@ -188,7 +188,7 @@ function PaymentRow({ payment: p, zone, visible }: { payment: PaymentListItem; z
       {visible.has('created') && (
         <td className="px-4 py-3 text-right whitespace-nowrap text-slate-600 tabular-nums">
           {/* Above the stretched link so the exact time shows on hover. */}
-          <span className="relative z-10" title={exactTime(p.created, zone)}>{formatDateTime(p.created, zone)}</span>
+          <span className="relative z-10" title={exactTime(p.created, zone)}>{formatListDateTime(p.created, zone)}</span>
         </td>
       )}
     </tr>

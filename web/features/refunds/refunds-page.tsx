@@ -7,7 +7,7 @@ import { Button } from '../../components/button';
 import { Card, PageHeader } from '../../components/card';
 import { EmptyState } from '../../components/empty-state';
 import { Icon } from '../../components/icons';
-import { formatDateTime } from '../../lib/format';
+import { formatListDateTime } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
 import { exactTime, money } from '../payments/format';
 import { ListError, Pagination, rowLinkClass, SkeletonRows, SortHeader, tableClass, Th, theadClass } from '../payments/list-parts';
@@ -123,7 +123,7 @@ function RefundRow({ refund: r, zone }: { refund: RefundListItem; zone: string }
       <td className="px-4 py-3 font-mono text-xs text-slate-600">{r.paymentIntentId}</td>
       <td className="max-w-48 truncate px-4 py-3 text-slate-700">{r.customerEmail ?? <span className="text-slate-500">—</span>}</td>
       <td className="px-4 py-3 text-right whitespace-nowrap text-slate-600 tabular-nums">
-        <span className="relative z-10" title={exactTime(r.created, zone)}>{formatDateTime(r.created, zone)}</span>
+        <span className="relative z-10" title={exactTime(r.created, zone)}>{formatListDateTime(r.created, zone)}</span>
       </td>
     </tr>
   );
