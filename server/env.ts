@@ -9,7 +9,7 @@ const boolish = z
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z.coerce.number({ error: 'must be a port number from 0 to 65535' }).int('must be a whole number').min(0, 'must be 0 or more').max(65535, 'must be at most 65535').default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z
     .string()
@@ -19,8 +19,8 @@ const envSchema = z.object({
   APP_URL: z.string().url().optional(),
   APP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SEED_DEMO: boolish.default(true),
-  RATE_LIMIT_LIVE: z.coerce.number().int().positive().default(100),
-  RATE_LIMIT_TEST: z.coerce.number().int().positive().default(25),
+  RATE_LIMIT_LIVE: z.coerce.number({ error: 'must be a number of requests per second' }).int().positive().default(100),
+  RATE_LIMIT_TEST: z.coerce.number({ error: 'must be a number of requests per second' }).int().positive().default(25),
   LOG_REQUESTS: boolish.default(false),
   WORKERS: boolish.default(true),
 });

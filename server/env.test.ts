@@ -1,0 +1,30 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EnvError, loadEnv } from './env.js';
+
+const dataDir = () => mkdtempSync(path.join(os.tmpdir(), 'pf-env-'));
+
+describe('loadEnv', () => {
+  it('applies defaults and generates a stable secret into DATA_DIR', () => {
+    const dir = dataDir();
+    const env = loadEnv({ DATA_DIR: dir });
+    expect(env.PORT).toBe(3000);
+    expect(env.APP_URL).toBe('http://localhost:3000');
+    expect(env.APP_SECRET.length).toBeGreaterThanOrEqual(32);
+    expect(loadEnv({ DATA_DIR: dir }).APP_SECRET).toBe(env.APP_SECRET);
+  });
+
+  it('names every bad variable in one message', () => {
+    expect(() => loadEnv({ DATA_DIR: dataDir(), PORT: 'abc', DATABASE_URL: 'mysql://x', APP_SECRET: 'short' })).toThrow(EnvError);
+    try {
+      loadEnv({ DATA_DIR: dataDir(), PORT: 'abc', DATABASE_URL: 'mysql://x', APP_SECRET: 'short' });
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain('PORT: must be a port number from 0 to 65535');
+      expect(message).toContain('DATABASE_URL: must be a postgres:// or postgresql:// URL');
+      expect(message).toContain('APP_SECRET: must be at least 32 characters');
+    }
+  });
+});
