@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
@@ -78,14 +78,24 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   mkdirSync(path.dirname(databaseDir), { recursive: true });
   makeReachable(path.dirname(databaseDir));
   const pidFile = path.join(databaseDir, 'postmaster.pid');
+  // Which process started the server: a live owner is shared (the CLI beside the app), a dead one's is adopted.
+  const ownerFile = path.join(path.dirname(databaseDir), 'postgres.owner');
+  if (!existsSync(ownerFile)) writeFileSync(ownerFile, '');
 
   if (existsSync(pidFile)) {
     const [pidLine, , , portLine] = readFileSync(pidFile, 'utf8').split('\n');
     const pid = Number(pidLine);
     const port = Number(portLine);
     if (pid && processAlive(pid) && port && (await canConnect(urlFor(port)))) {
-      log(`Using the embedded PostgreSQL already running on port ${port}`);
-      return { url: urlFor(port), owned: false, stop: async () => {} };
+      const owner = Number(readFileSync(ownerFile, 'utf8').trim() || 0) || 0;
+      if (owner && processAlive(owner)) {
+        log(`Using the embedded PostgreSQL already running on port ${port}`);
+        return { url: urlFor(port), owned: false, stop: async () => {} };
+      }
+      // Its starter died without stopping it (kill -9): adopt it, so that this process stops it on exit.
+      log(`Adopting the embedded PostgreSQL left running on port ${port} by an earlier run`);
+      writeFileSync(ownerFile, String(process.pid));
+      return { url: urlFor(port), owned: true, stop: () => stopPostmaster(pid) };
     }
     log('Removing a stale PostgreSQL lock left by an earlier run');
     rmSync(pidFile, { force: true });
@@ -113,6 +123,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
     await server.initialise();
   }
   await server.start();
+  writeFileSync(ownerFile, String(process.pid));
   releaseExitCode();
   let stopped = false;
   return {
@@ -124,6 +135,16 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
       await server.stop();
     },
   };
+}
+
+/** Fast shutdown of a server this process did not spawn; resolves once the postmaster has exited. */
+async function stopPostmaster(pid: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGINT');
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 100 && processAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
 }
 
 /**
