@@ -66,6 +66,28 @@ describe('rate limits', () => {
     expect(live.headers.get('x-ratelimit-limit')).toBe('10');
   });
 
+  it('refuses revoked and expired keys without charging their bucket, and notes when a key was last used', async () => {
+    const merchant = await createTestMerchant(database.db);
+    const bucketOf = async (keyId: string) => database.db.selectFrom('rate_limits').select('tokens').where('bucket', '=', `api_key:${keyId}`).executeTakeFirst();
+    const [revoked, expired, used] = await database.db.selectFrom('api_keys').select(['id', 'type', 'livemode']).where('merchant_id', '=', merchant.merchant.id).orderBy('livemode').orderBy('type').execute().then((rows) => [rows[1], rows[3], rows[0]]);
+    await database.db.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', revoked.id).execute();
+    await database.db.updateTable('api_keys').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', expired.id).execute();
+    const refused = await apiClient(baseUrl, merchant.keys.test.secret)('GET', '/customers');
+    expect(refused.status).toBe(401);
+    expect(refused.body.error).toMatchObject({ code: 'api_key_invalid' });
+    const late = await apiClient(baseUrl, merchant.keys.live.secret)('GET', '/customers');
+    expect(late.status).toBe(401);
+    expect(late.body.error).toMatchObject({ code: 'api_key_expired' });
+    expect(await bucketOf(revoked.id)).toBeUndefined();
+    expect(await bucketOf(expired.id)).toBeUndefined();
+
+    const publishable = await apiClient(baseUrl, merchant.keys.test.publishable)('GET', '/payment_intents/pi_missing');
+    expect(publishable.status).toBe(400); // authenticated; the client_secret is missing
+    const touched = await database.db.selectFrom('api_keys').select('last_used_at').where('id', '=', used.id).executeTakeFirstOrThrow();
+    expect(touched.last_used_at).not.toBeNull();
+    expect(Number((await bucketOf(used.id))?.tokens)).toBe(3);
+  });
+
   it('never lets two requests take the last token (one atomic statement)', async () => {
     const bucket = `test-bucket-${Date.now()}`;
     const decisions = await Promise.all(Array.from({ length: 30 }, () => takeToken(database.db, bucket, { rate: 0.001, burst: 10 })));

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PaymentError } from '../../../shared/errors.js';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../../test/db.js';
 import { createCustomer } from '../customers/customers.service.js';
-import { createPaymentIntent } from '../payment-intents/payment-intents.service.js';
+import { createPaymentIntent, findPaymentAttempts, getPaymentIntent } from '../payment-intents/payment-intents.service.js';
 import { decrypt } from '../shared/crypto.js';
 import type { Actor } from '../shared/deps.js';
 import {
@@ -74,5 +74,24 @@ describe('webhook endpoints and the outbox', () => {
     expect(e.data).not.toHaveProperty('previous_attributes');
     expect((await listEvents(t.deps, { ...actor, livemode: true }, {})).data).toHaveLength(0);
     expect(await getEvent(t.deps, { ...actor, livemode: true }, e.id).catch((x: PaymentError) => x.code)).toBe('resource_missing');
+  });
+
+  it('create with confirm=true records the card, the attempt, created then succeeded, and their outbox rows', async () => {
+    const hook = await createWebhookEndpoint(t.deps, actor, { url: 'https://hooks.test/pi', enabled_events: ['payment_intent.created', 'payment_intent.succeeded'] });
+    const pi = await createPaymentIntent(t.deps, actor, { amount: 1500, currency: 'usd', confirm: true, payment_method: 'pm_card_visa', metadata: { order_id: '7' } });
+    expect(await getPaymentIntent(t.deps, actor, pi.id)).toEqual(pi);
+    const events = await t.db.selectFrom('events').select(['id', 'type', 'data']).where('object_id', '=', pi.id).orderBy('created_at').orderBy('id').execute();
+    expect(events.map((e) => e.type)).toEqual(['payment_intent.created', 'payment_intent.succeeded']);
+    const { n } = await t.db.selectFrom('events').select((eb) => eb.fn.count<number>('created_at').distinct().as('n')).where('object_id', '=', pi.id).executeTakeFirstOrThrow();
+    expect(Number(n)).toBe(2);
+    expect((events[0].data as { object: unknown }).object).toMatchObject({ id: pi.id, status: 'requires_payment_method', payment_method: null, amount_received: 0 });
+    expect((events[1].data as { object: unknown }).object).toEqual(pi);
+    const deliveries = await t.db.selectFrom('webhook_deliveries').select(['id', 'endpoint_id', 'event_id']).where('event_id', 'in', events.map((e) => e.id)).execute();
+    // The earlier tests' endpoints (all events; payment_intent.succeeded) get theirs as well.
+    expect(deliveries.filter((d) => d.endpoint_id === hook.id).map((d) => d.event_id).sort()).toEqual(events.map((e) => e.id).sort());
+    expect(deliveries).toHaveLength(5);
+    expect(deliveries.every((d) => /^whd_[0-9A-Za-z]{24}$/.test(d.id))).toBe(true);
+    expect(await findPaymentAttempts(t.deps, actor, pi.id)).toMatchObject([{ outcome: 'succeeded', payment_method: pi.payment_method, card: { last4: '4242', brand: 'visa' } }]);
+    await deleteWebhookEndpoint(t.deps, actor, hook.id);
   });
 });

@@ -29,10 +29,10 @@ export function eventCtes(db: Executor, events: NewRow<'events'>[]): RawBuilder<
     )`;
 }
 
-/** Written events with their count of outbox rows, oldest first; `ctes` run in the same statement. */
-export async function insertEventsWithDeliveries(db: Executor, events: NewRow<'events'>[], ctes: RawBuilder<unknown>[] = []) {
+/** Written events with their count of outbox rows, oldest first. */
+export async function insertEventsWithDeliveries(db: Executor, events: NewRow<'events'>[]) {
   const { rows } = await sql<Row<'events'> & { pending_webhooks: number }>`
-    with ${sql.join([...ctes, eventCtes(db, events)])}
+    with ${eventCtes(db, events)}
     select ev.*, (select count(*)::int from written_deliveries d where d.event_id = ev.id) as pending_webhooks
     from written_events ev
     order by ev.created_at, ev.id
