@@ -2,6 +2,7 @@ import { ZodError } from 'zod';
 import { PaymentError } from '../../shared/errors.js';
 import { SearchQueryError, SearchQuerySyntaxError } from '../../shared/search/index.js';
 import { issueToPaymentError } from './params.js';
+import { toInvalidInput } from '../core/shared/database-errors.js';
 
 /** Stripe's error object, the only error body /v1 ever sends. */
 export interface StripeErrorBody {
@@ -80,6 +81,8 @@ export function toErrorResponse(error: unknown, requestId: string): ErrorRespons
     const mapped = new PaymentError('search_query_invalid', error.message, { param: 'query', extra: position === undefined ? undefined : { position } });
     return { status: 400, body: paymentErrorBody(mapped), unexpected: false };
   }
+  const invalid = toInvalidInput(error);
+  if (invalid) return { status: invalid.status, body: paymentErrorBody(invalid), unexpected: false };
   const client = httpClientError(error);
   if (client) {
     return { status: client.status, body: { error: { type: 'invalid_request_error', message: client.message } }, unexpected: false };

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { PaymentError } from '../../shared/errors.js';
-import type { Db, Tx } from '../db/database.js';
-import type { Scope } from '../core/shared/deps.js';
+import type { Tx } from '../db/database.js';
+import { decrypt, encrypt } from '../core/shared/crypto.js';
+import type { CoreDeps, Scope } from '../core/shared/deps.js';
 import { toErrorResponse } from './errors.js';
 
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
@@ -47,6 +48,21 @@ export function validateIdempotencyKey(key: string): void {
 }
 
 /**
+ * A response may carry a secret shown once (a webhook endpoint's `whsec_…` signing secret). The replay
+ * must return it again, but it is kept encrypted at rest like the endpoint's own copy.
+ */
+function sealSecret(key: string, body: unknown): unknown {
+  if (!body || typeof body !== 'object' || typeof (body as { secret?: unknown }).secret !== 'string') return body;
+  return { ...body, secret: { sealed: encrypt(key, (body as { secret: string }).secret) } };
+}
+
+function unsealSecret(key: string, body: unknown): unknown {
+  const secret = (body as { secret?: { sealed?: unknown } } | null)?.secret;
+  if (!secret || typeof secret !== 'object' || typeof secret.sealed !== 'string') return body;
+  return { ...(body as object), secret: decrypt(key, secret.sealed) };
+}
+
+/**
  * Runs `operation` at most once per (merchant, mode, key) and replays its first response.
  *
  * The key row, the operation's writes and the stored response commit in one transaction, so a crash can
@@ -57,10 +73,10 @@ export function validateIdempotencyKey(key: string): void {
  * errors roll the operation back to a savepoint first. Server errors roll everything back, key included,
  * so the client may retry with the same key.
  */
-export async function runIdempotent(db: Db, scope: Scope, request: IdempotentRequest, requestId: string, operation: (tx: Tx) => Promise<ApiResult>): Promise<IdempotentOutcome> {
+export async function runIdempotent(deps: CoreDeps, scope: Scope, request: IdempotentRequest, requestId: string, operation: (tx: Tx) => Promise<ApiResult>): Promise<IdempotentOutcome> {
   validateIdempotencyKey(request.key);
   const hash = requestHash(request.method, request.path, request.params);
-  return db.transaction().execute(async (tx) => {
+  return deps.db.transaction().execute(async (tx) => {
     const lockName = `idem:${scope.merchantId}:${scope.livemode ? 'live' : 'test'}:${request.key}`;
     const { rows: lock } = await sql<{ got: boolean }>`select pg_try_advisory_xact_lock(hashtextextended(${lockName}, 0)) as got`.execute(tx);
     if (!lock[0]?.got) {
@@ -104,7 +120,7 @@ export async function runIdempotent(db: Db, scope: Scope, request: IdempotentReq
         // Only reachable if a row was written outside this module; treat it like a request in flight.
         throw new PaymentError('idempotency_key_in_use', `There is currently another in-progress request using this Idempotent Key: ${request.key}. Please try again later.`);
       }
-      return { status: stored.response_status, body: stored.response_body, replayed: true };
+      return { status: stored.response_status, body: unsealSecret(deps.secret, stored.response_body), replayed: true };
     }
 
     await sql`savepoint idempotent_operation`.execute(tx);
@@ -128,7 +144,7 @@ export async function runIdempotent(db: Db, scope: Scope, request: IdempotentReq
     }
     await tx
       .updateTable('idempotency_keys')
-      .set({ status: 'completed', response_status: result.status, response_body: JSON.stringify(result.body ?? null) as never })
+      .set({ status: 'completed', response_status: result.status, response_body: JSON.stringify(sealSecret(deps.secret, result.body ?? null)) as never })
       .where('merchant_id', '=', scope.merchantId)
       .where('livemode', '=', scope.livemode)
       .where('key', '=', request.key)

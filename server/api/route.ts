@@ -66,9 +66,10 @@ export function endpoint(deps: CoreDeps, handler: ApiHandler, options: RouteOpti
     }
     if (/^[\x20-\x7e]{1,255}$/.test(idempotencyKey)) res.setHeader('Idempotency-Key', idempotencyKey);
     const outcome = await runIdempotent(
-      deps.db,
+      deps,
       scope,
-      { key: idempotencyKey, method: req.method, path: requestPath(req), params: locals.params },
+      // The key type is part of the request: a browser's publishable key never replays a secret key's response.
+      { key: idempotencyKey, method: req.method, path: requestPath(req), params: { keyType: call.keyType, params: locals.params } },
       locals.requestId,
       async (tx) => ({ status: 200, body: await handler({ ...call, tx }) }),
     );

@@ -11,7 +11,12 @@ export function readSessionToken(req: Request, secure: boolean): string | undefi
   const name = cookieName(secure);
   for (const part of header.split(';')) {
     const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(rest.join('='));
+    } catch {
+      return undefined; // a mangled cookie is no session, not a server error
+    }
   }
   return undefined;
 }

@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { PaymentError } from '../../shared/errors.js';
 import { can, type Permission } from '../../shared/permissions.js';
+import { toInvalidInput } from '../core/shared/database-errors.js';
 import type { InnerContext } from './context.js';
 
 const STATUS_TO_TRPC: Record<number, TRPCError['code']> = {
@@ -41,6 +42,8 @@ const t = initTRPC.context<InnerContext>().create({
 /** Turns a PaymentError thrown by the core into a TRPCError with the right HTTP status. */
 const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
+  const invalid = result.ok ? null : toInvalidInput(result.error.cause);
+  if (invalid) throw new TRPCError({ code: 'BAD_REQUEST', message: invalid.message, cause: invalid });
   if (!result.ok && result.error.cause instanceof PaymentError) {
     const cause = result.error.cause;
     throw new TRPCError({ code: STATUS_TO_TRPC[cause.status] ?? 'INTERNAL_SERVER_ERROR', message: cause.message, cause });

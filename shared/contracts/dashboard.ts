@@ -27,7 +27,18 @@ export const dateBoundParam = z
   .string()
   .trim()
   .regex(DATE_OR_DATETIME, 'Use a date (2026-03-01) or an ISO date-time.')
-  .refine((v) => !Number.isNaN(Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v.replace(' ', 'T'))), 'Not a valid date.');
+  .refine(isRealDate, 'Not a valid date.');
+
+/** Date.parse accepts 2026-02-31; the calendar does not. Checks the day exists and the time fields are in range. */
+function isRealDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(value);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (year < 1970 || year > 9999 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return false;
+  const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
+  return hour <= 23 && minute <= 59 && second <= 59 && !Number.isNaN(Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value.replace(' ', 'T')));
+}
 
 /** Opaque to the client: carries the sort key and id of the row to continue from and the direction. */
 export const cursorParam = z.string().min(1).max(500);

@@ -31,6 +31,17 @@ function requireClientSecret(call: ApiCall, clientSecret: string | undefined) {
   throw new PaymentError('parameter_missing', "Missing required param: client_secret. A publishable key must send the PaymentIntent's client_secret.", { param: 'client_secret' });
 }
 
+/** How the payment is captured or kept is the merchant's decision, never the browser's. */
+const MERCHANT_ONLY_CONFIRM_PARAMS = ['capture_method', 'setup_future_usage', 'off_session'] as const;
+
+function refuseMerchantOnlyParams(call: ApiCall, params: Partial<Record<(typeof MERCHANT_ONLY_CONFIRM_PARAMS)[number], unknown>>) {
+  if (call.keyType === 'secret') return;
+  const given = MERCHANT_ONLY_CONFIRM_PARAMS.find((name) => params[name] !== undefined);
+  if (given) {
+    throw new PaymentError('secret_key_required', `This API call cannot be made with a publishable API key: ${given} can only be set with a secret key.`, { param: given, status: 403 });
+  }
+}
+
 /**
  * What a browser holding the publishable key and client_secret sees, as with Stripe: the payment's state,
  * not the merchant's bookkeeping (metadata, customer, descriptors stay server-side).
@@ -71,6 +82,7 @@ export function paymentIntentRoutes(deps: CoreDeps): Router {
       async (c) => {
         const params = c.parse(confirmPaymentIntentParams);
         requireClientSecret(c, params.client_secret);
+        refuseMerchantOnlyParams(c, params);
         try {
           return forKey(c, await confirmPaymentIntent(c.deps, c.actor, c.id, params, c.tx));
         } catch (error) {

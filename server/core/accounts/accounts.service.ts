@@ -221,7 +221,11 @@ export async function findAuditLog(db: Db, merchantId: string, limit: number, cu
   let before: { created_at: Date; id: string } | undefined;
   if (cursor) {
     const [ts, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-    before = { created_at: new Date(ts), id };
+    const createdAt = new Date(ts ?? '');
+    if (!id || !id.startsWith('aud_') || Number.isNaN(createdAt.getTime())) {
+      throw new PaymentError('invalid_request', 'This audit log cursor is not valid.', { param: 'cursor' });
+    }
+    before = { created_at: createdAt, id };
   }
   const rows = await repo.findAudit(db, merchantId, limit + 1, before);
   const page = rows.slice(0, limit);

@@ -135,16 +135,18 @@ export async function findApiKeys(db: Executor, scope: Scope): Promise<ApiKeyDto
   return (await repo.findApiKeys(db, scope)).map(toApiKeyDto);
 }
 
-/** Rolling a secret key creates a new one; the old one keeps working until `expiresInHours` (0 = now). */
-export async function rollApiKey(db: Db, scope: Scope, id: string, expiresInHours: number, userId: string | null): Promise<CreatedKey> {
-  return db.transaction().execute(async (tx) => {
-    const existing = await repo.getApiKey(tx, scope, id);
-    if (!existing || existing.revoked_at) throw new PaymentError('resource_missing', `No such API key: '${id}'`, { param: 'id' });
-    const expiresAt = new Date(Date.now() + expiresInHours * 3_600_000);
-    if (expiresInHours <= 0) await repo.updateApiKey(tx, scope, id, { revoked_at: new Date() });
-    else await repo.updateApiKey(tx, scope, id, { expires_at: expiresAt });
-    return createApiKey(tx, scope, existing.type, { name: existing.name, createdBy: userId });
-  });
+/**
+ * Rolling a key creates a new one; the old one keeps working until `expiresInHours` (0 = now). Runs in the
+ * caller's transaction, so the caller can audit it atomically. A key already rolled cannot be rolled again:
+ * that would push its expiry back and revive a key its owner meant to retire.
+ */
+export async function rollApiKey(tx: Executor, scope: Scope, id: string, expiresInHours: number, userId: string | null): Promise<CreatedKey> {
+  const existing = await repo.getApiKey(tx, scope, id);
+  if (!existing || existing.revoked_at) throw new PaymentError('resource_missing', `No such API key: '${id}'`, { param: 'id' });
+  if (existing.expires_at) throw new PaymentError('invalid_request', 'This key has already been rolled; roll its replacement instead.', { param: 'id' });
+  if (expiresInHours <= 0) await repo.updateApiKey(tx, scope, id, { revoked_at: new Date() });
+  else await repo.updateApiKey(tx, scope, id, { expires_at: new Date(Date.now() + expiresInHours * 3_600_000) });
+  return createApiKey(tx, scope, existing.type, { name: existing.name, createdBy: userId });
 }
 
 export async function revokeApiKey(db: Executor, scope: Scope, id: string): Promise<void> {

@@ -425,6 +425,7 @@ export async function capturePaymentIntent(deps: CoreDeps, actor: Actor, id: str
     if (amount > capturable) {
       throw new PaymentError('invalid_request', `amount_to_capture (${amount}) must be less than or equal to the amount_capturable of this PaymentIntent (${capturable}).`, { param: 'amount_to_capture' });
     }
+    checkAmount(amount, row.currency, 'amount_to_capture');
     const changes: RowUpdate<'payment_intents'> = { status: 'succeeded', amount_received: amount, amount_capturable: 0 };
     if (params.metadata !== undefined) {
       const metadata = mergeMetadata(row.metadata as Record<string, string>, params.metadata);
@@ -468,6 +469,8 @@ export async function completeThreeDSecure(deps: CoreDeps, intentId: string, cli
   return deps.db.transaction().execute(async (t) => {
     const row = await repo.getPaymentIntentForClient(t, intentId, { forUpdate: true });
     if (!row || !safeEqual(clientSecret, row.client_secret)) throw notFound('payment_intent', intentId);
+    // The challenge page is a simulation: only the live processor may authenticate a live payment.
+    if (row.livemode) throw new PaymentError('invalid_request', 'Live payments are authenticated by the card issuer, not by the simulated 3-D Secure page.');
     if (row.status !== 'requires_action') throw unexpectedState(row, 'confirm', ['requires_action']);
     const actor: Actor = { merchantId: row.merchant_id, livemode: row.livemode };
     const pm = row.payment_method_id ? await getPaymentMethodRow(t, actor, row.payment_method_id) : undefined;

@@ -66,6 +66,11 @@ export const TEST_PAYMENT_METHODS: Record<string, string> = {
   pm_card_refundFail: '4000000000005126',
 };
 
+/** The test number behind a `pm_card_*` id; own keys only, so `constructor` or `__proto__` are not cards. */
+export function testCardNumberFor(id: string): string | undefined {
+  return Object.hasOwn(TEST_PAYMENT_METHODS, id) ? TEST_PAYMENT_METHODS[id] : undefined;
+}
+
 export function findTestCard(number: string): TestCard | undefined {
   return BY_NUMBER.get(number);
 }

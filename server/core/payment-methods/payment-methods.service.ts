@@ -4,7 +4,7 @@ import { newId } from '../../../shared/ids.js';
 import type { Executor } from '../../db/database.js';
 import type { NewRow, Row } from '../../db/schema.js';
 import type { ProcessorCard } from '../payment-intents/card-processor.js';
-import { detectBrand, findTestCard, luhnValid, TEST_PAYMENT_METHODS } from '../payment-intents/test-cards.js';
+import { detectBrand, findTestCard, luhnValid, testCardNumberFor } from '../payment-intents/test-cards.js';
 import { deriveKey, hmacHex } from '../shared/crypto.js';
 import type { CoreDeps, Scope } from '../shared/deps.js';
 import { toUnix } from '../shared/tx.js';
@@ -165,13 +165,18 @@ export async function preparePaymentMethod(
   }
   const id = input.payment_method;
   if (!id) return null;
-  const testNumber = TEST_PAYMENT_METHODS[id];
+  const testNumber = testCardNumberFor(id);
   if (testNumber) {
     refuseTestCardInLiveMode(scope, testNumber);
     return newRow({ number: testNumber, ...testExpiry() });
   }
   const existing = await repo.getPaymentMethod(db, scope, id);
   if (!existing) throw notFound('PaymentMethod', id, 'payment_method');
+  // A saved card may only pay for its own customer's intents (a browser holding one client secret must not
+  // be able to charge another customer's card).
+  if (existing.customer_id && existing.customer_id !== customerId) {
+    throw new PaymentError('invalid_request', `The PaymentMethod ${id} belongs to another customer and cannot be used with this PaymentIntent.`, { param: 'payment_method' });
+  }
   return { row: existing, isNew: false };
 }
 
@@ -181,7 +186,7 @@ export async function preparePaymentMethod(
  */
 export function precheckPaymentMethodInput(scope: Scope, input: { payment_method?: string; payment_method_data?: PaymentMethodDataParam }) {
   if (input.payment_method_data) refuseTestCardInLiveMode(scope, validateCard(input.payment_method_data.card).number);
-  else if (input.payment_method && TEST_PAYMENT_METHODS[input.payment_method]) refuseTestCardInLiveMode(scope, TEST_PAYMENT_METHODS[input.payment_method]);
+  else if (input.payment_method && testCardNumberFor(input.payment_method)) refuseTestCardInLiveMode(scope, testCardNumberFor(input.payment_method)!);
 }
 
 function refuseTestCardInLiveMode(scope: Scope, number: string) {

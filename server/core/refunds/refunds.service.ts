@@ -153,35 +153,48 @@ export async function findRefundsForPayment(deps: CoreDeps, scope: Scope, paymen
  */
 export async function processPendingRefunds(deps: CoreDeps, options: { olderThanMs?: number; limit?: number; now?: Date } = {}): Promise<number> {
   const olderThan = new Date((options.now ?? new Date()).getTime() - (options.olderThanMs ?? REFUND_SETTLE_DELAY_MS));
-  return deps.db.transaction().execute(async (t) => {
-    // Without a live connector a live refund cannot settle; it stays pending until one is configured.
-    const due = await repo.lockDueRefunds(t, olderThan, options.limit ?? 100, { includeLive: Boolean(deps.liveCardProcessor) });
-    for (const refund of due) {
-      const actor: Actor = { merchantId: refund.merchant_id, livemode: refund.livemode };
-      const processor = refund.livemode ? deps.liveCardProcessor : testCardProcessor;
-      if (!processor) continue;
-      const pm = await repo.getIntentPaymentMethod(t, actor, refund.payment_intent_id);
-      const result = await processor.refund({
-        refundId: refund.id,
-        paymentIntentId: refund.payment_intent_id,
-        amount: Number(refund.amount),
-        currency: refund.currency,
-        livemode: refund.livemode,
-        card: pm ? toProcessorCard(pm) : null,
-      });
-      const before = toRefundDto(refund);
-      if (result.status === 'succeeded') {
-        const row = await repo.updateRefund(t, actor, refund.id, { status: 'succeeded' }, 'pending');
-        if (row) await emitEvent(t, actor, 'refund.updated', toRefundDto(row), { status: before.status });
-      } else {
-        const row = await repo.updateRefund(t, actor, refund.id, { status: 'failed', failure_reason: result.failureReason }, 'pending');
-        if (!row) continue;
-        await intentsRepo.adjustAmountRefunded(t, actor, refund.payment_intent_id, -Number(refund.amount));
-        const dto = toRefundDto(row);
-        await emitEvent(t, actor, 'refund.updated', dto, { status: before.status, failure_reason: before.failure_reason });
-        await emitEvent(t, actor, 'refund.failed', dto, { status: before.status, failure_reason: before.failure_reason });
-      }
-    }
-    return due.length;
+  const limit = options.limit ?? 100;
+  let processed = 0;
+  // One short transaction per refund: a processor failure on one refund must not roll back (and so resend)
+  // refunds already settled with the processor, and a lock is never held across many processor calls.
+  while (processed < limit) {
+    const handled = await deps.db.transaction().execute(async (t) => {
+      // Without a live connector a live refund cannot settle; it stays pending until one is configured.
+      const [refund] = await repo.lockDueRefunds(t, olderThan, 1, { includeLive: Boolean(deps.liveCardProcessor) });
+      if (!refund) return false;
+      await settleRefund(deps, t, refund);
+      return true;
+    });
+    if (!handled) break;
+    processed++;
+  }
+  return processed;
+}
+
+async function settleRefund(deps: CoreDeps, t: Executor, refund: Row<'refunds'>) {
+  const actor: Actor = { merchantId: refund.merchant_id, livemode: refund.livemode };
+  const processor = refund.livemode ? deps.liveCardProcessor : testCardProcessor;
+  if (!processor) return;
+  const pm = await repo.getIntentPaymentMethod(t, actor, refund.payment_intent_id);
+  // The refund id is the processor's idempotency key, so a retry after a crash cannot refund twice.
+  const result = await processor.refund({
+    refundId: refund.id,
+    paymentIntentId: refund.payment_intent_id,
+    amount: Number(refund.amount),
+    currency: refund.currency,
+    livemode: refund.livemode,
+    card: pm ? toProcessorCard(pm) : null,
   });
+  const before = toRefundDto(refund);
+  if (result.status === 'succeeded') {
+    const row = await repo.updateRefund(t, actor, refund.id, { status: 'succeeded' }, 'pending');
+    if (row) await emitEvent(t, actor, 'refund.updated', toRefundDto(row), { status: before.status });
+    return;
+  }
+  const row = await repo.updateRefund(t, actor, refund.id, { status: 'failed', failure_reason: result.failureReason }, 'pending');
+  if (!row) return;
+  await intentsRepo.adjustAmountRefunded(t, actor, refund.payment_intent_id, -Number(refund.amount));
+  const dto = toRefundDto(row);
+  await emitEvent(t, actor, 'refund.updated', dto, { status: before.status, failure_reason: before.failure_reason });
+  await emitEvent(t, actor, 'refund.failed', dto, { status: before.status, failure_reason: before.failure_reason });
 }

@@ -30,6 +30,14 @@ describe('developers router', () => {
     expect(JSON.stringify(keys)).not.toContain(m.keys.test.secret);
   });
 
+  it('refuses to roll a key twice, which would push back the old key\'s expiry', async () => {
+    const m = await createTestMerchant(t.db);
+    const caller = await callerFor(m.user.id, m.merchant.id);
+    const secret = (await caller.developers.keys()).keys.find((k) => k.type === 'secret')!;
+    await caller.developers.rollKey({ id: secret.id, expiresInHours: 1 });
+    await expect(caller.developers.rollKey({ id: secret.id, expiresInHours: 168 })).rejects.toThrow(/already been rolled/);
+  });
+
   it('refuses to revoke a publishable key (checkout needs one), which stays usable', async () => {
     const m = await createTestMerchant(t.db);
     const caller = await callerFor(m.user.id, m.merchant.id);

@@ -18,8 +18,11 @@ export const developersRouter = router({
   ),
 
   rollKey: manage.input(rollApiKeyInput).mutation(async ({ ctx, input }) => {
-    const created = await apiKeys.rollApiKey(ctx.deps.db, ctx.scope, input.id, input.expiresInHours, ctx.user.id);
-    await recordAudit(ctx.deps.db, { ...ctx.actor, action: 'api_key.rolled', targetId: input.id, data: { replacedBy: created.dto.id, expiresInHours: input.expiresInHours }, ip: ctx.ip });
+    const created = await ctx.deps.db.transaction().execute(async (tx) => {
+      const key = await apiKeys.rollApiKey(tx, ctx.scope, input.id, input.expiresInHours, ctx.user.id);
+      await recordAudit(tx, { ...ctx.actor, action: 'api_key.rolled', targetId: input.id, data: { replacedBy: key.dto.id, expiresInHours: input.expiresInHours }, ip: ctx.ip });
+      return key;
+    });
     return { key: created.dto, secret: created.plaintext };
   }),
 
