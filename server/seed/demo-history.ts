@@ -11,7 +11,7 @@ import {
   threeDSecureNextAction,
   toPaymentIntentDto,
 } from '../core/payment-intents/payment-intents.dto.js';
-import { INTENT_LIFETIME_MS } from '../core/payment-intents/payment-intents.service.js';
+import { INTENT_LIFETIME_MS, newPaymentIntentRow } from '../core/payment-intents/payment-intents.service.js';
 import { buildPaymentMethodRow, toPaymentMethodDto } from '../core/payment-methods/payment-methods.service.js';
 import { toRefundDto } from '../core/refunds/refunds.service.js';
 import type { CoreDeps, Scope } from '../core/shared/deps.js';
@@ -301,40 +301,18 @@ function simulatePayment(ctx: Ctx, spec: PaymentSpec) {
   const requestId = newId('request');
   const created = new Date(spec.createdMs);
   const manual = spec.scenario.startsWith('manual');
-  let row: Row<'payment_intents'> = {
+  let row = newPaymentIntentRow({ merchantId: scope.merchantId, livemode: false }, {
     id,
-    merchant_id: scope.merchantId,
-    livemode: false,
     amount: spec.amount,
     currency: spec.currency,
     status: 'requires_payment_method',
-    capture_method: manual ? 'manual' : 'automatic',
-    confirmation_method: 'automatic',
-    customer_id: spec.customer?.id ?? null,
-    payment_method_id: null,
+    createdAt: created,
+    captureMethod: manual ? 'manual' : 'automatic',
+    customerId: spec.customer?.id ?? null,
     description: spec.description,
     metadata: { order_id: spec.orderId, ...(rand() < 0.3 ? { channel: pick(rand, ['web', 'mobile', 'pos']) } : {}) },
-    receipt_email: spec.customer && rand() < 0.7 ? spec.customer.email : null,
-    statement_descriptor: null,
-    // The core's format, `${id}_secret_` + 24 random characters.
-    client_secret: `${id}_secret_${newId('paymentIntent').slice(3)}`,
-    amount_capturable: 0,
-    amount_received: 0,
-    amount_refunded: 0,
-    canceled_at: null,
-    cancellation_reason: null,
-    last_payment_error: null,
-    next_action: null,
-    card_brand: null,
-    card_last4: null,
-    card_fingerprint: null,
-    failed_attempts: 0,
-    success_url: null,
-    cancel_url: null,
-    expires_at: new Date(spec.createdMs + INTENT_LIFETIME_MS),
-    created_at: created,
-    updated_at: created,
-  };
+    receiptEmail: spec.customer && rand() < 0.7 ? spec.customer.email : null,
+  });
   const dto = () => toPaymentIntentDto(row, deps.appUrl);
   const change = (at: number, changes: Partial<Row<'payment_intents'>>) => {
     row = { ...row, ...changes, updated_at: new Date(at) };

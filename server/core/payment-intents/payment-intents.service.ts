@@ -46,6 +46,61 @@ export function newClientSecret(id: string) {
   return `${id}_secret_${randomString(24)}`;
 }
 
+export interface NewIntentFields {
+  id: string;
+  amount: number;
+  currency: string;
+  status: string;
+  createdAt: Date;
+  captureMethod?: string;
+  confirmationMethod?: string;
+  customerId?: string | null;
+  paymentMethodId?: string | null;
+  description?: string | null;
+  metadata?: Record<string, string>;
+  receiptEmail?: string | null;
+  statementDescriptor?: string | null;
+  successUrl?: string | null;
+  cancelUrl?: string | null;
+}
+
+/** A new intent row as the core writes it (also used by the demo history, so both stay identical). */
+export function newPaymentIntentRow(scope: Scope, f: NewIntentFields): Row<'payment_intents'> {
+  return {
+    id: f.id,
+    merchant_id: scope.merchantId,
+    livemode: scope.livemode,
+    amount: f.amount,
+    currency: f.currency,
+    status: f.status,
+    capture_method: f.captureMethod ?? 'automatic',
+    confirmation_method: f.confirmationMethod ?? 'automatic',
+    customer_id: f.customerId ?? null,
+    payment_method_id: f.paymentMethodId ?? null,
+    description: f.description ?? null,
+    metadata: f.metadata ?? {},
+    receipt_email: f.receiptEmail ?? null,
+    statement_descriptor: f.statementDescriptor ?? null,
+    client_secret: newClientSecret(f.id),
+    amount_capturable: 0,
+    amount_received: 0,
+    amount_refunded: 0,
+    canceled_at: null,
+    cancellation_reason: null,
+    last_payment_error: null,
+    next_action: null,
+    card_brand: null,
+    card_last4: null,
+    card_fingerprint: null,
+    failed_attempts: 0,
+    success_url: f.successUrl ?? null,
+    cancel_url: f.cancelUrl ?? null,
+    expires_at: new Date(f.createdAt.getTime() + INTENT_LIFETIME_MS),
+    created_at: f.createdAt,
+    updated_at: f.createdAt,
+  };
+}
+
 /**
  * True for the card_error thrown after a decline was committed (or written into the caller's
  * transaction, which the caller must then commit).
@@ -290,39 +345,23 @@ export async function createPaymentIntent(deps: CoreDeps, actor: Actor, input: C
   const given = params.confirm ? null : await preparePaymentMethod(deps, db, actor, params, params.customer ?? null);
   const id = newId('paymentIntent');
   const now = new Date();
-  const row: Row<'payment_intents'> = {
+  const row = newPaymentIntentRow(actor, {
     id,
-    merchant_id: actor.merchantId,
-    livemode: actor.livemode,
     amount: params.amount,
     currency: params.currency,
     status: given ? 'requires_confirmation' : 'requires_payment_method',
-    capture_method: params.capture_method ?? 'automatic',
-    confirmation_method: params.confirmation_method ?? 'automatic',
-    customer_id: params.customer ?? null,
-    payment_method_id: given?.row.id ?? null,
-    description: params.description ?? null,
+    createdAt: now,
+    captureMethod: params.capture_method,
+    confirmationMethod: params.confirmation_method,
+    customerId: params.customer,
+    paymentMethodId: given?.row.id,
+    description: params.description,
     metadata: mergeMetadata({}, params.metadata ?? {}),
-    receipt_email: params.receipt_email ?? null,
-    statement_descriptor: params.statement_descriptor ?? null,
-    client_secret: newClientSecret(id),
-    amount_capturable: 0,
-    amount_received: 0,
-    amount_refunded: 0,
-    canceled_at: null,
-    cancellation_reason: null,
-    last_payment_error: null,
-    next_action: null,
-    card_brand: null,
-    card_last4: null,
-    card_fingerprint: null,
-    failed_attempts: 0,
-    success_url: params.success_url ?? null,
-    cancel_url: params.cancel_url ?? null,
-    expires_at: new Date(now.getTime() + INTENT_LIFETIME_MS),
-    created_at: now,
-    updated_at: now,
-  };
+    receiptEmail: params.receipt_email,
+    statementDescriptor: params.statement_descriptor,
+    successUrl: params.success_url,
+    cancelUrl: params.cancel_url,
+  });
   const dto = toPaymentIntentDto(row, deps.appUrl);
   const created: EventToEmit = { type: 'payment_intent.created', object: dto };
   if (!params.confirm) {
