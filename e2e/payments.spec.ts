@@ -143,6 +143,30 @@ test('a support member refunds part of a payment; the timeline, remaining amount
   await expect(p.locator('table tbody tr').first()).toContainText(payment.id);
 });
 
+test('an owner captures part of an authorized payment; the rest is released', async ({ page, apiKeys }) => {
+  const payment = await createPayment(page.request, apiKeys.secret, { amount: 8000, description: 'Tent rental', captureMethod: 'manual' });
+  expect(payment.status).toBe('requires_capture');
+  await page.goto(`/payments/${payment.id}`);
+  await expect(page.getByText('Uncaptured').first()).toBeVisible();
+  await page.getByRole('button', { name: 'Capture', exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('radio', { name: 'Partial amount' }).check();
+  await dialog.getByLabel(/Amount to capture/).fill('90.00');
+  await dialog.getByRole('button', { name: 'Review capture' }).click();
+  await expect(dialog).toContainText('At most $80.00 can be captured');
+  await dialog.getByLabel(/Amount to capture/).fill('60.00');
+  await dialog.getByRole('button', { name: 'Review capture' }).click();
+  await expect(dialog.getByRole('heading', { name: 'Capture $60.00?' })).toBeVisible();
+  await expect(dialog).toContainText('$20.00');
+  await dialog.getByRole('button', { name: 'Capture $60.00' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByText('Succeeded').first()).toBeVisible();
+  await expect(summaryValue(page, 'Refundable')).toHaveText('$60.00');
+
+  const intent = await (await page.request.get(`/v1/payment_intents/${payment.id}`, { headers: { authorization: `Bearer ${apiKeys.secret}` } })).json();
+  expect(intent).toMatchObject({ status: 'succeeded', amount: 8000, amount_received: 6000, amount_capturable: 0 });
+});
+
 test('a viewer has no refund action, and the server refuses a direct refund call', async ({ page, apiKeys, member }) => {
   const payment = await createPayment(page.request, apiKeys.secret, { amount: 1800 });
   const viewer = await member('viewer');

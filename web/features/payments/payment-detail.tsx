@@ -25,6 +25,8 @@ import { Timeline } from './timeline';
 // The refund dialog is only needed by members who refund, and only when they do.
 const loadRefundDialog = () => import('./refund-dialog');
 const RefundDialog = lazy(loadRefundDialog);
+const loadCaptureDialog = () => import('./capture-dialog');
+const CaptureDialog = lazy(loadCaptureDialog);
 
 export function PaymentDetailPage({ paymentId }: { paymentId: string }) {
   const session = useSession()!;
@@ -57,7 +59,7 @@ export function PaymentDetailPage({ paymentId }: { paymentId: string }) {
           </div>
           {canWrite && (
             <div className="flex shrink-0 flex-wrap gap-2">
-              {payment.status === 'requires_capture' && <Button variant="primary" onClick={() => setDialog('capture')}>Capture</Button>}
+              {payment.status === 'requires_capture' && <Button variant="primary" onPointerEnter={loadCaptureDialog} onFocus={loadCaptureDialog} onClick={() => setDialog('capture')}>Capture</Button>}
               {cancelable && <Button onClick={() => setDialog('cancel')}>Cancel payment</Button>}
               {refundable > 0 && (
                 <Button variant="primary" onPointerEnter={loadRefundDialog} onFocus={loadRefundDialog} onClick={() => setDialog('refund')}>Refund</Button>
@@ -124,7 +126,11 @@ export function PaymentDetailPage({ paymentId }: { paymentId: string }) {
           <RefundDialog open onClose={() => setDialog(null)} paymentId={payment.id} currency={payment.currency} refundable={refundable} />
         </Suspense>
       )}
-      {canWrite && <CaptureDialog open={dialog === 'capture'} onClose={() => setDialog(null)} data={data} />}
+      {canWrite && dialog === 'capture' && (
+        <Suspense fallback={null}>
+          <CaptureDialog open onClose={() => setDialog(null)} paymentId={payment.id} currency={payment.currency} capturable={payment.amount_capturable} />
+        </Suspense>
+      )}
       {canWrite && <CancelDialog open={dialog === 'cancel'} onClose={() => setDialog(null)} data={data} />}
     </div>
   );
@@ -253,36 +259,6 @@ function RefundsTable({ data, zone }: { data: PaymentDetailData; zone: string })
         </div>
       )}
     </Card>
-  );
-}
-
-function CaptureDialog({ open, onClose, data }: { open: boolean; onClose: () => void; data: PaymentDetailData }) {
-  const queryClient = useQueryClient();
-  const { payment } = data;
-  const capture = useMutation(trpc.payments.capture.mutationOptions({
-    onSuccess: async () => {
-      await invalidatePayment(queryClient, payment.id);
-      toast.success(`${money(payment.amount_capturable, payment.currency)} captured.`);
-      onClose();
-    },
-  }));
-  return (
-    <Dialog
-      open={open}
-      onClose={() => { capture.reset(); onClose(); }}
-      busy={capture.isPending}
-      size="sm"
-      title={`Capture ${money(payment.amount_capturable, payment.currency)}?`}
-      description="The authorized amount is collected from the customer’s card."
-      footer={
-        <>
-          <Button onClick={onClose} disabled={capture.isPending}>Not now</Button>
-          <Button variant="primary" loading={capture.isPending} onClick={() => capture.mutate({ id: payment.id })}>Capture</Button>
-        </>
-      }
-    >
-      <FormError message={capture.error ? errorMessage(capture.error) : null} />
-    </Dialog>
   );
 }
 

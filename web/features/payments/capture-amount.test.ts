@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { checkCaptureAmount } from './capture-amount';
+
+describe('partial capture amount', () => {
+  it('converts major units to minor units exactly', () => {
+    expect(checkCaptureAmount('12.34', 'usd', 8000)).toEqual({ ok: true, amount: 1234 });
+    expect(checkCaptureAmount('0.29', 'usd', 8000)).toEqual({ ok: false, error: 'At least $0.50 must be captured.' });
+    expect(checkCaptureAmount('1,000', 'jpy', 5000)).toEqual({ ok: true, amount: 1000 });
+    expect(checkCaptureAmount('1.234', 'kwd', 5000)).toEqual({ ok: true, amount: 1234 });
+    expect(checkCaptureAmount('80', 'usd', 8000)).toEqual({ ok: true, amount: 8000 });
+  });
+
+  it('refuses text that is not an amount or has too many decimals', () => {
+    for (const text of ['', 'abc', '-5', '0', '0.00', '1.234']) {
+      expect(checkCaptureAmount(text, 'usd', 8000).ok, text).toBe(false);
+    }
+    expect(checkCaptureAmount('10.5', 'jpy', 5000)).toEqual({ ok: false, error: 'Enter a whole amount in JPY.' });
+  });
+
+  it('never allows more than the capturable amount', () => {
+    expect(checkCaptureAmount('80.01', 'usd', 8000)).toEqual({ ok: false, error: 'At most $80.00 can be captured.' });
+  });
+});
