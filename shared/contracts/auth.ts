@@ -16,5 +16,11 @@ export const signInInput = z.object({
 });
 export type SignInInput = z.infer<typeof signInInput>;
 
+export const changePasswordInput = z.object({
+  currentPassword: z.string().min(1, 'Enter your current password.').max(256),
+  newPassword: z.string().min(10, 'Use at least 10 characters.').max(256, 'Use at most 256 characters.'),
+});
+export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
+
 export const switchMerchantInput = z.object({ merchantId: z.string().min(1).max(64) });
 export const setModeInput = z.object({ livemode: z.boolean() });

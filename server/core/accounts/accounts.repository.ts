@@ -160,3 +160,12 @@ export function lockOwners(db: Executor, merchantId: string) {
     .forUpdate()
     .execute();
 }
+
+export function updatePasswordHash(db: Executor, userId: string, passwordHash: string) {
+  return db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
+}
+
+/** Signs a user out everywhere except the session with keepTokenHash. */
+export function deleteOtherSessions(db: Executor, userId: string, keepTokenHash: string) {
+  return db.deleteFrom('sessions').where('user_id', '=', userId).where('token_hash', '<>', keepTokenHash).execute();
+}

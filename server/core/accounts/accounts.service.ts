@@ -96,20 +96,25 @@ function delayFor(failures: number, free: number): string {
 
 export interface SessionTokens { token: string; expiresAt: Date }
 
-export async function signIn(db: Db, input: { email: string; password: string; ip: string; userAgent?: string | null }): Promise<SessionTokens & { user: UserDto }> {
-  const email = input.email.trim().toLowerCase();
-  const accountKey = `email:${email}`;
-  const ipKey = `ip:${input.ip}`;
-  const throttles = await repo.getThrottle(db, [accountKey, ipKey]);
+/** Refuses while any of the keys (an account, an IP) is inside its growing delay after failed passwords. */
+async function assertNotThrottled(db: Db, keys: string[], what: 'sign-in' | 'password') {
+  const throttles = await repo.getThrottle(db, keys);
   const now = Date.now();
   const blockedUntil = Math.max(0, ...throttles.map((t) => t.blocked_until?.getTime() ?? 0));
   if (blockedUntil > now) {
     const seconds = Math.ceil((blockedUntil - now) / 1000);
-    throw new PaymentError('too_many_attempts', `Too many sign-in attempts. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`, {
+    throw new PaymentError('too_many_attempts', `Too many ${what} attempts. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`, {
       status: 429,
       extra: { retry_after: seconds },
     });
   }
+}
+
+export async function signIn(db: Db, input: { email: string; password: string; ip: string; userAgent?: string | null }): Promise<SessionTokens & { user: UserDto }> {
+  const email = input.email.trim().toLowerCase();
+  const accountKey = `email:${email}`;
+  const ipKey = `ip:${input.ip}`;
+  await assertNotThrottled(db, [accountKey, ipKey], 'sign-in');
   const user = await repo.findUserByEmail(db, email);
   const ok = user ? await verifyPassword(user.password_hash, input.password) : await dummyVerify(input.password);
   if (!user || !ok) {
@@ -122,6 +127,29 @@ export async function signIn(db: Db, input: { email: string; password: string; i
   const memberships = await repo.findMemberships(db, user.id);
   const session = await createSession(db, user.id, memberships[0]?.id ?? null, input);
   return { ...session, user: { id: user.id, email: user.email, name: user.name } };
+}
+
+/**
+ * A signed-in user changes their own password: the current one must be right, the new one acceptable.
+ * Every other session of the user is signed out; the one making the change (keepSessionTokenHash) stays.
+ */
+export async function changePassword(db: Db, userId: string, currentPassword: string, newPassword: string, keepSessionTokenHash: string): Promise<void> {
+  const user = await repo.getUser(db, userId);
+  if (!user) throw new PaymentError('resource_missing', 'No such user.', { status: 404 });
+  // Same account throttle as sign-in: a stolen session must not become a way to guess the password.
+  const accountKey = `email:${user.email.toLowerCase()}`;
+  await assertNotThrottled(db, [accountKey], 'password');
+  if (!(await verifyPassword(user.password_hash, currentPassword))) {
+    await repo.recordFailure(db, accountKey, (f) => delayFor(f, FREE_FAILURES_PER_ACCOUNT));
+    throw new PaymentError('invalid_credentials', 'Your current password is not correct.', { param: 'currentPassword', status: 400 });
+  }
+  const problem = passwordProblem(newPassword, [user.email.split('@')[0] ?? '', user.name]);
+  if (problem) throw fieldError('newPassword', problem, 'password_too_weak');
+  const passwordHash = await hashPassword(newPassword);
+  await db.transaction().execute(async (tx) => {
+    await repo.updatePasswordHash(tx, user.id, passwordHash);
+    await repo.deleteOtherSessions(tx, user.id, keepSessionTokenHash);
+  });
 }
 
 export async function createSession(db: Executor, userId: string, merchantId: string | null, meta: { ip?: string; userAgent?: string | null } = {}): Promise<SessionTokens> {

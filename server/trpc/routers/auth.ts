@@ -1,4 +1,4 @@
-import { setModeInput, signInInput, signUpInput, switchMerchantInput } from '../../../shared/contracts/auth.js';
+import { changePasswordInput, setModeInput, signInInput, signUpInput, switchMerchantInput } from '../../../shared/contracts/auth.js';
 import * as accounts from '../../core/accounts/accounts.service.js';
 import { authedProcedure, publicProcedure, router } from '../trpc.js';
 
@@ -26,6 +26,12 @@ export const authRouter = router({
   signOut: authedProcedure.mutation(async ({ ctx }) => {
     await accounts.signOut(ctx.deps.db, ctx.session.tokenHash);
     ctx.clearSession();
+    return { ok: true };
+  }),
+
+  /** Changes the signed-in user's password and signs out their other sessions; this one stays signed in. */
+  changePassword: authedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
+    await accounts.changePassword(ctx.deps.db, ctx.session.user.id, input.currentPassword, input.newPassword, ctx.session.tokenHash);
     return { ok: true };
   }),
 

@@ -1,33 +1,38 @@
 import { Link } from '@tanstack/react-router';
 import { can, type Role } from '../../../shared/permissions';
 import { PageHeader } from '../../components/card';
-import { NoAccess } from '../../components/no-access';
 import { cx } from '../../lib/format';
 import { useSession } from '../shell/use-session';
+import { AccountSettings } from './account-settings';
 import { AuditLog } from './audit-log';
 import { BusinessSettings } from './business-settings';
 import { TeamSettings } from './team-settings';
 
-export type SettingsTab = 'business' | 'team' | 'audit';
+export type SettingsTab = 'business' | 'team' | 'audit' | 'account';
 
-const TABS: { id: SettingsTab; label: string; permission: 'settings:manage' | 'audit:read' }[] = [
+/** Tabs without a permission (the user's own account) are shown to every member. */
+const TABS: { id: SettingsTab; label: string; permission: 'settings:manage' | 'audit:read' | null }[] = [
   { id: 'business', label: 'Business', permission: 'settings:manage' },
   { id: 'team', label: 'Team', permission: 'settings:manage' },
   { id: 'audit', label: 'Audit log', permission: 'audit:read' },
+  { id: 'account', label: 'Your account', permission: null },
 ];
 
 export function visibleSettingsTabs(role: Role | null) {
-  return TABS.filter((t) => can(role, t.permission));
+  return TABS.filter((t) => t.permission === null || can(role, t.permission));
 }
 
 export function SettingsPage({ tab }: { tab: SettingsTab }) {
   const session = useSession()!;
   const tabs = visibleSettingsTabs(session.role);
-  if (tabs.length === 0) return <NoAccess role={session.role} area="Settings" />;
-  const current = tabs.find((t) => t.id === tab) ?? tabs[0];
+  const current = tabs.find((t) => t.id === tab) ?? tabs[0]!;
+  const managesAccount = tabs.some((t) => t.permission !== null);
   return (
     <>
-      <PageHeader title="Settings" description={`Manage ${session.merchant?.name ?? 'your account'}: business details, team and activity.`} />
+      <PageHeader
+        title="Settings"
+        description={managesAccount ? `Manage ${session.merchant?.name ?? 'your account'}: business details, team and activity.` : 'Your own sign-in and security.'}
+      />
       <nav aria-label="Settings sections" className="mb-6 border-b border-slate-200">
         <ul className="-mb-px flex gap-6 overflow-x-auto">
           {tabs.map((t) => (
@@ -50,6 +55,7 @@ export function SettingsPage({ tab }: { tab: SettingsTab }) {
       {current.id === 'business' && <BusinessSettings />}
       {current.id === 'team' && <TeamSettings actorRole={session.role} />}
       {current.id === 'audit' && <AuditLog timeZone={session.merchant?.timezone ?? 'UTC'} />}
+      {current.id === 'account' && <AccountSettings />}
     </>
   );
 }

@@ -1,3 +1,4 @@
+import { useNavigate } from '@tanstack/react-router';
 import { DropdownMenu, MenuItem, MenuSeparator } from '../../components/dropdown-menu';
 import { Icon } from '../../components/icons';
 import { initials } from '../../lib/format';
@@ -5,6 +6,7 @@ import { useSignOut, type Session } from './use-session';
 
 export function UserMenu({ session }: { session: Session }) {
   const signOut = useSignOut();
+  const navigate = useNavigate();
   return (
     <DropdownMenu
       label="Account menu"
@@ -20,6 +22,9 @@ export function UserMenu({ session }: { session: Session }) {
         <p className="truncate text-xs text-slate-500">{session.user.email}</p>
       </div>
       <MenuSeparator />
+      <MenuItem icon={<Icon name="shield" className="size-4" />} onSelect={() => void navigate({ to: '/settings', search: { tab: 'account' } })}>
+        Your account
+      </MenuItem>
       <MenuItem icon={<Icon name="logout" className="size-4" />} onSelect={() => signOut.mutate()}>
         Sign out
       </MenuItem>

@@ -7,7 +7,7 @@ import { SettingsPage } from '../../features/settings/settings-page';
 import { trpc } from '../../lib/trpc';
 
 export const Route = createFileRoute('/_app/settings')({
-  validateSearch: z.object({ tab: z.enum(['business', 'team', 'audit']).catch('business').default('business') }),
+  validateSearch: z.object({ tab: z.enum(['business', 'team', 'audit', 'account']).catch('business').default('business') }),
   loaderDeps: ({ search }) => ({ tab: search.tab }),
   loader: async ({ context, deps }) => {
     const role = context.me.role;
