@@ -148,8 +148,6 @@ async function memberAdd(args: string[]) {
   else console.log(`${user.name} <${user.email}> is now ${role} of ${merchantId}.`);
 }
 
-type SeedBulkPayments = (deps: CoreDeps, merchantId: string, livemode: boolean, count: number, log: (line: string) => void) => Promise<unknown>;
-
 async function seed(args: string[]) {
   const values = parse(args, {
     merchant: { type: 'string' },
@@ -163,21 +161,11 @@ async function seed(args: string[]) {
     throw new UsageError(`--payments must be a whole number from 1 to 10000000 (got '${countText}').`);
   }
   // Loaded on demand: the bulk seeder is large and only this command needs it.
-  const bulkModule: string = './seed/bulk.js';
-  let seedBulkPayments: SeedBulkPayments | undefined;
-  try {
-    seedBulkPayments = ((await import(bulkModule)) as { seedBulkPayments?: SeedBulkPayments }).seedBulkPayments;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
-  }
-  if (typeof seedBulkPayments !== 'function') {
-    throw new Error('Bulk seeding is not available in this version (server/seed/bulk.ts with seedBulkPayments is missing).');
-  }
-  const seedFn = seedBulkPayments;
+  const { seedBulkPayments } = await import('./seed/bulk.js');
   const started = Date.now();
   await withDeps(async (deps) => {
     await merchantFromFlag(deps, merchantId);
-    await seedFn(deps, merchantId, values.live, count, log);
+    await seedBulkPayments(deps, merchantId, values.live, count, log);
   });
   console.log(`Seeded ${count} ${values.live ? 'live' : 'test'} payments for ${merchantId} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
@@ -211,7 +199,7 @@ async function main(argv: string[]): Promise<number> {
       console.error(`${error.message}\nRun 'npm run cli -- help' for usage.`);
     } else if (error instanceof PaymentError) {
       console.error(error.param ? `--${error.param === 'businessName' ? 'business' : error.param}: ${error.message}` : error.message);
-    } else if (error instanceof EnvError || error instanceof DatabaseConnectError || error instanceof Error && error.message.startsWith('Bulk seeding')) {
+    } else if (error instanceof EnvError || error instanceof DatabaseConnectError) {
       console.error(error.message);
     } else {
       console.error('The command failed:', error);

@@ -5,6 +5,7 @@ import type { Tx } from '../db/database.js';
 import { decrypt, encrypt } from '../core/shared/crypto.js';
 import type { CoreDeps, Scope } from '../core/shared/deps.js';
 import { toErrorResponse } from './errors.js';
+import { inScope } from '../core/shared/scope.js';
 
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 /** Stripe keeps keys for at least 24 hours; a key older than that may be used again as a new request. */
@@ -100,8 +101,7 @@ export async function runIdempotent(deps: CoreDeps, scope: Scope, request: Idemp
       const stored = await tx
         .selectFrom('idempotency_keys')
         .select(['request_method', 'request_path', 'request_hash', 'status', 'response_status', 'response_body'])
-        .where('merchant_id', '=', scope.merchantId)
-        .where('livemode', '=', scope.livemode)
+        .$call(inScope(scope))
         .where('key', '=', request.key)
         .executeTakeFirstOrThrow();
       if (stored.request_method !== request.method || stored.request_path !== request.path) {
@@ -145,8 +145,7 @@ export async function runIdempotent(deps: CoreDeps, scope: Scope, request: Idemp
     await tx
       .updateTable('idempotency_keys')
       .set({ status: 'completed', response_status: result.status, response_body: JSON.stringify(sealSecret(deps.secret, result.body ?? null)) as never })
-      .where('merchant_id', '=', scope.merchantId)
-      .where('livemode', '=', scope.livemode)
+      .$call(inScope(scope))
       .where('key', '=', request.key)
       .execute();
     return { ...result, replayed: false };

@@ -20,13 +20,16 @@ interface ManifestChunk {
 }
 
 let cached: { mtimeMs: number; assets: CheckoutAssets | null } | null = null;
+// In production the bundle never changes under a running server: read the manifest once. In development
+// a `vite build --watch` rewrites it, so its modification time is checked on each page.
+const WATCH_MANIFEST = process.env.NODE_ENV !== 'production';
 
 /**
- * The hashed file names of the client bundle, from Vite's manifest. Re-read only when the manifest
- * changes (a `vite build --watch` in development); while the bundle is not built the pages still render,
- * without the form, and pick it up as soon as it appears.
+ * The hashed file names of the client bundle, from Vite's manifest. While the bundle is not built the pages
+ * still render, without the form, and pick it up as soon as it appears.
  */
 export function checkoutAssets(): CheckoutAssets | null {
+  if (cached?.assets && !WATCH_MANIFEST) return cached.assets;
   let mtimeMs: number;
   try {
     mtimeMs = statSync(MANIFEST).mtimeMs;

@@ -1,4 +1,5 @@
 import type { Executor } from '../db/database.js';
+import { inScope } from '../core/shared/scope.js';
 
 /**
  * The hosted checkout's reads. The page is addressed by intent id alone (the client secret, checked by the
@@ -41,8 +42,7 @@ export async function findActivePublishableKey(db: Executor, scope: { merchantId
   const row = await db
     .selectFrom('api_keys')
     .select('publishable_token')
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('type', '=', 'publishable')
     .where('revoked_at', 'is', null)
     .where('publishable_token', 'is not', null)

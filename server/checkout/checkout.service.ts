@@ -40,13 +40,18 @@ export function safeHttpUrl(value: string | null): string | null {
   }
 }
 
-/** success_url?payment_intent=pi_… — appended with & when the URL already has a query, before any #fragment. */
-export function appendPaymentIntent(url: string, intentId: string): string {
+/** Adds query parameters to a merchant's URL: with & when it already has a query, before any #fragment. */
+function appendQuery(url: string, params: URLSearchParams): string {
   const hash = url.indexOf('#');
   const base = hash === -1 ? url : url.slice(0, hash);
   const fragment = hash === -1 ? '' : url.slice(hash);
   const separator = !base.includes('?') ? '?' : base.endsWith('?') || base.endsWith('&') ? '' : '&';
-  return `${base}${separator}payment_intent=${encodeURIComponent(intentId)}${fragment}`;
+  return `${base}${separator}${params.toString()}${fragment}`;
+}
+
+/** success_url?payment_intent=pi_… */
+export function appendPaymentIntent(url: string, intentId: string): string {
+  return appendQuery(url, new URLSearchParams({ payment_intent: intentId }));
 }
 
 export function checkoutPath(intentId: string, clientSecret: string, extra: Record<string, string> = {}): string {
@@ -66,15 +71,14 @@ export function merchantReturnUrl(intent: CheckoutIntentRow, status: string): st
   const next = intent.next_action as { redirect_to_url?: { return_url?: string | null } } | null;
   const url = safeHttpUrl(next?.redirect_to_url?.return_url ?? null);
   if (!url) return null;
-  const hash = url.indexOf('#');
-  const base = hash === -1 ? url : url.slice(0, hash);
-  const query = new URLSearchParams({
-    payment_intent: intent.id,
-    payment_intent_client_secret: intent.client_secret,
-    redirect_status: status === 'succeeded' || status === 'requires_capture' ? 'succeeded' : 'failed',
-  });
-  const separator = !base.includes('?') ? '?' : base.endsWith('?') || base.endsWith('&') ? '' : '&';
-  return `${base}${separator}${query.toString()}${hash === -1 ? '' : url.slice(hash)}`;
+  return appendQuery(
+    url,
+    new URLSearchParams({
+      payment_intent: intent.id,
+      payment_intent_client_secret: intent.client_secret,
+      redirect_status: status === 'succeeded' || status === 'requires_capture' ? 'succeeded' : 'failed',
+    }),
+  );
 }
 
 export type CheckoutState =

@@ -42,7 +42,7 @@ async function check(url: string) {
   }
 }
 
-async function ensureDatabase(adminUrl: string, name: string) {
+export async function ensureDatabase(adminUrl: string, name: string) {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {

@@ -1,3 +1,4 @@
+import { pruneExpiredSessions } from '../core/accounts/accounts.service.js';
 import { expireIntents } from '../core/payment-intents/payment-intents.service.js';
 import { processPendingRefunds } from '../core/refunds/refunds.service.js';
 import type { CoreDeps } from '../core/shared/deps.js';
@@ -30,6 +31,7 @@ export const JOBS: JobDefinition[] = [
   { name: 'expire-payment-intents', intervalMs: 30_000, run: (deps) => expireIntents(deps) },
   { name: 'process-refunds', intervalMs: 1_000, run: (deps) => processPendingRefunds(deps) },
   { name: 'prune-idempotency-keys', intervalMs: 15 * 60_000, run: (deps) => pruneIdempotencyKeys(deps) },
+  { name: 'prune-expired-sessions', intervalMs: 60 * 60_000, run: (deps) => pruneExpiredSessions(deps.db) },
 ];
 
 /** Background work (intent expiry, refund processing, idempotency pruning, later webhook delivery). */

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSession, pruneExpiredSessions, resolveSession } from '../core/accounts/accounts.service.js';
+import { sha256Hex } from '../core/shared/crypto.js';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../test/db.js';
 import { createPaymentIntent, getPaymentIntent } from '../core/payment-intents/payment-intents.service.js';
 import { createRefund, getRefund } from '../core/refunds/refunds.service.js';
@@ -28,6 +30,16 @@ describe('background jobs', () => {
     expect(await pruneIdempotencyKeys(t.deps)).toBe(2);
     const left = await t.db.selectFrom('idempotency_keys').select('key').where('merchant_id', '=', actor.merchantId).execute();
     expect(left.map((r) => r.key).sort()).toEqual(['fresh', 'stuck']);
+  });
+
+  it('prunes sessions past their idle or absolute expiry and keeps live ones', async () => {
+    const m = await createTestMerchant(t.db);
+    const live = await createSession(t.db, m.user.id, m.merchant.id);
+    const idle = await createSession(t.db, m.user.id, m.merchant.id);
+    await t.db.updateTable('sessions').set({ last_seen_at: new Date(Date.now() - 25 * 3_600_000) }).where('token_hash', '=', sha256Hex(idle.token)).execute();
+    expect(await pruneExpiredSessions(t.db)).toBe(1);
+    expect(await resolveSession(t.db, live.token)).not.toBeNull();
+    expect(await t.db.selectFrom('sessions').select('token_hash').where('token_hash', '=', sha256Hex(idle.token)).executeTakeFirst()).toBeUndefined();
   });
 
   it('shares work between concurrent runs without doing anything twice', async () => {

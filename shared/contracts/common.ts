@@ -139,5 +139,8 @@ export interface DeletedObject<O extends string> {
 }
 
 export const deleteParams = z.strictObject({});
+/** Retrieving any object other than a payment intent: only `expand` (accepted, not applied). */
+export const retrieveObjectParams = z.strictObject({ expand: expandParam.optional() });
+
 export const retrieveParams = z.strictObject({ expand: expandParam.optional(), client_secret: z.string().max(255).optional() });
 export type RetrieveParams = z.output<typeof retrieveParams>;

@@ -1,6 +1,5 @@
 import { Router } from 'express';
-import { z } from 'zod';
-import { deleteParams, expandParam, searchParams } from '../../../shared/contracts/common.js';
+import { deleteParams, retrieveObjectParams, searchParams } from '../../../shared/contracts/common.js';
 import { createCustomerParams, listCustomersParams, updateCustomerParams } from '../../../shared/contracts/customers.js';
 import {
   createCustomer,
@@ -13,15 +12,13 @@ import {
 import type { CoreDeps } from '../../core/shared/deps.js';
 import { endpoint } from '../route.js';
 
-const retrieveCustomerParams = z.strictObject({ expand: expandParam.optional() });
-
 export function customerRoutes(deps: CoreDeps): Router {
   const router = Router();
   const base = '/customers';
   router.post(base, endpoint(deps, (c) => createCustomer(c.deps, c.actor, c.parse(createCustomerParams), c.tx)));
   router.get(base, endpoint(deps, (c) => listCustomers(c.deps, c.scope, c.parse(listCustomersParams), '/v1/customers')));
   router.get(`${base}/search`, endpoint(deps, (c) => searchCustomers(c.deps, c.scope, c.parse(searchParams), '/v1/customers/search')));
-  router.get(`${base}/:id`, endpoint(deps, (c) => (c.parse(retrieveCustomerParams), getCustomer(c.deps, c.scope, c.id))));
+  router.get(`${base}/:id`, endpoint(deps, (c) => (c.parse(retrieveObjectParams), getCustomer(c.deps, c.scope, c.id))));
   router.post(`${base}/:id`, endpoint(deps, (c) => updateCustomer(c.deps, c.actor, c.id, c.parse(updateCustomerParams), c.tx)));
   router.delete(`${base}/:id`, endpoint(deps, (c) => (c.parse(deleteParams), deleteCustomer(c.deps, c.actor, c.id, c.tx))));
   return router;

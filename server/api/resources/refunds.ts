@@ -1,19 +1,16 @@
 import { Router } from 'express';
-import { z } from 'zod';
-import { expandParam } from '../../../shared/contracts/common.js';
+import { retrieveObjectParams } from '../../../shared/contracts/common.js';
 import { createRefundApiParams, listRefundsParams, updateRefundParams } from '../../../shared/contracts/refunds.js';
 import { createRefund, getRefund, listRefunds, updateRefund } from '../../core/refunds/refunds.service.js';
 import type { CoreDeps } from '../../core/shared/deps.js';
 import { endpoint } from '../route.js';
-
-const retrieveRefundParams = z.strictObject({ expand: expandParam.optional() });
 
 export function refundRoutes(deps: CoreDeps): Router {
   const router = Router();
   const base = '/refunds';
   router.post(base, endpoint(deps, (c) => createRefund(c.deps, c.actor, c.parse(createRefundApiParams), c.tx)));
   router.get(base, endpoint(deps, (c) => listRefunds(c.deps, c.scope, c.parse(listRefundsParams), '/v1/refunds')));
-  router.get(`${base}/:id`, endpoint(deps, (c) => (c.parse(retrieveRefundParams), getRefund(c.deps, c.scope, c.id))));
+  router.get(`${base}/:id`, endpoint(deps, (c) => (c.parse(retrieveObjectParams), getRefund(c.deps, c.scope, c.id))));
   router.post(`${base}/:id`, endpoint(deps, (c) => updateRefund(c.deps, c.actor, c.id, c.parse(updateRefundParams), c.tx)));
   return router;
 }

@@ -34,7 +34,9 @@ export function findMemberships(db: Executor, userId: string) {
   return db
     .selectFrom('memberships')
     .innerJoin('merchants', 'merchants.id', 'memberships.merchant_id')
-    .select(['merchants.id', 'merchants.name', 'merchants.timezone', 'memberships.role', 'memberships.created_at'])
+    // Every merchant column, so the current merchant needs no second query.
+    .selectAll('merchants')
+    .select(['memberships.role', 'memberships.created_at as member_since'])
     .where('memberships.user_id', '=', userId)
     .orderBy('memberships.created_at')
     .orderBy('merchants.id')
@@ -68,22 +70,20 @@ export function deleteMembership(db: Executor, merchantId: string, userId: strin
   return db.deleteFrom('memberships').where('merchant_id', '=', merchantId).where('user_id', '=', userId).executeTakeFirst();
 }
 
-export function countOwners(db: Executor, merchantId: string) {
-  return db
-    .selectFrom('memberships')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .where('merchant_id', '=', merchantId)
-    .where('role', '=', 'owner')
-    .executeTakeFirstOrThrow();
-}
-
 // Sessions
 export function insertSession(db: Executor, session: NewRow<'sessions'>) {
   return db.insertInto('sessions').values(session).execute();
 }
 
-export function getSession(db: Executor, tokenHash: string) {
-  return db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+/** The session with its user, in one query (this runs on every dashboard request). */
+export function getSessionWithUser(db: Executor, tokenHash: string) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .selectAll('sessions')
+    .select(['users.email', 'users.name'])
+    .where('sessions.token_hash', '=', tokenHash)
+    .executeTakeFirst();
 }
 
 export function touchSession(db: Executor, tokenHash: string, at: Date) {
@@ -168,4 +168,10 @@ export function updatePasswordHash(db: Executor, userId: string, passwordHash: s
 /** Signs a user out everywhere except the session with keepTokenHash. */
 export function deleteOtherSessions(db: Executor, userId: string, keepTokenHash: string) {
   return db.deleteFrom('sessions').where('user_id', '=', userId).where('token_hash', '<>', keepTokenHash).execute();
+}
+
+/** Emails of the given users (who issued a refund, who changed a setting). */
+export function findUserEmails(db: Executor, ids: string[]) {
+  if (!ids.length) return Promise.resolve([] as { id: string; email: string }[]);
+  return db.selectFrom('users').select(['id', 'email']).where('id', 'in', ids).execute();
 }

@@ -180,7 +180,7 @@ export interface SessionInfo {
 export async function resolveSession(db: Db, token: string | undefined): Promise<SessionInfo | null> {
   if (!token || token.length > 200) return null;
   const tokenHash = sha256Hex(token);
-  const session = await repo.getSession(db, tokenHash);
+  const session = await repo.getSessionWithUser(db, tokenHash);
   if (!session) return null;
   const now = Date.now();
   const lastSeen = new Date(session.last_seen_at).getTime();
@@ -189,16 +189,13 @@ export async function resolveSession(db: Db, token: string | undefined): Promise
     return null;
   }
   if (now - lastSeen > TOUCH_EVERY_MS) await repo.touchSession(db, tokenHash, new Date(now));
-  const user = await repo.getUser(db, session.user_id);
-  if (!user) return null;
-  const memberships = await repo.findMemberships(db, user.id);
+  const memberships = await repo.findMemberships(db, session.user_id);
   // A membership can be removed while a session holds it: fall back to the first remaining merchant.
   const current = memberships.find((m) => m.id === session.merchant_id) ?? memberships[0];
-  const merchantRow = current ? await repo.getMerchant(db, current.id) : undefined;
   return {
     tokenHash,
-    user: { id: user.id, email: user.email, name: user.name },
-    merchant: merchantRow ? toMerchantDto(merchantRow) : null,
+    user: { id: session.user_id, email: session.email, name: session.name },
+    merchant: current ? toMerchantDto(current) : null,
     role: (current?.role as Role) ?? null,
     livemode: session.livemode,
     memberships: memberships.map((m) => ({ merchantId: m.id, merchantName: m.name, role: m.role as Role, timezone: m.timezone })),
@@ -215,6 +212,12 @@ export async function switchMerchant(db: Db, session: SessionInfo, merchantId: s
 
 export async function setMode(db: Db, session: SessionInfo, livemode: boolean): Promise<void> {
   await repo.updateSessionTenant(db, session.tokenHash, { livemode });
+}
+
+/** Sessions past their idle or absolute expiry; resolveSession refuses them, this job frees their rows. */
+export async function pruneExpiredSessions(db: Db, now: Date = new Date()): Promise<number> {
+  const [result] = await repo.deleteExpiredSessions(db, new Date(now.getTime() - SESSION_IDLE_MS), now);
+  return Number(result?.numDeletedRows ?? 0);
 }
 
 export async function signOut(db: Db, tokenHash: string): Promise<void> {

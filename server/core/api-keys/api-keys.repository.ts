@@ -3,6 +3,7 @@ import type { Executor } from '../../db/database.js';
 import type { NewRow, Row } from '../../db/schema.js';
 import type { Scope } from '../shared/deps.js';
 import { apiKeyBucket, type BucketLimit, type RateLimitConfig, type TakenToken } from './rate-limit.js';
+import { inScope } from '../shared/scope.js';
 
 export function insertApiKey(db: Executor, key: NewRow<'api_keys'>) {
   return db.insertInto('api_keys').values(key).returningAll().executeTakeFirstOrThrow();
@@ -16,8 +17,7 @@ export function findApiKeys(db: Executor, scope: Scope) {
   return db
     .selectFrom('api_keys')
     .selectAll()
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('revoked_at', 'is', null)
     .orderBy('created_at', 'desc')
     .execute();
@@ -27,8 +27,7 @@ export function getApiKey(db: Executor, scope: Scope, id: string) {
   return db
     .selectFrom('api_keys')
     .selectAll()
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('id', '=', id)
     .executeTakeFirst();
 }
@@ -37,8 +36,7 @@ export function updateApiKey(db: Executor, scope: Scope, id: string, changes: { 
   return db
     .updateTable('api_keys')
     .set(changes)
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst();

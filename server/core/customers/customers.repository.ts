@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { NewRow, RowUpdate } from '../../db/schema.js';
 import type { Scope } from '../shared/deps.js';
+import { inScope } from '../shared/scope.js';
 
 export function insertCustomer(db: Executor, row: NewRow<'customers'>) {
   return db.insertInto('customers').values(row).returningAll().executeTakeFirstOrThrow();
@@ -12,8 +13,7 @@ export function getCustomer(db: Executor, scope: Scope, id: string, options: { f
   let query = db
     .selectFrom('customers')
     .selectAll()
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('id', '=', id);
   if (options.forUpdate) query = query.forUpdate();
   return query.executeTakeFirst();
@@ -23,8 +23,7 @@ export function updateCustomer(db: Executor, scope: Scope, id: string, changes: 
   return db
     .updateTable('customers')
     .set({ ...changes, updated_at: sql`now()` })
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('id', '=', id)
     .where('deleted_at', 'is', null)
     .returningAll()
@@ -43,13 +42,3 @@ export function selectLiveCustomers(db: Executor, scope: Scope, filters: { email
   return query;
 }
 
-export function getCustomerEmails(db: Executor, scope: Scope, ids: string[]) {
-  if (!ids.length) return Promise.resolve([]);
-  return db
-    .selectFrom('customers')
-    .select(['id', 'email'])
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
-    .where('id', 'in', ids)
-    .execute();
-}

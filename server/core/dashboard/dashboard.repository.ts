@@ -8,6 +8,7 @@ import type { Database } from '../../db/schema.js';
 import type { Scope } from '../shared/deps.js';
 import { compileSearch } from '../shared/search-sql.js';
 import type { ListCursor } from './cursor.js';
+import { inScope } from '../shared/scope.js';
 
 /**
  * Every query behind the dashboard's lists, search box and command palette. Each leads with
@@ -242,15 +243,9 @@ export function findCustomerEmails(db: Executor, scope: Scope, ids: string[]) {
   return db
     .selectFrom('customers')
     .select(['id', 'email', 'name'])
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('id', 'in', ids)
     .execute();
-}
-
-export function findUserEmails(db: Executor, ids: string[]) {
-  if (!ids.length) return Promise.resolve([] as { id: string; email: string }[]);
-  return db.selectFrom('users').select(['id', 'email']).where('id', 'in', ids).execute();
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -358,8 +353,7 @@ export function customerTotals(db: Executor, scope: Scope, customerId: string) {
       sql<number>`coalesce(sum(amount_refunded), 0)::bigint`.as('refunded'),
       sql<number>`count(*) filter (where status = 'succeeded')::int`.as('payments'),
     ])
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('customer_id', '=', customerId)
     .groupBy('currency')
     .orderBy(sql`sum(amount_received)`, 'desc')
@@ -376,8 +370,7 @@ export async function objectExists(db: Executor, scope: Scope, table: LookupTabl
   let query = db
     .selectFrom(table as 'customers')
     .select('id')
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('id', '=', id);
   if (table === 'customers' || table === 'webhook_endpoints') query = query.where('deleted_at', 'is', null);
   return Boolean(await query.executeTakeFirst());
@@ -391,8 +384,7 @@ export function getRefundPaymentId(db: Executor, scope: Scope, id: string) {
   return db
     .selectFrom('refunds')
     .select(['payment_intent_id', 'amount', 'currency', 'status'])
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('id', '=', id)
     .executeTakeFirst();
 }
@@ -405,8 +397,7 @@ export function getWebhookEndpointSummary(db: Executor, scope: Scope, id: string
   return db
     .selectFrom('webhook_endpoints')
     .select(['id', 'url'])
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('id', '=', id)
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
@@ -416,8 +407,7 @@ export function getCustomerSummary(db: Executor, scope: Scope, id: string) {
   return db
     .selectFrom('customers')
     .select(['id', 'email', 'name'])
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('id', '=', id)
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
@@ -429,8 +419,7 @@ export function findCustomersByEmail(db: Executor, scope: Scope, needle: string,
   return db
     .selectFrom('customers')
     .select(['id', 'email', 'name'])
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('deleted_at', 'is', null)
     .where(sql<boolean>`lower(email) like ${likeNeedle(value)}`)
     .orderBy(sql`lower(email) = ${value}`, 'desc')

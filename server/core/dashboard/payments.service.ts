@@ -17,7 +17,7 @@ import * as customersRepo from '../customers/customers.repository.js';
 import { toPaymentIntentDto } from '../payment-intents/payment-intents.dto.js';
 import * as intentsRepo from '../payment-intents/payment-intents.repository.js';
 import { cancelPaymentIntent, capturePaymentIntent, countPaymentsByFingerprint, findPaymentAttempts } from '../payment-intents/payment-intents.service.js';
-import { getPaymentTimeline } from '../payment-intents/timeline.service.js';
+import { buildPaymentTimeline } from '../payment-intents/timeline.service.js';
 import { getPaymentMethodRow } from '../payment-methods/payment-methods.service.js';
 import { createRefund, findRefundsForPayment } from '../refunds/refunds.service.js';
 import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
@@ -125,13 +125,13 @@ export async function getPaymentDetail(deps: CoreDeps, scope: Scope, id: string)
   const row = await intentsRepo.getPaymentIntent(deps.db, scope, id);
   if (!row) throw notFound('payment', id);
   const payment = toPaymentIntentDto(row, deps.appUrl);
-  const [refunds, timeline, attempts, method, customer] = await Promise.all([
+  const [refunds, attempts, method, customer] = await Promise.all([
     findRefundsForPayment(deps, scope, id),
-    getPaymentTimeline(deps, scope, id),
     findPaymentAttempts(deps, scope, id),
     row.payment_method_id ? getPaymentMethodRow(deps.db, scope, row.payment_method_id) : Promise.resolve(undefined),
     row.customer_id ? customersRepo.getCustomer(deps.db, scope, row.customer_id) : Promise.resolve(undefined),
   ]);
+  const timeline = await buildPaymentTimeline(deps, scope, id, attempts, refunds);
   const fingerprint = method?.card_fingerprint ?? row.card_fingerprint;
   const usage = fingerprint ? await countPaymentsByFingerprint(deps, scope, fingerprint) : null;
   const brand = method?.card_brand ?? row.card_brand;

@@ -6,11 +6,12 @@ import { toUnix } from '../shared/tx.js';
 import { decodeCursor, pageFromRows } from './cursor.js';
 import * as repo from './dashboard.repository.js';
 import { toPaymentListItems } from './payments.service.js';
+import { findUserEmails } from '../accounts/accounts.repository.js';
 
 async function toRefundListItems(deps: CoreDeps, scope: Scope, rows: repo.RefundListRow[]): Promise<RefundListItem[]> {
   const [payers, users] = await Promise.all([
     repo.findPayerEmails(deps.db, scope, [...new Set(rows.map((r) => r.payment_intent_id))]),
-    repo.findUserEmails(deps.db, [...new Set(rows.map((r) => r.created_by_user_id).filter((v): v is string => Boolean(v)))]),
+    findUserEmails(deps.db, [...new Set(rows.map((r) => r.created_by_user_id).filter((v): v is string => Boolean(v)))]),
   ]);
   const payerEmail = new Map(payers.map((p) => [p.id, p.email]));
   const userEmail = new Map(users.map((u) => [u.id, u.email]));

@@ -3,6 +3,7 @@ import { ID_PREFIXES } from '../../../shared/ids.js';
 import type { Executor } from '../../db/database.js';
 import type { NewRow, Row } from '../../db/schema.js';
 import type { Scope } from '../shared/deps.js';
+import { inScope } from '../shared/scope.js';
 
 /**
  * Two CTEs for a larger statement: `written_events` inserts the events, `written_deliveries` one outbox row
@@ -68,8 +69,7 @@ export function findEventsForObjects(db: Executor, scope: Scope, objectIds: stri
   return db
     .selectFrom('events')
     .selectAll()
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('object_id', 'in', objectIds)
     .orderBy('created_at', 'asc')
     .orderBy('id', 'asc')

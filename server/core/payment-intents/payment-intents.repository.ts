@@ -3,17 +3,13 @@ import type { Executor } from '../../db/database.js';
 import type { NewRow, Row, RowUpdate } from '../../db/schema.js';
 import { eventCtes } from '../events/events.repository.js';
 import type { Scope } from '../shared/deps.js';
-
-export function insertPaymentIntent(db: Executor, row: NewRow<'payment_intents'>) {
-  return db.insertInto('payment_intents').values(row).returningAll().executeTakeFirstOrThrow();
-}
+import { inScope } from '../shared/scope.js';
 
 export function getPaymentIntent(db: Executor, scope: Scope, id: string, options: { forUpdate?: boolean } = {}) {
   let query = db
     .selectFrom('payment_intents')
     .selectAll()
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('id', '=', id);
   if (options.forUpdate) query = query.forUpdate();
   return query.executeTakeFirst();
@@ -72,8 +68,7 @@ export async function transitionPaymentIntentWithHistory(
   const transition = db
     .updateTable('payment_intents')
     .set({ ...intentValues(changes), updated_at: sql`now()` })
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('id', '=', id)
     .where('status', 'in', fromStatuses)
     .returningAll();
@@ -99,8 +94,7 @@ export function transitionPaymentIntent(db: Executor, scope: Scope, id: string, 
   return db
     .updateTable('payment_intents')
     .set({ ...changes, updated_at: sql`now()` })
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('id', '=', id)
     .where('status', 'in', fromStatuses)
     .returningAll()
@@ -111,8 +105,7 @@ export function adjustAmountRefunded(db: Executor, scope: Scope, id: string, del
   return db
     .updateTable('payment_intents')
     .set({ amount_refunded: sql`amount_refunded + ${delta}`, updated_at: sql`now()` })
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -138,8 +131,7 @@ export function finishPendingAttempt(db: Executor, scope: Scope, intentId: strin
   return db
     .updateTable('payment_attempts')
     .set(changes)
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('payment_intent_id', '=', intentId)
     .where('outcome', '=', 'requires_action')
     .returningAll()
@@ -150,8 +142,7 @@ export function findAttempts(db: Executor, scope: Scope, intentId: string) {
   return db
     .selectFrom('payment_attempts')
     .selectAll()
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('payment_intent_id', '=', intentId)
     .orderBy('created_at', 'asc')
     .orderBy('id', 'asc')
@@ -162,7 +153,7 @@ export function findAttempts(db: Executor, scope: Scope, intentId: string) {
 export function lockExpiredIntents(db: Executor, now: Date, statuses: readonly string[], limit: number) {
   return db
     .selectFrom('payment_intents')
-    .select(['id', 'merchant_id', 'livemode'])
+    .selectAll()
     .where('expires_at', '<=', now)
     .where('status', 'in', statuses)
     .orderBy('expires_at')
@@ -176,22 +167,16 @@ export async function countByFingerprint(db: Executor, scope: Scope, fingerprint
   const intents = await db
     .selectFrom('payment_intents')
     .select([sql<number>`count(*)::int`.as('payments'), sql<number>`count(*) filter (where status = 'succeeded')::int`.as('succeeded')])
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('card_fingerprint', '=', fingerprint)
     .executeTakeFirstOrThrow();
   const attempts = await db
     .selectFrom('payment_attempts')
     .select(sql<number>`count(*)::int`.as('failed'))
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('card_fingerprint', '=', fingerprint)
     .where('outcome', '=', 'failed')
     .executeTakeFirstOrThrow();
   return { payments: intents.payments, succeeded: intents.succeeded, failed_attempts: attempts.failed };
 }
 
-export function findUserEmails(db: Executor, ids: string[]) {
-  if (!ids.length) return Promise.resolve([] as { id: string; email: string }[]);
-  return db.selectFrom('users').select(['id', 'email']).where('id', 'in', ids).execute();
-}

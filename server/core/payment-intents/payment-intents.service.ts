@@ -387,13 +387,6 @@ export async function getPaymentIntent(deps: CoreDeps, scope: Scope, id: string,
   return toPaymentIntentDto(row, deps.appUrl);
 }
 
-/** Hosted checkout and 3-D Secure pages: the client secret is the credential. */
-export async function getPaymentIntentForCheckout(deps: CoreDeps, id: string, clientSecret: string): Promise<PaymentIntentDto> {
-  const row = await repo.getPaymentIntentForClient(deps.db, id);
-  if (!row || !safeEqual(clientSecret, row.client_secret)) throw notFound('payment_intent', id);
-  return toPaymentIntentDto(row, deps.appUrl);
-}
-
 /** Fields that change what would be charged: only before confirmation. */
 const PRE_CONFIRMATION_FIELDS = ['amount', 'currency', 'customer', 'payment_method', 'statement_descriptor', 'capture_method', 'payment_method_types'] as const;
 
@@ -522,14 +515,6 @@ export async function completeThreeDSecure(deps: CoreDeps, intentId: string, cli
   });
 }
 
-/** Where the 3-D Secure page sends the payer afterwards (Stripe's return_url), if the merchant gave one. */
-export async function getThreeDSecureReturnUrl(deps: CoreDeps, intentId: string, clientSecret: string): Promise<string | null> {
-  const row = await repo.getPaymentIntentForClient(deps.db, intentId);
-  if (!row || !safeEqual(clientSecret, row.client_secret)) throw notFound('payment_intent', intentId);
-  const next = row.next_action as { redirect_to_url?: { return_url?: string | null } } | null;
-  return next?.redirect_to_url?.return_url ?? null;
-}
-
 export async function listPaymentIntents(deps: CoreDeps, scope: Scope, input: ListPaymentIntentsInput = {}, url = '/v1/payment_intents'): Promise<ListResult<PaymentIntentDto>> {
   const params = parseParams(listPaymentIntentsParams, input);
   const query = repo.selectPaymentIntents(deps.db, scope, { customer: params.customer });
@@ -559,11 +544,7 @@ export async function expireIntents(deps: CoreDeps, now: Date = new Date(), batc
   for (;;) {
     const count = await deps.db.transaction().execute(async (t) => {
       const due = await repo.lockExpiredIntents(t, now, UNCONFIRMED_STATUSES, batchSize);
-      for (const { id, merchant_id, livemode } of due) {
-        const actor: Actor = { merchantId: merchant_id, livemode };
-        const row = await repo.getPaymentIntent(t, actor, id);
-        if (row) await cancelLocked(deps, t, actor, row, 'abandoned');
-      }
+      for (const row of due) await cancelLocked(deps, t, { merchantId: row.merchant_id, livemode: row.livemode }, row, 'abandoned');
       return due.length;
     });
     total += count;

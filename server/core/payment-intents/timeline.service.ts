@@ -23,13 +23,24 @@ export async function getPaymentTimeline(deps: CoreDeps, scope: Scope, intentId:
   const intent = await repo.getPaymentIntent(deps.db, scope, intentId);
   if (!intent) throw notFound('payment_intent', intentId);
   const [attempts, refunds] = await Promise.all([repo.findAttempts(deps.db, scope, intentId), findRefundsForPayment(deps, scope, intentId)]);
+  return buildPaymentTimeline(deps, scope, intentId, attempts.map(toPaymentAttemptDto), refunds);
+}
+
+/** The timeline from attempts and refunds the caller already loaded; only the events are read here. */
+export async function buildPaymentTimeline(
+  deps: CoreDeps,
+  scope: Scope,
+  intentId: string,
+  attempts: PaymentAttemptDto[],
+  refunds: Awaited<ReturnType<typeof findRefundsForPayment>>,
+): Promise<TimelineEntry[]> {
   const events = await findEventsForObjects(deps.db, scope, [intentId, ...refunds.map((r) => r.refund.id)]);
   const entries: TimelineEntry[] = [
-    ...events.map((e) => ({ kind: 'event' as const, id: e.id, created: toEventDto(e).created, type: e.type, event: toEventDto(e) })),
-    ...attempts.map((a) => {
-      const attempt = toPaymentAttemptDto(a);
-      return { kind: 'attempt' as const, id: a.id, created: attempt.created, attempt };
+    ...events.map((e) => {
+      const event = toEventDto(e);
+      return { kind: 'event' as const, id: e.id, created: event.created, type: e.type, event };
     }),
+    ...attempts.map((attempt) => ({ kind: 'attempt' as const, id: attempt.id, created: attempt.created, attempt })),
     ...refunds.map((r) => ({ kind: 'refund' as const, id: r.refund.id, created: r.refund.created, refund: r.refund, note: r.note, created_by: r.created_by })),
   ];
   return entries.sort((a, b) => a.created - b.created || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);

@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { NewRow, RowUpdate } from '../../db/schema.js';
 import type { Scope } from '../shared/deps.js';
+import { inScope } from '../shared/scope.js';
 
 export function insertRefund(db: Executor, row: NewRow<'refunds'>) {
   return db.insertInto('refunds').values(row).returningAll().executeTakeFirstOrThrow();
@@ -11,8 +12,7 @@ export function getRefund(db: Executor, scope: Scope, id: string, options: { for
   let query = db
     .selectFrom('refunds')
     .selectAll()
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('id', '=', id);
   if (options.forUpdate) query = query.forUpdate();
   return query.executeTakeFirst();
@@ -23,8 +23,7 @@ export async function sumActiveRefunds(db: Executor, scope: Scope, paymentIntent
   const row = await db
     .selectFrom('refunds')
     .select(sql<number>`coalesce(sum(amount), 0)::bigint`.as('total'))
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('payment_intent_id', '=', paymentIntentId)
     .where('status', 'in', ['pending', 'succeeded'])
     .executeTakeFirstOrThrow();
@@ -35,8 +34,7 @@ export function updateRefund(db: Executor, scope: Scope, id: string, changes: Ro
   let query = db
     .updateTable('refunds')
     .set({ ...changes, updated_at: sql`now()` })
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('id', '=', id);
   if (fromStatus) query = query.where('status', '=', fromStatus as 'pending');
   return query.returningAll().executeTakeFirst();
@@ -58,8 +56,7 @@ export function findRefundsForIntent(db: Executor, scope: Scope, paymentIntentId
   return db
     .selectFrom('refunds')
     .selectAll()
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('payment_intent_id', '=', paymentIntentId)
     .orderBy('created_at', 'asc')
     .orderBy('id', 'asc')

@@ -13,7 +13,8 @@ import { newId } from '../../../shared/ids.js';
 import type { Executor } from '../../db/database.js';
 import type { Row } from '../../db/schema.js';
 import { checkMetadataSize, diffAttributes } from '../customers/customers.service.js';
-import { emitEvent } from '../events/events.service.js';
+import { emitEvent, emitEvents } from '../events/events.service.js';
+import { findUserEmails } from '../accounts/accounts.repository.js';
 import * as intentsRepo from '../payment-intents/payment-intents.repository.js';
 import { testCardProcessor } from '../payment-intents/test-cards.js';
 import { toProcessorCard } from '../payment-methods/payment-methods.service.js';
@@ -142,7 +143,7 @@ export async function searchRefunds(deps: CoreDeps, scope: Scope, input: SearchP
 /** Dashboard: a payment's refunds with who issued them and why. */
 export async function findRefundsForPayment(deps: CoreDeps, scope: Scope, paymentIntentId: string) {
   const rows = await repo.findRefundsForIntent(deps.db, scope, paymentIntentId);
-  const users = await intentsRepo.findUserEmails(deps.db, [...new Set(rows.map((r) => r.created_by_user_id).filter((v): v is string => Boolean(v)))]);
+  const users = await findUserEmails(deps.db, [...new Set(rows.map((r) => r.created_by_user_id).filter((v): v is string => Boolean(v)))]);
   const emails = new Map(users.map((u) => [u.id, u.email]));
   return rows.map((r) => ({ refund: toRefundDto(r), note: r.note, created_by: r.created_by_user_id ? { id: r.created_by_user_id, email: emails.get(r.created_by_user_id) ?? null } : null }));
 }
@@ -195,6 +196,9 @@ async function settleRefund(deps: CoreDeps, t: Executor, refund: Row<'refunds'>)
   if (!row) return;
   await intentsRepo.adjustAmountRefunded(t, actor, refund.payment_intent_id, -Number(refund.amount));
   const dto = toRefundDto(row);
-  await emitEvent(t, actor, 'refund.updated', dto, { status: before.status, failure_reason: before.failure_reason });
-  await emitEvent(t, actor, 'refund.failed', dto, { status: before.status, failure_reason: before.failure_reason });
+  const previousAttributes = { status: before.status, failure_reason: before.failure_reason };
+  await emitEvents(t, actor, [
+    { type: 'refund.updated', object: dto, previousAttributes },
+    { type: 'refund.failed', object: dto, previousAttributes },
+  ]);
 }

@@ -4,6 +4,7 @@ import { notFound, PaymentError } from '../../../shared/errors.js';
 import type { Executor } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import type { Scope } from './deps.js';
+import { inScope } from './scope.js';
 
 export type PageableTable = 'payment_intents' | 'customers' | 'refunds' | 'events' | 'webhook_endpoints';
 
@@ -44,8 +45,7 @@ async function assertCursorExists(db: Executor, table: PageableTable, scope: Sco
   const found = await db
     .selectFrom(table)
     .select('id')
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('id', '=', id)
     .executeTakeFirst();
   if (!found) throw notFound(table.replace(/s$/, '').replace(/_/g, ' '), id, param);

@@ -1,6 +1,7 @@
 import type { Executor } from '../../db/database.js';
 import type { NewRow, RowUpdate } from '../../db/schema.js';
 import type { Scope } from '../shared/deps.js';
+import { inScope } from '../shared/scope.js';
 
 export function insertWebhookEndpoint(db: Executor, row: NewRow<'webhook_endpoints'>) {
   return db.insertInto('webhook_endpoints').values(row).returningAll().executeTakeFirstOrThrow();
@@ -10,8 +11,7 @@ export function getWebhookEndpoint(db: Executor, scope: Scope, id: string, optio
   let query = db
     .selectFrom('webhook_endpoints')
     .selectAll()
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('id', '=', id)
     .where('deleted_at', 'is', null);
   if (options.forUpdate) query = query.forUpdate();
@@ -22,8 +22,7 @@ export function updateWebhookEndpoint(db: Executor, scope: Scope, id: string, ch
   return db
     .updateTable('webhook_endpoints')
     .set(changes)
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', scope.livemode)
+    .$call(inScope(scope))
     .where('id', '=', id)
     .where('deleted_at', 'is', null)
     .returningAll()

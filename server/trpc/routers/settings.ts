@@ -6,7 +6,8 @@ import { memberProcedure, router } from '../trpc.js';
 
 /** Business settings, team and audit log of the current merchant. */
 export const settingsRouter = router({
-  business: memberProcedure('settings:manage').query(({ ctx }) => accounts.getMerchant(ctx.deps.db, ctx.merchant.id)),
+  // The session already carries the current merchant, read with the member's role.
+  business: memberProcedure('settings:manage').query(({ ctx }) => ctx.merchant),
 
   updateBusiness: memberProcedure('settings:manage').input(updateBusinessSettingsInput).mutation(({ ctx, input }) =>
     accounts.updateMerchantSettings(ctx.deps.db, ctx.merchant.id, ctx.user.id, input),
