@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
@@ -20,7 +20,6 @@ if (!process.env.E2E_PORT) process.env.E2E_PORT = String(freePortSync());
 if (!process.env.E2E_DATA_DIR) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pf-e2e-'));
   // PostgreSQL runs as the `postgres` user when we are root; it must be able to enter the folder.
-  chmodSync(dir, 0o755);
   process.env.E2E_DATA_DIR = dir;
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 }

@@ -2,10 +2,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { createMerchantWithOwner } from '../server/core/accounts/accounts.service.js';
 import type { CoreDeps } from '../server/core/shared/deps.js';
 import { createDb, type Db } from '../server/db/database.js';
+import { ensureDatabase } from '../server/db/connect.js';
 import { startEmbeddedPostgres, withDatabase } from '../server/db/embedded.js';
 import { migrateToLatest } from '../server/db/migrate.js';
 import { randomString } from '../shared/ids.js';
@@ -43,11 +43,7 @@ export async function startBenchDatabase(poolSize = 40, options: { dataDir?: str
   mkdirSync(dir, { recursive: true });
   log(`starting embedded PostgreSQL in ${dir}${keep ? ' (kept)' : ''}`);
   const server = await startEmbeddedPostgres(dir, log);
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  const { rowCount } = await admin.query("select 1 from pg_database where datname = 'bench'");
-  if (!rowCount) await admin.query('create database bench');
-  await admin.end();
+  await ensureDatabase(server.url, 'bench');
   const url = withDatabase(server.url, 'bench');
   const db = createDb(url, { max: poolSize });
   await migrateToLatest(db);

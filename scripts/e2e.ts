@@ -4,26 +4,16 @@
  * has not been built, and checks afterwards that no PostgreSQL process was left behind.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildIfMissing } from '../server/build.js';
+import { freePort } from '../server/db/embedded.js';
 import { findChromium, NO_BROWSER_MESSAGE } from './find-chromium.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = (line: string) => console.log(`[e2e] ${line}`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** PostgreSQL processes whose command line names our data folder (the postmaster and its children). */
 export function postgresProcessesFor(dataDir: string): string[] {
@@ -42,18 +32,12 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const built = ['dist/web/index.html', 'dist/checkout/.vite/manifest.json'].every((file) => existsSync(path.join(root, file)));
-  if (!built) {
-    log('The dashboard or the hosted checkout has not been built yet: npm run build');
-    const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-    if (build.status !== 0) {
-      console.error('[e2e] The build failed, so the end-to-end tests cannot run.');
-      return 1;
-    }
+  if (!buildIfMissing(log)) {
+    console.error('[e2e] The build failed, so the end-to-end tests cannot run.');
+    return 1;
   }
 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pf-e2e-'));
-  chmodSync(dataDir, 0o755);
   const port = await freePort();
   log(`App on http://127.0.0.1:${port}, embedded PostgreSQL data in ${dataDir}`);
 

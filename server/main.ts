@@ -1,9 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
-import path from 'node:path';
-import { createApp, WEB_DIST } from './app.js';
-import { CHECKOUT_DIST } from './checkout/checkout-assets.js';
+import { createApp } from './app.js';
+import { buildIfMissing } from './build.js';
 import { DatabaseConnectError, openDatabase } from './db/connect.js';
 import { answerMalformedRequests } from './http/client-error.js';
 import { EnvError, loadEnv } from './env.js';
@@ -12,19 +9,10 @@ import { DEMO_LOGIN, seedDemoIfEmpty } from './seed/demo.js';
 
 const log = (line: string) => console.log(`[paymentflow] ${line}`);
 
-function buildIfMissing() {
-  const needsWeb = !existsSync(path.join(WEB_DIST, 'index.html'));
-  const needsCheckout = !existsSync(path.join(CHECKOUT_DIST, '.vite', 'manifest.json'));
-  if (!needsWeb && !needsCheckout) return;
-  log('Building the dashboard (first run)…');
-  const result = spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit', shell: process.platform === 'win32' });
-  if (result.status !== 0) throw new Error('The web build failed; see the output above.');
-}
-
 async function main() {
   const started = Date.now();
   const env = loadEnv();
-  if (process.argv.includes('--build-if-missing')) buildIfMissing();
+  if (process.argv.includes('--build-if-missing') && !buildIfMissing(log)) throw new Error('The web build failed; see the output above.');
 
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, log });
   const deps = { db: database.db, secret: env.APP_SECRET, appUrl: env.APP_URL };
@@ -42,7 +30,7 @@ async function main() {
   const url = process.env.APP_URL ? env.APP_URL : `http://localhost:${port}`;
   log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${url}`);
   log(`Database: ${database.embedded ? `embedded PostgreSQL (data in ${env.DATA_DIR})` : 'DATABASE_URL'}`);
-  if (seeded || env.SEED_DEMO) log(`Demo login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`);
+  if (env.SEED_DEMO) log(`Demo login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

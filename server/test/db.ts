@@ -10,7 +10,7 @@ import { withDatabase } from '../db/embedded.js';
 import type { CoreDeps } from '../core/shared/deps.js';
 import { randomString } from '../../shared/ids.js';
 
-const TEMPLATE_DATABASE = 'pf_template';
+import { TEMPLATE_DATABASE } from './global-setup.js';
 
 export interface TestDatabase {
   db: Db;

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -25,7 +25,6 @@ export default async function setup(project: TestProject) {
   let dir: string | undefined;
   if (!adminUrl) {
     dir = mkdtempSync(path.join(os.tmpdir(), 'pf-vitest-'));
-    chmodSync(dir, 0o755);
     const server = await startEmbeddedPostgres(dir);
     adminUrl = server.url;
     stop = server.stop;
