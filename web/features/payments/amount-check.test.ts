@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCaptureAmount } from './capture-amount';
+import { checkCaptureAmount, checkRefundAmount } from './amount-check';
 
 describe('partial capture amount', () => {
   it('converts major units to minor units exactly', () => {
@@ -19,5 +19,13 @@ describe('partial capture amount', () => {
 
   it('never allows more than the capturable amount', () => {
     expect(checkCaptureAmount('80.01', 'usd', 8000)).toEqual({ ok: false, error: 'At most $80.00 can be captured.' });
+  });
+});
+
+describe('partial refund amount', () => {
+  it('allows any positive amount up to what is refundable, with the same parsing', () => {
+    expect(checkRefundAmount('0.01', 'usd', 2500)).toEqual({ ok: true, amount: 1 });
+    expect(checkRefundAmount('25.01', 'usd', 2500)).toEqual({ ok: false, error: 'At most $25.00 can be refunded.' });
+    expect(checkRefundAmount('1.5', 'jpy', 5000)).toEqual({ ok: false, error: 'Enter a whole amount in JPY.' });
   });
 });

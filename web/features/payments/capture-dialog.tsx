@@ -8,7 +8,7 @@ import { Input } from '../../components/input';
 import { toast } from '../../components/toast';
 import { errorMessage, serverFieldErrors } from '../../lib/errors';
 import { trpc } from '../../lib/trpc';
-import { checkCaptureAmount } from './capture-amount';
+import { checkCaptureAmount } from './amount-check';
 import { money } from './format';
 import { invalidatePayment } from './payment-queries';
 

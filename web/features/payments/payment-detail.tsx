@@ -21,6 +21,7 @@ import { invalidatePayment, paymentDetailQuery } from './payment-queries';
 import { REFUND_REASON_LABELS, type RefundReason } from './refund-labels';
 import { PaymentStatusBadge, RefundStatusBadge, humanize } from './status-badge';
 import { Timeline } from './timeline';
+import { CANCELABLE_STATUSES } from '../../../shared/status';
 
 // The refund dialog is only needed by members who refund, and only when they do.
 const loadRefundDialog = () => import('./refund-dialog');
@@ -35,7 +36,7 @@ export function PaymentDetailPage({ paymentId }: { paymentId: string }) {
   const { payment, displayStatus, refundable } = data;
   const canWrite = can(session.role, 'payments:write');
   const [dialog, setDialog] = useState<'refund' | 'capture' | 'cancel' | null>(null);
-  const cancelable = ['requires_payment_method', 'requires_confirmation', 'requires_action', 'requires_capture'].includes(payment.status);
+  const cancelable = (CANCELABLE_STATUSES as readonly string[]).includes(payment.status);
 
   return (
     <div className="space-y-6">

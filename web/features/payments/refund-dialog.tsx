@@ -1,7 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { REFUND_REASONS } from '../../../shared/contracts/refunds';
-import { currencyInfo, parseMajorUnits, toMajorUnitString } from '../../../shared/money';
+import { toMajorUnitString } from '../../../shared/money';
+import { checkRefundAmount } from './amount-check';
 import { Button } from '../../components/button';
 import { Dialog } from '../../components/dialog';
 import { Field, FormError } from '../../components/field';
@@ -42,7 +43,6 @@ export default function RefundDialog({
   const [amountError, setAmountError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<number | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
-  const { exponent } = currencyInfo(currency);
 
   const refund = useMutation(trpc.payments.refund.mutationOptions({
     onSuccess: async (_result, input) => {
@@ -81,12 +81,9 @@ export default function RefundDialog({
     event.preventDefault();
     setFormError(null);
     if (kind === 'full') return setConfirming(refundable);
-    const minor = parseMajorUnits(amountText, currency);
-    if (minor === null || minor <= 0) {
-      return setAmountError(exponent === 0 ? `Enter a whole amount in ${currency.toUpperCase()}.` : `Enter an amount like ${toMajorUnitString(1000 * 10 ** (exponent - 2), currency)} (at most ${exponent} decimals).`);
-    }
-    if (minor > refundable) return setAmountError(`At most ${money(refundable, currency)} can be refunded.`);
-    setConfirming(minor);
+    const checked = checkRefundAmount(amountText, currency, refundable);
+    if (!checked.ok) return setAmountError(checked.error);
+    setConfirming(checked.amount);
   }
 
   const busy = refund.isPending;
