@@ -232,7 +232,9 @@ export function buildDemoHistory(deps: Pick<CoreDeps, 'secret' | 'appUrl'>, merc
       id: newId('customer'),
       merchant_id: merchantId,
       livemode: false,
-      email: `${first}.${last}${rand() < 0.4 ? Math.floor(rand() * 90 + 10) : ''}@${pick(rand, DOMAINS)}`.toLowerCase().replace(/[^a-z0-9.@]/g, ''),
+      email: `${first}.${last}${rand() < 0.4 ? Math.floor(rand() * 90 + 10) : ''}@${pick(rand, DOMAINS)}`
+        // Transliterate (Sofía -> sofia) rather than drop accented letters.
+        .normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9.@]/g, ''),
       name: `${first} ${last}`,
       phone: rand() < 0.45 ? `+1${Math.floor(2000000000 + rand() * 7999999999)}` : null,
       description: rand() < 0.05 ? 'Wholesale account' : null,
