@@ -96,24 +96,29 @@ describe('GET /checkout/:id', () => {
     }
   });
 
-  it('answers a wrong or missing client secret with 403 and no intent data', async () => {
+  it('answers a wrong or missing client secret exactly as an unknown id: same status, same body, no intent data', async () => {
     const intent = await newIntent();
+    const unknown = await fetch(pageUrl('pi_doesnotexist000000000000', 'pi_doesnotexist000000000000_secret_x'));
+    expect(unknown.status).toBe(404);
+    expectPageHeaders(unknown);
+    const unknownBody = await unknown.text();
+    expect(unknownBody).toContain('This payment link is not valid');
     for (const secret of [undefined, '', `${intent.client_secret}x`, intent.client_secret!.slice(0, -1) + 'A', 'pi_other_secret_abc']) {
       const response = await fetch(pageUrl(intent.id, secret));
-      expect(response.status, String(secret)).toBe(403);
+      expect(response.status, String(secret)).toBe(404);
       expectPageHeaders(response);
       const html = await response.text();
+      expect(html, String(secret)).toBe(unknownBody);
       for (const leak of ['99.99', 'Two bags', 'Bean', 'buyer@example.com', 'shop.example', 'pk_test_', intent.client_secret!]) {
         expect(html, leak).not.toContain(leak);
       }
     }
-  });
-
-  it('answers an unknown intent with 404', async () => {
-    const response = await fetch(pageUrl('pi_doesnotexist000000000000', 'pi_doesnotexist000000000000_secret_x'));
-    expect(response.status).toBe(404);
-    expect(await response.text()).toContain('Payment not found');
+    // The challenge page and its form answer the same way.
+    const challenge = await fetch(`${server.baseUrl}/checkout/3ds/${intent.id}?client_secret=wrong`);
+    expect(challenge.status).toBe(404);
+    expect(await challenge.text()).toBe(unknownBody);
     expect((await fetch(`${server.baseUrl}/checkout/not-an-id`)).status).toBe(404);
+    expect(await (await fetch(`${server.baseUrl}/checkout/not-an-id`)).text()).toBe(unknownBody);
   });
 
   it('answers an expired intent with 410 and the way back to the store', async () => {
@@ -237,9 +242,9 @@ describe('3-D Secure challenge', () => {
     const bodies: Record<string, string>[] = [{ outcome: 'complete' }, { outcome: 'complete', client_secret: 'pi_x_secret_y' }];
     for (const body of bodies) {
       const response = await post(intent.id, body);
-      expect(response.status).toBe(403);
+      expect(response.status).toBe(404);
     }
-    expect((await fetch(url.replace(/client_secret=[^&]+/, 'client_secret=nope'))).status).toBe(403);
+    expect((await fetch(url.replace(/client_secret=[^&]+/, 'client_secret=nope'))).status).toBe(404);
     expect((await getPaymentIntent(database.deps, actor, intent.id)).status).toBe('requires_action');
   });
 
@@ -256,6 +261,26 @@ describe('3-D Secure challenge', () => {
       payment_intent_client_secret: intent.client_secret,
       redirect_status: 'succeeded',
     });
+  });
+
+  it("lets the challenge form's answer redirect to the merchant's origins, and no other (form-action)", async () => {
+    const formAction = (csp: string | null) => (csp ?? '').split(';').map((d) => d.trim()).find((d) => d.startsWith('form-action'));
+    const { url } = await intentNeedingChallenge();
+    // Via the hosted checkout to success_url.
+    expect(formAction((await fetch(url)).headers.get('content-security-policy'))).toBe("form-action 'self' https://shop.example");
+    const own = await newIntent({
+      confirm: true,
+      payment_method_data: card('4000000000003220'),
+      success_url: 'http://127.0.0.1:4999/done',
+      return_url: 'https://merchant.example:8443/after-3ds',
+    });
+    const page = await fetch(own.next_action!.redirect_to_url.url);
+    expect(formAction(page.headers.get('content-security-policy'))).toBe("form-action 'self' https://merchant.example:8443 http://127.0.0.1:4999");
+    // Pages without a cross-origin form keep form-action to this origin only.
+    const plain = await newIntent();
+    const pay = await fetch(pageUrl(plain.id, plain.client_secret!));
+    expect(pay.status).toBe(200);
+    expect(formAction(pay.headers.get('content-security-policy'))).toBe("form-action 'self'");
   });
 
   it('sends the buyer back to the checkout when there is nothing to authenticate', async () => {

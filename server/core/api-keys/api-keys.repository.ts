@@ -122,3 +122,21 @@ export async function findApiKeyAndTakeToken(db: Executor, secretHash: string, n
   const { tokens, now_ms, ...key } = row;
   return { ...key, taken: tokens === null || now_ms === null ? null : { tokens, now_ms } };
 }
+
+/** One usable publishable key of the merchant and mode (the hosted checkout's client confirms with it). */
+export async function findActivePublishableKey(db: Executor, scope: Scope): Promise<string | null> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select('publishable_token')
+    .$call(inScope(scope))
+    .where('type', '=', 'publishable')
+    .where('revoked_at', 'is', null)
+    .where('publishable_token', 'is not', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]))
+    // A key without expiry (the current one) before a rolled key that is still in its grace period.
+    .orderBy((eb) => eb.case().when('expires_at', 'is', null).then(0).else(1).end())
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.publishable_token ?? null;
+}

@@ -125,6 +125,11 @@ export async function takeRateLimitToken(db: Db, bucket: string, limit: BucketLi
   return rateLimitDecision(await repo.takeToken(db, bucket, limit), limit);
 }
 
+/** The publishable key the hosted checkout hands its page; null when the merchant has none usable in this mode. */
+export function getActivePublishableKey(db: Executor, scope: Scope): Promise<string | null> {
+  return repo.findActivePublishableKey(db, scope);
+}
+
 /** Error messages may echo a key only as Stripe does: its start and last four. */
 export function redactKey(presented: string): string {
   if (presented.length <= 12) return '*'.repeat(presented.length);
