@@ -6,12 +6,14 @@ import type { Actor } from '../core/shared/deps.js';
 import { createTestDatabase, createTestMerchant, startTestServer, type TestDatabase, type TestServer } from '../test/db.js';
 import { CHECKOUT_DIST } from './checkout-assets.js';
 import type { CheckoutBootstrap } from '../../shared/contracts/checkout.js';
+import { apiClient } from '../api/test-client.js';
 
 let database: TestDatabase;
 let server: TestServer;
 let actor: Actor;
 let merchantName: string;
 let publishableKey: string;
+let secretKeys: { test: string; live: string };
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -20,6 +22,7 @@ beforeAll(async () => {
   actor = { merchantId: merchant.merchant.id, livemode: false };
   merchantName = merchant.merchant.name;
   publishableKey = merchant.keys.test.publishable;
+  secretKeys = { test: merchant.keys.test.secret, live: merchant.keys.live.secret };
 });
 
 afterAll(async () => {
@@ -288,5 +291,47 @@ describe('3-D Secure challenge', () => {
     const response = await fetch(`${server.baseUrl}/checkout/3ds/${intent.id}?client_secret=${encodeURIComponent(intent.client_secret!)}`, { redirect: 'manual' });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(`/checkout/${intent.id}?client_secret=${encodeURIComponent(intent.client_secret!)}`);
+  });
+});
+
+describe('success_url, cancel_url and return_url (/v1)', () => {
+  const refused = ['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'file:///etc/passwd', 'mailto:a@b.example', '/relative/path', 'shop.example/thanks', 'https://', 'ftp://shop.example/x'];
+
+  it('refuses anything but an absolute http(s) URL with a 400 naming the parameter', async () => {
+    const call = apiClient(server.baseUrl, secretKeys.test);
+    for (const param of ['success_url', 'cancel_url', 'return_url']) {
+      for (const url of refused) {
+        const response = await call('POST', '/payment_intents', { params: { amount: 1000, currency: 'usd', [param]: url } });
+        expect(response.status, `${param}=${url}`).toBe(400);
+        expect(response.body.error, `${param}=${url}`).toMatchObject({ type: 'invalid_request_error', code: 'url_invalid', param });
+        expect(response.body.error.message).toContain(param);
+      }
+    }
+    const intent = await call('POST', '/payment_intents', { params: { amount: 1000, currency: 'usd' } });
+    const confirm = await call('POST', `/payment_intents/${intent.body.id}/confirm`, { params: { payment_method: 'pm_card_visa', return_url: 'javascript:alert(1)' } });
+    expect(confirm.status).toBe(400);
+    expect(confirm.body.error).toMatchObject({ code: 'url_invalid', param: 'return_url' });
+    expect((await call('GET', `/payment_intents/${intent.body.id}`)).body.status).toBe('requires_payment_method');
+
+    const ok = await call('POST', '/payment_intents', {
+      params: { amount: 1000, currency: 'usd', success_url: 'http://127.0.0.1:8080/ok', cancel_url: 'https://shop.example/cart', return_url: 'https://shop.example/back' },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ success_url: 'http://127.0.0.1:8080/ok', cancel_url: 'https://shop.example/cart' });
+  });
+
+  it('takes only https in live mode', async () => {
+    const call = apiClient(server.baseUrl, secretKeys.live);
+    for (const param of ['success_url', 'cancel_url', 'return_url']) {
+      const response = await call('POST', '/payment_intents', { params: { amount: 1000, currency: 'usd', [param]: 'http://shop.example/x' } });
+      expect(response.status, param).toBe(400);
+      expect(response.body.error, param).toMatchObject({ type: 'invalid_request_error', code: 'url_invalid', param });
+      expect(response.body.error.message).toContain('https');
+    }
+    const ok = await call('POST', '/payment_intents', { params: { amount: 1000, currency: 'usd', success_url: 'https://shop.example/ok' } });
+    expect(ok.status).toBe(200);
+    const confirm = await call('POST', `/payment_intents/${ok.body.id}/confirm`, { params: { payment_method: 'pm_card_visa', return_url: 'http://shop.example/back' } });
+    expect(confirm.status).toBe(400);
+    expect(confirm.body.error).toMatchObject({ code: 'url_invalid', param: 'return_url' });
   });
 });

@@ -1,4 +1,5 @@
 import type { CheckoutBootstrap } from '../../../shared/contracts/checkout.js';
+import { isHttpUrl } from '../../../shared/contracts/payment-intents.js';
 import type { Executor } from '../../db/database.js';
 import { getActivePublishableKey } from '../api-keys/api-keys.service.js';
 import { safeEqual } from '../shared/crypto.js';
@@ -33,13 +34,7 @@ export async function authorizeCheckout(db: Executor, intentId: string, clientSe
 
 /** Only http(s) URLs become links: a merchant-supplied `javascript:` URL must never reach an href. */
 export function safeHttpUrl(value: string | null): string | null {
-  if (!value) return null;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? value : null;
-  } catch {
-    return null;
-  }
+  return value && isHttpUrl(value) ? value : null;
 }
 
 /** Adds query parameters to a merchant's URL: with & when it already has a query, before any #fragment. */

@@ -15,6 +15,7 @@ import {
   type PaymentIntentDto,
   type PaymentMethodDataParam,
   type UpdatePaymentIntentInput,
+  REDIRECT_URL_PARAMS,
 } from '../../../shared/contracts/payment-intents.js';
 import { notFound, PaymentError } from '../../../shared/errors.js';
 import { newId, randomString } from '../../../shared/ids.js';
@@ -329,9 +330,21 @@ async function finish(deps: CoreDeps, tx: Executor | undefined, work: (t: Execut
   return outcome.dto;
 }
 
+/** The contracts take only absolute http(s) URLs; a live buyer is only ever sent to https. */
+function checkRedirectUrls(actor: Actor, params: Partial<Record<(typeof REDIRECT_URL_PARAMS)[number], string>>) {
+  if (!actor.livemode) return;
+  for (const param of REDIRECT_URL_PARAMS) {
+    const value = params[param];
+    if (value !== undefined && new URL(value).protocol !== 'https:') {
+      throw new PaymentError('url_invalid', `Invalid URL for ${param}: live mode requires an https:// URL.`, { param });
+    }
+  }
+}
+
 export async function createPaymentIntent(deps: CoreDeps, actor: Actor, input: CreatePaymentIntentInput, tx?: Executor): Promise<PaymentIntentDto> {
   const params = parseParams(createPaymentIntentParams, input);
   checkAmount(params.amount, params.currency);
+  checkRedirectUrls(actor, params);
   // Card-form mistakes are answered before anything is written, so no half-made intent is left behind
   // (matters when the caller's transaction commits card errors, as the idempotency layer does).
   if (params.confirm) {
@@ -432,6 +445,7 @@ export async function updatePaymentIntent(deps: CoreDeps, actor: Actor, id: stri
 
 export async function confirmPaymentIntent(deps: CoreDeps, actor: Actor, id: string, input: ConfirmPaymentIntentInput = {}, tx?: Executor): Promise<PaymentIntentDto> {
   const params = parseParams(confirmPaymentIntentParams, input);
+  checkRedirectUrls(actor, params);
   return finish(deps, tx, async (t) => {
     const row = await lockIntent(t, actor, id);
     if (params.client_secret !== undefined && !safeEqual(params.client_secret, row.client_secret)) throw notFound('payment_intent', id);
