@@ -25,7 +25,15 @@ import type { Executor } from '../../db/database.js';
 import type { NewRow, Row, RowUpdate } from '../../db/schema.js';
 import { checkMetadataSize, requireLiveCustomer } from '../customers/customers.service.js';
 import { buildEventRows, emitEvent, type EventToEmit } from '../events/events.service.js';
-import { getPaymentMethodRow, precheckPaymentMethodInput, preparePaymentMethod, resolvePaymentMethod, toPaymentMethodDto, toProcessorCard } from '../payment-methods/payment-methods.service.js';
+import {
+  getPaymentMethodRow,
+  precheckPaymentMethodInput,
+  preparePaymentMethod,
+  refuseSpentPaymentMethod,
+  resolvePaymentMethod,
+  toPaymentMethodDto,
+  toProcessorCard,
+} from '../payment-methods/payment-methods.service.js';
 import { safeEqual } from '../shared/crypto.js';
 import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
 import { findPage, findSearchPage } from '../shared/pagination.js';
@@ -35,7 +43,7 @@ import { inTransaction } from '../shared/tx.js';
 import type { AuthorizationResult, CardProcessor } from './card-processor.js';
 import { authenticationFailureError, declineError, threeDSecureNextAction, toPaymentAttemptDto, toPaymentIntentDto, type PaymentAttemptDto } from './payment-intents.dto.js';
 import * as repo from './payment-intents.repository.js';
-import { testCardProcessor } from './test-cards.js';
+import { testCardNumberFor, testCardProcessor } from './test-cards.js';
 
 export { toPaymentIntentDto };
 
@@ -289,8 +297,10 @@ async function planConfirmation(deps: CoreDeps, db: Executor, actor: Actor, row:
     );
   }
   const processor = processorFor(deps, actor);
-  const given = await preparePaymentMethod(deps, db, actor, input, row.customer_id);
+  const given = await preparePaymentMethod(deps, db, actor, input, row.customer_id, { intentId: row.id });
   const pm = given?.row ?? (row.payment_method_id ? await getPaymentMethodRow(db, actor, row.payment_method_id) : undefined);
+  // The card set on the intent earlier may have paid elsewhere since.
+  if (pm && !given) await refuseSpentPaymentMethod(db, actor, pm, row.id);
   if (!pm) {
     throw new PaymentError(
       'parameter_missing',
@@ -345,6 +355,21 @@ export async function createPaymentIntent(deps: CoreDeps, actor: Actor, input: C
   const params = parseParams(createPaymentIntentParams, input);
   checkAmount(params.amount, params.currency);
   checkRedirectUrls(actor, params);
+  // A saved card named by id may be single-use: deciding that and writing the attempt must not interleave
+  // with another confirmation of the same card, so that case runs in a transaction (holding the card's lock).
+  if (!tx && params.confirm && params.payment_method !== undefined && !params.payment_method_data && !testCardNumberFor(params.payment_method)) {
+    // A decline is written and then thrown: commit it, then surface it.
+    let decline: PaymentError | undefined;
+    const created = await inTransaction(deps, undefined, (t) =>
+      createPaymentIntent(deps, actor, input, t).catch((error: unknown) => {
+        if (!isPersistedDecline(error)) throw error;
+        decline = error;
+        return null;
+      }),
+    );
+    if (decline) throw decline;
+    return created!;
+  }
   // Card-form mistakes are answered before anything is written, so no half-made intent is left behind
   // (matters when the caller's transaction commits card errors, as the idempotency layer does).
   if (params.confirm) {
@@ -432,7 +457,7 @@ export async function updatePaymentIntent(deps: CoreDeps, actor: Actor, id: stri
       changes.metadata = JSON.stringify(metadata);
     }
     if (params.payment_method !== undefined) {
-      const pm = await resolvePaymentMethod(deps, t, actor, { payment_method: params.payment_method }, row.customer_id);
+      const pm = await resolvePaymentMethod(deps, t, actor, { payment_method: params.payment_method }, row.customer_id, { intentId: row.id });
       changes.payment_method_id = pm?.id ?? null;
       changes.status = 'requires_confirmation';
     }
