@@ -52,15 +52,20 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  * returns nothing, which is the refusal. `rows` is the VALUES or SELECT giving (bucket, tokens, updated_at)
  * for a new bucket; `rate` and `burst` are SQL expressions (the limit may depend on the row being inserted).
  */
-function takeTokenStatement(rows: RawBuilder<unknown>, rate: RawBuilder<number>, burst: RawBuilder<number>) {
-  const refilled = sql`least(${burst}, b.tokens + extract(epoch from clock_timestamp() - b.updated_at) * ${rate})`;
+function takeTokenStatement(rows: RawBuilder<unknown>, rate: RawBuilder<number>, burst: RawBuilder<number>, now: RawBuilder<Date>) {
+  const refilled = sql`least(${burst}, b.tokens + greatest(0, extract(epoch from ${now} - b.updated_at)) * ${rate})`;
   return sql`
     insert into rate_limits as b (bucket, tokens, updated_at)
     ${rows}
     on conflict (bucket) do update
-      set tokens = ${refilled} - 1, updated_at = clock_timestamp()
+      set tokens = ${refilled} - 1, updated_at = greatest(b.updated_at, ${now})
       where ${refilled} >= 1
     returning b.tokens, (extract(epoch from b.updated_at) * 1000)::float8 as now_ms`;
+}
+
+/** The bucket clock: the database's (one clock for every instance), or the one a test injects. */
+function bucketClock(now: Date | undefined): RawBuilder<Date> {
+  return now === undefined ? sql<Date>`clock_timestamp()` : sql<Date>`${now}::timestamptz`;
 }
 
 export function touchApiKey(db: Executor, id: string, now = new Date()) {
@@ -74,11 +79,13 @@ export function touchApiKey(db: Executor, id: string, now = new Date()) {
 
 const float = (n: number) => sql<number>`${n}::double precision`;
 
-export async function takeToken(db: Executor, bucket: string, limit: BucketLimit): Promise<TakenToken | null> {
+export async function takeToken(db: Executor, bucket: string, limit: BucketLimit, now?: Date): Promise<TakenToken | null> {
+  const clock = bucketClock(now);
   const { rows } = await sql<TakenToken>`${takeTokenStatement(
-    sql`values (${bucket}, ${float(limit.burst - 1)}, clock_timestamp())`,
+    sql`values (${bucket}, ${float(limit.burst - 1)}, ${clock})`,
     float(limit.rate),
     float(limit.burst),
+    clock,
   )}`.execute(db);
   return rows[0] ?? null;
 }
@@ -93,7 +100,14 @@ export type ApiKeyWithToken = Pick<Row<'api_keys'>, 'id' | 'type' | 'merchant_id
  * bucket and last_used_at refreshed when older than a minute: one round trip per API request. A revoked or
  * expired key comes back as it is, without touching its bucket, so the caller can refuse it by name.
  */
-export async function findApiKeyAndTakeToken(db: Executor, secretHash: string, now: Date, limits: RateLimitConfig): Promise<ApiKeyWithToken | undefined> {
+export async function findApiKeyAndTakeToken(
+  db: Executor,
+  secretHash: string,
+  now: Date,
+  limits: RateLimitConfig,
+  options: { bucketNow?: Date } = {},
+): Promise<ApiKeyWithToken | undefined> {
+  const clock = bucketClock(options.bucketNow);
   const byMode = (pick: (limit: BucketLimit) => number) =>
     sql<number>`(case when (select livemode from usable) then ${float(pick(limits.live))} else ${float(pick(limits.test))} end)`;
   const { rows } = await sql<Omit<ApiKeyWithToken, 'taken'> & { tokens: number | null; now_ms: number | null }>`
@@ -101,7 +115,7 @@ export async function findApiKeyAndTakeToken(db: Executor, secretHash: string, n
       select id, type, merchant_id, livemode, revoked_at, expires_at, last_used_at from api_keys where secret_hash = ${secretHash}
     ),
     usable as (
-      select id, livemode, last_used_at from found where revoked_at is null and (expires_at is null or expires_at > ${now})
+      select id, type, livemode, last_used_at from found where revoked_at is null and (expires_at is null or expires_at > ${now})
     ),
     touched as (
       update api_keys set last_used_at = ${now}
@@ -109,9 +123,11 @@ export async function findApiKeyAndTakeToken(db: Executor, secretHash: string, n
     ),
     taken as (
       ${takeTokenStatement(
-        sql`select ${apiKeyBucket('')} || id, ${byMode((l) => l.burst)} - 1, clock_timestamp() from usable`,
+        // Only secret keys draw from the key's bucket; publishable traffic has its own (per IP, per intent).
+        sql`select ${apiKeyBucket('')} || id, ${byMode((l) => l.burst)} - 1, ${clock} from usable where type <> 'publishable'`,
         byMode((l) => l.rate),
         byMode((l) => l.burst),
+        clock,
       )}
     )
     select found.id, found.type, found.merchant_id, found.livemode, found.revoked_at, found.expires_at, taken.tokens, taken.now_ms
