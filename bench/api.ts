@@ -2,9 +2,10 @@
  * (a) API create+confirm throughput and latency at a fixed concurrency, against two bare `node:http` servers
  * on the same PostgreSQL, measured in the same run:
  *  - `bare_insert`: one INSERT per request (raw pg), the yardstick of issue 8 item 13;
- *  - `bare_transaction`: the rows create+confirm writes (rate-limit token, payment method, intent, attempt,
- *    events, webhook outbox), one statement each inside BEGIN/COMMIT, as a straightforward raw-pg
- *    implementation would write them.
+ *  - `bare_transaction`: the rows create+confirm writes (payment method, intent, attempt, events, webhook
+ *    outbox), one statement each inside BEGIN/COMMIT, as a straightforward raw-pg implementation would.
+ *    The API's rate-limit token is left out: one bucket row updated inside 32 concurrent transactions
+ *    serialises them on its lock (the API takes the token in its own statement, outside any transaction).
  * The servers (the product's app and both baselines) run in a child process and autocannon in this one, so the
  * load generator does not eat the servers' CPU. Phases are interleaved in rounds (a load change on the shared
  * machine hits each alike) and each ratio is the median of the per-round ratios. The baselines exist only here.
@@ -126,7 +127,6 @@ async function bareTransactionWriter(pool: pg.Pool, app: string, secret: string)
   const insertPi = rowInsert('payment_intents', pi);
   const insertAttempt = rowInsert('payment_attempts', attempt);
   const insertEvents = events.rows.map((_, i) => rowInsert('events', { ...events, rows: [events.rows[i]] }));
-  const bucket = `bench-bare-${randomString(8)}`;
   return async (body: URLSearchParams) => {
     const renew = (id: string) => [id, `${id.slice(0, id.indexOf('_'))}_${randomString(24)}`] as [string, string];
     const ids = new Map<string, string>([renew(intent.id), renew(pmId), renew(attemptId), ...eventIds.map(renew)]);
@@ -139,11 +139,6 @@ async function bareTransactionWriter(pool: pg.Pool, app: string, secret: string)
     const client = await pool.connect();
     try {
       await client.query('begin');
-      await client.query(
-        `insert into rate_limits (bucket, tokens, updated_at) values ($1, 1000000, clock_timestamp())
-         on conflict (bucket) do update set tokens = rate_limits.tokens - 1, updated_at = clock_timestamp()`,
-        [bucket],
-      );
       await client.query(insertPm(swap));
       await client.query(insertPi(swap, { amount }));
       await client.query(insertAttempt(swap));
@@ -164,6 +159,12 @@ async function bareTransactionWriter(pool: pg.Pool, app: string, secret: string)
     }
     return { id: ids.get(intent.id), object: 'payment_intent', amount, status: 'succeeded' };
   };
+}
+
+/** CPU time (user + system) the server process has used so far. */
+function cpuMicros() {
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
 }
 
 async function serve() {
@@ -215,7 +216,10 @@ async function serve() {
     process.send!({ type: 'ready', app: appUrl, bareInsert, bareTransaction, secret } satisfies Ready);
     // Stop when told, or when the bench process goes away without saying so.
     await new Promise<void>((resolve) => {
-      process.once('message', () => resolve());
+      process.on('message', (message: { type: string }) => {
+        if (message.type === 'cpu') process.send!({ type: 'cpu', micros: cpuMicros() });
+        else resolve();
+      });
       process.once('disconnect', () => resolve());
     });
   } finally {
@@ -226,6 +230,16 @@ async function serve() {
 // ---------------------------------------------------------------------------------------------------------
 // Load side (this process)
 
+const cpuWaiters: ((micros: number) => void)[] = [];
+
+/** The server process's CPU time so far, asked over IPC. */
+function serverCpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    cpuWaiters.push(resolve);
+    child.send({ type: 'cpu' });
+  });
+}
+
 function startServers(): Promise<{ child: ChildProcess; ready: Ready }> {
   const child = fork(fileURLToPath(import.meta.url), [], {
     env: { ...process.env, BENCH_API_ROLE: 'server' },
@@ -234,6 +248,9 @@ function startServers(): Promise<{ child: ChildProcess; ready: Ready }> {
   });
   return new Promise((resolve, reject) => {
     child.once('message', (message: Ready) => resolve({ child, ready: message }));
+    child.on('message', (message: { type: string; micros?: number }) => {
+      if (message.type === 'cpu') cpuWaiters.shift()?.(message.micros!);
+    });
     child.once('exit', (code) => reject(new Error(`the bench server process exited (code ${code}) before it was ready`)));
   });
 }
@@ -243,6 +260,8 @@ interface Phase {
   /** Counts per request made (create-then-confirm makes two calls per payment). */
   perUnit: number;
   rps: number[];
+  /** Server-process CPU microseconds per request (per payment for create-then-confirm). */
+  cpu: number[];
   p50: number[];
   p99: number[];
 }
@@ -255,7 +274,7 @@ export async function runApiBench(report: Report) {
     const auth = { authorization: `Bearer ${ready.secret}`, ...form };
     const body = 'amount=2000&currency=usd&payment_method=pm_card_visa&confirm=true&metadata[order_id]=bench';
     const createConfirm: autocannon.Options = { url: `${ready.app}/v1/payment_intents`, method: 'POST', headers: auth, body, connections: CONNECTIONS };
-    const phase = (options: autocannon.Options, perUnit = 1): Phase => ({ options, perUnit, rps: [], p50: [], p99: [] });
+    const phase = (options: autocannon.Options, perUnit = 1): Phase => ({ options, perUnit, rps: [], cpu: [], p50: [], p99: [] });
     const phases = {
       bare_insert: phase({ url: `${ready.bareInsert}/`, method: 'POST', headers: form, body: 'amount=2000&currency=usd', connections: CONNECTIONS }),
       bare_transaction: phase({ url: `${ready.bareTransaction}/`, method: 'POST', headers: form, body, connections: CONNECTIONS }),
@@ -295,8 +314,11 @@ export async function runApiBench(report: Report) {
     for (let round = 1; round <= ROUNDS; round++) {
       for (const [name, p] of Object.entries(phases)) {
         log(`round ${round}/${ROUNDS}: ${name}, ${CONNECTIONS} connections for ${roundSeconds} s`);
+        const cpuBefore = await serverCpu(child);
         const result = await run({ ...p.options, duration: roundSeconds });
+        const cpuAfter = await serverCpu(child);
         check(name, result);
+        p.cpu.push((cpuAfter - cpuBefore) / (result.requests.total / p.perUnit));
         p.rps.push(result.requests.total / p.perUnit / ((result.finish.getTime() - result.start.getTime()) / 1000));
         p.p50.push(result.latency.p50);
         p.p99.push(result.latency.p99);
@@ -320,6 +342,9 @@ export async function runApiBench(report: Report) {
     const apiRatio = ratio(api, base);
     report.add({ name: 'api.create_confirm.throughput', value: mid(api.rps), unit: 'req/s', ratio: apiRatio, baseline: vs('api.bare_insert.throughput', baseRps), target: `>= ${TARGET} vs bare one-INSERT server`, met: apiRatio >= TARGET });
     report.add({ name: 'api.create_confirm.throughput_vs_bare_transaction', value: mid(api.rps), unit: 'req/s', ratio: ratio(api, tx), baseline: vs('api.bare_transaction.throughput', mid(tx.rps)) });
+    report.add({ name: 'api.bare_insert.server_cpu_per_request', value: mid(base.cpu), unit: 'µs' });
+    report.add({ name: 'api.bare_transaction.server_cpu_per_request', value: mid(tx.cpu), unit: 'µs', ratio: ratio(tx, base, (x) => x.cpu), baseline: vs('api.bare_insert.server_cpu_per_request', mid(base.cpu)) });
+    report.add({ name: 'api.create_confirm.server_cpu_per_request', value: mid(api.cpu), unit: 'µs', ratio: ratio(api, base, (x) => x.cpu), baseline: vs('api.bare_insert.server_cpu_per_request', mid(base.cpu)) });
     report.add({ name: 'api.create_confirm.latency_p50', value: mid(api.p50), unit: 'ms', ratio: ratio(api, base, (x) => x.p50), baseline: vs('api.bare_insert.latency_p50', mid(base.p50)) });
     report.add({ name: 'api.create_confirm.latency_p99', value: mid(api.p99), unit: 'ms', ratio: ratio(api, base, (x) => x.p99), baseline: vs('api.bare_insert.latency_p99', mid(base.p99)) });
     const flows = phases.flows;

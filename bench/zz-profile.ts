@@ -1,0 +1,20 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import autocannon from 'autocannon';
+import { createApp } from '../server/app.js';
+import { createBenchMerchant, startBenchDatabase } from './harness.js';
+
+const bench = await startBenchDatabase(40);
+const merchant = await createBenchMerchant(bench.db);
+const unlimited = { rate: 1_000_000, burst: 1_000_000 };
+const app = createApp(bench.deps, { logErrors: true, api: { rateLimits: { live: unlimited, test: unlimited } } });
+const server = await new Promise<Server>((r) => { const s = app.listen(0, '127.0.0.1', () => r(s)); });
+const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const opts = { url: `${base}/v1/payment_intents`, method: 'POST' as const, headers: { authorization: `Bearer ${merchant.keys.test.secret}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'amount=2000&currency=usd&payment_method=pm_card_visa&confirm=true&metadata[order_id]=bench', connections: 32 };
+const run = (d: number) => new Promise<autocannon.Result>((res, rej) => autocannon({ ...opts, duration: d }, (e, r) => (e ? rej(e) : res(r))));
+await run(2);
+const r = await run(Number(process.env.D ?? 12));
+console.error('rps', r.requests.average, 'non2xx', r.non2xx);
+server.closeAllConnections(); server.close();
+await bench.close();
+process.exit(0);
