@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
 import { createApp } from '../server/app.js';
 import { createBenchMerchant, startBenchDatabase } from './harness.js';
 
@@ -13,7 +15,14 @@ const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const opts = { url: `${base}/v1/payment_intents`, method: 'POST' as const, headers: { authorization: `Bearer ${merchant.keys.test.secret}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'amount=2000&currency=usd&payment_method=pm_card_visa&confirm=true&metadata[order_id]=bench', connections: 32 };
 const run = (d: number) => new Promise<autocannon.Result>((res, rej) => autocannon({ ...opts, duration: d }, (e, r) => (e ? rej(e) : res(r))));
 await run(2);
+const session = new Session(); session.connect();
+await session.post('Profiler.enable'); await session.post('Profiler.setSamplingInterval', { interval: 200 }); await session.post('Profiler.start');
+const c0 = process.cpuUsage();
 const r = await run(Number(process.env.D ?? 12));
+const c1 = process.cpuUsage(c0);
+const { profile } = await session.post('Profiler.stop');
+writeFileSync(process.env.OUT ?? '/tmp/hp/steady.cpuprofile', JSON.stringify(profile));
+console.error('cpu us/req (incl autocannon)', (c1.user + c1.system) / r.requests.total);
 console.error('rps', r.requests.average, 'non2xx', r.non2xx);
 server.closeAllConnections(); server.close();
 await bench.close();

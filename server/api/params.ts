@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ERROR_CODES, PaymentError, type ErrorCode } from '../../shared/errors.js';
+import { rememberParsed } from '../core/shared/params.js';
 
 /**
  * Turns request parameters into a contract's output, the way Stripe reports problems: the first
@@ -245,5 +246,5 @@ export function parseParams<S extends Schema>(schema: S, input: Record<string, u
   const prepared = prepare(schema, input, [], options.coerce);
   const result = schema.safeParse(prepared);
   if (!result.success) throw issueToPaymentError(result.error.issues[0], prepared);
-  return result.data;
+  return rememberParsed(schema, result.data);
 }
