@@ -96,6 +96,7 @@ function prepare(schema: Schema, value: unknown, path: PropertyKey[], coerce: bo
       for (const option of d.options as Schema[]) {
         try {
           const candidate = prepare(option, value, path, coerce);
+          if (!mayAccept(option, candidate)) continue;
           if (option.safeParse(candidate).success) return candidate;
         } catch {
           // An alternative that names other keys is simply not the one meant.
@@ -105,6 +106,49 @@ function prepare(schema: Schema, value: unknown, path: PropertyKey[], coerce: bo
     }
     default:
       return value;
+  }
+}
+
+/**
+ * False when `schema` certainly refuses `value` by its JavaScript type alone. A refused safeParse builds
+ * a ZodError (an Error, with its stack), and trying union alternatives that way was most of the cost of
+ * parsing a create+confirm's parameters (metadata: `'' | null` before the record).
+ */
+function mayAccept(schema: Schema, value: unknown): boolean {
+  if (value === undefined) return true;
+  let d = def(schema);
+  for (let i = 0; i < 20; i++) {
+    if (d.type === 'nullable' && value === null) return true;
+    if (['optional', 'nullable', 'default', 'prefault', 'readonly', 'nonoptional'].includes(d.type)) d = def(d.innerType);
+    // A preprocess (transform first) may accept anything; otherwise the pipe's input decides.
+    else if (d.type === 'pipe') {
+      if (def(d.in).type === 'transform') return true;
+      d = def(d.in);
+    } else break;
+  }
+  if (d.coerce) return true;
+  switch (d.type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'enum':
+      return typeof value === 'string' || typeof value === 'number';
+    case 'literal':
+      return (d.values as unknown[]).includes(value);
+    case 'number':
+      return typeof value === 'number';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'null':
+      return value === null;
+    case 'object':
+    case 'record':
+      return isPlainObject(value);
+    case 'array':
+      return Array.isArray(value);
+    case 'union':
+      return (d.options as Schema[]).some((option) => mayAccept(option, value));
+    default:
+      return true;
   }
 }
 
