@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { ERROR_CODES, PaymentError, type ErrorCode } from '../../shared/errors.js';
 import { rememberParsed } from '../core/shared/params.js';
+import { setOwn } from './form.js';
 
 /**
  * Turns request parameters into a contract's output, the way Stripe reports problems: the first
@@ -69,7 +70,7 @@ function prepare(schema: Schema, value: unknown, path: PropertyKey[], coerce: bo
           const param = bracketParam([...path, key]);
           throw new PaymentError('parameter_unknown', `Received unknown parameter: ${param}`, { param });
         }
-        Object.defineProperty(out, key, { value: prepare(field, value[key], [...path, key], coerce), enumerable: true, writable: true, configurable: true });
+        setOwn(out, key, prepare(field, value[key], [...path, key], coerce));
       }
       return out;
     }
@@ -77,7 +78,7 @@ function prepare(schema: Schema, value: unknown, path: PropertyKey[], coerce: bo
       if (!isPlainObject(value)) return value;
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(value)) {
-        Object.defineProperty(out, key, { value: prepare(d.valueType as Schema, value[key], [...path, key], coerce), enumerable: true, writable: true, configurable: true });
+        setOwn(out, key, prepare(d.valueType as Schema, value[key], [...path, key], coerce));
       }
       return out;
     }
