@@ -87,9 +87,10 @@ function listen(server: Server): Promise<string> {
 const JSON_TYPES = new Set([114, 3802]);
 
 /** An INSERT of one captured row's columns, its values re-made per request (new ids, now). */
-function rowInsert(table: string, result: pg.QueryResult) {
+function rowInsert(table: string, result: pg.QueryResult, generated: Set<string>) {
   const row = result.rows[0] as Record<string, unknown>;
-  const columns = result.fields.map((f) => f.name);
+  // Generated columns (search vectors and the like) are computed by PostgreSQL, as for the API's writes.
+  const columns = result.fields.map((f) => f.name).filter((c) => !generated.has(`${table}.${c}`));
   const json = new Set(result.fields.filter((f) => JSON_TYPES.has(f.dataTypeID)).map((f) => f.name));
   const text = `insert into ${table} (${columns.join(', ')}) values (${columns.map((_, i) => `$${i + 1}`).join(', ')})`;
   return (swap: (value: string) => string, overrides: Record<string, unknown> = {}) => ({
@@ -123,10 +124,15 @@ async function bareTransactionWriter(pool: pg.Pool, app: string, secret: string)
   const events = await pool.query('select * from events where object_id = $1 order by created_at', [intent.id]);
   const attemptId = attempt.rows[0].id as string;
   const eventIds = events.rows.map((e) => e.id as string);
-  const insertPm = rowInsert('payment_methods', pm);
-  const insertPi = rowInsert('payment_intents', pi);
-  const insertAttempt = rowInsert('payment_attempts', attempt);
-  const insertEvents = events.rows.map((_, i) => rowInsert('events', { ...events, rows: [events.rows[i]] }));
+  const { rows: generatedRows } = await pool.query<{ name: string }>(
+    `select table_name || '.' || column_name as name from information_schema.columns
+     where table_schema = current_schema() and (is_generated = 'ALWAYS' or identity_generation = 'ALWAYS')`,
+  );
+  const generated = new Set(generatedRows.map((r) => r.name));
+  const insertPm = rowInsert('payment_methods', pm, generated);
+  const insertPi = rowInsert('payment_intents', pi, generated);
+  const insertAttempt = rowInsert('payment_attempts', attempt, generated);
+  const insertEvents = events.rows.map((_, i) => rowInsert('events', { ...events, rows: [events.rows[i]] }, generated));
   return async (body: URLSearchParams) => {
     const renew = (id: string) => [id, `${id.slice(0, id.indexOf('_'))}_${randomString(24)}`] as [string, string];
     const ids = new Map<string, string>([renew(intent.id), renew(pmId), renew(attemptId), ...eventIds.map(renew)]);
