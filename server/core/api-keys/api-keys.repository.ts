@@ -1,6 +1,6 @@
-import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { NewRow, Row } from '../../db/schema.js';
+import { Statement } from '../../db/statement.js';
 import type { Scope } from '../shared/deps.js';
 import { apiKeyBucket, type BucketLimit, type RateLimitConfig, type TakenToken } from './rate-limit.js';
 import { inScope } from '../shared/scope.js';
@@ -52,9 +52,9 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  * returns nothing, which is the refusal. `rows` is the VALUES or SELECT giving (bucket, tokens, updated_at)
  * for a new bucket; `rate` and `burst` are SQL expressions (the limit may depend on the row being inserted).
  */
-function takeTokenStatement(rows: RawBuilder<unknown>, rate: RawBuilder<number>, burst: RawBuilder<number>, now: RawBuilder<Date>) {
-  const refilled = sql`least(${burst}, b.tokens + greatest(0, extract(epoch from ${now} - b.updated_at)) * ${rate})`;
-  return sql`
+function takeTokenStatement(rows: string, rate: string, burst: string, now: string): string {
+  const refilled = `least(${burst}, b.tokens + greatest(0, extract(epoch from ${now} - b.updated_at)) * ${rate})`;
+  return `
     insert into rate_limits as b (bucket, tokens, updated_at)
     ${rows}
     on conflict (bucket) do update
@@ -64,8 +64,8 @@ function takeTokenStatement(rows: RawBuilder<unknown>, rate: RawBuilder<number>,
 }
 
 /** The bucket clock: the database's (one clock for every instance), or the one a test injects. */
-function bucketClock(now: Date | undefined): RawBuilder<Date> {
-  return now === undefined ? sql<Date>`clock_timestamp()` : sql<Date>`${now}::timestamptz`;
+function bucketClock(statement: Statement, now: Date | undefined): string {
+  return now === undefined ? 'clock_timestamp()' : `${statement.param(now)}::timestamptz`;
 }
 
 export function touchApiKey(db: Executor, id: string, now = new Date()) {
@@ -77,16 +77,14 @@ export function touchApiKey(db: Executor, id: string, now = new Date()) {
     .execute();
 }
 
-const float = (n: number) => sql<number>`${n}::double precision`;
+const float = (statement: Statement, n: number) => `${statement.param(n)}::double precision`;
 
 export async function takeToken(db: Executor, bucket: string, limit: BucketLimit, now?: Date): Promise<TakenToken | null> {
-  const clock = bucketClock(now);
-  const { rows } = await sql<TakenToken>`${takeTokenStatement(
-    sql`values (${bucket}, ${float(limit.burst - 1)}, ${clock})`,
-    float(limit.rate),
-    float(limit.burst),
-    clock,
-  )}`.execute(db);
+  const statement = new Statement();
+  const burst = float(statement, limit.burst);
+  const rate = float(statement, limit.rate);
+  const clock = bucketClock(statement, now);
+  const { rows } = await statement.execute<TakenToken>(db, takeTokenStatement(`values (${statement.param(bucket)}, ${burst} - 1, ${clock})`, rate, burst, clock));
   return rows[0] ?? null;
 }
 
@@ -107,32 +105,37 @@ export async function findApiKeyAndTakeToken(
   limits: RateLimitConfig,
   options: { bucketNow?: Date } = {},
 ): Promise<ApiKeyWithToken | undefined> {
-  const clock = bucketClock(options.bucketNow);
+  // Text, not a `sql` template: it runs on every API request (server/db/statement.ts says why).
+  const statement = new Statement();
+  const clock = bucketClock(statement, options.bucketNow);
   const byMode = (pick: (limit: BucketLimit) => number) =>
-    sql<number>`(case when (select livemode from usable) then ${float(pick(limits.live))} else ${float(pick(limits.test))} end)`;
-  const { rows } = await sql<Omit<ApiKeyWithToken, 'taken'> & { tokens: number | null; now_ms: number | null }>`
-    with found as (
-      select id, type, merchant_id, livemode, revoked_at, expires_at, last_used_at from api_keys where secret_hash = ${secretHash}
+    `(case when (select livemode from usable) then ${float(statement, pick(limits.live))} else ${float(statement, pick(limits.test))} end)`;
+  const burst = byMode((l) => l.burst);
+  const rate = byMode((l) => l.rate);
+  const { rows } = await statement.execute<Omit<ApiKeyWithToken, 'taken'> & { tokens: number | null; now_ms: number | null }>(
+    db,
+    `with found as (
+      select id, type, merchant_id, livemode, revoked_at, expires_at, last_used_at from api_keys where secret_hash = ${statement.param(secretHash)}
     ),
     usable as (
-      select id, type, livemode, last_used_at from found where revoked_at is null and (expires_at is null or expires_at > ${now})
+      select id, type, livemode, last_used_at from found where revoked_at is null and (expires_at is null or expires_at > ${statement.param(now)})
     ),
     touched as (
-      update api_keys set last_used_at = ${now}
-      where id in (select id from usable where last_used_at is null or last_used_at < ${new Date(now.getTime() - LAST_USED_RESOLUTION_MS)})
+      update api_keys set last_used_at = ${statement.param(now)}
+      where id in (select id from usable where last_used_at is null or last_used_at < ${statement.param(new Date(now.getTime() - LAST_USED_RESOLUTION_MS))})
     ),
     taken as (
       ${takeTokenStatement(
         // Only secret keys draw from the key's bucket; publishable traffic has its own (per IP, per intent).
-        sql`select ${apiKeyBucket('')} || id, ${byMode((l) => l.burst)} - 1, ${clock} from usable where type <> 'publishable'`,
-        byMode((l) => l.rate),
-        byMode((l) => l.burst),
+        `select ${statement.param(apiKeyBucket(''))} || id, ${burst} - 1, ${clock} from usable where type <> 'publishable'`,
+        rate,
+        burst,
         clock,
       )}
     )
     select found.id, found.type, found.merchant_id, found.livemode, found.revoked_at, found.expires_at, taken.tokens, taken.now_ms
-    from found left join taken on true
-  `.execute(db);
+    from found left join taken on true`,
+  );
   const row = rows[0];
   if (!row) return undefined;
   const { tokens, now_ms, ...key } = row;
