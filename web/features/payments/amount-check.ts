@@ -1,5 +1,5 @@
 import { currencyInfo, parseMajorUnits, toMajorUnitString } from '../../../shared/money';
-import { money } from './format';
+import { money } from '../../lib/money';
 
 export type AmountCheck = { ok: true; amount: number } | { ok: false; error: string };
 

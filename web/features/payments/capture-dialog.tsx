@@ -9,7 +9,7 @@ import { toast } from '../../components/toast';
 import { errorMessage, serverFieldErrors } from '../../lib/errors';
 import { trpc } from '../../lib/trpc';
 import { checkCaptureAmount } from './amount-check';
-import { money } from './format';
+import { money } from '../../lib/money';
 import { invalidatePayment } from './payment-queries';
 
 /**

@@ -1,3 +1,4 @@
+import { KeyValues } from '../../components/key-values';
 import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { lazy, Suspense, useState, type ReactNode } from 'react';
@@ -15,11 +16,11 @@ import { errorMessage } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
 import { useSession } from '../shell/use-session';
-import { brandName, exactTime, money } from './format';
-import { RawJson } from './raw-json';
+import { brandName, exactTime, money } from '../../lib/money';
+import { RawJson } from '../../components/raw-json';
 import { invalidatePayment, paymentDetailQuery } from './payment-queries';
-import { REFUND_REASON_LABELS, type RefundReason } from './refund-labels';
-import { PaymentStatusBadge, RefundStatusBadge, humanize } from './status-badge';
+import { REFUND_REASON_LABELS, type RefundReason } from '../../lib/refund-labels';
+import { PaymentStatusBadge, RefundStatusBadge, humanize } from '../../components/status-badge';
 import { Timeline } from './timeline';
 import { CANCELABLE_STATUSES } from '../../../shared/status';
 
@@ -152,21 +153,6 @@ function Detail({ label, children }: { label: string; children: ReactNode }) {
       <dt className="text-xs font-medium text-slate-500">{label}</dt>
       <dd className="mt-0.5 break-words text-slate-900">{children}</dd>
     </div>
-  );
-}
-
-export function KeyValues({ values, empty }: { values: Record<string, string>; empty: string }) {
-  const entries = Object.entries(values);
-  if (entries.length === 0) return <p className="text-sm text-slate-500">{empty}</p>;
-  return (
-    <dl className="grid grid-cols-[minmax(0,1fr)_minmax(0,2fr)] gap-x-4 gap-y-2 text-sm">
-      {entries.map(([k, v]) => (
-        <div key={k} className="contents">
-          <dt className="truncate font-mono text-xs leading-5 text-slate-500" title={k}>{k}</dt>
-          <dd className="break-words text-slate-900">{v}</dd>
-        </div>
-      ))}
-    </dl>
   );
 }
 

@@ -11,14 +11,14 @@ import { formatListDateTime } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
 import { useSession } from '../shell/use-session';
 import { ColumnsMenu, useColumnChoice, type PaymentColumn } from './columns';
-import { brandName, exactTime, money } from './format';
-import { ListError, Pagination, rowLinkClass, SkeletonRows, SortHeader, tableClass, Th, theadClass } from './list-parts';
+import { brandName, exactTime, money } from '../../lib/money';
+import { ListError, Pagination, rowLinkClass, SkeletonRows, SortHeader, tableClass, Th, theadClass } from '../../components/list-table';
 import { PaymentFilters } from './payment-filters';
-import { PaymentsTabs } from './payments-tabs';
+import { PaymentsTabs } from '../../components/payments-tabs';
 import { FILTER_KEYS, hasFilters, paymentListInput, type PaymentsSearch } from './payments-search';
 import { SearchBox } from './search-box';
-import { SavedViewsMenu } from './saved-views';
-import { PaymentStatusBadge } from './status-badge';
+import { SavedViewsMenu } from '../../components/saved-views';
+import { PaymentStatusBadge } from '../../components/status-badge';
 
 export type SearchPatch = Partial<PaymentsSearch>;
 

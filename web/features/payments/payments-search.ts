@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { DISPLAY_STATUSES, type DisplayStatus } from '../../../shared/payment-display-status';
-import { isSupportedCurrency, parseMajorUnits } from '../../../shared/money';
-import { DATE_PRESETS, DAY_PATTERN, resolveDateRange } from './date-range';
+import { isSupportedCurrency } from '../../../shared/money';
+import { amountBound, listOf } from '../../lib/search-params';
+import { DATE_PRESETS, DAY_PATTERN, resolveDateRange } from '../../lib/date-range';
 import { type PaymentListFiltersInput } from '../../../shared/contracts/dashboard';
 
 /**
@@ -9,12 +10,6 @@ import { type PaymentListFiltersInput } from '../../../shared/contracts/dashboar
  * reproduce the view. Each field falls back to its default on a bad value instead of failing the page.
  * Amounts stay as typed (major units, "19.99") and become minor units only when the query is built.
  */
-/** A pattern for a comma-separated list of known values. */
-export function listOf(values: readonly string[]): RegExp {
-  const one = `(?:${values.join('|')})`;
-  return new RegExp(`^${one}(?:,${one})*$`);
-}
-
 const optionalText = (max: number) => z.string().trim().max(max).optional().catch(undefined);
 
 export const paymentsSearchSchema = z.object({
@@ -47,12 +42,6 @@ export function hasFilters(search: PaymentsSearch): boolean {
 export function statusList(search: { status?: string }): DisplayStatus[] {
   const given = search.status?.split(',') ?? [];
   return DISPLAY_STATUSES.filter((s) => given.includes(s));
-}
-
-/** Amounts typed in major units of the filtered currency (or the merchant's default currency). */
-export function amountBound(text: string | undefined, currency: string): number | undefined {
-  if (!text) return undefined;
-  return parseMajorUnits(text, currency) ?? undefined;
 }
 
 /** The payments.list input for a URL state, in the merchant's time zone. */

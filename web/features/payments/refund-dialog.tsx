@@ -10,10 +10,10 @@ import { Input, Select } from '../../components/input';
 import { toast } from '../../components/toast';
 import { errorMessage, serverFieldErrors } from '../../lib/errors';
 import { trpc } from '../../lib/trpc';
-import { money } from './format';
+import { money } from '../../lib/money';
 import { invalidatePayment } from './payment-queries';
-import { REFUND_REASON_LABELS, type RefundReason } from './refund-labels';
-import { humanize } from './status-badge';
+import { REFUND_REASON_LABELS, type RefundReason } from '../../lib/refund-labels';
+import { humanize } from '../../components/status-badge';
 
 type Reason = RefundReason;
 

@@ -6,11 +6,11 @@ import { Card, CardBody, CardHeader } from '../../components/card';
 import { CopyButton } from '../../components/copy-button';
 import { Icon } from '../../components/icons';
 import { formatDateTime } from '../../lib/format';
-import { brandName, exactTime, money } from '../payments/format';
-import { KeyValues } from '../payments/payment-detail';
-import { RawJson } from '../payments/raw-json';
-import { REFUND_REASON_LABELS, type RefundReason } from '../payments/refund-labels';
-import { humanize, PaymentStatusBadge, RefundStatusBadge } from '../payments/status-badge';
+import { brandName, exactTime, money } from '../../lib/money';
+import { KeyValues } from '../../components/key-values';
+import { RawJson } from '../../components/raw-json';
+import { REFUND_REASON_LABELS, type RefundReason } from '../../lib/refund-labels';
+import { humanize, PaymentStatusBadge, RefundStatusBadge } from '../../components/status-badge';
 import { useSession } from '../shell/use-session';
 import { refundDetailQuery } from './refunds-search';
 

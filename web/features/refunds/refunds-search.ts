@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { RefundListFiltersInput } from '../../../shared/contracts/dashboard';
 import { REFUND_STATUSES } from '../../../shared/contracts/refunds';
 import { isSupportedCurrency } from '../../../shared/money';
-import { DATE_PRESETS, DAY_PATTERN, resolveDateRange } from '../payments/date-range';
-import { amountBound, listOf } from '../payments/payments-search';
+import { DATE_PRESETS, DAY_PATTERN, resolveDateRange } from '../../lib/date-range';
+import { amountBound, listOf } from '../../lib/search-params';
 import { trpc } from '../../lib/trpc';
 
 type RefundStatus = (typeof REFUND_STATUSES)[number];

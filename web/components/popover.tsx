@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
-import { cx } from '../../lib/format';
+import { cx } from '../lib/format';
 
 /**
  * A button that discloses a small panel of controls (filters, column choice, saved views). Not an ARIA

@@ -1,16 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
-import type { SavedViewDto, SavedViewPage } from '../../../shared/contracts/dashboard';
-import { Button, buttonClass } from '../../components/button';
-import { Dialog } from '../../components/dialog';
-import { Field, FormError } from '../../components/field';
-import { Icon } from '../../components/icons';
-import { Input } from '../../components/input';
-import { Spinner } from '../../components/spinner';
-import { toast } from '../../components/toast';
-import { errorMessage, serverFieldErrors } from '../../lib/errors';
-import { trpc } from '../../lib/trpc';
+import type { SavedViewDto, SavedViewPage } from '../../shared/contracts/dashboard';
+import { Button, buttonClass } from './button';
+import { Dialog } from './dialog';
+import { Field, FormError } from './field';
+import { Icon } from './icons';
+import { Input } from './input';
+import { Spinner } from './spinner';
+import { toast } from './toast';
+import { errorMessage, serverFieldErrors } from '../lib/errors';
+import { trpc } from '../lib/trpc';
 import { Popover } from './popover';
 
 const PATHS: Record<SavedViewPage, '/payments' | '/refunds' | '/customers'> = { payments: '/payments', refunds: '/refunds', customers: '/customers' };
