@@ -1,88 +1,35 @@
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
+import { loadOnIdle } from '../lib/load-on-idle';
 import { cx } from '../lib/format';
+import type { PopoverProps } from './popover-radix';
+
+// Radix's popover stays out of the initial JavaScript: until the first click the trigger is a plain button.
+const loadPopover = () => import('./popover-radix');
+const RadixPopoverPanel = lazy(loadPopover);
+loadOnIdle(loadPopover);
 
 /**
- * A button that discloses a small panel of controls (filters, column choice, saved views). Not an ARIA
- * menu, because the panel holds form controls; Esc or a click outside closes it and focus returns to the button.
+ * A button that discloses a small panel of controls (filters, column choice, saved views), on Radix UI's
+ * popover: Esc or a click outside closes it, focus returns to the button, and the panel flips and shifts
+ * to stay inside the viewport (an Apply button never ends up off-screen on a phone).
  */
-export function Popover({
-  trigger,
-  label,
-  triggerLabel,
-  triggerClassName,
-  panelClassName,
-  align = 'start',
-  children,
-}: {
-  trigger: ReactNode;
-  /** Accessible name of the panel (and of the button when `trigger` has no text). */
-  label: string;
-  /** The button's accessible name when its visible text is not enough. */
-  triggerLabel?: string;
-  triggerClassName: string;
-  panelClassName?: string;
-  align?: 'start' | 'end';
-  children: (close: () => void) => ReactNode;
-}) {
-  const [open, setOpen] = useState(false);
-  const buttonRef = useRef<HTMLButtonElement>(null);
-  const panelRef = useRef<HTMLDivElement>(null);
-  const panelId = useId();
-
-  const close = () => {
-    setOpen(false);
-    buttonRef.current?.focus();
-  };
-
-  useEffect(() => {
-    if (!open) return;
-    panelRef.current?.querySelector<HTMLElement>('[data-autofocus], input, select, button, a[href]')?.focus();
-    const onPointerDown = (event: PointerEvent) => {
-      const target = event.target as Node;
-      if (!panelRef.current?.contains(target) && !buttonRef.current?.contains(target)) setOpen(false);
-    };
-    document.addEventListener('pointerdown', onPointerDown);
-    return () => document.removeEventListener('pointerdown', onPointerDown);
-  }, [open]);
-
-  return (
-    <div className="relative">
-      <button
-        ref={buttonRef}
-        type="button"
-        aria-label={triggerLabel}
-        aria-expanded={open}
-        aria-controls={open ? panelId : undefined}
-        onClick={() => setOpen((o) => !o)}
-        className={triggerClassName}
-      >
-        {trigger}
-      </button>
-      {open && (
-        <div
-          ref={panelRef}
-          id={panelId}
-          role="group"
-          aria-label={label}
-          onKeyDown={(event) => {
-            if (event.key === 'Escape') {
-              event.preventDefault();
-              event.stopPropagation();
-              close();
-            }
-          }}
-          className={cx(
-            'absolute z-40 mt-2 w-72 max-w-[calc(100vw-2rem)] animate-pop-in rounded-lg bg-white p-3 text-left shadow-lg ring-1 ring-slate-900/10',
-            // Right-aligned only where the toolbar sits on the right (wide screens); on phones it would leave the screen.
-            align === 'end' ? 'left-0 lg:right-0 lg:left-auto' : 'left-0',
-            panelClassName,
-          )}
-        >
-          {children(close)}
-        </div>
-      )}
-    </div>
+export function Popover(props: PopoverProps) {
+  const [armed, setArmed] = useState(false);
+  const plain = (
+    <button
+      type="button"
+      aria-label={props.triggerLabel}
+      aria-expanded={false}
+      className={props.triggerClassName}
+      onPointerEnter={() => void loadPopover()}
+      onFocus={() => void loadPopover()}
+      onClick={() => setArmed(true)}
+    >
+      {props.trigger}
+    </button>
   );
+  if (!armed) return plain;
+  return <Suspense fallback={plain}><RadixPopoverPanel {...props} /></Suspense>;
 }
 
 const chip = 'inline-flex h-8 items-center gap-1.5 rounded-full border px-3 text-[13px] font-medium whitespace-nowrap transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-500';
