@@ -3,8 +3,8 @@ import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import type { SavedViewDto, SavedViewPage } from '../../shared/contracts/dashboard';
 import { Button, buttonClass } from './button';
-import { Dialog } from './dialog';
-import { Field, FormError } from './field';
+import { FormDialog } from './form-dialog';
+import { Field } from './field';
 import { Icon } from './icons';
 import { Input } from './input';
 import { Spinner } from './spinner';
@@ -130,35 +130,23 @@ function SaveViewDialog({ open, page, params, onClose }: { open: boolean; page: 
     onClose();
   };
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onClose={close}
       busy={create.isPending}
       size="sm"
       title="Save view"
       description="Keeps the current filters, sort and page size under a name only you see."
-      footer={
-        <>
-          <Button onClick={close} disabled={create.isPending}>Cancel</Button>
-          <Button variant="primary" type="submit" form="save-view-form" loading={create.isPending}>Save view</Button>
-        </>
-      }
+      submitLabel="Save view"
+      error={formError}
+      onSubmit={() => {
+        if (!name.trim()) return setError('Give the view a name.');
+        create.mutate({ page, name: name.trim(), params });
+      }}
     >
-      <form
-        id="save-view-form"
-        noValidate
-        className="space-y-3"
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (!name.trim()) return setError('Give the view a name.');
-          create.mutate({ page, name: name.trim(), params });
-        }}
-      >
-        <FormError message={formError} />
-        <Field label="Name" error={error}>
-          <Input value={name} maxLength={80} autoFocus placeholder="e.g. Failed this week" onChange={(e) => { setName(e.target.value); setError(null); }} />
-        </Field>
-      </form>
-    </Dialog>
+      <Field label="Name" error={error}>
+        <Input value={name} maxLength={80} autoFocus placeholder="e.g. Failed this week" onChange={(e) => { setName(e.target.value); setError(null); }} />
+      </Field>
+    </FormDialog>
   );
 }
