@@ -1,11 +1,10 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { CURRENCIES, parseMajorUnits } from '../../shared/money';
+import { CURRENCIES, isSupportedCurrency, parseMajorUnits, toMajorUnitString } from '../../shared/money';
 import { Button } from './button';
 import { Field } from './field';
 import { Input, Select } from './input';
 import { formatDate } from '../lib/format';
 import { DATE_PRESET_LABELS, DATE_PRESETS, type DatePreset } from '../lib/date-range';
-import { money } from '../lib/money';
 import { FilterPopover } from './popover';
 
 export const CURRENCY_CODES = Object.keys(CURRENCIES).sort();
@@ -34,15 +33,21 @@ export function dateSummary(f: RangeFilters): string | undefined {
   return undefined;
 }
 
-export function amountSummary(f: RangeFilters, defaultCurrency: string): string | undefined {
-  const currency = f.currency ?? defaultCurrency;
+/**
+ * "USD 100.00 – 150.00": an amount range always belongs to one currency, named in the chip; without a
+ * currency there is no amount filter (minor units of different currencies are not comparable).
+ */
+export function amountSummary(f: RangeFilters): string | undefined {
+  if (!f.currency || !isSupportedCurrency(f.currency)) return undefined;
+  const currency = f.currency;
   const show = (text: string) => {
     const minor = parseMajorUnits(text, currency);
-    return minor === null ? text : money(minor, currency);
+    return minor === null ? text : toMajorUnitString(minor, currency);
   };
-  if (f.amountMin && f.amountMax) return `${show(f.amountMin)} – ${show(f.amountMax)}`;
-  if (f.amountMin) return `≥ ${show(f.amountMin)}`;
-  if (f.amountMax) return `≤ ${show(f.amountMax)}`;
+  const code = currency.toUpperCase();
+  if (f.amountMin && f.amountMax) return `${code} ${show(f.amountMin)} – ${show(f.amountMax)}`;
+  if (f.amountMin) return `≥ ${code} ${show(f.amountMin)}`;
+  if (f.amountMax) return `≤ ${code} ${show(f.amountMax)}`;
   return undefined;
 }
 
@@ -151,35 +156,46 @@ function DatePanel({ value, onApply }: { value: RangeFilters; onApply: (patch: P
   );
 }
 
-export function AmountFilter({ value, defaultCurrency, onChange }: { value: RangeFilters; defaultCurrency: string; onChange: (patch: Pick<RangeFilters, 'amountMin' | 'amountMax'>) => void }) {
+type AmountPatch = Pick<RangeFilters, 'amountMin' | 'amountMax' | 'currency'>;
+
+/** An amount range in one currency: the panel asks for the currency with the bounds. */
+export function AmountFilter({ value, defaultCurrency, onChange }: { value: RangeFilters; defaultCurrency: string; onChange: (patch: AmountPatch) => void }) {
   return (
-    <FilterPopover label="Amount" value={amountSummary(value, defaultCurrency)}>
-      {(close) => <AmountPanel value={value} currency={value.currency ?? defaultCurrency} onApply={(patch) => { onChange(patch); close(); }} />}
+    <FilterPopover label="Amount" value={amountSummary(value)}>
+      {(close) => <AmountPanel value={value} defaultCurrency={defaultCurrency} onApply={(patch) => { onChange(patch); close(); }} />}
     </FilterPopover>
   );
 }
 
-function AmountPanel({ value, currency, onApply }: { value: RangeFilters; currency: string; onApply: (patch: Pick<RangeFilters, 'amountMin' | 'amountMax'>) => void }) {
+function AmountPanel({ value, defaultCurrency, onApply }: { value: RangeFilters; defaultCurrency: string; onApply: (patch: AmountPatch) => void }) {
+  const [currency, setCurrency] = useState(value.currency ?? defaultCurrency);
   const [min, setMin] = useState(value.amountMin ?? '');
   const [max, setMax] = useState(value.amountMax ?? '');
-  const [errors, setErrors] = useState<{ min?: string; max?: string }>({});
-  const example = money(1999 * 10 ** Math.max(0, CURRENCIES[currency].exponent - 2), currency);
+  const [errors, setErrors] = useState<{ min?: string; max?: string; currency?: string }>({});
+  const known = isSupportedCurrency(currency);
+  const example = known ? toMajorUnitString(1999 * 10 ** Math.max(0, CURRENCIES[currency].exponent - 2), currency) : '19.99';
   function submit(event: FormEvent) {
     event.preventDefault();
-    const minMinor = min.trim() ? parseMajorUnits(min, currency) : undefined;
-    const maxMinor = max.trim() ? parseMajorUnits(max, currency) : undefined;
     const next: typeof errors = {};
-    const invalid = `Enter an amount in ${currency.toUpperCase()}, like ${example.replace(/[^\d.,]/g, '')}.`;
+    if (!known) next.currency = 'Choose the currency of the amounts.';
+    const minMinor = known && min.trim() ? parseMajorUnits(min, currency) : undefined;
+    const maxMinor = known && max.trim() ? parseMajorUnits(max, currency) : undefined;
+    const invalid = `Enter an amount in ${currency.toUpperCase()}, like ${example}.`;
     if (minMinor === null) next.min = invalid;
     if (maxMinor === null) next.max = invalid;
     if (!next.min && !next.max && minMinor != null && maxMinor != null && minMinor > maxMinor) next.max = 'The maximum is below the minimum.';
     setErrors(next);
-    if (next.min || next.max) return;
-    onApply({ amountMin: min.trim() || undefined, amountMax: max.trim() || undefined });
+    if (next.min || next.max || next.currency) return;
+    if (!min.trim() && !max.trim()) return onApply({ amountMin: undefined, amountMax: undefined });
+    onApply({ amountMin: min.trim() || undefined, amountMax: max.trim() || undefined, currency });
   }
   return (
-    <form onSubmit={submit} noValidate>
-      <p className="mb-2 text-xs font-medium text-slate-500">Amount in {currency.toUpperCase()}</p>
+    <form onSubmit={submit} noValidate className="space-y-2">
+      <Field label="Currency" error={errors.currency} hint="An amount range applies to one currency.">
+        <Select value={currency} onChange={(e) => { setCurrency(e.target.value); setErrors({}); }}>
+          {CURRENCY_CODES.map((c) => <option key={c} value={c}>{c.toUpperCase()}</option>)}
+        </Select>
+      </Field>
       <div className="grid grid-cols-2 gap-2">
         <Field label="Minimum" error={errors.min}><Input inputMode="decimal" value={min} onChange={(e) => setMin(e.target.value)} placeholder="0" /></Field>
         <Field label="Maximum" error={errors.max}><Input inputMode="decimal" value={max} onChange={(e) => setMax(e.target.value)} placeholder="Any" /></Field>
@@ -189,7 +205,8 @@ function AmountPanel({ value, currency, onApply }: { value: RangeFilters; curren
   );
 }
 
-export function CurrencyFilter({ value, onChange }: { value?: string; onChange: (currency: string | undefined) => void }) {
+/** The currency filter; removing it removes an amount range too, which only means something in one currency. */
+export function CurrencyFilter({ value, onChange }: { value?: string; onChange: (patch: AmountPatch) => void }) {
   return (
     <FilterPopover label="Currency" value={value?.toUpperCase()}>
       {(close) => (
@@ -197,7 +214,8 @@ export function CurrencyFilter({ value, onChange }: { value?: string; onChange: 
           <Select
             value={value ?? ''}
             onChange={(e) => {
-              onChange(e.target.value || undefined);
+              const currency = e.target.value || undefined;
+              onChange(currency ? { currency } : { currency, amountMin: undefined, amountMax: undefined });
               close();
             }}
           >

@@ -27,7 +27,7 @@ export function PaymentFilters({
       />
       <DateFilter value={search} onChange={onChange} />
       <AmountFilter value={search} defaultCurrency={defaultCurrency} onChange={onChange} />
-      <CurrencyFilter value={search.currency} onChange={(currency) => onChange({ currency })} />
+      <CurrencyFilter value={search.currency} onChange={onChange} />
       <TextFilter
         label="Card"
         fieldLabel="Card number's last 4 digits"

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DISPLAY_STATUSES, type DisplayStatus } from '../../../shared/payment-display-status';
 import { isSupportedCurrency } from '../../../shared/money';
-import { amountBound, listOf } from '../../lib/search-params';
+import { amountRange, listOf } from '../../lib/search-params';
 import { DATE_PRESETS, DAY_PATTERN, resolveDateRange } from '../../lib/date-range';
 import { type PaymentListFiltersInput } from '../../../shared/contracts/dashboard';
 
@@ -47,14 +47,12 @@ export function statusList(search: { status?: string }): DisplayStatus[] {
 /** The payments.list input for a URL state, in the merchant's time zone. */
 export function paymentListInput(search: PaymentsSearch, merchant: { timezone: string; defaultCurrency: string }): PaymentListFiltersInput {
   const range = resolveDateRange({ date: search.date ?? 'all', from: search.from, to: search.to }, merchant.timezone);
-  const amountCurrency = search.currency ?? merchant.defaultCurrency;
   const status = statusList(search);
   return {
     status: status.length ? status : undefined,
     from: range.from,
     to: range.to,
-    amountMin: amountBound(search.amountMin, amountCurrency),
-    amountMax: amountBound(search.amountMax, amountCurrency),
+    ...amountRange(search),
     currency: search.currency,
     last4: search.last4,
     customer: search.customer,

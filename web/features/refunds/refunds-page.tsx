@@ -50,7 +50,7 @@ export function RefundsPage({ search }: { search: RefundsSearch }) {
           />
           <DateFilter value={search} onChange={update} />
           <AmountFilter value={search} defaultCurrency={merchant.defaultCurrency} onChange={update} />
-          <CurrencyFilter value={search.currency} onChange={(currency) => update({ currency })} />
+          <CurrencyFilter value={search.currency} onChange={update} />
           <TextFilter label="Payment" fieldLabel="Payment id" placeholder="pi_…" value={search.payment} onChange={(payment) => update({ payment })} />
           {filtered && <Button size="sm" variant="ghost" onClick={clearFilters}>Clear filters</Button>}
         </div>

@@ -3,7 +3,7 @@ import type { RefundListFiltersInput } from '../../../shared/contracts/dashboard
 import { REFUND_STATUSES } from '../../../shared/contracts/refunds';
 import { isSupportedCurrency } from '../../../shared/money';
 import { DATE_PRESETS, DAY_PATTERN, resolveDateRange } from '../../lib/date-range';
-import { amountBound, listOf } from '../../lib/search-params';
+import { amountRange, listOf } from '../../lib/search-params';
 import { trpc } from '../../lib/trpc';
 
 type RefundStatus = (typeof REFUND_STATUSES)[number];
@@ -34,14 +34,12 @@ export function refundStatusList(search: { status?: string }): RefundStatus[] {
 
 export function refundListInput(search: RefundsSearch, merchant: { timezone: string; defaultCurrency: string }): RefundListFiltersInput {
   const range = resolveDateRange({ date: search.date ?? 'all', from: search.from, to: search.to }, merchant.timezone);
-  const currency = search.currency ?? merchant.defaultCurrency;
   const status = refundStatusList(search);
   return {
     status: status.length ? status : undefined,
     from: range.from,
     to: range.to,
-    amountMin: amountBound(search.amountMin, currency),
-    amountMax: amountBound(search.amountMax, currency),
+    ...amountRange(search),
     currency: search.currency,
     payment: search.payment,
     sort: search.sort,
