@@ -1,33 +1,27 @@
 import { z } from 'zod';
 import { DISPLAY_STATUSES, type DisplayStatus } from '../../../shared/payment-display-status';
-import { isSupportedCurrency } from '../../../shared/money';
-import { amountRange, listOf } from '../../lib/search-params';
-import { DATE_PRESETS, DAY_PATTERN, resolveDateRange } from '../../lib/date-range';
-import { type PaymentListFiltersInput } from '../../../shared/contracts/dashboard';
+import { paymentListFilters, type PaymentListFiltersInput } from '../../../shared/contracts/dashboard';
+import { resolveDateRange } from '../../lib/date-range';
+import { amountRange, amountSearchShape, currencySearchParam, dateSearchShape, listOf, pageSearchShape } from '../../lib/search-params';
 
 /**
  * Everything the Payments list shows is in the URL, so back/forward, reload, bookmarks and shared links
- * reproduce the view. Each field falls back to its default on a bad value instead of failing the page.
- * Amounts stay as typed (major units, "19.99") and become minor units only when the query is built.
+ * reproduce the view. Each field is the payments.list contract's own schema, falling back to its default on
+ * a bad value instead of failing the page. Amounts stay as typed (major units, "19.99") and become minor
+ * units only when the query is built; statuses and dates are kept in a URL-friendly form.
  */
-const optionalText = (max: number) => z.string().trim().max(max).optional().catch(undefined);
+const f = paymentListFilters.shape;
 
 export const paymentsSearchSchema = z.object({
   /** Comma-separated display statuses ("failed,refunded"); a value with an unknown status is dropped. */
   status: z.string().regex(listOf(DISPLAY_STATUSES)).optional().catch(undefined),
-  date: z.enum(DATE_PRESETS).optional().catch(undefined),
-  from: z.string().regex(DAY_PATTERN).optional().catch(undefined),
-  to: z.string().regex(DAY_PATTERN).optional().catch(undefined),
-  amountMin: optionalText(24),
-  amountMax: optionalText(24),
-  currency: z.string().trim().toLowerCase().refine(isSupportedCurrency).optional().catch(undefined),
-  last4: z.string().regex(/^\d{4}$/).optional().catch(undefined),
-  customer: optionalText(255),
-  q: optionalText(500),
-  sort: z.enum(['created', 'amount']).catch('created').default('created'),
-  dir: z.enum(['asc', 'desc']).catch('desc').default('desc'),
-  limit: z.union([z.literal(10), z.literal(25), z.literal(50), z.literal(100)]).catch(25).default(25),
-  cursor: optionalText(1000),
+  ...dateSearchShape,
+  ...amountSearchShape,
+  currency: currencySearchParam(f.currency),
+  last4: f.last4.catch(undefined),
+  customer: f.customer.catch(undefined),
+  q: f.q.catch(undefined),
+  ...pageSearchShape(f),
 });
 export type PaymentsSearch = z.output<typeof paymentsSearchSchema>;
 export const PAYMENTS_SEARCH_DEFAULTS = { sort: 'created', dir: 'desc', limit: 25 } as const;
