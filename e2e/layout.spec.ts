@@ -118,6 +118,8 @@ async function layoutProblems(page: Page): Promise<string[]> {
 }
 
 async function expectLayoutFits(page: Page, where: string) {
+  // Measured once opening animations (a sheet sliding in, a dialog fading in) have finished.
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
   const problems = await layoutProblems(page);
   if (problems.length) {
     await test.info().attach(`${where}.png`, { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
@@ -197,6 +199,7 @@ for (const width of WIDTHS) {
 
     await visit('/payments', 'Payments');
     await expect(page.locator('table tbody tr')).toHaveCount(3);
+    await page.screenshot({ path: test.info().outputPath('payments.png'), fullPage: true });
     await checkPanels(page, 'Payments');
     await checkDialog(page, 'Save view', async (p) => {
       await p.getByRole('button', { name: 'Views', exact: true }).click();
@@ -206,11 +209,14 @@ for (const width of WIDTHS) {
     await visit(`/payments/${s.refundedId}`, 'Refunded payment');
     await expect(page.getByRole('table', { name: 'Refunds of this payment' }).locator('tbody tr')).toHaveCount(3);
     await expectLayoutFits(page, 'Refunded payment with its refunds');
+    // Kept beside the test results for a person to look at (layout bugs a rule cannot name).
+    await page.screenshot({ path: test.info().outputPath('refunded-payment.png'), fullPage: true });
     await checkDialog(page, 'Refund', (p) => p.getByRole('button', { name: 'Refund', exact: true }).click(), async (dialog) => {
       await dialog.getByRole('radio', { name: 'Partial refund' }).check();
       await dialog.getByLabel(/Amount to refund/).fill('1.00');
       await dialog.getByRole('button', { name: 'Review refund' }).click();
       await expect(dialog.getByRole('heading', { name: /Refund .*\?/ })).toBeVisible();
+      await page.screenshot({ path: test.info().outputPath('refund-dialog.png') });
     });
 
     await visit(`/payments/${s.uncapturedId}`, 'Uncaptured payment');

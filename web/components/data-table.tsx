@@ -12,7 +12,7 @@ import type { ReactNode } from 'react';
 import { cx } from '../lib/format';
 import { rowLinkClass, SkeletonRows, SortHeader, tableClass, Th, theadClass } from './list-table';
 
-/** Columns can be hidden and sorted (by the server: lists are keyset-paginated, never sorted in the browser). */
+/** Columns can be hidden and sorted; a sortable column needs an `accessorFn` (the value it sorts by). Sorting happens on the server: lists are keyset-paginated. */
 export const dataTableFeatures = tableFeatures({ columnVisibilityFeature, rowSortingFeature });
 export type DataColumn<T extends RowData> = ColumnDef<typeof dataTableFeatures, T> & {
   id: string;

@@ -154,6 +154,7 @@ function paymentColumns(zone: string): DataColumn<PaymentListItem>[] {
     {
       id: 'amount',
       header: 'Amount',
+      accessorFn: (p) => p.amount,
       enableSorting: true,
       meta: { className: 'whitespace-nowrap' },
       cell: ({ row: { original: p } }) => (
@@ -186,7 +187,7 @@ function paymentColumns(zone: string): DataColumn<PaymentListItem>[] {
       ) : none,
     },
     {
-      id: 'created', header: 'Date', enableSorting: true, meta: { align: 'right', className: 'whitespace-nowrap text-slate-600 tabular-nums' },
+      id: 'created', header: 'Date', accessorFn: (x) => x.created, enableSorting: true, meta: { align: 'right', className: 'whitespace-nowrap text-slate-600 tabular-nums' },
       // Above the stretched link so the exact time shows on hover.
       cell: ({ row: { original: p } }) => <span className="relative z-10" title={exactTime(p.created, zone)}>{formatListDateTime(p.created, zone)}</span>,
     },

@@ -104,7 +104,7 @@ function refundColumns(zone: string): DataColumn<RefundListItem>[] {
   const none = <span className="text-slate-500">—</span>;
   return [
     {
-      id: 'amount', header: 'Amount', enableSorting: true, meta: { className: 'whitespace-nowrap' },
+      id: 'amount', header: 'Amount', accessorFn: (r) => r.amount, enableSorting: true, meta: { className: 'whitespace-nowrap' },
       cell: ({ row: { original: r } }) => (
         <Link
           to="/refunds/$refundId"
@@ -125,7 +125,7 @@ function refundColumns(zone: string): DataColumn<RefundListItem>[] {
     { id: 'payment', header: 'Payment', enableSorting: false, meta: { className: 'font-mono text-xs text-slate-600' }, cell: ({ row }) => row.original.paymentIntentId },
     { id: 'customer', header: 'Customer', enableSorting: false, meta: { className: 'max-w-48 truncate text-slate-700' }, cell: ({ row }) => row.original.customerEmail ?? none },
     {
-      id: 'created', header: 'Date', enableSorting: true, meta: { align: 'right', className: 'whitespace-nowrap text-slate-600 tabular-nums' },
+      id: 'created', header: 'Date', accessorFn: (x) => x.created, enableSorting: true, meta: { align: 'right', className: 'whitespace-nowrap text-slate-600 tabular-nums' },
       cell: ({ row: { original: r } }) => <span className="relative z-10" title={exactTime(r.created, zone)}>{formatListDateTime(r.created, zone)}</span>,
     },
   ];
