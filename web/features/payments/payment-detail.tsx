@@ -1,4 +1,5 @@
 import { DetailHeader } from '../../components/detail-header';
+import { Tooltip } from '../../components/tooltip';
 import { KeyValues } from '../../components/key-values';
 import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
@@ -70,7 +71,9 @@ export function PaymentDetailPage({ paymentId }: { paymentId: string }) {
           <Summary label="Refunded">{money(payment.amount_refunded, payment.currency)}</Summary>
           <Summary label="Refundable">{money(refundable, payment.currency)}</Summary>
           <Summary label="Created">
-            <span title={exactTime(payment.created, zone)}>{formatDateTime(payment.created, zone)}</span>
+            <Tooltip content={exactTime(payment.created, zone)}>
+              <span tabIndex={0} className="rounded focus-visible:outline-2 focus-visible:outline-brand-500">{formatDateTime(payment.created, zone)}</span>
+            </Tooltip>
           </Summary>
         </dl>
       </Card>
