@@ -17,9 +17,9 @@ import { gzipSync } from 'node:zlib';
 import { CompiledQuery, sql } from 'kysely';
 import type { PaymentListFiltersInput } from '../shared/contracts/dashboard.js';
 import { findPayments } from '../server/core/dashboard/payments.service.js';
-import { compilePaymentListQuery } from '../server/core/dashboard/dashboard.repository.js';
+import { compilePaymentListQuery } from '../server/core/dashboard/payments.repository.js';
 import { classifyPaymentSearch } from '../server/core/dashboard/payments.service.js';
-import { decodeCursor } from '../server/core/dashboard/cursor.js';
+import { decodeCursor } from '../server/core/shared/pagination.js';
 import { paymentListFilters } from '../shared/contracts/dashboard.js';
 import type { CoreDeps, Scope } from '../server/core/shared/deps.js';
 import type { Db } from '../server/db/database.js';
@@ -50,7 +50,7 @@ function day(offsetDays: number): string {
  * The bulk seed has payments only; the dashboard's filters also need customers with emails, receipt
  * emails, refunds and distinctive descriptions, so a share of the payments gets them here.
  */
-async function addDashboardVariety(db: Db, merchantId: string) {
+export async function addDashboardVariety(db: Db, merchantId: string) {
   log(`adding ${CUSTOMERS.toLocaleString('en')} customers, receipt emails, refunds and order descriptions`);
   await sql`
     insert into customers (id, merchant_id, livemode, email, name, created_at)
@@ -71,7 +71,7 @@ async function addDashboardVariety(db: Db, merchantId: string) {
   await sql`vacuum analyze`.execute(db);
 }
 
-async function pickValues(db: Db, merchantId: string) {
+export async function pickValues(db: Db, merchantId: string) {
   const customer = await sql<{ id: string; email: string }>`
     select c.id, c.email from customers c join payment_intents p on p.customer_id = c.id
     where c.merchant_id = ${merchantId} group by c.id, c.email order by count(*) desc limit 1`.execute(db);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, pageFromRows } from './cursor.js';
+import { decodeCursor, encodeCursor, pageFromRows } from './pagination.js';
 
 const row = (id: string, key = '2026-01-01 00:00:00.123456+00') => ({ id, sort_key: key });
 
