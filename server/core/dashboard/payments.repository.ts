@@ -4,9 +4,9 @@ import type { SearchQuery } from '../../../shared/search/index.js';
 import type { Executor } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import type { Scope } from '../shared/deps.js';
-import { applyKeyset, searchWalkEnd, type Keyset, type WalkEnd } from '../shared/pagination.js';
+import { applyKeyset, fetchSearchPage, type Keyset, type WalkEnd } from '../shared/pagination.js';
 import { inScope } from '../shared/scope.js';
-import { compileSearch, likeNeedle, payerEmailCondition, type CompiledSearch } from '../shared/search-sql.js';
+import { compileSearch, likeNeedle, payerEmailCondition } from '../shared/search-sql.js';
 import { dateConditions, rangeConditions, type RangeFilters } from './filters.repository.js';
 
 /**
@@ -125,33 +125,31 @@ function selectPaymentRows(db: Executor, scope: Scope) {
 }
 
 /**
- * The list query, and where its walk stops. A search-language query no index narrows to few rows (with
- * the other filters) walks at most SEARCH_WALK_ROWS rows of the sort's index per page (see pagination.ts);
- * everything else is one query whose plan the indexes decide.
+ * One page of the list. A query in the search language goes through fetchSearchPage (pagination.ts):
+ * the matches collected through the indexes when they narrow the list (with the other filters) to few
+ * rows, else a walk of the sort's index bounded at SEARCH_WALK_ROWS rows per page. Everything else is
+ * one query whose plan the indexes decide.
  */
-async function paymentListQuery(db: Executor, scope: Scope, timezone: string, f: PaymentFilters, keyset: Keyset) {
+export async function findPaymentRows(db: Executor, scope: Scope, timezone: string, f: PaymentFilters, keyset: Keyset): Promise<{ rows: PaymentListRow[]; end?: WalkEnd }> {
   const filters = filterConditions(scope, timezone, f);
   const s = f.search;
-  let compiled: CompiledSearch | undefined;
-  if (s?.kind === 'query') compiled = compileSearch('payment_intents', scope, s.query);
-  const search = s === undefined ? undefined : s.kind === 'query' ? compiled!.condition : searchCondition(scope, s);
-  let end: WalkEnd | undefined;
-  if (compiled) {
-    const walk = where(selectPaymentRows(db, scope), [...dateConditions('payment_intents', timezone, f), keyset.sort === 'created' ? compiled.walkRange : undefined]);
-    const narrowed = compiled.narrowing || filters.length ? where(selectPaymentRows(db, scope), [...filters, compiled.narrowing]) : undefined;
-    end = await searchWalkEnd(db, walk, narrowed, 'payment_intents', keyset);
+  if (s?.kind !== 'query') {
+    const query = where(selectPaymentRows(db, scope), [...filters, s ? searchCondition(scope, s) : undefined]);
+    return { rows: (await applyKeyset(query, 'payment_intents', keyset).execute()) as PaymentListRow[] };
   }
-  return { query: applyKeyset(where(selectPaymentRows(db, scope), [...filters, search]), 'payment_intents', keyset, end), end };
-}
-
-export async function findPaymentRows(db: Executor, scope: Scope, timezone: string, filters: PaymentFilters, keyset: Keyset): Promise<{ rows: PaymentListRow[]; end?: WalkEnd }> {
-  const { query, end } = await paymentListQuery(db, scope, timezone, filters, keyset);
-  return { rows: (await query.execute()) as PaymentListRow[], end };
-}
-
-/** The compiled list query, for the plan checks of the benchmarks and tests. */
-export async function compilePaymentListQuery(db: Executor, scope: Scope, timezone: string, filters: PaymentFilters, keyset: Keyset) {
-  return (await paymentListQuery(db, scope, timezone, filters, keyset)).query.compile();
+  const compiled = compileSearch('payment_intents', scope, s.query);
+  const narrowing = [...filters, compiled.narrowing].filter((c): c is Condition => c !== undefined);
+  return (await fetchSearchPage(
+    db,
+    'payment_intents',
+    {
+      matches: where(selectPaymentRows(db, scope), [...filters, compiled.condition]),
+      walkBase: where(selectPaymentRows(db, scope), [...dateConditions('payment_intents', timezone, f), keyset.sort === 'created' ? compiled.walkRange : undefined]),
+      narrowed: narrowing.length ? where(selectPaymentRows(db, scope), narrowing) : undefined,
+      scoped: selectPaymentRows(db, scope),
+    },
+    keyset,
+  )) as { rows: PaymentListRow[]; end?: WalkEnd };
 }
 
 export async function findPaymentRowsByIds(db: Executor, scope: Scope, ids: string[]): Promise<PaymentListRow[]> {

@@ -245,20 +245,43 @@ export function pageFromRows<R extends { id: string; sort_key: string }>(
   return { rows: page, nextCursor: next, prevCursor: prev };
 }
 
+/** How a search page is fetched: from the selective matches, or by a walk bounded at `end` (if any). */
+export type SearchStrategy = { kind: 'matches' } | { kind: 'walk'; end?: WalkEnd };
+
+/** A short first walk: most unindexable searches match densely, and this many rows fill their page. */
+const FIRST_WALK_ROWS = 1_000;
+
 /**
- * Where a search's walk stops: nowhere (undefined) when `narrowed` (the scoped query with only the
- * indexed clauses) is selective, so the planner's index plan runs as is; otherwise after SEARCH_WALK_ROWS
- * rows of `walkBase` (or nowhere, when fewer rows remain).
+ * Fetches one search page. When `narrowed` (the scoped query with only the indexed clauses) keeps few of
+ * `scoped`'s rows by the planner's estimate, the matches are collected first through those indexes (a
+ * materialized CTE, so the planner cannot trade the index for an ordered walk that filters every row when
+ * its estimate is wrong) and then ordered. Otherwise the list index is walked with the predicate as a
+ * filter: first FIRST_WALK_ROWS rows, then, if that did not fill the page, SEARCH_WALK_ROWS.
+ * `matches` is the scoped query with the whole predicate; `walkBase` the scoped query the walk runs over.
  */
-export async function searchWalkEnd<R>(db: Executor, walkBase: Query<R>, narrowed: Query<R> | undefined, table: KeysetTable, keyset: Keyset): Promise<WalkEnd | undefined> {
-  if (narrowed && (await isSelective(db, narrowed))) return undefined;
-  return findWalkEnd(walkBase, table, keyset);
+export async function fetchSearchPage<R>(
+  db: Executor,
+  table: KeysetTable,
+  queries: { matches: Query<R>; walkBase: Query<R>; narrowed?: Query<R>; scoped: Query<R> },
+  keyset: Keyset,
+): Promise<{ rows: (R & { sort_key: string })[]; end?: WalkEnd }> {
+  type Row = R & { sort_key: string };
+  if (queries.narrowed && (await isSelective(db, queries.narrowed, queries.scoped))) {
+    const matches = db.with((cte) => cte(table).materialized(), () => queries.matches as never).selectFrom(table).selectAll() as unknown as Query<R>;
+    return { rows: (await applyKeyset(matches, table, keyset).execute()) as Row[] };
+  }
+  let end: WalkEnd | undefined;
+  for (const size of [FIRST_WALK_ROWS, SEARCH_WALK_ROWS]) {
+    end = await findWalkEnd(queries.walkBase, table, keyset, size);
+    const rows = (await applyKeyset(queries.matches, table, keyset, end).execute()) as Row[];
+    if (!end || rows.length > keyset.limit || size === SEARCH_WALK_ROWS) return { rows, end };
+  }
+  throw new Error('unreachable');
 }
 
 /**
  * One page of a REST search, newest first. `select(condition)` is the resource's scoped query, with the
- * condition when given. A search its indexes narrow to few rows runs as one query (the planner picks the
- * index); any other walks at most SEARCH_WALK_ROWS rows of the list index per page.
+ * condition when given (see fetchSearchPage for how the page is found).
  */
 export async function findSearchPage<R extends { id: string }>(
   db: Executor,
@@ -270,8 +293,12 @@ export async function findSearchPage<R extends { id: string }>(
 ): Promise<{ rows: R[]; hasMore: boolean; nextPage: string | null }> {
   const cursor = pageToken ? decodeCursor(pageToken, 'created', 'desc', SEARCH_PAGE) : undefined;
   const keyset: Keyset = { sort: 'created', dir: 'desc', limit, cursor };
-  const end = await searchWalkEnd(db, select(search.walkRange), search.narrowing ? select(search.narrowing) : undefined, table, keyset);
-  const rows = (await applyKeyset(select(search.condition), table, keyset, end).execute()) as (R & { sort_key: string })[];
+  const { rows, end } = await fetchSearchPage(
+    db,
+    table,
+    { matches: select(search.condition), walkBase: select(search.walkRange), narrowed: search.narrowing ? select(search.narrowing) : undefined, scoped: select() },
+    keyset,
+  );
   const page = pageFromRows(rows, limit, 'created', 'desc', cursor, end);
   return { rows: page.rows, hasMore: page.nextCursor !== null, nextPage: page.nextCursor };
 }

@@ -222,20 +222,27 @@ export function compileSearchText(resource: SearchResource, scope: Scope, text: 
 }
 
 /**
- * At most this many rows estimated for the indexed part of a search: the planner's index plan is used
- * as is. Above it the indexed clauses are broad (status:"succeeded", amount>100), matches are either dense
- * (a short walk finds a page) or rare only through an unindexable clause, and the walk is bounded.
+ * The indexed part of a search is selective when the planner estimates it keeps at most this share of
+ * the merchant's rows, and at most SELECTIVE_ROWS of them: then the planner's index plan is used as is.
+ * Above it the indexed clauses are broad (status:"succeeded", amount>100): matches are either dense (a
+ * short walk finds a page) or rare only through an unindexable clause, and the walk is bounded.
  */
+export const SELECTIVE_SHARE = 0.02;
 export const SELECTIVE_ROWS = 20_000;
 
-/**
- * Whether the indexes narrow this search to few rows, by the planner's own estimate for `query` (the
- * scoped query with only the narrowing condition): one planning round trip, no execution.
- */
-export async function isSelective<R>(db: Executor, query: Query<R>): Promise<boolean> {
+async function estimateRows(db: Executor, query: Query<unknown>): Promise<number> {
   const compiled = query.compile();
   const { rows } = await db.executeQuery<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(
     CompiledQuery.raw(`explain (format json) ${compiled.sql}`, [...compiled.parameters]),
   );
-  return rows[0]!['QUERY PLAN'][0].Plan['Plan Rows'] <= SELECTIVE_ROWS;
+  return rows[0]!['QUERY PLAN'][0].Plan['Plan Rows'];
+}
+
+/**
+ * Whether `narrowed` (the scoped query with only the indexed clauses) keeps few of the rows of `scoped`
+ * (the same query without them), by the planner's own estimates: planning only, nothing is executed.
+ */
+export async function isSelective(db: Executor, narrowed: Query<unknown>, scoped: Query<unknown>): Promise<boolean> {
+  const [kept, all] = await Promise.all([estimateRows(db, narrowed), estimateRows(db, scoped)]);
+  return kept <= Math.min(SELECTIVE_ROWS, SELECTIVE_SHARE * all);
 }
