@@ -47,19 +47,19 @@ function day(offsetDays: number): string {
  * The bulk seed has payments only; the dashboard's filters also need customers with emails, receipt
  * emails, refunds and distinctive descriptions, so a share of the payments gets them here.
  */
-export async function addDashboardVariety(db: Db, merchantId: string) {
-  log(`adding ${CUSTOMERS.toLocaleString('en')} customers, receipt emails, refunds and order descriptions`);
+export async function addDashboardVariety(db: Db, merchantId: string, customers = CUSTOMERS) {
+  log(`adding ${customers.toLocaleString('en')} customers, receipt emails, refunds and order descriptions`);
   await sql`
     insert into customers (id, merchant_id, livemode, email, name, created_at)
     select 'cus_bench' || lpad(n::text, 15, '0'), ${merchantId}, false,
            'customer' || n || '@shop' || (n % 997) || '.example', 'Customer ' || n, now() - (n || ' minutes')::interval
-    from generate_series(1, ${CUSTOMERS}) n`.execute(db);
+    from generate_series(1, ${customers}) n`.execute(db);
   // A share of the payments (touching all of them would rewrite every index of a million rows): ~8 %
   // belong to a customer, ~4 % carry only a receipt email, ~2 % have an order-number description, and
   // 4 % of the succeeded ones among those are refunded (half of them in full).
   await sql`
     update payment_intents p set
-      customer_id = case when h % 100 < 8 then 'cus_bench' || lpad((1 + h % ${CUSTOMERS})::text, 15, '0') end,
+      customer_id = case when h % 100 < 8 then 'cus_bench' || lpad((1 + h % ${customers})::text, 15, '0') end,
       receipt_email = case when h % 100 between 8 and 11 then 'buyer' || (h % 200000) || '@mail' || (h % 991) || '.example' end,
       description = case when h % 100 between 12 and 13 then 'Order #' || (h % 1000000) else p.description end,
       amount_refunded = case when p.status = 'succeeded' and h % 100 between 14 and 17 then case when h % 2 = 0 then p.amount_received else p.amount_received / 2 end else 0 end
