@@ -6,7 +6,7 @@ import type { Executor } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import type { Scope } from './deps.js';
 import { inScope } from './scope.js';
-import { isSelective, type CompiledSearch } from './search-sql.js';
+import { isSelective, SELECTIVE_ROWS, type CompiledSearch } from './search-sql.js';
 
 export type PageableTable = 'payment_intents' | 'customers' | 'refunds' | 'events' | 'webhook_endpoints';
 
@@ -255,7 +255,7 @@ const FIRST_WALK_ROWS = 1_000;
  * Fetches one search page. When `narrowed` (the scoped query with only the indexed clauses) keeps few of
  * `scoped`'s rows by the planner's estimate, the matches are collected first through those indexes (a
  * materialized CTE, so the planner cannot trade the index for an ordered walk that filters every row when
- * its estimate is wrong) and then ordered. Otherwise the list index is walked with the predicate as a
+ * its estimate is wrong; at most SELECTIVE_ROWS of them) and then ordered. Otherwise the list index is walked with the predicate as a
  * filter: first FIRST_WALK_ROWS rows, then, if that did not fill the page, SEARCH_WALK_ROWS.
  * `matches` is the scoped query with the whole predicate; `walkBase` the scoped query the walk runs over.
  */
@@ -267,8 +267,17 @@ export async function fetchSearchPage<R>(
 ): Promise<{ rows: (R & { sort_key: string })[]; end?: WalkEnd }> {
   type Row = R & { sort_key: string };
   if (queries.narrowed && (await isSelective(db, queries.narrowed, queries.scoped))) {
-    const matches = db.with((cte) => cte(table).materialized(), () => queries.matches as never).selectFrom(table).selectAll() as unknown as Query<R>;
-    return { rows: (await applyKeyset(matches, table, keyset).execute()) as Row[] };
+    // At most SELECTIVE_ROWS + 1 matches are collected; more means the estimate was wrong, and the walk
+    // answers instead (so an underestimate costs a bounded read, never a scan of the merchant's rows).
+    const collected = db
+      .with((cte) => cte(table).materialized(), () => queries.matches.limit(SELECTIVE_ROWS + 1) as never)
+      .selectFrom(table)
+      .selectAll()
+      .select(sql<string>`(select count(*) from ${sql.table(table)})`.as('collected_rows')) as unknown as Query<R>;
+    const rows = (await applyKeyset(collected, table, keyset).execute()) as (Row & { collected_rows?: string })[];
+    const complete = rows.length ? Number(rows[0]!.collected_rows) <= SELECTIVE_ROWS : !keyset.cursor;
+    for (const row of rows) delete row.collected_rows;
+    if (complete) return { rows };
   }
   let end: WalkEnd | undefined;
   for (const size of [FIRST_WALK_ROWS, SEARCH_WALK_ROWS]) {

@@ -184,10 +184,29 @@ function clauseIsIndexed(clause: SearchClause): boolean {
 // ---------------------------------------------------------------------------------------------------
 // Queries
 
+const TRIGRAM_FIELDS: Record<SearchResource, Record<string, { column: string; caseInsensitive: boolean }>> = {
+  payment_intents: { description: { column: 'payment_intents.description', caseInsensitive: false } },
+  customers: { email: { column: 'customers.email', caseInsensitive: true }, name: { column: 'customers.name', caseInsensitive: true } },
+  refunds: {},
+};
+
+function isTrigramExact(resource: SearchResource, clause: SearchClause): boolean {
+  return clause.op === ':' && clause.value !== null && Object.hasOwn(TRIGRAM_FIELDS[resource], clause.field);
+}
+
+function estimateExact(resource: SearchResource, clause: SearchClause): Condition {
+  const { column, caseInsensitive } = TRIGRAM_FIELDS[resource][clause.field]!;
+  const value = String(clause.value);
+  return caseInsensitive ? sql<boolean>`lower(${sql.ref(column)}) = ${value.toLowerCase()}` : sql<boolean>`${sql.ref(column)} = ${value}`;
+}
+
 /** A compiled search: the whole predicate, and the part of it an index can answer (if any). */
 export interface CompiledSearch {
   condition: Condition;
-  /** Implied by `condition` and answerable by indexes; undefined when no index narrows the search. */
+  /**
+   * The indexed clauses, for the planner's estimate of how far indexes narrow the search (never run);
+   * undefined when no index narrows it.
+   */
   narrowing?: Condition;
   /** The created ranges every match is in (an AND of created clauses): a walk starts and ends inside them. */
   walkRange?: Condition;
@@ -205,7 +224,10 @@ export function compileSearch(resource: SearchResource, scope: Scope, query: Sea
     const condition = clauseCondition(resource, scope, clause);
     return clause.negated ? sql<boolean>`(${condition}) is not true` : condition;
   });
-  const indexed = query.clauses.filter(clauseIsIndexed).map((clause) => clauseCondition(resource, scope, clause));
+  // For the planner's estimate: an exact trigram match is estimated by its equality (column statistics),
+  // not by LIKE x AND = x, which the planner would take for independent and far more selective.
+  const estimated = (clause: SearchClause) => (isTrigramExact(resource, clause) ? estimateExact(resource, clause) : clauseCondition(resource, scope, clause));
+  const indexed = query.clauses.filter(clauseIsIndexed).map(estimated);
   // AND: any indexed clause narrows; OR: only when every arm is indexed.
   const narrows = query.combinator === 'and' ? indexed.length > 0 : indexed.length === query.clauses.length;
   const ranges = query.combinator === 'and' ? query.clauses.filter((c) => c.field === 'created' && !c.negated) : [];
@@ -223,12 +245,13 @@ export function compileSearchText(resource: SearchResource, scope: Scope, text: 
 
 /**
  * The indexed part of a search is selective when the planner estimates it keeps at most this share of
- * the merchant's rows, and at most SELECTIVE_ROWS of them: then the planner's index plan is used as is.
+ * the merchant's rows, and at most SELECTIVE_ROWS of them: then the matches are collected through the
+ * indexes and ordered (pagination.ts, fetchSearchPage).
  * Above it the indexed clauses are broad (status:"succeeded", amount>100): matches are either dense (a
  * short walk finds a page) or rare only through an unindexable clause, and the walk is bounded.
  */
 export const SELECTIVE_SHARE = 0.02;
-export const SELECTIVE_ROWS = 20_000;
+export const SELECTIVE_ROWS = 5_000;
 
 async function estimateRows(db: Executor, query: Query<unknown>): Promise<number> {
   const compiled = query.compile();
