@@ -104,6 +104,16 @@ export async function runSearchBench(report: Report) {
     const caller = createCallerFactory(appRouter)(createInnerContext({ deps: bench.deps, session: await resolveSession(bench.db, token) }));
     const dashboard = (shape: SearchShape) => caller.payments.list({ q: shape.query, limit: 25 });
 
+    // The API's fixed cost per request (auth, rate limit, serialisation), measured the same way: the first
+    // page of the plain list, which is one index range scan.
+    const floor = await timings(async () => {
+      const response = await fetch(`${base}/v1/payment_intents?limit=10`, { headers: { authorization: `Bearer ${secret}` } });
+      if (!response.ok) throw new Error(`list: ${response.status}`);
+      await response.json();
+    }, ITERATIONS * 3);
+    report.add({ name: 'search.api_floor.list_first_page.p50', value: percentile(floor, 50), unit: 'ms' });
+    report.add({ name: 'search.api_floor.list_first_page.p95', value: percentile(floor, 95), unit: 'ms' });
+
     const all: Record<SearchShape['class'], { api: number[]; dashboard: number[]; baseline: number[] }> = {
       exact: { api: [], dashboard: [], baseline: [] },
       substring: { api: [], dashboard: [], baseline: [] },
