@@ -82,7 +82,7 @@ async function timings(fn: () => Promise<unknown>, iterations: number): Promise<
  * switched off, i.e. the sequential scan a missing index costs, as raw SQL in the same run.
  */
 function sequentialPage(shape: SearchShape, deps: CoreDeps, scope: Scope) {
-  return withoutIndexes(deps, (d) => {
+  return withoutIndexes(deps, (d): Promise<unknown[]> => {
     const { condition } = compileSearchText(shape.resource, scope, shape.query);
     const keyset = { sort: 'created' as const, dir: 'desc' as const, limit: 10 };
     return shape.resource === 'customers'
