@@ -4,7 +4,7 @@ import type { SearchQuery } from '../../../shared/search/index.js';
 import type { Executor } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import type { Scope } from '../shared/deps.js';
-import { applyKeyset, fetchSearchPage, type Keyset, type WalkEnd } from '../shared/pagination.js';
+import { applyKeyset, fetchSearchPage, walkFilter, type Keyset, type WalkEnd } from '../shared/pagination.js';
 import { inScope } from '../shared/scope.js';
 import { compileSearch, likeNeedle, payerEmailCondition } from '../shared/search-sql.js';
 import { dateConditions, rangeConditions, type RangeFilters } from './filters.repository.js';
@@ -144,6 +144,7 @@ export async function findPaymentRows(db: Executor, scope: Scope, timezone: stri
     'payment_intents',
     {
       matches: where(selectPaymentRows(db, scope), [...filters, compiled.condition]),
+      walked: where(selectPaymentRows(db, scope), [walkFilter(sql<boolean>`(${sql.join([...filters, compiled.condition], sql` and `)})`)]),
       walkBase: where(selectPaymentRows(db, scope), [...dateConditions('payment_intents', timezone, f), keyset.sort === 'created' ? compiled.walkRange : undefined]),
       narrowed: narrowing.length ? where(selectPaymentRows(db, scope), narrowing) : undefined,
       scoped: selectPaymentRows(db, scope),

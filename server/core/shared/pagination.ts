@@ -248,6 +248,14 @@ export function pageFromRows<R extends { id: string; sort_key: string }>(
 /** How a search page is fetched: from the selective matches, or by a walk bounded at `end` (if any). */
 export type SearchStrategy = { kind: 'matches' } | { kind: 'walk'; end?: WalkEnd };
 
+/**
+ * The predicate of a walk, as a filter no index can serve: the walk's range of the list index is then the
+ * only access path, so a misestimated bitmap of a broad clause (then sorted) cannot replace it.
+ */
+export function walkFilter(condition: RawBuilder<boolean>): RawBuilder<boolean> {
+  return sql<boolean>`(${condition}) is true`;
+}
+
 /** A short first walk: most unindexable searches match densely, and this many rows fill their page. */
 const FIRST_WALK_ROWS = 1_000;
 
@@ -257,12 +265,13 @@ const FIRST_WALK_ROWS = 1_000;
  * materialized CTE, so the planner cannot trade the index for an ordered walk that filters every row when
  * its estimate is wrong; at most SELECTIVE_ROWS of them) and then ordered. Otherwise the list index is walked with the predicate as a
  * filter: first FIRST_WALK_ROWS rows, then, if that did not fill the page, SEARCH_WALK_ROWS.
- * `matches` is the scoped query with the whole predicate; `walkBase` the scoped query the walk runs over.
+ * `matches` is the scoped query with the whole predicate; `walked` the same with the predicate as
+ * `walkFilter` (so the planner keeps to the range of the walk); `walkBase` the scoped query the walk runs over.
  */
 export async function fetchSearchPage<R>(
   db: Executor,
   table: KeysetTable,
-  queries: { matches: Query<R>; walkBase: Query<R>; narrowed?: Query<R>; scoped: Query<R> },
+  queries: { matches: Query<R>; walked: Query<R>; walkBase: Query<R>; narrowed?: Query<R>; scoped: Query<R> },
   keyset: Keyset,
 ): Promise<{ rows: (R & { sort_key: string })[]; end?: WalkEnd }> {
   type Row = R & { sort_key: string };
@@ -282,7 +291,7 @@ export async function fetchSearchPage<R>(
   let end: WalkEnd | undefined;
   for (const size of [FIRST_WALK_ROWS, SEARCH_WALK_ROWS]) {
     end = await findWalkEnd(queries.walkBase, table, keyset, size);
-    const rows = (await applyKeyset(queries.matches, table, keyset, end).execute()) as Row[];
+    const rows = (await applyKeyset(queries.walked, table, keyset, end).execute()) as Row[];
     if (!end || rows.length > keyset.limit || size === SEARCH_WALK_ROWS) return { rows, end };
   }
   throw new Error('unreachable');
@@ -305,7 +314,7 @@ export async function findSearchPage<R extends { id: string }>(
   const { rows, end } = await fetchSearchPage(
     db,
     table,
-    { matches: select(search.condition), walkBase: select(search.walkRange), narrowed: search.narrowing ? select(search.narrowing) : undefined, scoped: select() },
+    { matches: select(search.condition), walked: select(walkFilter(search.condition)), walkBase: select(search.walkRange), narrowed: search.narrowing ? select(search.narrowing) : undefined, scoped: select() },
     keyset,
   );
   const page = pageFromRows(rows, limit, 'created', 'desc', cursor, end);
