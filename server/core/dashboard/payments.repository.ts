@@ -138,14 +138,16 @@ export async function findPaymentRows(db: Executor, scope: Scope, timezone: stri
     return { rows: (await applyKeyset(query, 'payment_intents', keyset).execute()) as PaymentListRow[] };
   }
   const compiled = compileSearch('payment_intents', scope, s.query);
+  // The walk's own range on the list index: the date filter and the query's created clauses.
+  const walkRange = [...dateConditions('payment_intents', timezone, f), ...(keyset.sort === 'created' && compiled.walkRange ? [compiled.walkRange] : [])];
   const narrowing = [...filters, compiled.narrowing].filter((c): c is Condition => c !== undefined);
   return (await fetchSearchPage(
     db,
     'payment_intents',
     {
       matches: where(selectPaymentRows(db, scope), [...filters, compiled.condition]),
-      walked: where(selectPaymentRows(db, scope), [walkFilter(sql<boolean>`(${sql.join([...filters, compiled.condition], sql` and `)})`)]),
-      walkBase: where(selectPaymentRows(db, scope), [...dateConditions('payment_intents', timezone, f), keyset.sort === 'created' ? compiled.walkRange : undefined]),
+      walked: where(selectPaymentRows(db, scope), [...walkRange, walkFilter(sql<boolean>`(${sql.join([...filters, compiled.condition], sql` and `)})`)]),
+      walkBase: where(selectPaymentRows(db, scope), walkRange),
       narrowed: narrowing.length ? where(selectPaymentRows(db, scope), narrowing) : undefined,
       scoped: selectPaymentRows(db, scope),
     },

@@ -266,7 +266,8 @@ const FIRST_WALK_ROWS = 1_000;
  * its estimate is wrong; at most SELECTIVE_ROWS of them) and then ordered. Otherwise the list index is walked with the predicate as a
  * filter: first FIRST_WALK_ROWS rows, then, if that did not fill the page, SEARCH_WALK_ROWS.
  * `matches` is the scoped query with the whole predicate; `walked` the same with the predicate as
- * `walkFilter` (so the planner keeps to the range of the walk); `walkBase` the scoped query the walk runs over.
+ * `walkFilter` (so the planner keeps to the range of the walk) beside the walk's own range conditions;
+ * `walkBase` the scoped query with only those range conditions.
  */
 export async function fetchSearchPage<R>(
   db: Executor,
@@ -314,7 +315,7 @@ export async function findSearchPage<R extends { id: string }>(
   const { rows, end } = await fetchSearchPage(
     db,
     table,
-    { matches: select(search.condition), walked: select(walkFilter(search.condition)), walkBase: select(search.walkRange), narrowed: search.narrowing ? select(search.narrowing) : undefined, scoped: select() },
+    { matches: select(search.condition), walked: select(search.walkRange ? sql<boolean>`(${search.walkRange} and ${walkFilter(search.condition)})` : walkFilter(search.condition)), walkBase: select(search.walkRange), narrowed: search.narrowing ? select(search.narrowing) : undefined, scoped: select() },
     keyset,
   );
   const page = pageFromRows(rows, limit, 'created', 'desc', cursor, end);
