@@ -20,6 +20,9 @@ export function createApp(deps: CoreDeps, options: { logErrors?: boolean; api?: 
   app.set('trust proxy', 'loopback');
   app.set('etag', false);
 
+  // First, so the public API's requests skip the app's other layers (it sets the same security headers itself).
+  app.use('/v1', createApiRouter(deps, { logErrors: options.logErrors, ...options.api }));
+
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
@@ -35,7 +38,6 @@ export function createApp(deps: CoreDeps, options: { logErrors?: boolean; api?: 
     }
   });
 
-  app.use('/v1', createApiRouter(deps, { logErrors: options.logErrors, ...options.api }));
   app.use('/checkout', createCheckoutRouter(deps));
 
   app.use(

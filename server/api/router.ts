@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { CoreDeps } from '../core/shared/deps.js';
-import { authenticate, cors, errorHandler, parseParameters, requestContext, requestLog, unknownRoute } from './pipeline.js';
+import { apiRequest, errorHandler, requestLog, unknownRoute } from './pipeline.js';
 import { rateLimitsFromEnv, type RateLimitConfig } from './rate-limit.js';
 import { customerRoutes } from './resources/customers.js';
 import { eventRoutes } from './resources/events.js';
@@ -29,7 +29,7 @@ export function createApiRouter(deps: CoreDeps, options: ApiRouterOptions = {}):
   const logRequests = options.logRequests ?? /^(true|1|yes)$/i.test(process.env.LOG_REQUESTS ?? '');
   const router = Router();
   if (logRequests) router.use(requestLog);
-  router.use(requestContext, cors, authenticate(deps, limits, options.clock), parseParameters);
+  router.use(apiRequest(deps, limits, options.clock));
   router.use(paymentIntentRoutes(deps));
   router.use(customerRoutes(deps));
   router.use(refundRoutes(deps));
