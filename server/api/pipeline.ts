@@ -16,10 +16,20 @@ export interface ApiLocals {
   params: Record<string, unknown>;
   /** Form and query values are all strings: contracts coerce them. JSON bodies keep their types. */
   coerce: boolean;
+  /**
+   * Response headers as name, value pairs, written with the status in one writeHead (a setHeader per
+   * header validated and stored each one in a map first, a visible share of a /v1 request's profile).
+   */
+  headers: string[];
 }
 
 export function apiLocals(res: Response): ApiLocals {
   return res.locals.api as ApiLocals;
+}
+
+/** Adds a response header to the ones sendJson writes. */
+export function addHeader(res: Response, name: string, value: string) {
+  (res.locals.api as ApiLocals).headers.push(name, value);
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -32,8 +42,12 @@ export function sendError(res: Response, error: unknown, logErrors = true) {
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
     console.error(`[api] ${requestId} failed: ${detail}`);
   }
-  if (mapped.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="PaymentFlow"');
-  if (!res.headersSent) sendJson(res, mapped.status, mapped.body);
+  if (res.headersSent) return;
+  if (mapped.status === 401) {
+    if (res.locals.api) addHeader(res, 'WWW-Authenticate', 'Bearer realm="PaymentFlow"');
+    else res.setHeader('WWW-Authenticate', 'Bearer realm="PaymentFlow"');
+  }
+  sendJson(res, mapped.status, mapped.body);
 }
 
 /**
@@ -43,9 +57,10 @@ export function sendError(res: Response, error: unknown, logErrors = true) {
  */
 export function sendJson(res: Response, status: number, body: unknown) {
   const text = JSON.stringify(body);
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(text));
+  const headers = (res.locals.api as ApiLocals | undefined)?.headers ?? [];
+  headers.push('Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(Buffer.byteLength(text)));
+  // Headers set with setHeader (outside the pipeline) are kept; on a name clash these win.
+  res.writeHead(status, headers);
   res.end(text);
 }
 
@@ -55,13 +70,17 @@ export function sendJson(res: Response, status: number, body: unknown) {
  */
 function startRequest(req: Request, res: Response) {
   const requestId = newId('request');
-  res.locals.api = { requestId, params: {}, coerce: true } satisfies ApiLocals;
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
-  res.setHeader('Request-Id', requestId);
   const version = req.headers['stripe-version'];
-  res.setHeader('Stripe-Version', typeof version === 'string' && version.length <= 64 && /^[\w.-]+$/.test(version) ? version : API_VERSION);
-  res.setHeader('Cache-Control', 'no-cache, no-store');
+  const headers = [
+    'X-Content-Type-Options', 'nosniff',
+    'Referrer-Policy', 'strict-origin-when-cross-origin',
+    'Request-Id', requestId,
+    'Stripe-Version', typeof version === 'string' && version.length <= 64 && /^[\w.-]+$/.test(version) ? version : API_VERSION,
+    'Cache-Control', 'no-cache, no-store',
+    'Access-Control-Allow-Origin', '*',
+    'Access-Control-Expose-Headers', 'Request-Id, Idempotent-Replayed, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, Stripe-Version',
+  ];
+  res.locals.api = { requestId, params: {}, coerce: true, headers } satisfies ApiLocals;
 }
 
 /**
@@ -70,13 +89,12 @@ function startRequest(req: Request, res: Response) {
  * Returns true when the request was a preflight, answered here.
  */
 function corsPreflight(req: Request, res: Response): boolean {
-  res.setHeader('Access-Control-Allow-Origin', '*');
-  res.setHeader('Access-Control-Expose-Headers', 'Request-Id, Idempotent-Replayed, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, Stripe-Version');
   if (req.method !== 'OPTIONS') return false;
-  res.setHeader('Access-Control-Allow-Methods', 'GET, POST, DELETE');
-  res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Idempotency-Key, Stripe-Version, X-API-Key');
-  res.setHeader('Access-Control-Max-Age', '600');
-  res.statusCode = 204;
+  const headers = apiLocals(res).headers;
+  headers.push('Access-Control-Allow-Methods', 'GET, POST, DELETE');
+  headers.push('Access-Control-Allow-Headers', 'Authorization, Content-Type, Idempotency-Key, Stripe-Version, X-API-Key');
+  headers.push('Access-Control-Max-Age', '600');
+  res.writeHead(204, headers);
   res.end();
   return true;
 }
@@ -102,7 +120,7 @@ export const requestLog: RequestHandler = (req, res, next) => {
   res.on('finish', () => {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const path = req.originalUrl.split('?')[0].slice(0, 200);
-    const requestId = res.getHeader('Request-Id') ?? '-';
+    const requestId = (res.locals.api as ApiLocals | undefined)?.requestId ?? '-';
     console.log(`[api] ${req.method} /v1${path.startsWith('/v1') ? path.slice(3) : path} ${res.statusCode} ${ms.toFixed(1)}ms ${String(requestId)}`);
   });
   next();
@@ -140,20 +158,20 @@ export function presentedKey(req: Request): { key: string | null; deprecatedHead
 async function authenticateRequest(deps: CoreDeps, limits: RateLimitConfig, clock: (() => Date) | undefined, req: Request, res: Response) {
   const { key, deprecatedHeader } = presentedKey(req);
   if (deprecatedHeader) {
-    res.setHeader('Deprecation', 'true');
-    res.setHeader('Link', '<docs/api.md#authentication>; rel="deprecation"');
-    res.setHeader('Warning', '299 - "The X-API-Key header is deprecated; send Authorization: Bearer <key> instead"');
+    addHeader(res, 'Deprecation', 'true');
+    addHeader(res, 'Link', '<docs/api.md#authentication>; rel="deprecation"');
+    addHeader(res, 'Warning', '299 - "The X-API-Key header is deprecated; send Authorization: Bearer <key> instead"');
   }
   if (!key) throw new PaymentError('not_authenticated', MISSING_KEY_MESSAGE);
   if (key.length > 256) throw new PaymentError('api_key_invalid', 'Invalid API Key provided.');
   const authenticated = await authenticateApiRequest(deps.db, key, limits, rateLimitOrigin(req, clock));
   apiLocals(res).key = authenticated.key;
   const decision = authenticated.limit;
-  res.setHeader('X-RateLimit-Limit', String(decision.limit));
-  res.setHeader('X-RateLimit-Remaining', String(decision.remaining));
-  res.setHeader('X-RateLimit-Reset', String(decision.reset));
+  addHeader(res, 'X-RateLimit-Limit', String(decision.limit));
+  addHeader(res, 'X-RateLimit-Remaining', String(decision.remaining));
+  addHeader(res, 'X-RateLimit-Reset', String(decision.reset));
   if (!decision.allowed) {
-    res.setHeader('Retry-After', String(decision.retryAfter));
+    addHeader(res, 'Retry-After', String(decision.retryAfter));
     throw new PaymentError('rate_limit', rateLimitMessage(authenticated.key.type, authenticated.bucket, decision));
   }
 }
@@ -193,34 +211,35 @@ function readBody(req: Request, res: Response): Promise<Buffer> {
   const length = declared === undefined ? null : Number(declared);
   if (req.headers['transfer-encoding'] === undefined && (length === null || Number.isNaN(length))) return Promise.resolve(Buffer.alloc(0));
   return new Promise((resolve, reject) => {
-    const fail = (error: Error) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    function onData(chunk: Buffer) {
+      received += chunk.length;
+      if (received > MAX_BODY_BYTES) return fail(httpError(413, 'entity.too.large', 'request entity too large'));
+      chunks.push(chunk);
+    }
+    function onEnd() {
+      req.off('aborted', onAborted);
+      if (length !== null && received !== length) return reject(httpError(400, 'request.size.invalid', 'request size did not match content length'));
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received));
+    }
+    function onAborted() {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      reject(httpError(400, 'request.aborted', 'request aborted'));
+    }
+    function fail(error: Error) {
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('aborted', onAborted);
+      chunks.length = 0;
       // Answer once the client has sent its body: a response mid-upload is not read by most clients.
       if (req.complete || req.destroyed) return reject(error);
       req.once('end', () => reject(error));
       req.once('close', () => reject(error));
       req.resume();
-    };
+    }
     if (length !== null && length > MAX_BODY_BYTES) return fail(httpError(413, 'entity.too.large', 'request entity too large'));
-    const chunks: Buffer[] = [];
-    let received = 0;
-    const onData = (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > MAX_BODY_BYTES) return fail(httpError(413, 'entity.too.large', 'request entity too large'));
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      req.off('aborted', onAborted);
-      if (length !== null && received !== length) return reject(httpError(400, 'request.size.invalid', 'request size did not match content length'));
-      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received));
-    };
-    const onAborted = () => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      reject(httpError(400, 'request.aborted', 'request aborted'));
-    };
     req.on('data', onData);
     req.once('end', onEnd);
     req.once('aborted', onAborted);

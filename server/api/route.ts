@@ -5,7 +5,7 @@ import type { Actor, CoreDeps, Scope } from '../core/shared/deps.js';
 import type { Tx } from '../db/database.js';
 import { runIdempotent } from './idempotency.js';
 import { parseParams } from './params.js';
-import { apiLocals, sendJson } from './pipeline.js';
+import { addHeader, apiLocals, sendJson } from './pipeline.js';
 
 /** What a resource handler gets: the tenant, the parameters, and (under an Idempotency-Key) the transaction. */
 export interface ApiCall {
@@ -64,7 +64,7 @@ export function endpoint(deps: CoreDeps, handler: ApiHandler, options: RouteOpti
       sendJson(res, 200, await handler(call));
       return;
     }
-    if (/^[\x20-\x7e]{1,255}$/.test(idempotencyKey)) res.setHeader('Idempotency-Key', idempotencyKey);
+    if (/^[\x20-\x7e]{1,255}$/.test(idempotencyKey)) addHeader(res, 'Idempotency-Key', idempotencyKey);
     const outcome = await runIdempotent(
       deps,
       scope,
@@ -73,7 +73,7 @@ export function endpoint(deps: CoreDeps, handler: ApiHandler, options: RouteOpti
       locals.requestId,
       async (tx) => ({ status: 200, body: await handler({ ...call, tx }) }),
     );
-    if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    if (outcome.replayed) addHeader(res, 'Idempotent-Replayed', 'true');
     sendJson(res, outcome.status, outcome.body);
   };
 }
