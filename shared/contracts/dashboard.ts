@@ -248,7 +248,14 @@ export interface CustomerDetail {
 }
 
 export const customerIdInput = z.object({ id: z.string().trim().min(1).max(255) });
-export const customerCreateInput = createCustomerParams.omit({ expand: true });
+/** The REST API accepts an empty customer, as Stripe does; the dashboard asks for someone to identify. */
+export const CUSTOMER_NEEDS_NAME_OR_EMAIL = 'Enter a name or an email address.';
+export function hasNameOrEmail(values: { name?: string | null; email?: string | null }): boolean {
+  return Boolean(values.name?.trim() || values.email?.trim());
+}
+export const customerCreateInput = createCustomerParams
+  .omit({ expand: true })
+  .refine(hasNameOrEmail, { message: CUSTOMER_NEEDS_NAME_OR_EMAIL, path: ['name'] });
 export type CustomerCreateInput = z.input<typeof customerCreateInput>;
 /** Metadata merges as in Stripe's API: a key set to "" is removed, keys not sent are kept. */
 export const customerUpdateInput = updateCustomerParams.omit({ expand: true }).extend({ id: z.string().trim().min(1).max(255) });
