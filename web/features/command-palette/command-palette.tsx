@@ -1,22 +1,25 @@
 import { useQuery } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
+import { Command as Cmdk } from 'cmdk';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { LookupResult } from '../../../shared/contracts/dashboard';
 import { can } from '../../../shared/permissions';
 import { Icon, type IconName } from '../../components/icons';
 import { Spinner } from '../../components/spinner';
-import { cx } from '../../lib/format';
 import { visibleNavItems } from '../../lib/nav';
 import { trpc } from '../../lib/trpc';
 import { useSession } from '../shell/use-session';
+import { readRecent, recentKey, rememberRecent } from './recent-items';
 
 interface Command {
   key: string;
-  group: 'Pages' | 'Results';
+  group: 'Recent' | 'Results' | 'Pages';
   label: string;
   detail?: string | null;
   icon: IconName;
   path: string;
+  /** Set for objects (not pages): remembered as a recent item when opened. */
+  result?: LookupResult;
 }
 
 const TYPE_ICONS: Record<LookupResult['type'], IconName> = {
@@ -43,9 +46,12 @@ function useDebounced<T>(value: T, ms: number): T {
   return debounced;
 }
 
-/** Worth asking the server: an object id or something email-like (the server finds nothing in other text). */
-function lookupable(q: string) {
-  return /^[a-z]+_[A-Za-z0-9]+$/.test(q) || (q.includes('@') && q.length >= 3 && !/\s/.test(q));
+/**
+ * Worth asking the server: an object id, a card's last 4, or 3+ characters of a name or email (shorter text
+ * cannot use the trigram indexes, and the server answers it with nothing).
+ */
+export function lookupable(q: string) {
+  return /^[a-z]+_[A-Za-z0-9]+$/.test(q) || /^\d{4}$/.test(q) || q.length >= 3;
 }
 
 const OPEN_EVENT = 'paymentflow:command-palette';
@@ -56,9 +62,9 @@ export function openCommandPalette() {
 }
 
 /**
- * Ctrl/Cmd+K: jump to any page, or to a payment, refund or customer by pasting its id or typing an email.
- * A modal dialog with a combobox and a listbox (WAI-ARIA combobox pattern): arrows move, Enter opens,
- * Esc closes and focus returns to where it was.
+ * Ctrl/Cmd+K: jump to any page, or to a payment, refund or customer by its id, part of a name or email, or
+ * a card's last 4; with nothing typed, the objects this member opened last. A modal dialog around cmdk's
+ * combobox and listbox: arrows move, Enter opens, Esc closes and focus returns to where it was.
  */
 export function CommandPalette() {
   const [open, setOpen] = useState(false);
@@ -80,6 +86,10 @@ export function CommandPalette() {
   return open ? <PaletteDialog onClose={() => setOpen(false)} /> : null;
 }
 
+function toCommand(r: LookupResult, group: Command['group']): Command {
+  return { key: `${group}:${r.type}:${r.id}`, group, label: r.label, detail: [TYPE_LABELS[r.type], r.detail, r.id].filter(Boolean).join(' · '), icon: TYPE_ICONS[r.type], path: r.path, result: r };
+}
+
 function PaletteDialog({ onClose }: { onClose: () => void }) {
   const session = useSession();
   const navigate = useNavigate();
@@ -87,12 +97,13 @@ function PaletteDialog({ onClose }: { onClose: () => void }) {
   const inputRef = useRef<HTMLInputElement>(null);
   const returnFocus = useRef<HTMLElement | null>(null);
   const [text, setText] = useState('');
-  const [active, setActive] = useState(0);
+  const [selected, setSelected] = useState('');
   const ids = useId();
-  const listId = `${ids}-list`;
   const titleId = `${ids}-title`;
   const q = useDebounced(text.trim(), 200);
   const role = session?.role ?? null;
+  const storageKey = session?.merchant ? recentKey({ userId: session.user.id, merchantId: session.merchant.id, livemode: session.livemode }) : null;
+  const [recent, setRecent] = useState<LookupResult[]>(() => (storageKey ? readRecent(localStorage, storageKey) : []));
 
   useEffect(() => {
     returnFocus.current = document.activeElement as HTMLElement | null;
@@ -108,59 +119,33 @@ function PaletteDialog({ onClose }: { onClose: () => void }) {
   });
 
   const pages = useMemo<Command[]>(() => {
-    const items: Command[] = visibleNavItems(role).map((item) => ({ key: item.to, group: 'Pages', label: item.label, icon: item.icon, path: item.to }));
+    const items: Command[] = visibleNavItems(role).map((item) => ({ key: `page:${item.to}`, group: 'Pages', label: item.label, icon: item.icon, path: item.to }));
     if (can(role, 'payments:read')) {
       const at = items.findIndex((i) => i.path === '/payments') + 1;
-      items.splice(at, 0, { key: '/refunds', group: 'Pages', label: 'Refunds', icon: 'refresh', path: '/refunds' });
+      items.splice(at, 0, { key: 'page:/refunds', group: 'Pages', label: 'Refunds', icon: 'refresh', path: '/refunds' });
     }
     return items;
   }, [role]);
 
   const needle = text.trim().toLowerCase();
   const commands: Command[] = [
-    ...(lookupable(q) && lookup.data
-      ? lookup.data.map((r) => ({ key: `${r.type}:${r.id}`, group: 'Results' as const, label: r.label, detail: [TYPE_LABELS[r.type], r.detail, r.id].filter(Boolean).join(' · '), icon: TYPE_ICONS[r.type], path: r.path }))
-      : []),
+    ...(needle ? [] : recent.map((r) => toCommand(r, 'Recent'))),
+    ...(needle && lookupable(q) && lookup.data ? lookup.data.map((r) => toCommand(r, 'Results')) : []),
     ...pages.filter((p) => !needle || p.label.toLowerCase().includes(needle)),
   ];
-  const activeIndex = Math.min(active, Math.max(commands.length - 1, 0));
   const searching = lookupable(text.trim()) && (text.trim() !== q || lookup.isFetching);
+  const commandKeys = commands.map((c) => c.key).join('|');
 
-  useEffect(() => setActive(0), [text, lookup.data]);
-  useEffect(() => {
-    document.getElementById(`${ids}-option-${activeIndex}`)?.scrollIntoView({ block: 'nearest' });
-  }, [activeIndex, ids]);
+  // A new list selects its first entry, as a search box's suggestions do.
+  useEffect(() => setSelected(commands[0]?.key ?? ''), [commandKeys]);
 
-  function run(command: Command | undefined) {
-    if (!command) return;
+  function run(command: Command) {
+    if (command.result && storageKey) setRecent(rememberRecent(localStorage, storageKey, command.result));
     onClose();
     void navigate({ to: command.path as '/' });
   }
 
-  function onKeyDown(event: React.KeyboardEvent) {
-    switch (event.key) {
-      case 'ArrowDown':
-        event.preventDefault();
-        setActive((activeIndex + 1) % Math.max(commands.length, 1));
-        break;
-      case 'ArrowUp':
-        event.preventDefault();
-        setActive((activeIndex - 1 + commands.length) % Math.max(commands.length, 1));
-        break;
-      case 'Home':
-        if (event.ctrlKey) { event.preventDefault(); setActive(0); }
-        break;
-      case 'End':
-        if (event.ctrlKey) { event.preventDefault(); setActive(commands.length - 1); }
-        break;
-      case 'Enter':
-        event.preventDefault();
-        run(commands[activeIndex]);
-        break;
-    }
-  }
-
-  const groups = (['Results', 'Pages'] as const).map((group) => ({ group, items: commands.map((c, index) => ({ c, index })).filter(({ c }) => c.group === group) }));
+  const groups = (['Recent', 'Results', 'Pages'] as const).map((group) => ({ group, items: commands.filter((c) => c.group === group) }));
 
   return (
     <dialog
@@ -175,65 +160,71 @@ function PaletteDialog({ onClose }: { onClose: () => void }) {
       }}
       className="mx-auto mt-[12vh] w-[calc(100%-2rem)] max-w-xl bg-transparent p-0 backdrop:animate-fade-in"
     >
-      <div className="animate-pop-in overflow-hidden rounded-xl bg-white shadow-2xl ring-1 ring-slate-900/10">
+      <Cmdk
+        label="Go to"
+        shouldFilter={false}
+        vimBindings={false}
+        loop
+        value={selected}
+        onValueChange={setSelected}
+        className="animate-pop-in overflow-hidden rounded-xl bg-white shadow-2xl ring-1 ring-slate-900/10"
+      >
         <h2 id={titleId} className="sr-only">Go to</h2>
         <div className="flex items-center gap-3 border-b border-slate-100 px-4">
           <Icon name="search" className="size-5 shrink-0 text-slate-400" />
-          <input
+          <Cmdk.Input
             ref={inputRef}
-            role="combobox"
-            aria-label="Search pages, or paste an id or email"
-            aria-expanded={commands.length > 0}
-            aria-controls={listId}
-            aria-autocomplete="list"
-            aria-activedescendant={commands.length ? `${ids}-option-${activeIndex}` : undefined}
+            aria-label="Search pages, payments and customers: a name, an email, a card's last 4 or an id"
             value={text}
-            onChange={(e) => setText(e.target.value)}
-            onKeyDown={onKeyDown}
-            placeholder="Go to a page, or paste an id or email…"
+            onValueChange={setText}
+            placeholder="Name, email, last 4, id, or a page…"
             className="h-14 min-w-0 flex-1 border-0 bg-transparent text-[15px] text-slate-900 placeholder:text-slate-400 focus:outline-none"
           />
           {searching && <Spinner size="sm" className="text-slate-400" label="Searching" />}
           <kbd className="hidden rounded border border-slate-200 px-1.5 py-0.5 font-sans text-[11px] text-slate-500 sm:block">Esc</kbd>
         </div>
-        <div id={listId} role="listbox" aria-label="Destinations" className="max-h-[50vh] overflow-y-auto p-2">
+        <Cmdk.List aria-label="Destinations" className="max-h-[50vh] overflow-y-auto p-2">
           {groups.map(({ group, items }) =>
             items.length === 0 ? null : (
-              <div key={group} role="group" aria-labelledby={`${ids}-${group}`}>
-                <div id={`${ids}-${group}`} role="presentation" className="px-2.5 pt-2 pb-1 text-xs font-medium text-slate-500">{group}</div>
-                {items.map(({ c, index }) => (
-                  <div
+              <Cmdk.Group
+                key={group}
+                heading={group}
+                className="[&_[cmdk-group-heading]]:px-2.5 [&_[cmdk-group-heading]]:pt-2 [&_[cmdk-group-heading]]:pb-1 [&_[cmdk-group-heading]]:text-xs [&_[cmdk-group-heading]]:font-medium [&_[cmdk-group-heading]]:text-slate-500"
+              >
+                {items.map((c) => (
+                  <Cmdk.Item
                     key={c.key}
-                    id={`${ids}-option-${index}`}
-                    role="option"
-                    aria-selected={index === activeIndex}
-                    onMouseMove={() => setActive(index)}
-                    onClick={() => run(c)}
-                    className={cx('flex cursor-pointer items-center gap-3 rounded-md px-2.5 py-2 text-sm', index === activeIndex ? 'bg-brand-50 text-brand-800' : 'text-slate-700')}
+                    value={c.key}
+                    onSelect={() => run(c)}
+                    className="group flex cursor-pointer items-center gap-3 rounded-md px-2.5 py-2 text-sm text-slate-700 data-[selected=true]:bg-brand-50 data-[selected=true]:text-brand-800"
                   >
-                    <Icon name={c.icon} className={cx('size-4 shrink-0', index === activeIndex ? 'text-brand-600' : 'text-slate-400')} />
+                    <Icon name={c.icon} className="size-4 shrink-0 text-slate-400 group-data-[selected=true]:text-brand-600" />
                     <span className="min-w-0 flex-1">
                       <span className="block truncate font-medium">{c.label}</span>
                       {c.detail && <span className="block truncate text-xs text-slate-600">{c.detail}</span>}
                     </span>
-                    {index === activeIndex && <Icon name="arrowRight" className="size-4 shrink-0 text-brand-600" />}
-                  </div>
+                    <Icon name="arrowRight" className="invisible size-4 shrink-0 text-brand-600 group-data-[selected=true]:visible" />
+                  </Cmdk.Item>
                 ))}
-              </div>
+              </Cmdk.Group>
             ),
           )}
           {commands.length === 0 && (
             <p className="px-3 py-6 text-center text-sm text-slate-500" role="status">
-              {searching ? 'Searching…' : lookupable(text.trim()) ? 'Nothing in this account matches. Check the mode (test or live).' : 'No pages match. Paste an id (pi_…, cus_…, re_…) or an email to find it.'}
+              {searching
+                ? 'Searching…'
+                : lookupable(text.trim())
+                  ? 'Nothing in this account matches. Check the mode (test or live).'
+                  : 'No pages match. Type 3 or more letters of a name or email, a card’s last 4, or paste an id.'}
             </p>
           )}
-        </div>
+        </Cmdk.List>
         <div className="flex items-center gap-4 border-t border-slate-100 bg-slate-50/70 px-4 py-2 text-xs text-slate-500" aria-hidden="true">
           <span><kbd className="font-sans">↑</kbd> <kbd className="font-sans">↓</kbd> to move</span>
           <span><kbd className="font-sans">Enter</kbd> to open</span>
           <span><kbd className="font-sans">Esc</kbd> to close</span>
         </div>
-      </div>
+      </Cmdk>
     </dialog>
   );
 }

@@ -6,6 +6,7 @@ import { Icon } from '../../components/icons';
 import { cx } from '../../lib/format';
 import { visibleNavItems } from '../../lib/nav';
 import { CommandPalette } from '../command-palette/command-palette';
+import { LiveProcessorNotice } from './live-processor-notice';
 import { Logo } from './logo';
 import { MerchantSwitcher } from './merchant-switcher';
 import { ModeSwitch } from './mode-switch';
@@ -26,6 +27,17 @@ export function AppShell() {
 
   return (
     <div style={{ '--banner-h': testMode ? '2.25rem' : '0px' } as CSSProperties} className="min-h-dvh">
+      <a
+        href="#main"
+        onClick={(event) => {
+          // Moves focus (not only the scroll position) so the next Tab continues inside the page.
+          event.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+        className="sr-only focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-[60] focus:rounded-md focus:bg-white focus:px-4 focus:py-2 focus:text-sm focus:font-semibold focus:text-brand-700 focus:shadow-lg focus:ring-2 focus:ring-brand-500"
+      >
+        Skip to content
+      </a>
       {testMode && <TestModeBanner />}
       <div className="flex">
         <aside className="sticky top-[var(--banner-h)] hidden h-[calc(100dvh-var(--banner-h))] w-60 shrink-0 flex-col border-r border-slate-200 bg-white md:flex">
@@ -51,7 +63,8 @@ export function AppShell() {
               <UserMenu session={session} />
             </div>
           </header>
-          <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 sm:px-6 sm:py-8 lg:px-8">
+          <main id="main" tabIndex={-1} className="mx-auto outline-none w-full max-w-6xl flex-1 px-4 py-6 sm:px-6 sm:py-8 lg:px-8">
+            {session.merchant && session.livemode && !session.liveProcessor && <LiveProcessorNotice />}
             {session.merchant ? <Outlet /> : <NoAccount />}
           </main>
         </div>
