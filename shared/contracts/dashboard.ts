@@ -186,6 +186,11 @@ export const refundListFilters = z.object({
   currency: currencyFilter.optional(),
   /** Only the refunds of one payment. */
   payment: z.string().trim().min(1).max(255).optional(),
+  /**
+   * Search box: a refund or payment id, an amount in `currency` ("12.50"), part of the payer's email, or a
+   * query in Stripe's search language (status:"pending" AND amount>500).
+   */
+  q: z.string().trim().max(2000).optional(),
 });
 export type RefundListFilters = z.output<typeof refundListFilters>;
 export type RefundListFiltersInput = z.input<typeof refundListFilters>;

@@ -11,7 +11,7 @@ import type { RefundDto } from '../../../shared/contracts/refunds.js';
 import { notFound, PaymentError } from '../../../shared/errors.js';
 import { idKind } from '../../../shared/ids.js';
 import { intentDisplayStatus, paymentDisplayStatus } from '../../../shared/payment-display-status.js';
-import { MIN_SUBSTRING_LENGTH, parseSearchQuery, SearchQueryError, SearchQuerySyntaxError } from '../../../shared/search/index.js';
+import { MIN_SUBSTRING_LENGTH, parseSearchQuery, SearchQueryError, SearchQuerySyntaxError, type SearchQuery, type SearchResource } from '../../../shared/search/index.js';
 import type { z } from 'zod';
 import * as customersRepo from '../customers/customers.repository.js';
 import { toPaymentIntentDto } from '../payment-intents/payment-intents.dto.js';
@@ -45,21 +45,24 @@ export function classifyPaymentSearch(text: string | undefined): ClassifiedSearc
   }
   if (/^\d{4}$/.test(q)) return { kind: 'last4', value: q };
   if (q.includes('@') && !/[\s:~<>"']/.test(q)) return { kind: 'email', value: requireSubstring(q) };
-  if (QUERY_OPERATOR.test(q)) {
-    try {
-      return { kind: 'query', query: parseSearchQuery('payment_intents', q) };
-    } catch (error) {
-      if (error instanceof SearchQuerySyntaxError) {
-        throw new PaymentError('search_query_invalid', error.message, { param: 'q', extra: { position: error.position } });
-      }
-      if (error instanceof SearchQueryError) throw new PaymentError('search_query_invalid', error.message, { param: 'q' });
-      throw error;
-    }
-  }
+  if (QUERY_OPERATOR.test(q)) return { kind: 'query', query: parseSearchBoxQuery('payment_intents', q) };
   return { kind: 'text', value: requireSubstring(q) };
 }
 
-function requireSubstring(value: string): string {
+/** A search box's query in the search language; a bad one is search_query_invalid on `q`, with the position. */
+export function parseSearchBoxQuery(resource: SearchResource, q: string): SearchQuery {
+  try {
+    return parseSearchQuery(resource, q);
+  } catch (error) {
+    if (error instanceof SearchQuerySyntaxError) {
+      throw new PaymentError('search_query_invalid', error.message, { param: 'q', extra: { position: error.position } });
+    }
+    if (error instanceof SearchQueryError) throw new PaymentError('search_query_invalid', error.message, { param: 'q' });
+    throw error;
+  }
+}
+
+export function requireSubstring(value: string): string {
   if (value.length < MIN_SUBSTRING_LENGTH) {
     throw new PaymentError('search_query_invalid', `Type at least ${MIN_SUBSTRING_LENGTH} characters to search.`, { param: 'q' });
   }

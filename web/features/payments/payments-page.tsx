@@ -70,7 +70,6 @@ export function PaymentsPage({ search }: { search: PaymentsSearch }) {
 
       <div className="mb-4 flex flex-col gap-3 lg:flex-row lg:items-start lg:justify-between">
         <SearchBox
-          key={search.q ?? ''}
           value={search.q ?? ''}
           serverError={search.q && list.isError && !list.isFetching ? list.error : null}
           onSearch={(q) => update({ q: q || undefined })}

@@ -18,6 +18,7 @@ export const refundsSearchSchema = z.object({
   amountMax: z.string().trim().max(24).optional().catch(undefined),
   currency: z.string().trim().toLowerCase().refine(isSupportedCurrency).optional().catch(undefined),
   payment: z.string().trim().max(255).optional().catch(undefined),
+  q: z.string().trim().max(2000).optional().catch(undefined),
   sort: z.enum(['created', 'amount']).catch('created').default('created'),
   dir: z.enum(['asc', 'desc']).catch('desc').default('desc'),
   limit: z.union([z.literal(10), z.literal(25), z.literal(50), z.literal(100)]).catch(25).default(25),
@@ -25,7 +26,10 @@ export const refundsSearchSchema = z.object({
 });
 export type RefundsSearch = z.output<typeof refundsSearchSchema>;
 export const REFUNDS_SEARCH_DEFAULTS = { sort: 'created', dir: 'desc', limit: 25 } as const;
-export const REFUND_FILTER_KEYS = ['status', 'date', 'from', 'to', 'amountMin', 'amountMax', 'currency', 'payment'] as const;
+export const REFUND_FILTER_KEYS = ['status', 'date', 'from', 'to', 'amountMin', 'amountMax', 'currency', 'payment', 'q'] as const;
+
+/** "12.50" in the search box is an amount, read in the chosen currency (or the merchant's default). */
+export const looksLikeAmount = (q: string | undefined) => Boolean(q && /^[\d.,]+$/.test(q.trim()));
 
 export function refundStatusList(search: { status?: string }): RefundStatus[] {
   const given = search.status?.split(',') ?? [];
@@ -42,8 +46,9 @@ export function refundListInput(search: RefundsSearch, merchant: { timezone: str
     to: range.to,
     amountMin: amountBound(search.amountMin, currency),
     amountMax: amountBound(search.amountMax, currency),
-    currency: search.currency,
+    currency: search.currency ?? (looksLikeAmount(search.q) ? merchant.defaultCurrency : undefined),
     payment: search.payment,
+    q: search.q,
     sort: search.sort,
     dir: search.dir,
     limit: search.limit,

@@ -20,6 +20,21 @@ export function AppShell() {
   const [navOpen, setNavOpen] = useState(false);
   const pathname = useRouterState({ select: (s) => s.location.pathname });
   useEffect(() => setNavOpen(false), [pathname]);
+  useEffect(() => {
+    // "/" jumps to the page's search box, as on GitHub or Gmail, unless you are typing somewhere.
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+      const target = event.target as HTMLElement | null;
+      if (target?.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"], dialog[open]')) return;
+      const box = document.querySelector<HTMLInputElement>('#main [role="search"] input');
+      if (!box) return;
+      event.preventDefault();
+      box.focus();
+      box.select();
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
 
   // A 401 handler or sign-out can clear the session while this frame is still mounted.
   if (!session) return null;
