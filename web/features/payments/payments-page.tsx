@@ -17,14 +17,11 @@ import { PaymentFilters } from './payment-filters';
 import { PaymentsTabs } from './payments-tabs';
 import { FILTER_KEYS, hasFilters, paymentListInput, type PaymentsSearch } from './payments-search';
 import { SearchBox } from './search-box';
+import { isBadRequest } from '../../lib/errors';
 import { SavedViewsMenu } from './saved-views';
 import { PaymentStatusBadge } from './status-badge';
 
 export type SearchPatch = Partial<PaymentsSearch>;
-
-function isBadRequest(error: unknown) {
-  return (error as { data?: { httpStatus?: number } } | null)?.data?.httpStatus === 400;
-}
 
 /** Navigates to the same list with some parameters changed; any change but paging starts from the first page. */
 export function usePaymentsNavigate() {
