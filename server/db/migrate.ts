@@ -2,12 +2,14 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as m0001 from './migrations/0001_create_accounts.js';
 import * as m0002 from './migrations/0002_create_payment_core.js';
 import * as m0003 from './migrations/0003_add_payment_attempts_fingerprint_index.js';
+import * as m0009 from './migrations/0009_add_customer_lookup_index.js';
 
 // Listed explicitly so migrations work the same from tsx, the test runner and a bundle.
 const migrations: Record<string, Migration> = {
   '0001_create_accounts': m0001,
   '0002_create_payment_core': m0002,
   '0003_add_payment_attempts_fingerprint_index': m0003,
+  '0009_add_customer_lookup_index': m0009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

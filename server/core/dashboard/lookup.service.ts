@@ -5,6 +5,7 @@ import { DISPLAY_STATUS_LABELS } from '../../../shared/payment-display-status.js
 import { MIN_SUBSTRING_LENGTH } from '../../../shared/search/index.js';
 import type { CoreDeps, Scope } from '../shared/deps.js';
 import * as repo from './dashboard.repository.js';
+import * as lookupRepo from './lookup.repository.js';
 import { toPaymentListItems } from './payments.service.js';
 
 const MAX_PER_KIND = 5;
@@ -15,9 +16,9 @@ function money(amount: number, currency: string) {
 
 /**
  * The command palette: a pasted id opens that object (when it exists in this merchant and mode); four
- * digits are a card's last 4 (payments_last4 index); other text of 3+ characters matches customers by part
- * of their name or email and payments by part of the payer's email (lower(...) trigram indexes), each
- * capped at MAX_PER_KIND rows so no lookup reads more than a page.
+ * digits are a card's last 4 (payment_intents_last4_idx); other text of 3+ characters matches customers by
+ * part of their name or email (customers_lookup_trgm_idx) and payments by part of the payer's email
+ * (trigram indexes), each capped at MAX_PER_KIND results.
  */
 export async function resolveLookup(deps: CoreDeps, scope: Scope, text: string): Promise<LookupResult[]> {
   const q = text.trim();
@@ -28,9 +29,8 @@ export async function resolveLookup(deps: CoreDeps, scope: Scope, text: string):
     return (await toPaymentListItems(deps, scope, rows.slice(0, MAX_PER_KIND))).map((p) => paymentResult(p, true));
   }
   if (q.length < MIN_SUBSTRING_LENGTH) return [];
-  const isEmail = q.includes('@') && !/\s/.test(q);
   const [customers, paymentRows] = await Promise.all([
-    isEmail ? repo.findCustomersByEmail(deps.db, scope, q, MAX_PER_KIND) : repo.findCustomerRows(deps.db, scope, { kind: 'text', value: q }, { sort: 'created', dir: 'desc', limit: MAX_PER_KIND }),
+    lookupRepo.findCustomersByText(deps.db, scope, q, MAX_PER_KIND),
     /\s/.test(q) ? Promise.resolve([]) : repo.findPaymentsByEmail(deps.db, scope, q, MAX_PER_KIND),
   ]);
   const payments = await toPaymentListItems(deps, scope, paymentRows);
