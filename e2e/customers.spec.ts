@@ -152,6 +152,9 @@ test('the customer detail fits a 390 px phone without sideways scrolling', async
   });
   expect(await wide(), 'elements reaching past the right edge').toEqual([]);
   expect(await overflow()).toBe(0);
+  // Nor does the totals table need its own sideways scrolling.
+  const totals = page.locator('table', { has: page.locator('caption', { hasText: 'Spent and refunded per currency' }) });
+  expect(await totals.evaluate((el) => el.parentElement!.scrollWidth - el.parentElement!.clientWidth)).toBe(0);
   await page.getByRole('button', { name: 'Edit metadata' }).click();
   await expect(page.getByLabel('Value 1')).toBeVisible();
   expect(await wide(), 'elements reaching past the right edge').toEqual([]);

@@ -71,21 +71,21 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
           <div className="overflow-x-auto">
             <table className="w-full text-left text-sm">
               <caption className="sr-only">Spent and refunded per currency</caption>
-              <thead className="border-b border-slate-200 bg-slate-50/80 text-xs tracking-wide text-slate-500 uppercase">
+              <thead className="border-b border-slate-200 bg-slate-50/80 text-xs text-slate-500 uppercase sm:tracking-wide">
                 <tr>
-                  <th scope="col" className="px-3 py-2.5 font-medium sm:px-5">Currency</th>
-                  <th scope="col" className="px-3 py-2.5 text-right font-medium sm:px-5">Total spent</th>
-                  <th scope="col" className="px-3 py-2.5 text-right font-medium sm:px-5">Refunded</th>
-                  <th scope="col" className="px-3 py-2.5 text-right font-medium sm:px-5">Payments</th>
+                  <th scope="col" className="py-2.5 pr-2 pl-4 font-medium sm:px-5">Currency</th>
+                  <th scope="col" className="px-2 py-2.5 text-right font-medium sm:px-5">Total spent</th>
+                  <th scope="col" className="px-2 py-2.5 text-right font-medium sm:px-5">Refunded</th>
+                  <th scope="col" className="px-2 py-2.5 text-right font-medium sm:px-5">Payments</th>
                 </tr>
               </thead>
               <tbody>
                 {totals.map((t) => (
                   <tr key={t.currency} className="border-b border-slate-100 last:border-0">
-                    <td className="px-3 py-3 font-medium text-slate-700 uppercase sm:px-5">{t.currency}</td>
-                    <td className="px-3 py-3 text-right font-semibold text-slate-900 tabular-nums sm:px-5">{money(t.spent, t.currency)}</td>
-                    <td className="px-3 py-3 text-right text-slate-700 tabular-nums sm:px-5">{money(t.refunded, t.currency)}</td>
-                    <td className="px-3 py-3 text-right text-slate-700 tabular-nums sm:px-5">{t.payments}</td>
+                    <td className="py-3 pr-2 pl-4 font-medium text-slate-700 uppercase sm:px-5">{t.currency}</td>
+                    <td className="px-2 py-3 text-right font-semibold text-slate-900 tabular-nums sm:px-5">{money(t.spent, t.currency)}</td>
+                    <td className="px-2 py-3 text-right text-slate-700 tabular-nums sm:px-5">{money(t.refunded, t.currency)}</td>
+                    <td className="px-2 py-3 text-right text-slate-700 tabular-nums sm:px-5">{t.payments}</td>
                   </tr>
                 ))}
               </tbody>

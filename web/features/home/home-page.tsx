@@ -9,7 +9,6 @@ import { Icon, type IconName } from '../../components/icons';
 import { Skeleton } from '../../components/spinner';
 import { formatDate } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
-import { LIVE_DECLINED_TEXT } from '../shell/live-processor-notice';
 import { useSession } from '../shell/use-session';
 
 function greeting(hour: number) {
@@ -48,7 +47,7 @@ export function HomePage() {
         <h1 className="mt-1 text-2xl font-semibold tracking-tight text-slate-900">{greeting(new Date().getHours())}, {firstName}</h1>
         <p className="mt-1 text-sm text-slate-500">
           {liveDeclined
-            ? `You are in live mode. ${LIVE_DECLINED_TEXT}`
+            ? 'You are in live mode, without a card processor yet (see above).'
             : session.livemode
               ? 'You are in live mode: everything here is real money.'
               : 'You are in test mode: try things freely, no real money moves. Switch to live mode at the top when you are ready.'}
@@ -67,7 +66,7 @@ export function HomePage() {
           <Card className="min-w-0 xl:col-span-2">
             <CardHeader
               title="Integrate the API"
-              description={liveDeclined ? `${LIVE_DECLINED_TEXT} Try the steps in test mode.` : `Create your first ${mode} payment from your server.`}
+              description={liveDeclined ? 'Live payments need a processor connector first; try these steps in test mode.' : `Create your first ${mode} payment from your server.`}
             />
             <CardBody className="space-y-5">
               <Step n={1} title="Get your API keys">
