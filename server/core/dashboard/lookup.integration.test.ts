@@ -85,6 +85,11 @@ describe('palette lookups on a large merchant', () => {
         expect(seq.map((n) => n['Relation Name']), plan.sql).toEqual([]);
         const tables = plan.nodes.filter((n) => n['Relation Name']).map((n) => `${n['Node Type']} ${n['Relation Name']} ${n['Index Name'] ?? ''}`);
         expect(tables.length, plan.sql).toBeGreaterThan(0);
+        // Nor a walk of the merchant's whole customer list filtered row by row.
+        expect(tables.filter((n) => n.includes('customers_list_idx')), plan.sql).toEqual([]);
+        if (/from customers/.test(plan.sql) && /like/.test(plan.sql)) {
+          expect(plan.nodes.map((n) => n['Index Name']), plan.sql).toContain('customers_lookup_trgm_idx');
+        }
       }
     });
   }
