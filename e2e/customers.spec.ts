@@ -122,6 +122,19 @@ test('a too long metadata value is marked on the value, not the key', async ({ p
   await expect(page.getByLabel('Value 1')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByLabel('Value 1')).toBeFocused();
   await expect(page.getByLabel('Key 1')).not.toHaveAttribute('aria-invalid', 'true');
+
+  // Leaving the changed editor (Escape or Cancel) asks first.
+  await page.keyboard.press('Escape');
+  await expect(page.getByText('Discard your changes?')).toBeVisible();
+  await page.getByRole('button', { name: 'Keep editing' }).click();
+  await expect(page.getByLabel('Value 1')).toHaveValue('x'.repeat(501));
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('button', { name: 'Discard changes' }).click();
+  await expect(page.getByText('No metadata.')).toBeVisible();
+  // Unchanged, it closes straight away.
+  await page.getByRole('button', { name: 'Edit metadata' }).click();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('button', { name: 'Edit metadata' })).toBeVisible();
 });
 
 test('the customer detail fits a 390 px phone without sideways scrolling', async ({ page, trpc, apiKeys }) => {

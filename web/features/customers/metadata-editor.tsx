@@ -8,6 +8,7 @@ import { Input } from '../../components/input';
 import { toast } from '../../components/toast';
 import { errorMessage } from '../../lib/errors';
 import { trpc } from '../../lib/trpc';
+import { useDiscardGuard } from './discard-guard';
 
 interface Row { id: number; key: string; value: string }
 
@@ -53,6 +54,9 @@ export function MetadataEditor({ customerId, metadata, onDone }: { customerId: s
     },
   }));
   const filled = rows.filter((r) => r.key.trim() || r.value);
+  const original = Object.entries(metadata);
+  const dirty = filled.length !== original.length || filled.some((r, i) => r.key.trim() !== original[i]?.[0] || r.value !== original[i]?.[1]);
+  const guard = useDiscardGuard(dirty, onDone);
   const setRow = (id: number, patch: Partial<Row>) => {
     setRows((rs) => rs.map((r) => (r.id === id ? { ...r, ...patch } : r)));
     setShownProblems((p) => {
@@ -64,6 +68,13 @@ export function MetadataEditor({ customerId, metadata, onDone }: { customerId: s
   return (
     <form
       noValidate
+      onKeyDown={(event) => {
+        // Escape leaves the editor, asking first when something changed.
+        if (event.key === 'Escape' && !save.isPending) {
+          event.preventDefault();
+          guard.requestClose();
+        }
+      }}
       onSubmit={(event) => {
         event.preventDefault();
         const found = metadataProblems(rows);
@@ -120,15 +131,17 @@ export function MetadataEditor({ customerId, metadata, onDone }: { customerId: s
           </li>
         ))}
       </ul>
-      <div className="flex flex-wrap items-center justify-between gap-2">
-        <Button size="sm" variant="ghost" icon={<Icon name="plus" className="size-4" />} disabled={rows.length >= METADATA_MAX_KEYS} onClick={() => setRows((rs) => [...rs, row()])}>
-          Add row
-        </Button>
-        <div className="flex gap-2">
-          <Button size="sm" onClick={onDone} disabled={save.isPending}>Cancel</Button>
-          <Button size="sm" variant="primary" type="submit" loading={save.isPending}>Save metadata</Button>
+      {guard.prompt ?? (
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <Button size="sm" variant="ghost" icon={<Icon name="plus" className="size-4" />} disabled={rows.length >= METADATA_MAX_KEYS} onClick={() => setRows((rs) => [...rs, row()])}>
+            Add row
+          </Button>
+          <div className="flex gap-2">
+            <Button size="sm" onClick={guard.requestClose} disabled={save.isPending}>Cancel</Button>
+            <Button size="sm" variant="primary" type="submit" loading={save.isPending}>Save metadata</Button>
+          </div>
         </div>
-      </div>
+      )}
     </form>
   );
 }
