@@ -4,8 +4,7 @@ import { formatAmount, isSupportedCurrency } from '../../../shared/money.js';
 import { DISPLAY_STATUS_LABELS } from '../../../shared/payment-display-status.js';
 import { MIN_SUBSTRING_LENGTH } from '../../../shared/search/index.js';
 import type { CoreDeps, Scope } from '../shared/deps.js';
-import * as repo from './dashboard.repository.js';
-import * as lookupRepo from './lookup.repository.js';
+import * as repo from './lookup.repository.js';
 import { toPaymentListItems } from './payments.service.js';
 
 const MAX_PER_KIND = 5;
@@ -25,12 +24,12 @@ export async function resolveLookup(deps: CoreDeps, scope: Scope, text: string):
   if (!q) return [];
   if (/^[a-z]+_[A-Za-z0-9]+$/.test(q)) return resolveId(deps, scope, q);
   if (/^\d{4}$/.test(q)) {
-    const rows = await repo.findPaymentRows(deps.db, scope, 'UTC', { last4: q }, { sort: 'created', dir: 'desc', limit: MAX_PER_KIND });
-    return (await toPaymentListItems(deps, scope, rows.slice(0, MAX_PER_KIND))).map((p) => paymentResult(p, true));
+    const rows = await repo.findPaymentsByLast4(deps.db, scope, q, MAX_PER_KIND);
+    return (await toPaymentListItems(deps, scope, rows)).map((p) => paymentResult(p, true));
   }
   if (q.length < MIN_SUBSTRING_LENGTH) return [];
   const [customers, paymentRows] = await Promise.all([
-    lookupRepo.findCustomersByText(deps.db, scope, q, MAX_PER_KIND),
+    repo.findCustomersByText(deps.db, scope, q, MAX_PER_KIND),
     /\s/.test(q) ? Promise.resolve([]) : repo.findPaymentsByEmail(deps.db, scope, q, MAX_PER_KIND),
   ]);
   const payments = await toPaymentListItems(deps, scope, paymentRows);

@@ -5,9 +5,11 @@ import { isSupportedCurrency, parseMajorUnits } from '../../../shared/money.js';
 import { findRefundsForPayment } from '../refunds/refunds.service.js';
 import type { CoreDeps, Scope } from '../shared/deps.js';
 import { toUnix } from '../shared/tx.js';
-import { decodeCursor, pageFromRows } from './cursor.js';
-import * as repo from './dashboard.repository.js';
-import { parseSearchBoxQuery, requireSubstring, toPaymentListItems } from './payments.service.js';
+import { decodeCursor, pageFromRows } from '../shared/pagination.js';
+import * as repo from './refunds.repository.js';
+import { findPaymentRowsByIds } from './payments.repository.js';
+import { requireSubstring, toPaymentListItems } from './payments.service.js';
+import { parseSearch } from '../shared/search-sql.js';
 import { findUserEmails } from '../accounts/accounts.repository.js';
 
 async function toRefundListItems(deps: CoreDeps, scope: Scope, rows: repo.RefundListRow[]): Promise<RefundListItem[]> {
@@ -49,7 +51,7 @@ export function classifyRefundSearch(text: string | undefined, currency: string 
     if (amount === null) throw new PaymentError('search_query_invalid', `“${q}” is not an amount in ${currency.toUpperCase()}.`, { param: 'q' });
     return { amount };
   }
-  if (/[:~<>]/.test(q) && !(q.includes('@') && !/[\s:~<>"']/.test(q))) return { search: { kind: 'query', query: parseSearchBoxQuery('refunds', q) } };
+  if (/[:~<>]/.test(q) && !(q.includes('@') && !/[\s:~<>"']/.test(q))) return { search: { kind: 'query', query: parseSearch('refunds', q, 'q') } };
   return { search: { kind: 'payer', value: requireSubstring(q) } };
 }
 
@@ -68,7 +70,7 @@ export async function getRefundDetail(deps: CoreDeps, scope: Scope, id: string):
   if (!row) throw notFound('refund', id);
   const [withAuthor, payments] = await Promise.all([
     findRefundsForPayment(deps, scope, row.payment_intent_id),
-    repo.findPaymentRowsByIds(deps.db, scope, [row.payment_intent_id]),
+    findPaymentRowsByIds(deps.db, scope, [row.payment_intent_id]),
   ]);
   const entry = withAuthor.find((r) => r.refund.id === id);
   const [payment] = await toPaymentListItems(deps, scope, payments);
