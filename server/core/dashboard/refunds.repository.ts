@@ -53,7 +53,7 @@ export async function findRefundRows(db: Executor, scope: Scope, timezone: strin
   const s = filters.search;
   if (s?.kind === 'id') query = query.where('refunds.id', '=', s.value);
   else if (s?.kind === 'payment') query = query.where('refunds.payment_intent_id', '=', s.value);
-  else if (s?.kind === 'query') query = query.where(compileSearch('refunds', scope, s.query));
+  else if (s?.kind === 'query') query = query.where(compileSearch('refunds', scope, s.query).condition);
   else if (s?.kind === 'payer') {
     // The payer's email lives on the payment (receipt email) or its customer: the same trigram-indexed match as the payments list.
     const payer = payerEmailCondition(scope, { like: likeNeedle(s.value) });
