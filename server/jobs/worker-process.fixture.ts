@@ -1,0 +1,28 @@
+/**
+ * Test fixture (jobs.integration.test.ts): a real worker process running the app's workers plus a
+ * `test-hold` task that never finishes, so the test can SIGKILL it mid-job.
+ * Usage: tsx server/jobs/worker-process.fixture.ts <databaseUrl> <heartbeatMs> <staleAfterMs>
+ */
+import { startWorkers } from './index.js';
+
+const [databaseUrl, heartbeatMs, staleAfterMs] = process.argv.slice(2);
+await startWorkers(
+  { secret: 'test-secret-that-is-long-enough-0123456789', appUrl: 'http://127.0.0.1:0' },
+  {
+    databaseUrl,
+    concurrency: 2,
+    poolSize: 4,
+    heartbeatMs: Number(heartbeatMs),
+    staleAfterMs: Number(staleAfterMs),
+    pollIntervalMs: 200,
+    crontab: false,
+    extraTasks: {
+      'test-hold': async () => {
+        console.log('holding');
+        await new Promise(() => {});
+      },
+    },
+    log: (line) => console.error(line),
+  },
+);
+console.log('ready');
