@@ -1,8 +1,7 @@
 import { EventEmitter } from 'node:events';
-import pg from 'pg';
 import { Logger, makeWorkerUtils, parseCrontab, run, type TaskList, type WorkerEvents } from 'graphile-worker';
 import type { CoreDeps } from '../core/shared/deps.js';
-import { createDb } from '../db/database.js';
+import { createDb, createPool } from '../db/database.js';
 import { startHeartbeat } from './heartbeat.js';
 import { CRONTAB, periodicTasks } from './periodic.js';
 import { settleRefundTask } from './settle-refund.js';
@@ -43,18 +42,17 @@ export async function startWorkers(deps: Omit<CoreDeps, 'db'>, options: WorkerOp
   const taskDb = createDb(options.databaseUrl, { max: Math.max(1, options.poolSize - 2) });
   const workerDeps: CoreDeps = { ...deps, db: taskDb };
   const logger = workerLogger(options.log);
-  const utils = await makeWorkerUtils({ connectionString: options.databaseUrl, maxPoolSize: 1, logger });
+  // Queue bookkeeping (LISTEN, get/complete/fail job, unlocking dead workers); at least 2 so LISTEN never
+  // blocks a job fetch. Our pool, not one graphile-worker makes: it would end its own before the last
+  // completion is written.
+  const queuePool = createPool(options.databaseUrl, 2);
+  const utils = await makeWorkerUtils({ pgPool: queuePool, logger });
   const heartbeat = startHeartbeat(taskDb, utils, { intervalMs: options.heartbeatMs, staleAfterMs: options.staleAfterMs }, options.log);
 
   // graphile-worker locks jobs in the name of the worker pool (one per process), so that is what beats.
   const events: WorkerEvents = new EventEmitter();
   events.on('pool:create', ({ workerPool }) => heartbeat.add(workerPool.id));
 
-  // Queue bookkeeping (LISTEN, get/complete/fail job); at least 2 so LISTEN never blocks a job fetch.
-  // Our pool, not one graphile-worker makes: it would end its own before the last completion is written.
-  const queuePool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
-  queuePool.on('error', () => {});
-  queuePool.on('connect', (client) => client.on('error', () => {}));
   const runner = await run({
     pgPool: queuePool,
     concurrency: options.concurrency,

@@ -75,3 +75,14 @@ export function findEventsForObjects(db: Executor, scope: Scope, objectIds: stri
     .orderBy('id', 'asc')
     .execute();
 }
+
+/** `type` filters: exact types and `prefix.*` wildcards; null when one of them matches everything. */
+export function eventTypeCondition(types: string[]) {
+  const exact = types.filter((t) => !t.endsWith('*'));
+  const prefixes = types.filter((t) => t.endsWith('*')).map((t) => t.slice(0, -1));
+  if (prefixes.includes('')) return null;
+  const parts = [];
+  if (exact.length) parts.push(sql<boolean>`events.type in (${sql.join(exact)})`);
+  for (const p of prefixes) parts.push(sql<boolean>`starts_with(events.type, ${p})`);
+  return sql<boolean>`(${sql.join(parts, sql` or `)})`;
+}

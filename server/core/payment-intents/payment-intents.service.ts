@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { mergeMetadata, searchParams, type ListResult, type SearchParamsInput, type SearchResult } from '../../../shared/contracts/common.js';
 import {
   cancelPaymentIntentParams,
