@@ -2,9 +2,10 @@
 import { runApiBench } from './api.js';
 import { runDashboardBench } from './dashboard-lists.js';
 import { log, Report } from './harness.js';
+import { runJobsBench } from './jobs.js';
 import { runListBench } from './list.js';
 
-const benchmarks = { api: runApiBench, list: runListBench, dashboard: runDashboardBench } as const;
+const benchmarks = { api: runApiBench, list: runListBench, dashboard: runDashboardBench, jobs: runJobsBench } as const;
 
 async function main() {
   let failed = false;

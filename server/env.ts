@@ -24,7 +24,7 @@ const envSchema = z.object({
   LOG_REQUESTS: boolish.default(false),
   WORKERS: boolish.default(true),
   WORKER_CONCURRENCY: z.coerce.number({ error: 'must be a number of jobs' }).int().min(1).max(100).default(4),
-  WORKER_DB_POOL: z.coerce.number({ error: 'must be a number of connections' }).int().min(3).max(200).default(8),
+  WORKER_DB_POOL: z.coerce.number({ error: 'must be a number of connections' }).int().min(3).max(200).default(10),
   WORKER_HEARTBEAT_MS: z.coerce.number({ error: 'must be milliseconds' }).int().min(100).default(10_000),
   WORKER_STALE_MS: z.coerce.number({ error: 'must be milliseconds' }).int().min(1000).max(50_000, 'must be at most 50000 (a dead worker\'s jobs are retried within a minute)').default(30_000),
 });

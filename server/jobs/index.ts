@@ -39,13 +39,15 @@ export function taskList(deps: CoreDeps): TaskList {
  * whose db is the workers' own pool, so a burst of jobs never starves the API of connections.
  */
 export async function startWorkers(deps: Omit<CoreDeps, 'db'>, options: WorkerOptions): Promise<Workers> {
-  const taskDb = createDb(options.databaseUrl, { max: Math.max(1, options.poolSize - 2) });
+  // The budget is split: graphile-worker's queue needs a connection per concurrent job plus one for LISTEN
+  // (it warns below that), the tasks the rest.
+  const queueConnections = Math.max(2, Math.min(options.concurrency + 1, options.poolSize - 1));
+  const taskDb = createDb(options.databaseUrl, { max: Math.max(1, options.poolSize - queueConnections) });
   const workerDeps: CoreDeps = { ...deps, db: taskDb };
   const logger = workerLogger(options.log);
-  // Queue bookkeeping (LISTEN, get/complete/fail job, unlocking dead workers); at least 2 so LISTEN never
-  // blocks a job fetch. Our pool, not one graphile-worker makes: it would end its own before the last
-  // completion is written.
-  const queuePool = createPool(options.databaseUrl, 2);
+  // Queue bookkeeping (LISTEN, get/complete/fail job, unlocking dead workers). Our pool, not one
+  // graphile-worker makes: it would end its own before the last completion is written.
+  const queuePool = createPool(options.databaseUrl, queueConnections);
   const utils = await makeWorkerUtils({ pgPool: queuePool, logger });
   const heartbeat = startHeartbeat(taskDb, utils, { intervalMs: options.heartbeatMs, staleAfterMs: options.staleAfterMs }, options.log);
 
