@@ -50,14 +50,12 @@ export function selectEvents(db: Executor, scope: Scope) {
       eb
         .selectFrom('webhook_deliveries as d')
         .select(sql<number>`count(*)::int`.as('n'))
-        .where('d.merchant_id', '=', scope.merchantId)
-        .where('d.livemode', '=', scope.livemode)
+        .$call(inScope(scope, 'd'))
         .whereRef('d.event_id', '=', 'events.id')
         .where('d.status', '=', 'pending')
         .as('pending_webhooks'),
     )
-    .where('events.merchant_id', '=', scope.merchantId)
-    .where('events.livemode', '=', scope.livemode);
+    .$call(inScope(scope, 'events'));
 }
 
 export function getEvent(db: Executor, scope: Scope, id: string) {

@@ -45,8 +45,7 @@ export function selectRefunds(db: Executor, scope: Scope, filters: { paymentInte
   let query = db
     .selectFrom('refunds')
     .selectAll('refunds')
-    .where('refunds.merchant_id', '=', scope.merchantId)
-    .where('refunds.livemode', '=', scope.livemode);
+    .$call(inScope(scope, 'refunds'));
   if (filters.paymentIntent !== undefined) query = query.where('refunds.payment_intent_id', '=', filters.paymentIntent);
   if (filters.status !== undefined) query = query.where('refunds.status', '=', filters.status as 'pending');
   if (filters.condition) query = query.where(filters.condition);
@@ -114,12 +113,10 @@ export function getIntentPaymentMethod(db: Executor, scope: Scope, paymentIntent
     .selectFrom('payment_attempts as a')
     .innerJoin('payment_methods as pm', 'pm.id', 'a.payment_method_id')
     .selectAll('pm')
-    .where('a.merchant_id', '=', scope.merchantId)
-    .where('a.livemode', '=', scope.livemode)
+    .$call(inScope(scope, 'a'))
     .where('a.payment_intent_id', '=', paymentIntentId)
     .where('a.outcome', 'in', ['succeeded', 'authorized'])
-    .where('pm.merchant_id', '=', scope.merchantId)
-    .where('pm.livemode', '=', scope.livemode)
+    .$call(inScope(scope, 'pm'))
     .orderBy('a.created_at', 'desc')
     .limit(1)
     .executeTakeFirst();
