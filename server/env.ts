@@ -42,6 +42,10 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new EnvError(`Invalid environment configuration:\n${lines.join('\n')}`);
   }
   const env = parsed.data;
+  if (env.WORKER_STALE_MS < 2 * env.WORKER_HEARTBEAT_MS) {
+    // A live worker beating slower than this would be taken for dead and its jobs run twice.
+    throw new EnvError(`Invalid environment configuration:\n  WORKER_STALE_MS: must be at least twice WORKER_HEARTBEAT_MS (${env.WORKER_HEARTBEAT_MS})`);
+  }
   const dataDir = path.resolve(env.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   return {

@@ -151,6 +151,32 @@ describe('background jobs', () => {
     expect(await jobs('test-slow')).toEqual([]);
   });
 
+  it('a live worker keeps a job that outlasts the stale limit; no other worker runs it again', async () => {
+    let runs = 0;
+    let done!: () => void;
+    const finished = new Promise<void>((r) => (done = r));
+    const long = async () => {
+      runs++;
+      await new Promise((r) => setTimeout(r, 2500));
+      done();
+    };
+    const lines: string[] = [];
+    const opts = fast(lines, { staleAfterMs: 1000, extraTasks: { 'test-long': long } });
+    const first = await startWorkers(t.deps, opts);
+    const second = await startWorkers(t.deps, opts);
+    try {
+      await sql`select graphile_worker.add_job('test-long', '{}'::json)`.execute(t.db);
+      await finished;
+      // Both processes beat (and sweep) several times while the job runs.
+      await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+    }
+    expect(runs).toBe(1);
+    expect(await jobs('test-long')).toEqual([]);
+    expect(lines).toEqual([]);
+  });
+
   it('a SIGKILLed worker\'s job is picked up by another worker well within 60 s', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/jobs/worker-process.fixture.ts', t.url, '200', '2000'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
