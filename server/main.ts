@@ -41,7 +41,7 @@ async function main() {
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
-    // Jobs in flight finish (or are failed and unlocked for a retry after a timeout) before the pools close.
+    // Jobs in flight finish (or, after a timeout, are unlocked for another worker) before the pools close.
     await workers.stop().catch(() => {});
     await database.close().catch(() => {});
     log('Stopped.');

@@ -48,6 +48,8 @@ export function startHeartbeat(db: Db, utils: WorkerUtils, options: HeartbeatOpt
       workerIds.add(workerId);
       beating = beating.then(beat);
     },
+    /** The pool ids this process beats for (their jobs are released when a stop times out). */
+    ids: () => [...workerIds],
     start: schedule,
     async stop() {
       stopped = true;

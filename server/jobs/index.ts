@@ -17,6 +17,8 @@ export interface WorkerOptions {
   staleAfterMs: number;
   /** How often graphile-worker looks for jobs scheduled in the future (new jobs arrive by LISTEN/NOTIFY). */
   pollIntervalMs?: number;
+  /** How long a graceful stop waits for jobs in flight before failing and unlocking them (default 10 s). */
+  shutdownTimeoutMs?: number;
   /** False: queued jobs only, no crontab (tests that must not be disturbed by periodic runs). */
   crontab?: boolean;
   /** Extra task handlers (tests). */
@@ -25,7 +27,7 @@ export interface WorkerOptions {
 }
 
 export interface Workers {
-  /** Graceful: waits for jobs in flight, then (after a timeout) fails and unlocks what is left. */
+  /** Graceful: waits for jobs in flight, then (after shutdownTimeoutMs) fails and unlocks what is left. */
   stop(): Promise<void>;
 }
 
@@ -62,7 +64,7 @@ export async function startWorkers(deps: Omit<CoreDeps, 'db'>, options: WorkerOp
     taskList: { ...taskList(workerDeps), ...options.extraTasks },
     parsedCronItems: options.crontab === false ? [] : parseCrontab(CRONTAB),
     noHandleSignals: true,
-    gracefulShutdownAbortTimeout: 10_000,
+    gracefulShutdownAbortTimeout: options.shutdownTimeoutMs ?? 10_000,
     events,
     logger,
   });
@@ -72,7 +74,17 @@ export async function startWorkers(deps: Omit<CoreDeps, 'db'>, options: WorkerOp
   return {
     stop: () =>
       (stopping ??= (async () => {
-        await runner.stop().catch((e) => options.log(`Workers did not stop cleanly: ${e instanceof Error ? e.message : String(e)}`));
+        const timeoutMs = options.shutdownTimeoutMs ?? 10_000;
+        const graceful = runner.stop().then(
+          () => true,
+          (e) => (options.log(`Workers did not stop cleanly: ${e instanceof Error ? e.message : String(e)}`), true),
+        );
+        if (!(await Promise.race([graceful, sleep(timeoutMs).then(() => false)]))) {
+          // Jobs still running: unlock them so another worker retries them at once (tasks are idempotent);
+          // this process is about to exit and takes the stuck task with it.
+          options.log(`Jobs still running ${timeoutMs / 1000} s after the stop signal: releasing them for a retry`);
+          await utils.forceUnlockWorkers(heartbeat.ids()).catch((e) => options.log(`Could not release the jobs: ${e instanceof Error ? e.message : String(e)}`));
+        }
         // A finished job's completion is written just after its worker is released; let it land.
         for (let i = 0; i < 100 && (queuePool.waitingCount > 0 || queuePool.idleCount < queuePool.totalCount); i++) await new Promise((r) => setTimeout(r, 20));
         await queuePool.end().catch(() => {});
@@ -92,3 +104,5 @@ function workerLogger(log: (line: string) => void) {
     log(`worker${where}: ${message}`);
   });
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

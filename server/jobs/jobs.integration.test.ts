@@ -42,6 +42,27 @@ async function until<T>(what: string, check: () => Promise<T | undefined | false
   }
 }
 
+/** A real worker process (worker-process.fixture.ts) that has locked a `test-hold` job it never finishes. */
+async function workerProcessHoldingAJob() {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/jobs/worker-process.fixture.ts', t.url, '200', '2000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const state = { output: '' };
+  child.stdout.on('data', (d) => (state.output += d));
+  child.stderr.on('data', (d) => (state.output += d));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  try {
+    await until('the worker process to start', async () => state.output.includes('ready') || (child.exitCode !== null && noErrors()), 60_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`${(error as Error).message}\n${state.output}`);
+  }
+  await sql`select graphile_worker.add_job('test-hold', '{}'::json)`.execute(t.db);
+  const [held] = await until('the job to be locked', async () => {
+    const rows = await jobs('test-hold');
+    return rows[0]?.locked_by ? rows : undefined;
+  });
+  return { child, exited, held, state };
+}
+
 describe('background jobs', () => {
   it('prunes idempotency keys once they are past 24 hours, never a request still in flight', async () => {
     const m = await createTestMerchant(t.db);
@@ -178,20 +199,8 @@ describe('background jobs', () => {
   });
 
   it('a SIGKILLed worker\'s job is picked up by another worker well within 60 s', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/jobs/worker-process.fixture.ts', t.url, '200', '2000'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    const exited = new Promise((r) => child.on('exit', r));
+    const { child, exited, held } = await workerProcessHoldingAJob();
     try {
-      await until('the worker process to start', async () => output.includes('ready') || (child.exitCode !== null && noErrors()), 60_000).catch((e) => {
-        throw new Error(`${(e as Error).message}\n${output}`);
-      });
-      await sql`select graphile_worker.add_job('test-hold', '{}'::json)`.execute(t.db);
-      const [held] = await until('the job to be locked', async () => {
-        const rows = await jobs('test-hold');
-        return rows[0]?.locked_by ? rows : undefined;
-      });
       expect(await t.db.selectFrom('worker_heartbeats').select('worker_id').where('worker_id', '=', held.locked_by!).executeTakeFirst()).toBeDefined();
       child.kill('SIGKILL');
       await exited;
@@ -210,6 +219,28 @@ describe('background jobs', () => {
       expect(lines.some((l) => l.includes(held.locked_by!))).toBe(true);
       expect(await jobs('test-hold')).toEqual([]);
       expect(await t.db.selectFrom('worker_heartbeats').selectAll().execute()).toEqual([]);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('SIGTERM releases a job that does not finish in time, for another worker to run', async () => {
+    const { child, exited, held, state } = await workerProcessHoldingAJob();
+    try {
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(state.output).toContain('stopped');
+      const [released] = await jobs('test-hold');
+      expect(released).toMatchObject({ id: held.id, locked_by: null });
+      expect(await t.db.selectFrom('worker_heartbeats').selectAll().execute()).toEqual([]);
+
+      let ran = false;
+      const next = await startWorkers(t.deps, fast([], { extraTasks: { 'test-hold': async () => void (ran = true) } }));
+      try {
+        await until('another worker to run the released job', async () => ran, 30_000);
+      } finally {
+        await next.stop();
+      }
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
