@@ -32,7 +32,7 @@ export interface Workers {
 }
 
 /** Every task this app runs; queued ones are added by core repositories (server/core/jobs). */
-export function taskList(deps: CoreDeps): TaskList {
+function taskList(deps: CoreDeps): TaskList {
   return { 'settle-refund': settleRefundTask(deps), ...periodicTasks(deps) };
 }
 

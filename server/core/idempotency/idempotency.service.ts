@@ -5,7 +5,7 @@ import { decrypt, encrypt } from '../shared/crypto.js';
 import type { CoreDeps, Scope } from '../shared/deps.js';
 import * as repo from './idempotency.repository.js';
 
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 /** Stripe keeps keys for at least 24 hours; a key older than that may be used again as a new request. */
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -42,11 +42,11 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-export function requestHash(method: string, path: string, params: unknown): string {
+function requestHash(method: string, path: string, params: unknown): string {
   return createHash('sha256').update(`${method.toUpperCase()} ${path}\n${canonical(params)}`).digest('hex');
 }
 
-export function validateIdempotencyKey(key: string): void {
+function validateIdempotencyKey(key: string): void {
   if (key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
     throw new PaymentError('invalid_request', `Keys for idempotent requests can only be ${MAX_IDEMPOTENCY_KEY_LENGTH} characters long.`, { param: 'Idempotency-Key' });
   }

@@ -1,8 +1,6 @@
 import type { Executor } from '../../db/database.js';
 import * as repo from './jobs.repository.js';
 
-export { addJob, type JobName, type JobOptions, type JobPayloads } from './jobs.repository.js';
-
 /** A worker process's heartbeat: one row per graphile-worker worker id it runs. */
 export function recordHeartbeats(db: Executor, workerIds: string[], host: string, pid: number): Promise<void> {
   return repo.upsertHeartbeats(db, workerIds, host, pid);

@@ -150,7 +150,7 @@ export async function findRefundsForPayment(deps: CoreDeps, scope: Scope, paymen
 }
 
 /** A lease outlives any processor call; when it lapses, the worker holding it is presumed dead. */
-export const REFUND_SETTLE_LEASE_MS = 60_000;
+const REFUND_SETTLE_LEASE_MS = 60_000;
 
 /**
  * Job (crontab sweep): settles due pending refunds with the processor, for refunds whose own
