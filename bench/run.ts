@@ -4,8 +4,9 @@ import { runDashboardBench } from './dashboard-lists.js';
 import { log, Report } from './harness.js';
 import { runJobsBench } from './jobs.js';
 import { runListBench } from './list.js';
+import { runSearchBench } from './search.js';
 
-const benchmarks = { api: runApiBench, list: runListBench, dashboard: runDashboardBench, jobs: runJobsBench } as const;
+const benchmarks = { api: runApiBench, list: runListBench, dashboard: runDashboardBench, search: runSearchBench, jobs: runJobsBench } as const;
 
 async function main() {
   let failed = false;
