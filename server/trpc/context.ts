@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { resolveSession, type SessionInfo } from '../core/accounts/accounts.service.js';
 import type { CoreDeps } from '../core/shared/deps.js';
-import { clearSessionCookie, readSessionToken, setSessionCookie } from '../http/session-cookie.js';
+import { clearSessionCookie, readDeviceToken, readSessionToken, setDeviceCookie, setSessionCookie } from '../http/session-cookie.js';
 
 export const CSRF_HEADER = 'x-paymentflow-csrf';
 
@@ -13,8 +13,11 @@ export interface InnerContext {
   userAgent: string | null;
   /** True when the request carries a JSON content type and the custom CSRF header. */
   csrfOk: boolean;
+  /** The device cookie a successful sign-in left in this browser (own throttle budget for that account). */
+  deviceToken?: string;
   setSession(token: string, expiresAt: Date): void;
   clearSession(): void;
+  setDevice(token: string): void;
 }
 
 export function createInnerContext(input: Partial<InnerContext> & { deps: CoreDeps }): InnerContext {
@@ -25,6 +28,7 @@ export function createInnerContext(input: Partial<InnerContext> & { deps: CoreDe
     csrfOk: true,
     setSession: () => {},
     clearSession: () => {},
+    setDevice: () => {},
     ...input,
   };
 }
@@ -39,8 +43,10 @@ export function contextFactory(deps: CoreDeps) {
       ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
       userAgent: req.get('user-agent') ?? null,
       csrfOk: contentType.startsWith('application/json') && req.get(CSRF_HEADER) === '1',
+      deviceToken: readDeviceToken(req, secure),
       setSession: (token, expiresAt) => setSessionCookie(res, token, expiresAt, secure),
       clearSession: () => clearSessionCookie(res, secure),
+      setDevice: (token) => setDeviceCookie(res, token, secure),
     };
   };
 }
