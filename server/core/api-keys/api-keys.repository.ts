@@ -32,6 +32,17 @@ export function getApiKey(db: Executor, scope: Scope, id: string) {
     .executeTakeFirst();
 }
 
+/** The key row, locked until the transaction ends: concurrent rolls and revokes of one key queue behind each other. */
+export function lockApiKey(db: Executor, scope: Scope, id: string) {
+  return db
+    .selectFrom('api_keys')
+    .selectAll()
+    .$call(inScope(scope))
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
 export function updateApiKey(db: Executor, scope: Scope, id: string, changes: { revoked_at?: Date; expires_at?: Date | null; name?: string | null }) {
   return db
     .updateTable('api_keys')

@@ -46,7 +46,8 @@ export function toApiKeyDto(row: Row<'api_keys'>): ApiKeyDto {
   };
 }
 
-export async function createApiKey(db: Executor, scope: Scope, type: ApiKeyType, options: { name?: string | null; createdBy?: string | null } = {}): Promise<CreatedKey> {
+/** `createdBy`: the user who made the key (null only for operator tools such as the CLI or a benchmark). */
+export async function createApiKey(db: Executor, scope: Scope, type: ApiKeyType, options: { name?: string | null; createdBy: string | null }): Promise<CreatedKey> {
   const prefix = prefixFor(type, scope.livemode);
   const plaintext = prefix + randomString(type === 'secret' ? 40 : 32);
   const row = await repo.insertApiKey(db, {
@@ -59,7 +60,7 @@ export async function createApiKey(db: Executor, scope: Scope, type: ApiKeyType,
     publishable_token: type === 'publishable' ? plaintext : null,
     prefix,
     last4: plaintext.slice(-4),
-    created_by: options.createdBy ?? null,
+    created_by: options.createdBy,
   });
   return { dto: toApiKeyDto(row), plaintext };
 }
@@ -137,11 +138,12 @@ export async function findApiKeys(db: Executor, scope: Scope): Promise<ApiKeyDto
 
 /**
  * Rolling a key creates a new one; the old one keeps working until `expiresInHours` (0 = now). Runs in the
- * caller's transaction, so the caller can audit it atomically. A key already rolled cannot be rolled again:
- * that would push its expiry back and revive a key its owner meant to retire.
+ * caller's transaction (so the caller can audit it atomically), with the key's row locked: ten rolls at once
+ * make one new key, the others find it rolled. A key already rolled cannot be rolled again: that would push
+ * its expiry back and revive a key its owner meant to retire.
  */
 export async function rollApiKey(tx: Executor, scope: Scope, id: string, expiresInHours: number, userId: string | null): Promise<CreatedKey> {
-  const existing = await repo.getApiKey(tx, scope, id);
+  const existing = await repo.lockApiKey(tx, scope, id);
   if (!existing || existing.revoked_at) throw new PaymentError('resource_missing', `No such API key: '${id}'`, { param: 'id' });
   if (existing.expires_at) throw new PaymentError('invalid_request', 'This key has already been rolled; roll its replacement instead.', { param: 'id' });
   if (expiresInHours <= 0) await repo.updateApiKey(tx, scope, id, { revoked_at: new Date() });
@@ -150,7 +152,7 @@ export async function rollApiKey(tx: Executor, scope: Scope, id: string, expires
 }
 
 export async function revokeApiKey(db: Executor, scope: Scope, id: string): Promise<void> {
-  const existing = await repo.getApiKey(db, scope, id);
+  const existing = await repo.lockApiKey(db, scope, id);
   if (!existing || existing.revoked_at) throw new PaymentError('resource_missing', `No such API key: '${id}'`, { param: 'id' });
   // Hosted checkout and client-side confirmation need a publishable key: replace it by rolling instead.
   if (existing.type === 'publishable') {
