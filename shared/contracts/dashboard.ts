@@ -278,6 +278,8 @@ export interface LookupResult {
 export const SAVED_VIEW_PAGES = ['payments', 'refunds', 'customers'] as const;
 export type SavedViewPage = (typeof SAVED_VIEW_PAGES)[number];
 export const MAX_SAVED_VIEWS_PER_PAGE = 50;
+/** Preference keys one member may store per merchant (each value at most 8,000 characters of JSON). */
+export const MAX_PREFERENCES_PER_MEMBER = 50;
 
 /** A view is a name for a set of URL search params; values stay small and JSON-only. */
 export const savedViewParams = z
