@@ -1,5 +1,8 @@
+import { TRPCError } from '@trpc/server';
 import type { Request, Response } from 'express';
 import { resolveSession, type SessionInfo } from '../core/accounts/accounts.service.js';
+import { takeRateLimitToken } from '../core/api-keys/api-keys.service.js';
+import type { BucketLimit } from '../core/api-keys/rate-limit.js';
 import type { CoreDeps } from '../core/shared/deps.js';
 import { clearSessionCookie, readDeviceToken, readSessionToken, setDeviceCookie, setSessionCookie } from '../http/session-cookie.js';
 
@@ -33,14 +36,26 @@ export function createInnerContext(input: Partial<InnerContext> & { deps: CoreDe
   };
 }
 
-export function contextFactory(deps: CoreDeps) {
+/**
+ * The Express context: the session from its cookie, then one token from the caller's bucket (the session's,
+ * or the IP's when signed out) in PostgreSQL, so the limit holds across instances. One HTTP request (a
+ * batch of at most MAX_TRPC_BATCH calls) takes one token.
+ */
+export function contextFactory(deps: CoreDeps, options: { rateLimit: BucketLimit }) {
   return async ({ req, res }: { req: Request; res: Response }): Promise<InnerContext> => {
     const secure = deps.appUrl.startsWith('https://');
     const contentType = String(req.headers['content-type'] ?? '');
+    const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const session = await resolveSession(deps.db, readSessionToken(req, secure));
+    const decision = await takeRateLimitToken(deps.db, session ? `dashboard:session:${session.tokenHash}` : `dashboard:ip:${ip}`, options.rateLimit);
+    if (!decision.allowed) {
+      res.setHeader('Retry-After', String(decision.retryAfter));
+      throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'Too many requests. Please slow down and try again in a moment.' });
+    }
     return {
       deps,
-      session: await resolveSession(deps.db, readSessionToken(req, secure)),
-      ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+      session,
+      ip,
       userAgent: req.get('user-agent') ?? null,
       csrfOk: contentType.startsWith('application/json') && req.get(CSRF_HEADER) === '1',
       deviceToken: readDeviceToken(req, secure),

@@ -12,6 +12,9 @@ import { CANCELLATION_REASONS } from './payment-intents.js';
  * app's URL search params; outputs are DTOs built by server/core/dashboard, never table rows.
  */
 
+/** Calls per tRPC batch request: the server answers 400 beyond, the web client's batch link never sends more. */
+export const MAX_TRPC_BATCH = 10;
+
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
 export type PageSize = (typeof PAGE_SIZES)[number];
 export const pageSizeParam = z
