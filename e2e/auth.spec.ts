@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import type { Page } from '@playwright/test';
-import { expect, signInThroughForm, signUpOverHttp, test, trpcClient } from './fixtures';
+import { expect, signInThroughForm, signUpOverHttp, test } from './fixtures';
 
 const testBanner = (page: Page) => page.getByRole('status').filter({ hasText: 'Test mode' });
 const accountMenu = (page: Page) => page.getByRole('button', { name: 'Account menu' });
