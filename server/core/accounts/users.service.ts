@@ -116,7 +116,7 @@ export async function signIn(db: Db, input: SignInInput): Promise<SessionTokens 
  * The current-password check is throttled like sign-in (its own budget per user, and per IP), so a stolen
  * session is no way to guess the password, and strangers' failed sign-ins do not block it.
  */
-export async function changePassword(db: Db, userId: string, currentPassword: string, newPassword: string, keepSessionTokenHash: string, ip = 'unknown'): Promise<void> {
+export async function changePassword(db: Db, userId: string, currentPassword: string, newPassword: string, keepSessionTokenHash: string, ip: string): Promise<void> {
   const user = await repo.getUser(db, userId);
   if (!user) throw new PaymentError('resource_missing', 'No such user.', { status: 404 });
   const attempt = await countAttempt(db, [throttleKeys.currentPassword(user.id), throttleKeys.ip(ip)], 'password');
