@@ -1,4 +1,5 @@
-import { pruneExpiredSessions } from '../core/accounts/accounts.service.js';
+import { pruneExpiredSessions, pruneForgivenThrottles } from '../core/accounts/accounts.service.js';
+import { pruneIdleRateLimitBuckets } from '../core/api-keys/api-keys.service.js';
 import { expireIntents } from '../core/payment-intents/payment-intents.service.js';
 import { processPendingRefunds } from '../core/refunds/refunds.service.js';
 import type { CoreDeps } from '../core/shared/deps.js';
@@ -32,6 +33,7 @@ export const JOBS: JobDefinition[] = [
   { name: 'process-refunds', intervalMs: 1_000, run: (deps) => processPendingRefunds(deps) },
   { name: 'prune-idempotency-keys', intervalMs: 15 * 60_000, run: (deps) => pruneIdempotencyKeys(deps) },
   { name: 'prune-expired-sessions', intervalMs: 60 * 60_000, run: (deps) => pruneExpiredSessions(deps.db) },
+  { name: 'prune-rate-limit-state', intervalMs: 60 * 60_000, run: async (deps) => (await pruneIdleRateLimitBuckets(deps.db)) + (await pruneForgivenThrottles(deps.db)) },
 ];
 
 /** Background work (intent expiry, refund processing, idempotency pruning, later webhook delivery). */

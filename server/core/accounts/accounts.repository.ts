@@ -149,6 +149,16 @@ export function refundAttempt(db: Executor, key: string, free: number) {
     where t.key = ${key}`.execute(db);
 }
 
+/** Rows whose attempts are all forgiven (an hour old) and that block nothing: counting would start at 1 again anyway. */
+export async function deleteForgivenThrottles(db: Executor) {
+  const result = await db
+    .deleteFrom('login_throttle')
+    .where('last_failure_at', '<', sql<Date>`now() - interval '1 hour'`)
+    .where((eb) => eb.or([eb('blocked_until', 'is', null), eb('blocked_until', '<', sql<Date>`now()`)]))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 export function clearThrottle(db: Executor, key: string) {
   return db.deleteFrom('login_throttle').where('key', '=', key).execute();
 }

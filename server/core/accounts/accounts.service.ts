@@ -7,3 +7,4 @@ export * from './sessions.service.js';
 export * from './merchants.service.js';
 export * from './team.service.js';
 export * from './audit.service.js';
+export { pruneForgivenThrottles } from './throttle.js';

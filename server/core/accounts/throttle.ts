@@ -50,3 +50,8 @@ export async function countAttempt(db: Db, keys: ThrottleKey[], what: 'sign-in' 
     },
   };
 }
+
+/** Frees throttle rows that no longer matter (a job). */
+export function pruneForgivenThrottles(db: Db): Promise<number> {
+  return repo.deleteForgivenThrottles(db);
+}

@@ -74,6 +74,15 @@ function takeTokenStatement(rows: RawBuilder<unknown>, rate: RawBuilder<number>,
     returning b.tokens, (extract(epoch from b.updated_at) * 1000)::float8 as now_ms`;
 }
 
+/**
+ * Buckets untouched for `idleSeconds` are full again (every limit refills in seconds), so deleting them changes
+ * nothing: the next request recreates them full. Keeps per-session and per-address buckets from piling up.
+ */
+export async function deleteIdleBuckets(db: Executor, idleSeconds: number): Promise<number> {
+  const result = await sql`delete from rate_limits where updated_at < clock_timestamp() - make_interval(secs => ${idleSeconds})`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
 export function touchApiKey(db: Executor, id: string, now = new Date()) {
   return db
     .updateTable('api_keys')

@@ -126,6 +126,11 @@ export async function takeRateLimitToken(db: Db, bucket: string, limit: BucketLi
   return rateLimitDecision(await repo.takeToken(db, bucket, limit), limit);
 }
 
+/** Frees rate-limit buckets idle for an hour (a job); see deleteIdleBuckets. */
+export function pruneIdleRateLimitBuckets(db: Db): Promise<number> {
+  return repo.deleteIdleBuckets(db, 3600);
+}
+
 /** Error messages may echo a key only as Stripe does: its start and last four. */
 export function redactKey(presented: string): string {
   if (presented.length <= 12) return '*'.repeat(presented.length);

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSession } from '../../core/accounts/accounts.service.js';
-import { FREE_ATTEMPTS_PER_ACCOUNT, FREE_ATTEMPTS_PER_IP } from '../../core/accounts/throttle.js';
+import { sql } from 'kysely';
+import { FREE_ATTEMPTS_PER_ACCOUNT, FREE_ATTEMPTS_PER_IP, pruneForgivenThrottles } from '../../core/accounts/throttle.js';
+import { pruneIdleRateLimitBuckets } from '../../core/api-keys/api-keys.service.js';
+import { JOBS } from '../../jobs/index.js';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../../test/db.js';
 import { createInnerContext } from '../context.js';
 import { createCallerFactory } from '../trpc.js';
@@ -111,5 +114,22 @@ describe('sign-in throttling under parallel requests', () => {
     const office = browser('10.20.3.2');
     const colleagues = await Promise.all(Array.from({ length: FREE_ATTEMPTS_PER_IP + 5 }, () => createTestMerchant(t.db)));
     for (const c of colleagues) expect(await attempt((await office.make()).auth.signIn({ email: c.user.email, password: c.password }))).toBe('signed-in');
+  });
+
+  it('prunes throttle rows and rate-limit buckets that no longer hold anything back, from an hourly job', async () => {
+    const tag = `prune-${Date.now()}`;
+    await sql`insert into login_throttle (key, failures, last_failure_at, blocked_until) values
+      (${tag + ':forgiven'}, 9, now() - interval '2 hours', null),
+      (${tag + ':still-blocked'}, 30, now() - interval '2 hours', now() + interval '5 minutes'),
+      (${tag + ':recent'}, 2, now(), null)`.execute(t.db);
+    await sql`insert into rate_limits (bucket, tokens, updated_at) values
+      (${tag + ':idle'}, 0, clock_timestamp() - interval '2 hours'), (${tag + ':busy'}, 0, clock_timestamp())`.execute(t.db);
+    expect(await pruneForgivenThrottles(t.db)).toBeGreaterThanOrEqual(1);
+    expect(await pruneIdleRateLimitBuckets(t.db)).toBeGreaterThanOrEqual(1);
+    const throttles = await t.db.selectFrom('login_throttle').select('key').where('key', 'like', `${tag}%`).orderBy('key').execute();
+    expect(throttles.map((r) => r.key)).toEqual([`${tag}:recent`, `${tag}:still-blocked`]);
+    const buckets = await t.db.selectFrom('rate_limits').select('bucket').where('bucket', 'like', `${tag}%`).execute();
+    expect(buckets.map((r) => r.bucket)).toEqual([`${tag}:busy`]);
+    expect(JOBS.map((j) => j.name)).toContain('prune-rate-limit-state');
   });
 });
