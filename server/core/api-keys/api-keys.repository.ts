@@ -13,13 +13,17 @@ export function findApiKeyByHash(db: Executor, secretHash: string) {
   return db.selectFrom('api_keys').selectAll().where('secret_hash', '=', secretHash).executeTakeFirst();
 }
 
+/** The scope's usable keys, newest first, each with the email of the member who created it. */
 export function findApiKeys(db: Executor, scope: Scope) {
   return db
     .selectFrom('api_keys')
-    .selectAll()
-    .$call(inScope(scope))
-    .where('revoked_at', 'is', null)
-    .orderBy('created_at', 'desc')
+    .leftJoin('users', 'users.id', 'api_keys.created_by')
+    .selectAll('api_keys')
+    .select('users.email as created_by_email')
+    .where('api_keys.merchant_id', '=', scope.merchantId)
+    .where('api_keys.livemode', '=', scope.livemode)
+    .where('api_keys.revoked_at', 'is', null)
+    .orderBy('api_keys.created_at', 'desc')
     .execute();
 }
 

@@ -20,6 +20,11 @@ export interface ApiKeyDto {
   created: number;
   expires_at: number | null;
   last_used_at: number | null;
+  /**
+   * Who created the key, as listed by findApiKeys (null for keys made by operator tools or whose creator is
+   * gone). The key returned by the call that creates it leaves it null: the caller is its creator.
+   */
+  created_by_email: string | null;
 }
 
 export interface CreatedKey {
@@ -32,7 +37,7 @@ function prefixFor(type: ApiKeyType, livemode: boolean) {
   return `${type === 'secret' ? 'sk' : 'pk'}_${livemode ? 'live' : 'test'}_`;
 }
 
-export function toApiKeyDto(row: Row<'api_keys'>): ApiKeyDto {
+export function toApiKeyDto(row: Row<'api_keys'>, createdByEmail: string | null = null): ApiKeyDto {
   return {
     id: row.id,
     type: row.type,
@@ -43,6 +48,7 @@ export function toApiKeyDto(row: Row<'api_keys'>): ApiKeyDto {
     created: Math.floor(new Date(row.created_at).getTime() / 1000),
     expires_at: row.expires_at ? Math.floor(row.expires_at.getTime() / 1000) : null,
     last_used_at: row.last_used_at ? Math.floor(row.last_used_at.getTime() / 1000) : null,
+    created_by_email: createdByEmail,
   };
 }
 
@@ -138,7 +144,7 @@ export function redactKey(presented: string): string {
 }
 
 export async function findApiKeys(db: Executor, scope: Scope): Promise<ApiKeyDto[]> {
-  return (await repo.findApiKeys(db, scope)).map(toApiKeyDto);
+  return (await repo.findApiKeys(db, scope)).map(({ created_by_email, ...row }) => toApiKeyDto(row, created_by_email));
 }
 
 /**

@@ -151,6 +151,9 @@ describe('developers router', () => {
     expect(created.secret).toMatch(/^sk_live_/);
     const row = await t.db.selectFrom('api_keys').select('created_by').where('id', '=', created.key.id).executeTakeFirstOrThrow();
     expect(row.created_by).toBe(admin.id);
+    // The list names each key's creator.
+    const listed = (await adminLive.developers.keys()).keys.find((k) => k.id === created.key.id);
+    expect(listed?.created_by_email).toBe(admin.email);
     await adminLive.developers.revokeKey({ id: created.key.id });
   });
 });
