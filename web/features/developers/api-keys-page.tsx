@@ -111,7 +111,7 @@ function KeyTable({ keys, emptyText, onRoll, onRevoke }: { keys: ApiKey[]; empty
                 <td className="hidden px-3 py-3 sm:px-5 text-slate-500 md:table-cell">{key.last_used_at ? formatRelative(key.last_used_at) : 'Never'}</td>
                 <td className="hidden px-3 py-3 sm:px-5 text-slate-500 sm:table-cell">
                   <div>{formatDate(key.created)}</div>
-                  {key.created_by_email && <div className="truncate text-xs text-slate-400" title={key.created_by_email}>by {key.created_by_email}</div>}
+                  {key.created_by_email && <div className="truncate text-xs text-slate-500" title={key.created_by_email}>by {key.created_by_email}</div>}
                 </td>
                 <td className="px-3 py-3 sm:px-5 text-right">
                   {onRoll && <DropdownMenu
