@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { ERROR_CODES, PaymentError, type ErrorCode } from '../../shared/errors.js';
+import { rememberParsed } from '../core/shared/params.js';
+import { setOwn } from './form.js';
 
 /**
  * Turns request parameters into a contract's output, the way Stripe reports problems: the first
@@ -68,7 +70,7 @@ function prepare(schema: Schema, value: unknown, path: PropertyKey[], coerce: bo
           const param = bracketParam([...path, key]);
           throw new PaymentError('parameter_unknown', `Received unknown parameter: ${param}`, { param });
         }
-        Object.defineProperty(out, key, { value: prepare(field, value[key], [...path, key], coerce), enumerable: true, writable: true, configurable: true });
+        setOwn(out, key, prepare(field, value[key], [...path, key], coerce));
       }
       return out;
     }
@@ -76,7 +78,7 @@ function prepare(schema: Schema, value: unknown, path: PropertyKey[], coerce: bo
       if (!isPlainObject(value)) return value;
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(value)) {
-        Object.defineProperty(out, key, { value: prepare(d.valueType as Schema, value[key], [...path, key], coerce), enumerable: true, writable: true, configurable: true });
+        setOwn(out, key, prepare(d.valueType as Schema, value[key], [...path, key], coerce));
       }
       return out;
     }
@@ -95,6 +97,7 @@ function prepare(schema: Schema, value: unknown, path: PropertyKey[], coerce: bo
       for (const option of d.options as Schema[]) {
         try {
           const candidate = prepare(option, value, path, coerce);
+          if (!mayAccept(option, candidate)) continue;
           if (option.safeParse(candidate).success) return candidate;
         } catch {
           // An alternative that names other keys is simply not the one meant.
@@ -104,6 +107,49 @@ function prepare(schema: Schema, value: unknown, path: PropertyKey[], coerce: bo
     }
     default:
       return value;
+  }
+}
+
+/**
+ * False when `schema` certainly refuses `value` by its JavaScript type alone. A refused safeParse builds
+ * a ZodError (an Error, with its stack), and trying union alternatives that way was most of the cost of
+ * parsing a create+confirm's parameters (metadata: `'' | null` before the record).
+ */
+function mayAccept(schema: Schema, value: unknown): boolean {
+  if (value === undefined) return true;
+  let d = def(schema);
+  for (let i = 0; i < 20; i++) {
+    if (d.type === 'nullable' && value === null) return true;
+    if (['optional', 'nullable', 'default', 'prefault', 'readonly', 'nonoptional'].includes(d.type)) d = def(d.innerType);
+    // A preprocess (transform first) may accept anything; otherwise the pipe's input decides.
+    else if (d.type === 'pipe') {
+      if (def(d.in).type === 'transform') return true;
+      d = def(d.in);
+    } else break;
+  }
+  if (d.coerce) return true;
+  switch (d.type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'enum':
+      return typeof value === 'string' || typeof value === 'number';
+    case 'literal':
+      return (d.values as unknown[]).includes(value);
+    case 'number':
+      return typeof value === 'number';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'null':
+      return value === null;
+    case 'object':
+    case 'record':
+      return isPlainObject(value);
+    case 'array':
+      return Array.isArray(value);
+    case 'union':
+      return (d.options as Schema[]).some((option) => mayAccept(option, value));
+    default:
+      return true;
   }
 }
 
@@ -245,5 +291,5 @@ export function parseParams<S extends Schema>(schema: S, input: Record<string, u
   const prepared = prepare(schema, input, [], options.coerce);
   const result = schema.safeParse(prepared);
   if (!result.success) throw issueToPaymentError(result.error.issues[0], prepared);
-  return result.data;
+  return rememberParsed(schema, result.data);
 }

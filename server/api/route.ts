@@ -5,7 +5,7 @@ import type { Actor, CoreDeps, Scope } from '../core/shared/deps.js';
 import type { Tx } from '../db/database.js';
 import { runIdempotent } from './idempotency.js';
 import { parseParams } from './params.js';
-import { apiLocals } from './pipeline.js';
+import { apiLocals, sendJson } from './pipeline.js';
 
 /** What a resource handler gets: the tenant, the parameters, and (under an Idempotency-Key) the transaction. */
 export interface ApiCall {
@@ -61,7 +61,7 @@ export function endpoint(deps: CoreDeps, handler: ApiHandler, options: RouteOpti
       parse: (schema) => parseParams(schema, locals.params, { coerce: locals.coerce }),
     };
     if (idempotencyKey === undefined) {
-      res.status(200).json(await handler(call));
+      sendJson(res, 200, await handler(call));
       return;
     }
     if (/^[\x20-\x7e]{1,255}$/.test(idempotencyKey)) res.setHeader('Idempotency-Key', idempotencyKey);
@@ -74,6 +74,6 @@ export function endpoint(deps: CoreDeps, handler: ApiHandler, options: RouteOpti
       async (tx) => ({ status: 200, body: await handler({ ...call, tx }) }),
     );
     if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    res.status(outcome.status).json(outcome.body);
+    sendJson(res, outcome.status, outcome.body);
   };
 }
