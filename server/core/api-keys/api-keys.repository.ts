@@ -82,9 +82,9 @@ function takeTokenStatement(rows: string, rate: string, burst: string): string {
  * Buckets untouched for `idleSeconds` are full again (every limit refills in seconds), so deleting them changes
  * nothing: the next request recreates them full. Keeps per-session and per-address buckets from piling up.
  */
-export async function deleteIdleBuckets(db: Executor, idleSeconds: number): Promise<number> {
-  const result = await sql`delete from rate_limits where updated_at < clock_timestamp() - make_interval(secs => ${idleSeconds})`.execute(db);
-  return Number(result.numAffectedRows ?? 0);
+export async function deleteIdleBuckets(db: Executor, idleSeconds: number, now = new Date()): Promise<number> {
+  const result = await db.deleteFrom('rate_limits').where('updated_at', '<', new Date(now.getTime() - idleSeconds * 1000)).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 export function touchApiKey(db: Executor, id: string, now = new Date()) {
