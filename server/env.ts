@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { BucketLimit, RateLimitConfig } from './core/api-keys/rate-limit.js';
+import { DEFAULT_PUBLISHABLE_LIMITS, type BucketLimit, type RateLimitConfig } from './core/api-keys/rate-limit.js';
 
 const boolish = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -25,6 +25,8 @@ const envSchema = z.object({
   SEED_DEMO: boolish.optional(),
   RATE_LIMIT_LIVE: requestsPerSecond.default(100),
   RATE_LIMIT_TEST: requestsPerSecond.default(25),
+  RATE_LIMIT_PUBLISHABLE_IP: requestsPerSecond.default(DEFAULT_PUBLISHABLE_LIMITS.ip.rate),
+  RATE_LIMIT_PUBLISHABLE_INTENT: requestsPerSecond.default(DEFAULT_PUBLISHABLE_LIMITS.intent.rate),
   /** Dashboard (/trpc) requests per second per session (or per IP when signed out); the burst is three times that. */
   RATE_LIMIT_DASHBOARD: requestsPerSecond.default(20),
   LOG_REQUESTS: boolish.default(false),
@@ -80,7 +82,10 @@ function readOrCreateSecret(dataDir: string): string {
 }
 
 export interface HttpConfig {
-  /** Token buckets per API key (/v1), per mode: RATE_LIMIT_LIVE / RATE_LIMIT_TEST per second, burst twice that. */
+  /**
+   * Token buckets for /v1, burst twice the rate: per secret key and mode (RATE_LIMIT_LIVE / RATE_LIMIT_TEST),
+   * publishable keys per client IP and per intent (RATE_LIMIT_PUBLISHABLE_IP / RATE_LIMIT_PUBLISHABLE_INTENT).
+   */
   apiRateLimits: RateLimitConfig;
   /** Token bucket per dashboard session (/trpc): RATE_LIMIT_DASHBOARD per second, burst three times that. */
   dashboardRateLimit: BucketLimit;
@@ -89,11 +94,15 @@ export interface HttpConfig {
 }
 
 /** What the HTTP layer reads from the environment, derived in one place. */
-export function httpConfig(env: Pick<ParsedEnv, 'RATE_LIMIT_LIVE' | 'RATE_LIMIT_TEST' | 'RATE_LIMIT_DASHBOARD' | 'LOG_REQUESTS'> = parseEnv()): HttpConfig {
+export function httpConfig(
+  env: Pick<ParsedEnv, 'RATE_LIMIT_LIVE' | 'RATE_LIMIT_TEST' | 'RATE_LIMIT_PUBLISHABLE_IP' | 'RATE_LIMIT_PUBLISHABLE_INTENT' | 'RATE_LIMIT_DASHBOARD' | 'LOG_REQUESTS'> = parseEnv(),
+): HttpConfig {
+  const twice = (rate: number): BucketLimit => ({ rate, burst: rate * 2 });
   return {
     apiRateLimits: {
-      live: { rate: env.RATE_LIMIT_LIVE, burst: env.RATE_LIMIT_LIVE * 2 },
-      test: { rate: env.RATE_LIMIT_TEST, burst: env.RATE_LIMIT_TEST * 2 },
+      live: twice(env.RATE_LIMIT_LIVE),
+      test: twice(env.RATE_LIMIT_TEST),
+      publishable: { ip: twice(env.RATE_LIMIT_PUBLISHABLE_IP), intent: twice(env.RATE_LIMIT_PUBLISHABLE_INTENT) },
     },
     dashboardRateLimit: { rate: env.RATE_LIMIT_DASHBOARD, burst: env.RATE_LIMIT_DASHBOARD * 3 },
     logRequests: env.LOG_REQUESTS,

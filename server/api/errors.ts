@@ -1,6 +1,7 @@
 import { ZodError } from 'zod';
 import { PaymentError } from '../../shared/errors.js';
-import { SearchQueryError, SearchQuerySyntaxError } from '../../shared/search/index.js';
+import { SearchQueryError } from '../../shared/search/index.js';
+import { toSearchError } from '../core/shared/search-sql.js';
 import { issueToPaymentError } from './params.js';
 import { toInvalidInput } from '../core/shared/database-errors.js';
 
@@ -28,7 +29,7 @@ export interface ErrorResponse {
 // Stripe documents its codes under these URLs; PaymentFlow uses the same codes with the same meaning.
 const DOCUMENTED = new Set([
   'parameter_missing', 'parameter_invalid_integer', 'parameter_invalid_empty', 'parameter_unknown', 'amount_too_small',
-  'amount_too_large', 'resource_missing', 'resource_already_exists', 'payment_intent_unexpected_state', 'charge_already_refunded',
+  'amount_too_large', 'resource_missing', 'resource_already_exists', 'payment_intent_unexpected_state', 'payment_method_unexpected_state', 'charge_already_refunded',
   'card_declined', 'expired_card', 'incorrect_cvc', 'incorrect_number', 'invalid_expiry_year', 'invalid_expiry_month',
   'invalid_cvc', 'payment_intent_authentication_failure', 'api_key_expired', 'idempotency_key_in_use', 'rate_limit',
   'secret_key_required', 'url_invalid', 'search_query_invalid',
@@ -77,9 +78,8 @@ export function toErrorResponse(error: unknown, requestId: string): ErrorRespons
     return { status: mapped.status, body: paymentErrorBody(mapped), unexpected: false };
   }
   if (error instanceof SearchQueryError) {
-    const position = error instanceof SearchQuerySyntaxError ? error.position : undefined;
-    const mapped = new PaymentError('search_query_invalid', error.message, { param: 'query', extra: position === undefined ? undefined : { position } });
-    return { status: 400, body: paymentErrorBody(mapped), unexpected: false };
+    const mapped = toSearchError(error);
+    return { status: mapped.status, body: paymentErrorBody(mapped), unexpected: false };
   }
   const invalid = toInvalidInput(error);
   if (invalid) return { status: invalid.status, body: paymentErrorBody(invalid), unexpected: false };

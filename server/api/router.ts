@@ -12,6 +12,8 @@ import { webhookEndpointRoutes } from './resources/webhook-endpoints.js';
 export interface ApiRouterOptions {
   /** Token buckets per API key; defaults from server/env.ts (RATE_LIMIT_LIVE / RATE_LIMIT_TEST). */
   rateLimits?: RateLimitConfig;
+  /** The rate limiter's clock (tests inject one); the database's clock by default. */
+  clock?: () => Date;
   /** Log unexpected (5xx) errors to stderr; on by default. */
   logErrors?: boolean;
   /** One line per request (method, path, status, time, request id; never bodies or keys). Default: LOG_REQUESTS (server/env.ts). */
@@ -30,7 +32,7 @@ export function createApiRouter(deps: CoreDeps, options: ApiRouterOptions = {}):
   const logRequests = options.logRequests ?? defaults.logRequests;
   const router = Router();
   if (logRequests) router.use(requestLog);
-  router.use(requestContext, cors, authenticate(deps, limits), parseParameters);
+  router.use(requestContext, cors, authenticate(deps, limits, options.clock), parseParameters);
   router.use(paymentIntentRoutes(deps));
   router.use(customerRoutes(deps));
   router.use(refundRoutes(deps));
