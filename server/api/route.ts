@@ -4,7 +4,7 @@ import { PaymentError } from '../../shared/errors.js';
 import type { Actor, CoreDeps, Scope } from '../core/shared/deps.js';
 import type { Tx } from '../db/database.js';
 import { runIdempotent } from './idempotency.js';
-import { parseParams } from './params.js';
+import { parseParams } from '../core/shared/params.js';
 import { apiLocals } from './pipeline.js';
 
 /** What a resource handler gets: the tenant, the parameters, and (under an Idempotency-Key) the transaction. */

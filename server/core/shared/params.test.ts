@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { listParams } from '../../shared/contracts/common.js';
-import { createPaymentIntentParams } from '../../shared/contracts/payment-intents.js';
-import { PaymentError } from '../../shared/errors.js';
+import { listParams } from '../../../shared/contracts/common.js';
+import { createPaymentIntentParams } from '../../../shared/contracts/payment-intents.js';
+import { PaymentError } from '../../../shared/errors.js';
 import { parseParams } from './params.js';
 
 function errorOf(fn: () => unknown): PaymentError {
@@ -48,5 +48,14 @@ describe('parseParams (contract + Stripe error mapping)', () => {
     const meta = errorOf(() => parseParams(createPaymentIntentParams, { amount: 100, currency: 'usd', metadata: { a: { b: '1' } } }, { coerce: true }));
     expect(meta.code).toBe('metadata_invalid');
     expect(meta.param).toBe('metadata[a]');
+  });
+});
+
+describe('booleans and lists as every Stripe SDK sends them', () => {
+  it('reads booleans case-insensitively (stripe-python sends True/False)', () => {
+    for (const [text, value] of [['True', true], ['TRUE', true], ['true', true], ['False', false], ['FALSE', false]] as const) {
+      expect(parseParams(createPaymentIntentParams, { amount: '2000', currency: 'usd', confirm: text }, { coerce: true }).confirm).toBe(value);
+    }
+    expect(errorOf(() => parseParams(createPaymentIntentParams, { amount: '2000', currency: 'usd', confirm: 'yes' }, { coerce: true })).param).toBe('confirm');
   });
 });
