@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findStripePython } from '../server/api/stripe-python/find-python.js';
+import { ensureStripePython } from '../server/api/stripe-python/find-python.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
@@ -75,33 +75,9 @@ await stage('Type-check (tsc --noEmit)', async () => {
   return { status: code === 0 ? 'passed' : 'failed', note: code === 0 ? 'no type errors' : `${errors || 'some'} type error(s)`, summaryLines: [] };
 });
 
-/**
- * The stripe-python suite (server/api/stripe-sdk-python.integration.test.ts) needs the official library: Debian's
- * python3-stripe. Installed here where missing, with apt-get (as root, or through passwordless sudo); where that
- * is impossible the suite skips and says why.
- */
-async function ensureStripePython() {
-  if (findStripePython()) return;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const hasSudo = !isRoot && (await run('sh', ['-c', 'command -v sudo >/dev/null && sudo -n true 2>/dev/null'])).code === 0;
-  const hasApt = (await run('sh', ['-c', 'command -v apt-get >/dev/null'])).code === 0;
-  if (!hasApt || (!isRoot && !hasSudo)) {
-    console.log('stripe-python is not installed and apt-get cannot be used here (no apt-get, or not root and no passwordless sudo): the stripe-python suite will be skipped. Install it with `apt-get install -y python3-stripe`.');
-    return;
-  }
-  const apt = (...args: string[]) => (isRoot ? run('apt-get', args, { DEBIAN_FRONTEND: 'noninteractive' }) : run('sudo', ['-n', 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args]));
-  console.log("stripe-python is missing: installing Debian's python3-stripe for the stripe-python suite (apt-get install -y python3-stripe)…");
-  let { code } = await apt('install', '-y', '--no-install-recommends', 'python3-stripe');
-  if (code !== 0) {
-    console.log('apt-get install failed; refreshing the package lists (apt-get update) and trying once more…');
-    await apt('update');
-    ({ code } = await apt('install', '-y', '--no-install-recommends', 'python3-stripe'));
-  }
-  console.log(code === 0 && findStripePython() ? 'python3-stripe installed.' : 'python3-stripe could not be installed: the stripe-python suite will be skipped.');
-}
-
 await stage('Unit and integration tests (vitest)', async () => {
-  await ensureStripePython();
+  // The stripe-python suite needs Debian's python3-stripe: installed here where missing (it says what it does).
+  ensureStripePython();
   const jsonFile = path.join(reportDir, 'vitest.json');
   const { code, output } = await run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`]);
   const report = readJson<{
