@@ -67,6 +67,7 @@ describe('every always-present field of the stripe SDK types', () => {
 
     const created = await ok('POST', '/payment_intents', { amount: 2000, currency: 'usd', customer: customer.id });
     expectDeclared(created, PI, 'PaymentIntent');
+    expectDeclared(created.payment_method_options.card, PI, 'PaymentIntent.PaymentMethodOptions.Card');
     const confirmed = await ok('POST', `/payment_intents/${created.id}/confirm`, { payment_method: 'pm_card_visa' });
     expectDeclared(confirmed, PI, 'PaymentIntent');
     expect(confirmed.status).toBe('succeeded');

@@ -41,7 +41,7 @@ export function toPaymentIntentDto(row: Row<'payment_intents'>, appUrl: string):
     on_behalf_of: null,
     payment_method: row.payment_method_id,
     payment_method_configuration_details: null,
-    payment_method_options: { card: { request_three_d_secure: 'automatic' } },
+    payment_method_options: { card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' } },
     payment_method_types: ['card'],
     payment_record: null,
     processing: null,
