@@ -1,44 +1,47 @@
 /**
- * (a) API create+confirm throughput and latency at a fixed concurrency, against a baseline endpoint in the
- * same process and run that does one INSERT per request on the same pool. The baseline route is added to an
- * outer Express app here, so it never exists in the product.
+ * (a) API create+confirm throughput and latency at a fixed concurrency, against two bare `node:http` servers
+ * on the same PostgreSQL, measured in the same run:
+ *  - `bare_insert`: one INSERT per request (raw pg), the yardstick of issue 8 item 13;
+ *  - `bare_transaction`: the rows create+confirm writes (payment method, intent, attempt, events, webhook
+ *    outbox), one statement each inside BEGIN/COMMIT, as a straightforward raw-pg implementation would.
+ *    The API's rate-limit token is left out: one bucket row updated inside 32 concurrent transactions
+ *    serialises them on its lock (the API takes the token in its own statement, outside any transaction).
+ * The servers (the product's app and both baselines) run in a child process and autocannon in this one, so the
+ * load generator does not eat the servers' CPU. Phases are interleaved in rounds (a load change on the shared
+ * machine hits each alike) and each ratio is the median of the per-round ratios. The baselines exist only here.
  */
-import type { Server } from 'node:http';
+import { fork, type ChildProcess } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
-import express from 'express';
-import { sql } from 'kysely';
+import pg from 'pg';
 import { randomString } from '../shared/ids.js';
 import { createApp } from '../server/app.js';
-import { createBenchMerchant, log, Report, startBenchDatabase } from './harness.js';
+import { createBenchMerchant, log, median, Report, startBenchDatabase } from './harness.js';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-/** Seconds per measured phase; split into interleaved rounds so a load change on the machine hits every phase alike. */
-const DURATION_S = Number(process.env.BENCH_DURATION ?? 12);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Seconds per measured phase, split into interleaved rounds. */
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 15);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const WARMUP_S = 2;
 const POOL_SIZE = 40;
+const TARGET = 0.2;
 
 type Result = autocannon.Result;
+
+interface Ready {
+  type: 'ready';
+  app: string;
+  bareInsert: string;
+  bareTransaction: string;
+  secret: string;
+}
 
 function run(options: autocannon.Options): Promise<Result> {
   return new Promise((resolve, reject) => {
     autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
   });
-}
-
-interface Phase {
-  requests: number;
-  seconds: number;
-  p50: number[];
-  p99: number[];
-}
-
-/** Throughput over all rounds; latency percentiles as the median of the rounds' values. */
-function summarise(phase: Phase) {
-  const mid = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  return { rps: phase.requests / phase.seconds, p50: mid(phase.p50), p99: mid(phase.p99) };
 }
 
 function check(name: string, result: Result) {
@@ -49,133 +52,330 @@ function check(name: string, result: Result) {
   }
 }
 
-export async function runApiBench(report: Report) {
+// ---------------------------------------------------------------------------------------------------------
+// Server side (child process)
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function bare(handler: (body: URLSearchParams) => Promise<unknown>): Server {
+  return createServer((req: IncomingMessage, res: ServerResponse) => {
+    readBody(req)
+      .then((text) => handler(new URLSearchParams(text)))
+      .then((body) => {
+        const json = JSON.stringify(body);
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+        res.end(json);
+      })
+      .catch((error: Error) => {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(error.message);
+      });
+  });
+}
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+}
+
+const JSON_TYPES = new Set([114, 3802]);
+
+/** An INSERT of one captured row's columns, its values re-made per request (new ids, now). */
+function rowInsert(table: string, result: pg.QueryResult, generated: Set<string>) {
+  const row = result.rows[0] as Record<string, unknown>;
+  // Generated columns (search vectors and the like) are computed by PostgreSQL, as for the API's writes.
+  const columns = result.fields.map((f) => f.name).filter((c) => !generated.has(`${table}.${c}`));
+  const json = new Set(result.fields.filter((f) => JSON_TYPES.has(f.dataTypeID)).map((f) => f.name));
+  const text = `insert into ${table} (${columns.join(', ')}) values (${columns.map((_, i) => `$${i + 1}`).join(', ')})`;
+  return (swap: (value: string) => string, overrides: Record<string, unknown> = {}) => ({
+    text,
+    values: columns.map((c) => {
+      if (c in overrides) return overrides[c];
+      const value = row[c];
+      if (c === 'created_at' || c === 'updated_at') return value === null ? null : new Date();
+      if (json.has(c)) return value === null ? null : swap(JSON.stringify(value));
+      return typeof value === 'string' ? swap(value) : value;
+    }),
+  });
+}
+
+/**
+ * The bare transaction writes what one create+confirm wrote: its rows are captured from a real call, and
+ * each request re-inserts them under new ids, each statement on its own, between BEGIN and COMMIT.
+ */
+async function bareTransactionWriter(pool: pg.Pool, app: string, secret: string) {
+  const response = await fetch(`${app}/v1/payment_intents`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'amount=2000&currency=usd&payment_method=pm_card_visa&confirm=true&metadata[order_id]=bench',
+  });
+  const intent = (await response.json()) as { id: string; status: string };
+  if (intent.status !== 'succeeded') throw new Error(`capturing the rows of a create+confirm: ${JSON.stringify(intent)}`);
+  const pi = await pool.query('select * from payment_intents where id = $1', [intent.id]);
+  const pmId = pi.rows[0].payment_method_id as string;
+  const pm = await pool.query('select * from payment_methods where id = $1', [pmId]);
+  const attempt = await pool.query('select * from payment_attempts where payment_intent_id = $1', [intent.id]);
+  const events = await pool.query('select * from events where object_id = $1 order by created_at', [intent.id]);
+  const attemptId = attempt.rows[0].id as string;
+  const eventIds = events.rows.map((e) => e.id as string);
+  const { rows: generatedRows } = await pool.query<{ name: string }>(
+    `select table_name || '.' || column_name as name from information_schema.columns
+     where table_schema = current_schema() and (is_generated = 'ALWAYS' or identity_generation = 'ALWAYS')`,
+  );
+  const generated = new Set(generatedRows.map((r) => r.name));
+  const insertPm = rowInsert('payment_methods', pm, generated);
+  const insertPi = rowInsert('payment_intents', pi, generated);
+  const insertAttempt = rowInsert('payment_attempts', attempt, generated);
+  const insertEvents = events.rows.map((_, i) => rowInsert('events', { ...events, rows: [events.rows[i]] }, generated));
+  return async (body: URLSearchParams) => {
+    const renew = (id: string) => [id, `${id.slice(0, id.indexOf('_'))}_${randomString(24)}`] as [string, string];
+    const ids = new Map<string, string>([renew(intent.id), renew(pmId), renew(attemptId), ...eventIds.map(renew)]);
+    const swap = (value: string) => {
+      let out = value;
+      for (const [from, to] of ids) if (out.includes(from)) out = out.split(from).join(to);
+      return out;
+    };
+    const amount = Number(body.get('amount'));
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      await client.query(insertPm(swap));
+      await client.query(insertPi(swap, { amount }));
+      await client.query(insertAttempt(swap));
+      for (const insert of insertEvents) await client.query(insert(swap));
+      await client.query(
+        `insert into webhook_deliveries (id, merchant_id, livemode, endpoint_id, event_id, next_attempt_at)
+         select 'wd_' || substr(md5(gen_random_uuid()::text), 1, 24), ev.merchant_id, ev.livemode, e.id, ev.id, ev.created_at
+         from events ev join webhook_endpoints e on e.merchant_id = ev.merchant_id and e.livemode = ev.livemode
+         where ev.id = any($1) and e.deleted_at is null and e.status = 'enabled' and e.enabled_events && array['*', ev.type]::text[]`,
+        [eventIds.map((id) => ids.get(id))],
+      );
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+    return { id: ids.get(intent.id), object: 'payment_intent', amount, status: 'succeeded' };
+  };
+}
+
+/** CPU time (user + system) the server process has used so far. */
+function cpuMicros() {
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
+}
+
+async function serve() {
   const bench = await startBenchDatabase(POOL_SIZE);
-  let server: Server | undefined;
-  let drain = async () => {};
+  const servers: Server[] = [];
+  const pool = new pg.Pool({ connectionString: bench.url, max: POOL_SIZE });
+  let inFlight = 0;
+  const track = (server: Server) => {
+    server.on('request', (_req, res: ServerResponse) => {
+      inFlight++;
+      res.on('close', () => inFlight--);
+    });
+    servers.push(server);
+    return server;
+  };
+  const stop = async () => {
+    // Requests still running when a phase ends must finish before the pools close.
+    for (let i = 0; i < 300 && inFlight > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    for (const server of servers) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    const { rows } = await pool.query<{ n: number }>(`select count(*)::int as n from payment_intents where status = 'succeeded'`);
+    log(`${rows[0].n} payment intents succeeded during the run (API and bare transaction)`);
+    await pool.end().catch(() => {});
+    await bench.close();
+  };
   try {
     const merchant = await createBenchMerchant(bench.db);
     const secret = merchant.keys.test.secret;
-    await sql`create table bench_baseline (id text primary key, amount bigint not null, currency text not null, created_at timestamptz not null default now())`.execute(bench.db);
-
-    const outer = express();
-    outer.disable('x-powered-by');
-    // Requests still running when a load phase ends must finish before the pool is closed.
-    let inFlight = 0;
-    outer.use((_req, res, next) => {
-      inFlight++;
-      res.on('close', () => inFlight--);
-      next();
-    });
-    drain = async () => {
-      for (let i = 0; i < 300 && inFlight > 0; i++) await new Promise((r) => setTimeout(r, 100));
-    };
-    outer.post('/bench/baseline', express.urlencoded({ extended: false }), async (req, res) => {
-      const id = `bl_${randomString(24)}`;
-      await sql`insert into bench_baseline (id, amount, currency) values (${id}, ${Number(req.body.amount)}, ${String(req.body.currency)})`.execute(bench.db);
-      res.json({ id, object: 'baseline', amount: Number(req.body.amount), currency: String(req.body.currency) });
-    });
+    await pool.query(`create table bench_baseline (id text primary key, amount bigint not null, currency text not null, created_at timestamptz not null default now())`);
     // A rate limit far above what the machine can do, so the bench measures the work, not the limiter.
     const unlimited = { rate: 1_000_000, burst: 1_000_000 };
-    outer.use(createApp(bench.deps, { logErrors: true, api: { rateLimits: { live: unlimited, test: unlimited } } }));
-    server = await new Promise<Server>((resolve) => {
-      const s = outer.listen(0, '127.0.0.1', () => resolve(s));
+    const app = createApp(bench.deps, { logErrors: true, api: { rateLimits: { live: unlimited, test: unlimited } } });
+    const appUrl = await listen(track(createServer(app)));
+    bench.deps.appUrl = appUrl;
+    const bareInsert = await listen(
+      track(
+        bare(async (body) => {
+          const id = `bl_${randomString(24)}`;
+          const amount = Number(body.get('amount'));
+          const currency = String(body.get('currency'));
+          await pool.query('insert into bench_baseline (id, amount, currency) values ($1, $2, $3)', [id, amount, currency]);
+          return { id, object: 'baseline', amount, currency };
+        }),
+      ),
+    );
+    const bareTransaction = await listen(track(bare(await bareTransactionWriter(pool, appUrl, secret))));
+    process.send!({ type: 'ready', app: appUrl, bareInsert, bareTransaction, secret } satisfies Ready);
+    // Stop when told, or when the bench process goes away without saying so.
+    await new Promise<void>((resolve) => {
+      process.on('message', (message: { type: string }) => {
+        if (message.type === 'cpu') process.send!({ type: 'cpu', micros: cpuMicros() });
+        else resolve();
+      });
+      process.once('disconnect', () => resolve());
     });
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    bench.deps.appUrl = base;
-
-    const form = { 'content-type': 'application/x-www-form-urlencoded' };
-    const auth = { authorization: `Bearer ${secret}`, ...form };
-    const baselineOptions: autocannon.Options = { url: `${base}/bench/baseline`, method: 'POST', headers: form, body: 'amount=2000&currency=usd', connections: CONNECTIONS };
-    const createConfirm: autocannon.Options = {
-      url: `${base}/v1/payment_intents`,
-      method: 'POST',
-      headers: auth,
-      body: 'amount=2000&currency=usd&payment_method=pm_card_visa&confirm=true&metadata[order_id]=bench',
-      connections: CONNECTIONS,
-    };
-    const idempotent: autocannon.Options = {
-      ...createConfirm,
-      requests: [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, 'idempotency-key': `bench-${randomString(20)}` } }) }],
-    };
-    const twoStep: autocannon.Options = {
-      url: `${base}/v1/payment_intents`,
-      headers: auth,
-      connections: CONNECTIONS,
-      requests: [
-        {
-          method: 'POST',
-          path: '/v1/payment_intents',
-          body: 'amount=2000&currency=usd&payment_method_types[]=card',
-          onResponse: (_status, body, context) => {
-            (context as { id?: string }).id = (JSON.parse(body) as { id: string }).id;
-          },
-        },
-        {
-          method: 'POST',
-          setupRequest: (request, context) => ({ ...request, path: `/v1/payment_intents/${(context as { id: string }).id}/confirm` }),
-          body: 'payment_method=pm_card_visa',
-        },
-      ],
-    };
-
-    log(`warming up (${WARMUP_S} s each); then ${ROUNDS} interleaved rounds per phase`);
-    await run({ ...baselineOptions, duration: WARMUP_S });
-    await run({ ...createConfirm, duration: WARMUP_S });
-
-    const phases: Record<'baseline' | 'api' | 'flows' | 'keys', { options: autocannon.Options; data: Phase }> = {
-      baseline: { options: baselineOptions, data: { requests: 0, seconds: 0, p50: [], p99: [] } },
-      api: { options: createConfirm, data: { requests: 0, seconds: 0, p50: [], p99: [] } },
-      flows: { options: twoStep, data: { requests: 0, seconds: 0, p50: [], p99: [] } },
-      keys: { options: idempotent, data: { requests: 0, seconds: 0, p50: [], p99: [] } },
-    };
-    const roundSeconds = Math.max(1, Math.round(DURATION_S / ROUNDS));
-    for (let round = 1; round <= ROUNDS; round++) {
-      for (const [name, phase] of Object.entries(phases)) {
-        log(`round ${round}/${ROUNDS}: ${name}, ${CONNECTIONS} connections for ${roundSeconds} s`);
-        const result = await run({ ...phase.options, duration: roundSeconds });
-        check(name, result);
-        phase.data.requests += result.requests.total;
-        phase.data.seconds += (result.finish.getTime() - result.start.getTime()) / 1000;
-        phase.data.p50.push(result.latency.p50);
-        phase.data.p99.push(result.latency.p99);
-      }
-    }
-    const baseline = summarise(phases.baseline.data);
-    const api = summarise(phases.api.data);
-    const flows = summarise(phases.flows.data);
-    const withKeys = summarise(phases.keys.data);
-    await drain();
-
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from payment_intents where status = 'succeeded'`.execute(bench.db);
-    log(`${rows[0].n} payment intents succeeded during the run`);
-
-    const baseRps = baseline.rps;
-    report.add({ name: 'api.baseline_insert.throughput', value: baseRps, unit: 'req/s' });
-    report.add({ name: 'api.baseline_insert.latency_p50', value: baseline.p50, unit: 'ms' });
-    report.add({ name: 'api.baseline_insert.latency_p99', value: baseline.p99, unit: 'ms' });
-    const vs = (name: string, value: number) => ({ name, value });
-    const ratio = api.rps / baseRps;
-    report.add({ name: 'api.create_confirm.throughput', value: api.rps, unit: 'req/s', ratio, baseline: vs('api.baseline_insert.throughput', baseRps), target: '>= 0.30 vs baseline', met: ratio >= 0.3 });
-    report.add({ name: 'api.create_confirm.latency_p50', value: api.p50, unit: 'ms', ratio: api.p50 / baseline.p50, baseline: vs('api.baseline_insert.latency_p50', baseline.p50) });
-    report.add({ name: 'api.create_confirm.latency_p99', value: api.p99, unit: 'ms', ratio: api.p99 / baseline.p99, baseline: vs('api.baseline_insert.latency_p99', baseline.p99) });
-    const flowRate = flows.rps / 2;
-    report.add({ name: 'api.create_then_confirm.throughput', value: flowRate, unit: 'payments/s', ratio: flowRate / baseRps, baseline: vs('api.baseline_insert.throughput', baseRps) });
-    report.add({ name: 'api.create_then_confirm.latency_p50', value: flows.p50, unit: 'ms per call', ratio: flows.p50 / baseline.p50, baseline: vs('api.baseline_insert.latency_p50', baseline.p50) });
-    report.add({ name: 'api.create_then_confirm.latency_p99', value: flows.p99, unit: 'ms per call', ratio: flows.p99 / baseline.p99, baseline: vs('api.baseline_insert.latency_p99', baseline.p99) });
-    report.add({ name: 'api.create_confirm_idempotent.throughput', value: withKeys.rps, unit: 'req/s', ratio: withKeys.rps / baseRps, baseline: vs('api.baseline_insert.throughput', baseRps) });
-    report.add({ name: 'api.create_confirm_idempotent.latency_p99', value: withKeys.p99, unit: 'ms', ratio: withKeys.p99 / baseline.p99, baseline: vs('api.baseline_insert.latency_p99', baseline.p99) });
   } finally {
-    if (server) {
-      await drain();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server!.close(() => resolve()));
-    }
-    await bench.close();
+    await stop();
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+// ---------------------------------------------------------------------------------------------------------
+// Load side (this process)
+
+const cpuWaiters: ((micros: number) => void)[] = [];
+
+/** The server process's CPU time so far, asked over IPC. */
+function serverCpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    cpuWaiters.push(resolve);
+    child.send({ type: 'cpu' });
+  });
+}
+
+function startServers(): Promise<{ child: ChildProcess; ready: Ready }> {
+  const child = fork(fileURLToPath(import.meta.url), [], {
+    env: { ...process.env, BENCH_API_ROLE: 'server' },
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean)],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (message: Ready) => resolve({ child, ready: message }));
+    child.on('message', (message: { type: string; micros?: number }) => {
+      if (message.type === 'cpu') cpuWaiters.shift()?.(message.micros!);
+    });
+    child.once('exit', (code) => reject(new Error(`the bench server process exited (code ${code}) before it was ready`)));
+  });
+}
+
+interface Phase {
+  options: autocannon.Options;
+  /** Counts per request made (create-then-confirm makes two calls per payment). */
+  perUnit: number;
+  rps: number[];
+  /** Server-process CPU microseconds per request (per payment for create-then-confirm). */
+  cpu: number[];
+  p50: number[];
+  p99: number[];
+}
+
+export async function runApiBench(report: Report) {
+  const { child, ready } = await startServers();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const auth = { authorization: `Bearer ${ready.secret}`, ...form };
+    const body = 'amount=2000&currency=usd&payment_method=pm_card_visa&confirm=true&metadata[order_id]=bench';
+    const createConfirm: autocannon.Options = { url: `${ready.app}/v1/payment_intents`, method: 'POST', headers: auth, body, connections: CONNECTIONS };
+    const phase = (options: autocannon.Options, perUnit = 1): Phase => ({ options, perUnit, rps: [], cpu: [], p50: [], p99: [] });
+    const phases = {
+      bare_insert: phase({ url: `${ready.bareInsert}/`, method: 'POST', headers: form, body: 'amount=2000&currency=usd', connections: CONNECTIONS }),
+      bare_transaction: phase({ url: `${ready.bareTransaction}/`, method: 'POST', headers: form, body, connections: CONNECTIONS }),
+      api: phase(createConfirm),
+      flows: phase(
+        {
+          url: `${ready.app}/v1/payment_intents`,
+          headers: auth,
+          connections: CONNECTIONS,
+          requests: [
+            {
+              method: 'POST',
+              path: '/v1/payment_intents',
+              body: 'amount=2000&currency=usd&payment_method_types[]=card',
+              onResponse: (_status, text, context) => {
+                (context as { id?: string }).id = (JSON.parse(text) as { id: string }).id;
+              },
+            },
+            {
+              method: 'POST',
+              setupRequest: (request, context) => ({ ...request, path: `/v1/payment_intents/${(context as { id: string }).id}/confirm` }),
+              body: 'payment_method=pm_card_visa',
+            },
+          ],
+        },
+        2,
+      ),
+      keys: phase({
+        ...createConfirm,
+        requests: [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, 'idempotency-key': `bench-${randomString(20)}` } }) }],
+      }),
+    };
+
+    log(`warming up (${WARMUP_S} s each); then ${ROUNDS} interleaved rounds per phase`);
+    for (const p of Object.values(phases)) await run({ ...p.options, duration: WARMUP_S });
+    const roundSeconds = Math.max(1, Math.round(DURATION_S / ROUNDS));
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const [name, p] of Object.entries(phases)) {
+        log(`round ${round}/${ROUNDS}: ${name}, ${CONNECTIONS} connections for ${roundSeconds} s`);
+        const cpuBefore = await serverCpu(child);
+        const result = await run({ ...p.options, duration: roundSeconds });
+        const cpuAfter = await serverCpu(child);
+        check(name, result);
+        p.cpu.push((cpuAfter - cpuBefore) / (result.requests.total / p.perUnit));
+        p.rps.push(result.requests.total / p.perUnit / ((result.finish.getTime() - result.start.getTime()) / 1000));
+        p.p50.push(result.latency.p50);
+        p.p99.push(result.latency.p99);
+      }
+    }
+
+    /** The median over rounds of this phase's figure divided by the baseline's figure of the same round. */
+    const ratio = (p: Phase, base: Phase, pick: (x: Phase) => number[] = (x) => x.rps) => median(pick(p).map((v, i) => v / pick(base)[i]));
+    const mid = (values: number[]) => median(values);
+    const base = phases.bare_insert;
+    const tx = phases.bare_transaction;
+    const vs = (name: string, value: number) => ({ name, value });
+    const baseRps = mid(base.rps);
+    report.add({ name: 'api.bare_insert.throughput', value: baseRps, unit: 'req/s' });
+    report.add({ name: 'api.bare_insert.latency_p50', value: mid(base.p50), unit: 'ms' });
+    report.add({ name: 'api.bare_insert.latency_p99', value: mid(base.p99), unit: 'ms' });
+    report.add({ name: 'api.bare_transaction.throughput', value: mid(tx.rps), unit: 'req/s', ratio: ratio(tx, base), baseline: vs('api.bare_insert.throughput', baseRps) });
+    report.add({ name: 'api.bare_transaction.latency_p50', value: mid(tx.p50), unit: 'ms', ratio: ratio(tx, base, (x) => x.p50), baseline: vs('api.bare_insert.latency_p50', mid(base.p50)) });
+
+    const api = phases.api;
+    const apiRatio = ratio(api, base);
+    report.add({ name: 'api.create_confirm.throughput', value: mid(api.rps), unit: 'req/s', ratio: apiRatio, baseline: vs('api.bare_insert.throughput', baseRps), target: `>= ${TARGET} vs bare one-INSERT server`, met: apiRatio >= TARGET });
+    report.add({ name: 'api.create_confirm.throughput_vs_bare_transaction', value: mid(api.rps), unit: 'req/s', ratio: ratio(api, tx), baseline: vs('api.bare_transaction.throughput', mid(tx.rps)) });
+    report.add({ name: 'api.bare_insert.server_cpu_per_request', value: mid(base.cpu), unit: 'µs' });
+    report.add({ name: 'api.bare_transaction.server_cpu_per_request', value: mid(tx.cpu), unit: 'µs', ratio: ratio(tx, base, (x) => x.cpu), baseline: vs('api.bare_insert.server_cpu_per_request', mid(base.cpu)) });
+    report.add({ name: 'api.create_confirm.server_cpu_per_request', value: mid(api.cpu), unit: 'µs', ratio: ratio(api, base, (x) => x.cpu), baseline: vs('api.bare_insert.server_cpu_per_request', mid(base.cpu)) });
+    report.add({ name: 'api.create_confirm.latency_p50', value: mid(api.p50), unit: 'ms', ratio: ratio(api, base, (x) => x.p50), baseline: vs('api.bare_insert.latency_p50', mid(base.p50)) });
+    report.add({ name: 'api.create_confirm.latency_p99', value: mid(api.p99), unit: 'ms', ratio: ratio(api, base, (x) => x.p99), baseline: vs('api.bare_insert.latency_p99', mid(base.p99)) });
+    const flows = phases.flows;
+    report.add({ name: 'api.create_then_confirm.throughput', value: mid(flows.rps), unit: 'payments/s', ratio: ratio(flows, base), baseline: vs('api.bare_insert.throughput', baseRps) });
+    report.add({ name: 'api.create_then_confirm.latency_p50', value: mid(flows.p50), unit: 'ms per call', ratio: ratio(flows, base, (x) => x.p50), baseline: vs('api.bare_insert.latency_p50', mid(base.p50)) });
+    const keys = phases.keys;
+    report.add({ name: 'api.create_confirm_idempotent.throughput', value: mid(keys.rps), unit: 'req/s', ratio: ratio(keys, base), baseline: vs('api.bare_insert.throughput', baseRps) });
+    report.add({ name: 'api.create_confirm_idempotent.latency_p99', value: mid(keys.p99), unit: 'ms', ratio: ratio(keys, base, (x) => x.p99), baseline: vs('api.bare_insert.latency_p99', mid(base.p99)) });
+  } finally {
+    child.send({ type: 'stop' });
+    const timer = setTimeout(() => child.kill('SIGTERM'), 60_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+if (process.env.BENCH_API_ROLE === 'server') {
+  serve().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+} else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const report = new Report();
   runApiBench(report)
     .then(() => report.write('api'))

@@ -20,15 +20,27 @@ export type IdKind = keyof typeof ID_PREFIXES;
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
+// Random bytes are drawn in batches: one getRandomValues call per id was a visible share of an API
+// request's CPU (each call validates its argument and enters the native CSPRNG). Same source, same bytes.
+const pool = new Uint8Array(4096);
+let poolOffset = pool.length;
+
+function randomByte(): number {
+  if (poolOffset === pool.length) {
+    crypto.getRandomValues(pool);
+    poolOffset = 0;
+  }
+  return pool[poolOffset++];
+}
+
 export function randomString(length: number): string {
-  const bytes = new Uint8Array(length * 2);
-  crypto.getRandomValues(bytes);
   let out = '';
   // Rejection sampling keeps the distribution uniform (248 = 4 * 62).
-  for (let i = 0; i < bytes.length && out.length < length; i++) {
-    if (bytes[i] < 248) out += ALPHABET[bytes[i] % 62];
+  while (out.length < length) {
+    const byte = randomByte();
+    if (byte < 248) out += ALPHABET[byte % 62];
   }
-  return out.length === length ? out : out + randomString(length - out.length);
+  return out;
 }
 
 export function newId(kind: IdKind): string {

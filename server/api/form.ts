@@ -1,4 +1,5 @@
 import { PaymentError } from '../../shared/errors.js';
+import { setOwn } from '../core/shared/params.js';
 
 /**
  * Stripe's form encoding (what every Stripe SDK sends): `metadata[order_id]=1`, `payment_method_types[]=card`,
@@ -37,11 +38,6 @@ function splitKey(key: string): string[] {
     rest = rest.slice(match[0].length);
   }
   return parts;
-}
-
-// Own, enumerable data properties even for names like "__proto__", so no input can touch a prototype.
-function setOwn(target: Record<string, FormValue>, key: string, value: FormValue) {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function isRecord(value: FormValue | undefined): value is Record<string, FormValue> {

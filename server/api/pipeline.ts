@@ -33,7 +33,20 @@ export function sendError(res: Response, error: unknown, logErrors = true) {
     console.error(`[api] ${requestId} failed: ${detail}`);
   }
   if (mapped.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="PaymentFlow"');
-  if (!res.headersSent) res.status(mapped.status).json(mapped.body);
+  if (!res.headersSent) sendJson(res, mapped.status, mapped.body);
+}
+
+/**
+ * JSON out without Express's res.json/res.send (charset sniffing, ETag and freshness checks, Buffer
+ * round trips): every /v1 answer is a fresh object that is never cached, so those steps were pure cost.
+ * Node leaves the body out for HEAD itself.
+ */
+export function sendJson(res: Response, status: number, body: unknown) {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
 }
 
 /** Request-Id on every response; Stripe-Version echoed (any version is accepted; objects have one shape). */

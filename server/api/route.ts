@@ -6,7 +6,7 @@ import type { Tx } from '../db/database.js';
 import { expandResponse, requestedExpansions } from './expand.js';
 import { runIdempotent } from './idempotency.js';
 import { parseParams } from '../core/shared/params.js';
-import { apiLocals } from './pipeline.js';
+import { apiLocals, sendJson } from './pipeline.js';
 
 /** What a resource handler gets: the tenant, the parameters, and (under an Idempotency-Key) the transaction. */
 export interface ApiCall {
@@ -66,7 +66,7 @@ export function endpoint(deps: CoreDeps, handler: ApiHandler, options: RouteOpti
     const expand = requestedExpansions(locals.params, locals.coerce, routePath, req.method === 'GET' && !rawId);
     const run = async (c: ApiCall) => expandResponse(c.tx ? { ...c.deps, db: c.tx } : c.deps, c.scope, await handler(c), expand);
     if (idempotencyKey === undefined) {
-      res.status(200).json(await run(call));
+      sendJson(res, 200, await run(call));
       return;
     }
     if (/^[\x20-\x7e]{1,255}$/.test(idempotencyKey)) res.setHeader('Idempotency-Key', idempotencyKey);
@@ -79,6 +79,6 @@ export function endpoint(deps: CoreDeps, handler: ApiHandler, options: RouteOpti
       async (tx) => ({ status: 200, body: await run({ ...call, tx }) }),
     );
     if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    res.status(outcome.status).json(outcome.body);
+    sendJson(res, outcome.status, outcome.body);
   };
 }

@@ -27,6 +27,19 @@ export function createDb(url: string, options: { max?: number; prepareWrites?: b
 
 const MAX_PREPARED_PER_CONNECTION = 200;
 
+/** Statement names by text: hashing a few kilobytes of SQL on every write showed in the API's profile. */
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `pf_${createHash('sha1').update(text).digest('base64url')}`;
+    // Bounded like the per-connection cache; shapes beyond it are still named, just not remembered.
+    if (statementNames.size < MAX_PREPARED_PER_CONNECTION * 5) statementNames.set(text, name);
+  }
+  return name;
+}
+
 /**
  * Writes (INSERT/UPDATE/DELETE and data-modifying WITH statements) run as named prepared statements, so
  * PostgreSQL plans each shape once per connection instead of on every request; on the API's create+confirm
@@ -41,7 +54,7 @@ function preparingWrites(pool: pg.Pool) {
       if (typeof config !== 'string' || !Array.isArray(values) || callback !== undefined || !/^\s*(insert|update|delete|with)\b/i.test(config)) {
         return query(config, values, callback);
       }
-      const name = `pf_${createHash('sha1').update(config).digest('base64url')}`;
+      const name = statementName(config);
       if (!prepared.has(name)) {
         if (prepared.size >= MAX_PREPARED_PER_CONNECTION) return query(config, values);
         prepared.add(name);

@@ -1,6 +1,6 @@
-import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { NewRow, Row } from '../../db/schema.js';
+import { Statement } from '../../db/statement.js';
 import type { Scope } from '../shared/deps.js';
 import { apiKeyBucket, type BucketLimit, type RateLimitConfig, type TakenToken } from './rate-limit.js';
 import { inScope } from '../shared/scope.js';
@@ -52,9 +52,9 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  * returns nothing, which is the refusal. `rows` is the VALUES or SELECT giving (bucket, tokens, updated_at)
  * for a new bucket; `rate` and `burst` are SQL expressions (the limit may depend on the row being inserted).
  */
-function takeTokenStatement(rows: RawBuilder<unknown>, rate: RawBuilder<number>, burst: RawBuilder<number>) {
-  const refilled = sql`least(${burst}, b.tokens + extract(epoch from clock_timestamp() - b.updated_at) * ${rate})`;
-  return sql`
+function takeTokenStatement(rows: string, rate: string, burst: string): string {
+  const refilled = `least(${burst}, b.tokens + extract(epoch from clock_timestamp() - b.updated_at) * ${rate})`;
+  return `
     insert into rate_limits as b (bucket, tokens, updated_at)
     ${rows}
     on conflict (bucket) do update
@@ -72,14 +72,13 @@ export function touchApiKey(db: Executor, id: string, now = new Date()) {
     .execute();
 }
 
-const float = (n: number) => sql<number>`${n}::double precision`;
+const float = (statement: Statement, n: number) => `${statement.param(n)}::double precision`;
 
 export async function takeToken(db: Executor, bucket: string, limit: BucketLimit): Promise<TakenToken | null> {
-  const { rows } = await sql<TakenToken>`${takeTokenStatement(
-    sql`values (${bucket}, ${float(limit.burst - 1)}, clock_timestamp())`,
-    float(limit.rate),
-    float(limit.burst),
-  )}`.execute(db);
+  const statement = new Statement();
+  const burst = float(statement, limit.burst);
+  const rate = float(statement, limit.rate);
+  const { rows } = await statement.execute<TakenToken>(db, takeTokenStatement(`values (${statement.param(bucket)}, ${burst} - 1, clock_timestamp())`, rate, burst));
   return rows[0] ?? null;
 }
 
@@ -94,29 +93,30 @@ export type ApiKeyWithToken = Pick<Row<'api_keys'>, 'id' | 'type' | 'merchant_id
  * expired key comes back as it is, without touching its bucket, so the caller can refuse it by name.
  */
 export async function findApiKeyAndTakeToken(db: Executor, secretHash: string, now: Date, limits: RateLimitConfig): Promise<ApiKeyWithToken | undefined> {
+  // Text, not a `sql` template: it runs on every API request (server/db/statement.ts says why).
+  const statement = new Statement();
   const byMode = (pick: (limit: BucketLimit) => number) =>
-    sql<number>`(case when (select livemode from usable) then ${float(pick(limits.live))} else ${float(pick(limits.test))} end)`;
-  const { rows } = await sql<Omit<ApiKeyWithToken, 'taken'> & { tokens: number | null; now_ms: number | null }>`
-    with found as (
-      select id, type, merchant_id, livemode, revoked_at, expires_at, last_used_at from api_keys where secret_hash = ${secretHash}
+    `(case when (select livemode from usable) then ${float(statement, pick(limits.live))} else ${float(statement, pick(limits.test))} end)`;
+  const burst = byMode((l) => l.burst);
+  const rate = byMode((l) => l.rate);
+  const { rows } = await statement.execute<Omit<ApiKeyWithToken, 'taken'> & { tokens: number | null; now_ms: number | null }>(
+    db,
+    `with found as (
+      select id, type, merchant_id, livemode, revoked_at, expires_at, last_used_at from api_keys where secret_hash = ${statement.param(secretHash)}
     ),
     usable as (
-      select id, livemode, last_used_at from found where revoked_at is null and (expires_at is null or expires_at > ${now})
+      select id, livemode, last_used_at from found where revoked_at is null and (expires_at is null or expires_at > ${statement.param(now)})
     ),
     touched as (
-      update api_keys set last_used_at = ${now}
-      where id in (select id from usable where last_used_at is null or last_used_at < ${new Date(now.getTime() - LAST_USED_RESOLUTION_MS)})
+      update api_keys set last_used_at = ${statement.param(now)}
+      where id in (select id from usable where last_used_at is null or last_used_at < ${statement.param(new Date(now.getTime() - LAST_USED_RESOLUTION_MS))})
     ),
     taken as (
-      ${takeTokenStatement(
-        sql`select ${apiKeyBucket('')} || id, ${byMode((l) => l.burst)} - 1, clock_timestamp() from usable`,
-        byMode((l) => l.rate),
-        byMode((l) => l.burst),
-      )}
+      ${takeTokenStatement(`select ${statement.param(apiKeyBucket(''))} || id, ${burst} - 1, clock_timestamp() from usable`, rate, burst)}
     )
     select found.id, found.type, found.merchant_id, found.livemode, found.revoked_at, found.expires_at, taken.tokens, taken.now_ms
-    from found left join taken on true
-  `.execute(db);
+    from found left join taken on true`,
+  );
   const row = rows[0];
   if (!row) return undefined;
   const { tokens, now_ms, ...key } = row;

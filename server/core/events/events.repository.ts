@@ -1,13 +1,15 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
 import { ID_PREFIXES } from '../../../shared/ids.js';
 import type { Executor } from '../../db/database.js';
 import type { NewRow, Row } from '../../db/schema.js';
+import { SqlText, Statement } from '../../db/statement.js';
 import type { Scope } from '../shared/deps.js';
 import { inScope } from '../shared/scope.js';
 
 /**
- * Two CTEs for a larger statement: `written_events` inserts the events, `written_deliveries` one outbox row
- * per enabled endpoint of the same merchant and mode that listens to the event's type (or to everything).
+ * Two CTEs for a larger statement (their values become placeholders of `statement`): `written_events`
+ * inserts the events, `written_deliveries` one outbox row per enabled endpoint of the same merchant and
+ * mode that listens to the event's type (or to everything).
  * A change, its events and their notifications are then one statement: they commit or fail together even
  * outside a transaction, and the endpoints are read in the same snapshot as the write.
  *
@@ -16,13 +18,13 @@ import { inScope } from '../shared/scope.js';
  * Delivery ids are made here because how many there are depends on the endpoints found: the
  * webhookDelivery prefix and 24 characters (hex, a subset of the base62 of shared/ids.ts) from a random UUID.
  */
-export function eventCtes(db: Executor, events: NewRow<'events'>[]): RawBuilder<unknown> {
-  const rows = events.map((e, i) => (e.created_at ? e : { ...e, created_at: sql<string>`clock_timestamp() + ${i} * interval '1 microsecond'` as unknown as string }));
-  return sql`
-    written_events as (${db.insertInto('events').values(rows).returningAll()}),
+export function eventCtes(statement: Statement, events: NewRow<'events'>[]): string {
+  const rows = events.map((e, i) => (e.created_at ? e : { ...e, created_at: new SqlText(`clock_timestamp() + interval '${i} microsecond'`) }));
+  return `
+    written_events as (${statement.insert('events', rows, '*')}),
     written_deliveries as (
       insert into webhook_deliveries (id, merchant_id, livemode, endpoint_id, event_id, next_attempt_at)
-      select ${ID_PREFIXES.webhookDelivery + '_'} || substr(md5(gen_random_uuid()::text), 1, 24), ev.merchant_id, ev.livemode, e.id, ev.id, ev.created_at
+      select ${statement.param(ID_PREFIXES.webhookDelivery + '_')} || substr(md5(gen_random_uuid()::text), 1, 24), ev.merchant_id, ev.livemode, e.id, ev.id, ev.created_at
       from written_events ev
       join webhook_endpoints e on e.merchant_id = ev.merchant_id and e.livemode = ev.livemode
       where e.deleted_at is null and e.status = 'enabled' and e.enabled_events && array['*', ev.type]::text[]
@@ -32,12 +34,14 @@ export function eventCtes(db: Executor, events: NewRow<'events'>[]): RawBuilder<
 
 /** Written events with their count of outbox rows, oldest first. */
 export async function insertEventsWithDeliveries(db: Executor, events: NewRow<'events'>[]) {
-  const { rows } = await sql<Row<'events'> & { pending_webhooks: number }>`
-    with ${eventCtes(db, events)}
+  const statement = new Statement();
+  const { rows } = await statement.execute<Row<'events'> & { pending_webhooks: number }>(
+    db,
+    `with ${eventCtes(statement, events)}
     select ev.*, (select count(*)::int from written_deliveries d where d.event_id = ev.id) as pending_webhooks
     from written_events ev
-    order by ev.created_at, ev.id
-  `.execute(db);
+    order by ev.created_at, ev.id`,
+  );
   return rows;
 }
 

@@ -1,9 +1,10 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { NewRow, Row, RowUpdate } from '../../db/schema.js';
+import { Statement } from '../../db/statement.js';
 import { eventCtes } from '../events/events.repository.js';
 import type { Scope } from '../shared/deps.js';
-import { inScope } from '../shared/scope.js';
+import { inScope, scopeCondition } from '../shared/scope.js';
 
 export function getPaymentIntent(db: Executor, scope: Scope, id: string, options: { forUpdate?: boolean } = {}) {
   let query = db
@@ -33,23 +34,23 @@ interface History {
   events: NewRow<'events'>[];
 }
 
-function historyCtes(db: Executor, history: History): RawBuilder<unknown>[] {
+function historyCtes(statement: Statement, history: History): string[] {
   return [
-    ...(history.paymentMethod ? [sql`written_payment_method as (${db.insertInto('payment_methods').values(history.paymentMethod)})`] : []),
-    ...(history.attempt ? [sql`written_attempt as (${db.insertInto('payment_attempts').values(history.attempt)})`] : []),
-    eventCtes(db, history.events),
+    ...(history.paymentMethod ? [`written_payment_method as (${statement.insert('payment_methods', [history.paymentMethod])})`] : []),
+    ...(history.attempt ? [`written_attempt as (${statement.insert('payment_attempts', [history.attempt])})`] : []),
+    eventCtes(statement, history.events),
   ];
 }
 
 /**
  * A new intent with everything that happened to it in the same call (its card, a confirmation's attempt,
- * its events and their webhook outbox rows) as one statement: atomic without a transaction.
+ * its events and their webhook outbox rows) as one statement: atomic without a transaction. Written as
+ * text (server/db/statement.ts), not through the query builder: it runs on every create.
  */
 export async function insertPaymentIntentWithHistory(db: Executor, write: History & { intent: Row<'payment_intents'> }) {
-  await sql`
-    with written_intent as (${db.insertInto('payment_intents').values(intentValues(write.intent))}),
-    ${sql.join(historyCtes(db, write))}
-    select 1`.execute(db);
+  const statement = new Statement();
+  const intent = statement.insert('payment_intents', [intentValues(write.intent)]);
+  await statement.execute(db, `with written_intent as (${intent}), ${historyCtes(statement, write).join(', ')} select 1`);
 }
 
 /**
@@ -65,17 +66,14 @@ export async function transitionPaymentIntentWithHistory(
   changes: Partial<Row<'payment_intents'>>,
   history: History,
 ): Promise<Row<'payment_intents'> | undefined> {
-  const transition = db
-    .updateTable('payment_intents')
-    .set({ ...intentValues(changes), updated_at: sql`now()` })
-    .$call(inScope(scope))
-    .where('id', '=', id)
-    .where('status', 'in', fromStatuses)
-    .returningAll();
-  const { rows } = await sql<Row<'payment_intents'>>`
-    with transitioned as (${transition}),
-    ${sql.join(historyCtes(db, history))}
-    select * from transitioned`.execute(db);
+  const statement = new Statement();
+  const set = Object.entries(intentValues(changes))
+    .filter(([column, value]) => value !== undefined && column !== 'updated_at')
+    .map(([column, value]) => `${statement.column(column)} = ${statement.param(value)}`);
+  const transition = `update payment_intents set ${[...set, 'updated_at = now()'].join(', ')}
+    where ${scopeCondition(statement, scope)} and id = ${statement.param(id)} and status = any(${statement.param(fromStatuses)}::text[])
+    returning *`;
+  const { rows } = await statement.execute<Row<'payment_intents'>>(db, `with transitioned as (${transition}), ${historyCtes(statement, history).join(', ')} select * from transitioned`);
   return rows[0];
 }
 

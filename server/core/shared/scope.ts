@@ -1,3 +1,4 @@
+import type { Statement } from '../../db/statement.js';
 import type { Scope } from './deps.js';
 
 interface Filterable {
@@ -10,4 +11,9 @@ interface Filterable {
  */
 export function inScope(scope: Scope) {
   return <QB extends Filterable>(qb: QB): QB => qb.where('merchant_id', '=', scope.merchantId).where('livemode', '=', scope.livemode);
+}
+
+/** The same rule for a statement written as text (server/db/statement.ts): `merchant_id = $n and livemode = $m`. */
+export function scopeCondition(statement: Statement, scope: Scope): string {
+  return `merchant_id = ${statement.param(scope.merchantId)} and livemode = ${statement.param(scope.livemode)}`;
 }
