@@ -59,3 +59,14 @@ describe('booleans and lists as every Stripe SDK sends them', () => {
     expect(errorOf(() => parseParams(createPaymentIntentParams, { amount: '2000', currency: 'usd', confirm: 'yes' }, { coerce: true })).param).toBe('confirm');
   });
 });
+
+describe('one mapper for the REST edge and the services', () => {
+  it('uses Stripe’s wording for form requests and names the parameter for JSON and in-process callers', () => {
+    const form = errorOf(() => parseParams(createPaymentIntentParams, { amount: 'abc', currency: 'usd' }, { coerce: true }));
+    const json = errorOf(() => parseParams(createPaymentIntentParams, { amount: 'abc', currency: 'usd' }));
+    expect([form.code, form.param, form.message]).toEqual(['parameter_invalid_integer', 'amount', 'Invalid integer: abc']);
+    expect([json.code, json.param, json.message]).toEqual(['parameter_invalid_integer', 'amount', 'Invalid integer for amount: abc']);
+    // Unknown parameters are refused by name for every caller, not only at the edge.
+    expect(errorOf(() => parseParams(createPaymentIntentParams, { amount: 100, currency: 'usd', bogus: 1 })).message).toBe('Received unknown parameter: bogus');
+  });
+});

@@ -222,8 +222,8 @@ function withParamCode(error: PaymentError): PaymentError {
 }
 
 /** The first zod issue as the PaymentError Stripe would return for it. */
-export function issueToPaymentError(original: Issue, input: unknown): PaymentError {
-  return withParamCode(mapIssue(resolveUnion(original), input));
+export function issueToPaymentError(original: Issue, input: unknown, options: { form?: boolean } = {}): PaymentError {
+  return withParamCode(mapIssue(resolveUnion(original), input, options.form ?? false));
 }
 
 function sentence(message: string): string {
@@ -231,7 +231,15 @@ function sentence(message: string): string {
   return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
-function mapIssue(issue: Issue, input: unknown): PaymentError {
+/**
+ * `form`: the request came form-encoded, as from Stripe's SDKs, and gets Stripe's exact wording
+ * (`Invalid integer: abc`); JSON bodies and in-process callers also get the parameter named in the message.
+ */
+function invalidInteger(name: string, value: unknown, param: string | undefined, form: boolean): PaymentError {
+  return new PaymentError('parameter_invalid_integer', form ? `Invalid integer: ${show(value)}` : `Invalid integer for ${name}: ${show(value)}`, { param });
+}
+
+function mapIssue(issue: Issue, input: unknown, form: boolean): PaymentError {
   if (issue.code === 'unrecognized_keys') {
     const param = bracketParam([...issue.path, issue.keys[0]]);
     return new PaymentError('parameter_unknown', `Received unknown parameter: ${param}`, { param });
@@ -242,7 +250,7 @@ function mapIssue(issue: Issue, input: unknown): PaymentError {
   if (value === undefined && issue.code === 'invalid_type') return new PaymentError('parameter_missing', `Missing required param: ${name}.`, { param });
   if (value === '' && issue.code !== 'custom') return emptyError(name);
   if (/^Invalid integer/.test(issue.message) && issue.code !== 'invalid_type') {
-    return new PaymentError('parameter_invalid_integer', `Invalid integer: ${show(value)}`, { param });
+    return invalidInteger(name, value, param, form);
   }
   switch (issue.code) {
     case 'invalid_type': {
@@ -250,7 +258,7 @@ function mapIssue(issue: Issue, input: unknown): PaymentError {
       if (value === '') return emptyError(name);
       const expected = issue.expected as string;
       if (expected === 'number' || expected === 'int' || expected === 'bigint') {
-        return new PaymentError('parameter_invalid_integer', `Invalid integer: ${show(value)}`, { param });
+        return invalidInteger(name, value, param, form);
       }
       if (expected === 'object' || expected === 'record') return new PaymentError('invalid_request', `Invalid object: ${name} must be a hash of parameters.`, { param });
       if (expected === 'array') return new PaymentError('invalid_request', `Invalid array: ${name} must be a list.`, { param });
@@ -303,7 +311,7 @@ export function parseParams<S extends Schema>(schema: S, input: unknown, options
   if (typeof input === 'object' && input !== null && parsedBy.get(input) === schema) return input as z.output<S>;
   const prepared = prepare(schema, input ?? {}, [], options.coerce);
   const result = schema.safeParse(prepared);
-  if (!result.success) throw issueToPaymentError(result.error.issues[0], prepared);
+  if (!result.success) throw issueToPaymentError(result.error.issues[0], prepared, { form: options.coerce });
   return rememberParsed(schema, result.data);
 }
 
