@@ -90,6 +90,8 @@ export default defineConfig({
       // Specs sign in through the UI many times from one address; keep API rate limits out of their way.
       RATE_LIMIT_TEST: '1000',
       RATE_LIMIT_LIVE: '1000',
+      RATE_LIMIT_PUBLISHABLE_IP: '1000',
+      RATE_LIMIT_PUBLISHABLE_INTENT: '1000',
     },
   },
 });

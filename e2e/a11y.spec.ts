@@ -8,9 +8,9 @@ import { expect, test, trpcClient } from './fixtures';
  */
 
 async function expectAccessible(page: Page, name: string) {
-  // Let skeletons and opening animations finish, so what is measured is what people see.
+  // Skeletons gone and opening animations (dialogs, panels, fades) finished, so what is measured is what people see.
   await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
-  await page.waitForTimeout(300);
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const report = blocking.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n  ')}`).join('\n');
@@ -38,14 +38,14 @@ test('the sign-in page', async ({ page }) => {
 });
 
 const PAGES: Array<{ name: string; path: (s: Seeded) => string; ready: (page: Page) => Promise<void> }> = [
-  { name: 'Home', path: () => '/', ready: async () => {} },
+  { name: 'Home', path: () => '/', ready: async (page) => { await expect(page.locator('main a[href="/payments"]').first()).toBeVisible(); } },
   { name: 'Payments', path: () => '/payments', ready: async (page) => { await expect(page.locator('table tbody tr')).toHaveCount(2); } },
   { name: 'Payment detail', path: (s) => `/payments/${s.paymentId}`, ready: async (page) => { await expect(page.getByRole('list', { name: 'Timeline' })).toBeVisible(); } },
   { name: 'Refunds', path: () => '/refunds', ready: async (page) => { await expect(page.locator('table tbody tr')).toHaveCount(1); } },
   { name: 'Customers', path: () => '/customers', ready: async (page) => { await expect(page.locator('table tbody tr')).toHaveCount(1); } },
   { name: 'Customer detail', path: (s) => `/customers/${s.customerId}`, ready: async (page) => { await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ada Lovelace'); } },
-  { name: 'Developers', path: () => '/developers', ready: async () => {} },
-  { name: 'Settings', path: () => '/settings', ready: async () => {} },
+  { name: 'Developers', path: () => '/developers', ready: async (page) => { await expect(page.locator('[data-testid^="api-key-token-"]').first()).toBeVisible(); } },
+  { name: 'Settings', path: () => '/settings', ready: async (page) => { await expect(page.getByLabel('Business name')).not.toHaveValue(''); } },
 ];
 
 for (const { name, path, ready } of PAGES) {
@@ -63,6 +63,7 @@ test('the payments filter panel, command palette and refund dialog', async ({ pa
   await page.goto('/payments');
   await expect(page.locator('table tbody tr')).toHaveCount(2);
   await page.getByRole('button', { name: 'Status filter' }).click();
+  await expect(page.getByRole('group', { name: 'Status filter' })).toBeVisible();
   await expectAccessible(page, 'Payments filter panel');
   await page.keyboard.press('Escape');
 
@@ -74,6 +75,7 @@ test('the payments filter panel, command palette and refund dialog', async ({ pa
 
   await page.goto(`/payments/${seeded.paymentId}`);
   await page.getByRole('button', { name: 'Refund', exact: true }).click();
-  await expect(page.getByRole('dialog')).toBeVisible();
+  await expect(page.getByRole('dialog', { name: 'Refund payment' })).toBeVisible();
+  await expect(page.getByRole('dialog').getByRole('radio', { name: /Full refund/ })).toBeFocused();
   await expectAccessible(page, 'Refund dialog');
 });

@@ -2,11 +2,73 @@
  * Helpers for the hosted checkout specs: a merchant with a secret key (signed up over HTTP, key created
  * through the developers tRPC router), the merchant's side of the flow through /v1, and the buyer's card form.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import { expireIntents } from '../server/core/payment-intents/payment-intents.service.js';
 import { openDatabase } from '../server/db/connect.js';
 import { loadEnv } from '../server/env.js';
-import { signUpOverHttp, trpcClient, type Account } from './fixtures';
+import { signUpOverHttp, test as base, trpcClient, type Account } from './fixtures';
+
+/**
+ * The merchant's own website, on another origin than PaymentFlow (127.0.0.1, its own free port), as a
+ * real merchant's is: it serves the success, cancel and 3-D Secure return pages and records each visit,
+ * so a spec can assert that the browser really arrived (redirects after a form post, CSP and all).
+ */
+export interface MerchantSite {
+  origin: string;
+  url(pathAndQuery: string): string;
+  /** Every page the browser asked for, as path and query (`/success?x=1&payment_intent=pi_…`). */
+  visits: string[];
+}
+
+async function startMerchantSite(): Promise<{ site: MerchantSite; close(): Promise<void> }> {
+  const visits: string[] = [];
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://merchant.invalid');
+    if (req.method !== 'GET' || url.pathname === '/favicon.ico') {
+      res.writeHead(404).end();
+      return;
+    }
+    visits.push(`${url.pathname}${url.search}`);
+    const escape = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    const rows = [...url.searchParams].map(([k, v]) => `<li data-param="${escape(k)}">${escape(k)}=${escape(v)}</li>`).join('');
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Merchant site</title></head><body><h1>Merchant page ${escape(url.pathname)}</h1><ul>${rows}</ul></body></html>`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    site: { origin, url: (pathAndQuery) => `${origin}${pathAndQuery}`, visits },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The shared fixtures plus `merchantSite`, started for the test that asks for it and stopped after it. */
+export const test = base.extend<{ merchantSite: MerchantSite }>({
+  merchantSite: async ({ baseURL }, use) => {
+    const { site, close } = await startMerchantSite();
+    if (baseURL) expect(new URL(baseURL).origin).not.toBe(site.origin);
+    try {
+      await use(site);
+    } finally {
+      await close();
+    }
+  },
+});
+
+/** The browser is on the merchant's site at `pathname` with exactly these query parameters, and the site served it. */
+export async function expectOnMerchantSite(page: Page, site: MerchantSite, pathname: string, params: Record<string, string>) {
+  await expect(page).toHaveURL((url) => url.origin === site.origin && url.pathname === pathname);
+  await expect(page.getByRole('heading', { name: `Merchant page ${pathname}` })).toBeVisible();
+  const url = new URL(page.url());
+  expect(Object.fromEntries(url.searchParams)).toEqual(params);
+  expect(site.visits).toContain(`${url.pathname}${url.search}`);
+}
 
 export interface MerchantWithKeys extends Account {
   secretKey: string;
@@ -30,6 +92,7 @@ export interface IntentJson {
   cancellation_reason: string | null;
   last_payment_error: { code: string; decline_code?: string } | null;
   payment_method?: unknown;
+  next_action: { type: 'redirect_to_url'; redirect_to_url: { url: string; return_url: string | null } } | null;
 }
 
 export interface EventJson {

@@ -1,25 +1,43 @@
 import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
-import { createMerchantWithKeys, expireIntentNow, fillCard, merchantApi, TEST_CARDS, type MerchantWithKeys } from './checkout-helpers';
+import type { APIRequestContext, Page } from '@playwright/test';
+import { expect } from './fixtures';
+import {
+  createMerchantWithKeys,
+  expectOnMerchantSite,
+  expireIntentNow,
+  fillCard,
+  merchantApi,
+  test,
+  TEST_CARDS,
+  type MerchantSite,
+  type MerchantWithKeys,
+} from './checkout-helpers';
 
 /**
  * The hosted checkout from the buyer's side: the merchant creates an intent over /v1 with success_url and
  * cancel_url, the buyer pays on /checkout/:id, and the merchant's view of the intent (status, events) is
- * checked through the API afterwards. success_url and cancel_url point at this app's /health so the
- * browser has somewhere real to land.
+ * checked through the API afterwards. success_url, cancel_url and return_url point at the merchant's own
+ * site, a second server on another origin (the `merchantSite` fixture), and every spec checks that the
+ * browser really lands there: redirects after a form post are held to the page's CSP form-action.
  */
 
 interface Setup {
   merchant: MerchantWithKeys;
   api: ReturnType<typeof merchantApi>;
+  site: MerchantSite;
   successUrl: string;
   cancelUrl: string;
 }
 
-const setup = async ({ request, baseURL }: { request: import('@playwright/test').APIRequestContext; baseURL?: string }): Promise<Setup> => {
+const setup = async ({ request, merchantSite }: { request: APIRequestContext; merchantSite: MerchantSite }): Promise<Setup> => {
   const merchant = await createMerchantWithKeys(request);
-  return { merchant, api: merchantApi(request, merchant.secretKey), successUrl: `${baseURL}/health?x=1`, cancelUrl: `${baseURL}/health?canceled=1` };
+  return {
+    merchant,
+    api: merchantApi(request, merchant.secretKey),
+    site: merchantSite,
+    successUrl: merchantSite.url('/success?x=1'),
+    cancelUrl: merchantSite.url('/cancel?canceled=1'),
+  };
 };
 
 async function openCheckout(page: Page, s: Setup, params: Record<string, string | number> = {}) {
@@ -42,12 +60,16 @@ async function openCheckout(page: Page, s: Setup, params: Record<string, string 
 const payButton = (page: Page, label = 'Pay $99.99') => page.getByRole('button', { name: label });
 const alert = (page: Page) => page.getByTestId('checkout-alert');
 
-async function expectAtSuccessUrl(page: Page, intentId: string) {
-  await expect(page).toHaveURL((url) => url.pathname === '/health' && url.search === `?x=1&payment_intent=${intentId}`);
+async function expectAtSuccessUrl(page: Page, s: Setup, intentId: string) {
+  await expectOnMerchantSite(page, s.site, '/success', { x: '1', payment_intent: intentId });
 }
 
-test('pays with a card and lands on the success URL', async ({ page, request, baseURL }) => {
-  const s = await setup({ request, baseURL });
+async function expectAtCancelUrl(page: Page, s: Setup) {
+  await expectOnMerchantSite(page, s.site, '/cancel', { canceled: '1' });
+}
+
+test('pays with a card and lands on the success URL', async ({ page, request, merchantSite }) => {
+  const s = await setup({ request, merchantSite });
   const intent = await openCheckout(page, s);
 
   await expect(page.getByTestId('merchant-name')).toHaveText(s.merchant.businessName);
@@ -80,15 +102,15 @@ test('pays with a card and lands on the success URL', async ({ page, request, ba
   await expect(busy).toHaveAttribute('aria-busy', 'true');
   release();
 
-  await expectAtSuccessUrl(page, intent.id);
+  await expectAtSuccessUrl(page, s, intent.id);
   expect(carrying).toEqual([{ url: expect.stringMatching(new RegExp(`/v1/payment_intents/${intent.id}/confirm$`)), authorization: expect.stringMatching(/^Bearer pk_test_/) }]);
   const after = await s.api.getIntent(intent.id);
   expect(after.status).toBe('succeeded');
   expect(await s.api.eventsFor(intent.id)).toEqual(['payment_intent.created', 'payment_intent.succeeded']);
 });
 
-test('formats and checks the card form as the buyer types, with accessible errors', async ({ page, request, baseURL }) => {
-  const s = await setup({ request, baseURL });
+test('formats and checks the card form as the buyer types, with accessible errors', async ({ page, request, merchantSite }) => {
+  const s = await setup({ request, merchantSite });
   const intent = await openCheckout(page, s, { amount: 5000, currency: 'jpy', receipt_email: '' });
   const pay = payButton(page, 'Pay ¥5,000');
   await expect(pay).toBeVisible();
@@ -137,8 +159,8 @@ test('formats and checks the card form as the buyer types, with accessible error
   expect((await s.api.getIntent(intent.id)).status).toBe('requires_payment_method');
 });
 
-test('explains each decline in plain words, then a retry succeeds', async ({ page, request, baseURL }) => {
-  const s = await setup({ request, baseURL });
+test('explains each decline in plain words, then a retry succeeds', async ({ page, request, merchantSite }) => {
+  const s = await setup({ request, merchantSite });
   const intent = await openCheckout(page, s);
 
   const declines = [
@@ -157,7 +179,7 @@ test('explains each decline in plain words, then a retry succeeds', async ({ pag
 
   await fillCard(page, { number: TEST_CARDS.success });
   await payButton(page).click();
-  await expectAtSuccessUrl(page, intent.id);
+  await expectAtSuccessUrl(page, s, intent.id);
 
   const after = await s.api.getIntent(intent.id);
   expect(after.status).toBe('succeeded');
@@ -168,8 +190,8 @@ test('explains each decline in plain words, then a retry succeeds', async ({ pag
   ]);
 });
 
-test('3-D Secure: completing the challenge finishes the payment', async ({ page, request, baseURL }) => {
-  const s = await setup({ request, baseURL });
+test('3-D Secure: completing the challenge finishes the payment', async ({ page, request, merchantSite }) => {
+  const s = await setup({ request, merchantSite });
   const intent = await openCheckout(page, s);
   await fillCard(page, { number: TEST_CARDS.threeDS });
   await payButton(page).click();
@@ -179,13 +201,13 @@ test('3-D Secure: completing the challenge finishes the payment', async ({ page,
   expect((await s.api.getIntent(intent.id)).status).toBe('requires_action');
   await page.getByRole('button', { name: 'Complete authentication' }).click();
 
-  await expectAtSuccessUrl(page, intent.id);
+  await expectAtSuccessUrl(page, s, intent.id);
   expect((await s.api.getIntent(intent.id)).status).toBe('succeeded');
   expect(await s.api.eventsFor(intent.id)).toEqual(['payment_intent.created', 'payment_intent.requires_action', 'payment_intent.succeeded']);
 });
 
-test('3-D Secure: a failed challenge says so and the buyer can try again', async ({ page, request, baseURL }) => {
-  const s = await setup({ request, baseURL });
+test('3-D Secure: a failed challenge says so and the buyer can try again', async ({ page, request, merchantSite }) => {
+  const s = await setup({ request, merchantSite });
   const intent = await openCheckout(page, s);
   await fillCard(page, { number: TEST_CARDS.threeDS2 });
   await payButton(page).click();
@@ -199,7 +221,7 @@ test('3-D Secure: a failed challenge says so and the buyer can try again', async
 
   await fillCard(page, { number: TEST_CARDS.success });
   await payButton(page).click();
-  await expectAtSuccessUrl(page, intent.id);
+  await expectAtSuccessUrl(page, s, intent.id);
   expect((await s.api.getIntent(intent.id)).status).toBe('succeeded');
   expect(await s.api.eventsFor(intent.id)).toEqual([
     'payment_intent.created',
@@ -209,8 +231,8 @@ test('3-D Secure: a failed challenge says so and the buyer can try again', async
   ]);
 });
 
-test('five failed attempts cancel the payment', async ({ page, request, baseURL }) => {
-  const s = await setup({ request, baseURL });
+test('five failed attempts cancel the payment', async ({ page, request, merchantSite }) => {
+  const s = await setup({ request, merchantSite });
   const intent = await openCheckout(page, s);
   for (let attempt = 1; attempt <= 4; attempt++) {
     await fillCard(page, { number: TEST_CARDS.genericDecline });
@@ -231,25 +253,31 @@ test('five failed attempts cancel the payment', async ({ page, request, baseURL 
   expect(events.filter((type) => type === 'payment_intent.payment_failed')).toHaveLength(5);
   expect(events.at(-1)).toBe('payment_intent.canceled');
 
-  // Coming back later shows the same ending, not a form.
+  // Coming back later shows the same ending, not a form; its link leads back to the store.
   await page.goto(intent.checkout_url);
   await expect(page.getByRole('heading', { name: 'This payment was canceled after too many failed attempts' })).toBeVisible();
+  await page.getByRole('link', { name: `Return to ${s.merchant.businessName}` }).first().click();
+  await expectAtCancelUrl(page, s);
 });
 
-test('a wrong client secret shows nothing about the payment', async ({ page, request, baseURL }) => {
-  const s = await setup({ request, baseURL });
+test('a wrong client secret shows nothing about the payment, exactly as an unknown payment', async ({ page, request, merchantSite }) => {
+  const s = await setup({ request, merchantSite });
   const intent = await s.api.createIntent({ amount: 4321, currency: 'usd', description: 'Secret order', success_url: s.successUrl, cancel_url: s.cancelUrl });
+  const unknown = await page.goto(`/checkout/pi_unknown0000000000?client_secret=pi_unknown0000000000_secret_x`);
+  expect(unknown?.status()).toBe(404);
+  const unknownText = await page.locator('body').innerText();
   const response = await page.goto(`/checkout/${intent.id}?client_secret=${intent.id}_secret_wrong`);
-  expect(response?.status()).toBe(403);
+  expect(response?.status()).toBe(404);
   await expect(page.getByRole('heading', { name: 'This payment link is not valid' })).toBeVisible();
   const text = await page.locator('body').innerText();
+  expect(text).toBe(unknownText);
   for (const leak of ['43.21', 'Secret order', s.merchant.businessName]) expect(text).not.toContain(leak);
   expect((await s.api.getIntent(intent.id)).status).toBe('requires_payment_method');
   expect(await s.api.eventsFor(intent.id)).toEqual(['payment_intent.created']);
 });
 
-test('an expired checkout says so and links back to the store', async ({ page, request, baseURL }) => {
-  const s = await setup({ request, baseURL });
+test('an expired checkout says so and links back to the store', async ({ page, request, merchantSite, baseURL }) => {
+  const s = await setup({ request, merchantSite });
   const intent = await s.api.createIntent({ amount: 9999, currency: 'usd', success_url: s.successUrl, cancel_url: s.cancelUrl });
   await expireIntentNow(intent.id, baseURL!);
 
@@ -257,27 +285,61 @@ test('an expired checkout says so and links back to the store', async ({ page, r
   expect(response?.status()).toBe(410);
   await expect(page.getByRole('heading', { name: 'This checkout has expired' })).toBeVisible();
   await page.getByRole('link', { name: `Return to ${s.merchant.businessName}` }).click();
-  await expect(page).toHaveURL(s.cancelUrl);
+  await expectAtCancelUrl(page, s);
   const after = await s.api.getIntent(intent.id);
   expect(after).toMatchObject({ status: 'canceled', cancellation_reason: 'abandoned' });
   expect(await s.api.eventsFor(intent.id)).toEqual(['payment_intent.created', 'payment_intent.canceled']);
 });
 
-test('an already paid checkout says so and links to the success page', async ({ page, request, baseURL }) => {
-  const s = await setup({ request, baseURL });
+test('an already paid checkout says so and links to the success page', async ({ page, request, merchantSite }) => {
+  const s = await setup({ request, merchantSite });
   const intent = await openCheckout(page, s);
   await fillCard(page, { number: TEST_CARDS.success });
   await payButton(page).click();
-  await expectAtSuccessUrl(page, intent.id);
+  await expectAtSuccessUrl(page, s, intent.id);
 
   await page.goto(intent.checkout_url);
   await expect(page.getByRole('heading', { name: 'Payment complete' })).toBeVisible();
   await expect(payButton(page)).toHaveCount(0);
   await expect(page.getByRole('link', { name: `Return to ${s.merchant.businessName}` })).toHaveAttribute('href', `${s.successUrl}&payment_intent=${intent.id}`);
+  await page.getByRole('link', { name: `Return to ${s.merchant.businessName}` }).click();
+  await expectAtSuccessUrl(page, s, intent.id);
 });
 
-test('fits a phone screen and passes an accessibility scan', async ({ page, request, baseURL }) => {
-  const s = await setup({ request, baseURL });
+test('the cancel link takes the buyer back to the store without paying', async ({ page, request, merchantSite }) => {
+  const s = await setup({ request, merchantSite });
+  const intent = await openCheckout(page, s);
+  await page.getByRole('link', { name: `Cancel and return to ${s.merchant.businessName}` }).click();
+  await expectAtCancelUrl(page, s);
+  expect((await s.api.getIntent(intent.id)).status).toBe('requires_payment_method');
+});
+
+test("3-D Secure after a server-side confirmation returns to the merchant's return_url on its own origin", async ({ page, request, merchantSite }) => {
+  const s = await setup({ request, merchantSite });
+  for (const [button, status] of [['Complete authentication', 'succeeded'], ['Fail authentication', 'failed']] as const) {
+    const intent = await s.api.createIntent({
+      amount: 2500,
+      currency: 'usd',
+      confirm: 'true',
+      payment_method: 'pm_card_threeDSecure2Required',
+      return_url: s.site.url('/after-3ds?order=7'),
+    });
+    expect(intent.status).toBe('requires_action');
+    await page.goto(intent.next_action!.redirect_to_url.url);
+    await expect(page.getByRole('heading', { name: 'Confirm it’s you' })).toBeVisible();
+    await page.getByRole('button', { name: button }).click();
+    await expectOnMerchantSite(page, s.site, '/after-3ds', {
+      order: '7',
+      payment_intent: intent.id,
+      payment_intent_client_secret: intent.client_secret,
+      redirect_status: status,
+    });
+    expect((await s.api.getIntent(intent.id)).status).toBe(status === 'succeeded' ? 'succeeded' : 'requires_payment_method');
+  }
+});
+
+test('fits a phone screen and passes an accessibility scan', async ({ page, request, merchantSite }) => {
+  const s = await setup({ request, merchantSite });
   // A CSP violation or a script error shows up as a console error.
   const consoleErrors: string[] = [];
   page.on('console', (message) => {

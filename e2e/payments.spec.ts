@@ -1,4 +1,7 @@
 import type { APIRequestContext, Page } from '@playwright/test';
+import { openDatabase } from '../server/db/connect.js';
+import { loadEnv } from '../server/env.js';
+import { seedDemoHistory } from '../server/seed/demo-history.js';
 import { expect, test, trpcClient } from './fixtures';
 
 /**
@@ -30,6 +33,24 @@ async function createPayment(
   const body = await confirmed.json();
   if (!confirmed.ok() && confirmed.status() !== 402) throw new Error(`Confirming ${intent.id} failed (${confirmed.status()}): ${JSON.stringify(body)}`);
   return { id: intent.id, status: confirmed.ok() ? body.status : 'requires_payment_method' };
+}
+
+/**
+ * Payments made `daysAgo` days ago and earlier, written by the demo-history builder (the core's own
+ * outcome planning, DTOs and events) into the merchant's test mode: the public API cannot backdate.
+ */
+async function seedPaymentsBefore(merchantId: string, daysAgo: number): Promise<void> {
+  const env = loadEnv({ DATA_DIR: process.env.E2E_DATA_DIR ?? '.data', DATABASE_URL: process.env.DATABASE_URL, APP_URL: test.info().project.use.baseURL });
+  const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, migrate: false, poolSize: 2 });
+  try {
+    // Enough for at least one payment on most of the 180 days the history spans.
+    await seedDemoHistory({ db: database.db, secret: env.APP_SECRET, appUrl: env.APP_URL }, merchantId, () => {}, {
+      customers: 3, payments: 400, now: new Date(Date.now() - daysAgo * 86_400_000), seed: 7,
+    });
+  } finally {
+    // The app started this PostgreSQL, so closing here leaves it running.
+    await database.close();
+  }
 }
 
 const rows = (page: Page) => page.locator('table tbody tr');
@@ -261,4 +282,80 @@ test('the command palette opens pages and objects from the keyboard', async ({ p
   await expect(palette.getByRole('option').nth(1)).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('Escape');
   await expect(palette).toBeHidden();
+});
+
+test('"Last 7 days" leaves out a payment from 8 days ago and keeps today\'s', async ({ page, apiKeys, account }) => {
+  await seedPaymentsBefore(account.merchantId, 8);
+  await createPayment(page.request, apiKeys.secret, { amount: 2500, description: 'Made today' });
+  const older = await trpcClient(page.request).query<{ items: Array<{ created: number }> }>('payments.list', { limit: 10 });
+  // The newest payment but one is the latest of the seeded history: more than 7 days old.
+  expect(older.items.length).toBe(10);
+  expect(older.items[1].created).toBeLessThan(Date.now() / 1000 - 8 * 86_400 + 60);
+
+  await page.goto('/payments');
+  await expect(rows(page)).toHaveCount(25);
+  await page.getByRole('button', { name: 'Date filter' }).click();
+  await page.getByRole('radio', { name: 'Last 7 days' }).check();
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/date=7d/);
+  await expect(rows(page)).toHaveCount(1);
+  await expect(rows(page).first()).toContainText('$25.00');
+
+  await page.getByRole('button', { name: /^Date filter/ }).click();
+  await page.getByRole('radio', { name: 'Last 30 days' }).check();
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(rows(page).nth(1)).toBeVisible();
+});
+
+test('an amount range applies to one currency, named in the chip', async ({ page, apiKeys }) => {
+  await createPayment(page.request, apiKeys.secret, { amount: 12000, currency: 'usd', description: 'Dollars' });
+  // 10,190 yen and 115.99 pounds are inside "100 – 150" only if minor units of other currencies are compared.
+  await createPayment(page.request, apiKeys.secret, { amount: 10190, currency: 'jpy', description: 'Yen' });
+  await createPayment(page.request, apiKeys.secret, { amount: 11599, currency: 'gbp', description: 'Pounds' });
+  await page.goto('/payments');
+  await expect(rows(page)).toHaveCount(3);
+
+  await page.getByRole('button', { name: 'Amount filter' }).click();
+  const panel = page.getByRole('group', { name: 'Amount filter' });
+  await panel.getByLabel('Currency').selectOption('usd');
+  await panel.getByLabel('Minimum').fill('100');
+  await panel.getByLabel('Maximum').fill('150');
+  await panel.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/currency=usd/);
+  await expect(page.getByRole('button', { name: 'Amount filter: USD 100.00 – 150.00' })).toBeVisible();
+  await expect(rows(page)).toHaveCount(1);
+  await expect(rows(page).first()).toContainText('$120.00');
+
+  // Without a currency there is no amount range.
+  await page.getByRole('button', { name: /^Currency filter/ }).click();
+  await page.getByRole('group', { name: 'Currency filter' }).getByLabel('Currency').selectOption('');
+  await expect(rows(page)).toHaveCount(3);
+  await expect(page.getByRole('button', { name: 'Amount filter', exact: true })).toBeVisible();
+});
+
+test('a refund the server refuses shows one message in formatted money; zero and negative amounts are explained', async ({ page, apiKeys }) => {
+  const payment = await createPayment(page.request, apiKeys.secret, { amount: 8000, description: 'Canoe paddle' });
+  await page.goto(`/payments/${payment.id}`);
+  await page.getByRole('button', { name: 'Refund', exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('radio', { name: 'Partial refund' }).check();
+  const amount = dialog.getByLabel(/Amount to refund/);
+  for (const text of ['0', '-5']) {
+    await amount.fill(text);
+    await dialog.getByRole('button', { name: 'Review refund' }).click();
+    await expect(dialog).toContainText('Enter an amount greater than zero.');
+    await expect(dialog).not.toContainText('decimals');
+  }
+
+  await amount.fill('80.00');
+  await dialog.getByRole('button', { name: 'Review refund' }).click();
+  await expect(dialog.getByRole('heading', { name: 'Refund $80.00?' })).toBeVisible();
+  // Someone else refunds part of it in the meantime.
+  await trpcClient(page.request).mutation('payments.refund', { id: payment.id, amount: 2801 });
+  await dialog.getByRole('button', { name: 'Refund $80.00' }).click();
+
+  await expect(dialog.getByText('At most $51.99 can be refunded.')).toHaveCount(1);
+  await expect(dialog.getByRole('alert')).toHaveCount(0);
+  await expect(dialog).not.toContainText(/\d+ usd/i);
+  await expect(amount).toHaveAttribute('aria-invalid', 'true');
 });

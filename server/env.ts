@@ -21,6 +21,8 @@ const envSchema = z.object({
   SEED_DEMO: boolish.default(true),
   RATE_LIMIT_LIVE: z.coerce.number({ error: 'must be a number of requests per second' }).int().positive().default(100),
   RATE_LIMIT_TEST: z.coerce.number({ error: 'must be a number of requests per second' }).int().positive().default(25),
+  RATE_LIMIT_PUBLISHABLE_IP: z.coerce.number({ error: 'must be a number of requests per second' }).int().positive().default(10),
+  RATE_LIMIT_PUBLISHABLE_INTENT: z.coerce.number({ error: 'must be a number of requests per second' }).int().positive().default(5),
   LOG_REQUESTS: boolish.default(false),
   WORKERS: boolish.default(true),
 });

@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   resource_missing: 'invalid_request_error',
   resource_already_exists: 'invalid_request_error',
   payment_intent_unexpected_state: 'invalid_request_error',
+  payment_method_unexpected_state: 'invalid_request_error',
   charge_already_refunded: 'invalid_request_error',
   refund_exceeds_amount: 'invalid_request_error',
   charge_not_refundable: 'invalid_request_error',

@@ -28,7 +28,7 @@ export interface ErrorResponse {
 // Stripe documents its codes under these URLs; PaymentFlow uses the same codes with the same meaning.
 const DOCUMENTED = new Set([
   'parameter_missing', 'parameter_invalid_integer', 'parameter_invalid_empty', 'parameter_unknown', 'amount_too_small',
-  'amount_too_large', 'resource_missing', 'resource_already_exists', 'payment_intent_unexpected_state', 'charge_already_refunded',
+  'amount_too_large', 'resource_missing', 'resource_already_exists', 'payment_intent_unexpected_state', 'payment_method_unexpected_state', 'charge_already_refunded',
   'card_declined', 'expired_card', 'incorrect_cvc', 'incorrect_number', 'invalid_expiry_year', 'invalid_expiry_month',
   'invalid_cvc', 'payment_intent_authentication_failure', 'api_key_expired', 'idempotency_key_in_use', 'rate_limit',
   'secret_key_required', 'url_invalid', 'search_query_invalid',

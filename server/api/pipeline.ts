@@ -6,7 +6,7 @@ import { authenticateApiRequest, type AuthenticatedKey } from '../core/api-keys/
 import type { CoreDeps } from '../core/shared/deps.js';
 import { toErrorResponse } from './errors.js';
 import { jsonDepth, MAX_PARAM_DEPTH, parseForm } from './form.js';
-import type { RateLimitConfig } from './rate-limit.js';
+import { rateLimitMessage, rateLimitOrigin, type RateLimitConfig } from './rate-limit.js';
 
 /** What the pipeline learns about a request, kept on res.locals for the route handlers. */
 export interface ApiLocals {
@@ -118,7 +118,7 @@ export function presentedKey(req: Request): { key: string | null; deprecatedHead
  * Checks the key (401 before anything else) and charges one token to its bucket, in one database round
  * trip; X-RateLimit-* on every authenticated response.
  */
-export function authenticate(deps: CoreDeps, limits: RateLimitConfig): RequestHandler {
+export function authenticate(deps: CoreDeps, limits: RateLimitConfig, clock?: () => Date): RequestHandler {
   return async (req, res, next) => {
     const { key, deprecatedHeader } = presentedKey(req);
     if (deprecatedHeader) {
@@ -128,16 +128,15 @@ export function authenticate(deps: CoreDeps, limits: RateLimitConfig): RequestHa
     }
     if (!key) throw new PaymentError('not_authenticated', MISSING_KEY_MESSAGE);
     if (key.length > 256) throw new PaymentError('api_key_invalid', 'Invalid API Key provided.');
-    const authenticated = await authenticateApiRequest(deps.db, key, limits);
+    const authenticated = await authenticateApiRequest(deps.db, key, limits, rateLimitOrigin(req, clock));
     apiLocals(res).key = authenticated.key;
     const decision = authenticated.limit;
     res.setHeader('X-RateLimit-Limit', String(decision.limit));
     res.setHeader('X-RateLimit-Remaining', String(decision.remaining));
     res.setHeader('X-RateLimit-Reset', String(decision.reset));
     if (!decision.allowed) {
-      const limit = authenticated.key.livemode ? limits.live : limits.test;
       res.setHeader('Retry-After', String(decision.retryAfter));
-      throw new PaymentError('rate_limit', `Too many requests hit the API too quickly: this key allows ${limit.rate} requests per second (bursts up to ${limit.burst}). Retry after ${decision.retryAfter} second(s), with exponential backoff.`);
+      throw new PaymentError('rate_limit', rateLimitMessage(authenticated.key.type, authenticated.bucket, decision));
     }
     next();
   };

@@ -11,6 +11,8 @@ import { webhookEndpointRoutes } from './resources/webhook-endpoints.js';
 export interface ApiRouterOptions {
   /** Token buckets per API key; defaults from RATE_LIMIT_LIVE / RATE_LIMIT_TEST (requests per second, burst 2x). */
   rateLimits?: RateLimitConfig;
+  /** The rate limiter's clock (tests inject one); the database's clock by default. */
+  clock?: () => Date;
   /** Log unexpected (5xx) errors to stderr; on by default. */
   logErrors?: boolean;
   /** One line per request (method, path, status, time, request id; never bodies or keys). Default: LOG_REQUESTS. */
@@ -27,7 +29,7 @@ export function createApiRouter(deps: CoreDeps, options: ApiRouterOptions = {}):
   const logRequests = options.logRequests ?? /^(true|1|yes)$/i.test(process.env.LOG_REQUESTS ?? '');
   const router = Router();
   if (logRequests) router.use(requestLog);
-  router.use(requestContext, cors, authenticate(deps, limits), parseParameters);
+  router.use(requestContext, cors, authenticate(deps, limits, options.clock), parseParameters);
   router.use(paymentIntentRoutes(deps));
   router.use(customerRoutes(deps));
   router.use(refundRoutes(deps));

@@ -6,12 +6,14 @@ import type { Actor } from '../core/shared/deps.js';
 import { createTestDatabase, createTestMerchant, startTestServer, type TestDatabase, type TestServer } from '../test/db.js';
 import { CHECKOUT_DIST } from './checkout-assets.js';
 import type { CheckoutBootstrap } from '../../shared/contracts/checkout.js';
+import { apiClient } from '../api/test-client.js';
 
 let database: TestDatabase;
 let server: TestServer;
 let actor: Actor;
 let merchantName: string;
 let publishableKey: string;
+let secretKeys: { test: string; live: string };
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -20,6 +22,7 @@ beforeAll(async () => {
   actor = { merchantId: merchant.merchant.id, livemode: false };
   merchantName = merchant.merchant.name;
   publishableKey = merchant.keys.test.publishable;
+  secretKeys = { test: merchant.keys.test.secret, live: merchant.keys.live.secret };
 });
 
 afterAll(async () => {
@@ -96,24 +99,29 @@ describe('GET /checkout/:id', () => {
     }
   });
 
-  it('answers a wrong or missing client secret with 403 and no intent data', async () => {
+  it('answers a wrong or missing client secret exactly as an unknown id: same status, same body, no intent data', async () => {
     const intent = await newIntent();
+    const unknown = await fetch(pageUrl('pi_doesnotexist000000000000', 'pi_doesnotexist000000000000_secret_x'));
+    expect(unknown.status).toBe(404);
+    expectPageHeaders(unknown);
+    const unknownBody = await unknown.text();
+    expect(unknownBody).toContain('This payment link is not valid');
     for (const secret of [undefined, '', `${intent.client_secret}x`, intent.client_secret!.slice(0, -1) + 'A', 'pi_other_secret_abc']) {
       const response = await fetch(pageUrl(intent.id, secret));
-      expect(response.status, String(secret)).toBe(403);
+      expect(response.status, String(secret)).toBe(404);
       expectPageHeaders(response);
       const html = await response.text();
+      expect(html, String(secret)).toBe(unknownBody);
       for (const leak of ['99.99', 'Two bags', 'Bean', 'buyer@example.com', 'shop.example', 'pk_test_', intent.client_secret!]) {
         expect(html, leak).not.toContain(leak);
       }
     }
-  });
-
-  it('answers an unknown intent with 404', async () => {
-    const response = await fetch(pageUrl('pi_doesnotexist000000000000', 'pi_doesnotexist000000000000_secret_x'));
-    expect(response.status).toBe(404);
-    expect(await response.text()).toContain('Payment not found');
+    // The challenge page and its form answer the same way.
+    const challenge = await fetch(`${server.baseUrl}/checkout/3ds/${intent.id}?client_secret=wrong`);
+    expect(challenge.status).toBe(404);
+    expect(await challenge.text()).toBe(unknownBody);
     expect((await fetch(`${server.baseUrl}/checkout/not-an-id`)).status).toBe(404);
+    expect(await (await fetch(`${server.baseUrl}/checkout/not-an-id`)).text()).toBe(unknownBody);
   });
 
   it('answers an expired intent with 410 and the way back to the store', async () => {
@@ -237,9 +245,9 @@ describe('3-D Secure challenge', () => {
     const bodies: Record<string, string>[] = [{ outcome: 'complete' }, { outcome: 'complete', client_secret: 'pi_x_secret_y' }];
     for (const body of bodies) {
       const response = await post(intent.id, body);
-      expect(response.status).toBe(403);
+      expect(response.status).toBe(404);
     }
-    expect((await fetch(url.replace(/client_secret=[^&]+/, 'client_secret=nope'))).status).toBe(403);
+    expect((await fetch(url.replace(/client_secret=[^&]+/, 'client_secret=nope'))).status).toBe(404);
     expect((await getPaymentIntent(database.deps, actor, intent.id)).status).toBe('requires_action');
   });
 
@@ -258,10 +266,72 @@ describe('3-D Secure challenge', () => {
     });
   });
 
+  it("lets the challenge form's answer redirect to the merchant's origins, and no other (form-action)", async () => {
+    const formAction = (csp: string | null) => (csp ?? '').split(';').map((d) => d.trim()).find((d) => d.startsWith('form-action'));
+    const { url } = await intentNeedingChallenge();
+    // Via the hosted checkout to success_url.
+    expect(formAction((await fetch(url)).headers.get('content-security-policy'))).toBe("form-action 'self' https://shop.example");
+    const own = await newIntent({
+      confirm: true,
+      payment_method_data: card('4000000000003220'),
+      success_url: 'http://127.0.0.1:4999/done',
+      return_url: 'https://merchant.example:8443/after-3ds',
+    });
+    const page = await fetch(own.next_action!.redirect_to_url.url);
+    expect(formAction(page.headers.get('content-security-policy'))).toBe("form-action 'self' https://merchant.example:8443 http://127.0.0.1:4999");
+    // Pages without a cross-origin form keep form-action to this origin only.
+    const plain = await newIntent();
+    const pay = await fetch(pageUrl(plain.id, plain.client_secret!));
+    expect(pay.status).toBe(200);
+    expect(formAction(pay.headers.get('content-security-policy'))).toBe("form-action 'self'");
+  });
+
   it('sends the buyer back to the checkout when there is nothing to authenticate', async () => {
     const intent = await newIntent();
     const response = await fetch(`${server.baseUrl}/checkout/3ds/${intent.id}?client_secret=${encodeURIComponent(intent.client_secret!)}`, { redirect: 'manual' });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(`/checkout/${intent.id}?client_secret=${encodeURIComponent(intent.client_secret!)}`);
+  });
+});
+
+describe('success_url, cancel_url and return_url (/v1)', () => {
+  const refused = ['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'file:///etc/passwd', 'mailto:a@b.example', '/relative/path', 'shop.example/thanks', 'https://', 'ftp://shop.example/x'];
+
+  it('refuses anything but an absolute http(s) URL with a 400 naming the parameter', async () => {
+    const call = apiClient(server.baseUrl, secretKeys.test);
+    for (const param of ['success_url', 'cancel_url', 'return_url']) {
+      for (const url of refused) {
+        const response = await call('POST', '/payment_intents', { params: { amount: 1000, currency: 'usd', [param]: url } });
+        expect(response.status, `${param}=${url}`).toBe(400);
+        expect(response.body.error, `${param}=${url}`).toMatchObject({ type: 'invalid_request_error', code: 'url_invalid', param });
+        expect(response.body.error.message).toContain(param);
+      }
+    }
+    const intent = await call('POST', '/payment_intents', { params: { amount: 1000, currency: 'usd' } });
+    const confirm = await call('POST', `/payment_intents/${intent.body.id}/confirm`, { params: { payment_method: 'pm_card_visa', return_url: 'javascript:alert(1)' } });
+    expect(confirm.status).toBe(400);
+    expect(confirm.body.error).toMatchObject({ code: 'url_invalid', param: 'return_url' });
+    expect((await call('GET', `/payment_intents/${intent.body.id}`)).body.status).toBe('requires_payment_method');
+
+    const ok = await call('POST', '/payment_intents', {
+      params: { amount: 1000, currency: 'usd', success_url: 'http://127.0.0.1:8080/ok', cancel_url: 'https://shop.example/cart', return_url: 'https://shop.example/back' },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ success_url: 'http://127.0.0.1:8080/ok', cancel_url: 'https://shop.example/cart' });
+  });
+
+  it('takes only https in live mode', async () => {
+    const call = apiClient(server.baseUrl, secretKeys.live);
+    for (const param of ['success_url', 'cancel_url', 'return_url']) {
+      const response = await call('POST', '/payment_intents', { params: { amount: 1000, currency: 'usd', [param]: 'http://shop.example/x' } });
+      expect(response.status, param).toBe(400);
+      expect(response.body.error, param).toMatchObject({ type: 'invalid_request_error', code: 'url_invalid', param });
+      expect(response.body.error.message).toContain('https');
+    }
+    const ok = await call('POST', '/payment_intents', { params: { amount: 1000, currency: 'usd', success_url: 'https://shop.example/ok' } });
+    expect(ok.status).toBe(200);
+    const confirm = await call('POST', `/payment_intents/${ok.body.id}/confirm`, { params: { payment_method: 'pm_card_visa', return_url: 'http://shop.example/back' } });
+    expect(confirm.status).toBe(400);
+    expect(confirm.body.error).toMatchObject({ code: 'url_invalid', param: 'return_url' });
   });
 });

@@ -13,7 +13,21 @@ import {
   metadataParam,
 } from './common.js';
 
-const urlParam = z.string().trim().max(2048).url('Invalid URL');
+/** An absolute http(s) URL: the only kind a buyer's browser may be sent to or shown as a link. */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** success_url, cancel_url, return_url. Live mode also requires https (the core checks, as it knows the mode). */
+const urlParam = z.string().trim().max(2048).refine(isHttpUrl, 'must be an absolute http:// or https:// URL');
+
+/** The browser-facing URL parameters, in the order they are checked. */
+export const REDIRECT_URL_PARAMS = ['success_url', 'cancel_url', 'return_url'] as const;
 
 export const cardDataParam = z.strictObject({
   number: z.string().trim().max(32),

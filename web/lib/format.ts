@@ -1,3 +1,5 @@
+import { TZDate } from '@date-fns/tz';
+
 /** Unix seconds to a date and time in the merchant's time zone. */
 export function formatDateTime(unixSeconds: number, timeZone?: string): string {
   return new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: safeZone(timeZone) }).format(unixSeconds * 1000);
@@ -6,7 +8,7 @@ export function formatDateTime(unixSeconds: number, timeZone?: string): string {
 /** For dense lists: "Nov 21, 5:40 AM" in the current year, with the year only for older dates. */
 export function formatListDateTime(unixSeconds: number, timeZone?: string, now: Date = new Date()): string {
   const zone = safeZone(timeZone);
-  const year = (d: number | Date) => new Intl.DateTimeFormat('en-US', { year: 'numeric', timeZone: zone }).format(d);
+  const year = (d: number | Date) => (zone ? new TZDate(+d, zone) : new Date(d)).getFullYear();
   const sameYear = year(unixSeconds * 1000) === year(now);
   return new Intl.DateTimeFormat('en-US', {
     month: 'short', day: 'numeric', ...(sameYear ? {} : { year: 'numeric' }), hour: 'numeric', minute: '2-digit', timeZone: zone,

@@ -52,15 +52,20 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  * returns nothing, which is the refusal. `rows` is the VALUES or SELECT giving (bucket, tokens, updated_at)
  * for a new bucket; `rate` and `burst` are SQL expressions (the limit may depend on the row being inserted).
  */
-function takeTokenStatement(rows: string, rate: string, burst: string): string {
-  const refilled = `least(${burst}, b.tokens + extract(epoch from clock_timestamp() - b.updated_at) * ${rate})`;
+function takeTokenStatement(rows: string, rate: string, burst: string, now: string): string {
+  const refilled = `least(${burst}, b.tokens + greatest(0, extract(epoch from ${now} - b.updated_at)) * ${rate})`;
   return `
     insert into rate_limits as b (bucket, tokens, updated_at)
     ${rows}
     on conflict (bucket) do update
-      set tokens = ${refilled} - 1, updated_at = clock_timestamp()
+      set tokens = ${refilled} - 1, updated_at = greatest(b.updated_at, ${now})
       where ${refilled} >= 1
     returning b.tokens, (extract(epoch from b.updated_at) * 1000)::float8 as now_ms`;
+}
+
+/** The bucket clock: the database's (one clock for every instance), or the one a test injects. */
+function bucketClock(statement: Statement, now: Date | undefined): string {
+  return now === undefined ? 'clock_timestamp()' : `${statement.param(now)}::timestamptz`;
 }
 
 export function touchApiKey(db: Executor, id: string, now = new Date()) {
@@ -74,11 +79,12 @@ export function touchApiKey(db: Executor, id: string, now = new Date()) {
 
 const float = (statement: Statement, n: number) => `${statement.param(n)}::double precision`;
 
-export async function takeToken(db: Executor, bucket: string, limit: BucketLimit): Promise<TakenToken | null> {
+export async function takeToken(db: Executor, bucket: string, limit: BucketLimit, now?: Date): Promise<TakenToken | null> {
   const statement = new Statement();
   const burst = float(statement, limit.burst);
   const rate = float(statement, limit.rate);
-  const { rows } = await statement.execute<TakenToken>(db, takeTokenStatement(`values (${statement.param(bucket)}, ${burst} - 1, clock_timestamp())`, rate, burst));
+  const clock = bucketClock(statement, now);
+  const { rows } = await statement.execute<TakenToken>(db, takeTokenStatement(`values (${statement.param(bucket)}, ${burst} - 1, ${clock})`, rate, burst, clock));
   return rows[0] ?? null;
 }
 
@@ -92,9 +98,16 @@ export type ApiKeyWithToken = Pick<Row<'api_keys'>, 'id' | 'type' | 'merchant_id
  * bucket and last_used_at refreshed when older than a minute: one round trip per API request. A revoked or
  * expired key comes back as it is, without touching its bucket, so the caller can refuse it by name.
  */
-export async function findApiKeyAndTakeToken(db: Executor, secretHash: string, now: Date, limits: RateLimitConfig): Promise<ApiKeyWithToken | undefined> {
+export async function findApiKeyAndTakeToken(
+  db: Executor,
+  secretHash: string,
+  now: Date,
+  limits: RateLimitConfig,
+  options: { bucketNow?: Date } = {},
+): Promise<ApiKeyWithToken | undefined> {
   // Text, not a `sql` template: it runs on every API request (server/db/statement.ts says why).
   const statement = new Statement();
+  const clock = bucketClock(statement, options.bucketNow);
   const byMode = (pick: (limit: BucketLimit) => number) =>
     `(case when (select livemode from usable) then ${float(statement, pick(limits.live))} else ${float(statement, pick(limits.test))} end)`;
   const burst = byMode((l) => l.burst);
@@ -105,14 +118,20 @@ export async function findApiKeyAndTakeToken(db: Executor, secretHash: string, n
       select id, type, merchant_id, livemode, revoked_at, expires_at, last_used_at from api_keys where secret_hash = ${statement.param(secretHash)}
     ),
     usable as (
-      select id, livemode, last_used_at from found where revoked_at is null and (expires_at is null or expires_at > ${statement.param(now)})
+      select id, type, livemode, last_used_at from found where revoked_at is null and (expires_at is null or expires_at > ${statement.param(now)})
     ),
     touched as (
       update api_keys set last_used_at = ${statement.param(now)}
       where id in (select id from usable where last_used_at is null or last_used_at < ${statement.param(new Date(now.getTime() - LAST_USED_RESOLUTION_MS))})
     ),
     taken as (
-      ${takeTokenStatement(`select ${statement.param(apiKeyBucket(''))} || id, ${burst} - 1, clock_timestamp() from usable`, rate, burst)}
+      ${takeTokenStatement(
+        // Only secret keys draw from the key's bucket; publishable traffic has its own (per IP, per intent).
+        `select ${statement.param(apiKeyBucket(''))} || id, ${burst} - 1, ${clock} from usable where type <> 'publishable'`,
+        rate,
+        burst,
+        clock,
+      )}
     )
     select found.id, found.type, found.merchant_id, found.livemode, found.revoked_at, found.expires_at, taken.tokens, taken.now_ms
     from found left join taken on true`,
@@ -121,4 +140,22 @@ export async function findApiKeyAndTakeToken(db: Executor, secretHash: string, n
   if (!row) return undefined;
   const { tokens, now_ms, ...key } = row;
   return { ...key, taken: tokens === null || now_ms === null ? null : { tokens, now_ms } };
+}
+
+/** One usable publishable key of the merchant and mode (the hosted checkout's client confirms with it). */
+export async function findActivePublishableKey(db: Executor, scope: Scope): Promise<string | null> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select('publishable_token')
+    .$call(inScope(scope))
+    .where('type', '=', 'publishable')
+    .where('revoked_at', 'is', null)
+    .where('publishable_token', 'is not', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]))
+    // A key without expiry (the current one) before a rolled key that is still in its grace period.
+    .orderBy((eb) => eb.case().when('expires_at', 'is', null).then(0).else(1).end())
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.publishable_token ?? null;
 }

@@ -5,7 +5,15 @@ import type { Row } from '../../db/schema.js';
 import { sha256Hex } from '../shared/crypto.js';
 import type { Scope } from '../shared/deps.js';
 import * as repo from './api-keys.repository.js';
-import { rateLimitDecision, type BucketLimit, type RateLimitConfig, type RateLimitDecision } from './rate-limit.js';
+import {
+  DEFAULT_PUBLISHABLE_LIMITS,
+  publishableIntentBucket,
+  publishableIpBucket,
+  rateLimitDecision,
+  type BucketLimit,
+  type RateLimitConfig,
+  type RateLimitDecision,
+} from './rate-limit.js';
 
 export type ApiKeyType = 'publishable' | 'secret';
 
@@ -105,24 +113,55 @@ export async function authenticateApiKey(db: Db, presented: string): Promise<Aut
   return { keyId: row.id, type: row.type, merchantId: row.merchant_id, livemode: row.livemode };
 }
 
+/** Who is asking, for the publishable key's buckets; `clock` replaces the database's clock (tests). */
+export interface ApiRequestOrigin {
+  clientIp: string;
+  /** The payment intent the request names in its path, if any. */
+  intentId?: string;
+  clock?: () => Date;
+}
+
 /**
- * What every API request does first: resolve the key and take one token from its bucket (the limit for
- * the key's mode), in one statement. An unusable key is refused before its bucket is touched; a usable
- * key comes back with the decision, allowed or not, for the caller to answer 429 and set the headers.
+ * What every API request does first: resolve the key and take one token, in one statement for a secret
+ * key (from the key's bucket, at the limit of its mode). An unusable key is refused before any bucket is
+ * touched. The publishable key is public, so its requests never draw from the merchant's bucket: they take
+ * one token per client IP and, when they name an intent, one per intent. The decision, allowed or not,
+ * comes back for the caller to answer 429 and set the headers.
  */
-export async function authenticateApiRequest(db: Db, presented: string, limits: RateLimitConfig): Promise<{ key: AuthenticatedKey; limit: RateLimitDecision }> {
-  const now = new Date();
-  const row = looksLikeKey(presented) ? await repo.findApiKeyAndTakeToken(db, sha256Hex(presented), now, limits) : undefined;
+export async function authenticateApiRequest(
+  db: Db,
+  presented: string,
+  limits: RateLimitConfig,
+  origin: ApiRequestOrigin,
+): Promise<{ key: AuthenticatedKey; limit: RateLimitDecision; bucket: BucketLimit }> {
+  const bucketNow = origin.clock?.();
+  const now = bucketNow ?? new Date();
+  const row = looksLikeKey(presented) ? await repo.findApiKeyAndTakeToken(db, sha256Hex(presented), now, limits, { bucketNow }) : undefined;
   refuseUnusable(presented, row, now);
-  return {
-    key: { keyId: row.id, type: row.type, merchantId: row.merchant_id, livemode: row.livemode },
-    limit: rateLimitDecision(row.taken, row.livemode ? limits.live : limits.test),
-  };
+  const key: AuthenticatedKey = { keyId: row.id, type: row.type, merchantId: row.merchant_id, livemode: row.livemode };
+  if (row.type !== 'publishable') {
+    const bucket = row.livemode ? limits.live : limits.test;
+    return { key, limit: rateLimitDecision(row.taken, bucket, now), bucket };
+  }
+  const publishable = limits.publishable ?? DEFAULT_PUBLISHABLE_LIMITS;
+  const perIp = rateLimitDecision(await repo.takeToken(db, publishableIpBucket(row.id, origin.clientIp), publishable.ip, bucketNow), publishable.ip, now);
+  // A client refused by its own bucket does not drain the intent's, which other clients share.
+  if (!perIp.allowed || !origin.intentId) return { key, limit: perIp, bucket: publishable.ip };
+  const perIntent = rateLimitDecision(await repo.takeToken(db, publishableIntentBucket(row.id, origin.intentId), publishable.intent, bucketNow), publishable.intent, now);
+  // The headers describe the bucket that runs out first.
+  return !perIntent.allowed || perIntent.remaining < perIp.remaining
+    ? { key, limit: perIntent, bucket: publishable.intent }
+    : { key, limit: perIp, bucket: publishable.ip };
 }
 
 /** One token from any bucket (API requests take theirs in authenticateApiRequest). */
-export async function takeRateLimitToken(db: Db, bucket: string, limit: BucketLimit): Promise<RateLimitDecision> {
-  return rateLimitDecision(await repo.takeToken(db, bucket, limit), limit);
+export async function takeRateLimitToken(db: Db, bucket: string, limit: BucketLimit, now?: Date): Promise<RateLimitDecision> {
+  return rateLimitDecision(await repo.takeToken(db, bucket, limit, now), limit, now);
+}
+
+/** The publishable key the hosted checkout hands its page; null when the merchant has none usable in this mode. */
+export function getActivePublishableKey(db: Executor, scope: Scope): Promise<string | null> {
+  return repo.findActivePublishableKey(db, scope);
 }
 
 /** Error messages may echo a key only as Stripe does: its start and last four. */

@@ -62,14 +62,24 @@ export function toPaymentIntentDto(row: Row<'payment_intents'>, appUrl: string):
   };
 }
 
+/** The hosted pay page of an intent, relative to the app's origin. */
+export function checkoutPath(id: string, clientSecret: string, extra: Record<string, string> = {}): string {
+  return `/checkout/${encodeURIComponent(id)}?${new URLSearchParams({ client_secret: clientSecret, ...extra }).toString()}`;
+}
+
+/** The simulated 3-D Secure challenge of an intent, relative to the app's origin. */
+export function challengePath(id: string, clientSecret: string): string {
+  return `/checkout/3ds/${encodeURIComponent(id)}?${new URLSearchParams({ client_secret: clientSecret }).toString()}`;
+}
+
 export function checkoutUrl(appUrl: string, id: string, clientSecret: string) {
-  return `${appUrl}/checkout/${id}?client_secret=${encodeURIComponent(clientSecret)}`;
+  return `${appUrl}${checkoutPath(id, clientSecret)}`;
 }
 
 export function threeDSecureNextAction(appUrl: string, id: string, clientSecret: string, returnUrl: string | null): NextActionDto {
   return {
     type: 'redirect_to_url',
-    redirect_to_url: { url: `${appUrl}/checkout/3ds/${id}?client_secret=${encodeURIComponent(clientSecret)}`, return_url: returnUrl },
+    redirect_to_url: { url: `${appUrl}${challengePath(id, clientSecret)}`, return_url: returnUrl },
   };
 }
 

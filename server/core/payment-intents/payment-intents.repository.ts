@@ -178,3 +178,39 @@ export async function countByFingerprint(db: Executor, scope: Scope, fingerprint
   return { payments: intents.payments, succeeded: intents.succeeded, failed_attempts: attempts.failed };
 }
 
+
+/**
+ * The hosted checkout's read of an intent with its merchant's name. The page is addressed by intent id
+ * alone (the client secret, checked by the caller, is the credential), so this is an unscoped read, like
+ * getPaymentIntentForClient; everything after it is scoped to the intent's own merchant and mode.
+ */
+export function getCheckoutIntent(db: Executor, intentId: string) {
+  return db
+    .selectFrom('payment_intents')
+    .innerJoin('merchants', 'merchants.id', 'payment_intents.merchant_id')
+    .select([
+      'payment_intents.id',
+      'payment_intents.merchant_id',
+      'payment_intents.livemode',
+      'payment_intents.amount',
+      'payment_intents.currency',
+      'payment_intents.status',
+      'payment_intents.description',
+      'payment_intents.receipt_email',
+      'payment_intents.client_secret',
+      'payment_intents.success_url',
+      'payment_intents.cancel_url',
+      'payment_intents.expires_at',
+      'payment_intents.cancellation_reason',
+      'payment_intents.failed_attempts',
+      'payment_intents.last_payment_error',
+      'payment_intents.next_action',
+      'payment_intents.card_last4',
+      'merchants.name as merchant_name',
+      'merchants.support_email as merchant_support_email',
+    ])
+    .where('payment_intents.id', '=', intentId)
+    .executeTakeFirst();
+}
+
+export type CheckoutIntentRow = NonNullable<Awaited<ReturnType<typeof getCheckoutIntent>>>;

@@ -15,6 +15,7 @@ import {
   type PaymentIntentDto,
   type PaymentMethodDataParam,
   type UpdatePaymentIntentInput,
+  REDIRECT_URL_PARAMS,
 } from '../../../shared/contracts/payment-intents.js';
 import { notFound, PaymentError } from '../../../shared/errors.js';
 import { newId, randomString } from '../../../shared/ids.js';
@@ -24,7 +25,15 @@ import type { Executor } from '../../db/database.js';
 import type { NewRow, Row, RowUpdate } from '../../db/schema.js';
 import { checkMetadataSize, requireLiveCustomer } from '../customers/customers.service.js';
 import { buildEventRows, emitEvent, type EventToEmit } from '../events/events.service.js';
-import { getPaymentMethodRow, precheckPaymentMethodInput, preparePaymentMethod, resolvePaymentMethod, toPaymentMethodDto, toProcessorCard } from '../payment-methods/payment-methods.service.js';
+import {
+  getPaymentMethodRow,
+  precheckPaymentMethodInput,
+  preparePaymentMethod,
+  refuseSpentPaymentMethod,
+  resolvePaymentMethod,
+  toPaymentMethodDto,
+  toProcessorCard,
+} from '../payment-methods/payment-methods.service.js';
 import { safeEqual } from '../shared/crypto.js';
 import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
 import { findPage, findSearchPage } from '../shared/pagination.js';
@@ -34,7 +43,7 @@ import { inTransaction } from '../shared/tx.js';
 import type { AuthorizationResult, CardProcessor } from './card-processor.js';
 import { authenticationFailureError, declineError, threeDSecureNextAction, toPaymentAttemptDto, toPaymentIntentDto, type PaymentAttemptDto } from './payment-intents.dto.js';
 import * as repo from './payment-intents.repository.js';
-import { testCardProcessor } from './test-cards.js';
+import { testCardNumberFor, testCardProcessor } from './test-cards.js';
 
 export { toPaymentIntentDto };
 
@@ -288,8 +297,10 @@ async function planConfirmation(deps: CoreDeps, db: Executor, actor: Actor, row:
     );
   }
   const processor = processorFor(deps, actor);
-  const given = await preparePaymentMethod(deps, db, actor, input, row.customer_id);
+  const given = await preparePaymentMethod(deps, db, actor, input, row.customer_id, { intentId: row.id });
   const pm = given?.row ?? (row.payment_method_id ? await getPaymentMethodRow(db, actor, row.payment_method_id) : undefined);
+  // The card set on the intent earlier may have paid elsewhere since.
+  if (pm && !given) await refuseSpentPaymentMethod(db, actor, pm, row.id);
   if (!pm) {
     throw new PaymentError(
       'parameter_missing',
@@ -329,9 +340,36 @@ async function finish(deps: CoreDeps, tx: Executor | undefined, work: (t: Execut
   return outcome.dto;
 }
 
+/** The contracts take only absolute http(s) URLs; a live buyer is only ever sent to https. */
+function checkRedirectUrls(actor: Actor, params: Partial<Record<(typeof REDIRECT_URL_PARAMS)[number], string>>) {
+  if (!actor.livemode) return;
+  for (const param of REDIRECT_URL_PARAMS) {
+    const value = params[param];
+    if (value !== undefined && new URL(value).protocol !== 'https:') {
+      throw new PaymentError('url_invalid', `Invalid URL for ${param}: live mode requires an https:// URL.`, { param });
+    }
+  }
+}
+
 export async function createPaymentIntent(deps: CoreDeps, actor: Actor, input: CreatePaymentIntentInput, tx?: Executor): Promise<PaymentIntentDto> {
   const params = parseParams(createPaymentIntentParams, input);
   checkAmount(params.amount, params.currency);
+  checkRedirectUrls(actor, params);
+  // A saved card named by id may be single-use: deciding that and writing the attempt must not interleave
+  // with another confirmation of the same card, so that case runs in a transaction (holding the card's lock).
+  if (!tx && params.confirm && params.payment_method !== undefined && !params.payment_method_data && !testCardNumberFor(params.payment_method)) {
+    // A decline is written and then thrown: commit it, then surface it.
+    let decline: PaymentError | undefined;
+    const created = await inTransaction(deps, undefined, (t) =>
+      createPaymentIntent(deps, actor, input, t).catch((error: unknown) => {
+        if (!isPersistedDecline(error)) throw error;
+        decline = error;
+        return null;
+      }),
+    );
+    if (decline) throw decline;
+    return created!;
+  }
   // Card-form mistakes are answered before anything is written, so no half-made intent is left behind
   // (matters when the caller's transaction commits card errors, as the idempotency layer does).
   if (params.confirm) {
@@ -419,7 +457,7 @@ export async function updatePaymentIntent(deps: CoreDeps, actor: Actor, id: stri
       changes.metadata = JSON.stringify(metadata);
     }
     if (params.payment_method !== undefined) {
-      const pm = await resolvePaymentMethod(deps, t, actor, { payment_method: params.payment_method }, row.customer_id);
+      const pm = await resolvePaymentMethod(deps, t, actor, { payment_method: params.payment_method }, row.customer_id, { intentId: row.id });
       changes.payment_method_id = pm?.id ?? null;
       changes.status = 'requires_confirmation';
     }
@@ -432,6 +470,7 @@ export async function updatePaymentIntent(deps: CoreDeps, actor: Actor, id: stri
 
 export async function confirmPaymentIntent(deps: CoreDeps, actor: Actor, id: string, input: ConfirmPaymentIntentInput = {}, tx?: Executor): Promise<PaymentIntentDto> {
   const params = parseParams(confirmPaymentIntentParams, input);
+  checkRedirectUrls(actor, params);
   return finish(deps, tx, async (t) => {
     const row = await lockIntent(t, actor, id);
     if (params.client_secret !== undefined && !safeEqual(params.client_secret, row.client_secret)) throw notFound('payment_intent', id);

@@ -15,3 +15,29 @@ export function getPaymentMethod(db: Executor, scope: Scope, id: string) {
     .where('id', '=', id)
     .executeTakeFirst();
 }
+
+/**
+ * Locks a payment method's row until the caller's transaction ends, so two confirmations racing for one
+ * single-use card are decided one after the other.
+ */
+export function lockPaymentMethod(db: Executor, scope: Scope, id: string) {
+  return db.selectFrom('payment_methods').select('id').$call(inScope(scope)).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/**
+ * Whether a confirmation has used this payment method, successful or not; an attempt still waiting for
+ * 3-D Secure on `pendingIntentId` does not count (confirming that intent again is the same use).
+ */
+export async function hasConfirmationAttempt(db: Executor, scope: Scope, paymentMethodId: string, pendingIntentId?: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('payment_attempts')
+    .select('id')
+    .$call(inScope(scope))
+    .where('payment_method_id', '=', paymentMethodId)
+    .$if(pendingIntentId !== undefined, (q) =>
+      q.where((eb) => eb.not(eb.and([eb('payment_intent_id', '=', pendingIntentId!), eb('outcome', '=', 'requires_action')]))),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -148,8 +148,9 @@ export async function resolvePaymentMethod(
   scope: Scope,
   input: { payment_method?: string; payment_method_data?: PaymentMethodDataParam },
   customerId: string | null,
+  options: { intentId?: string } = {},
 ): Promise<Row<'payment_methods'> | null> {
-  const prepared = await preparePaymentMethod(deps, db, scope, input, customerId);
+  const prepared = await preparePaymentMethod(deps, db, scope, input, customerId, options);
   if (prepared?.isNew) await repo.insertPaymentMethod(db, prepared.row);
   return prepared?.row ?? null;
 }
@@ -164,6 +165,7 @@ export async function preparePaymentMethod(
   scope: Scope,
   input: { payment_method?: string; payment_method_data?: PaymentMethodDataParam },
   customerId: string | null,
+  options: { intentId?: string } = {},
 ): Promise<{ row: Row<'payment_methods'>; isNew: boolean } | null> {
   // Written with every column the table would fill in, so the row is what reading it back would give.
   const newRow = (card: { number: string; expMonth: number; expYear: number }, extra: { billingName?: string | null; billingEmail?: string | null } = {}) => ({
@@ -190,7 +192,26 @@ export async function preparePaymentMethod(
   if (existing.customer_id && existing.customer_id !== customerId) {
     throw new PaymentError('invalid_request', `The PaymentMethod ${id} belongs to another customer and cannot be used with this PaymentIntent.`, { param: 'payment_method' });
   }
+  await refuseSpentPaymentMethod(db, scope, existing, options.intentId);
   return { row: existing, isNew: false };
+}
+
+/**
+ * As in Stripe, a payment method attached to no customer is single-use: once a confirmation used it,
+ * successful or not, it may not pay again. The row is locked first, so inside a transaction two
+ * confirmations racing for it are decided one after the other. `intentId`: the intent being confirmed,
+ * whose own pending 3-D Secure attempt is not a previous use.
+ */
+export async function refuseSpentPaymentMethod(db: Executor, scope: Scope, paymentMethod: Row<'payment_methods'>, intentId?: string) {
+  if (paymentMethod.customer_id) return;
+  await repo.lockPaymentMethod(db, scope, paymentMethod.id);
+  if (await repo.hasConfirmationAttempt(db, scope, paymentMethod.id, intentId)) {
+    throw new PaymentError(
+      'payment_method_unexpected_state',
+      'The provided PaymentMethod was previously used with a PaymentIntent without Customer attachment, shared with a connected account without Customer attachment, or was detached from a Customer. It may not be used again. To use a PaymentMethod multiple times, you must attach it to a Customer first.',
+      { param: 'payment_method' },
+    );
+  }
 }
 
 /**

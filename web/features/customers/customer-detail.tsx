@@ -12,10 +12,10 @@ import { toast } from '../../components/toast';
 import { errorMessage } from '../../lib/errors';
 import { formatDateTime, formatListDateTime } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
-import { brandName, exactTime, money } from '../payments/format';
-import { KeyValues } from '../payments/payment-detail';
-import { RawJson } from '../payments/raw-json';
-import { PaymentStatusBadge } from '../payments/status-badge';
+import { brandName, exactTime, money } from '../../lib/money';
+import { KeyValues } from '../../components/key-values';
+import { RawJson } from '../../components/raw-json';
+import { PaymentStatusBadge } from '../../components/status-badge';
 import { useSession } from '../shell/use-session';
 import { CustomerFormDialog } from './customer-form-dialog';
 import { customerDetailQuery } from './customers-search';
@@ -94,8 +94,8 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
         )}
       </Card>
 
-      <div className="grid items-start gap-6 lg:grid-cols-3">
-        <div className="space-y-6 lg:col-span-2">
+      <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-3">
+        <div className="min-w-0 space-y-6 lg:col-span-2">
           <Card>
             <CardHeader
               title="Payments"
@@ -108,7 +108,7 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
             ) : (
               <ul className="divide-y divide-slate-100">
                 {payments.items.map((p) => (
-                  <li key={p.id} className="relative flex items-center gap-4 px-5 py-3 hover:bg-slate-50">
+                  <li key={p.id} className="relative flex flex-wrap items-center gap-x-4 gap-y-1 px-5 py-3 hover:bg-slate-50">
                     <Link to="/payments/$paymentId" params={{ paymentId: p.id }} className="w-28 shrink-0 font-semibold text-slate-900 tabular-nums outline-none after:absolute after:inset-0 focus-visible:after:outline-2 focus-visible:after:outline-brand-500">
                       {money(p.amount, p.currency)}
                     </Link>

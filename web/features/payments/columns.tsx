@@ -6,7 +6,7 @@ import { toast } from '../../components/toast';
 import { errorMessage } from '../../lib/errors';
 import { trpc } from '../../lib/trpc';
 import { columnsPreferenceQuery, PAYMENT_COLUMNS_PREFERENCE } from './payment-queries';
-import { Popover } from './popover';
+import { Popover } from '../../components/popover';
 
 export const PAYMENT_COLUMNS = ['status', 'description', 'customer', 'method', 'created'] as const;
 export type PaymentColumn = (typeof PAYMENT_COLUMNS)[number];

@@ -1,3 +1,6 @@
+import { DetailHeader } from '../../components/detail-header';
+import { Tooltip } from '../../components/tooltip';
+import { KeyValues } from '../../components/key-values';
 import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { lazy, Suspense, useState, type ReactNode } from 'react';
@@ -6,20 +9,20 @@ import { can } from '../../../shared/permissions';
 import { Button } from '../../components/button';
 import { Card, CardBody, CardHeader } from '../../components/card';
 import { CopyButton } from '../../components/copy-button';
-import { Dialog } from '../../components/dialog';
-import { Field, FormError } from '../../components/field';
+import { FormDialog } from '../../components/form-dialog';
+import { Field } from '../../components/field';
 import { Icon } from '../../components/icons';
 import { Select } from '../../components/input';
 import { toast } from '../../components/toast';
 import { errorMessage } from '../../lib/errors';
-import { formatDateTime } from '../../lib/format';
+import { formatDateTime, formatListDateTime } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
 import { useSession } from '../shell/use-session';
-import { brandName, exactTime, money } from './format';
-import { RawJson } from './raw-json';
+import { brandName, exactTime, money } from '../../lib/money';
+import { RawJson } from '../../components/raw-json';
 import { invalidatePayment, paymentDetailQuery } from './payment-queries';
-import { REFUND_REASON_LABELS, type RefundReason } from './refund-labels';
-import { PaymentStatusBadge, RefundStatusBadge, humanize } from './status-badge';
+import { REFUND_REASON_LABELS, type RefundReason } from '../../lib/refund-labels';
+import { PaymentStatusBadge, RefundStatusBadge, humanize } from '../../components/status-badge';
 import { Timeline } from './timeline';
 import { CANCELABLE_STATUSES } from '../../../shared/status';
 
@@ -40,35 +43,27 @@ export function PaymentDetailPage({ paymentId }: { paymentId: string }) {
 
   return (
     <div className="space-y-6">
-      <div>
-        <Link to="/payments" className="inline-flex items-center gap-1 text-sm font-medium text-slate-500 hover:text-slate-800">
-          <Icon name="chevronRight" className="size-4 rotate-180" />
-          Payments
-        </Link>
-        <div className="mt-3 flex flex-col gap-4 sm:flex-row sm:items-start sm:justify-between">
-          <div className="min-w-0">
-            <p className="text-sm text-slate-500">Payment</p>
-            <h1 className="mt-0.5 flex flex-wrap items-center gap-3 text-3xl font-semibold tracking-tight text-slate-900 tabular-nums">
-              {money(payment.amount, payment.currency)}
-              <span className="text-lg font-normal text-slate-500 uppercase">{payment.currency}</span>
-              <PaymentStatusBadge status={displayStatus} />
-            </h1>
-            <p className="mt-2 flex items-center gap-2 font-mono text-xs text-slate-500">
-              {payment.id}
-              <CopyButton value={payment.id} label="Copy payment id" variant="ghost" />
-            </p>
-          </div>
-          {canWrite && (
-            <div className="flex shrink-0 flex-wrap gap-2">
-              {payment.status === 'requires_capture' && <Button variant="primary" onPointerEnter={loadCaptureDialog} onFocus={loadCaptureDialog} onClick={() => setDialog('capture')}>Capture</Button>}
-              {cancelable && <Button onClick={() => setDialog('cancel')}>Cancel payment</Button>}
-              {refundable > 0 && (
-                <Button variant="primary" onPointerEnter={loadRefundDialog} onFocus={loadRefundDialog} onClick={() => setDialog('refund')}>Refund</Button>
-              )}
-            </div>
-          )}
-        </div>
-      </div>
+      <DetailHeader
+        back={{ to: '/payments', label: 'Payments' }}
+        kind="Payment"
+        id={payment.id}
+        title={
+          <>
+            {money(payment.amount, payment.currency)}
+            <span className="text-lg font-normal text-slate-500 uppercase">{payment.currency}</span>
+            <PaymentStatusBadge status={displayStatus} />
+          </>
+        }
+        actions={canWrite && (
+          <>
+            {payment.status === 'requires_capture' && <Button variant="primary" onPointerEnter={loadCaptureDialog} onFocus={loadCaptureDialog} onClick={() => setDialog('capture')}>Capture</Button>}
+            {cancelable && <Button onClick={() => setDialog('cancel')}>Cancel payment</Button>}
+            {refundable > 0 && (
+              <Button variant="primary" onPointerEnter={loadRefundDialog} onFocus={loadRefundDialog} onClick={() => setDialog('refund')}>Refund</Button>
+            )}
+          </>
+        )}
+      />
 
       <Card>
         <dl className="grid grid-cols-2 divide-slate-100 sm:grid-cols-4 sm:divide-x">
@@ -76,13 +71,15 @@ export function PaymentDetailPage({ paymentId }: { paymentId: string }) {
           <Summary label="Refunded">{money(payment.amount_refunded, payment.currency)}</Summary>
           <Summary label="Refundable">{money(refundable, payment.currency)}</Summary>
           <Summary label="Created">
-            <span title={exactTime(payment.created, zone)}>{formatDateTime(payment.created, zone)}</span>
+            <Tooltip content={exactTime(payment.created, zone)}>
+              <span tabIndex={0} className="rounded focus-visible:outline-2 focus-visible:outline-brand-500">{formatDateTime(payment.created, zone)}</span>
+            </Tooltip>
           </Summary>
         </dl>
       </Card>
 
-      <div className="grid gap-6 lg:grid-cols-3">
-        <div className="space-y-6 lg:col-span-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
+        <div className="min-w-0 space-y-6 lg:col-span-2">
           <Card>
             <CardHeader title="Timeline" />
             <CardBody>
@@ -103,7 +100,7 @@ export function PaymentDetailPage({ paymentId }: { paymentId: string }) {
             </CardBody>
           </Card>
         </div>
-        <div className="space-y-6">
+        <div className="min-w-0 space-y-6">
           <PaymentMethodPanel data={data} />
           <CustomerPanel data={data} />
           <Card>
@@ -152,21 +149,6 @@ function Detail({ label, children }: { label: string; children: ReactNode }) {
       <dt className="text-xs font-medium text-slate-500">{label}</dt>
       <dd className="mt-0.5 break-words text-slate-900">{children}</dd>
     </div>
-  );
-}
-
-export function KeyValues({ values, empty }: { values: Record<string, string>; empty: string }) {
-  const entries = Object.entries(values);
-  if (entries.length === 0) return <p className="text-sm text-slate-500">{empty}</p>;
-  return (
-    <dl className="grid grid-cols-[minmax(0,1fr)_minmax(0,2fr)] gap-x-4 gap-y-2 text-sm">
-      {entries.map(([k, v]) => (
-        <div key={k} className="contents">
-          <dt className="truncate font-mono text-xs leading-5 text-slate-500" title={k}>{k}</dt>
-          <dd className="break-words text-slate-900">{v}</dd>
-        </div>
-      ))}
-    </dl>
   );
 }
 
@@ -234,25 +216,26 @@ function RefundsTable({ data, zone }: { data: PaymentDetailData; zone: string })
             <caption className="sr-only">Refunds of this payment</caption>
             <thead className="border-b border-slate-200 bg-slate-50/80 text-xs tracking-wide text-slate-500 uppercase">
               <tr>
-                <th scope="col" className="px-5 py-2.5 font-medium">Amount</th>
-                <th scope="col" className="px-5 py-2.5 font-medium">Status</th>
-                <th scope="col" className="px-5 py-2.5 font-medium">Reason</th>
-                <th scope="col" className="px-5 py-2.5 font-medium">By</th>
-                <th scope="col" className="px-5 py-2.5 text-right font-medium">Date</th>
+                <th scope="col" className="px-4 py-2.5 font-medium sm:pl-5">Amount</th>
+                <th scope="col" className="px-4 py-2.5 font-medium">Status</th>
+                <th scope="col" className="px-4 py-2.5 font-medium">Reason and author</th>
+                <th scope="col" className="px-4 py-2.5 text-right font-medium sm:pr-5">Date</th>
               </tr>
             </thead>
             <tbody>
               {data.refunds.map(({ refund, created_by, note }) => (
                 <tr key={refund.id} className="border-b border-slate-100 last:border-0">
-                  <td className="px-5 py-3 whitespace-nowrap">
+                  <td className="px-4 py-3 whitespace-nowrap sm:pl-5">
                     <Link to="/refunds/$refundId" params={{ refundId: refund.id }} className="font-semibold text-brand-600 tabular-nums hover:text-brand-700">
                       {money(refund.amount, refund.currency)}
                     </Link>
                   </td>
-                  <td className="px-5 py-3"><RefundStatusBadge status={refund.status} /></td>
-                  <td className="px-5 py-3 whitespace-nowrap text-slate-700" title={note ?? undefined}>{refund.reason ? REFUND_REASON_LABELS[refund.reason as RefundReason] ?? humanize(refund.reason) : '—'}</td>
-                  <td className="max-w-40 truncate px-5 py-3 text-slate-700">{created_by?.email ?? 'API'}</td>
-                  <td className="px-5 py-3 text-right whitespace-nowrap text-slate-600" title={exactTime(refund.created, zone)}>{formatDateTime(refund.created, zone)}</td>
+                  <td className="px-4 py-3"><RefundStatusBadge status={refund.status} /></td>
+                  <td className="max-w-56 px-4 py-3" title={note ?? undefined}>
+                    <p className="text-slate-700">{refund.reason ? REFUND_REASON_LABELS[refund.reason as RefundReason] ?? humanize(refund.reason) : '—'}</p>
+                    <p className="truncate text-xs text-slate-500">{created_by?.email ?? 'API'}</p>
+                  </td>
+                  <td className="px-4 py-3 text-right whitespace-nowrap text-slate-600 tabular-nums sm:pr-5" title={exactTime(refund.created, zone)}>{formatListDateTime(refund.created, zone)}</td>
                 </tr>
               ))}
             </tbody>
@@ -277,28 +260,24 @@ function CancelDialog({ open, onClose, data }: { open: boolean; onClose: () => v
     },
   }));
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onClose={() => { cancel.reset(); onClose(); }}
       busy={cancel.isPending}
       size="sm"
       title="Cancel this payment?"
       description={payment.status === 'requires_capture' ? 'The hold on the customer’s card is released. This cannot be undone.' : 'The customer can no longer pay with it. This cannot be undone.'}
-      footer={
-        <>
-          <Button onClick={onClose} disabled={cancel.isPending}>Keep payment</Button>
-          <Button variant="danger" loading={cancel.isPending} onClick={() => cancel.mutate({ id: payment.id, reason })}>Cancel payment</Button>
-        </>
-      }
+      cancelLabel="Keep payment"
+      submitLabel="Cancel payment"
+      submitVariant="danger"
+      onSubmit={() => cancel.mutate({ id: payment.id, reason })}
+      error={cancel.error ? errorMessage(cancel.error) : null}
     >
-      <div className="space-y-3">
-        <FormError message={cancel.error ? errorMessage(cancel.error) : null} />
-        <Field label="Reason">
-          <Select value={reason} onChange={(e) => setReason(e.target.value as typeof reason)}>
-            {CANCEL_REASONS.map((r) => <option key={r} value={r}>{REFUND_REASON_LABELS[r]}</option>)}
-          </Select>
-        </Field>
-      </div>
-    </Dialog>
+      <Field label="Reason">
+        <Select value={reason} onChange={(e) => setReason(e.target.value as typeof reason)}>
+          {CANCEL_REASONS.map((r) => <option key={r} value={r}>{REFUND_REASON_LABELS[r]}</option>)}
+        </Select>
+      </Field>
+    </FormDialog>
   );
 }

@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { PaymentListItem } from '../../../shared/contracts/dashboard';
 import { DISPLAY_STATUS_LABELS } from '../../../shared/payment-display-status';
 import { Button } from '../../components/button';
@@ -10,15 +10,16 @@ import { Icon } from '../../components/icons';
 import { formatListDateTime } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
 import { useSession } from '../shell/use-session';
-import { ColumnsMenu, useColumnChoice, type PaymentColumn } from './columns';
-import { brandName, exactTime, money } from './format';
-import { ListError, Pagination, rowLinkClass, SkeletonRows, SortHeader, tableClass, Th, theadClass } from './list-parts';
+import { ColumnsMenu, useColumnChoice } from './columns';
+import { brandName, exactTime, money } from '../../lib/money';
+import { DataTable, type DataColumn } from '../../components/data-table';
+import { ListError, Pagination } from '../../components/list-table';
 import { PaymentFilters } from './payment-filters';
-import { PaymentsTabs } from './payments-tabs';
+import { PaymentsTabs } from '../../components/payments-tabs';
 import { FILTER_KEYS, hasFilters, paymentListInput, type PaymentsSearch } from './payments-search';
 import { SearchBox } from './search-box';
-import { SavedViewsMenu } from './saved-views';
-import { PaymentStatusBadge } from './status-badge';
+import { SavedViewsMenu } from '../../components/saved-views';
+import { PaymentStatusBadge } from '../../components/status-badge';
 
 export type SearchPatch = Partial<PaymentsSearch>;
 
@@ -58,7 +59,7 @@ export function PaymentsPage({ search }: { search: PaymentsSearch }) {
   }, [jumpTo, navigate]);
 
   const items = list.data?.items ?? [];
-  const columnCount = 1 + visible.size;
+  const columns = useMemo(() => paymentColumns(zone), [zone]);
   const clearFilters = () => update(Object.fromEntries(FILTER_KEYS.map((k) => [k, undefined])));
   const sortBy = (column: 'created' | 'amount') =>
     update({ sort: column, dir: search.sort === column && search.dir === 'desc' ? 'asc' : 'desc' });
@@ -117,24 +118,18 @@ export function PaymentsPage({ search }: { search: PaymentsSearch }) {
           )
         ) : (
           <>
-            <div className="overflow-x-auto">
-              <table className={tableClass}>
-                <caption className="sr-only">Payments{filtered ? ' matching the filters' : ''}, sorted by {search.sort === 'amount' ? 'amount' : 'date'}</caption>
-                <thead className={theadClass}>
-                  <tr>
-                    <SortHeader active={search.sort === 'amount'} dir={search.dir} onSort={() => sortBy('amount')}>Amount</SortHeader>
-                    {visible.has('status') && <Th>Status</Th>}
-                    {visible.has('description') && <Th>Description</Th>}
-                    {visible.has('customer') && <Th>Customer</Th>}
-                    {visible.has('method') && <Th>Payment method</Th>}
-                    {visible.has('created') && <SortHeader active={search.sort === 'created'} dir={search.dir} onSort={() => sortBy('created')} align="right">Date</SortHeader>}
-                  </tr>
-                </thead>
-                <tbody aria-busy={list.isFetching || undefined} className={list.isPlaceholderData ? 'opacity-60 transition-opacity' : undefined}>
-                  {list.isPending ? <SkeletonRows columns={columnCount} /> : items.map((p) => <PaymentRow key={p.id} payment={p} zone={zone} visible={visible} />)}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              columns={columns}
+              data={items}
+              getRowId={(p) => p.id}
+              visible={new Set(['amount', ...visible])}
+              sort={{ id: search.sort, dir: search.dir }}
+              onSort={(id) => sortBy(id as 'created' | 'amount')}
+              caption={`Payments${filtered ? ' matching the filters' : ''}, sorted by ${search.sort === 'amount' ? 'amount' : 'date'}`}
+              loading={list.isPending}
+              busy={list.isFetching}
+              dimmed={list.isPlaceholderData}
+            />
             <Pagination
               label="Payments"
               count={items.length}
@@ -153,10 +148,16 @@ export function PaymentsPage({ search }: { search: PaymentsSearch }) {
   );
 }
 
-function PaymentRow({ payment: p, zone, visible }: { payment: PaymentListItem; zone: string; visible: Set<PaymentColumn> }) {
-  return (
-    <tr className={`${rowLinkClass} relative`}>
-      <td className="px-4 py-3 whitespace-nowrap">
+function paymentColumns(zone: string): DataColumn<PaymentListItem>[] {
+  const none = <span className="text-slate-500">—</span>;
+  return [
+    {
+      id: 'amount',
+      header: 'Amount',
+      accessorFn: (p) => p.amount,
+      enableSorting: true,
+      meta: { className: 'whitespace-nowrap' },
+      cell: ({ row: { original: p } }) => (
         <Link
           to="/payments/$paymentId"
           params={{ paymentId: p.id }}
@@ -166,31 +167,29 @@ function PaymentRow({ payment: p, zone, visible }: { payment: PaymentListItem; z
           <span className="ml-1.5 text-xs font-normal text-slate-500 uppercase">{p.currency}</span>
           <span className="sr-only">, {DISPLAY_STATUS_LABELS[p.displayStatus]}, payment {p.id}</span>
         </Link>
-      </td>
-      {visible.has('status') && (
-        <td className="px-4 py-3">
-          <PaymentStatusBadge status={p.displayStatus} />
-        </td>
-      )}
-      {visible.has('description') && <td className="max-w-40 truncate px-4 py-3 text-slate-700 2xl:max-w-64" title={p.description ?? undefined}>{p.description ?? <span className="text-slate-500">—</span>}</td>}
-      {visible.has('customer') && <td className="max-w-44 truncate px-4 py-3 text-slate-700 2xl:max-w-64" title={p.customerEmail ?? undefined}>{p.customerEmail ?? <span className="text-slate-500">—</span>}</td>}
-      {visible.has('method') && (
-        <td className="px-4 py-3 whitespace-nowrap text-slate-700">
-          {p.cardLast4 ? (
-            <>
-              <span className="font-medium">{brandName(p.cardBrand)}</span> <span className="tabular-nums">•••• {p.cardLast4}</span>
-            </>
-          ) : (
-            <span className="text-slate-500">—</span>
-          )}
-        </td>
-      )}
-      {visible.has('created') && (
-        <td className="px-4 py-3 text-right whitespace-nowrap text-slate-600 tabular-nums">
-          {/* Above the stretched link so the exact time shows on hover. */}
-          <span className="relative z-10" title={exactTime(p.created, zone)}>{formatListDateTime(p.created, zone)}</span>
-        </td>
-      )}
-    </tr>
-  );
+      ),
+    },
+    { id: 'status', header: 'Status', enableSorting: false, cell: ({ row }) => <PaymentStatusBadge status={row.original.displayStatus} /> },
+    {
+      id: 'description', header: 'Description', enableSorting: false, meta: { className: 'max-w-40 truncate text-slate-700 2xl:max-w-64' },
+      cell: ({ row }) => <span title={row.original.description ?? undefined}>{row.original.description ?? none}</span>,
+    },
+    {
+      id: 'customer', header: 'Customer', enableSorting: false, meta: { className: 'max-w-44 truncate text-slate-700 2xl:max-w-64' },
+      cell: ({ row }) => <span title={row.original.customerEmail ?? undefined}>{row.original.customerEmail ?? none}</span>,
+    },
+    {
+      id: 'method', header: 'Payment method', enableSorting: false, meta: { className: 'whitespace-nowrap text-slate-700' },
+      cell: ({ row: { original: p } }) => p.cardLast4 ? (
+        <>
+          <span className="font-medium">{brandName(p.cardBrand)}</span> <span className="tabular-nums">•••• {p.cardLast4}</span>
+        </>
+      ) : none,
+    },
+    {
+      id: 'created', header: 'Date', accessorFn: (x) => x.created, enableSorting: true, meta: { align: 'right', className: 'whitespace-nowrap text-slate-600 tabular-nums' },
+      // Above the stretched link so the exact time shows on hover.
+      cell: ({ row: { original: p } }) => <span className="relative z-10" title={exactTime(p.created, zone)}>{formatListDateTime(p.created, zone)}</span>,
+    },
+  ];
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { paymentListInput, paymentsSearchSchema, statusList } from './payments-search';
 import { checkQuery, looksLikeQuery } from './search-box';
+import { amountSummary } from '../../components/filters';
 
 const merchant = { timezone: 'UTC', defaultCurrency: 'usd' };
 
@@ -17,12 +18,26 @@ describe('payments URL state', () => {
   });
 
   it('converts typed amounts with the currency exponent, without floating point', () => {
-    const usd = paymentListInput(paymentsSearchSchema.parse({ amountMin: '19.99', amountMax: '1,000' }), merchant);
-    expect(usd).toMatchObject({ amountMin: 1999, amountMax: 100000 });
+    const usd = paymentListInput(paymentsSearchSchema.parse({ currency: 'usd', amountMin: '19.99', amountMax: '1,000' }), merchant);
+    expect(usd).toMatchObject({ currency: 'usd', amountMin: 1999, amountMax: 100000 });
     const jpy = paymentListInput(paymentsSearchSchema.parse({ currency: 'jpy', amountMin: '500' }), merchant);
     expect(jpy).toMatchObject({ currency: 'jpy', amountMin: 500 });
     const kwd = paymentListInput(paymentsSearchSchema.parse({ currency: 'kwd', amountMin: '1.005' }), merchant);
     expect(kwd.amountMin).toBe(1005);
+  });
+
+  it('sends an amount range only with the currency it is in (minor units of two currencies do not compare)', () => {
+    const input = paymentListInput(paymentsSearchSchema.parse({ amountMin: '100', amountMax: '150' }), merchant);
+    expect(input.amountMin).toBeUndefined();
+    expect(input.amountMax).toBeUndefined();
+    expect(input.currency).toBeUndefined();
+  });
+
+  it('names the currency in the amount chip', () => {
+    expect(amountSummary({ currency: 'usd', amountMin: '100', amountMax: '150' })).toBe('USD 100.00 – 150.00');
+    expect(amountSummary({ currency: 'jpy', amountMin: '10,190' })).toBe('≥ JPY 10190');
+    expect(amountSummary({ currency: 'kwd', amountMax: '1.5' })).toBe('≤ KWD 1.500');
+    expect(amountSummary({ amountMin: '100' })).toBeUndefined();
   });
 
   it('drops an amount the currency cannot express rather than guessing', () => {

@@ -1,38 +1,27 @@
 import { z } from 'zod';
 import { DISPLAY_STATUSES, type DisplayStatus } from '../../../shared/payment-display-status';
-import { isSupportedCurrency, parseMajorUnits } from '../../../shared/money';
-import { DATE_PRESETS, DAY_PATTERN, resolveDateRange } from './date-range';
-import { type PaymentListFiltersInput } from '../../../shared/contracts/dashboard';
+import { paymentListFilters, type PaymentListFiltersInput } from '../../../shared/contracts/dashboard';
+import { resolveDateRange } from '../../lib/date-range';
+import { amountRange, amountSearchShape, currencySearchParam, dateSearchShape, listOf, pageSearchShape } from '../../lib/search-params';
 
 /**
  * Everything the Payments list shows is in the URL, so back/forward, reload, bookmarks and shared links
- * reproduce the view. Each field falls back to its default on a bad value instead of failing the page.
- * Amounts stay as typed (major units, "19.99") and become minor units only when the query is built.
+ * reproduce the view. Each field is the payments.list contract's own schema, falling back to its default on
+ * a bad value instead of failing the page. Amounts stay as typed (major units, "19.99") and become minor
+ * units only when the query is built; statuses and dates are kept in a URL-friendly form.
  */
-/** A pattern for a comma-separated list of known values. */
-export function listOf(values: readonly string[]): RegExp {
-  const one = `(?:${values.join('|')})`;
-  return new RegExp(`^${one}(?:,${one})*$`);
-}
-
-const optionalText = (max: number) => z.string().trim().max(max).optional().catch(undefined);
+const f = paymentListFilters.shape;
 
 export const paymentsSearchSchema = z.object({
   /** Comma-separated display statuses ("failed,refunded"); a value with an unknown status is dropped. */
   status: z.string().regex(listOf(DISPLAY_STATUSES)).optional().catch(undefined),
-  date: z.enum(DATE_PRESETS).optional().catch(undefined),
-  from: z.string().regex(DAY_PATTERN).optional().catch(undefined),
-  to: z.string().regex(DAY_PATTERN).optional().catch(undefined),
-  amountMin: optionalText(24),
-  amountMax: optionalText(24),
-  currency: z.string().trim().toLowerCase().refine(isSupportedCurrency).optional().catch(undefined),
-  last4: z.string().regex(/^\d{4}$/).optional().catch(undefined),
-  customer: optionalText(255),
-  q: optionalText(500),
-  sort: z.enum(['created', 'amount']).catch('created').default('created'),
-  dir: z.enum(['asc', 'desc']).catch('desc').default('desc'),
-  limit: z.union([z.literal(10), z.literal(25), z.literal(50), z.literal(100)]).catch(25).default(25),
-  cursor: optionalText(1000),
+  ...dateSearchShape,
+  ...amountSearchShape,
+  currency: currencySearchParam(f.currency),
+  last4: f.last4.catch(undefined),
+  customer: f.customer.catch(undefined),
+  q: f.q.catch(undefined),
+  ...pageSearchShape(f),
 });
 export type PaymentsSearch = z.output<typeof paymentsSearchSchema>;
 export const PAYMENTS_SEARCH_DEFAULTS = { sort: 'created', dir: 'desc', limit: 25 } as const;
@@ -49,23 +38,15 @@ export function statusList(search: { status?: string }): DisplayStatus[] {
   return DISPLAY_STATUSES.filter((s) => given.includes(s));
 }
 
-/** Amounts typed in major units of the filtered currency (or the merchant's default currency). */
-export function amountBound(text: string | undefined, currency: string): number | undefined {
-  if (!text) return undefined;
-  return parseMajorUnits(text, currency) ?? undefined;
-}
-
 /** The payments.list input for a URL state, in the merchant's time zone. */
 export function paymentListInput(search: PaymentsSearch, merchant: { timezone: string; defaultCurrency: string }): PaymentListFiltersInput {
   const range = resolveDateRange({ date: search.date ?? 'all', from: search.from, to: search.to }, merchant.timezone);
-  const amountCurrency = search.currency ?? merchant.defaultCurrency;
   const status = statusList(search);
   return {
     status: status.length ? status : undefined,
     from: range.from,
     to: range.to,
-    amountMin: amountBound(search.amountMin, amountCurrency),
-    amountMax: amountBound(search.amountMax, amountCurrency),
+    ...amountRange(search),
     currency: search.currency,
     last4: search.last4,
     customer: search.customer,

@@ -2,9 +2,9 @@ import type { PaymentAttemptView, TimelineEntryView } from '../../../shared/cont
 import { describeDeclineCode, REFUND_FAILURE_REASONS } from '../../../shared/status';
 import { formatDateTime } from '../../lib/format';
 import { cx } from '../../lib/format';
-import { brandName, exactTime, money } from './format';
-import { REFUND_REASON_LABELS } from './refund-labels';
-import { humanize } from './status-badge';
+import { brandName, exactTime, money } from '../../lib/money';
+import { REFUND_REASON_LABELS } from '../../lib/refund-labels';
+import { humanize } from '../../components/status-badge';
 
 type Tone = 'neutral' | 'success' | 'danger' | 'warning' | 'info';
 interface Item { key: string; created: number; title: string; detail?: string; meta?: string; tone: Tone }

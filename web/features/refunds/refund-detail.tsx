@@ -6,17 +6,18 @@ import { Card, CardBody, CardHeader } from '../../components/card';
 import { CopyButton } from '../../components/copy-button';
 import { Icon } from '../../components/icons';
 import { formatDateTime } from '../../lib/format';
-import { brandName, exactTime, money } from '../payments/format';
-import { KeyValues } from '../payments/payment-detail';
-import { RawJson } from '../payments/raw-json';
-import { REFUND_REASON_LABELS, type RefundReason } from '../payments/refund-labels';
-import { humanize, PaymentStatusBadge, RefundStatusBadge } from '../payments/status-badge';
+import { brandName, exactTime, money } from '../../lib/money';
+import { DetailHeader } from '../../components/detail-header';
+import { KeyValues } from '../../components/key-values';
+import { RawJson } from '../../components/raw-json';
+import { REFUND_REASON_LABELS, type RefundReason } from '../../lib/refund-labels';
+import { humanize, PaymentStatusBadge, RefundStatusBadge } from '../../components/status-badge';
 import { useSession } from '../shell/use-session';
 import { refundDetailQuery } from './refunds-search';
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div className="grid grid-cols-[10rem_1fr] gap-4 py-2.5 text-sm">
+    <div className="grid grid-cols-1 gap-1 py-2.5 text-sm sm:grid-cols-[10rem_minmax(0,1fr)] sm:gap-4">
       <dt className="text-slate-500">{label}</dt>
       <dd className="min-w-0 break-words text-slate-900">{children}</dd>
     </div>
@@ -29,25 +30,21 @@ export function RefundDetailPage({ refundId }: { refundId: string }) {
   const { refund, payment, note, created_by } = data;
   return (
     <div className="space-y-6">
-      <div>
-        <Link to="/refunds" className="inline-flex items-center gap-1 text-sm font-medium text-slate-500 hover:text-slate-800">
-          <Icon name="chevronRight" className="size-4 rotate-180" />
-          Refunds
-        </Link>
-        <p className="mt-3 text-sm text-slate-500">Refund</p>
-        <h1 className="mt-0.5 flex flex-wrap items-center gap-3 text-3xl font-semibold tracking-tight text-slate-900 tabular-nums">
-          {money(refund.amount, refund.currency)}
-          <span className="text-lg font-normal text-slate-500 uppercase">{refund.currency}</span>
-          <RefundStatusBadge status={refund.status} />
-        </h1>
-        <p className="mt-2 flex items-center gap-2 font-mono text-xs text-slate-500">
-          {refund.id}
-          <CopyButton value={refund.id} label="Copy refund id" variant="ghost" />
-        </p>
-      </div>
+      <DetailHeader
+        back={{ to: '/refunds', label: 'Refunds' }}
+        kind="Refund"
+        id={refund.id}
+        title={
+          <>
+            {money(refund.amount, refund.currency)}
+            <span className="text-lg font-normal text-slate-500 uppercase">{refund.currency}</span>
+            <RefundStatusBadge status={refund.status} />
+          </>
+        }
+      />
 
-      <div className="grid items-start gap-6 lg:grid-cols-3">
-        <div className="space-y-6 lg:col-span-2">
+      <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-3">
+        <div className="min-w-0 space-y-6 lg:col-span-2">
           <Card>
             <CardHeader title="Details" />
             <CardBody className="py-1">

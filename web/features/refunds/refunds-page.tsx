@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import type { RefundListItem } from '../../../shared/contracts/dashboard';
@@ -9,13 +10,14 @@ import { EmptyState } from '../../components/empty-state';
 import { Icon } from '../../components/icons';
 import { formatListDateTime } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
-import { exactTime, money } from '../payments/format';
-import { ListError, Pagination, rowLinkClass, SkeletonRows, SortHeader, tableClass, Th, theadClass } from '../payments/list-parts';
-import { AmountFilter, CurrencyFilter, DateFilter, StatusFilter, TextFilter } from '../payments/payment-filters';
-import { PaymentsTabs } from '../payments/payments-tabs';
-import { REFUND_REASON_LABELS, type RefundReason } from '../payments/refund-labels';
-import { SavedViewsMenu } from '../payments/saved-views';
-import { humanize, RefundStatusBadge } from '../payments/status-badge';
+import { exactTime, money } from '../../lib/money';
+import { DataTable, type DataColumn } from '../../components/data-table';
+import { ListError, Pagination } from '../../components/list-table';
+import { AmountFilter, CurrencyFilter, DateFilter, StatusFilter, TextFilter } from '../../components/filters';
+import { PaymentsTabs } from '../../components/payments-tabs';
+import { REFUND_REASON_LABELS, type RefundReason } from '../../lib/refund-labels';
+import { SavedViewsMenu } from '../../components/saved-views';
+import { humanize, RefundStatusBadge } from '../../components/status-badge';
 import { useSession } from '../shell/use-session';
 import { REFUND_FILTER_KEYS, refundListInput, refundStatusList, type RefundsSearch } from './refunds-search';
 
@@ -30,6 +32,7 @@ export function RefundsPage({ search }: { search: RefundsSearch }) {
     navigate({ to: '/refunds', search: (prev) => ({ ...prev, ...(keepCursor ? {} : { cursor: undefined }), ...patch }) });
   const list = useQuery({ ...trpc.refunds.list.queryOptions(refundListInput(search, merchant)), placeholderData: keepPreviousData });
   const items = list.data?.items ?? [];
+  const columns = useMemo(() => refundColumns(zone), [zone]);
   const selected = refundStatusList(search);
   const filtered = REFUND_FILTER_KEYS.some((k) => search[k] !== undefined);
   const clearFilters = () => update(Object.fromEntries(REFUND_FILTER_KEYS.map((k) => [k, undefined])));
@@ -50,7 +53,7 @@ export function RefundsPage({ search }: { search: RefundsSearch }) {
           />
           <DateFilter value={search} onChange={update} />
           <AmountFilter value={search} defaultCurrency={merchant.defaultCurrency} onChange={update} />
-          <CurrencyFilter value={search.currency} onChange={(currency) => update({ currency })} />
+          <CurrencyFilter value={search.currency} onChange={update} />
           <TextFilter label="Payment" fieldLabel="Payment id" placeholder="pi_…" value={search.payment} onChange={(payment) => update({ payment })} />
           {filtered && <Button size="sm" variant="ghost" onClick={clearFilters}>Clear filters</Button>}
         </div>
@@ -68,24 +71,17 @@ export function RefundsPage({ search }: { search: RefundsSearch }) {
           )
         ) : (
           <>
-            <div className="overflow-x-auto">
-              <table className={tableClass}>
-                <caption className="sr-only">Refunds</caption>
-                <thead className={theadClass}>
-                  <tr>
-                    <SortHeader active={search.sort === 'amount'} dir={search.dir} onSort={() => sortBy('amount')}>Amount</SortHeader>
-                    <Th>Status</Th>
-                    <Th>Reason</Th>
-                    <Th>Payment</Th>
-                    <Th>Customer</Th>
-                    <SortHeader active={search.sort === 'created'} dir={search.dir} onSort={() => sortBy('created')} align="right">Date</SortHeader>
-                  </tr>
-                </thead>
-                <tbody aria-busy={list.isFetching || undefined} className={list.isPlaceholderData ? 'opacity-60 transition-opacity' : undefined}>
-                  {list.isPending ? <SkeletonRows columns={6} /> : items.map((r) => <RefundRow key={r.id} refund={r} zone={zone} />)}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              columns={columns}
+              data={items}
+              getRowId={(r) => r.id}
+              sort={{ id: search.sort, dir: search.dir }}
+              onSort={(id) => sortBy(id as 'created' | 'amount')}
+              caption="Refunds"
+              loading={list.isPending}
+              busy={list.isFetching}
+              dimmed={list.isPlaceholderData}
+            />
             <Pagination
               label="Refunds"
               count={items.length}
@@ -104,10 +100,12 @@ export function RefundsPage({ search }: { search: RefundsSearch }) {
   );
 }
 
-function RefundRow({ refund: r, zone }: { refund: RefundListItem; zone: string }) {
-  return (
-    <tr className={`${rowLinkClass} relative`}>
-      <td className="px-4 py-3 whitespace-nowrap">
+function refundColumns(zone: string): DataColumn<RefundListItem>[] {
+  const none = <span className="text-slate-500">—</span>;
+  return [
+    {
+      id: 'amount', header: 'Amount', accessorFn: (r) => r.amount, enableSorting: true, meta: { className: 'whitespace-nowrap' },
+      cell: ({ row: { original: r } }) => (
         <Link
           to="/refunds/$refundId"
           params={{ refundId: r.id }}
@@ -117,14 +115,18 @@ function RefundRow({ refund: r, zone }: { refund: RefundListItem; zone: string }
           <span className="ml-1.5 text-xs font-normal text-slate-500 uppercase">{r.currency}</span>
           <span className="sr-only">, refund {r.id}</span>
         </Link>
-      </td>
-      <td className="px-4 py-3"><RefundStatusBadge status={r.status} /></td>
-      <td className="px-4 py-3 text-slate-700">{r.reason ? REFUND_REASON_LABELS[r.reason as RefundReason] ?? humanize(r.reason) : <span className="text-slate-500">—</span>}</td>
-      <td className="px-4 py-3 font-mono text-xs text-slate-600">{r.paymentIntentId}</td>
-      <td className="max-w-48 truncate px-4 py-3 text-slate-700">{r.customerEmail ?? <span className="text-slate-500">—</span>}</td>
-      <td className="px-4 py-3 text-right whitespace-nowrap text-slate-600 tabular-nums">
-        <span className="relative z-10" title={exactTime(r.created, zone)}>{formatListDateTime(r.created, zone)}</span>
-      </td>
-    </tr>
-  );
+      ),
+    },
+    { id: 'status', header: 'Status', enableSorting: false, cell: ({ row }) => <RefundStatusBadge status={row.original.status} /> },
+    {
+      id: 'reason', header: 'Reason', enableSorting: false, meta: { className: 'text-slate-700' },
+      cell: ({ row: { original: r } }) => (r.reason ? REFUND_REASON_LABELS[r.reason as RefundReason] ?? humanize(r.reason) : none),
+    },
+    { id: 'payment', header: 'Payment', enableSorting: false, meta: { className: 'font-mono text-xs text-slate-600' }, cell: ({ row }) => row.original.paymentIntentId },
+    { id: 'customer', header: 'Customer', enableSorting: false, meta: { className: 'max-w-48 truncate text-slate-700' }, cell: ({ row }) => row.original.customerEmail ?? none },
+    {
+      id: 'created', header: 'Date', accessorFn: (x) => x.created, enableSorting: true, meta: { align: 'right', className: 'whitespace-nowrap text-slate-600 tabular-nums' },
+      cell: ({ row: { original: r } }) => <span className="relative z-10" title={exactTime(r.created, zone)}>{formatListDateTime(r.created, zone)}</span>,
+    },
+  ];
 }

@@ -1,6 +1,6 @@
 import { createFileRoute } from '@tanstack/react-router';
 import { PageSkeleton } from '../../components/spinner';
-import { detailErrorComponent } from '../../features/payments/detail-error';
+import { detailErrorComponent } from '../../components/detail-error';
 import { PaymentDetailPage } from '../../features/payments/payment-detail';
 import { paymentDetailQuery } from '../../features/payments/payment-queries';
 

@@ -1,6 +1,6 @@
 import { createFileRoute } from '@tanstack/react-router';
 import { PageSkeleton } from '../../components/spinner';
-import { detailErrorComponent } from '../../features/payments/detail-error';
+import { detailErrorComponent } from '../../components/detail-error';
 import { RefundDetailPage } from '../../features/refunds/refund-detail';
 import { refundDetailQuery } from '../../features/refunds/refunds-search';
 

@@ -1,8 +1,8 @@
 import { Link, type ErrorComponentProps } from '@tanstack/react-router';
-import { buttonClass } from '../../components/button';
-import { EmptyState } from '../../components/empty-state';
-import { Icon } from '../../components/icons';
-import { ErrorPage } from '../errors/error-pages';
+import { buttonClass } from './button';
+import { EmptyState } from './empty-state';
+import { Icon } from './icons';
+import { ErrorPage } from '../features/errors/error-pages';
 
 function isNotFound(error: unknown) {
   return (error as { data?: { code?: string } } | null)?.data?.code === 'NOT_FOUND';

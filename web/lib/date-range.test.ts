@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, dayIn, resolveDateRange } from './date-range';
+import { addDays, dayIn, resolveDateRange, startOfDayIn } from './date-range';
 
 describe('date filters', () => {
   const now = new Date('2026-03-10T02:30:00Z');
@@ -29,5 +29,18 @@ describe('date filters', () => {
     expect(addDays('2025-12-31', 1)).toBe('2026-01-01');
     expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
     expect(dayIn('Pacific/Kiritimati', new Date('2026-01-01T10:00:00Z'))).toBe('2026-01-02');
+  });
+
+  it('finds where a day starts in any zone, including half-hour offsets and daylight-saving days', () => {
+    expect(startOfDayIn('UTC', '2026-03-10')).toBe(Date.UTC(2026, 2, 10) / 1000);
+    expect(startOfDayIn('Asia/Kolkata', '2026-03-10')).toBe(Date.UTC(2026, 2, 9, 18, 30) / 1000);
+    expect(startOfDayIn('Asia/Kathmandu', '2026-03-10')).toBe(Date.UTC(2026, 2, 9, 18, 15) / 1000);
+    // New York springs forward on 2026-03-08: that day is 23 hours long.
+    expect(startOfDayIn('America/New_York', '2026-03-09') - startOfDayIn('America/New_York', '2026-03-08')).toBe(23 * 3600);
+    expect(startOfDayIn('America/New_York', '2026-11-02') - startOfDayIn('America/New_York', '2026-11-01')).toBe(25 * 3600);
+  });
+
+  it('keeps "last 3 months" on the calendar at month ends', () => {
+    expect(resolveDateRange({ date: '3m' }, 'UTC', new Date('2026-05-31T12:00:00Z'))).toEqual({ from: '2026-02-28' });
   });
 });

@@ -1,43 +1,40 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Executor } from '../db/database.js';
-import type { CheckoutBootstrap } from '../../shared/contracts/checkout.js';
-import { findActivePublishableKey, getCheckoutIntent, type CheckoutIntentRow } from './checkout.repository.js';
+import type { CheckoutBootstrap } from '../../../shared/contracts/checkout.js';
+import { isHttpUrl } from '../../../shared/contracts/payment-intents.js';
+import type { Executor } from '../../db/database.js';
+import { getActivePublishableKey } from '../api-keys/api-keys.service.js';
+import { safeEqual } from '../shared/crypto.js';
+import { challengePath, checkoutPath } from './payment-intents.dto.js';
+import { getCheckoutIntent, type CheckoutIntentRow } from './payment-intents.repository.js';
+import { MAX_FAILED_ATTEMPTS } from './payment-intents.service.js';
 
-/** The rules of the hosted checkout: who may see an intent's page, and what that page should be. */
+/**
+ * The rules of the hosted checkout (server/checkout is its HTTP edge): who may see an intent's page, what
+ * that page should be, and where the buyer goes next.
+ */
+
+export { challengePath, checkoutPath, type CheckoutIntentRow };
 
 const OPEN_STATUSES = new Set(['requires_payment_method', 'requires_confirmation', 'requires_action']);
-export const MAX_FAILED_ATTEMPTS = 5;
 
-/** Constant time whatever the lengths: both sides are hashed to 32 bytes before comparing. */
-export function clientSecretMatches(expected: string, given: string): boolean {
-  const a = createHash('sha256').update(expected).digest();
-  const b = createHash('sha256').update(given).digest();
-  return timingSafeEqual(a, b) && expected.length === given.length;
-}
+/** Compared against when the id is unknown, so that case costs the same as a wrong secret. */
+const NO_SECRET = 'pi_0_secret_0';
 
-export type IntentAccess =
-  | { kind: 'not_found' }
-  | { kind: 'forbidden' }
-  | { kind: 'ok'; intent: CheckoutIntentRow };
+/**
+ * `denied` covers an unknown id, a malformed one and a wrong or missing secret alike: the page answers all
+ * of them the same way, so a visitor cannot learn which payment ids exist.
+ */
+export type IntentAccess = { kind: 'denied' } | { kind: 'ok'; intent: CheckoutIntentRow };
 
 export async function authorizeCheckout(db: Executor, intentId: string, clientSecret: string | undefined): Promise<IntentAccess> {
   // Ids are short and prefixed; anything else is not worth a query.
-  if (!/^pi_[A-Za-z0-9]{1,64}$/.test(intentId)) return { kind: 'not_found' };
-  const intent = await getCheckoutIntent(db, intentId);
-  if (!intent) return { kind: 'not_found' };
-  if (!clientSecret || !clientSecretMatches(intent.client_secret, clientSecret)) return { kind: 'forbidden' };
-  return { kind: 'ok', intent };
+  const intent = /^pi_[A-Za-z0-9]{1,64}$/.test(intentId) ? await getCheckoutIntent(db, intentId) : undefined;
+  const matches = safeEqual(intent?.client_secret ?? NO_SECRET, clientSecret ?? '');
+  return intent && clientSecret && matches ? { kind: 'ok', intent } : { kind: 'denied' };
 }
 
 /** Only http(s) URLs become links: a merchant-supplied `javascript:` URL must never reach an href. */
 export function safeHttpUrl(value: string | null): string | null {
-  if (!value) return null;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? value : null;
-  } catch {
-    return null;
-  }
+  return value && isHttpUrl(value) ? value : null;
 }
 
 /** Adds query parameters to a merchant's URL: with & when it already has a query, before any #fragment. */
@@ -54,13 +51,9 @@ export function appendPaymentIntent(url: string, intentId: string): string {
   return appendQuery(url, new URLSearchParams({ payment_intent: intentId }));
 }
 
-export function checkoutPath(intentId: string, clientSecret: string, extra: Record<string, string> = {}): string {
-  const query = new URLSearchParams({ client_secret: clientSecret, ...extra });
-  return `/checkout/${encodeURIComponent(intentId)}?${query.toString()}`;
-}
-
-export function challengePath(intentId: string, clientSecret: string): string {
-  return `/checkout/3ds/${encodeURIComponent(intentId)}?client_secret=${encodeURIComponent(clientSecret)}`;
+function storedReturnUrl(intent: CheckoutIntentRow): string | null {
+  const next = intent.next_action as { redirect_to_url?: { return_url?: string | null } } | null;
+  return safeHttpUrl(next?.redirect_to_url?.return_url ?? null);
 }
 
 /**
@@ -68,8 +61,7 @@ export function challengePath(intentId: string, clientSecret: string): string {
  * redirect convention); null when the payer came from the hosted checkout, which then takes over.
  */
 export function merchantReturnUrl(intent: CheckoutIntentRow, status: string): string | null {
-  const next = intent.next_action as { redirect_to_url?: { return_url?: string | null } } | null;
-  const url = safeHttpUrl(next?.redirect_to_url?.return_url ?? null);
+  const url = storedReturnUrl(intent);
   if (!url) return null;
   return appendQuery(
     url,
@@ -79,6 +71,19 @@ export function merchantReturnUrl(intent: CheckoutIntentRow, status: string): st
       redirect_status: status === 'succeeded' || status === 'requires_capture' ? 'succeeded' : 'failed',
     }),
   );
+}
+
+/**
+ * Every origin the challenge form's answer may redirect the browser to: the merchant's return_url, or the
+ * hosted checkout and from there the success_url. A redirect after a form post is checked against the
+ * page's form-action, so the challenge page must allow exactly these.
+ */
+export function challengeRedirectOrigins(intent: CheckoutIntentRow): string[] {
+  const origins = new Set<string>();
+  for (const url of [storedReturnUrl(intent), successRedirectUrl(intent)]) {
+    if (url) origins.add(new URL(url).origin);
+  }
+  return [...origins];
 }
 
 export type CheckoutState =
@@ -111,7 +116,7 @@ export function successRedirectUrl(intent: CheckoutIntentRow): string | null {
 
 /** The JSON the page embeds; null when the merchant has no usable publishable key in this mode. */
 export async function buildBootstrap(db: Executor, intent: CheckoutIntentRow, options: { returnedFromChallenge: boolean }): Promise<CheckoutBootstrap | null> {
-  const publishableKey = await findActivePublishableKey(db, { merchantId: intent.merchant_id, livemode: intent.livemode });
+  const publishableKey = await getActivePublishableKey(db, { merchantId: intent.merchant_id, livemode: intent.livemode });
   if (!publishableKey) return null;
   const lastError = intent.last_payment_error as { code?: string; decline_code?: string; message?: string } | null;
   return {

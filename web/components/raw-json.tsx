@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { CopyButton } from '../../components/copy-button';
+import { CopyButton } from './copy-button';
 
 /** The API object for developers: collapsed by default, monospace, copyable. */
 export function RawJson({ value, label }: { value: unknown; label: string }) {

@@ -22,6 +22,16 @@ describe('partial capture amount', () => {
   });
 });
 
+describe('amounts that are not positive', () => {
+  it('say the amount must be greater than zero, not how many decimals it may have', () => {
+    for (const text of ['0', '0.00', '-5', '-0.50', ' 0 ', '-1,000']) {
+      expect(checkRefundAmount(text, 'usd', 2500), text).toEqual({ ok: false, error: 'Enter an amount greater than zero.' });
+      expect(checkCaptureAmount(text, 'jpy', 2500), text).toEqual({ ok: false, error: 'Enter an amount greater than zero.' });
+    }
+    expect(checkRefundAmount('1.234', 'usd', 2500)).toEqual({ ok: false, error: 'Enter an amount like 10.00 (at most 2 decimals).' });
+  });
+});
+
 describe('partial refund amount', () => {
   it('allows any positive amount up to what is refundable, with the same parsing', () => {
     expect(checkRefundAmount('0.01', 'usd', 2500)).toEqual({ ok: true, amount: 1 });

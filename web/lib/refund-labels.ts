@@ -1,4 +1,4 @@
-import type { REFUND_REASONS } from '../../../shared/contracts/refunds';
+import type { REFUND_REASONS } from '../../shared/contracts/refunds';
 
 export type RefundReason = (typeof REFUND_REASONS)[number];
 export const REFUND_REASON_LABELS: Record<RefundReason, string> = {

@@ -1,3 +1,6 @@
+import { TZDate } from '@date-fns/tz';
+import { addDays as addCalendarDays, addMonths as addCalendarMonths } from 'date-fns';
+
 /**
  * Date filters are kept in the URL as a preset ("7d") or as calendar days ("2026-03-01"), never as
  * instants: a bookmarked "last 7 days" means the last 7 days when it is opened, and a calendar day means
@@ -17,30 +20,39 @@ export const DATE_PRESET_LABELS: Record<DatePreset, string> = {
 
 export const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
-/** The wall-clock parts of an instant in a zone. */
-function partsIn(zone: string, at: Date) {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-  }).formatToParts(at);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
+/** YYYY-MM-DD of a date's wall clock (a TZDate reads in its own zone). */
+function isoDay(date: Date): string {
+  return `${String(date.getFullYear()).padStart(4, '0')}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
 }
 
 /** The calendar day (YYYY-MM-DD) an instant falls on in a zone. */
 export function dayIn(zone: string, at: Date = new Date()): string {
-  const p = partsIn(zone, at);
-  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+  return isoDay(new TZDate(+at, zone));
+}
+
+/** A calendar day as a zone-free date at midnight UTC, for calendar arithmetic. */
+function calendarDay(day: string): TZDate {
+  const [y, m, d] = day.split('-').map(Number);
+  return new TZDate(y, m - 1, d, 'UTC');
 }
 
 /** Adds days to a calendar day, on the calendar (no time zone involved). */
 export function addDays(day: string, days: number): string {
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+  return isoDay(addCalendarDays(calendarDay(day), days));
 }
 
+/** Adds months; the 31st becomes the month's last day when the target month is shorter (Mar 31 - 1 month = Feb 28). */
 function addMonths(day: string, months: number): string {
+  return isoDay(addCalendarMonths(calendarDay(day), months));
+}
+
+/**
+ * The instant a calendar day starts in a zone (as Unix seconds): the exact boundary of a day bucket, also
+ * in zones with 30- and 45-minute offsets and on days a daylight-saving change makes 23 or 25 hours long.
+ */
+export function startOfDayIn(zone: string, day: string): number {
   const [y, m, d] = day.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1 + months, d)).toISOString().slice(0, 10);
+  return Math.floor(new TZDate(y, m - 1, d, zone).getTime() / 1000);
 }
 
 /**

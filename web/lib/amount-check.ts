@@ -1,5 +1,7 @@
-import { currencyInfo, parseMajorUnits, toMajorUnitString } from '../../../shared/money';
-import { money } from './format';
+import { currencyInfo, parseMajorUnits, toMajorUnitString } from '../../shared/money';
+import { money } from './money';
+
+export type AmountVerb = 'captured' | 'refunded';
 
 export type AmountCheck = { ok: true; amount: number } | { ok: false; error: string };
 
@@ -8,8 +10,10 @@ export type AmountCheck = { ok: true; amount: number } | { ok: false; error: str
  * no more decimals than the currency has, at most `max`, at least `minimum`. Converts with parseMajorUnits,
  * never float arithmetic.
  */
-function checkTypedAmount(text: string, currency: string, max: number, verb: 'captured' | 'refunded', minimum = 1): AmountCheck {
+function checkTypedAmount(text: string, currency: string, max: number, verb: AmountVerb, minimum = 1): AmountCheck {
   const { exponent } = currencyInfo(currency);
+  // "0", "0.00" and "-5" are amounts, just not positive ones: say that, not how to write decimals.
+  if (/^\s*(-\s*[\d.,]+|[0.,\s]*0[0.,\s]*)\s*$/.test(text)) return { ok: false, error: 'Enter an amount greater than zero.' };
   const minor = parseMajorUnits(text, currency);
   if (minor === null || minor <= 0) {
     return {
@@ -19,7 +23,7 @@ function checkTypedAmount(text: string, currency: string, max: number, verb: 'ca
         : `Enter an amount like ${toMajorUnitString(1000 * 10 ** (exponent - 2), currency)} (at most ${exponent} decimals).`,
     };
   }
-  if (minor > max) return { ok: false, error: `At most ${money(max, currency)} can be ${verb}.` };
+  if (minor > max) return { ok: false, error: amountTooLarge(max, currency, verb) };
   if (minor < minimum) return { ok: false, error: `At least ${money(minimum, currency)} must be ${verb}.` };
   return { ok: true, amount: minor };
 }
@@ -32,4 +36,9 @@ export function checkCaptureAmount(text: string, currency: string, capturable: n
 /** Refunds have no minimum beyond one minor unit. */
 export function checkRefundAmount(text: string, currency: string, refundable: number): AmountCheck {
   return checkTypedAmount(text, currency, refundable, 'refunded');
+}
+
+/** What the dialogs say when the server refuses an amount (someone refunded or captured in the meantime). */
+export function amountTooLarge(max: number, currency: string, verb: AmountVerb): string {
+  return max > 0 ? `At most ${money(max, currency)} can be ${verb}.` : `Nothing is left to be ${verb}.`;
 }

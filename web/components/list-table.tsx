@@ -1,12 +1,12 @@
 import type { ReactNode } from 'react';
-import { Button } from '../../components/button';
-import { EmptyState } from '../../components/empty-state';
-import { Icon } from '../../components/icons';
-import { Select } from '../../components/input';
-import { Skeleton } from '../../components/spinner';
-import { errorMessage } from '../../lib/errors';
-import { cx } from '../../lib/format';
-import { PAGE_SIZES, type PageSize } from '../../../shared/contracts/dashboard';
+import { Button } from './button';
+import { EmptyState } from './empty-state';
+import { Icon } from './icons';
+import { Select } from './input';
+import { Skeleton } from './spinner';
+import { errorMessage } from '../lib/errors';
+import { cx } from '../lib/format';
+import { PAGE_SIZES, type PageSize } from '../../shared/contracts/dashboard';
 
 
 /** Table rows shaped like the real ones while the first page loads. */

@@ -1,4 +1,4 @@
-import { formatAmount, isSupportedCurrency } from '../../../shared/money';
+import { formatAmount, isSupportedCurrency } from '../../shared/money';
 
 /** A money amount for display; unknown currencies (should not happen) fall back to the raw minor units. */
 export function money(amount: number, currency: string): string {

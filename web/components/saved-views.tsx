@@ -1,16 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
-import type { SavedViewDto, SavedViewPage } from '../../../shared/contracts/dashboard';
-import { Button, buttonClass } from '../../components/button';
-import { Dialog } from '../../components/dialog';
-import { Field, FormError } from '../../components/field';
-import { Icon } from '../../components/icons';
-import { Input } from '../../components/input';
-import { Spinner } from '../../components/spinner';
-import { toast } from '../../components/toast';
-import { errorMessage, serverFieldErrors } from '../../lib/errors';
-import { trpc } from '../../lib/trpc';
+import type { SavedViewDto, SavedViewPage } from '../../shared/contracts/dashboard';
+import { Button, buttonClass } from './button';
+import { FormDialog } from './form-dialog';
+import { Field } from './field';
+import { Icon } from './icons';
+import { Input } from './input';
+import { Spinner } from './spinner';
+import { toast } from './toast';
+import { errorMessage, serverFieldErrors } from '../lib/errors';
+import { trpc } from '../lib/trpc';
 import { Popover } from './popover';
 
 const PATHS: Record<SavedViewPage, '/payments' | '/refunds' | '/customers'> = { payments: '/payments', refunds: '/refunds', customers: '/customers' };
@@ -130,35 +130,23 @@ function SaveViewDialog({ open, page, params, onClose }: { open: boolean; page: 
     onClose();
   };
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onClose={close}
       busy={create.isPending}
       size="sm"
       title="Save view"
       description="Keeps the current filters, sort and page size under a name only you see."
-      footer={
-        <>
-          <Button onClick={close} disabled={create.isPending}>Cancel</Button>
-          <Button variant="primary" type="submit" form="save-view-form" loading={create.isPending}>Save view</Button>
-        </>
-      }
+      submitLabel="Save view"
+      error={formError}
+      onSubmit={() => {
+        if (!name.trim()) return setError('Give the view a name.');
+        create.mutate({ page, name: name.trim(), params });
+      }}
     >
-      <form
-        id="save-view-form"
-        noValidate
-        className="space-y-3"
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (!name.trim()) return setError('Give the view a name.');
-          create.mutate({ page, name: name.trim(), params });
-        }}
-      >
-        <FormError message={formError} />
-        <Field label="Name" error={error}>
-          <Input value={name} maxLength={80} autoFocus placeholder="e.g. Failed this week" onChange={(e) => { setName(e.target.value); setError(null); }} />
-        </Field>
-      </form>
-    </Dialog>
+      <Field label="Name" error={error}>
+        <Input value={name} maxLength={80} autoFocus placeholder="e.g. Failed this week" onChange={(e) => { setName(e.target.value); setError(null); }} />
+      </Field>
+    </FormDialog>
   );
 }

@@ -1,6 +1,6 @@
-import { Badge } from '../../components/badge';
-import { DISPLAY_STATUS_DESCRIPTIONS, DISPLAY_STATUS_LABELS, DISPLAY_STATUS_TONES, type DisplayStatus } from '../../../shared/payment-display-status';
-import { REFUND_STATUS_LABELS, type RefundStatus } from '../../../shared/status';
+import { Badge } from './badge';
+import { DISPLAY_STATUS_DESCRIPTIONS, DISPLAY_STATUS_LABELS, DISPLAY_STATUS_TONES, type DisplayStatus } from '../../shared/payment-display-status';
+import { REFUND_STATUS_LABELS, type RefundStatus } from '../../shared/status';
 
 /** Words for a key ("partially_refunded" -> "Partially refunded"). */
 export function humanize(value: string): string {
