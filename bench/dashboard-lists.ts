@@ -14,17 +14,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { CompiledQuery, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { PaymentListFiltersInput } from '../shared/contracts/dashboard.js';
 import { findPayments } from '../server/core/dashboard/payments.service.js';
-import { compilePaymentListQuery } from '../server/core/dashboard/dashboard.repository.js';
-import { classifyPaymentSearch } from '../server/core/dashboard/payments.service.js';
-import { decodeCursor } from '../server/core/dashboard/cursor.js';
-import { paymentListFilters } from '../shared/contracts/dashboard.js';
 import type { CoreDeps, Scope } from '../server/core/shared/deps.js';
 import type { Db } from '../server/db/database.js';
 import { seedBulkPayments } from '../server/seed/bulk.js';
 import { createBenchMerchant, log, percentile, Report, startBenchDatabase } from './harness.js';
+import { capturePlans } from './search-plans.js';
 
 const PAYMENTS = Number(process.env.BENCH_DASHBOARD_PAYMENTS ?? 1_000_000);
 const ITERATIONS = Number(process.env.BENCH_DASHBOARD_ITERATIONS ?? 15);
@@ -50,19 +47,19 @@ function day(offsetDays: number): string {
  * The bulk seed has payments only; the dashboard's filters also need customers with emails, receipt
  * emails, refunds and distinctive descriptions, so a share of the payments gets them here.
  */
-async function addDashboardVariety(db: Db, merchantId: string) {
-  log(`adding ${CUSTOMERS.toLocaleString('en')} customers, receipt emails, refunds and order descriptions`);
+export async function addDashboardVariety(db: Db, merchantId: string, customers = CUSTOMERS) {
+  log(`adding ${customers.toLocaleString('en')} customers, receipt emails, refunds and order descriptions`);
   await sql`
     insert into customers (id, merchant_id, livemode, email, name, created_at)
     select 'cus_bench' || lpad(n::text, 15, '0'), ${merchantId}, false,
            'customer' || n || '@shop' || (n % 997) || '.example', 'Customer ' || n, now() - (n || ' minutes')::interval
-    from generate_series(1, ${CUSTOMERS}) n`.execute(db);
+    from generate_series(1, ${customers}) n`.execute(db);
   // A share of the payments (touching all of them would rewrite every index of a million rows): ~8 %
   // belong to a customer, ~4 % carry only a receipt email, ~2 % have an order-number description, and
   // 4 % of the succeeded ones among those are refunded (half of them in full).
   await sql`
     update payment_intents p set
-      customer_id = case when h % 100 < 8 then 'cus_bench' || lpad((1 + h % ${CUSTOMERS})::text, 15, '0') end,
+      customer_id = case when h % 100 < 8 then 'cus_bench' || lpad((1 + h % ${customers})::text, 15, '0') end,
       receipt_email = case when h % 100 between 8 and 11 then 'buyer' || (h % 200000) || '@mail' || (h % 991) || '.example' end,
       description = case when h % 100 between 12 and 13 then 'Order #' || (h % 1000000) else p.description end,
       amount_refunded = case when p.status = 'succeeded' and h % 100 between 14 and 17 then case when h % 2 = 0 then p.amount_received else p.amount_received / 2 end else 0 end
@@ -71,7 +68,7 @@ async function addDashboardVariety(db: Db, merchantId: string) {
   await sql`vacuum analyze`.execute(db);
 }
 
-async function pickValues(db: Db, merchantId: string) {
+export async function pickValues(db: Db, merchantId: string) {
   const customer = await sql<{ id: string; email: string }>`
     select c.id, c.email from customers c join payment_intents p on p.customer_id = c.id
     where c.merchant_id = ${merchantId} group by c.id, c.email order by count(*) desc limit 1`.execute(db);
@@ -89,7 +86,7 @@ function filterCases(values: { customerId: string; customerEmail: string }): Cas
     { name: 'last 7 days', input: { from: day(-7) } },
     { name: 'last 30 days succeeded', input: { from: day(-30), status: ['succeeded'] } },
     { name: 'one day, by amount', input: { from: day(-60), to: day(-59), sort: 'amount' } },
-    { name: 'amount 50.00-100.00', input: { amountMin: 5000, amountMax: 10000 } },
+    { name: 'usd amount 50.00-100.00', input: { currency: 'usd', amountMin: 5000, amountMax: 10000 } },
     { name: 'currency eur', input: { currency: 'eur' } },
     { name: 'currency jpy by amount desc', input: { currency: 'jpy', sort: 'amount', dir: 'desc' } },
     { name: 'currency gbp amount range by amount', input: { currency: 'gbp', amountMin: 1000, amountMax: 2000, sort: 'amount', dir: 'asc' } },
@@ -115,7 +112,8 @@ function substringCases(values: { customerEmail: string }): Case[] {
   ];
 }
 
-async function withoutIndexes<T>(deps: CoreDeps, fn: (deps: CoreDeps) => Promise<T>): Promise<T> {
+/** The same call with index scans off: the sequential scan a missing index would cost. */
+export async function withoutIndexes<T>(deps: CoreDeps, fn: (deps: CoreDeps) => Promise<T>): Promise<T> {
   return deps.db.transaction().execute(async (tx) => {
     await sql`set local enable_indexscan = off`.execute(tx);
     await sql`set local enable_bitmapscan = off`.execute(tx);
@@ -124,24 +122,9 @@ async function withoutIndexes<T>(deps: CoreDeps, fn: (deps: CoreDeps) => Promise
   });
 }
 
-/** Scan nodes of a plan, e.g. "Index Scan payment_intents_status_idx". */
-function scans(plan: Record<string, unknown>, out: string[] = []): string[] {
-  const type = String(plan['Node Type']);
-  if (/Scan/.test(type)) out.push(`${type} ${String(plan['Index Name'] ?? plan['Relation Name'] ?? '')}`.trim());
-  for (const child of (plan.Plans as Record<string, unknown>[] | undefined) ?? []) scans(child, out);
-  return out;
-}
-
+/** Scan nodes of every query the list runs, e.g. "Index Scan payment_intents_status_idx". */
 async function planOf(deps: CoreDeps, scope: Scope, input: PaymentListFiltersInput): Promise<string[]> {
-  const f = paymentListFilters.parse(input);
-  const search = classifyPaymentSearch(f.q);
-  if (search?.kind === 'id') return [];
-  const cursor = f.cursor ? decodeCursor(f.cursor, f.sort, f.dir) : undefined;
-  const compiled = await compilePaymentListQuery(deps.db, scope, TIMEZONE, { ...f, search }, { sort: f.sort, dir: f.dir, limit: f.limit, cursor });
-  const { rows } = await deps.db.executeQuery<{ 'QUERY PLAN': [{ Plan: Record<string, unknown> }] }>(
-    CompiledQuery.raw(`explain (format json) ${compiled.sql}`, [...compiled.parameters]),
-  );
-  return scans(rows[0]!['QUERY PLAN'][0].Plan);
+  return (await capturePlans(deps, (d) => findPayments(d, scope, TIMEZONE, input))).flatMap((p) => p.scans);
 }
 
 interface Timings { p50: number; p95: number; perCase: { name: string; p50: number; p95: number; plan: string[] }[] }

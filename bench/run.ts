@@ -3,8 +3,9 @@ import { runApiBench } from './api.js';
 import { runDashboardBench } from './dashboard-lists.js';
 import { log, Report } from './harness.js';
 import { runListBench } from './list.js';
+import { runSearchBench } from './search.js';
 
-const benchmarks = { api: runApiBench, list: runListBench, dashboard: runDashboardBench } as const;
+const benchmarks = { api: runApiBench, list: runListBench, dashboard: runDashboardBench, search: runSearchBench } as const;
 
 async function main() {
   let failed = false;

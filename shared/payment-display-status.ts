@@ -3,7 +3,7 @@
  * the dashboard answers "did I get paid?": a succeeded payment that was refunded in full shows as
  * Refunded, a payment whose card was declined shows as Failed even though the API keeps it open
  * (requires_payment_method) for another attempt. The server filters with the same rules in SQL
- * (server/core/dashboard/dashboard.repository.ts), so a filter never disagrees with the badge.
+ * (server/core/dashboard/payments.repository.ts), so a filter never disagrees with the badge.
  */
 export const DISPLAY_STATUSES = [
   'succeeded',

@@ -1,6 +1,7 @@
 import { ZodError } from 'zod';
 import { PaymentError } from '../../shared/errors.js';
-import { SearchQueryError, SearchQuerySyntaxError } from '../../shared/search/index.js';
+import { SearchQueryError } from '../../shared/search/index.js';
+import { toSearchError } from '../core/shared/search-sql.js';
 import { issueToPaymentError } from '../core/shared/params.js';
 import { toInvalidInput } from '../core/shared/database-errors.js';
 
@@ -77,9 +78,8 @@ export function toErrorResponse(error: unknown, requestId: string): ErrorRespons
     return { status: mapped.status, body: paymentErrorBody(mapped), unexpected: false };
   }
   if (error instanceof SearchQueryError) {
-    const position = error instanceof SearchQuerySyntaxError ? error.position : undefined;
-    const mapped = new PaymentError('search_query_invalid', error.message, { param: 'query', extra: position === undefined ? undefined : { position } });
-    return { status: 400, body: paymentErrorBody(mapped), unexpected: false };
+    const mapped = toSearchError(error);
+    return { status: mapped.status, body: paymentErrorBody(mapped), unexpected: false };
   }
   const invalid = toInvalidInput(error);
   if (invalid) return { status: invalid.status, body: paymentErrorBody(invalid), unexpected: false };

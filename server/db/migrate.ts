@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as m0001 from './migrations/0001_create_accounts.js';
 import * as m0002 from './migrations/0002_create_payment_core.js';
 import * as m0003 from './migrations/0003_add_payment_attempts_fingerprint_index.js';
+import * as m0004 from './migrations/0004_add_search_indexes.js';
 import * as m0007 from './migrations/0007_add_payment_attempts_payment_method_index.js';
 import * as m0008 from './migrations/0008_add_refund_customer_and_payment_method.js';
 
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0001_create_accounts': m0001,
   '0002_create_payment_core': m0002,
   '0003_add_payment_attempts_fingerprint_index': m0003,
+  '0004_add_search_indexes': m0004,
   '0007_add_payment_attempts_payment_method_index': m0007,
   '0008_add_refund_customer_and_payment_method': m0008,
 };

@@ -45,6 +45,21 @@ export const cursorParam = z.string().min(1).max(500);
 const amountBound = z.number().int('Amounts are whole numbers in the smallest currency unit.').min(0).max(Number.MAX_SAFE_INTEGER);
 const currencyFilter = z.string().trim().toLowerCase().regex(/^[a-z]{3}$/, 'Use a three-letter currency code.');
 
+/** Minor units of different currencies are not comparable, so an amount range names its currency. */
+export const AMOUNT_NEEDS_CURRENCY = 'An amount range applies to one currency: choose a currency with the amount.';
+
+/**
+ * amountMin/amountMax are minor units of `currency`, which they require; min may not exceed max. The
+ * dashboard's amount chip is built from these three fields.
+ */
+function checkAmountRange(f: { amountMin?: number; amountMax?: number; currency?: string }, ctx: z.RefinementCtx) {
+  const bounded = f.amountMin !== undefined || f.amountMax !== undefined;
+  if (bounded && !f.currency) ctx.addIssue({ code: 'custom', message: AMOUNT_NEEDS_CURRENCY, path: ['currency'] });
+  if (f.amountMin !== undefined && f.amountMax !== undefined && f.amountMin > f.amountMax) {
+    ctx.addIssue({ code: 'custom', message: 'The minimum amount is greater than the maximum.', path: ['amountMin'] });
+  }
+}
+
 export const LIST_SORTS = ['created', 'amount'] as const;
 export type ListSort = (typeof LIST_SORTS)[number];
 export const SORT_DIRECTIONS = ['desc', 'asc'] as const;
@@ -73,7 +88,7 @@ export const paymentListFilters = z.object({
   customer: z.string().trim().min(1).max(512).optional(),
   /** Search box: an object id, an email, a card's last 4, or a query in Stripe's search language. */
   q: z.string().trim().max(2000).optional(),
-});
+}).superRefine(checkAmountRange);
 export type PaymentListFilters = z.output<typeof paymentListFilters>;
 export type PaymentListFiltersInput = z.input<typeof paymentListFilters>;
 
@@ -186,7 +201,7 @@ export const refundListFilters = z.object({
   currency: currencyFilter.optional(),
   /** Only the refunds of one payment. */
   payment: z.string().trim().min(1).max(255).optional(),
-});
+}).superRefine(checkAmountRange);
 export type RefundListFilters = z.output<typeof refundListFilters>;
 export type RefundListFiltersInput = z.input<typeof refundListFilters>;
 

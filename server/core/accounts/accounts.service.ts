@@ -6,6 +6,7 @@ import { createDefaultKeys, type DefaultKeys } from '../api-keys/api-keys.servic
 import { randomToken, sha256Hex } from '../shared/crypto.js';
 import * as repo from './accounts.repository.js';
 import { dummyVerify, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
+import { decodeCursor, encodeCursor, type CursorParam } from '../shared/pagination.js';
 
 export const SESSION_IDLE_MS = 24 * 3_600_000;
 export const SESSION_ABSOLUTE_MS = 14 * 24 * 3_600_000;
@@ -248,15 +249,14 @@ export async function findMembers(db: Db, merchantId: string) {
   return rows.map((r) => ({ userId: r.id, email: r.email, name: r.name, role: r.role as Role, since: Math.floor(new Date(r.created_at).getTime() / 1000) }));
 }
 
+const AUDIT_CURSOR: CursorParam = { param: 'cursor', invalid: 'This audit log cursor is not valid.' };
+
 export async function findAuditLog(db: Db, merchantId: string, limit: number, cursor?: string) {
   let before: { created_at: Date; id: string } | undefined;
   if (cursor) {
-    const [ts, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-    const createdAt = new Date(ts ?? '');
-    if (!id || !id.startsWith('aud_') || Number.isNaN(createdAt.getTime())) {
-      throw new PaymentError('invalid_request', 'This audit log cursor is not valid.', { param: 'cursor' });
-    }
-    before = { created_at: createdAt, id };
+    const { key, id } = decodeCursor(cursor, 'created', 'desc', AUDIT_CURSOR);
+    if (!id.startsWith('aud_')) throw new PaymentError('invalid_request', AUDIT_CURSOR.invalid, { param: AUDIT_CURSOR.param });
+    before = { created_at: new Date(key), id };
   }
   const rows = await repo.findAudit(db, merchantId, limit + 1, before);
   const page = rows.slice(0, limit);
@@ -266,7 +266,7 @@ export async function findAuditLog(db: Db, merchantId: string, limit: number, cu
       id: r.id, action: r.action, targetId: r.target_id, data: r.data, livemode: r.livemode, userEmail: r.user_email,
       created: Math.floor(new Date(r.created_at).getTime() / 1000),
     })),
-    nextCursor: rows.length > limit && last ? Buffer.from(`${new Date(last.created_at).toISOString()}|${last.id}`).toString('base64url') : null,
+    nextCursor: rows.length > limit && last ? encodeCursor({ sort: 'created', dir: 'desc', key: new Date(last.created_at).toISOString(), id: last.id, before: false }) : null,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { RawBuilder } from 'kysely';
 import type { DeletedObject, ListResult, SearchParamsInput, SearchResult } from '../../../shared/contracts/common.js';
 import { mergeMetadata, METADATA_MAX_KEYS, searchParams } from '../../../shared/contracts/common.js';
 import {
@@ -142,8 +143,8 @@ export async function listCustomers(deps: CoreDeps, scope: Scope, input: ListCus
 
 export async function searchCustomers(deps: CoreDeps, scope: Scope, input: SearchParamsInput, url = '/v1/customers/search'): Promise<SearchResult<CustomerDto>> {
   const params = parseParams(searchParams, input);
-  const condition = compileSearchText('customers', scope, params.query);
-  const query = repo.selectLiveCustomers(deps.db, scope, { condition });
-  const { rows, hasMore, nextPage } = await findSearchPage('customers', scope, query, params.limit, params.page);
+  const search = compileSearchText('customers', scope, params.query);
+  const select = (condition?: RawBuilder<boolean>) => repo.selectLiveCustomers(deps.db, scope, { condition });
+  const { rows, hasMore, nextPage } = await findSearchPage(deps.db, 'customers', select, search, params.limit, params.page);
   return { object: 'search_result', data: rows.map(toCustomerDto), has_more: hasMore, next_page: nextPage, url };
 }

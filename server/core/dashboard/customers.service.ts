@@ -16,8 +16,8 @@ import { idKind } from '../../../shared/ids.js';
 import * as core from '../customers/customers.service.js';
 import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
 import { toUnix } from '../shared/tx.js';
-import { decodeCursor, pageFromRows } from './cursor.js';
-import * as repo from './dashboard.repository.js';
+import { decodeCursor, pageFromRows } from '../shared/pagination.js';
+import * as repo from './customers.repository.js';
 import { findPayments } from './payments.service.js';
 
 const CUSTOMER_PAYMENTS_PAGE = 10;

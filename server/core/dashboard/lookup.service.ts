@@ -4,7 +4,7 @@ import { formatAmount, isSupportedCurrency } from '../../../shared/money.js';
 import { DISPLAY_STATUS_LABELS } from '../../../shared/payment-display-status.js';
 import { MIN_SUBSTRING_LENGTH } from '../../../shared/search/index.js';
 import type { CoreDeps, Scope } from '../shared/deps.js';
-import * as repo from './dashboard.repository.js';
+import * as repo from './lookup.repository.js';
 import { toPaymentListItems } from './payments.service.js';
 
 const MAX_PER_KIND = 5;

@@ -11,7 +11,7 @@ import { refundableAmount, type RefundDto } from '../../../shared/contracts/refu
 import { notFound, PaymentError } from '../../../shared/errors.js';
 import { idKind } from '../../../shared/ids.js';
 import { intentDisplayStatus, paymentDisplayStatus } from '../../../shared/payment-display-status.js';
-import { MIN_SUBSTRING_LENGTH, parseSearchQuery, SearchQueryError, SearchQuerySyntaxError } from '../../../shared/search/index.js';
+import { MIN_SUBSTRING_LENGTH } from '../../../shared/search/index.js';
 import type { z } from 'zod';
 import * as customersRepo from '../customers/customers.repository.js';
 import { toPaymentIntentDto } from '../payment-intents/payment-intents.dto.js';
@@ -22,8 +22,10 @@ import { getPaymentMethodRow } from '../payment-methods/payment-methods.service.
 import { createRefund, findRefundsForPayment } from '../refunds/refunds.service.js';
 import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
 import { toUnix } from '../shared/tx.js';
-import { decodeCursor, pageFromRows } from './cursor.js';
-import * as repo from './dashboard.repository.js';
+import { decodeCursor, pageFromRows } from '../shared/pagination.js';
+import { parseSearch } from '../shared/search-sql.js';
+import * as lookupRepo from './lookup.repository.js';
+import * as repo from './payments.repository.js';
 
 /** What a search box entry means; an object id is not a filter but a place to go. */
 export type ClassifiedSearch = { kind: 'id'; type: 'payment' | 'customer' | 'refund'; id: string } | repo.PaymentSearch;
@@ -45,17 +47,7 @@ export function classifyPaymentSearch(text: string | undefined): ClassifiedSearc
   }
   if (/^\d{4}$/.test(q)) return { kind: 'last4', value: q };
   if (q.includes('@') && !/[\s:~<>"']/.test(q)) return { kind: 'email', value: requireSubstring(q) };
-  if (QUERY_OPERATOR.test(q)) {
-    try {
-      return { kind: 'query', query: parseSearchQuery('payment_intents', q) };
-    } catch (error) {
-      if (error instanceof SearchQuerySyntaxError) {
-        throw new PaymentError('search_query_invalid', error.message, { param: 'q', extra: { position: error.position } });
-      }
-      if (error instanceof SearchQueryError) throw new PaymentError('search_query_invalid', error.message, { param: 'q' });
-      throw error;
-    }
-  }
+  if (QUERY_OPERATOR.test(q)) return { kind: 'query', query: parseSearch('payment_intents', q, 'q') };
   return { kind: 'text', value: requireSubstring(q) };
 }
 
@@ -94,12 +86,12 @@ export async function toPaymentListItems(deps: CoreDeps, scope: Scope, rows: rep
 
 async function resolveJump(deps: CoreDeps, scope: Scope, type: 'payment' | 'customer' | 'refund', id: string): Promise<{ jump: JumpTarget; paymentId: string | null } | null> {
   if (type === 'payment') {
-    return (await repo.objectExists(deps.db, scope, 'payment_intents', id)) ? { jump: { type, id, path: `/payments/${id}` }, paymentId: id } : null;
+    return (await lookupRepo.objectExists(deps.db, scope, 'payment_intents', id)) ? { jump: { type, id, path: `/payments/${id}` }, paymentId: id } : null;
   }
   if (type === 'customer') {
-    return (await repo.objectExists(deps.db, scope, 'customers', id)) ? { jump: { type, id, path: `/customers/${id}` }, paymentId: null } : null;
+    return (await lookupRepo.objectExists(deps.db, scope, 'customers', id)) ? { jump: { type, id, path: `/customers/${id}` }, paymentId: null } : null;
   }
-  const refund = await repo.getRefundPaymentId(deps.db, scope, id);
+  const refund = await lookupRepo.getRefundPaymentId(deps.db, scope, id);
   return refund ? { jump: { type, id, path: `/refunds/${id}` }, paymentId: refund.payment_intent_id } : null;
 }
 
@@ -115,8 +107,8 @@ export async function findPayments(deps: CoreDeps, scope: Scope, timezone: strin
   }
   const cursor = f.cursor ? decodeCursor(f.cursor, f.sort, f.dir) : undefined;
   const keyset = { sort: f.sort, dir: f.dir, limit: f.limit, cursor };
-  const rows = await repo.findPaymentRows(deps.db, scope, timezone, { ...f, search }, keyset);
-  const page = pageFromRows(rows, f.limit, f.sort, f.dir, cursor);
+  const { rows, end } = await repo.findPaymentRows(deps.db, scope, timezone, { ...f, search }, keyset);
+  const page = pageFromRows(rows, f.limit, f.sort, f.dir, cursor, end);
   return { items: await toPaymentListItems(deps, scope, page.rows), nextCursor: page.nextCursor, prevCursor: page.prevCursor };
 }
 

@@ -3,8 +3,9 @@ import { notFound } from '../../../shared/errors.js';
 import { findRefundsForPayment } from '../refunds/refunds.service.js';
 import type { CoreDeps, Scope } from '../shared/deps.js';
 import { toUnix } from '../shared/tx.js';
-import { decodeCursor, pageFromRows } from './cursor.js';
-import * as repo from './dashboard.repository.js';
+import { decodeCursor, pageFromRows } from '../shared/pagination.js';
+import * as repo from './refunds.repository.js';
+import { findPaymentRowsByIds } from './payments.repository.js';
 import { toPaymentListItems } from './payments.service.js';
 import { findUserEmails } from '../accounts/accounts.repository.js';
 
@@ -44,7 +45,7 @@ export async function getRefundDetail(deps: CoreDeps, scope: Scope, id: string):
   if (!row) throw notFound('refund', id);
   const [withAuthor, payments] = await Promise.all([
     findRefundsForPayment(deps, scope, row.payment_intent_id),
-    repo.findPaymentRowsByIds(deps.db, scope, [row.payment_intent_id]),
+    findPaymentRowsByIds(deps.db, scope, [row.payment_intent_id]),
   ]);
   const entry = withAuthor.find((r) => r.refund.id === id);
   const [payment] = await toPaymentListItems(deps, scope, payments);

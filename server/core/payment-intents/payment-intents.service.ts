@@ -1,3 +1,4 @@
+import type { RawBuilder } from 'kysely';
 import { sql } from 'kysely';
 import { mergeMetadata, searchParams, type ListResult, type SearchParamsInput, type SearchResult } from '../../../shared/contracts/common.js';
 import {
@@ -563,9 +564,9 @@ export async function listPaymentIntents(deps: CoreDeps, scope: Scope, input: Li
 
 export async function searchPaymentIntents(deps: CoreDeps, scope: Scope, input: SearchParamsInput, url = '/v1/payment_intents/search'): Promise<SearchResult<PaymentIntentDto>> {
   const params = parseParams(searchParams, input);
-  const condition = compileSearchText('payment_intents', scope, params.query);
-  const query = repo.selectPaymentIntents(deps.db, scope, { condition });
-  const { rows, hasMore, nextPage } = await findSearchPage('payment_intents', scope, query, params.limit, params.page);
+  const search = compileSearchText('payment_intents', scope, params.query);
+  const select = (condition?: RawBuilder<boolean>) => repo.selectPaymentIntents(deps.db, scope, { condition });
+  const { rows, hasMore, nextPage } = await findSearchPage(deps.db, 'payment_intents', select, search, params.limit, params.page);
   return { object: 'search_result', data: rows.map((r) => toPaymentIntentDto(r, deps.appUrl)), has_more: hasMore, next_page: nextPage, url };
 }
 

@@ -1,3 +1,4 @@
+import type { RawBuilder } from 'kysely';
 import { mergeMetadata, searchParams, type ListResult, type SearchParamsInput, type SearchResult } from '../../../shared/contracts/common.js';
 import {
   createRefundParams,
@@ -140,9 +141,9 @@ export async function listRefunds(deps: CoreDeps, scope: Scope, input: ListRefun
 
 export async function searchRefunds(deps: CoreDeps, scope: Scope, input: SearchParamsInput, url = '/v1/refunds/search'): Promise<SearchResult<RefundDto>> {
   const params = parseParams(searchParams, input);
-  const condition = compileSearchText('refunds', scope, params.query);
-  const query = repo.selectRefunds(deps.db, scope, { condition });
-  const { rows, hasMore, nextPage } = await findSearchPage('refunds', scope, query, params.limit, params.page);
+  const search = compileSearchText('refunds', scope, params.query);
+  const select = (condition?: RawBuilder<boolean>) => repo.selectRefunds(deps.db, scope, { condition });
+  const { rows, hasMore, nextPage } = await findSearchPage(deps.db, 'refunds', select, search, params.limit, params.page);
   return { object: 'search_result', data: rows.map(toRefundDto), has_more: hasMore, next_page: nextPage, url };
 }
 

@@ -1,10 +1,12 @@
-import { sql, type SelectQueryBuilder } from 'kysely';
+import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { CreatedFilter } from '../../../shared/contracts/common.js';
+import type { ListSort, SortDirection } from '../../../shared/contracts/dashboard.js';
 import { notFound, PaymentError } from '../../../shared/errors.js';
 import type { Executor } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import type { Scope } from './deps.js';
 import { inScope } from './scope.js';
+import { isSelective, SELECTIVE_ROWS, type CompiledSearch } from './search-sql.js';
 
 export type PageableTable = 'payment_intents' | 'customers' | 'refunds' | 'events' | 'webhook_endpoints';
 
@@ -81,34 +83,241 @@ export async function findPage<R>(db: Executor, table: PageableTable, scope: Sco
   return { rows: pageRows, hasMore };
 }
 
-/** Search pages continue after the last row of the previous page; the token only names that row. */
-export function encodePageToken(lastId: string): string {
-  return Buffer.from(JSON.stringify({ after: lastId })).toString('base64url');
+// ---------------------------------------------------------------------------------------------------
+// The one cursor codec: dashboard lists, REST search pages (next_page) and the audit log all hand out
+// the same opaque token. REST lists keep Stripe's starting_after/ending_before, which are object ids.
+
+/**
+ * A list cursor names the row a page starts after (or, going back, ends before) by its sort key and id,
+ * so pages are found with an index range scan, never OFFSET. The sort it was made for travels with it:
+ * a cursor from a list sorted by amount is meaningless once the list is sorted by date.
+ */
+export interface ListCursor {
+  sort: ListSort;
+  dir: SortDirection;
+  /** created_at as PostgreSQL prints it (microseconds kept) or the amount as a decimal string. */
+  key: string;
+  id: string;
+  /** true: the page before this row; false: the page after it. */
+  before: boolean;
 }
 
-export function decodePageToken(token: string): string {
+export function encodeCursor(cursor: ListCursor): string {
+  return Buffer.from(JSON.stringify([cursor.sort, cursor.dir, cursor.key, cursor.id, cursor.before ? 1 : 0])).toString('base64url');
+}
+
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2}){0,2}|Z)?$/;
+
+/** How a bad cursor is reported: the parameter that carried it and what to tell the caller. */
+export interface CursorParam {
+  param: string;
+  invalid: string;
+}
+
+export const DASHBOARD_CURSOR: CursorParam = { param: 'cursor', invalid: 'This page link is no longer valid. Go back to the first page.' };
+export const SEARCH_PAGE: CursorParam = { param: 'page', invalid: 'Invalid page: use the next_page value from a previous search response.' };
+
+export function decodeCursor(text: string, sort: ListSort, dir: SortDirection, as: CursorParam = DASHBOARD_CURSOR): ListCursor {
+  const invalid = () => new PaymentError('invalid_request', as.invalid, { param: as.param });
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { after?: unknown };
-    if (typeof parsed.after === 'string' && parsed.after.length <= 255) return parsed.after;
+    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
   } catch {
-    // fall through to the error below
+    throw invalid();
   }
-  throw new PaymentError('invalid_request', 'Invalid page: use the next_page value from a previous search response.', { param: 'page' });
+  if (!Array.isArray(parsed) || parsed.length !== 5) throw invalid();
+  const [s, d, key, id, before] = parsed as unknown[];
+  if (s !== sort || d !== dir) {
+    throw new PaymentError('invalid_request', 'The sort order changed since this page was loaded. Go back to the first page.', { param: as.param });
+  }
+  if (typeof key !== 'string' || typeof id !== 'string' || id.length === 0 || id.length > 255 || (before !== 0 && before !== 1)) throw invalid();
+  const keyValid = sort === 'amount' ? /^\d{1,16}$/.test(key) : TIMESTAMP.test(key);
+  if (!keyValid) throw invalid();
+  return { sort, dir, key, id, before: before === 1 };
 }
 
-export async function findSearchPage<R>(table: PageableTable, scope: Scope, base: Query<R>, limit: number, pageToken: string | undefined): Promise<{ rows: R[]; hasMore: boolean; nextPage: string | null }> {
-  let query = base;
-  if (pageToken) {
-    const after = decodePageToken(pageToken);
-    query = query.where(sql<boolean>`(${sql.ref(`${table}.created_at`)}, ${sql.ref(`${table}.id`)}) < ${cursorPosition(table, scope, after)}`);
+// ---------------------------------------------------------------------------------------------------
+// Keyset pages by (sort key, id), with an optional bounded walk
+
+export type KeysetTable = 'payment_intents' | 'refunds' | 'customers';
+
+export interface Keyset {
+  sort: ListSort;
+  dir: SortDirection;
+  limit: number;
+  cursor?: ListCursor;
+}
+
+/** The last row a bounded walk examines (see findWalkEnd). */
+export interface WalkEnd {
+  sort_key: string;
+  id: string;
+}
+
+function keyOf(table: KeysetTable, sort: ListSort) {
+  return sql.ref(`${table}.${sort === 'amount' ? 'amount' : 'created_at'}`);
+}
+
+function walkOrder(keyset: Keyset) {
+  const backwards = keyset.cursor?.before === true;
+  return { ascending: (keyset.dir === 'asc') !== backwards };
+}
+
+function keyValue(sort: ListSort, key: string) {
+  return sort === 'amount' ? sql`${key}::bigint` : sql`${key}::timestamptz`;
+}
+
+/** Rows after the cursor (in walk order), ordered by (key, id) in walk order. */
+function walkFrom<R>(query: Query<R>, table: KeysetTable, keyset: Keyset): Query<R> {
+  const key = keyOf(table, keyset.sort);
+  const id = sql.ref(`${table}.id`);
+  const { ascending } = walkOrder(keyset);
+  let q = query;
+  if (keyset.cursor) {
+    q = q.where(sql<boolean>`(${key}, ${id}) ${sql.raw(ascending ? '>' : '<')} (${keyValue(keyset.sort, keyset.cursor.key)}, ${keyset.cursor.id})`);
   }
-  const rows = await query
-    .orderBy(sql.ref(`${table}.created_at`), 'desc')
-    .orderBy(sql.ref(`${table}.id`), 'desc')
-    .limit(limit + 1)
-    .execute();
+  const direction = ascending ? 'asc' : 'desc';
+  return q.orderBy(key, direction).orderBy(id, direction);
+}
+
+/**
+ * Orders by (sort key, id) and continues from the cursor with a row comparison, which PostgreSQL turns
+ * into an index range scan; going back reverses the order and the caller reverses the rows again.
+ * Fetches limit + 1 rows so the caller knows whether there is more. With `end`, only rows up to that
+ * one (inclusive, in walk order) are considered: a bounded walk.
+ */
+export function applyKeyset<R>(query: Query<R>, table: KeysetTable, keyset: Keyset, end?: WalkEnd) {
+  const key = keyOf(table, keyset.sort);
+  let q = query.select(sql<string>`${key}::text`.as('sort_key'));
+  if (end) {
+    const { ascending } = walkOrder(keyset);
+    q = q.where(sql<boolean>`(${key}, ${sql.ref(`${table}.id`)}) ${sql.raw(ascending ? '<=' : '>=')} (${keyValue(keyset.sort, end.sort_key)}, ${end.id})`);
+  }
+  return walkFrom(q, table, keyset).limit(keyset.limit + 1);
+}
+
+/**
+ * How many rows a search that no index can narrow examines per page. Such a search (a negation, a
+ * broad null check, an OR with such an arm) walks the list's own index with the predicate as a filter;
+ * past this many rows it stops and answers what it found with a cursor to go on (has_more), as
+ * Stripe's search may. A page can then hold fewer rows than asked for, even none.
+ */
+export const SEARCH_WALK_ROWS = 10_000;
+
+/**
+ * The `rows`-th row from the cursor in walk order (an index-only range scan of at most that many
+ * entries), or undefined when fewer rows remain: then the walk is not capped. `base` is the scoped
+ * query without the search predicate.
+ */
+export async function findWalkEnd<R>(base: Query<R>, table: KeysetTable, keyset: Keyset, rows = SEARCH_WALK_ROWS): Promise<WalkEnd | undefined> {
+  const key = keyOf(table, keyset.sort);
+  const query = walkFrom(base.clearSelect().select([sql<string>`${key}::text`.as('sort_key'), sql<string>`${sql.ref(`${table}.id`)}`.as('id')]), table, keyset);
+  return (await query.offset(rows - 1).limit(1).executeTakeFirst()) as WalkEnd | undefined;
+}
+
+/**
+ * Turns the rows of one fetch (limit + 1 of them, in query order) into a page in display order with the
+ * cursors to its neighbours. `end`: the walk was capped there, so there may be more beyond it.
+ */
+export function pageFromRows<R extends { id: string; sort_key: string }>(
+  rows: R[],
+  limit: number,
+  sort: ListSort,
+  dir: SortDirection,
+  cursor: ListCursor | undefined,
+  end?: WalkEnd,
+): { rows: R[]; nextCursor: string | null; prevCursor: string | null } {
   const hasMore = rows.length > limit;
-  const pageRows = rows.slice(0, limit);
-  const last = pageRows[pageRows.length - 1] as { id?: string } | undefined;
-  return { rows: pageRows, hasMore, nextPage: hasMore && last?.id ? encodePageToken(last.id) : null };
+  const page = rows.slice(0, limit);
+  const backwards = cursor?.before === true;
+  // A capped walk that did not fill the page goes on from the last row it examined.
+  const resume = !hasMore && end ? encodeCursor({ sort, dir, key: end.sort_key, id: end.id, before: backwards }) : null;
+  if (backwards) page.reverse();
+  const first = page[0];
+  const last = page[page.length - 1];
+  const at = (row: R, before: boolean) => encodeCursor({ sort, dir, key: row.sort_key, id: row.id, before });
+  // An empty page has no row to continue from; the UI offers "back to the first page".
+  if (!first || !last) return { rows: page, nextCursor: backwards ? null : resume, prevCursor: backwards ? resume : null };
+  const moreAfter = backwards ? true : hasMore;
+  const moreBefore = backwards ? hasMore : cursor !== undefined;
+  const next = moreAfter ? at(last, false) : !backwards ? resume : null;
+  const prev = moreBefore ? at(first, true) : backwards ? resume : null;
+  return { rows: page, nextCursor: next, prevCursor: prev };
+}
+
+/** How a search page is fetched: from the selective matches, or by a walk bounded at `end` (if any). */
+export type SearchStrategy = { kind: 'matches' } | { kind: 'walk'; end?: WalkEnd };
+
+/**
+ * The predicate of a walk, as a filter no index can serve: the walk's range of the list index is then the
+ * only access path, so a misestimated bitmap of a broad clause (then sorted) cannot replace it.
+ */
+export function walkFilter(condition: RawBuilder<boolean>): RawBuilder<boolean> {
+  return sql<boolean>`(${condition}) is true`;
+}
+
+/** A short first walk: most unindexable searches match densely, and this many rows fill their page. */
+const FIRST_WALK_ROWS = 1_000;
+
+/**
+ * Fetches one search page. When `narrowed` (the scoped query with only the indexed clauses) keeps few of
+ * `scoped`'s rows by the planner's estimate, the matches are collected first through those indexes (a
+ * materialized CTE, so the planner cannot trade the index for an ordered walk that filters every row when
+ * its estimate is wrong; at most SELECTIVE_ROWS of them) and then ordered. Otherwise the list index is walked with the predicate as a
+ * filter: first FIRST_WALK_ROWS rows, then, if that did not fill the page, SEARCH_WALK_ROWS.
+ * `matches` is the scoped query with the whole predicate; `walked` the same with the predicate as
+ * `walkFilter` (so the planner keeps to the range of the walk) beside the walk's own range conditions;
+ * `walkBase` the scoped query with only those range conditions.
+ */
+export async function fetchSearchPage<R>(
+  db: Executor,
+  table: KeysetTable,
+  queries: { matches: Query<R>; walked: Query<R>; walkBase: Query<R>; narrowed?: Query<R>; scoped: Query<R> },
+  keyset: Keyset,
+): Promise<{ rows: (R & { sort_key: string })[]; end?: WalkEnd }> {
+  type Row = R & { sort_key: string };
+  if (queries.narrowed && (await isSelective(db, queries.narrowed, queries.scoped))) {
+    // At most SELECTIVE_ROWS + 1 matches are collected; more means the estimate was wrong, and the walk
+    // answers instead (so an underestimate costs a bounded read, never a scan of the merchant's rows).
+    const collected = db
+      .with((cte) => cte(table).materialized(), () => queries.matches.limit(SELECTIVE_ROWS + 1) as never)
+      .selectFrom(table)
+      .selectAll()
+      .select(sql<string>`(select count(*) from ${sql.table(table)})`.as('collected_rows')) as unknown as Query<R>;
+    const rows = (await applyKeyset(collected, table, keyset).execute()) as (Row & { collected_rows?: string })[];
+    const complete = rows.length ? Number(rows[0]!.collected_rows) <= SELECTIVE_ROWS : !keyset.cursor;
+    for (const row of rows) delete row.collected_rows;
+    if (complete) return { rows };
+  }
+  let end: WalkEnd | undefined;
+  for (const size of [FIRST_WALK_ROWS, SEARCH_WALK_ROWS]) {
+    end = await findWalkEnd(queries.walkBase, table, keyset, size);
+    const rows = (await applyKeyset(queries.walked, table, keyset, end).execute()) as Row[];
+    if (!end || rows.length > keyset.limit || size === SEARCH_WALK_ROWS) return { rows, end };
+  }
+  throw new Error('unreachable');
+}
+
+/**
+ * One page of a REST search, newest first. `select(condition)` is the resource's scoped query, with the
+ * condition when given (see fetchSearchPage for how the page is found).
+ */
+export async function findSearchPage<R extends { id: string }>(
+  db: Executor,
+  table: KeysetTable,
+  select: (condition?: RawBuilder<boolean>) => Query<R>,
+  search: CompiledSearch,
+  limit: number,
+  pageToken: string | undefined,
+): Promise<{ rows: R[]; hasMore: boolean; nextPage: string | null }> {
+  const cursor = pageToken ? decodeCursor(pageToken, 'created', 'desc', SEARCH_PAGE) : undefined;
+  const keyset: Keyset = { sort: 'created', dir: 'desc', limit, cursor };
+  const { rows, end } = await fetchSearchPage(
+    db,
+    table,
+    { matches: select(search.condition), walked: select(search.walkRange ? sql<boolean>`(${search.walkRange} and ${walkFilter(search.condition)})` : walkFilter(search.condition)), walkBase: select(search.walkRange), narrowed: search.narrowing ? select(search.narrowing) : undefined, scoped: select() },
+    keyset,
+  );
+  const page = pageFromRows(rows, limit, 'created', 'desc', cursor, end);
+  return { rows: page.rows, hasMore: page.nextCursor !== null, nextPage: page.nextCursor };
 }

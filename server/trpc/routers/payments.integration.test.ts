@@ -69,7 +69,7 @@ describe('payments.list filters', () => {
   });
 
   it('filters by amount range (inclusive), currency and card last 4', async () => {
-    expect(ids((await owner.payments.list({ amountMin: 2000, amountMax: 3000 })).items)).toEqual([byStatus.partially_refunded, byStatus.refunded].sort());
+    expect(ids((await owner.payments.list({ amountMin: 2000, amountMax: 3000, currency: 'usd' })).items)).toEqual([byStatus.partially_refunded, byStatus.refunded].sort());
     const eur = await insertPayment(t, merchantId, { currency: 'eur', amount: 777 });
     expect(ids((await owner.payments.list({ currency: 'EUR' })).items)).toEqual([eur]);
     expect(ids((await owner.payments.list({ last4: '0002' })).items)).toEqual([byStatus.failed]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, pageFromRows } from './cursor.js';
+import { DASHBOARD_CURSOR, decodeCursor, encodeCursor, pageFromRows, SEARCH_PAGE } from './pagination.js';
 
 const row = (id: string, key = '2026-01-01 00:00:00.123456+00') => ({ id, sort_key: key });
 
@@ -40,5 +40,28 @@ describe('list cursors', () => {
     expect(decodeCursor(page.nextCursor!, 'created', 'desc').id).toBe('y');
     const start = pageFromRows([row('y')], 2, 'created', 'desc', before);
     expect(start.prevCursor).toBeNull();
+  });
+});
+
+describe('one cursor codec', () => {
+  it('names the parameter that carried a bad token: cursor in the dashboard, page in REST search', () => {
+    expect(() => decodeCursor('bm9wZQ', 'created', 'desc', SEARCH_PAGE)).toThrow(expect.objectContaining({ param: 'page', message: SEARCH_PAGE.invalid }));
+    expect(() => decodeCursor('bm9wZQ', 'created', 'desc')).toThrow(expect.objectContaining({ param: 'cursor', message: DASHBOARD_CURSOR.invalid }));
+    // The old REST search token ({"after": id}) is not a cursor.
+    const legacy = Buffer.from(JSON.stringify({ after: 'pi_1' })).toString('base64url');
+    expect(() => decodeCursor(legacy, 'created', 'desc', SEARCH_PAGE)).toThrow(expect.objectContaining({ param: 'page' }));
+  });
+
+  it('continues a capped walk from the last row it examined', () => {
+    const end = { sort_key: '2025-12-31 00:00:00+00', id: 'pi_end' };
+    const empty = pageFromRows([], 10, 'created', 'desc', undefined, end);
+    expect(empty.rows).toEqual([]);
+    expect(decodeCursor(empty.nextCursor!, 'created', 'desc')).toEqual({ sort: 'created', dir: 'desc', key: end.sort_key, id: 'pi_end', before: false });
+    const some = pageFromRows([row('a')], 10, 'created', 'desc', undefined, end);
+    expect(decodeCursor(some.nextCursor!, 'created', 'desc').id).toBe('pi_end');
+    // A full page continues from its own last row, capped or not.
+    const full = pageFromRows([row('a'), row('b'), row('c')], 2, 'created', 'desc', undefined, end);
+    expect(decodeCursor(full.nextCursor!, 'created', 'desc').id).toBe('b');
+    expect(pageFromRows([row('a')], 10, 'created', 'desc', undefined).nextCursor).toBeNull();
   });
 });

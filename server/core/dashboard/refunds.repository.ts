@@ -1,0 +1,80 @@
+import { sql } from 'kysely';
+import type { RefundStatus } from '../../../shared/status.js';
+import type { Executor } from '../../db/database.js';
+import type { Scope } from '../shared/deps.js';
+import { applyKeyset, type Keyset } from '../shared/pagination.js';
+import { inScope } from '../shared/scope.js';
+import { rangeConditions, type RangeFilters } from './filters.repository.js';
+
+/** The dashboard's refunds list and refund page; every query leads with (merchant_id, livemode). */
+
+export interface RefundFilters extends RangeFilters {
+  status?: readonly RefundStatus[];
+  payment?: string;
+}
+
+export interface RefundListRow {
+  id: string;
+  amount: number;
+  currency: string;
+  status: string;
+  reason: string | null;
+  failure_reason: string | null;
+  note: string | null;
+  payment_intent_id: string;
+  created_by_user_id: string | null;
+  created_at: Date;
+  livemode: boolean;
+  sort_key: string;
+}
+
+function selectRefundRows(db: Executor, scope: Scope) {
+  return db
+    .selectFrom('refunds')
+    .select([
+      'refunds.id', 'refunds.amount', 'refunds.currency', 'refunds.status', 'refunds.reason', 'refunds.failure_reason', 'refunds.note',
+      'refunds.payment_intent_id', 'refunds.created_by_user_id', 'refunds.created_at', 'refunds.livemode',
+    ])
+    .where('refunds.merchant_id', '=', scope.merchantId)
+    .where('refunds.livemode', '=', scope.livemode);
+}
+
+export async function findRefundRows(db: Executor, scope: Scope, timezone: string, filters: RefundFilters, keyset: Keyset): Promise<RefundListRow[]> {
+  let query = selectRefundRows(db, scope);
+  for (const c of rangeConditions('refunds', timezone, filters)) query = query.where(c);
+  if (filters.status?.length) query = query.where('refunds.status', 'in', [...filters.status] as RefundStatus[]);
+  if (filters.payment) query = query.where('refunds.payment_intent_id', '=', filters.payment);
+  return (await applyKeyset(query, 'refunds', keyset).execute()) as RefundListRow[];
+}
+
+export async function getRefundRow(db: Executor, scope: Scope, id: string): Promise<RefundListRow | undefined> {
+  return (await selectRefundRows(db, scope)
+    .select(sql<string>`refunds.created_at::text`.as('sort_key'))
+    .where('refunds.id', '=', id)
+    .executeTakeFirst()) as RefundListRow | undefined;
+}
+
+/** Payer emails for a page of refunds, via their payments. */
+export function findPayerEmails(db: Executor, scope: Scope, paymentIds: string[]) {
+  if (!paymentIds.length) return Promise.resolve([] as { id: string; email: string | null }[]);
+  return db
+    .selectFrom('payment_intents')
+    .leftJoin('customers', (j) =>
+      j.onRef('customers.id', '=', 'payment_intents.customer_id').on('customers.merchant_id', '=', scope.merchantId).on('customers.livemode', '=', scope.livemode),
+    )
+    .select(['payment_intents.id', sql<string | null>`coalesce(customers.email, payment_intents.receipt_email)`.as('email')])
+    .where('payment_intents.merchant_id', '=', scope.merchantId)
+    .where('payment_intents.livemode', '=', scope.livemode)
+    .where('payment_intents.id', 'in', paymentIds)
+    .execute();
+}
+
+export function getRefundPaymentId(db: Executor, scope: Scope, id: string) {
+  return db
+    .selectFrom('refunds')
+    .select(['payment_intent_id', 'amount', 'currency', 'status'])
+    .$call(inScope(scope))
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
