@@ -3,10 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { sql } from 'kysely';
 import { createApiRouter, type ApiRouterOptions } from './api/router.js';
 import { createCheckoutRouter } from './checkout/router.js';
 import type { CoreDeps } from './core/shared/deps.js';
+import { databaseVersion } from './db/database.js';
 import { contextFactory } from './trpc/context.js';
 import { appRouter } from './trpc/routers/_app.js';
 
@@ -28,8 +28,7 @@ export function createApp(deps: CoreDeps, options: { logErrors?: boolean; api?: 
 
   app.get('/health', async (_req, res) => {
     try {
-      const { rows } = await sql<{ version: string }>`select version() as version`.execute(deps.db);
-      res.json({ status: 'ok', database: { reachable: true, version: rows[0].version.split(' on ')[0] } });
+      res.json({ status: 'ok', database: { reachable: true, version: await databaseVersion(deps.db) } });
     } catch (error) {
       res.status(503).json({ status: 'unavailable', database: { reachable: false, error: (error as Error).message } });
     }

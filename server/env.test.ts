@@ -27,4 +27,12 @@ describe('loadEnv', () => {
       expect(message).toContain('APP_SECRET: must be at least 32 characters');
     }
   });
+
+  it('reads the worker settings and refuses a stale limit a live worker could reach', () => {
+    const env = loadEnv({ DATA_DIR: dataDir() });
+    expect(env).toMatchObject({ WORKERS: true, WORKER_CONCURRENCY: 4, WORKER_DB_POOL: 10, WORKER_HEARTBEAT_MS: 10_000, WORKER_STALE_MS: 30_000 });
+    expect(loadEnv({ DATA_DIR: dataDir(), WORKERS: 'false', WORKER_HEARTBEAT_MS: '200', WORKER_STALE_MS: '2000' })).toMatchObject({ WORKERS: false, WORKER_STALE_MS: 2000 });
+    expect(() => loadEnv({ DATA_DIR: dataDir(), WORKER_HEARTBEAT_MS: '20000', WORKER_STALE_MS: '30000' })).toThrow(/WORKER_STALE_MS: must be at least twice WORKER_HEARTBEAT_MS/);
+    expect(() => loadEnv({ DATA_DIR: dataDir(), WORKER_STALE_MS: '90000' })).toThrow(/WORKER_STALE_MS: must be at most 50000/);
+  });
 });

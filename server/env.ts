@@ -25,6 +25,10 @@ const envSchema = z.object({
   RATE_LIMIT_PUBLISHABLE_INTENT: z.coerce.number({ error: 'must be a number of requests per second' }).int().positive().default(5),
   LOG_REQUESTS: boolish.default(false),
   WORKERS: boolish.default(true),
+  WORKER_CONCURRENCY: z.coerce.number({ error: 'must be a number of jobs' }).int().min(1).max(100).default(4),
+  WORKER_DB_POOL: z.coerce.number({ error: 'must be a number of connections' }).int().min(3).max(200).default(10),
+  WORKER_HEARTBEAT_MS: z.coerce.number({ error: 'must be milliseconds' }).int().min(100).default(10_000),
+  WORKER_STALE_MS: z.coerce.number({ error: 'must be milliseconds' }).int().min(1000).max(50_000, 'must be at most 50000 (a dead worker\'s jobs are retried within a minute)').default(30_000),
 });
 
 export type Env = z.infer<typeof envSchema> & { APP_URL: string; APP_SECRET: string; DATA_DIR: string };
@@ -40,6 +44,10 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new EnvError(`Invalid environment configuration:\n${lines.join('\n')}`);
   }
   const env = parsed.data;
+  if (env.WORKER_STALE_MS < 2 * env.WORKER_HEARTBEAT_MS) {
+    // A live worker beating slower than this would be taken for dead and its jobs run twice.
+    throw new EnvError(`Invalid environment configuration:\n  WORKER_STALE_MS: must be at least twice WORKER_HEARTBEAT_MS (${env.WORKER_HEARTBEAT_MS})`);
+  }
   const dataDir = path.resolve(env.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   return {
