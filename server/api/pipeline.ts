@@ -4,6 +4,7 @@ import { PaymentError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { authenticateApiRequest, type AuthenticatedKey } from '../core/api-keys/api-keys.service.js';
 import type { CoreDeps } from '../core/shared/deps.js';
+import { baseHeaderPairs } from '../http/security-headers.js';
 import { toErrorResponse } from './errors.js';
 import { jsonDepth, MAX_PARAM_DEPTH, parseForm } from './form.js';
 import { rateLimitMessage, rateLimitOrigin, type RateLimitConfig } from './rate-limit.js';
@@ -68,12 +69,11 @@ export function sendJson(res: Response, status: number, body: unknown) {
  * Request-Id on every response; Stripe-Version echoed (any version is accepted; objects have one shape).
  * The app-wide security headers are set here too: /v1 is mounted ahead of the app's other middleware.
  */
-function startRequest(req: Request, res: Response) {
+function startRequest(req: Request, res: Response, appUrl: string) {
   const requestId = newId('request');
   const version = req.headers['stripe-version'];
   const headers = [
-    'X-Content-Type-Options', 'nosniff',
-    'Referrer-Policy', 'strict-origin-when-cross-origin',
+    ...baseHeaderPairs(appUrl),
     'Request-Id', requestId,
     'Stripe-Version', typeof version === 'string' && version.length <= 64 && /^[\w.-]+$/.test(version) ? version : API_VERSION,
     'Cache-Control', 'no-cache, no-store',
@@ -106,7 +106,7 @@ function corsPreflight(req: Request, res: Response): boolean {
  */
 export function apiRequest(deps: CoreDeps, limits: RateLimitConfig, clock?: () => Date): RequestHandler {
   return async (req, res, next) => {
-    startRequest(req, res);
+    startRequest(req, res, deps.appUrl);
     if (corsPreflight(req, res)) return;
     await authenticateRequest(deps, limits, clock, req, res);
     await parseParameters(req, res);
