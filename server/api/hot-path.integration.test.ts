@@ -1,4 +1,5 @@
-import { request } from 'node:http';
+import { request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -182,6 +183,21 @@ describe('the /v1 request path', () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, POST, DELETE');
     expect(preflight.headers.get('request-id')).toMatch(/^req_/);
+  });
+
+  it('keeps the app-wide base headers although it runs ahead of them, HSTS included under an https APP_URL', async () => {
+    const app = createApp({ ...database.deps, appUrl: 'https://pay.example.com' });
+    const https: Server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const response = await fetch(`http://127.0.0.1:${(https.address() as AddressInfo).port}/v1/customers`, { headers: { authorization: `Bearer ${secret}` } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    } finally {
+      await new Promise((resolve) => https.close(resolve));
+    }
   });
 
   it('reads plain bodies itself, within the size limit, whether sent with a length or chunked', async () => {
