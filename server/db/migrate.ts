@@ -6,6 +6,7 @@ import * as m0003 from './migrations/0003_add_payment_attempts_fingerprint_index
 import * as m0004 from './migrations/0004_add_search_indexes.js';
 import * as m0006 from './migrations/0006_create_worker_heartbeats.js';
 import * as m0007 from './migrations/0007_add_payment_attempts_payment_method_index.js';
+import * as m0012 from './migrations/0012_add_webhook_delivery_jobs.js';
 
 // Listed explicitly so migrations work the same from tsx, the test runner and a bundle.
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004_add_search_indexes': m0004,
   '0006_create_worker_heartbeats': m0006,
   '0007_add_payment_attempts_payment_method_index': m0007,
+  '0012_add_webhook_delivery_jobs': m0012,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,0 +1,178 @@
+import { notFound } from '../../../shared/errors.js';
+import { getEvent } from '../events/events.service.js';
+import { addJob } from '../jobs/jobs.repository.js';
+import { decrypt } from '../shared/crypto.js';
+import type { CoreDeps, Scope } from '../shared/deps.js';
+import { toUnix } from '../shared/tx.js';
+import * as endpointsRepo from '../webhook-endpoints/webhook-endpoints.repository.js';
+import { signatureHeaders } from './webhook-signing.js';
+import * as repo from './webhooks.repository.js';
+
+/** After the first attempt (immediately): about 3 days in all (DESIGN.md §6). */
+export const RETRY_SCHEDULE_MS = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000, 86_400_000, 86_400_000];
+const DAY = 86_400_000;
+
+export interface DeliveryOptions {
+  /** Delays before the 2nd, 3rd, … attempt; after the last one the delivery has failed. */
+  retryScheduleMs: number[];
+  /** ± this fraction of each delay, so retries of many deliveries spread out. */
+  jitter: number;
+  timeoutMs: number;
+  /** An endpoint failing without a success for this long is disabled. */
+  disableAfterMs: number;
+  /** Operator log (endpoint disabled). */
+  log: (line: string) => void;
+}
+
+export const defaultDeliveryOptions = (log: (line: string) => void = console.log): DeliveryOptions => ({
+  retryScheduleMs: RETRY_SCHEDULE_MS,
+  jitter: 0.1,
+  timeoutMs: 15_000,
+  disableAfterMs: 5 * DAY,
+  log,
+});
+
+const EXCERPT_CHARS = 4096;
+/** Statuses after which the receiver's Retry-After decides when to try again. */
+const RETRY_AFTER_STATUSES = new Set([429, 502, 503, 504]);
+
+/** The job queue of one endpoint: its deliveries run one at a time, in order, beside other endpoints'. */
+export const endpointQueue = (endpointId: string) => `webhooks:${endpointId}`;
+
+/** The secrets that sign now: the current one and, until its overlap ends, the one it replaced. */
+export function activeSecrets(deps: CoreDeps, endpoint: { secret_encrypted: string; previous_secret_encrypted: string | null; previous_secret_expires_at: Date | null }, now = new Date()): string[] {
+  const secrets = [decrypt(deps.secret, endpoint.secret_encrypted)];
+  if (endpoint.previous_secret_encrypted && endpoint.previous_secret_expires_at && endpoint.previous_secret_expires_at > now) {
+    secrets.push(decrypt(deps.secret, endpoint.previous_secret_encrypted));
+  }
+  return secrets;
+}
+
+export type DeliveryOutcome = 'succeeded' | 'retrying' | 'failed' | 'skipped';
+
+interface CallResult {
+  statusCode: number | null;
+  error: string | null;
+  latencyMs: number;
+  responseHeaders: Record<string, string> | null;
+  excerpt: string | null;
+  retryAfterMs: number | null;
+}
+
+/**
+ * One attempt of one delivery (the deliver-webhook job): lease the row and commit, call the endpoint
+ * outside any transaction, then record the attempt and what comes next in one transaction. A worker dying
+ * mid-call leaves the job to be run again (at least once). Throws when another worker holds the lease, so
+ * the job runtime retries it after that.
+ */
+export async function deliverWebhook(deps: CoreDeps, scope: Scope, deliveryId: string, options: DeliveryOptions): Promise<DeliveryOutcome> {
+  const delivery = await repo.leaseDelivery(deps.db, scope, deliveryId, options.timeoutMs + 30_000);
+  if (!delivery) {
+    const row = await repo.getDelivery(deps.db, scope, deliveryId);
+    if (!row || row.status !== 'pending') return 'skipped';
+    throw new Error(`Delivery ${deliveryId} is being attempted by another worker`);
+  }
+  const endpoint = await endpointsRepo.getWebhookEndpoint(deps.db, scope, delivery.endpoint_id);
+  if (!endpoint || endpoint.status !== 'enabled') {
+    await repo.updateDelivery(deps.db, scope, delivery.id, { status: 'failed', next_attempt_at: null });
+    return 'skipped';
+  }
+  const event = await getEvent(deps, scope, delivery.event_id);
+  const body = JSON.stringify(event);
+  const now = new Date();
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json; charset=utf-8',
+    'User-Agent': 'PaymentFlow/1.0 (+webhooks)',
+    ...signatureHeaders(activeSecrets(deps, endpoint, now), event.id, body, toUnix(now)),
+  };
+  const result = await callEndpoint(endpoint.url, headers, body, options.timeoutMs);
+
+  return deps.db.transaction().execute(async (tx) => {
+    await repo.insertAttempt(tx, {
+      delivery_id: delivery.id,
+      status_code: result.statusCode,
+      error: result.error,
+      latency_ms: result.latencyMs,
+      response_excerpt: result.excerpt,
+      request_headers: JSON.stringify(headers),
+      request_body: body,
+      response_headers: result.responseHeaders ? JSON.stringify(result.responseHeaders) : null,
+    });
+    const attemptCount = delivery.attempt_count + 1;
+    const common = { attempt_count: attemptCount, last_status_code: result.statusCode };
+    const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+    if (ok) {
+      await repo.updateDelivery(tx, scope, delivery.id, { ...common, status: 'succeeded', next_attempt_at: null });
+      if (endpoint.failing_since) await endpointsRepo.updateWebhookEndpoint(tx, scope, endpoint.id, { failing_since: null });
+      return 'succeeded';
+    }
+    const failingSince = endpoint.failing_since ?? now;
+    const disable = result.statusCode === 410 ? 'it answered 410 Gone' : now.getTime() - failingSince.getTime() >= options.disableAfterMs ? `it has failed continuously since ${failingSince.toISOString()}` : null;
+    if (disable) {
+      await endpointsRepo.updateWebhookEndpoint(tx, scope, endpoint.id, { status: 'disabled', failing_since: failingSince });
+      await repo.updateDelivery(tx, scope, delivery.id, { ...common, status: 'failed', next_attempt_at: null });
+      options.log(`Webhook endpoint ${endpoint.id} (merchant ${scope.merchantId}, ${endpoint.url}) disabled: ${disable}`);
+      return 'failed';
+    }
+    if (!endpoint.failing_since) await endpointsRepo.updateWebhookEndpoint(tx, scope, endpoint.id, { failing_since: failingSince });
+    const delay = nextDelay(attemptCount, result.retryAfterMs, options);
+    if (delay === null) {
+      await repo.updateDelivery(tx, scope, delivery.id, { ...common, status: 'failed', next_attempt_at: null });
+      return 'failed';
+    }
+    const runAt = new Date(now.getTime() + delay);
+    await repo.updateDelivery(tx, scope, delivery.id, { ...common, next_attempt_at: runAt });
+    await addJob(tx, 'deliver-webhook', { merchantId: scope.merchantId, livemode: scope.livemode, deliveryId: delivery.id }, { runAt, queueName: endpointQueue(endpoint.id) });
+    return 'retrying';
+  });
+}
+
+/** Milliseconds until the next attempt after `attemptCount` failed ones, or null when none is left. */
+export function nextDelay(attemptCount: number, retryAfterMs: number | null, options: Pick<DeliveryOptions, 'retryScheduleMs' | 'jitter'>, random = Math.random): number | null {
+  const base = options.retryScheduleMs[attemptCount - 1];
+  if (base === undefined) return null;
+  if (retryAfterMs !== null) return Math.min(retryAfterMs, DAY);
+  return Math.round(base * (1 + options.jitter * (2 * random() - 1)));
+}
+
+/** Retry-After as seconds or an HTTP date; null when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
+  if (!value) return null;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+async function callEndpoint(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<CallResult> {
+  const started = performance.now();
+  const latency = () => Math.round(performance.now() - started);
+  try {
+    // Redirects are not followed: a 3xx is a failure, as with Stripe.
+    const response = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    const text = await response.text().catch(() => '');
+    const responseHeaders: Record<string, string> = {};
+    response.headers.forEach((v, k) => (responseHeaders[k] = v));
+    return {
+      statusCode: response.status,
+      error: null,
+      latencyMs: latency(),
+      responseHeaders,
+      excerpt: text.slice(0, EXCERPT_CHARS),
+      retryAfterMs: RETRY_AFTER_STATUSES.has(response.status) ? parseRetryAfter(response.headers.get('retry-after')) : null,
+    };
+  } catch (error) {
+    const e = error as Error & { cause?: { code?: string; message?: string } };
+    const message = e.name === 'TimeoutError' ? `Timed out after ${timeoutMs / 1000} s` : e.cause?.code ?? e.cause?.message ?? e.message;
+    return { statusCode: null, error: message, latencyMs: latency(), responseHeaders: null, excerpt: null, retryAfterMs: null };
+  }
+}
+
+/** Sends a delivery again (dashboard "Resend"): pending once more, with a job in its endpoint's queue. */
+export async function resendDelivery(deps: CoreDeps, scope: Scope, deliveryId: string): Promise<void> {
+  await deps.db.transaction().execute(async (tx) => {
+    const row = await repo.getDelivery(tx, scope, deliveryId);
+    if (!row) throw notFound('webhook_delivery', deliveryId);
+    await repo.updateDelivery(tx, scope, deliveryId, { status: 'pending', next_attempt_at: new Date() });
+    await addJob(tx, 'deliver-webhook', { merchantId: scope.merchantId, livemode: scope.livemode, deliveryId }, { queueName: endpointQueue(row.endpoint_id) });
+  });
+}
