@@ -20,6 +20,7 @@ import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
 import { findPage } from '../shared/pagination.js';
 import { parseParams } from '../shared/params.js';
 import { inTransaction, toUnix } from '../shared/tx.js';
+import { checkWebhookTarget } from '../webhooks/webhook-target.js';
 import * as repo from './webhook-endpoints.repository.js';
 
 export function toWebhookEndpointDto(row: Row<'webhook_endpoints'>): WebhookEndpointDto {
@@ -45,6 +46,7 @@ export function newWebhookSecret(): string {
 /** The signing secret is shown once, in this response; at rest it is encrypted. */
 export async function createWebhookEndpoint(deps: CoreDeps, actor: Actor, input: CreateWebhookEndpointInput, tx?: Executor): Promise<WebhookEndpointDto & { secret: string }> {
   const params = parseParams(createWebhookEndpointParams, input);
+  await checkWebhookTarget(params.url, actor.livemode);
   const secret = newWebhookSecret();
   return inTransaction(deps, tx, async (t) => {
     const row = await repo.insertWebhookEndpoint(t, {
@@ -102,6 +104,7 @@ export async function rollWebhookEndpointSecret(deps: CoreDeps, actor: Actor, id
 
 export async function updateWebhookEndpoint(deps: CoreDeps, actor: Actor, id: string, input: UpdateWebhookEndpointInput = {}, tx?: Executor): Promise<WebhookEndpointDto> {
   const params = parseParams(updateWebhookEndpointParams, input);
+  if (params.url !== undefined) await checkWebhookTarget(params.url, actor.livemode);
   return inTransaction(deps, tx, async (t) => {
     const before = await repo.getWebhookEndpoint(t, actor, id, { forUpdate: true });
     if (!before) throw notFound('webhook_endpoint', id);

@@ -9,6 +9,7 @@ import { createTestDatabase, createTestMerchant, type TestDatabase } from '../..
 import { createCustomer, updateCustomer } from '../customers/customers.service.js';
 import type { Actor } from '../shared/deps.js';
 import { createWebhookEndpoint, getWebhookEndpoint, rollWebhookEndpointSecret } from '../webhook-endpoints/webhook-endpoints.service.js';
+import { isPublicAddress } from './webhook-target.js';
 import { deliverWebhook, nextDelay, parseRetryAfter, resendDelivery, RETRY_SCHEDULE_MS, type DeliveryOptions } from './webhooks.service.js';
 
 let t: TestDatabase;
@@ -250,5 +251,38 @@ describe('webhook delivery', () => {
       await workers.stop();
     }
     expect((await deliveriesOf(a.endpoint.id)).every((d) => d.status === 'succeeded')).toBe(true);
+  });
+});
+
+describe('live-mode targets', () => {
+  it('refuses http, loopback, private, link-local and metadata addresses in live mode, including through a DNS name', async () => {
+    const m = await createTestMerchant(t.db);
+    const live: Actor = { merchantId: m.merchant.id, livemode: true };
+    const test: Actor = { merchantId: m.merchant.id, livemode: false };
+    const refused = async (url: string) => (await createWebhookEndpoint(t.deps, live, { url, enabled_events: ['*'] }).then(() => null, (e: Error) => e.message));
+    expect(await refused('http://hooks.example.com/x')).toMatch(/must use https/);
+    for (const url of ['https://127.0.0.1/x', 'https://10.1.2.3/x', 'https://192.168.0.10/x', 'https://172.20.0.1/x', 'https://169.254.169.254/latest', 'https://100.64.0.1/x', 'https://[::1]/x', 'https://[fd00::1]/x', 'https://[::ffff:127.0.0.1]/x', 'https://localhost:4242/x']) {
+      expect(await refused(url), url).toMatch(/private, loopback or link-local/);
+    }
+    expect(isPublicAddress('8.8.8.8')).toBe(true);
+    expect(isPublicAddress('2606:4700::1111')).toBe(true);
+    expect(isPublicAddress('224.0.0.1')).toBe(false);
+    // Test mode may target the developer's machine.
+    await expect(createWebhookEndpoint(t.deps, test, { url: 'http://localhost:4242/x', enabled_events: ['*'] })).resolves.toMatchObject({ url: 'http://localhost:4242/x' });
+  });
+
+  it('a live endpoint whose name resolves to loopback at delivery time is not called', async () => {
+    const m = await createTestMerchant(t.db);
+    const live: Actor = { merchantId: m.merchant.id, livemode: true };
+    // Saved while it pointed elsewhere; now it resolves to this machine (DNS rebinding).
+    const port = (server.address() as AddressInfo).port;
+    const endpoint = await createWebhookEndpoint(t.deps, live, { url: 'https://hooks.example.invalid/x', enabled_events: ['*'] });
+    await t.db.updateTable('webhook_endpoints').set({ url: `https://localhost:${port}/rebound` }).where('id', '=', endpoint.id).execute();
+    await createCustomer(t.deps, live, { name: 'Live' });
+    const [delivery] = await deliveriesOf(endpoint.id);
+    const sent = received.length;
+    expect(await deliverWebhook(t.deps, live, delivery.id, options())).toBe('retrying');
+    expect(received.length).toBe(sent);
+    expect((await attemptsOf(delivery.id))[0].error).toMatch(/non-public address/);
   });
 });

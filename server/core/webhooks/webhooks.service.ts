@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { notFound } from '../../../shared/errors.js';
 import { getEvent } from '../events/events.service.js';
 import { addJob } from '../jobs/jobs.repository.js';
@@ -6,6 +8,7 @@ import type { CoreDeps, Scope } from '../shared/deps.js';
 import { toUnix } from '../shared/tx.js';
 import * as endpointsRepo from '../webhook-endpoints/webhook-endpoints.repository.js';
 import { signatureHeaders } from './webhook-signing.js';
+import { assertPublicLiteral, BlockedTargetError, publicOnlyLookup } from './webhook-target.js';
 import * as repo from './webhooks.repository.js';
 
 /** After the first attempt (immediately): about 3 days in all (DESIGN.md §6). */
@@ -85,7 +88,7 @@ export async function deliverWebhook(deps: CoreDeps, scope: Scope, deliveryId: s
     'User-Agent': 'PaymentFlow/1.0 (+webhooks)',
     ...signatureHeaders(activeSecrets(deps, endpoint, now), event.id, body, toUnix(now)),
   };
-  const result = await callEndpoint(endpoint.url, headers, body, options.timeoutMs);
+  const result = await callEndpoint(endpoint.url, headers, body, options.timeoutMs, scope.livemode);
 
   return deps.db.transaction().execute(async (tx) => {
     await repo.insertAttempt(tx, {
@@ -143,28 +146,60 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
-async function callEndpoint(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<CallResult> {
+/**
+ * POSTs one delivery. Redirects are not followed (a 3xx is a failure, as with Stripe). In live mode the
+ * socket only connects to public addresses, checked after DNS resolution at connect time.
+ */
+function callEndpoint(rawUrl: string, headers: Record<string, string>, body: string, timeoutMs: number, livemode: boolean): Promise<CallResult> {
   const started = performance.now();
   const latency = () => Math.round(performance.now() - started);
+  const failed = (error: string): CallResult => ({ statusCode: null, error, latencyMs: latency(), responseHeaders: null, excerpt: null, retryAfterMs: null });
+  let url: URL;
   try {
-    // Redirects are not followed: a 3xx is a failure, as with Stripe.
-    const response = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-    const text = await response.text().catch(() => '');
-    const responseHeaders: Record<string, string> = {};
-    response.headers.forEach((v, k) => (responseHeaders[k] = v));
-    return {
-      statusCode: response.status,
-      error: null,
-      latencyMs: latency(),
-      responseHeaders,
-      excerpt: text.slice(0, EXCERPT_CHARS),
-      retryAfterMs: RETRY_AFTER_STATUSES.has(response.status) ? parseRetryAfter(response.headers.get('retry-after')) : null,
-    };
-  } catch (error) {
-    const e = error as Error & { cause?: { code?: string; message?: string } };
-    const message = e.name === 'TimeoutError' ? `Timed out after ${timeoutMs / 1000} s` : e.cause?.code ?? e.cause?.message ?? e.message;
-    return { statusCode: null, error: message, latencyMs: latency(), responseHeaders: null, excerpt: null, retryAfterMs: null };
+    url = new URL(rawUrl);
+    if (livemode) assertPublicLiteral(url);
+  } catch (e) {
+    return Promise.resolve(failed((e as Error).message));
   }
+  return new Promise<CallResult>((resolve) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(url, {
+      method: 'POST',
+      headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
+      ...(livemode ? { lookup: publicOnlyLookup } : {}),
+    });
+    const timer = setTimeout(() => req.destroy(Object.assign(new Error(`Timed out after ${timeoutMs / 1000} s`), { code: 'TIMEOUT' })), timeoutMs);
+    req.on('error', (e: Error & { code?: string }) => {
+      clearTimeout(timer);
+      resolve(failed(e.code === 'TIMEOUT' || e instanceof BlockedTargetError ? e.message : e.code ? `${e.code}: ${e.message}` : e.message));
+    });
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        // Only the excerpt is kept; the rest is read and dropped.
+        if (size < EXCERPT_CHARS) chunks.push(c);
+        size += c.length;
+      });
+      res.on('error', () => {});
+      res.on('close', () => {
+        clearTimeout(timer);
+        const responseHeaders: Record<string, string> = {};
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) responseHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
+        const status = res.statusCode ?? 0;
+        const retryAfter = res.headers['retry-after'];
+        resolve({
+          statusCode: status,
+          error: res.complete ? null : 'The response was cut off',
+          latencyMs: latency(),
+          responseHeaders,
+          excerpt: Buffer.concat(chunks).toString('utf8').slice(0, EXCERPT_CHARS),
+          retryAfterMs: RETRY_AFTER_STATUSES.has(status) ? parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : null) : null,
+        });
+      });
+    });
+    req.end(body);
+  });
 }
 
 /** Sends a delivery again (dashboard "Resend"): pending once more, with a job in its endpoint's queue. */
