@@ -54,3 +54,40 @@ export function findAttempts(db: Executor, scope: Scope, deliveryId: string) {
 }
 
 export type DeliveryRow = Row<'webhook_deliveries'>;
+
+/** Deliveries of one endpoint with their event's type, newest first. */
+export function findDeliveries(db: Executor, scope: Scope, endpointId: string, filter: { status?: 'pending' | 'succeeded' | 'failed'; limit: number }) {
+  let query = db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('events as ev', 'ev.id', 'd.event_id')
+    .selectAll('d')
+    .select('ev.type as event_type')
+    .$call(inScope(scope, 'd'))
+    .where('d.endpoint_id', '=', endpointId);
+  if (filter.status) query = query.where('d.status', '=', filter.status);
+  return query.orderBy('d.created_at', 'desc').orderBy('d.id', 'desc').limit(filter.limit).execute();
+}
+
+/** Failed deliveries of an endpoint created since `since`, oldest first, locked for a resend. */
+export function findFailedSince(db: Executor, scope: Scope, endpointId: string, since: Date) {
+  return db
+    .selectFrom('webhook_deliveries')
+    .selectAll()
+    .$call(inScope(scope))
+    .where('endpoint_id', '=', endpointId)
+    .where('status', '=', 'failed')
+    .where('created_at', '>=', since)
+    .orderBy('created_at', 'asc')
+    .orderBy('id', 'asc')
+    .forUpdate()
+    .execute();
+}
+
+export function insertDelivery(db: Executor, row: NewRow<'webhook_deliveries'>) {
+  return db.insertInto('webhook_deliveries').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** A test event: written for the log and the payload, delivered only to the endpoint that asked for it. */
+export function insertTestEvent(db: Executor, row: NewRow<'events'>) {
+  return db.insertInto('events').values(row).returningAll().executeTakeFirstOrThrow();
+}

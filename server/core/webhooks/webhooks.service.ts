@@ -1,11 +1,15 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { notFound } from '../../../shared/errors.js';
-import { getEvent } from '../events/events.service.js';
+import { EVENT_TYPES } from '../../../shared/contracts/events.js';
+import type { DeliveryAttemptDto, DeliveryDto, DeliveryStatus } from '../../../shared/contracts/webhook-endpoints.js';
+import { notFound, PaymentError } from '../../../shared/errors.js';
+import { newId } from '../../../shared/ids.js';
+import { buildEventRow, getEvent } from '../events/events.service.js';
 import { addJob } from '../jobs/jobs.repository.js';
 import { decrypt } from '../shared/crypto.js';
-import type { CoreDeps, Scope } from '../shared/deps.js';
+import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
 import { toUnix } from '../shared/tx.js';
+import type { Executor } from '../../db/database.js';
 import * as endpointsRepo from '../webhook-endpoints/webhook-endpoints.repository.js';
 import { signatureHeaders } from './webhook-signing.js';
 import { assertPublicLiteral, BlockedTargetError, publicOnlyLookup } from './webhook-target.js';
@@ -202,12 +206,64 @@ function callEndpoint(rawUrl: string, headers: Record<string, string>, body: str
   });
 }
 
+async function queueAgain(tx: Executor, scope: Scope, delivery: { id: string; endpoint_id: string }) {
+  await repo.updateDelivery(tx, scope, delivery.id, { status: 'pending', next_attempt_at: new Date() });
+  await addJob(tx, 'deliver-webhook', { merchantId: scope.merchantId, livemode: scope.livemode, deliveryId: delivery.id }, { queueName: endpointQueue(delivery.endpoint_id) });
+}
+
 /** Sends a delivery again (dashboard "Resend"): pending once more, with a job in its endpoint's queue. */
 export async function resendDelivery(deps: CoreDeps, scope: Scope, deliveryId: string): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const row = await repo.getDelivery(tx, scope, deliveryId);
     if (!row) throw notFound('webhook_delivery', deliveryId);
-    await repo.updateDelivery(tx, scope, deliveryId, { status: 'pending', next_attempt_at: new Date() });
-    await addJob(tx, 'deliver-webhook', { merchantId: scope.merchantId, livemode: scope.livemode, deliveryId }, { queueName: endpointQueue(row.endpoint_id) });
+    await queueAgain(tx, scope, row);
   });
+}
+
+/**
+ * "Recover failed since": every failed delivery of the endpoint created since `since` is sent again,
+ * oldest first (their jobs join the endpoint's queue in that order). Returns how many.
+ */
+export async function recoverFailedSince(deps: CoreDeps, scope: Scope, endpointId: string, since: Date): Promise<number> {
+  return deps.db.transaction().execute(async (tx) => {
+    const endpoint = await endpointsRepo.getWebhookEndpoint(tx, scope, endpointId);
+    if (!endpoint) throw notFound('webhook_endpoint', endpointId);
+    const rows = await repo.findFailedSince(tx, scope, endpointId, since);
+    for (const row of rows) await queueAgain(tx, scope, row);
+    return rows.length;
+  });
+}
+
+/** "Send test event": a sample event of `type`, delivered to this endpoint only (signed like any other). */
+export async function sendTestEvent(deps: CoreDeps, actor: Actor, endpointId: string, type: string): Promise<{ deliveryId: string; eventId: string }> {
+  if (!(EVENT_TYPES as readonly string[]).includes(type)) {
+    throw new PaymentError('invalid_request', `Unknown event type: ${type}. Must be one of: ${EVENT_TYPES.join(', ')}`, { param: 'type' });
+  }
+  return deps.db.transaction().execute(async (tx) => {
+    const endpoint = await endpointsRepo.getWebhookEndpoint(tx, actor, endpointId);
+    if (!endpoint) throw notFound('webhook_endpoint', endpointId);
+    const objectType = type.slice(0, type.indexOf('.'));
+    const event = await repo.insertTestEvent(tx, buildEventRow(actor, type, { id: `${objectType}_test`, object: objectType, test: true } as { id: string }));
+    const delivery = await repo.insertDelivery(tx, {
+      id: newId('webhookDelivery'), merchant_id: actor.merchantId, livemode: actor.livemode, endpoint_id: endpoint.id, event_id: event.id, next_attempt_at: new Date(),
+    });
+    await addJob(tx, 'deliver-webhook', { merchantId: actor.merchantId, livemode: actor.livemode, deliveryId: delivery.id }, { queueName: endpointQueue(endpoint.id) });
+    return { deliveryId: delivery.id, eventId: event.id };
+  });
+}
+
+export async function listDeliveries(deps: CoreDeps, scope: Scope, endpointId: string, filter: { status?: DeliveryStatus; limit: number }): Promise<DeliveryDto[]> {
+  const rows = await repo.findDeliveries(deps.db, scope, endpointId, filter);
+  return rows.map((r) => ({
+    id: r.id, eventId: r.event_id, eventType: r.event_type, status: r.status, attemptCount: r.attempt_count, lastStatusCode: r.last_status_code,
+    nextAttempt: r.status === 'pending' && r.next_attempt_at ? toUnix(r.next_attempt_at) : null, created: toUnix(r.created_at),
+  }));
+}
+
+export async function listAttempts(deps: CoreDeps, scope: Scope, deliveryId: string): Promise<DeliveryAttemptDto[]> {
+  const rows = await repo.findAttempts(deps.db, scope, deliveryId);
+  return rows.map((a) => ({
+    id: String(a.id), created: toUnix(a.created_at), statusCode: a.status_code, error: a.error, latencyMs: a.latency_ms,
+    requestHeaders: a.request_headers, requestBody: a.request_body, responseHeaders: a.response_headers, responseExcerpt: a.response_excerpt,
+  }));
 }
