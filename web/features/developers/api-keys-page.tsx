@@ -15,6 +15,7 @@ import { errorMessage } from '../../lib/errors';
 import { formatDate, formatRelative } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
 import { useZodForm } from '../../lib/use-form';
+import { DevelopersTabs } from '../webhooks/developers-tabs';
 
 type ApiKey = Awaited<ReturnType<typeof useKeys>>['keys'][number];
 
@@ -42,6 +43,7 @@ export function ApiKeysPage() {
         title="Developers"
         description={<>API keys authenticate your requests to the PaymentFlow API. You are viewing <strong className="font-medium text-slate-700">{mode} mode</strong> keys.</>}
       />
+      <DevelopersTabs current="keys" />
       <div className="space-y-6">
         <Card>
           <CardHeader title="Standard keys" description="The publishable key identifies your account in browsers and apps. Keep secret keys on your server." />
