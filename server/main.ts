@@ -3,7 +3,7 @@ import { createApp } from './app.js';
 import { buildIfMissing } from './build.js';
 import { DatabaseConnectError, openDatabase } from './db/connect.js';
 import { answerMalformedRequests } from './http/client-error.js';
-import { EnvError, loadEnv } from './env.js';
+import { EnvError, httpConfig, loadEnv } from './env.js';
 import { startWorkers } from './jobs/index.js';
 import { DEMO_LOGIN, seedDemoIfEmpty } from './seed/demo.js';
 
@@ -55,7 +55,8 @@ async function main() {
     return;
   }
 
-  const app = createApp(deps);
+  const http = httpConfig(env);
+  const app = createApp(deps, { api: { rateLimits: http.apiRateLimits, logRequests: http.logRequests }, dashboardRateLimit: http.dashboardRateLimit });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(env.PORT, env.HOST, () => resolve(s));
     s.on('error', reject);
@@ -63,7 +64,7 @@ async function main() {
   answerMalformedRequests(server);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
-  const url = process.env.APP_URL ? env.APP_URL : `http://localhost:${port}`;
+  const url = env.APP_URL_GIVEN ? env.APP_URL : `http://localhost:${port}`;
   log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${url}`);
   log(`Database: ${database.embedded ? `embedded PostgreSQL (data in ${env.DATA_DIR})` : 'DATABASE_URL'}`);
   if (env.SEED_DEMO) log(`Demo login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`);

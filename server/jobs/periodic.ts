@@ -1,5 +1,6 @@
 import type { Task } from 'graphile-worker';
-import { pruneExpiredSessions } from '../core/accounts/accounts.service.js';
+import { pruneExpiredSessions, pruneForgivenThrottles } from '../core/accounts/accounts.service.js';
+import { pruneIdleRateLimitBuckets } from '../core/api-keys/api-keys.service.js';
 import { pruneIdempotencyKeys } from '../core/idempotency/idempotency.service.js';
 import { expireIntents } from '../core/payment-intents/payment-intents.service.js';
 import { processPendingRefunds } from '../core/refunds/refunds.service.js';
@@ -15,6 +16,8 @@ export const periodicTasks = (deps: CoreDeps): Record<string, Task> => ({
   'settle-due-refunds': async () => void (await processPendingRefunds(deps, { olderThanMs: 60_000, limit: 1000 })),
   'prune-idempotency-keys': async () => void (await pruneIdempotencyKeys(deps)),
   'prune-expired-sessions': async () => void (await pruneExpiredSessions(deps.db)),
+  // Idle rate-limit buckets (API keys, dashboard sessions) and throttle rows that no longer block anything.
+  'prune-rate-limit-state': async () => void ((await pruneIdleRateLimitBuckets(deps.db)) + (await pruneForgivenThrottles(deps.db))),
 });
 
 /**
@@ -26,4 +29,5 @@ export const CRONTAB = [
   '* * * * * settle-due-refunds ?fill=5m',
   '*/15 * * * * prune-idempotency-keys',
   '7 * * * * prune-expired-sessions',
+  '37 * * * * prune-rate-limit-state',
 ].join('\n');

@@ -12,6 +12,9 @@ import { CANCELLATION_REASONS } from './payment-intents.js';
  * app's URL search params; outputs are DTOs built by server/core/dashboard, never table rows.
  */
 
+/** Calls per tRPC batch request: the server answers 400 beyond, the web client's batch link never sends more. */
+export const MAX_TRPC_BATCH = 10;
+
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
 export type PageSize = (typeof PAGE_SIZES)[number];
 export const pageSizeParam = z
@@ -201,6 +204,11 @@ export const refundListFilters = z.object({
   currency: currencyFilter.optional(),
   /** Only the refunds of one payment. */
   payment: z.string().trim().min(1).max(255).optional(),
+  /**
+   * Search box: a refund or payment id, an amount in `currency` ("12.50"), part of the payer's email, or a
+   * query in Stripe's search language (status:"pending" AND amount>500).
+   */
+  q: z.string().trim().max(2000).optional(),
 }).superRefine(checkAmountRange);
 export type RefundListFilters = z.output<typeof refundListFilters>;
 export type RefundListFiltersInput = z.input<typeof refundListFilters>;
@@ -263,7 +271,14 @@ export interface CustomerDetail {
 }
 
 export const customerIdInput = z.object({ id: z.string().trim().min(1).max(255) });
-export const customerCreateInput = createCustomerParams.omit({ expand: true });
+/** The REST API accepts an empty customer, as Stripe does; the dashboard asks for someone to identify. */
+export const CUSTOMER_NEEDS_NAME_OR_EMAIL = 'Enter a name or an email address.';
+export function hasNameOrEmail(values: { name?: string | null; email?: string | null }): boolean {
+  return Boolean(values.name?.trim() || values.email?.trim());
+}
+export const customerCreateInput = createCustomerParams
+  .omit({ expand: true })
+  .refine(hasNameOrEmail, { message: CUSTOMER_NEEDS_NAME_OR_EMAIL, path: ['name'] });
 export type CustomerCreateInput = z.input<typeof customerCreateInput>;
 /** Metadata merges as in Stripe's API: a key set to "" is removed, keys not sent are kept. */
 export const customerUpdateInput = updateCustomerParams.omit({ expand: true }).extend({ id: z.string().trim().min(1).max(255) });
@@ -293,6 +308,8 @@ export interface LookupResult {
 export const SAVED_VIEW_PAGES = ['payments', 'refunds', 'customers'] as const;
 export type SavedViewPage = (typeof SAVED_VIEW_PAGES)[number];
 export const MAX_SAVED_VIEWS_PER_PAGE = 50;
+/** Preference keys one member may store per merchant (each value at most 8,000 characters of JSON). */
+export const MAX_PREFERENCES_PER_MEMBER = 50;
 
 /** A view is a name for a set of URL search params; values stay small and JSON-only. */
 export const savedViewParams = z

@@ -15,6 +15,8 @@ import * as webhooks from '../../core/webhooks/webhooks.service.js';
 import { memberProcedure, router } from '../trpc.js';
 
 const manage = memberProcedure('developers:manage');
+/** Seeing or replacing a signing secret: in live mode only roles with live-keys:manage, as for API keys. */
+const secrets = memberProcedure('developers:manage', { live: 'live-keys:manage' });
 
 /** Developers > Webhooks: endpoints of the session's merchant and mode, their delivery log and recovery. */
 export const webhooksRouter = router({
@@ -40,13 +42,13 @@ export const webhooksRouter = router({
   remove: manage.input(endpointIdInput).mutation(({ ctx, input }) => endpoints.deleteWebhookEndpoint(ctx.deps, ctx.actor, input.id)),
 
   /** Shows the signing secret again; every reveal is in the audit log. */
-  revealSecret: manage.input(endpointIdInput).mutation(async ({ ctx, input }) => {
+  revealSecret: secrets.input(endpointIdInput).mutation(async ({ ctx, input }) => {
     const secret = await endpoints.getWebhookEndpointSecret(ctx.deps, ctx.scope, input.id);
     await recordAudit(ctx.deps.db, { ...ctx.actor, action: 'webhook_endpoint.secret_revealed', targetId: input.id, ip: ctx.ip });
     return { secret };
   }),
 
-  rollSecret: manage.input(rollSecretInput).mutation(({ ctx, input }) =>
+  rollSecret: secrets.input(rollSecretInput).mutation(({ ctx, input }) =>
     ctx.deps.db.transaction().execute(async (tx) => {
       const rolled = await endpoints.rollWebhookEndpointSecret(ctx.deps, ctx.actor, input.id, input.overlapHours, tx);
       await recordAudit(tx, { ...ctx.actor, action: 'webhook_endpoint.secret_rolled', targetId: input.id, data: { overlapHours: input.overlapHours }, ip: ctx.ip });
