@@ -7,6 +7,7 @@ import { lookupRouter } from './lookup.js';
 import { paymentsRouter } from './payments.js';
 import { refundsRouter } from './refunds.js';
 import { preferencesRouter, viewsRouter } from './views.js';
+import { webhooksRouter } from './webhooks.js';
 
 /** One router per area, merged here. The web app imports only `type AppRouter`. */
 export const appRouter = router({
@@ -19,6 +20,7 @@ export const appRouter = router({
   lookup: lookupRouter,
   views: viewsRouter,
   preferences: preferencesRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;
