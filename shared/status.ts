@@ -20,6 +20,14 @@ export const CONFIRMABLE_STATUSES = ['requires_payment_method', 'requires_confir
 export const REFUND_STATUSES = ['pending', 'succeeded', 'failed', 'canceled'] as const;
 export type RefundStatus = (typeof REFUND_STATUSES)[number];
 
+export const REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;
+export type RefundReason = (typeof REFUND_REASONS)[number];
+
+/** `abandoned` is set only by expiry; a person canceling picks one of the others. */
+export const CANCELLATION_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'] as const;
+export type CancellationReason = (typeof CANCELLATION_REASONS)[number];
+export const REQUESTABLE_CANCELLATION_REASONS = ['requested_by_customer', 'duplicate', 'fraudulent'] as const satisfies readonly CancellationReason[];
+
 export const PAYMENT_ATTEMPT_OUTCOMES = ['succeeded', 'failed', 'requires_action', 'authorized'] as const;
 export type PaymentAttemptOutcome = (typeof PAYMENT_ATTEMPT_OUTCOMES)[number];
 

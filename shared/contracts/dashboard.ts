@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { DISPLAY_STATUSES, type DisplayStatus } from '../payment-display-status.js';
-import { REFUND_REASONS, REFUND_STATUSES, type RefundDto } from './refunds.js';
+import { type RefundDto } from './refunds.js';
+import { CANCELLATION_REASONS, REFUND_REASONS, REFUND_STATUSES } from '../status.js';
+import { DEFAULT_PAGE_SIZE, PAGE_SIZES } from '../limits.js';
 import { createCustomerParams, updateCustomerParams, type CustomerDto } from './customers.js';
 import type { EventDto } from './events.js';
 import type { PaymentIntentDto } from './payment-intents.js';
-import { CANCELLATION_REASONS } from './payment-intents.js';
 
 /**
  * What the dashboard's list, detail and search screens send and receive (tRPC: payments, refunds,
@@ -15,11 +16,9 @@ import { CANCELLATION_REASONS } from './payment-intents.js';
 /** Calls per tRPC batch request: the server answers 400 beyond, the web client's batch link never sends more. */
 export const MAX_TRPC_BATCH = 10;
 
-export const PAGE_SIZES = [10, 25, 50, 100] as const;
-export type PageSize = (typeof PAGE_SIZES)[number];
 export const pageSizeParam = z
-  .union([z.literal(10), z.literal(25), z.literal(50), z.literal(100)], { message: 'Page size must be 10, 25, 50 or 100.' })
-  .default(25);
+  .literal(PAGE_SIZES, { message: `Page size must be ${PAGE_SIZES.slice(0, -1).join(', ')} or ${PAGE_SIZES.at(-1)}.` })
+  .default(DEFAULT_PAGE_SIZE);
 
 /**
  * A calendar day (YYYY-MM-DD, read in the merchant's time zone) or an ISO 8601 date-time; a date-time

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CANCELLATION_REASONS } from '../status.js';
 import {
   amountParam,
   arrayParam,
@@ -51,7 +52,6 @@ export const paymentMethodDataParam = z.strictObject({
 export type PaymentMethodDataParam = z.output<typeof paymentMethodDataParam>;
 
 export const CAPTURE_METHODS = ['automatic', 'automatic_async', 'manual'] as const;
-export const CANCELLATION_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'] as const;
 
 /** Accepted for SDK compatibility; PaymentFlow only takes cards. */
 const paymentMethodTypesParam = arrayParam(z.literal('card', { message: 'Only "card" is supported' })).refine((a) => a.length > 0, 'Must not be empty');

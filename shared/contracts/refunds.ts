@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { expandParam, idParam, intParam, listParamsShape, metadataParam } from './common.js';
 
-export const REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;
-export const REFUND_STATUSES = ['pending', 'succeeded', 'failed', 'canceled'] as const;
+import { REFUND_REASONS, REFUND_STATUSES } from '../status.js';
 
 export const createRefundParams = z.strictObject({
   payment_intent: idParam,

@@ -1,3 +1,4 @@
+import { UNCONFIRMED_STATUSES } from '../../../shared/status.js';
 import type { CheckoutBootstrap } from '../../../shared/contracts/checkout.js';
 import { isHttpUrl } from '../../../shared/contracts/payment-intents.js';
 import type { Executor } from '../../db/database.js';
@@ -5,7 +6,7 @@ import { getActivePublishableKey } from '../api-keys/api-keys.service.js';
 import { safeEqual } from '../shared/crypto.js';
 import { challengePath, checkoutPath } from './payment-intents.dto.js';
 import { getCheckoutIntent, type CheckoutIntentRow } from './payment-intents.repository.js';
-import { MAX_FAILED_ATTEMPTS } from './payment-intents.service.js';
+import { MAX_FAILED_ATTEMPTS } from '../../../shared/limits.js';
 
 /**
  * The rules of the hosted checkout (server/checkout is its HTTP edge): who may see an intent's page, what
@@ -14,7 +15,7 @@ import { MAX_FAILED_ATTEMPTS } from './payment-intents.service.js';
 
 export { challengePath, checkoutPath, type CheckoutIntentRow };
 
-const OPEN_STATUSES = new Set(['requires_payment_method', 'requires_confirmation', 'requires_action']);
+const OPEN_STATUSES: ReadonlySet<string> = new Set(UNCONFIRMED_STATUSES);
 
 /** Compared against when the id is unknown, so that case costs the same as a wrong secret. */
 const NO_SECRET = 'pi_0_secret_0';

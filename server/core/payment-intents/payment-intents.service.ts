@@ -20,7 +20,8 @@ import {
 import { notFound, PaymentError } from '../../../shared/errors.js';
 import { newId, randomString } from '../../../shared/ids.js';
 import { currencyInfo, toMajorUnitString } from '../../../shared/money.js';
-import { CANCELABLE_STATUSES, CONFIRMABLE_STATUSES, UNCONFIRMED_STATUSES } from '../../../shared/status.js';
+import { MAX_FAILED_ATTEMPTS } from '../../../shared/limits.js';
+import { CANCELABLE_STATUSES, CONFIRMABLE_STATUSES, PAYMENT_INTENT_STATUSES, UNCONFIRMED_STATUSES } from '../../../shared/status.js';
 import type { Executor } from '../../db/database.js';
 import type { NewRow, Row, RowUpdate } from '../../db/schema.js';
 import { checkMetadataSize, requireLiveCustomer } from '../customers/customers.service.js';
@@ -48,7 +49,6 @@ import { testCardNumberFor, testCardProcessor } from './test-cards.js';
 export { toPaymentIntentDto };
 
 /** After this many failed confirmations the intent is canceled, so a card-testing script cannot keep trying. */
-export const MAX_FAILED_ATTEMPTS = 5;
 export const INTENT_LIFETIME_MS = 60 * 60 * 1000;
 
 export function newClientSecret(id: string) {
@@ -433,7 +433,7 @@ export async function updatePaymentIntent(deps: CoreDeps, actor: Actor, id: stri
   return inTransaction(deps, tx, async (t) => {
     const row = await lockIntent(t, actor, id);
     const restricted = PRE_CONFIRMATION_FIELDS.some((f) => params[f] !== undefined);
-    const allowed: readonly string[] = restricted ? CONFIRMABLE_STATUSES : ['requires_payment_method', 'requires_confirmation', 'requires_action', 'requires_capture', 'processing', 'succeeded', 'canceled'];
+    const allowed: readonly string[] = restricted ? CONFIRMABLE_STATUSES : PAYMENT_INTENT_STATUSES;
     if (!allowed.includes(row.status)) throw unexpectedState(row, 'update', allowed);
     const changes: RowUpdate<'payment_intents'> = {};
     if (params.amount !== undefined || params.currency !== undefined) {

@@ -1,10 +1,11 @@
 import type { PaymentMethodDataParam, PaymentMethodDto } from '../../../shared/contracts/payment-intents.js';
+import { cardNumberValid } from '../../../shared/card.js';
 import { notFound, PaymentError } from '../../../shared/errors.js';
 import { newId } from '../../../shared/ids.js';
 import type { Executor } from '../../db/database.js';
 import type { NewRow, Row } from '../../db/schema.js';
 import type { ProcessorCard } from '../payment-intents/card-processor.js';
-import { detectBrand, findTestCard, luhnValid, testCardNumberFor } from '../payment-intents/test-cards.js';
+import { detectBrand, findTestCard, testCardNumberFor } from '../payment-intents/test-cards.js';
 import { deriveKey, hmacHex } from '../shared/crypto.js';
 import type { CoreDeps, Scope } from '../shared/deps.js';
 import { toUnix } from '../shared/tx.js';
@@ -89,7 +90,7 @@ interface CardInput {
 export function validateCard(card: CardInput, now = new Date()): { number: string; expMonth: number; expYear: number } {
   const prefix = 'payment_method_data[card]';
   const number = card.number.replace(/[\s-]/g, '');
-  if (!luhnValid(number)) throw cardError('incorrect_number', 'Your card number is incorrect.', `${prefix}[number]`);
+  if (!cardNumberValid(number)) throw cardError('incorrect_number', 'Your card number is incorrect.', `${prefix}[number]`);
   const expYear = card.exp_year < 100 ? 2000 + card.exp_year : card.exp_year;
   const expMonth = card.exp_month;
   const year = now.getUTCFullYear();
