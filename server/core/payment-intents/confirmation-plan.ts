@@ -73,16 +73,18 @@ export interface ConfirmationPlan {
 
 /**
  * What the processor's answer means for the intent: the status change, the attempt and the events.
- * `attempt: 'finish'` is the answer to the 3-D Secure challenge a previous attempt left open.
+ * `attempt: 'finish'` is the answer to the 3-D Secure challenge a previous attempt left open; `at` is when
+ * it happens (now, unless the demo history replays the past).
  */
 export function planOutcome(
-  deps: CoreDeps,
+  deps: Pick<CoreDeps, 'appUrl'>,
   actor: Actor,
   row: Row<'payment_intents'>,
   pm: Row<'payment_methods'>,
   result: AuthorizationResult | { status: 'authentication_failed' },
-  options: { attempt: 'insert' | 'finish'; returnUrl?: string | null; receiptEmail?: string },
+  options: { attempt: 'insert' | 'finish'; returnUrl?: string | null; receiptEmail?: string; at?: Date },
 ): Omit<ConfirmationPlan, 'newPaymentMethod'> {
+  const at = options.at ?? new Date();
   const card = { card_brand: pm.card_brand, card_last4: pm.card_last4, card_fingerprint: pm.card_fingerprint };
   const base: IntentChanges = { ...card, ...(options.receiptEmail ? { receipt_email: options.receiptEmail } : {}) };
   const threeDs = options.attempt === 'finish' ? (result.status === 'authentication_failed' ? 'failed' : 'authenticated') : null;
@@ -91,7 +93,7 @@ export function planOutcome(
     attempt: { outcome: Row<'payment_attempts'>['outcome']; failure_code?: string | null; decline_code?: string | null; failure_message?: string | null; three_d_secure?: string | null },
     events: (dto: PaymentIntentDto) => EventToEmit[],
   ) => {
-    const updated: Row<'payment_intents'> = { ...row, ...base, ...changes, updated_at: new Date() };
+    const updated: Row<'payment_intents'> = { ...row, ...base, ...changes, updated_at: at };
     const dto = toPaymentIntentDto(updated, deps.appUrl);
     return {
       changes: { ...base, ...changes },
@@ -156,7 +158,7 @@ export function planOutcome(
       last_payment_error: lastError as unknown as Record<string, unknown>,
       next_action: null,
       failed_attempts: failedAttempts,
-      ...(abandon ? { canceled_at: new Date(), cancellation_reason: 'abandoned' } : {}),
+      ...(abandon ? { canceled_at: at, cancellation_reason: 'abandoned' } : {}),
     },
     { outcome: 'failed', failure_code: lastError.code, decline_code: lastError.decline_code ?? null, failure_message: lastError.message },
     (dto) => [
