@@ -159,7 +159,7 @@ const DECLINE_CARDS = [
 ] as const;
 const THREE_DS_CARDS = ['pm_card_threeDSecure2Required', 'pm_card_authenticationRequired'] as const;
 
-export interface Collector {
+interface Collector {
   customers: object[];
   paymentMethods: object[];
   intents: object[];
@@ -168,7 +168,7 @@ export interface Collector {
   events: object[];
 }
 
-export interface DemoOptions {
+interface DemoOptions {
   customers?: number;
   payments?: number;
   now?: Date;
@@ -196,7 +196,7 @@ export async function seedDemoHistory(deps: CoreDeps, merchantId: string, log: (
 
 
 /** The rows of the demo history, in memory (no database access). */
-export function buildDemoHistory(deps: Pick<CoreDeps, 'secret' | 'appUrl'>, merchantId: string, ownerId: string | null, options: DemoOptions = {}): Collector {
+function buildDemoHistory(deps: Pick<CoreDeps, 'secret' | 'appUrl'>, merchantId: string, ownerId: string | null, options: DemoOptions = {}): Collector {
   const rand = mulberry32(options.seed ?? 20240601);
   const now = (options.now ?? new Date()).getTime();
   const scope: Scope = { merchantId, livemode: false };

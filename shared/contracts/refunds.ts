@@ -23,7 +23,6 @@ export const createRefundParams = z.strictObject({
   note: z.string().trim().max(1000).optional(),
   expand: expandParam.optional(),
 });
-export type CreateRefundParams = z.output<typeof createRefundParams>;
 export type CreateRefundInput = z.input<typeof createRefundParams>;
 /** What the public API accepts: everything except the dashboard's `note`. */
 export const createRefundApiParams = createRefundParams.omit({ note: true });
@@ -32,7 +31,6 @@ export const updateRefundParams = z.strictObject({
   metadata: metadataParam.optional(),
   expand: expandParam.optional(),
 });
-export type UpdateRefundParams = z.output<typeof updateRefundParams>;
 export type UpdateRefundInput = z.input<typeof updateRefundParams>;
 
 export const listRefundsParams = z.strictObject({
@@ -41,7 +39,6 @@ export const listRefundsParams = z.strictObject({
   /** PaymentFlow extension for the dashboard filters. */
   status: z.enum(REFUND_STATUSES).optional(),
 });
-export type ListRefundsParams = z.output<typeof listRefundsParams>;
 export type ListRefundsInput = z.input<typeof listRefundsParams>;
 
 export interface RefundDto {

@@ -4,7 +4,7 @@
  */
 import { luhnValid } from '../../shared/card';
 
-export type CardBrand = 'visa' | 'mastercard' | 'amex' | 'discover' | 'diners' | 'jcb' | 'unionpay' | 'unknown';
+type CardBrand = 'visa' | 'mastercard' | 'amex' | 'discover' | 'diners' | 'jcb' | 'unionpay' | 'unknown';
 
 interface BrandRule {
   brand: Exclude<CardBrand, 'unknown'>;
@@ -52,7 +52,7 @@ export function digitsOnly(value: string): string {
   return value.replace(/\D/g, '');
 }
 
-export function brandRule(digits: string) {
+function brandRule(digits: string) {
   return RULES.find((rule) => rule.pattern.test(digits)) ?? UNKNOWN;
 }
 

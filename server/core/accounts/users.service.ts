@@ -19,7 +19,7 @@ export function fieldError(param: string, message: string, code: 'email_taken' |
   return new PaymentError(code, message, { param });
 }
 
-export interface CreateMerchantInput {
+interface CreateMerchantInput {
   email: string;
   password: string;
   name: string;

@@ -29,7 +29,7 @@ import * as lookupRepo from './lookup.repository.js';
 import * as repo from './payments.repository.js';
 
 /** What a search box entry means; an object id is not a filter but a place to go. */
-export type ClassifiedSearch = { kind: 'id'; type: 'payment' | 'customer' | 'refund'; id: string } | repo.PaymentSearch;
+type ClassifiedSearch = { kind: 'id'; type: 'payment' | 'customer' | 'refund'; id: string } | repo.PaymentSearch;
 
 const ID_TYPES = { paymentIntent: 'payment', customer: 'customer', refund: 'refund' } as const;
 const QUERY_OPERATOR = /[:~<>]/;

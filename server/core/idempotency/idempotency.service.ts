@@ -30,7 +30,7 @@ export interface IdempotentRequest {
  * the operation made before failing are kept (a card decline) or rolled back. `undefined`: a server
  * error, which rolls everything back (key included) and is rethrown.
  */
-export type ErrorOutcome = (error: unknown) => { result: IdempotentResult; keepWrites: boolean } | undefined;
+type ErrorOutcome = (error: unknown) => { result: IdempotentResult; keepWrites: boolean } | undefined;
 
 /** JSON with sorted keys, so the same parameters in another order hash the same. */
 function canonical(value: unknown): string {

@@ -24,7 +24,7 @@ const NO_SECRET = 'pi_0_secret_0';
  * `denied` covers an unknown id, a malformed one and a wrong or missing secret alike: the page answers all
  * of them the same way, so a visitor cannot learn which payment ids exist.
  */
-export type IntentAccess = { kind: 'denied' } | { kind: 'ok'; intent: CheckoutIntentRow };
+type IntentAccess = { kind: 'denied' } | { kind: 'ok'; intent: CheckoutIntentRow };
 
 export async function authorizeCheckout(db: Executor, intentId: string, clientSecret: string | undefined): Promise<IntentAccess> {
   // Ids are short and prefixed; anything else is not worth a query.
@@ -87,7 +87,7 @@ export function challengeRedirectOrigins(intent: CheckoutIntentRow): string[] {
   return [...origins];
 }
 
-export type CheckoutState =
+type CheckoutState =
   | { kind: 'pay' }
   | { kind: 'paid'; status: 'succeeded' | 'requires_capture' | 'processing' }
   | { kind: 'expired' }

@@ -45,9 +45,9 @@ export function processorFor(deps: CoreDeps, scope: Scope): CardProcessor {
 }
 
 /** Changes to an intent, typed as the row reads (JSON columns as objects); the repository serialises them. */
-export type IntentChanges = Partial<Row<'payment_intents'>>;
+type IntentChanges = Partial<Row<'payment_intents'>>;
 
-export interface ConfirmInput {
+interface ConfirmInput {
   payment_method?: string;
   payment_method_data?: PaymentMethodDataParam;
   return_url?: string;

@@ -41,11 +41,11 @@ export { toPaymentIntentDto };
 /** An unconfirmed intent expires (canceled as abandoned) this long after it was created. */
 export const INTENT_LIFETIME_MS = 60 * 60 * 1000;
 
-export function newClientSecret(id: string) {
+function newClientSecret(id: string) {
   return `${id}_secret_${randomString(24)}`;
 }
 
-export interface NewIntentFields {
+interface NewIntentFields {
   id: string;
   amount: number;
   currency: string;
@@ -108,14 +108,14 @@ export function isPersistedDecline(error: unknown): error is PaymentError {
   return error instanceof PaymentError && error.type === 'card_error' && Boolean(error.extra?.payment_intent);
 }
 
-export function checkAmount(amount: number, currency: string, param = 'amount') {
+function checkAmount(amount: number, currency: string, param = 'amount') {
   const { minimum } = currencyInfo(currency);
   if (amount < minimum) {
     throw new PaymentError('amount_too_small', `Amount must be at least ${toMajorUnitString(minimum, currency)} ${currency}.`, { param });
   }
 }
 
-export async function lockIntent(t: Executor, scope: Scope, id: string) {
+async function lockIntent(t: Executor, scope: Scope, id: string) {
   const row = await repo.getPaymentIntent(t, scope, id, { forUpdate: true });
   if (!row) throw notFound('payment_intent', id);
   return row;

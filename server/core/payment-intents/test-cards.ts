@@ -4,7 +4,7 @@ import type { AuthorizationResult, CardProcessor } from './card-processor.js';
  * DESIGN §4's test cards. `behavior` is stored on the payment method (payment_methods.test_behavior) so
  * the simulator, and later the refund job, know what to do without ever keeping the number.
  */
-export type TestBehavior =
+type TestBehavior =
   | 'succeed'
   | 'three_d_secure'
   | 'refund_fail'
@@ -16,7 +16,7 @@ export type TestBehavior =
   | 'decline:expired_card'
   | 'decline:incorrect_cvc';
 
-export interface TestCard {
+interface TestCard {
   number: string;
   brand: string;
   funding: 'credit' | 'debit';

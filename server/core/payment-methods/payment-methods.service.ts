@@ -17,7 +17,7 @@ const fingerprintKeys = new Map<string, Buffer>();
  * The same card number always gives the same fingerprint for this installation (so repeated cards can
  * be recognised), and the number cannot be recovered from it.
  */
-export function cardFingerprint(secret: string, number: string): string {
+function cardFingerprint(secret: string, number: string): string {
   let key = fingerprintKeys.get(secret);
   if (!key) {
     key = deriveKey(secret, 'card-fingerprint');
@@ -90,7 +90,7 @@ interface CardInput {
 }
 
 /** Checks what a card form would check before anything is stored; the number and CVC go no further. */
-export function validateCard(card: CardInput, now = new Date()): { number: string; expMonth: number; expYear: number } {
+function validateCard(card: CardInput, now = new Date()): { number: string; expMonth: number; expYear: number } {
   const prefix = 'payment_method_data[card]';
   const number = card.number.replace(/[\s-]/g, '');
   if (!cardNumberValid(number)) throw cardError('incorrect_number', 'Your card number is incorrect.', `${prefix}[number]`);

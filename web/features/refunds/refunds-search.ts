@@ -24,7 +24,7 @@ export const REFUNDS_SEARCH_DEFAULTS = { sort: 'created', dir: 'desc', limit: DE
 export const REFUND_FILTER_KEYS = ['status', 'date', 'from', 'to', 'amountMin', 'amountMax', 'currency', 'payment', 'q'] as const;
 
 /** "12.50" in the search box is an amount, read in the chosen currency (or the merchant's default). */
-export const looksLikeAmount = (q: string | undefined) => Boolean(q && /^[\d.,]+$/.test(q.trim()));
+const looksLikeAmount = (q: string | undefined) => Boolean(q && /^[\d.,]+$/.test(q.trim()));
 
 export function refundStatusList(search: { status?: string }): RefundStatus[] {
   const given = search.status?.split(',') ?? [];

@@ -10,7 +10,7 @@ import { formatDateTime } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
 import { describeAuditEntry } from './audit-labels';
 
-export const AUDIT_PAGE_SIZE = DEFAULT_PAGE_SIZE;
+const AUDIT_PAGE_SIZE = DEFAULT_PAGE_SIZE;
 
 export function auditLogQuery() {
   return trpc.settings.auditLog.infiniteQueryOptions({ limit: AUDIT_PAGE_SIZE }, { getNextPageParam: (page) => page.nextCursor ?? undefined });
