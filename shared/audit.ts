@@ -8,6 +8,9 @@ export const AUDIT_ACTION_LABELS = {
   'api_key.created': 'Secret key created',
   'api_key.rolled': 'API key rolled',
   'api_key.revoked': 'Secret key revoked',
+  'webhook_endpoint.created': 'Webhook endpoint added',
+  'webhook_endpoint.secret_revealed': 'Webhook signing secret revealed',
+  'webhook_endpoint.secret_rolled': 'Webhook signing secret rolled',
 } as const satisfies Record<string, string>;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;
