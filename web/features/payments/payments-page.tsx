@@ -17,7 +17,7 @@ import { ListError, Pagination } from '../../components/list-table';
 import { PaymentFilters } from './payment-filters';
 import { PaymentsTabs } from '../../components/payments-tabs';
 import { FILTER_KEYS, hasFilters, paymentListInput, type PaymentsSearch } from './payments-search';
-import { SearchBox } from './search-box';
+import { SearchBox } from '../../components/search-box';
 import { isBadRequest } from '../../lib/errors';
 import { SavedViewsMenu } from '../../components/saved-views';
 import { PaymentStatusBadge } from '../../components/status-badge';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { paymentListInput, paymentsSearchSchema, statusList } from './payments-search';
-import { checkQuery, looksLikeQuery } from './search-box';
+import { checkQuery, looksLikeQuery } from '../../components/search-box';
 import { amountSummary } from '../../components/filters';
 
 const merchant = { timezone: 'UTC', defaultCurrency: 'usd' };

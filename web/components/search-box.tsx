@@ -1,7 +1,7 @@
-import { useEffect, useId, useState } from 'react';
-import { parseSearchQuery, SearchQueryError, SearchQuerySyntaxError } from '../../../shared/search';
-import { Icon } from '../../components/icons';
-import { errorMessage } from '../../lib/errors';
+import { type ReactNode, useEffect, useId, useState } from 'react';
+import { parseSearchQuery, SearchQueryError, SearchQuerySyntaxError } from '../../shared/search';
+import { Icon } from './icons';
+import { errorMessage } from '../lib/errors';
 
 /** The server's reading: an email stays an email; anything else with an operator is a search-language query. */
 export function looksLikeQuery(text: string): boolean {
@@ -24,12 +24,35 @@ export function checkQuery(text: string, resource: 'payment_intents' | 'refunds'
   }
 }
 
+type SearchResource = 'payment_intents' | 'refunds' | 'customers';
+
+interface SearchBoxProps {
+  value: string;
+  onSearch: (q: string) => void;
+  serverError?: unknown;
+  /** The search language's resource the box checks queries against, as the server will. */
+  resource?: SearchResource;
+  label?: string;
+  placeholder?: string;
+  hint?: ReactNode;
+  className?: string;
+}
+
 /**
- * The search box: an id opens that object, an email or last 4 filters, and anything with `field:value`
- * is a query in Stripe's search language. A malformed query is explained inline with a caret under the
- * position the parser stopped at.
+ * The list search box: plain text goes to the server as it is (an id opens that object, an email or last 4
+ * filters), and anything with `field:value` is a query in Stripe's search language. A malformed query is
+ * explained inline with a caret under the position the parser stopped at.
  */
-export function SearchBox({ value, onSearch, serverError }: { value: string; onSearch: (q: string) => void; serverError?: unknown }) {
+export function SearchBox({
+  value,
+  onSearch,
+  serverError,
+  resource = 'payment_intents',
+  label = 'Search payments',
+  placeholder = 'Search by id, email, last 4 or query',
+  hint = <>Paste a payment, refund or customer id to open it, or write a query like <code className="font-mono text-[12px]">status:"succeeded" AND amount&gt;1000</code>.</>,
+  className = 'w-full max-w-xl',
+}: SearchBoxProps) {
   const [text, setText] = useState(value);
   const [problem, setProblem] = useState<QueryProblem | null>(null);
   const hintId = useId();
@@ -41,16 +64,16 @@ export function SearchBox({ value, onSearch, serverError }: { value: string; onS
   return (
     <form
       role="search"
-      className="w-full max-w-xl"
+      className={className}
       onSubmit={(event) => {
         event.preventDefault();
         const q = text.trim();
-        const found = checkQuery(q);
+        const found = checkQuery(q, resource);
         setProblem(found);
         if (!found) onSearch(q);
       }}
     >
-      <label htmlFor={`${hintId}-input`} className="sr-only">Search payments</label>
+      <label htmlFor={`${hintId}-input`} className="sr-only">{label}</label>
       <div className="relative">
         <Icon name="search" className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-slate-400" />
         <input
@@ -70,7 +93,7 @@ export function SearchBox({ value, onSearch, serverError }: { value: string; onS
               if (value) onSearch('');
             }
           }}
-          placeholder="Search by id, email, last 4 or query"
+          placeholder={placeholder}
           aria-invalid={shownError ? true : undefined}
           aria-describedby={shownError ? errorId : hintId}
           className="block h-9 w-full rounded-md border-0 bg-white pr-20 pl-9 text-sm text-slate-900 shadow-xs ring-1 ring-slate-300 ring-inset placeholder:text-slate-400 focus:ring-2 focus:ring-brand-500 focus:outline-none aria-[invalid=true]:ring-red-400"
@@ -85,9 +108,7 @@ export function SearchBox({ value, onSearch, serverError }: { value: string; onS
           {shownError.position !== null && <QueryCaret text={text} position={shownError.position} />}
         </div>
       ) : (
-        <p id={hintId} className="mt-1.5 text-[13px] text-slate-500">
-          Paste a payment, refund or customer id to open it, or write a query like <code className="font-mono text-[12px]">status:"succeeded" AND amount&gt;1000</code>.
-        </p>
+        <p id={hintId} className="mt-1.5 text-[13px] text-slate-500">{hint}</p>
       )}
     </form>
   );
