@@ -4,6 +4,7 @@ import * as m0002 from './migrations/0002_create_payment_core.js';
 import * as m0003 from './migrations/0003_add_payment_attempts_fingerprint_index.js';
 import * as m0004 from './migrations/0004_add_search_indexes.js';
 import * as m0007 from './migrations/0007_add_payment_attempts_payment_method_index.js';
+import * as m0011 from './migrations/0011_create_analytics_rollups.js';
 
 // Listed explicitly so migrations work the same from tsx, the test runner and a bundle.
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003_add_payment_attempts_fingerprint_index': m0003,
   '0004_add_search_indexes': m0004,
   '0007_add_payment_attempts_payment_method_index': m0007,
+  '0011_create_analytics_rollups': m0011,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

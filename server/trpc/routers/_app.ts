@@ -1,4 +1,5 @@
 import { router } from '../trpc.js';
+import { analyticsRouter } from './analytics.js';
 import { authRouter } from './auth.js';
 import { developersRouter } from './developers.js';
 import { settingsRouter } from './settings.js';
@@ -19,6 +20,7 @@ export const appRouter = router({
   lookup: lookupRouter,
   views: viewsRouter,
   preferences: preferencesRouter,
+  analytics: analyticsRouter,
 });
 
 export type AppRouter = typeof appRouter;
