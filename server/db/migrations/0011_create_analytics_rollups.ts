@@ -72,6 +72,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     -- A payment counts as attempted once its card snapshot is set, which the core does on every attempt.
     create function analytics_on_payment_intent() returns trigger language plpgsql as $$
     begin
+      -- A bulk load (the benchmark seeder) defers the rollups and rebuilds them once at the end.
+      if current_setting('paymentflow.defer_rollups', true) = 'on' then return null; end if;
       if tg_op in ('UPDATE', 'DELETE') then
         perform analytics_add_payment(old.merchant_id, old.livemode, old.currency, old.created_at,
           -1, -(old.card_brand is not null)::int, -(old.status = 'succeeded')::int,
@@ -94,6 +96,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 
     create function analytics_on_refund() returns trigger language plpgsql as $$
     begin
+      -- A bulk load (the benchmark seeder) defers the rollups and rebuilds them once at the end.
+      if current_setting('paymentflow.defer_rollups', true) = 'on' then return null; end if;
       if tg_op in ('UPDATE', 'DELETE') and old.status in ('pending', 'succeeded') then
         perform analytics_add_payment(old.merchant_id, old.livemode, old.currency, old.created_at, 0, 0, 0, 0, -1, -old.amount);
       end if;
@@ -112,6 +116,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     create function analytics_on_attempt() returns trigger language plpgsql as $$
     declare cur text;
     begin
+      -- A bulk load (the benchmark seeder) defers the rollups and rebuilds them once at the end.
+      if current_setting('paymentflow.defer_rollups', true) = 'on' then return null; end if;
       if tg_op in ('UPDATE', 'DELETE') then
         select currency into cur from payment_intents where id = old.payment_intent_id;
         if cur is not null then
@@ -139,6 +145,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 
     create function analytics_on_customer() returns trigger language plpgsql as $$
     begin
+      -- A bulk load (the benchmark seeder) defers the rollups and rebuilds them once at the end.
+      if current_setting('paymentflow.defer_rollups', true) = 'on' then return null; end if;
       if tg_op in ('UPDATE', 'DELETE') then
         insert into analytics_customer_buckets as r (merchant_id, livemode, bucket, new_customers)
         values (old.merchant_id, old.livemode, analytics_bucket(old.created_at), -1)
