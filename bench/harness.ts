@@ -7,7 +7,7 @@ import type { CoreDeps } from '../server/core/shared/deps.js';
 import { createDb, type Db } from '../server/db/database.js';
 import { ensureDatabase } from '../server/db/connect.js';
 import { startEmbeddedPostgres, withDatabase } from '../server/db/embedded.js';
-import { migrateToLatest } from '../server/db/migrate.js';
+import { migrateJobQueue, migrateToLatest } from '../server/db/migrate.js';
 import { randomString } from '../shared/ids.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -47,6 +47,7 @@ export async function startBenchDatabase(poolSize = 40, options: { dataDir?: str
   const url = withDatabase(server.url, 'bench');
   const db = createDb(url, { max: poolSize });
   await migrateToLatest(db);
+  await migrateJobQueue(url);
   const deps: CoreDeps = { db, secret: 'bench-secret-that-is-long-enough-0123456789', appUrl: 'http://127.0.0.1:0' };
   return {
     db,

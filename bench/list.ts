@@ -33,7 +33,7 @@ export async function runListBench(report: Report) {
     const merchantId = seeded[0]?.merchant_id ?? (await createBenchMerchant(bench.db)).merchant.id;
     const existing = seeded[0]?.n ?? 0;
     // Secret keys are stored hashed; the bench makes itself a fresh one.
-    const secret = (await createApiKey(bench.db, { merchantId, livemode: false }, 'secret', { name: 'bench' })).plaintext;
+    const secret = (await createApiKey(bench.db, { merchantId, livemode: false }, 'secret', { name: 'bench', createdBy: null })).plaintext;
     if (existing < PAYMENTS) {
       log(`seeding ${(PAYMENTS - existing).toLocaleString('en')} payments (${existing.toLocaleString('en')} already there)`);
       const seedStarted = Date.now();

@@ -2,10 +2,11 @@
 import { runApiBench } from './api.js';
 import { runDashboardBench } from './dashboard-lists.js';
 import { log, Report } from './harness.js';
+import { runJobsBench } from './jobs.js';
 import { runListBench } from './list.js';
 import { runSearchBench } from './search.js';
 
-const benchmarks = { api: runApiBench, list: runListBench, dashboard: runDashboardBench, search: runSearchBench } as const;
+const benchmarks = { api: runApiBench, list: runListBench, dashboard: runDashboardBench, search: runSearchBench, jobs: runJobsBench } as const;
 
 async function main() {
   let failed = false;

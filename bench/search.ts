@@ -106,7 +106,7 @@ export async function runSearchBench(report: Report) {
     const values = await pickSearchValues(bench.db, merchantId);
     const shapes = searchShapes(values);
 
-    const secret = (await createApiKey(bench.db, scope, 'secret', { name: 'bench' })).plaintext;
+    const secret = (await createApiKey(bench.db, scope, 'secret', { name: 'bench', createdBy: null })).plaintext;
     const unlimited = { rate: 1_000_000, burst: 1_000_000 };
     const app = createApp(bench.deps, { logErrors: true, api: { rateLimits: { live: unlimited, test: unlimited } } });
     server = await new Promise<Server>((resolve) => {

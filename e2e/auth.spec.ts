@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import type { Page } from '@playwright/test';
-import { expect, signInThroughForm, signUpOverHttp, test, trpcClient } from './fixtures';
+import { expect, signInThroughForm, signUpOverHttp, test } from './fixtures';
 
 const testBanner = (page: Page) => page.getByRole('status').filter({ hasText: 'Test mode' });
 const accountMenu = (page: Page) => page.getByRole('button', { name: 'Account menu' });
@@ -84,11 +85,15 @@ test('the mode switch hides the test banner in live mode and brings it back', as
 });
 
 test('a member of two accounts switches between them, and a switch starts in test mode', async ({ page, account, request }) => {
-  // A second merchant (its owner signed in on the separate `request` jar) adds our user as a viewer.
+  // A second merchant (its owner signed up on the separate `request` jar) gets our user as a viewer. The team
+  // page refuses existing users until invitations exist, so an operator attaches them with the CLI (which
+  // shares the running server's embedded PostgreSQL).
   const other = await signUpOverHttp(request);
-  await trpcClient(request).mutation('settings.addMember', {
-    email: account.email, name: account.name, role: 'viewer', temporaryPassword: 'unused-for-an-existing-user',
+  const cli = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'member', 'add', '--merchant', other.merchantId, '--email', account.email, '--role', 'viewer'], {
+    encoding: 'utf8',
+    env: { ...process.env, DATA_DIR: process.env.E2E_DATA_DIR },
   });
+  expect(cli.status, cli.stderr).toBe(0);
 
   await page.goto('/');
   const switcher = page.getByRole('button', { name: 'Switch account' });

@@ -3,47 +3,60 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { sql } from 'kysely';
+import { MAX_TRPC_BATCH } from '../shared/contracts/dashboard.js';
 import { createApiRouter, type ApiRouterOptions } from './api/router.js';
 import { createCheckoutRouter } from './checkout/router.js';
 import type { CoreDeps } from './core/shared/deps.js';
+import { databaseVersion } from './db/database.js';
+import type { BucketLimit } from './core/api-keys/rate-limit.js';
+import { httpConfig } from './env.js';
+import { boundedJson } from './http/json-body.js';
+import { baseHeaders, dashboardHeaders, noStore } from './http/security-headers.js';
 import { contextFactory } from './trpc/context.js';
 import { appRouter } from './trpc/routers/_app.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_DIST = path.join(root, 'dist', 'web');
 
+export interface AppOptions {
+  logErrors?: boolean;
+  /** Defaults from server/env.ts (RATE_LIMIT_TEST / RATE_LIMIT_LIVE, LOG_REQUESTS). */
+  api?: ApiRouterOptions;
+  /** Dashboard requests per session; default from server/env.ts (RATE_LIMIT_DASHBOARD). */
+  dashboardRateLimit?: BucketLimit;
+  /** The built SPA; default dist/web. */
+  webDist?: string;
+}
+
 /** One origin: the SPA, /trpc (dashboard BFF), /v1 (public API), hosted checkout and /health. */
-export function createApp(deps: CoreDeps, options: { logErrors?: boolean; api?: ApiRouterOptions } = {}) {
+export function createApp(deps: CoreDeps, options: AppOptions = {}) {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.set('etag', false);
+  const webDist = options.webDist ?? WEB_DIST;
 
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
-    next();
-  });
+  app.use(baseHeaders(() => deps.appUrl));
 
   app.get('/health', async (_req, res) => {
     try {
-      const { rows } = await sql<{ version: string }>`select version() as version`.execute(deps.db);
-      res.json({ status: 'ok', database: { reachable: true, version: rows[0].version.split(' on ')[0] } });
+      res.json({ status: 'ok', database: { reachable: true, version: await databaseVersion(deps.db) } });
     } catch (error) {
       res.status(503).json({ status: 'unavailable', database: { reachable: false, error: (error as Error).message } });
     }
   });
 
-  app.use('/v1', createApiRouter(deps, { logErrors: options.logErrors, ...options.api }));
+  app.use('/v1', noStore, createApiRouter(deps, { logErrors: options.logErrors, ...options.api }));
   app.use('/checkout', createCheckoutRouter(deps));
 
   app.use(
     '/trpc',
-    express.json({ limit: '1mb' }),
+    noStore,
+    boundedJson,
     createExpressMiddleware({
       router: appRouter,
-      createContext: contextFactory(deps),
+      maxBatchSize: MAX_TRPC_BATCH,
+      createContext: contextFactory(deps, { rateLimit: options.dashboardRateLimit ?? httpConfig().dashboardRateLimit }),
       onError: ({ error, path: procedure }) => {
         if (options.logErrors !== false && error.code === 'INTERNAL_SERVER_ERROR') {
           console.error(`tRPC ${procedure ?? '?'} failed:`, error.cause ?? error);
@@ -52,14 +65,15 @@ export function createApp(deps: CoreDeps, options: { logErrors?: boolean; api?: 
     }),
   );
 
-  if (existsSync(WEB_DIST)) {
+  if (existsSync(webDist)) {
     // Hashed assets never change under the same name.
-    app.use('/assets', express.static(path.join(WEB_DIST, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }));
-    app.use(express.static(WEB_DIST, { index: false, maxAge: 0 }));
+    app.use('/assets', express.static(path.join(webDist, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }));
+    app.use(express.static(webDist, { index: false, maxAge: 0, setHeaders: (res, file) => { if (file.endsWith('.html')) dashboardHeaders(res); } }));
     app.get(/^\/(?!v1\/|trpc\/|checkout\/|health$).*/, (req, res, next) => {
       if (req.method !== 'GET' || !req.accepts('html')) return next();
       res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(path.join(WEB_DIST, 'index.html'));
+      dashboardHeaders(res);
+      res.sendFile(path.join(webDist, 'index.html'));
     });
   }
 

@@ -61,6 +61,33 @@ describe('npm run cli -- merchant create', { timeout: 90_000 }, () => {
     expect(membership).toMatchObject({ user_id: out.user.id, role: 'owner' });
   });
 
+  it('prints only JSON on stdout through `npm run cli -- … --json`, so it can be piped (embedded PostgreSQL too)', async () => {
+    const embeddedDir = mkdtempSync(path.join(os.tmpdir(), 'pf-cli-pipe-'));
+    try {
+      for (const databaseEnv of [{ DATABASE_URL: database.url }, { DATA_DIR: embeddedDir }]) {
+        // A clean npm environment: nothing inherited from an npm that started the test run.
+        const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'DATABASE_URL'));
+        const email = `pipe-${Date.now()}-${Object.keys(databaseEnv)[0]}@example.com`.toLowerCase();
+        const parsed = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+          const child = spawn('sh', ['-c', `npm run cli -- merchant create --name Piped --email ${email} --password analytical-engine-1843 --json | node -e "const t = require('fs').readFileSync(0, 'utf8'); process.stdout.write(JSON.stringify(JSON.parse(t).user))"`], {
+            cwd: root,
+            env: { ...env, DATA_DIR: dataDir, APP_SECRET: 'cli-test-secret-that-is-long-enough-0123', ...databaseEnv },
+          });
+          let out = '';
+          let err = '';
+          child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+          child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+          child.on('close', (code) => resolve({ code, out, err }));
+        });
+        expect(parsed.err).not.toMatch(/SyntaxError|Unexpected token/);
+        expect(parsed.code).toBe(0);
+        expect(JSON.parse(parsed.out)).toMatchObject({ email, name: 'Piped' });
+      }
+    } finally {
+      rmSync(embeddedDir, { recursive: true, force: true });
+    }
+  });
+
   it('names the missing flag and exits with code 1', async () => {
     const result = await cli(['merchant', 'create', '--name', 'No Email', '--password', 'a-long-enough-password']);
     expect(result.code).toBe(1);

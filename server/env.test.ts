@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EnvError, loadEnv } from './env.js';
+import { EnvError, httpConfig, loadEnv, parseEnv } from './env.js';
 
 const dataDir = () => mkdtempSync(path.join(os.tmpdir(), 'pf-env-'));
 
@@ -26,5 +26,41 @@ describe('loadEnv', () => {
       expect(message).toContain('DATABASE_URL: must be a postgres:// or postgresql:// URL');
       expect(message).toContain('APP_SECRET: must be at least 32 characters');
     }
+  });
+
+  it('reads the worker settings and refuses a stale limit a live worker could reach', () => {
+    const env = loadEnv({ DATA_DIR: dataDir() });
+    expect(env).toMatchObject({ WORKERS: true, WORKER_CONCURRENCY: 4, WORKER_DB_POOL: 10, WORKER_HEARTBEAT_MS: 10_000, WORKER_STALE_MS: 30_000 });
+    expect(loadEnv({ DATA_DIR: dataDir(), WORKERS: 'false', WORKER_HEARTBEAT_MS: '200', WORKER_STALE_MS: '2000' })).toMatchObject({ WORKERS: false, WORKER_STALE_MS: 2000 });
+    expect(() => loadEnv({ DATA_DIR: dataDir(), WORKER_HEARTBEAT_MS: '20000', WORKER_STALE_MS: '30000' })).toThrow(/WORKER_STALE_MS: must be at least twice WORKER_HEARTBEAT_MS/);
+    expect(() => loadEnv({ DATA_DIR: dataDir(), WORKER_STALE_MS: '90000' })).toThrow(/WORKER_STALE_MS: must be at most 50000/);
+  });
+
+  it('seeds the demo merchant by default, but in production only when SEED_DEMO=true is set', () => {
+    expect(parseEnv({}).SEED_DEMO).toBe(true);
+    expect(parseEnv({ NODE_ENV: 'development', SEED_DEMO: 'false' }).SEED_DEMO).toBe(false);
+    expect(parseEnv({ NODE_ENV: 'production' }).SEED_DEMO).toBe(false);
+    expect(parseEnv({ NODE_ENV: 'production', SEED_DEMO: '' }).SEED_DEMO).toBe(false);
+    expect(parseEnv({ NODE_ENV: 'production', SEED_DEMO: 'true' }).SEED_DEMO).toBe(true);
+  });
+});
+
+describe('httpConfig: rate limits and request logging come only from server/env.ts', () => {
+  it('derives the API and dashboard buckets and LOG_REQUESTS', () => {
+    expect(httpConfig(parseEnv({}))).toEqual({
+      apiRateLimits: { live: { rate: 100, burst: 200 }, test: { rate: 25, burst: 50 }, publishable: { ip: { rate: 10, burst: 20 }, intent: { rate: 5, burst: 10 } } },
+      dashboardRateLimit: { rate: 20, burst: 60 },
+      logRequests: false,
+    });
+    const custom = httpConfig(parseEnv({ RATE_LIMIT_LIVE: '10', RATE_LIMIT_TEST: '2.5', RATE_LIMIT_DASHBOARD: '5', LOG_REQUESTS: 'yes' }));
+    expect(custom).toMatchObject({ apiRateLimits: { live: { rate: 10, burst: 20 }, test: { rate: 2.5, burst: 5 } }, dashboardRateLimit: { rate: 5, burst: 15 }, logRequests: true });
+  });
+
+  it('refuses bad values with one message, as for every variable (they used to fall back silently)', () => {
+    expect(() => parseEnv({ RATE_LIMIT_LIVE: 'lots', RATE_LIMIT_TEST: '-1', LOG_REQUESTS: 'maybe' })).toThrow(EnvError);
+    const message = (() => { try { parseEnv({ RATE_LIMIT_LIVE: 'lots', RATE_LIMIT_TEST: '-1', LOG_REQUESTS: 'maybe' }); } catch (e) { return (e as Error).message; } return ''; })();
+    expect(message).toContain('RATE_LIMIT_LIVE: must be a number of requests per second');
+    expect(message).toContain('RATE_LIMIT_TEST: must be a number of requests per second above 0');
+    expect(message).toContain('LOG_REQUESTS');
   });
 });

@@ -3,7 +3,7 @@ import { createApp } from './app.js';
 import { buildIfMissing } from './build.js';
 import { DatabaseConnectError, openDatabase } from './db/connect.js';
 import { answerMalformedRequests } from './http/client-error.js';
-import { EnvError, loadEnv } from './env.js';
+import { EnvError, httpConfig, loadEnv } from './env.js';
 import { startWorkers } from './jobs/index.js';
 import { DEMO_LOGIN, seedDemoIfEmpty } from './seed/demo.js';
 
@@ -16,10 +16,47 @@ async function main() {
 
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, log });
   const deps = { db: database.db, secret: env.APP_SECRET, appUrl: env.APP_URL };
-  const seeded = env.SEED_DEMO ? await seedDemoIfEmpty(deps, log) : false;
-  const workers = env.WORKERS ? await startWorkers(deps, log) : { stop: async () => {} };
+  const workerOnly = process.argv.includes('--worker');
+  if (!workerOnly && env.SEED_DEMO) await seedDemoIfEmpty(deps, log);
+  const workers = workerOnly || env.WORKERS
+    ? await startWorkers(
+        { secret: deps.secret, appUrl: deps.appUrl },
+        {
+          databaseUrl: database.url,
+          concurrency: env.WORKER_CONCURRENCY,
+          poolSize: env.WORKER_DB_POOL,
+          heartbeatMs: env.WORKER_HEARTBEAT_MS,
+          staleAfterMs: env.WORKER_STALE_MS,
+          log,
+        },
+      )
+    : { stop: async () => {} };
 
-  const app = createApp(deps);
+  let stopping = false;
+  const stop = async (signal: string, server?: Server) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: shutting down…`);
+    if (server) {
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    // Jobs in flight finish (or, after a timeout, are unlocked for another worker) before the pools close.
+    await workers.stop().catch(() => {});
+    await database.close().catch(() => {});
+    log('Stopped.');
+    process.exit(0);
+  };
+
+  if (workerOnly) {
+    log(`Workers ready in ${((Date.now() - started) / 1000).toFixed(1)} s (concurrency ${env.WORKER_CONCURRENCY}, no HTTP)`);
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+    return;
+  }
+
+  const http = httpConfig(env);
+  const app = createApp(deps, { api: { rateLimits: http.apiRateLimits, logRequests: http.logRequests }, dashboardRateLimit: http.dashboardRateLimit });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(env.PORT, env.HOST, () => resolve(s));
     s.on('error', reject);
@@ -27,25 +64,13 @@ async function main() {
   answerMalformedRequests(server);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
-  const url = process.env.APP_URL ? env.APP_URL : `http://localhost:${port}`;
+  const url = env.APP_URL_GIVEN ? env.APP_URL : `http://localhost:${port}`;
   log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${url}`);
   log(`Database: ${database.embedded ? `embedded PostgreSQL (data in ${env.DATA_DIR})` : 'DATABASE_URL'}`);
   if (env.SEED_DEMO) log(`Demo login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`);
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: shutting down…`);
-    server.closeAllConnections?.();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await workers.stop().catch(() => {});
-    await database.close().catch(() => {});
-    log('Stopped.');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT', server));
+  process.on('SIGTERM', () => void stop('SIGTERM', server));
 }
 
 main().catch((error) => {

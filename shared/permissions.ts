@@ -12,6 +12,8 @@ export const PERMISSIONS = {
   'analytics:read': ['owner', 'admin', 'developer', 'finance', 'viewer'],
   'exports:manage': ['owner', 'admin', 'finance'],
   'developers:manage': ['owner', 'admin', 'developer'],
+  /** Creating, rolling and revoking live-mode API keys (developers manage test-mode keys only). */
+  'live-keys:manage': ['owner', 'admin'],
   'settings:manage': ['owner', 'admin'],
   'audit:read': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, createTestMerchant, startTestServer, type TestDatabase, type TestServer } from '../test/db.js';
-import { pruneIdempotencyKeys } from '../jobs/maintenance.js';
+import { pruneIdempotencyKeys } from '../core/idempotency/idempotency.service.js';
 import { apiClient } from './test-client.js';
 
 let database: TestDatabase;

@@ -5,31 +5,6 @@ import type { Db } from '../db/database.js';
 
 export type { BucketLimit, RateLimitConfig, RateLimitDecision };
 
-function positiveNumber(raw: string | undefined, fallback: number): number {
-  const n = raw === undefined || raw === '' ? NaN : Number(raw);
-  return Number.isFinite(n) && n > 0 ? n : fallback;
-}
-
-/**
- * RATE_LIMIT_LIVE / RATE_LIMIT_TEST are requests per second per secret key; RATE_LIMIT_PUBLISHABLE_IP and
- * RATE_LIMIT_PUBLISHABLE_INTENT per publishable key and client IP, and per publishable key and intent.
- * Each burst is twice its rate.
- */
-export function rateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): RateLimitConfig {
-  const bucket = (name: string, fallback: number): BucketLimit => {
-    const rate = positiveNumber(env[name], fallback);
-    return { rate, burst: rate * 2 };
-  };
-  return {
-    live: bucket('RATE_LIMIT_LIVE', 100),
-    test: bucket('RATE_LIMIT_TEST', 25),
-    publishable: {
-      ip: bucket('RATE_LIMIT_PUBLISHABLE_IP', DEFAULT_PUBLISHABLE_LIMITS.ip.rate),
-      intent: bucket('RATE_LIMIT_PUBLISHABLE_INTENT', DEFAULT_PUBLISHABLE_LIMITS.intent.rate),
-    },
-  };
-}
-
 const INTENT_PATH = /^\/payment_intents\/(pi_[A-Za-z0-9]{1,64})(?:\/|$)/;
 
 /** What the publishable key's buckets are keyed by: the client address (proxies trusted per app.ts) and the intent in the path. */

@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import type { CoreDeps } from '../core/shared/deps.js';
 import { authenticate, cors, errorHandler, parseParameters, requestContext, requestLog, unknownRoute } from './pipeline.js';
-import { rateLimitsFromEnv, type RateLimitConfig } from './rate-limit.js';
+import { httpConfig } from '../env.js';
+import type { RateLimitConfig } from './rate-limit.js';
 import { customerRoutes } from './resources/customers.js';
 import { eventRoutes } from './resources/events.js';
 import { paymentIntentRoutes } from './resources/payment-intents.js';
@@ -9,13 +10,13 @@ import { refundRoutes } from './resources/refunds.js';
 import { webhookEndpointRoutes } from './resources/webhook-endpoints.js';
 
 export interface ApiRouterOptions {
-  /** Token buckets per API key; defaults from RATE_LIMIT_LIVE / RATE_LIMIT_TEST (requests per second, burst 2x). */
+  /** Token buckets per API key; defaults from server/env.ts (RATE_LIMIT_LIVE / RATE_LIMIT_TEST). */
   rateLimits?: RateLimitConfig;
   /** The rate limiter's clock (tests inject one); the database's clock by default. */
   clock?: () => Date;
   /** Log unexpected (5xx) errors to stderr; on by default. */
   logErrors?: boolean;
-  /** One line per request (method, path, status, time, request id; never bodies or keys). Default: LOG_REQUESTS. */
+  /** One line per request (method, path, status, time, request id; never bodies or keys). Default: LOG_REQUESTS (server/env.ts). */
   logRequests?: boolean;
 }
 
@@ -25,8 +26,10 @@ export interface ApiRouterOptions {
  * the key's bucket is charged (one statement for both), the body is parsed, and only then is a route chosen.
  */
 export function createApiRouter(deps: CoreDeps, options: ApiRouterOptions = {}): Router {
-  const limits = options.rateLimits ?? rateLimitsFromEnv();
-  const logRequests = options.logRequests ?? /^(true|1|yes)$/i.test(process.env.LOG_REQUESTS ?? '');
+  // Defaults come from server/env.ts, which validates RATE_LIMIT_* and LOG_REQUESTS like every variable.
+  const defaults = httpConfig();
+  const limits = options.rateLimits ?? defaults.apiRateLimits;
+  const logRequests = options.logRequests ?? defaults.logRequests;
   const router = Router();
   if (logRequests) router.use(requestLog);
   router.use(requestContext, cors, authenticate(deps, limits, options.clock), parseParameters);

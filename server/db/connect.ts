@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { createDb, type Db } from './database.js';
 import { startEmbeddedPostgres, withDatabase } from './embedded.js';
-import { migrateToLatest } from './migrate.js';
+import { migrateJobQueue, migrateToLatest } from './migrate.js';
 
 export interface OpenDatabase {
   db: Db;
@@ -77,6 +77,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
     if (options.migrate !== false) {
       const applied = await migrateToLatest(db);
       if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
+      await migrateJobQueue(url);
     }
   } catch (error) {
     await db.destroy();

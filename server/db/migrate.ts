@@ -1,8 +1,10 @@
+import { Logger, runMigrations } from 'graphile-worker';
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as m0001 from './migrations/0001_create_accounts.js';
 import * as m0002 from './migrations/0002_create_payment_core.js';
 import * as m0003 from './migrations/0003_add_payment_attempts_fingerprint_index.js';
 import * as m0004 from './migrations/0004_add_search_indexes.js';
+import * as m0006 from './migrations/0006_create_worker_heartbeats.js';
 import * as m0007 from './migrations/0007_add_payment_attempts_payment_method_index.js';
 import * as m0011 from './migrations/0011_create_analytics_rollups.js';
 
@@ -12,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0002_create_payment_core': m0002,
   '0003_add_payment_attempts_fingerprint_index': m0003,
   '0004_add_search_indexes': m0004,
+  '0006_create_worker_heartbeats': m0006,
   '0007_add_payment_attempts_payment_method_index': m0007,
   '0011_create_analytics_rollups': m0011,
 };
@@ -24,3 +27,12 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
+
+/** graphile-worker's own schema (graphile_worker.*), installed or upgraded by the library itself. */
+export async function migrateJobQueue(connectionString: string): Promise<void> {
+  await runMigrations({ connectionString, maxPoolSize: 1, logger: quietLogger });
+}
+
+const quietLogger = new Logger(() => (level, message) => {
+  if (String(level) === 'error') console.error(`[graphile-worker] ${message}`);
+});

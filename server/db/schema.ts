@@ -64,6 +64,7 @@ export interface RefundsTable {
   id: string; merchant_id: string; livemode: boolean; payment_intent_id: string; amount: Money; currency: string;
   status: 'pending' | 'succeeded' | 'failed' | 'canceled'; reason: string | null; failure_reason: string | null;
   metadata: Json; note: string | null; created_by_user_id: string | null; created_at: Timestamp; updated_at: Timestamp;
+  settle_lease_until: Generated<Date | null>;
 }
 export interface EventsTable {
   id: string; merchant_id: string; livemode: boolean; type: string; api_version: string; object_id: string;
@@ -87,8 +88,9 @@ export interface WebhookAttemptsTable {
 export interface IdempotencyKeysTable {
   merchant_id: string; livemode: boolean; key: string; request_method: string; request_path: string; request_hash: string;
   status: 'in_progress' | 'completed'; response_status: number | null; response_body: Json<unknown> | null;
-  locked_until: Date | null; created_at: Timestamp;
+  created_at: Timestamp;
 }
+export interface WorkerHeartbeatsTable { worker_id: string; host: string; pid: number; started_at: Timestamp; last_seen_at: Timestamp }
 export interface RateLimitsTable { bucket: string; tokens: number; updated_at: Timestamp }
 
 export interface Database {
@@ -113,6 +115,7 @@ export interface Database {
   webhook_attempts: WebhookAttemptsTable;
   idempotency_keys: IdempotencyKeysTable;
   rate_limits: RateLimitsTable;
+  worker_heartbeats: WorkerHeartbeatsTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

@@ -5,10 +5,27 @@ function cookieName(secure: boolean) {
   return secure ? '__Host-pf_session' : 'pf_session';
 }
 
+function deviceCookieName(secure: boolean) {
+  return secure ? '__Host-pf_device' : 'pf_device';
+}
+
 export function readSessionToken(req: Request, secure: boolean): string | undefined {
+  return readCookie(req, cookieName(secure));
+}
+
+/** The device cookie set by a successful sign-in (see server/core/accounts/devices.ts). */
+export function readDeviceToken(req: Request, secure: boolean): string | undefined {
+  return readCookie(req, deviceCookieName(secure));
+}
+
+const DEVICE_COOKIE_MS = 365 * 24 * 3_600_000;
+export function setDeviceCookie(res: Response, token: string, secure: boolean) {
+  res.cookie(deviceCookieName(secure), token, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: DEVICE_COOKIE_MS });
+}
+
+function readCookie(req: Request, name: string): string | undefined {
   const header = req.headers.cookie;
   if (!header) return undefined;
-  const name = cookieName(secure);
   for (const part of header.split(';')) {
     const [key, ...rest] = part.trim().split('=');
     if (key !== name) continue;

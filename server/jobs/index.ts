@@ -1,72 +1,108 @@
-import { pruneExpiredSessions } from '../core/accounts/accounts.service.js';
-import { expireIntents } from '../core/payment-intents/payment-intents.service.js';
-import { processPendingRefunds } from '../core/refunds/refunds.service.js';
+import { EventEmitter } from 'node:events';
+import { Logger, makeWorkerUtils, parseCrontab, run, type TaskList, type WorkerEvents } from 'graphile-worker';
 import type { CoreDeps } from '../core/shared/deps.js';
-import { pruneIdempotencyKeys } from './maintenance.js';
+import { createDb, createPool } from '../db/database.js';
+import { startHeartbeat } from './heartbeat.js';
+import { CRONTAB, periodicTasks } from './periodic.js';
+import { settleRefundTask } from './settle-refund.js';
 
-export { expireIntents, processPendingRefunds, pruneIdempotencyKeys };
+export interface WorkerOptions {
+  /** The database the jobs live in (the same as the API's). */
+  databaseUrl: string;
+  /** Jobs run at once in this process. */
+  concurrency: number;
+  /** The workers' own connection budget, apart from the API pool: tasks' queries plus the queue's. */
+  poolSize: number;
+  heartbeatMs: number;
+  staleAfterMs: number;
+  /** How often graphile-worker looks for jobs scheduled in the future (new jobs arrive by LISTEN/NOTIFY). */
+  pollIntervalMs?: number;
+  /** How long a graceful stop waits for jobs in flight before failing and unlocking them (default 10 s). */
+  shutdownTimeoutMs?: number;
+  /** False: queued jobs only, no crontab (tests that must not be disturbed by periodic runs). */
+  crontab?: boolean;
+  /** Extra task handlers (tests). */
+  extraTasks?: TaskList;
+  log: (line: string) => void;
+}
 
 export interface Workers {
+  /** Graceful: waits for jobs in flight, then (after shutdownTimeoutMs) fails and unlocks what is left. */
   stop(): Promise<void>;
 }
 
-/**
- * A periodic job. `run` must be safe to execute on several instances at the same time: each one claims
- * its rows with `FOR UPDATE SKIP LOCKED` on the table that holds the work (see
- * docs/decisions/002-background-jobs.md). It returns how many items it handled; a full batch makes the
- * scheduler run it again immediately instead of waiting for the next tick.
- */
-export interface JobDefinition {
-  name: string;
-  intervalMs: number;
-  run(deps: CoreDeps): Promise<number>;
+/** Every task this app runs; queued ones are added by core repositories (server/core/jobs). */
+function taskList(deps: CoreDeps): TaskList {
+  return { 'settle-refund': settleRefundTask(deps), ...periodicTasks(deps) };
 }
 
 /**
- * Every background job. Webhook delivery (its own issue) plugs in here as one more entry whose `run`
- * claims due rows of webhook_deliveries (status = 'pending' and next_attempt_at <= now(), indexed by
- * webhook_deliveries_due_idx) with SKIP LOCKED, posts them and schedules the retry.
+ * Starts graphile-worker for `npm start` (WORKERS=true) or `npm run worker`. The tasks get a CoreDeps
+ * whose db is the workers' own pool, so a burst of jobs never starves the API of connections.
  */
-export const JOBS: JobDefinition[] = [
-  { name: 'expire-payment-intents', intervalMs: 30_000, run: (deps) => expireIntents(deps) },
-  { name: 'process-refunds', intervalMs: 1_000, run: (deps) => processPendingRefunds(deps) },
-  { name: 'prune-idempotency-keys', intervalMs: 15 * 60_000, run: (deps) => pruneIdempotencyKeys(deps) },
-  { name: 'prune-expired-sessions', intervalMs: 60 * 60_000, run: (deps) => pruneExpiredSessions(deps.db) },
-];
+export async function startWorkers(deps: Omit<CoreDeps, 'db'>, options: WorkerOptions): Promise<Workers> {
+  // The budget is split: graphile-worker's queue needs a connection per concurrent job plus one for LISTEN
+  // (it warns below that), the tasks the rest.
+  const queueConnections = Math.max(2, Math.min(options.concurrency + 1, options.poolSize - 1));
+  const taskDb = createDb(options.databaseUrl, { max: Math.max(1, options.poolSize - queueConnections) });
+  const workerDeps: CoreDeps = { ...deps, db: taskDb };
+  const logger = workerLogger(options.log);
+  // Queue bookkeeping (LISTEN, get/complete/fail job, unlocking dead workers). Our pool, not one
+  // graphile-worker makes: it would end its own before the last completion is written.
+  const queuePool = createPool(options.databaseUrl, queueConnections);
+  const utils = await makeWorkerUtils({ pgPool: queuePool, logger });
+  const heartbeat = startHeartbeat(taskDb, utils, { intervalMs: options.heartbeatMs, staleAfterMs: options.staleAfterMs }, options.log);
 
-/** Background work (intent expiry, refund processing, idempotency pruning, later webhook delivery). */
-export async function startWorkers(deps: CoreDeps, log: (line: string) => void, jobs: JobDefinition[] = JOBS): Promise<Workers> {
-  let stopped = false;
-  const timers = new Map<string, NodeJS.Timeout>();
-  const running = new Set<Promise<void>>();
+  // graphile-worker locks jobs in the name of the worker pool (one per process), so that is what beats.
+  const events: WorkerEvents = new EventEmitter();
+  events.on('pool:create', ({ workerPool }) => heartbeat.add(workerPool.id));
 
-  const schedule = (job: JobDefinition, delay: number) => {
-    if (stopped) return;
-    timers.set(job.name, setTimeout(() => tick(job), delay));
-  };
-  const tick = (job: JobDefinition) => {
-    const work = (async () => {
-      let again = false;
-      try {
-        const handled = await job.run(deps);
-        again = handled >= 100;
-      } catch (error) {
-        // A failing job must not stop the others or the server; it is retried on the next tick.
-        if (!stopped) log(`Job ${job.name} failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      schedule(job, again ? 0 : job.intervalMs);
-    })();
-    running.add(work);
-    void work.finally(() => running.delete(work));
-  };
-  // Spread the first runs so a fresh start does not hit the database with every job at once.
-  jobs.forEach((job, i) => schedule(job, 250 * (i + 1)));
+  const runner = await run({
+    pgPool: queuePool,
+    concurrency: options.concurrency,
+    pollInterval: options.pollIntervalMs ?? 2000,
+    taskList: { ...taskList(workerDeps), ...options.extraTasks },
+    parsedCronItems: options.crontab === false ? [] : parseCrontab(CRONTAB),
+    noHandleSignals: true,
+    gracefulShutdownAbortTimeout: options.shutdownTimeoutMs ?? 10_000,
+    events,
+    logger,
+  });
+  heartbeat.start();
 
+  let stopping: Promise<void> | undefined;
   return {
-    stop: async () => {
-      stopped = true;
-      for (const timer of timers.values()) clearTimeout(timer);
-      await Promise.allSettled([...running]);
-    },
+    stop: () =>
+      (stopping ??= (async () => {
+        const timeoutMs = options.shutdownTimeoutMs ?? 10_000;
+        const graceful = runner.stop().then(
+          () => true,
+          (e) => (options.log(`Workers did not stop cleanly: ${e instanceof Error ? e.message : String(e)}`), true),
+        );
+        if (!(await Promise.race([graceful, sleep(timeoutMs).then(() => false)]))) {
+          // Jobs still running: unlock them so another worker retries them at once (tasks are idempotent);
+          // this process is about to exit and takes the stuck task with it.
+          options.log(`Jobs still running ${timeoutMs / 1000} s after the stop signal: releasing them for a retry`);
+          await utils.forceUnlockWorkers(heartbeat.ids()).catch((e) => options.log(`Could not release the jobs: ${e instanceof Error ? e.message : String(e)}`));
+        }
+        // A finished job's completion is written just after its worker is released; let it land.
+        for (let i = 0; i < 100 && (queuePool.waitingCount > 0 || queuePool.idleCount < queuePool.totalCount); i++) await new Promise((r) => setTimeout(r, 20));
+        await queuePool.end().catch(() => {});
+        await heartbeat.stop();
+        await Promise.resolve(utils.release()).catch(() => {});
+        await taskDb.destroy().catch(() => {});
+      })()),
   };
 }
+
+/** graphile-worker's log lines through ours; its routine info and debug lines are dropped. */
+function workerLogger(log: (line: string) => void) {
+  return new Logger((scope) => (level, message) => {
+    const l = String(level);
+    if (l !== 'error' && l !== 'warning') return;
+    const where = scope.taskIdentifier ? ` [${scope.taskIdentifier}${scope.jobId ? ` #${scope.jobId}` : ''}]` : '';
+    log(`worker${where}: ${message}`);
+  });
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

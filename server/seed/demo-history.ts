@@ -488,6 +488,7 @@ function addRefunds(ctx: Ctx, current: () => Row<'payment_intents'>, update: (c:
       created_by_user_id: byDashboard ? ownerId : null,
       created_at: new Date(at),
       updated_at: new Date(at),
+      settle_lease_until: null,
     };
     update({ amount_refunded: Number(row.amount_refunded) + amount, updated_at: new Date(at) });
     event('refund.created', toRefundDto(refund), at, byDashboard ? null : newId('request'));

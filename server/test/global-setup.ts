@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { createDb } from '../db/database.js';
 import { startEmbeddedPostgres, withDatabase } from '../db/embedded.js';
-import { migrateToLatest } from '../db/migrate.js';
+import { migrateJobQueue, migrateToLatest } from '../db/migrate.js';
 
 export const TEMPLATE_DATABASE = 'pf_template';
 
@@ -37,6 +37,7 @@ export default async function setup(project: TestProject) {
   const db = createDb(withDatabase(adminUrl, TEMPLATE_DATABASE), { max: 2 });
   await migrateToLatest(db);
   await db.destroy();
+  await migrateJobQueue(withDatabase(adminUrl, TEMPLATE_DATABASE));
   project.provide('pgAdminUrl', adminUrl);
   return async () => {
     await stop();

@@ -1,7 +1,10 @@
+import { TRPCError } from '@trpc/server';
 import type { Request, Response } from 'express';
 import { resolveSession, type SessionInfo } from '../core/accounts/accounts.service.js';
+import { takeRateLimitToken } from '../core/api-keys/api-keys.service.js';
+import type { BucketLimit } from '../core/api-keys/rate-limit.js';
 import type { CoreDeps } from '../core/shared/deps.js';
-import { clearSessionCookie, readSessionToken, setSessionCookie } from '../http/session-cookie.js';
+import { clearSessionCookie, readDeviceToken, readSessionToken, setDeviceCookie, setSessionCookie } from '../http/session-cookie.js';
 
 export const CSRF_HEADER = 'x-paymentflow-csrf';
 
@@ -13,8 +16,11 @@ export interface InnerContext {
   userAgent: string | null;
   /** True when the request carries a JSON content type and the custom CSRF header. */
   csrfOk: boolean;
+  /** The device cookie a successful sign-in left in this browser (own throttle budget for that account). */
+  deviceToken?: string;
   setSession(token: string, expiresAt: Date): void;
   clearSession(): void;
+  setDevice(token: string): void;
 }
 
 export function createInnerContext(input: Partial<InnerContext> & { deps: CoreDeps }): InnerContext {
@@ -25,22 +31,37 @@ export function createInnerContext(input: Partial<InnerContext> & { deps: CoreDe
     csrfOk: true,
     setSession: () => {},
     clearSession: () => {},
+    setDevice: () => {},
     ...input,
   };
 }
 
-export function contextFactory(deps: CoreDeps) {
+/**
+ * The Express context: the session from its cookie, then one token from the caller's bucket (the session's,
+ * or the IP's when signed out) in PostgreSQL, so the limit holds across instances. One HTTP request (a
+ * batch of at most MAX_TRPC_BATCH calls) takes one token.
+ */
+export function contextFactory(deps: CoreDeps, options: { rateLimit: BucketLimit }) {
   return async ({ req, res }: { req: Request; res: Response }): Promise<InnerContext> => {
     const secure = deps.appUrl.startsWith('https://');
     const contentType = String(req.headers['content-type'] ?? '');
+    const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const session = await resolveSession(deps.db, readSessionToken(req, secure));
+    const decision = await takeRateLimitToken(deps.db, session ? `dashboard:session:${session.tokenHash}` : `dashboard:ip:${ip}`, options.rateLimit);
+    if (!decision.allowed) {
+      res.setHeader('Retry-After', String(decision.retryAfter));
+      throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'Too many requests. Please slow down and try again in a moment.' });
+    }
     return {
       deps,
-      session: await resolveSession(deps.db, readSessionToken(req, secure)),
-      ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+      session,
+      ip,
       userAgent: req.get('user-agent') ?? null,
       csrfOk: contentType.startsWith('application/json') && req.get(CSRF_HEADER) === '1',
+      deviceToken: readDeviceToken(req, secure),
       setSession: (token, expiresAt) => setSessionCookie(res, token, expiresAt, secure),
       clearSession: () => clearSessionCookie(res, secure),
+      setDevice: (token) => setDeviceCookie(res, token, secure),
     };
   };
 }

@@ -68,18 +68,23 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 });
 
 /**
- * A procedure for members of the current merchant that declares the permission it needs (shared/permissions.ts).
+ * A procedure for members of the current merchant that declares the permission it needs (shared/permissions.ts),
+ * and optionally a further one when the session is in live mode (`{ live: 'live-keys:manage' }`).
  * ctx.scope is what every core call is scoped to: the session's merchant and mode.
  */
-export function memberProcedure(permission: Permission) {
+export function memberProcedure(permission: Permission, inMode: { live?: Permission } = {}) {
   return authedProcedure.use(({ ctx, next }) => {
     const { merchant, role, livemode, user } = ctx.session;
     if (!merchant || !role) throw new TRPCError({ code: 'FORBIDDEN', message: 'You are not a member of any account.' });
     if (!can(role, permission)) {
       throw new TRPCError({ code: 'FORBIDDEN', message: `Your role (${role}) does not allow this action.` });
     }
+    if (livemode && inMode.live && !can(role, inMode.live)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: `Your role (${role}) does not allow this action in live mode.` });
+    }
     return next({
       ctx: { ...ctx, merchant, role, user, scope: { merchantId: merchant.id, livemode }, actor: { merchantId: merchant.id, livemode, userId: user.id } },
     });
   });
 }
+

@@ -12,6 +12,9 @@ import { CANCELLATION_REASONS } from './payment-intents.js';
  * app's URL search params; outputs are DTOs built by server/core/dashboard, never table rows.
  */
 
+/** Calls per tRPC batch request: the server answers 400 beyond, the web client's batch link never sends more. */
+export const MAX_TRPC_BATCH = 10;
+
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
 export type PageSize = (typeof PAGE_SIZES)[number];
 export const pageSizeParam = z
@@ -293,6 +296,8 @@ export interface LookupResult {
 export const SAVED_VIEW_PAGES = ['payments', 'refunds', 'customers'] as const;
 export type SavedViewPage = (typeof SAVED_VIEW_PAGES)[number];
 export const MAX_SAVED_VIEWS_PER_PAGE = 50;
+/** Preference keys one member may store per merchant (each value at most 8,000 characters of JSON). */
+export const MAX_PREFERENCES_PER_MEMBER = 50;
 
 /** A view is a name for a set of URL search params; values stay small and JSON-only. */
 export const savedViewParams = z

@@ -1,6 +1,7 @@
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
+import { MAX_TRPC_BATCH } from '../../shared/contracts/dashboard';
 import type { AppRouter } from '../../server/trpc/routers/_app';
 import { isUnauthorized } from './errors';
 
@@ -30,6 +31,7 @@ export const trpcClient = createTRPCClient<AppRouter>({
   links: [
     httpBatchLink({
       url: '/trpc',
+      maxItems: MAX_TRPC_BATCH,
       // The custom header is the CSRF guard: a cross-site form cannot send it.
       headers: () => ({ 'x-paymentflow-csrf': '1' }),
     }),

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { NewRow } from '../../db/schema.js';
 
@@ -105,29 +105,58 @@ export function deleteExpiredSessions(db: Executor, idleBefore: Date, now: Date)
     .execute();
 }
 
-// Sign-in throttling
-export function getThrottle(db: Executor, keys: string[]) {
-  return db.selectFrom('login_throttle').selectAll().where('key', 'in', keys).execute();
+// Sign-in throttling: one row per key (an account, an account on a known device, an IP).
+
+/** The growing delay after `failures` attempts: none within the free ones, then doubling, capped at 15 minutes. */
+function delayAfter(failures: RawBuilder<number>, free: number) {
+  return sql`case when ${failures} <= ${free} then null else now() + make_interval(secs => least(power(2, ${failures} - ${free}), 900)) end`;
 }
 
-export function recordFailure(db: Executor, key: string, blockedUntil: (failures: number) => string) {
-  return db
-    .insertInto('login_throttle')
-    .values({ key, failures: 1, last_failure_at: sql`now()` as never, blocked_until: null })
-    .onConflict((oc) =>
-      oc.column('key').doUpdateSet({
-        // Failures older than an hour are forgiven.
-        failures: sql`case when login_throttle.last_failure_at < now() - interval '1 hour' then 1 else login_throttle.failures + 1 end`,
-        last_failure_at: sql`now()`,
-      }),
-    )
-    .returning(['failures'])
-    .executeTakeFirstOrThrow()
-    .then(async ({ failures }) => {
-      const until = blockedUntil(failures);
-      await db.updateTable('login_throttle').set({ blocked_until: sql`now() + ${until}::interval` as never }).where('key', '=', key).execute();
-      return failures;
-    });
+/**
+ * Counts one attempt on `key` before its password is checked, in one statement: the row lock taken by
+ * ON CONFLICT serialises parallel attempts, so each sees the count the previous one left. Returns true when
+ * the attempt may go on to the password check (the key was not inside its delay). A refused attempt is
+ * counted too (see countRefusedAttempt), so a burst keeps the key blocked instead of waiting it out.
+ */
+export async function takeAttempt(db: Executor, key: string, free: number): Promise<boolean> {
+  // Attempts older than an hour are forgiven.
+  const next = sql<number>`(case when t.last_failure_at < now() - interval '1 hour' then 1 else t.failures + 1 end)`;
+  const { rows } = await sql<{ failures: number }>`
+    insert into login_throttle as t (key, failures, last_failure_at, blocked_until)
+    values (${key}, 1, now(), ${delayAfter(sql<number>`1`, free)})
+    on conflict (key) do update
+      set failures = ${next}, last_failure_at = now(), blocked_until = ${delayAfter(next, free)}
+      where t.blocked_until is null or t.blocked_until <= now()
+    returning t.failures`.execute(db);
+  return rows.length === 1;
+}
+
+/** A refused attempt (the key was blocked) still counts, and pushes the block further. Returns when it ends. */
+export async function countRefusedAttempt(db: Executor, key: string, free: number): Promise<Date | null> {
+  const next = sql<number>`(t.failures + 1)`;
+  const { rows } = await sql<{ blocked_until: Date | null }>`
+    update login_throttle as t set failures = ${next}, last_failure_at = now(), blocked_until = greatest(t.blocked_until, ${delayAfter(next, free)})
+    where t.key = ${key} and t.blocked_until > now()
+    returning t.blocked_until`.execute(db);
+  return rows[0]?.blocked_until ?? null;
+}
+
+/** A successful attempt on a shared key (an IP) is given back, so that a busy office is not throttled by its own sign-ins. */
+export function refundAttempt(db: Executor, key: string, free: number) {
+  return sql`
+    update login_throttle as t set failures = greatest(t.failures - 1, 0),
+      blocked_until = case when t.failures - 1 <= ${free} then null else t.blocked_until end
+    where t.key = ${key}`.execute(db);
+}
+
+/** Rows whose attempts are all forgiven (an hour old) and that block nothing: counting would start at 1 again anyway. */
+export async function deleteForgivenThrottles(db: Executor) {
+  const result = await db
+    .deleteFrom('login_throttle')
+    .where('last_failure_at', '<', sql<Date>`now() - interval '1 hour'`)
+    .where((eb) => eb.or([eb('blocked_until', 'is', null), eb('blocked_until', '<', sql<Date>`now()`)]))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 export function clearThrottle(db: Executor, key: string) {

@@ -13,13 +13,17 @@ export function findApiKeyByHash(db: Executor, secretHash: string) {
   return db.selectFrom('api_keys').selectAll().where('secret_hash', '=', secretHash).executeTakeFirst();
 }
 
+/** The scope's usable keys, newest first, each with the email of the member who created it. */
 export function findApiKeys(db: Executor, scope: Scope) {
   return db
     .selectFrom('api_keys')
-    .selectAll()
-    .$call(inScope(scope))
-    .where('revoked_at', 'is', null)
-    .orderBy('created_at', 'desc')
+    .leftJoin('users', 'users.id', 'api_keys.created_by')
+    .selectAll('api_keys')
+    .select('users.email as created_by_email')
+    .where('api_keys.merchant_id', '=', scope.merchantId)
+    .where('api_keys.livemode', '=', scope.livemode)
+    .where('api_keys.revoked_at', 'is', null)
+    .orderBy('api_keys.created_at', 'desc')
     .execute();
 }
 
@@ -29,6 +33,17 @@ export function getApiKey(db: Executor, scope: Scope, id: string) {
     .selectAll()
     .$call(inScope(scope))
     .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** The key row, locked until the transaction ends: concurrent rolls and revokes of one key queue behind each other. */
+export function lockApiKey(db: Executor, scope: Scope, id: string) {
+  return db
+    .selectFrom('api_keys')
+    .selectAll()
+    .$call(inScope(scope))
+    .where('id', '=', id)
+    .forUpdate()
     .executeTakeFirst();
 }
 
@@ -61,6 +76,15 @@ function takeTokenStatement(rows: string, rate: string, burst: string, now: stri
       set tokens = ${refilled} - 1, updated_at = greatest(b.updated_at, ${now})
       where ${refilled} >= 1
     returning b.tokens, (extract(epoch from b.updated_at) * 1000)::float8 as now_ms`;
+}
+
+/**
+ * Buckets untouched for `idleSeconds` are full again (every limit refills in seconds), so deleting them changes
+ * nothing: the next request recreates them full. Keeps per-session and per-address buckets from piling up.
+ */
+export async function deleteIdleBuckets(db: Executor, idleSeconds: number, now = new Date()): Promise<number> {
+  const result = await db.deleteFrom('rate_limits').where('updated_at', '<', new Date(now.getTime() - idleSeconds * 1000)).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 /** The bucket clock: the database's (one clock for every instance), or the one a test injects. */

@@ -28,6 +28,11 @@ export interface ApiKeyDto {
   created: number;
   expires_at: number | null;
   last_used_at: number | null;
+  /**
+   * Who created the key, as listed by findApiKeys (null for keys made by operator tools or whose creator is
+   * gone). The key returned by the call that creates it leaves it null: the caller is its creator.
+   */
+  created_by_email: string | null;
 }
 
 export interface CreatedKey {
@@ -40,7 +45,7 @@ function prefixFor(type: ApiKeyType, livemode: boolean) {
   return `${type === 'secret' ? 'sk' : 'pk'}_${livemode ? 'live' : 'test'}_`;
 }
 
-export function toApiKeyDto(row: Row<'api_keys'>): ApiKeyDto {
+export function toApiKeyDto(row: Row<'api_keys'>, createdByEmail: string | null = null): ApiKeyDto {
   return {
     id: row.id,
     type: row.type,
@@ -51,10 +56,12 @@ export function toApiKeyDto(row: Row<'api_keys'>): ApiKeyDto {
     created: Math.floor(new Date(row.created_at).getTime() / 1000),
     expires_at: row.expires_at ? Math.floor(row.expires_at.getTime() / 1000) : null,
     last_used_at: row.last_used_at ? Math.floor(row.last_used_at.getTime() / 1000) : null,
+    created_by_email: createdByEmail,
   };
 }
 
-export async function createApiKey(db: Executor, scope: Scope, type: ApiKeyType, options: { name?: string | null; createdBy?: string | null } = {}): Promise<CreatedKey> {
+/** `createdBy`: the user who made the key (null only for operator tools such as the CLI or a benchmark). */
+export async function createApiKey(db: Executor, scope: Scope, type: ApiKeyType, options: { name?: string | null; createdBy: string | null }): Promise<CreatedKey> {
   const prefix = prefixFor(type, scope.livemode);
   const plaintext = prefix + randomString(type === 'secret' ? 40 : 32);
   const row = await repo.insertApiKey(db, {
@@ -67,7 +74,7 @@ export async function createApiKey(db: Executor, scope: Scope, type: ApiKeyType,
     publishable_token: type === 'publishable' ? plaintext : null,
     prefix,
     last4: plaintext.slice(-4),
-    created_by: options.createdBy ?? null,
+    created_by: options.createdBy,
   });
   return { dto: toApiKeyDto(row), plaintext };
 }
@@ -164,6 +171,11 @@ export function getActivePublishableKey(db: Executor, scope: Scope): Promise<str
   return repo.findActivePublishableKey(db, scope);
 }
 
+/** Frees rate-limit buckets idle for an hour (a job); see deleteIdleBuckets. */
+export function pruneIdleRateLimitBuckets(db: Db): Promise<number> {
+  return repo.deleteIdleBuckets(db, 3600);
+}
+
 /** Error messages may echo a key only as Stripe does: its start and last four. */
 export function redactKey(presented: string): string {
   if (presented.length <= 12) return '*'.repeat(presented.length);
@@ -171,16 +183,17 @@ export function redactKey(presented: string): string {
 }
 
 export async function findApiKeys(db: Executor, scope: Scope): Promise<ApiKeyDto[]> {
-  return (await repo.findApiKeys(db, scope)).map(toApiKeyDto);
+  return (await repo.findApiKeys(db, scope)).map(({ created_by_email, ...row }) => toApiKeyDto(row, created_by_email));
 }
 
 /**
  * Rolling a key creates a new one; the old one keeps working until `expiresInHours` (0 = now). Runs in the
- * caller's transaction, so the caller can audit it atomically. A key already rolled cannot be rolled again:
- * that would push its expiry back and revive a key its owner meant to retire.
+ * caller's transaction (so the caller can audit it atomically), with the key's row locked: ten rolls at once
+ * make one new key, the others find it rolled. A key already rolled cannot be rolled again: that would push
+ * its expiry back and revive a key its owner meant to retire.
  */
 export async function rollApiKey(tx: Executor, scope: Scope, id: string, expiresInHours: number, userId: string | null): Promise<CreatedKey> {
-  const existing = await repo.getApiKey(tx, scope, id);
+  const existing = await repo.lockApiKey(tx, scope, id);
   if (!existing || existing.revoked_at) throw new PaymentError('resource_missing', `No such API key: '${id}'`, { param: 'id' });
   if (existing.expires_at) throw new PaymentError('invalid_request', 'This key has already been rolled; roll its replacement instead.', { param: 'id' });
   if (expiresInHours <= 0) await repo.updateApiKey(tx, scope, id, { revoked_at: new Date() });
@@ -189,7 +202,7 @@ export async function rollApiKey(tx: Executor, scope: Scope, id: string, expires
 }
 
 export async function revokeApiKey(db: Executor, scope: Scope, id: string): Promise<void> {
-  const existing = await repo.getApiKey(db, scope, id);
+  const existing = await repo.lockApiKey(db, scope, id);
   if (!existing || existing.revoked_at) throw new PaymentError('resource_missing', `No such API key: '${id}'`, { param: 'id' });
   // Hosted checkout and client-side confirmation need a publishable key: replace it by rolling instead.
   if (existing.type === 'publishable') {

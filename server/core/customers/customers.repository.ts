@@ -34,8 +34,7 @@ export function selectLiveCustomers(db: Executor, scope: Scope, filters: { email
   let query = db
     .selectFrom('customers')
     .selectAll('customers')
-    .where('customers.merchant_id', '=', scope.merchantId)
-    .where('customers.livemode', '=', scope.livemode)
+    .$call(inScope(scope, 'customers'))
     .where('customers.deleted_at', 'is', null);
   if (filters.email !== undefined) query = query.where(sql<boolean>`lower(customers.email) = ${filters.email.toLowerCase()}`);
   if (filters.condition) query = query.where(filters.condition);

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AMOUNT_NEEDS_CURRENCY } from '../../../shared/contracts/dashboard.js';
-import { callerFor, insertPayment, type Caller } from '../../trpc/routers/payments.fixtures.js';
+import { callerFor, createPayment, type Caller } from '../../trpc/routers/payments.fixtures.js';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../../test/db.js';
 import type { Scope } from '../shared/deps.js';
 import { findPayments } from './payments.service.js';
@@ -20,10 +20,10 @@ beforeAll(async () => {
   const m = await createTestMerchant(t.db);
   scope = { merchantId: m.merchant.id, livemode: false };
   owner = await callerFor(t, m.user.id, m.merchant.id);
-  ids.usd = await insertPayment(t, scope.merchantId, { amount: 12_000, currency: 'usd' });
-  ids.jpy = await insertPayment(t, scope.merchantId, { amount: 10_190, currency: 'jpy' });
-  ids.gbp = await insertPayment(t, scope.merchantId, { amount: 11_599, currency: 'gbp' });
-  ids.usdSmall = await insertPayment(t, scope.merchantId, { amount: 5_000, currency: 'usd' });
+  ids.usd = await createPayment(t, scope.merchantId, { amount: 12_000, currency: 'usd' });
+  ids.jpy = await createPayment(t, scope.merchantId, { amount: 10_190, currency: 'jpy' });
+  ids.gbp = await createPayment(t, scope.merchantId, { amount: 11_599, currency: 'gbp' });
+  ids.usdSmall = await createPayment(t, scope.merchantId, { amount: 5_000, currency: 'usd' });
 });
 afterAll(async () => { await t?.drop(); });
 

@@ -55,6 +55,22 @@ export function getPreference(db: Executor, owner: Owner, key: string) {
     .executeTakeFirst();
 }
 
+/** Serialises preference writes of one member (until the transaction ends), so the cap on keys holds under parallel writes. */
+export async function lockPreferences(db: Executor, owner: Owner) {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`prefs:${owner.merchantId}:${owner.userId}`}, 0))`.execute(db);
+}
+
+/** How many keys the member stores, and whether `key` is one of them. */
+export async function countPreferences(db: Executor, owner: Owner, key: string) {
+  const row = await db
+    .selectFrom('user_preferences')
+    .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.countAll<string>().filterWhere('key', '=', key).as('same')])
+    .where('merchant_id', '=', owner.merchantId)
+    .where('user_id', '=', owner.userId)
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.count), exists: Number(row.same) > 0 };
+}
+
 export function upsertPreference(db: Executor, owner: Owner, key: string, value: unknown) {
   const json = JSON.stringify(value);
   return db

@@ -1,4 +1,4 @@
-import { MAX_SAVED_VIEWS_PER_PAGE, type PreferenceDto, type SavedViewDto, type SavedViewPage, type ViewCreateInput, viewCreateInput } from '../../../shared/contracts/dashboard.js';
+import { MAX_PREFERENCES_PER_MEMBER, MAX_SAVED_VIEWS_PER_PAGE, type PreferenceDto, type SavedViewDto, type SavedViewPage, type ViewCreateInput, viewCreateInput } from '../../../shared/contracts/dashboard.js';
 import { notFound, PaymentError } from '../../../shared/errors.js';
 import { newId } from '../../../shared/ids.js';
 import type { Executor } from '../../db/database.js';
@@ -44,7 +44,15 @@ export async function getPreference(db: Executor, owner: Owner, key: string): Pr
   return { key, value: row ? row.value : null };
 }
 
+/** Stores one preference; a member keeps at most MAX_PREFERENCES_PER_MEMBER keys (values are capped by the contract). */
 export async function setPreference(db: Executor, owner: Owner, key: string, value: unknown): Promise<PreferenceDto> {
-  const row = await repo.upsertPreference(db, owner, key, value);
+  const row = await db.transaction().execute(async (tx) => {
+    await repo.lockPreferences(tx, owner);
+    const { count, exists } = await repo.countPreferences(tx, owner, key);
+    if (!exists && count >= MAX_PREFERENCES_PER_MEMBER) {
+      throw new PaymentError('invalid_request', `You can keep at most ${MAX_PREFERENCES_PER_MEMBER} preferences.`, { param: 'key' });
+    }
+    return repo.upsertPreference(tx, owner, key, value);
+  });
   return { key: row.key, value: row.value };
 }

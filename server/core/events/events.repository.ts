@@ -54,14 +54,12 @@ export function selectEvents(db: Executor, scope: Scope) {
       eb
         .selectFrom('webhook_deliveries as d')
         .select(sql<number>`count(*)::int`.as('n'))
-        .where('d.merchant_id', '=', scope.merchantId)
-        .where('d.livemode', '=', scope.livemode)
+        .$call(inScope(scope, 'd'))
         .whereRef('d.event_id', '=', 'events.id')
         .where('d.status', '=', 'pending')
         .as('pending_webhooks'),
     )
-    .where('events.merchant_id', '=', scope.merchantId)
-    .where('events.livemode', '=', scope.livemode);
+    .$call(inScope(scope, 'events'));
 }
 
 export function getEvent(db: Executor, scope: Scope, id: string) {
@@ -78,4 +76,15 @@ export function findEventsForObjects(db: Executor, scope: Scope, objectIds: stri
     .orderBy('created_at', 'asc')
     .orderBy('id', 'asc')
     .execute();
+}
+
+/** `type` filters: exact types and `prefix.*` wildcards; null when one of them matches everything. */
+export function eventTypeCondition(types: string[]) {
+  const exact = types.filter((t) => !t.endsWith('*'));
+  const prefixes = types.filter((t) => t.endsWith('*')).map((t) => t.slice(0, -1));
+  if (prefixes.includes('')) return null;
+  const parts = [];
+  if (exact.length) parts.push(sql<boolean>`events.type in (${sql.join(exact)})`);
+  for (const p of prefixes) parts.push(sql<boolean>`starts_with(events.type, ${p})`);
+  return sql<boolean>`(${sql.join(parts, sql` or `)})`;
 }

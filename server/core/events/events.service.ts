@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { listEventsParams, API_VERSION, type EventDto, type ListEventsInput } from '../../../shared/contracts/events.js';
 import type { ListResult } from '../../../shared/contracts/common.js';
 import { notFound } from '../../../shared/errors.js';
@@ -85,21 +84,11 @@ export async function getEvent(deps: CoreDeps, scope: Scope, id: string): Promis
   return toEventDto(row);
 }
 
-function typeCondition(types: string[]) {
-  const exact = types.filter((t) => !t.endsWith('*'));
-  const prefixes = types.filter((t) => t.endsWith('*')).map((t) => t.slice(0, -1));
-  if (prefixes.includes('')) return null;
-  const parts = [];
-  if (exact.length) parts.push(sql<boolean>`events.type in (${sql.join(exact)})`);
-  for (const p of prefixes) parts.push(sql<boolean>`starts_with(events.type, ${p})`);
-  return sql<boolean>`(${sql.join(parts, sql` or `)})`;
-}
-
 export async function listEvents(deps: CoreDeps, scope: Scope, input: ListEventsInput = {}, url = '/v1/events'): Promise<ListResult<EventDto>> {
   const params = parseParams(listEventsParams, input);
   let query = repo.selectEvents(deps.db, scope);
   const types = [...(params.type ? [params.type] : []), ...(params.types ?? [])];
-  const condition = types.length ? typeCondition(types) : null;
+  const condition = types.length ? repo.eventTypeCondition(types) : null;
   if (condition) query = query.where(condition);
   const { rows, hasMore } = await findPage(deps.db, 'events', scope, query, params);
   return { object: 'list', data: rows.map(toEventDto), has_more: hasMore, url };

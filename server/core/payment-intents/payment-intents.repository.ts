@@ -113,8 +113,7 @@ export function selectPaymentIntents(db: Executor, scope: Scope, filters: { cust
   let query = db
     .selectFrom('payment_intents')
     .selectAll('payment_intents')
-    .where('payment_intents.merchant_id', '=', scope.merchantId)
-    .where('payment_intents.livemode', '=', scope.livemode);
+    .$call(inScope(scope, 'payment_intents'));
   if (filters.customer !== undefined) query = query.where('payment_intents.customer_id', '=', filters.customer);
   if (filters.condition) query = query.where(filters.condition);
   return query;

@@ -1,5 +1,4 @@
 import type { RawBuilder } from 'kysely';
-import { sql } from 'kysely';
 import { mergeMetadata, searchParams, type ListResult, type SearchParamsInput, type SearchResult } from '../../../shared/contracts/common.js';
 import {
   cancelPaymentIntentParams,

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { NewRow, RowUpdate } from '../../db/schema.js';
+import { addJob } from '../jobs/jobs.repository.js';
 import type { Scope } from '../shared/deps.js';
 import { inScope } from '../shared/scope.js';
 
@@ -44,8 +45,7 @@ export function selectRefunds(db: Executor, scope: Scope, filters: { paymentInte
   let query = db
     .selectFrom('refunds')
     .selectAll('refunds')
-    .where('refunds.merchant_id', '=', scope.merchantId)
-    .where('refunds.livemode', '=', scope.livemode);
+    .$call(inScope(scope, 'refunds'));
   if (filters.paymentIntent !== undefined) query = query.where('refunds.payment_intent_id', '=', filters.paymentIntent);
   if (filters.status !== undefined) query = query.where('refunds.status', '=', filters.status as 'pending');
   if (filters.condition) query = query.where(filters.condition);
@@ -64,19 +64,48 @@ export function findRefundsForIntent(db: Executor, scope: Scope, paymentIntentId
 }
 
 /** Across merchants: pending refunds old enough to settle, locked so instances split the batch. */
-export function lockDueRefunds(db: Executor, olderThan: Date, limit: number, options: { includeLive: boolean }) {
-  let query = db
+/**
+ * Leases due pending refunds for settlement: the lease is committed before the processor is called, so no
+ * transaction stays open across the call, and another worker skips the refund until the lease lapses
+ * (a worker that died mid-call). Cross-tenant on purpose: the job serves every merchant.
+ */
+export function leaseDueRefunds(db: Executor, olderThan: Date, limit: number, options: { includeLive: boolean; leaseMs: number }) {
+  let due = db
     .selectFrom('refunds')
-    .selectAll()
+    .select('id')
     .where('status', '=', 'pending')
-    .where('created_at', '<=', olderThan);
-  if (!options.includeLive) query = query.where('livemode', '=', false);
-  return query
-    .orderBy('created_at')
-    .limit(limit)
-    .forUpdate()
-    .skipLocked()
+    .where('created_at', '<=', olderThan)
+    .where((eb) => eb.or([eb('settle_lease_until', 'is', null), eb('settle_lease_until', '<', sql<Date>`now()`)]));
+  if (!options.includeLive) due = due.where('livemode', '=', false);
+  return db
+    .updateTable('refunds')
+    .set({ settle_lease_until: sql`now() + make_interval(secs => ${options.leaseMs / 1000})` })
+    .where('id', 'in', due.orderBy('created_at').limit(limit).forUpdate().skipLocked())
+    .returningAll()
     .execute();
+}
+
+/** The same lease for one refund (its settle-refund job); undefined when settled or leased elsewhere. */
+export function leaseRefund(db: Executor, scope: Scope, id: string, leaseMs: number) {
+  return db
+    .updateTable('refunds')
+    .set({ settle_lease_until: sql`now() + make_interval(secs => ${leaseMs / 1000})` })
+    .$call(inScope(scope))
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where((eb) => eb.or([eb('settle_lease_until', 'is', null), eb('settle_lease_until', '<', sql<Date>`now()`)]))
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Gives a lease back after a processor error, so the retry does not wait for it to lapse. */
+export async function releaseRefundLease(db: Executor, scope: Scope, id: string) {
+  await db.updateTable('refunds').set({ settle_lease_until: null }).$call(inScope(scope)).where('id', '=', id).execute();
+}
+
+/** The refund's settle-refund job, added in the transaction that creates the refund. */
+export function scheduleSettlement(db: Executor, refund: { id: string; merchant_id: string; livemode: boolean }, runAt: Date) {
+  return addJob(db, 'settle-refund', { merchantId: refund.merchant_id, livemode: refund.livemode, refundId: refund.id }, { runAt, jobKey: `settle-refund:${refund.id}` });
 }
 
 export function getIntentPaymentMethod(db: Executor, scope: Scope, paymentIntentId: string) {
@@ -84,12 +113,10 @@ export function getIntentPaymentMethod(db: Executor, scope: Scope, paymentIntent
     .selectFrom('payment_attempts as a')
     .innerJoin('payment_methods as pm', 'pm.id', 'a.payment_method_id')
     .selectAll('pm')
-    .where('a.merchant_id', '=', scope.merchantId)
-    .where('a.livemode', '=', scope.livemode)
+    .$call(inScope(scope, 'a'))
     .where('a.payment_intent_id', '=', paymentIntentId)
     .where('a.outcome', 'in', ['succeeded', 'authorized'])
-    .where('pm.merchant_id', '=', scope.merchantId)
-    .where('pm.livemode', '=', scope.livemode)
+    .$call(inScope(scope, 'pm'))
     .orderBy('a.created_at', 'desc')
     .limit(1)
     .executeTakeFirst();

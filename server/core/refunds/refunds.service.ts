@@ -97,6 +97,7 @@ export async function createRefund(deps: CoreDeps, actor: Actor, input: CreateRe
       created_by_user_id: actor.userId ?? null,
     });
     await intentsRepo.adjustAmountRefunded(t, actor, intent.id, amount);
+    await repo.scheduleSettlement(t, row, new Date(Date.now() + REFUND_SETTLE_DELAY_MS));
     const dto = toRefundDto(row);
     await emitEvent(t, actor, 'refund.created', dto);
     return dto;
@@ -149,57 +150,76 @@ export async function findRefundsForPayment(deps: CoreDeps, scope: Scope, paymen
   return rows.map((r) => ({ refund: toRefundDto(r), note: r.note, created_by: r.created_by_user_id ? { id: r.created_by_user_id, email: emails.get(r.created_by_user_id) ?? null } : null }));
 }
 
+/** A lease outlives any processor call; when it lapses, the worker holding it is presumed dead. */
+const REFUND_SETTLE_LEASE_MS = 60_000;
+
 /**
- * Job: settles pending refunds with the processor. A failed refund gives its amount back to the
- * payment (amount_refunded goes down), so it can be refunded again.
+ * Job (crontab sweep): settles due pending refunds with the processor, for refunds whose own
+ * settle-refund job did not (yet) run. A failed refund gives its amount back to the payment
+ * (amount_refunded goes down), so it can be refunded again. Returns how many it settled.
  */
 export async function processPendingRefunds(deps: CoreDeps, options: { olderThanMs?: number; limit?: number; now?: Date } = {}): Promise<number> {
   const olderThan = new Date((options.now ?? new Date()).getTime() - (options.olderThanMs ?? REFUND_SETTLE_DELAY_MS));
   const limit = options.limit ?? 100;
   let processed = 0;
-  // One short transaction per refund: a processor failure on one refund must not roll back (and so resend)
-  // refunds already settled with the processor, and a lock is never held across many processor calls.
+  // One refund at a time: each is leased (committed), sent to the processor with no transaction open, and
+  // its outcome recorded in a short transaction of its own.
   while (processed < limit) {
-    const handled = await deps.db.transaction().execute(async (t) => {
-      // Without a live connector a live refund cannot settle; it stays pending until one is configured.
-      const [refund] = await repo.lockDueRefunds(t, olderThan, 1, { includeLive: Boolean(deps.liveCardProcessor) });
-      if (!refund) return false;
-      await settleRefund(deps, t, refund);
-      return true;
-    });
-    if (!handled) break;
-    processed++;
+    // Without a live connector a live refund cannot settle; it stays pending until one is configured.
+    const [refund] = await repo.leaseDueRefunds(deps.db, olderThan, 1, { includeLive: Boolean(deps.liveCardProcessor), leaseMs: REFUND_SETTLE_LEASE_MS });
+    if (!refund) break;
+    if (await settleLeasedRefund(deps, refund)) processed++;
   }
   return processed;
 }
 
-async function settleRefund(deps: CoreDeps, t: Executor, refund: Row<'refunds'>) {
+/** Job (settle-refund, queued by createRefund): settles one refund; false when already settled or leased. */
+export async function settleRefund(deps: CoreDeps, scope: Scope, refundId: string): Promise<boolean> {
+  const refund = await repo.leaseRefund(deps.db, scope, refundId, REFUND_SETTLE_LEASE_MS);
+  if (!refund) return false;
+  return settleLeasedRefund(deps, refund);
+}
+
+async function settleLeasedRefund(deps: CoreDeps, refund: Row<'refunds'>): Promise<boolean> {
   const actor: Actor = { merchantId: refund.merchant_id, livemode: refund.livemode };
   const processor = refund.livemode ? deps.liveCardProcessor : testCardProcessor;
-  if (!processor) return;
-  const pm = await repo.getIntentPaymentMethod(t, actor, refund.payment_intent_id);
-  // The refund id is the processor's idempotency key, so a retry after a crash cannot refund twice.
-  const result = await processor.refund({
-    refundId: refund.id,
-    paymentIntentId: refund.payment_intent_id,
-    amount: Number(refund.amount),
-    currency: refund.currency,
-    livemode: refund.livemode,
-    card: pm ? toProcessorCard(pm) : null,
-  });
-  const before = toRefundDto(refund);
-  if (result.status === 'succeeded') {
-    const row = await repo.updateRefund(t, actor, refund.id, { status: 'succeeded' }, 'pending');
-    if (row) await emitEvent(t, actor, 'refund.updated', toRefundDto(row), { status: before.status });
-    return;
+  if (!processor) {
+    await repo.releaseRefundLease(deps.db, actor, refund.id);
+    return false;
   }
-  const row = await repo.updateRefund(t, actor, refund.id, { status: 'failed', failure_reason: result.failureReason }, 'pending');
-  if (!row) return;
-  await intentsRepo.adjustAmountRefunded(t, actor, refund.payment_intent_id, -Number(refund.amount));
-  const dto = toRefundDto(row);
-  const previousAttributes = { status: before.status, failure_reason: before.failure_reason };
-  await emitEvents(t, actor, [
-    { type: 'refund.updated', object: dto, previousAttributes },
-    { type: 'refund.failed', object: dto, previousAttributes },
-  ]);
+  const pm = await repo.getIntentPaymentMethod(deps.db, actor, refund.payment_intent_id);
+  let result: Awaited<ReturnType<typeof processor.refund>>;
+  try {
+    // The refund id is the processor's idempotency key, so a retry after a crash cannot refund twice.
+    result = await processor.refund({
+      refundId: refund.id,
+      paymentIntentId: refund.payment_intent_id,
+      amount: Number(refund.amount),
+      currency: refund.currency,
+      livemode: refund.livemode,
+      card: pm ? toProcessorCard(pm) : null,
+    });
+  } catch (error) {
+    await repo.releaseRefundLease(deps.db, actor, refund.id);
+    throw error;
+  }
+  const before = toRefundDto(refund);
+  return deps.db.transaction().execute(async (t) => {
+    if (result.status === 'succeeded') {
+      const row = await repo.updateRefund(t, actor, refund.id, { status: 'succeeded', settle_lease_until: null }, 'pending');
+      if (!row) return false;
+      await emitEvent(t, actor, 'refund.updated', toRefundDto(row), { status: before.status });
+      return true;
+    }
+    const row = await repo.updateRefund(t, actor, refund.id, { status: 'failed', failure_reason: result.failureReason, settle_lease_until: null }, 'pending');
+    if (!row) return false;
+    await intentsRepo.adjustAmountRefunded(t, actor, refund.payment_intent_id, -Number(refund.amount));
+    const dto = toRefundDto(row);
+    const previousAttributes = { status: before.status, failure_reason: before.failure_reason };
+    await emitEvents(t, actor, [
+      { type: 'refund.updated', object: dto, previousAttributes },
+      { type: 'refund.failed', object: dto, previousAttributes },
+    ]);
+    return true;
+  });
 }

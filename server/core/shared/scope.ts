@@ -7,10 +7,12 @@ interface Filterable {
 
 /**
  * The tenant rule in one place: every query on a tenant table is limited to one merchant and one mode.
- * Use as `db.selectFrom('customers').$call(inScope(scope))…` (selects, updates and deletes alike).
+ * Use as `db.selectFrom('customers').$call(inScope(scope))…` (selects, updates and deletes alike); with joins,
+ * name the table or alias: `.$call(inScope(scope, 'pm'))`.
  */
-export function inScope(scope: Scope) {
-  return <QB extends Filterable>(qb: QB): QB => qb.where('merchant_id', '=', scope.merchantId).where('livemode', '=', scope.livemode);
+export function inScope(scope: Scope, table?: string) {
+  const column = (name: string) => (table ? `${table}.${name}` : name);
+  return <QB extends Filterable>(qb: QB): QB => qb.where(column('merchant_id'), '=', scope.merchantId).where(column('livemode'), '=', scope.livemode);
 }
 
 /** The same rule for a statement written as text (server/db/statement.ts): `merchant_id = $n and livemode = $m`. */

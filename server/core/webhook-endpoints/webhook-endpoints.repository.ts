@@ -33,7 +33,6 @@ export function selectWebhookEndpoints(db: Executor, scope: Scope) {
   return db
     .selectFrom('webhook_endpoints')
     .selectAll('webhook_endpoints')
-    .where('webhook_endpoints.merchant_id', '=', scope.merchantId)
-    .where('webhook_endpoints.livemode', '=', scope.livemode)
+    .$call(inScope(scope, 'webhook_endpoints'))
     .where('webhook_endpoints.deleted_at', 'is', null);
 }

@@ -18,8 +18,9 @@ export const authRouter = router({
   }),
 
   signIn: publicProcedure.input(signInInput).mutation(async ({ ctx, input }) => {
-    const result = await accounts.signIn(ctx.deps.db, { ...input, ip: ctx.ip, userAgent: ctx.userAgent });
+    const result = await accounts.signIn(ctx.deps.db, { ...input, ip: ctx.ip, userAgent: ctx.userAgent, device: { secret: ctx.deps.secret, token: ctx.deviceToken } });
     ctx.setSession(result.token, result.expiresAt);
+    if (result.deviceToken) ctx.setDevice(result.deviceToken);
     return { user: result.user };
   }),
 
@@ -31,7 +32,7 @@ export const authRouter = router({
 
   /** Changes the signed-in user's password and signs out their other sessions; this one stays signed in. */
   changePassword: authedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
-    await accounts.changePassword(ctx.deps.db, ctx.session.user.id, input.currentPassword, input.newPassword, ctx.session.tokenHash);
+    await accounts.changePassword(ctx.deps.db, ctx.session.user.id, input.currentPassword, input.newPassword, ctx.session.tokenHash, ctx.ip);
     return { ok: true };
   }),
 

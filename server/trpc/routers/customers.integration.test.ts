@@ -5,7 +5,7 @@ import { createPaymentIntent } from '../../core/payment-intents/payment-intents.
 import { createRefund } from '../../core/refunds/refunds.service.js';
 import type { Actor } from '../../core/shared/deps.js';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../../test/db.js';
-import { callerFor, insertPayment, memberCaller } from './payments.fixtures.js';
+import { callerFor, createPayment, memberCaller } from './payments.fixtures.js';
 
 let t: TestDatabase;
 beforeAll(async () => { t = await createTestDatabase(); });
@@ -57,7 +57,7 @@ describe('customers router', () => {
     await createPaymentIntent(t.deps, actor, { amount: 700, currency: 'eur', confirm: true, payment_method: 'pm_card_visa', customer: customer.id });
     await createPaymentIntent(t.deps, actor, { amount: 9900, currency: 'usd', customer: customer.id }); // never paid
     await createRefund(t.deps, actor, { payment_intent: a.id, amount: 1000 });
-    await insertPayment(t, merchantId, { amount: 123 }); // someone else's
+    await createPayment(t, merchantId, { amount: 123 }); // someone else's
 
     const detail = await owner.customers.get({ id: customer.id });
     expect(detail.customer).toMatchObject({ id: customer.id, object: 'customer', email: 'totals@example.com' });

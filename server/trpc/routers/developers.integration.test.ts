@@ -109,4 +109,51 @@ describe('developers router', () => {
     await expect(devCaller.developers.revokeKey({ id: otherKey.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(authenticateApiKey(t.db, other.keys.test.secret)).resolves.toBeTruthy();
   });
+
+  it('rolls a key ten times at once into exactly one new key', async () => {
+    const m = await createTestMerchant(t.db);
+    const callers = await Promise.all(Array.from({ length: 10 }, () => callerFor(m.user.id, m.merchant.id)));
+    const old = (await callers[0].developers.keys()).keys.find((k) => k.type === 'secret')!;
+    const results = await Promise.allSettled(callers.map((c) => c.developers.rollKey({ id: old.id, expiresInHours: 24 })));
+    const rolled = results.filter((r) => r.status === 'fulfilled');
+    expect(rolled).toHaveLength(1);
+    for (const r of results) if (r.status === 'rejected') expect(String(r.reason)).toMatch(/already been rolled/);
+    const secrets = await t.db.selectFrom('api_keys').select(['id', 'created_by']).where('merchant_id', '=', m.merchant.id)
+      .where('livemode', '=', false).where('type', '=', 'secret').where('revoked_at', 'is', null).execute();
+    expect(secrets).toHaveLength(2); // the old one in its grace period and its one replacement
+    expect(secrets.every((k) => k.created_by === m.user.id)).toBe(true);
+  });
+
+  it('lets only owners and admins create, roll and revoke live-mode keys; developers keep test mode', async () => {
+    const m = await createTestMerchant(t.db);
+    const inLiveMode = async (userId: string) => {
+      const { token } = await createSession(t.db, userId, m.merchant.id);
+      await createCaller(createInnerContext({ deps: t.deps, session: await resolveSession(t.db, token) })).auth.setMode({ livemode: true });
+      return createCaller(createInnerContext({ deps: t.deps, session: await resolveSession(t.db, token) }));
+    };
+    const dev = await addMember(t.db, m.merchant.id, { email: `dev-live-${Date.now()}@example.test`, name: 'Dev', password: 'a-long-test-passphrase', role: 'developer' });
+    const devLive = await inLiveMode(dev.id);
+    const liveSecret = (await devLive.developers.keys()).keys.find((k) => k.type === 'secret')!;
+    expect(liveSecret.livemode).toBe(true);
+    await expect(devLive.developers.createSecretKey({ name: 'mine' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(devLive.developers.rollKey({ id: liveSecret.id, expiresInHours: 0 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(devLive.developers.revokeKey({ id: liveSecret.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(authenticateApiKey(t.db, m.keys.live.secret)).resolves.toMatchObject({ livemode: true });
+    const liveKeys = await t.db.selectFrom('api_keys').select('id').where('merchant_id', '=', m.merchant.id).where('livemode', '=', true).execute();
+    expect(liveKeys).toHaveLength(2);
+    // In test mode the developer still manages keys.
+    const devTest = await callerFor(dev.id, m.merchant.id);
+    await expect(devTest.developers.createSecretKey({ name: 'test key' })).resolves.toMatchObject({ secret: expect.stringMatching(/^sk_test_/) });
+
+    const admin = await addMember(t.db, m.merchant.id, { email: `admin-live-${Date.now()}@example.test`, name: 'Admin', password: 'a-long-test-passphrase', role: 'admin' });
+    const adminLive = await inLiveMode(admin.id);
+    const created = await adminLive.developers.createSecretKey({ name: 'live server' });
+    expect(created.secret).toMatch(/^sk_live_/);
+    const row = await t.db.selectFrom('api_keys').select('created_by').where('id', '=', created.key.id).executeTakeFirstOrThrow();
+    expect(row.created_by).toBe(admin.id);
+    // The list names each key's creator.
+    const listed = (await adminLive.developers.keys()).keys.find((k) => k.id === created.key.id);
+    expect(listed?.created_by_email).toBe(admin.email);
+    await adminLive.developers.revokeKey({ id: created.key.id });
+  });
 });

@@ -4,12 +4,14 @@ import * as apiKeys from '../../core/api-keys/api-keys.service.js';
 import { memberProcedure, router } from '../trpc.js';
 
 const manage = memberProcedure('developers:manage');
+/** Creating, rolling and revoking: in live mode only roles with live-keys:manage (owner, admin). */
+const changeKeys = memberProcedure('developers:manage', { live: 'live-keys:manage' });
 
 /** API keys of the session's merchant and mode. A new secret is returned once, by the call that made it. */
 export const developersRouter = router({
   keys: manage.query(async ({ ctx }) => ({ livemode: ctx.scope.livemode, keys: await apiKeys.findApiKeys(ctx.deps.db, ctx.scope) })),
 
-  createSecretKey: manage.input(createSecretKeyInput).mutation(({ ctx, input }) =>
+  createSecretKey: changeKeys.input(createSecretKeyInput).mutation(({ ctx, input }) =>
     ctx.deps.db.transaction().execute(async (tx) => {
       const created = await apiKeys.createApiKey(tx, ctx.scope, 'secret', { name: input.name || null, createdBy: ctx.user.id });
       await recordAudit(tx, { ...ctx.actor, action: 'api_key.created', targetId: created.dto.id, data: { type: 'secret', name: created.dto.name }, ip: ctx.ip });
@@ -17,7 +19,7 @@ export const developersRouter = router({
     }),
   ),
 
-  rollKey: manage.input(rollApiKeyInput).mutation(async ({ ctx, input }) => {
+  rollKey: changeKeys.input(rollApiKeyInput).mutation(async ({ ctx, input }) => {
     const created = await ctx.deps.db.transaction().execute(async (tx) => {
       const key = await apiKeys.rollApiKey(tx, ctx.scope, input.id, input.expiresInHours, ctx.user.id);
       await recordAudit(tx, { ...ctx.actor, action: 'api_key.rolled', targetId: input.id, data: { replacedBy: key.dto.id, expiresInHours: input.expiresInHours }, ip: ctx.ip });
@@ -26,7 +28,7 @@ export const developersRouter = router({
     return { key: created.dto, secret: created.plaintext };
   }),
 
-  revokeKey: manage.input(revokeApiKeyInput).mutation(({ ctx, input }) =>
+  revokeKey: changeKeys.input(revokeApiKeyInput).mutation(({ ctx, input }) =>
     ctx.deps.db.transaction().execute(async (tx) => {
       await apiKeys.revokeApiKey(tx, ctx.scope, input.id);
       await recordAudit(tx, { ...ctx.actor, action: 'api_key.revoked', targetId: input.id, ip: ctx.ip });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMember, createSession, resolveSession, signIn } from '../../core/accounts/accounts.service.js';
+import { addMember, createSession, EXISTING_USER_REFUSAL, resolveSession, signIn } from '../../core/accounts/accounts.service.js';
 import type { Role } from '../../../shared/permissions.js';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../../test/db.js';
 import { createInnerContext } from '../context.js';
@@ -65,6 +65,22 @@ describe('settings router', () => {
     await expect(signIn(t.db, { email, password: 'temporary passphrase 42', ip: '10.9.9.9' })).resolves.toMatchObject({ user: { email } });
     await expect(caller.settings.addMember({ email, name: 'Again', role: 'viewer', temporaryPassword: 'temporary passphrase 42' }))
       .rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('already a member') });
+  });
+
+  it('refuses to attach a user of another merchant, revealing nothing about them', async () => {
+    const m = await createTestMerchant(t.db);
+    const other = await createTestMerchant(t.db, { name: 'Secret Name' });
+    const caller = await callerFor(m.user.id, m.merchant.id);
+    const error = await caller.settings.addMember({ email: other.user.email.toUpperCase(), name: 'Whoever', role: 'viewer', temporaryPassword: 'temporary passphrase 42' }).catch((e) => e);
+    expect(error).toMatchObject({ code: 'BAD_REQUEST', cause: { param: 'email' } });
+    expect(error.message).toBe(EXISTING_USER_REFUSAL);
+    expect(JSON.stringify(error)).not.toContain('Secret Name');
+    expect(JSON.stringify(error)).not.toContain(other.merchant.id);
+    // Not attached, and their password was not replaced by the temporary one.
+    const memberships = await t.db.selectFrom('memberships').select('merchant_id').where('user_id', '=', other.user.id).execute();
+    expect(memberships.map((r) => r.merchant_id)).toEqual([other.merchant.id]);
+    await expect(signIn(t.db, { email: other.user.email, password: 'temporary passphrase 42', ip: '10.9.9.8' })).rejects.toMatchObject({ code: 'invalid_credentials' });
+    await expect(signIn(t.db, { email: other.user.email, password: other.password, ip: '10.9.9.8' })).resolves.toMatchObject({ user: { id: other.user.id } });
   });
 
   it('lets only owners touch the owner role and never removes the last owner', async () => {

@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../../test/db.js';
+import { MAX_PREFERENCES_PER_MEMBER } from '../../../shared/contracts/dashboard.js';
 import { callerFor, memberCaller } from './payments.fixtures.js';
 
 let t: TestDatabase;
@@ -73,5 +74,19 @@ describe('preferences', () => {
     expect((await colleague.caller.preferences.get({ key: 'payments.columns' })).value).toBe(false);
     expect((await owner.preferences.get({ key: 'payments.columns' })).value).toEqual({ hidden: ['description'] });
     expect((await errorOf(owner.preferences.set({ key: 'Bad Key!', value: 1 }))).code).toBe('BAD_REQUEST');
+  });
+
+  it('caps the keys a member stores, also under parallel writes, and the size of a value', async () => {
+    const m = await createTestMerchant(t.db);
+    const viewer = await memberCaller(t, m.merchant.id, 'viewer');
+    const results = await Promise.allSettled(Array.from({ length: MAX_PREFERENCES_PER_MEMBER + 10 }, (_, i) => viewer.caller.preferences.set({ key: `k${i}`, value: i })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(MAX_PREFERENCES_PER_MEMBER);
+    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toMatchObject({ code: 'BAD_REQUEST', message: `You can keep at most ${MAX_PREFERENCES_PER_MEMBER} preferences.` });
+    const stored = await t.db.selectFrom('user_preferences').select('key').where('user_id', '=', viewer.userId).execute();
+    expect(stored).toHaveLength(MAX_PREFERENCES_PER_MEMBER);
+    // Overwriting a stored key is still allowed at the cap.
+    await expect(viewer.caller.preferences.set({ key: 'k0', value: 'changed' })).resolves.toEqual({ key: 'k0', value: 'changed' });
+    expect((await errorOf(viewer.caller.preferences.set({ key: 'k0', value: 'x'.repeat(9000) }))).code).toBe('BAD_REQUEST');
   });
 });

@@ -15,6 +15,8 @@ import { errorMessage } from '../../lib/errors';
 import { formatDate, formatRelative } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
 import { useZodForm } from '../../lib/use-form';
+import { can } from '../../../shared/permissions';
+import { useSession } from '../shell/use-session';
 
 type ApiKey = Awaited<ReturnType<typeof useKeys>>['keys'][number];
 
@@ -33,6 +35,9 @@ export function ApiKeysPage() {
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
   const [revealed, setRevealed] = useState<{ title: string; secret: string } | null>(null);
   const mode = livemode ? 'live' : 'test';
+  const { role } = useSession()!;
+  // The server enforces the same rule (developers.ts): live-mode keys are changed by owners and admins only.
+  const canChange = can(role, 'developers:manage') && (!livemode || can(role, 'live-keys:manage'));
   const publishable = keys.filter((k) => k.type === 'publishable');
   const secret = keys.filter((k) => k.type === 'secret');
 
@@ -42,19 +47,24 @@ export function ApiKeysPage() {
         title="Developers"
         description={<>API keys authenticate your requests to the PaymentFlow API. You are viewing <strong className="font-medium text-slate-700">{mode} mode</strong> keys.</>}
       />
+      {!canChange && (
+        <p className="mb-4 rounded-md bg-slate-50 px-4 py-3 text-sm text-slate-600 ring-1 ring-slate-200" data-testid="live-keys-read-only">
+          Only owners and administrators can create, roll or revoke live-mode keys. Switch to test mode to manage test keys.
+        </p>
+      )}
       <div className="space-y-6">
         <Card>
           <CardHeader title="Standard keys" description="The publishable key identifies your account in browsers and apps. Keep secret keys on your server." />
-          <KeyTable keys={publishable} emptyText="No publishable key in this mode." onRoll={setRolling} onRevoke={setRevoking} />
+          <KeyTable keys={publishable} emptyText="No publishable key in this mode." onRoll={canChange ? setRolling : undefined} onRevoke={setRevoking} />
         </Card>
 
         <Card>
           <CardHeader
             title="Secret keys"
             description="Full access to your account's API. Each is shown once, when created."
-            actions={<Button variant="primary" icon={<Icon name="plus" className="size-4" />} onClick={() => setCreating(true)}>Create secret key</Button>}
+            actions={canChange ? <Button variant="primary" icon={<Icon name="plus" className="size-4" />} onClick={() => setCreating(true)}>Create secret key</Button> : undefined}
           />
-          <KeyTable keys={secret} emptyText="No secret keys in this mode. Create one to call the API from your server." onRoll={setRolling} onRevoke={setRevoking} />
+          <KeyTable keys={secret} emptyText={canChange ? 'No secret keys in this mode. Create one to call the API from your server.' : 'No secret keys in this mode.'} onRoll={canChange ? setRolling : undefined} onRevoke={setRevoking} />
         </Card>
       </div>
 
@@ -66,7 +76,8 @@ export function ApiKeysPage() {
   );
 }
 
-function KeyTable({ keys, emptyText, onRoll, onRevoke }: { keys: ApiKey[]; emptyText: string; onRoll: (k: ApiKey) => void; onRevoke: (k: ApiKey) => void }) {
+/** Without onRoll (the role may not change keys in this mode) the table has no actions. */
+function KeyTable({ keys, emptyText, onRoll, onRevoke }: { keys: ApiKey[]; emptyText: string; onRoll?: (k: ApiKey) => void; onRevoke: (k: ApiKey) => void }) {
   if (keys.length === 0) return <p className="px-5 py-8 text-center text-sm text-slate-500">{emptyText}</p>;
   return (
     <div className="overflow-x-auto">
@@ -98,16 +109,19 @@ function KeyTable({ keys, emptyText, onRoll, onRevoke }: { keys: ApiKey[]; empty
                   </div>
                 </td>
                 <td className="hidden px-3 py-3 sm:px-5 text-slate-500 md:table-cell">{key.last_used_at ? formatRelative(key.last_used_at) : 'Never'}</td>
-                <td className="hidden px-3 py-3 sm:px-5 text-slate-500 sm:table-cell">{formatDate(key.created)}</td>
+                <td className="hidden px-3 py-3 sm:px-5 text-slate-500 sm:table-cell">
+                  <div>{formatDate(key.created)}</div>
+                  {key.created_by_email && <div className="truncate text-xs text-slate-500" title={key.created_by_email}>by {key.created_by_email}</div>}
+                </td>
                 <td className="px-3 py-3 sm:px-5 text-right">
-                  <DropdownMenu
+                  {onRoll && <DropdownMenu
                     label={`Actions for ${name} ${key.token ?? key.redacted}`}
                     triggerClassName="rounded-md p-1.5 text-slate-500 hover:bg-slate-100 hover:text-slate-700 aria-expanded:bg-slate-100"
                     trigger={<Icon name="more" className="size-5" />}
                   >
                     <MenuItem icon={<Icon name="refresh" className="size-4" />} onSelect={() => onRoll(key)}>Roll key…</MenuItem>
                     {key.type === 'secret' && <MenuItem danger icon={<Icon name="trash" className="size-4" />} onSelect={() => onRevoke(key)}>Revoke key…</MenuItem>}
-                  </DropdownMenu>
+                  </DropdownMenu>}
                 </td>
               </tr>
             );

@@ -1,0 +1,36 @@
+import { PaymentError } from '../../../shared/errors.js';
+import { newId } from '../../../shared/ids.js';
+import type { Db } from '../../db/database.js';
+import * as repo from './accounts.repository.js';
+
+export interface MerchantDto {
+  id: string; name: string; timezone: string; defaultCurrency: string; supportEmail: string | null;
+  statementDescriptor: string | null; country: string; created: number;
+}
+
+export function toMerchantDto(row: NonNullable<Awaited<ReturnType<typeof repo.getMerchant>>>): MerchantDto {
+  return {
+    id: row.id, name: row.name, timezone: row.timezone, defaultCurrency: row.default_currency,
+    supportEmail: row.support_email, statementDescriptor: row.statement_descriptor, country: row.country,
+    created: Math.floor(new Date(row.created_at).getTime() / 1000),
+  };
+}
+
+export async function getMerchant(db: Db, merchantId: string): Promise<MerchantDto> {
+  const row = await repo.getMerchant(db, merchantId);
+  if (!row) throw new PaymentError('resource_missing', `No such merchant: '${merchantId}'`);
+  return toMerchantDto(row);
+}
+
+export async function updateMerchantSettings(db: Db, merchantId: string, userId: string, changes: { name?: string; timezone?: string; supportEmail?: string | null; statementDescriptor?: string | null }) {
+  return db.transaction().execute(async (tx) => {
+    const row = await repo.updateMerchant(tx, merchantId, {
+      name: changes.name,
+      timezone: changes.timezone,
+      support_email: changes.supportEmail,
+      statement_descriptor: changes.statementDescriptor,
+    });
+    await repo.insertAudit(tx, { id: newId('audit'), merchant_id: merchantId, user_id: userId, action: 'merchant.updated', target_id: merchantId, data: JSON.stringify(changes) as never });
+    return toMerchantDto(row);
+  });
+}

@@ -1,0 +1,134 @@
+import { PaymentError } from '../../../shared/errors.js';
+import { newId } from '../../../shared/ids.js';
+import type { Role } from '../../../shared/permissions.js';
+import type { Db } from '../../db/database.js';
+import { createDefaultKeys, type DefaultKeys } from '../api-keys/api-keys.service.js';
+import * as repo from './accounts.repository.js';
+import { deviceIdFor, issueDeviceToken } from './devices.js';
+import { toMerchantDto, type MerchantDto } from './merchants.service.js';
+import { dummyVerify, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
+import { createSession, type SessionTokens } from './sessions.service.js';
+import { countAttempt, throttleKeys } from './throttle.js';
+
+/** Users, sign-up and sign-in. */
+
+export interface UserDto { id: string; email: string; name: string }
+
+export function fieldError(param: string, message: string, code: 'email_taken' | 'password_too_weak' | 'invalid_request' = 'invalid_request') {
+  return new PaymentError(code, message, { param });
+}
+
+export interface CreateMerchantInput {
+  email: string;
+  password: string;
+  name: string;
+  businessName: string;
+  timezone?: string;
+}
+
+export interface CreatedMerchant {
+  user: UserDto;
+  merchant: MerchantDto;
+  keys: DefaultKeys;
+}
+
+/** Sign-up and the CLI: a new user owning a new merchant, with its API keys, in one transaction. */
+export async function createMerchantWithOwner(db: Db, input: CreateMerchantInput): Promise<CreatedMerchant> {
+  const email = input.email.trim().toLowerCase();
+  const problem = passwordProblem(input.password, [email.split('@')[0], input.name]);
+  if (problem) throw fieldError('password', problem, 'password_too_weak');
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction().execute(async (tx) => {
+    if (await repo.findUserByEmail(tx, email)) {
+      throw fieldError('email', 'An account with this email already exists. Sign in instead.', 'email_taken');
+    }
+    const user = await repo.insertUser(tx, { id: newId('user'), email, name: input.name.trim(), password_hash: passwordHash });
+    const merchant = await repo.insertMerchant(tx, {
+      id: newId('merchant'),
+      name: input.businessName.trim(),
+      timezone: input.timezone ?? 'UTC',
+    });
+    await repo.insertMembership(tx, { merchant_id: merchant.id, user_id: user.id, role: 'owner' });
+    const keys = await createDefaultKeys(tx, merchant.id, user.id);
+    await repo.insertAudit(tx, { id: newId('audit'), merchant_id: merchant.id, user_id: user.id, action: 'merchant.created', target_id: merchant.id, data: {} });
+    return { user: { id: user.id, email: user.email, name: user.name }, merchant: toMerchantDto(merchant), keys };
+  }).catch((error: unknown) => {
+    // Two sign-ups racing for one email: the unique index decides.
+    if ((error as { code?: string }).code === '23505') throw fieldError('email', 'An account with this email already exists. Sign in instead.', 'email_taken');
+    throw error;
+  });
+}
+
+/**
+ * Adds a user (existing or new) to a merchant with a role. Operators only (the CLI, seeding, tests): the
+ * dashboard's team page uses addTeamMember, which never attaches an existing user.
+ */
+export async function addMember(db: Db, merchantId: string, input: { email: string; name: string; password: string; role: Role }): Promise<UserDto> {
+  const email = input.email.trim().toLowerCase();
+  return db.transaction().execute(async (tx) => {
+    let user = await repo.findUserByEmail(tx, email);
+    if (!user) {
+      const problem = passwordProblem(input.password);
+      if (problem) throw fieldError('password', problem, 'password_too_weak');
+      user = await repo.insertUser(tx, { id: newId('user'), email, name: input.name, password_hash: await hashPassword(input.password) });
+    }
+    await repo.insertMembership(tx, { merchant_id: merchantId, user_id: user.id, role: input.role });
+    return { id: user.id, email: user.email, name: user.name };
+  });
+}
+
+export interface SignInInput {
+  email: string;
+  password: string;
+  ip: string;
+  userAgent?: string | null;
+  /** The server secret signing device cookies and the cookie this browser presented, if any. */
+  device?: { secret: string; token?: string };
+}
+
+/**
+ * Checks the password, counting the attempt first (per account, or per account on a device that signed in
+ * before, and per IP), and opens a session. With `device`, returns the device token to keep in a cookie.
+ */
+export async function signIn(db: Db, input: SignInInput): Promise<SessionTokens & { user: UserDto; deviceToken: string | null }> {
+  const email = input.email.trim().toLowerCase();
+  const deviceId = input.device ? deviceIdFor(input.device.secret, email, input.device.token) : null;
+  const attempt = await countAttempt(db, [
+    deviceId ? throttleKeys.accountOnDevice(email, deviceId) : throttleKeys.account(email),
+    throttleKeys.ip(input.ip),
+  ], 'sign-in');
+  const user = await repo.findUserByEmail(db, email);
+  const ok = user ? await verifyPassword(user.password_hash, input.password) : await dummyVerify(input.password);
+  if (!user || !ok) {
+    // One message for unknown email and wrong password: no account enumeration.
+    throw new PaymentError('invalid_credentials', 'Incorrect email or password.', { status: 401 });
+  }
+  await attempt.succeeded();
+  const memberships = await repo.findMemberships(db, user.id);
+  const session = await createSession(db, user.id, memberships[0]?.id ?? null, input);
+  const deviceToken = input.device ? (deviceId ? input.device.token! : issueDeviceToken(input.device.secret, email)) : null;
+  return { ...session, user: { id: user.id, email: user.email, name: user.name }, deviceToken };
+}
+
+/**
+ * A signed-in user changes their own password: the current one must be right, the new one acceptable.
+ * Every other session of the user is signed out; the one making the change (keepSessionTokenHash) stays.
+ * The current-password check is throttled like sign-in (its own budget per user, and per IP), so a stolen
+ * session is no way to guess the password, and strangers' failed sign-ins do not block it.
+ */
+export async function changePassword(db: Db, userId: string, currentPassword: string, newPassword: string, keepSessionTokenHash: string, ip: string): Promise<void> {
+  const user = await repo.getUser(db, userId);
+  if (!user) throw new PaymentError('resource_missing', 'No such user.', { status: 404 });
+  const attempt = await countAttempt(db, [throttleKeys.currentPassword(user.id), throttleKeys.ip(ip)], 'password');
+  if (!(await verifyPassword(user.password_hash, currentPassword))) {
+    throw new PaymentError('invalid_credentials', 'Your current password is not correct.', { param: 'currentPassword', status: 400 });
+  }
+  await attempt.succeeded();
+  const problem = passwordProblem(newPassword, [user.email.split('@')[0] ?? '', user.name]);
+  if (problem) throw fieldError('newPassword', problem, 'password_too_weak');
+  const passwordHash = await hashPassword(newPassword);
+  await db.transaction().execute(async (tx) => {
+    await repo.updatePasswordHash(tx, user.id, passwordHash);
+    await repo.deleteOtherSessions(tx, user.id, keepSessionTokenHash);
+  });
+}

@@ -1,0 +1,33 @@
+import type { Task } from 'graphile-worker';
+import { pruneExpiredSessions, pruneForgivenThrottles } from '../core/accounts/accounts.service.js';
+import { pruneIdleRateLimitBuckets } from '../core/api-keys/api-keys.service.js';
+import { pruneIdempotencyKeys } from '../core/idempotency/idempotency.service.js';
+import { expireIntents } from '../core/payment-intents/payment-intents.service.js';
+import { processPendingRefunds } from '../core/refunds/refunds.service.js';
+import type { CoreDeps } from '../core/shared/deps.js';
+
+/**
+ * The crontab tasks (no payload beyond graphile-worker's `_cron`). Each is safe to run on several
+ * instances at once, though graphile-worker's crontab already schedules each tick exactly once.
+ */
+export const periodicTasks = (deps: CoreDeps): Record<string, Task> => ({
+  'expire-payment-intents': async () => void (await expireIntents(deps)),
+  // A safety net: each refund has its own settle-refund job; this settles any whose job was lost.
+  'settle-due-refunds': async () => void (await processPendingRefunds(deps, { olderThanMs: 60_000, limit: 1000 })),
+  'prune-idempotency-keys': async () => void (await pruneIdempotencyKeys(deps)),
+  'prune-expired-sessions': async () => void (await pruneExpiredSessions(deps.db)),
+  // Idle rate-limit buckets (API keys, dashboard sessions) and throttle rows that no longer block anything.
+  'prune-rate-limit-state': async () => void ((await pruneIdleRateLimitBuckets(deps.db)) + (await pruneForgivenThrottles(deps.db))),
+});
+
+/**
+ * graphile-worker crontab (minute resolution; each tick is scheduled once across all workers, and
+ * `?fill=` backfills ticks missed while no worker ran, up to that long ago).
+ */
+export const CRONTAB = [
+  '* * * * * expire-payment-intents ?fill=5m',
+  '* * * * * settle-due-refunds ?fill=5m',
+  '*/15 * * * * prune-idempotency-keys',
+  '7 * * * * prune-expired-sessions',
+  '37 * * * * prune-rate-limit-state',
+].join('\n');
