@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANALYTICS_GRANULARITIES } from '../../../shared/contracts/analytics.js';
 import { PaymentError } from '../../../shared/errors.js';
+import { backdatePayment } from '../../test/backdate.js';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../../test/db.js';
 import { createCustomer } from '../customers/customers.service.js';
 import { mulberry32 } from '../../seed/demo-history.js';
@@ -31,8 +32,7 @@ const pay = (actor: Actor, amount: number, pm = 'pm_card_visa', extra: Record<st
 
 /** Moves an intent (and its attempts and refunds) to another instant, as if it had happened then. */
 async function moveIntent(actor: Actor, id: string, at: Date) {
-  await sql`update payment_intents set created_at = ${at} where id = ${id} and merchant_id = ${actor.merchantId}`.execute(t.db);
-  await sql`update payment_attempts set created_at = ${at} where payment_intent_id = ${id} and merchant_id = ${actor.merchantId}`.execute(t.db);
+  await backdatePayment(t.db, actor.merchantId, id, at);
   await sql`update refunds set created_at = ${new Date(at.getTime() + 60_000)} where payment_intent_id = ${id} and merchant_id = ${actor.merchantId}`.execute(t.db);
 }
 

@@ -174,8 +174,8 @@ function ChartCard({ title, description, table, csvName, className, children }: 
         }
       />
       <CardBody>
-        <div ref={box} className={asTable ? 'hidden' : undefined} aria-hidden={asTable ? undefined : true}>{children}</div>
-        <div className={asTable ? 'max-h-[320px] overflow-auto' : 'sr-only'}>
+        <div ref={box} className={asTable ? 'hidden' : undefined} role="img" aria-label={`${title} chart. Use "View as table" for its figures.`}>{children}</div>
+        {asTable && <div className="max-h-[320px] overflow-auto">
           <table className="w-full text-left text-sm">
             <thead className="text-xs text-slate-500">
               <tr>{table[0].map((h) => <th key={String(h)} className="py-1.5 pr-4 font-medium">{h}</th>)}</tr>
@@ -184,7 +184,7 @@ function ChartCard({ title, description, table, csvName, className, children }: 
               {table.slice(1).map((r, i) => <tr key={i}>{r.map((c, j) => <td key={j} className="py-1.5 pr-4 text-slate-800">{c}</td>)}</tr>)}
             </tbody>
           </table>
-        </div>
+        </div>}
       </CardBody>
     </Card>
   );

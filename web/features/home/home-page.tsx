@@ -9,6 +9,7 @@ import { Icon, type IconName } from '../../components/icons';
 import { Skeleton } from '../../components/spinner';
 import { formatDate } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
+import { HomeAnalytics } from '../analytics/home-analytics';
 import { useSession } from '../shell/use-session';
 
 function greeting(hour: number) {
@@ -33,6 +34,8 @@ export function HomePage() {
             : 'You are in test mode: try things freely, no real money moves. Switch to live mode at the top when you are ready.'}
         </p>
       </div>
+
+      <HomeAnalytics />
 
       <div className="grid gap-6 xl:grid-cols-3">
         <Card className="min-w-0 xl:col-span-2">
