@@ -1,4 +1,5 @@
 /** Runs every benchmark in turn (each with its own embedded database) and writes bench/results/latest.json. */
+import { runAnalyticsBench } from './analytics.js';
 import { runApiBench } from './api.js';
 import { runDashboardBench } from './dashboard-lists.js';
 import { log, Report } from './harness.js';
@@ -6,7 +7,7 @@ import { runJobsBench } from './jobs.js';
 import { runListBench } from './list.js';
 import { runSearchBench } from './search.js';
 
-const benchmarks = { api: runApiBench, list: runListBench, dashboard: runDashboardBench, search: runSearchBench, jobs: runJobsBench } as const;
+const benchmarks = { api: runApiBench, list: runListBench, dashboard: runDashboardBench, search: runSearchBench, jobs: runJobsBench, analytics: runAnalyticsBench } as const;
 
 async function main() {
   let failed = false;

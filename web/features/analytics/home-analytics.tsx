@@ -133,7 +133,7 @@ function KeyFigures({ data }: { data: AnalyticsOverviewDto | undefined }) {
         const delta = data?.deltas[f.key];
         const previous = data?.compare_totals?.[f.key];
         return (
-          <Card key={f.key} className="min-w-0 px-4 py-3">
+          <div key={f.key} className="min-w-0 rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-xs">
             <dt className="truncate text-[13px] font-medium text-slate-500" title={f.hint}>{f.label}</dt>
             <dd className="mt-1 truncate text-xl font-semibold tabular-nums text-slate-900" data-testid={`figure-${f.key}`}>
               {data ? f.format(data.totals[f.key], data) : <Skeleton className="h-7 w-24" />}
@@ -147,7 +147,7 @@ function KeyFigures({ data }: { data: AnalyticsOverviewDto | undefined }) {
               )}
               {f.hint && !data?.compare_totals && f.hint}
             </dd>
-          </Card>
+          </div>
         );
       })}
     </dl>
