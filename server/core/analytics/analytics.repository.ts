@@ -58,17 +58,12 @@ export async function selectRollupSeries(db: Executor, scope: Scope, q: RangeQue
     with ${periodsCte(q)},
     p as (
       select ${period('r.bucket')} as period, sum(payments) payments, sum(attempted_payments) attempted_payments,
-        sum(succeeded_payments) succeeded_payments, sum(gross_amount) gross_amount, sum(refunds) refunds, sum(refunded_amount) refunded_amount
+        sum(succeeded_payments) succeeded_payments, sum(gross_amount) gross_amount, sum(refunds) refunds, sum(refunded_amount) refunded_amount,
+        sum(attempts) attempts, sum(succeeded_attempts) succeeded_attempts, sum(failed_attempts) failed_attempts
       from analytics_payment_buckets r
       where ${scoped('r', scope)} and r.currency = ${q.currency} and r.bucket >= ${q.from} and r.bucket < ${q.to}
       group by 1),
-    a as (
-      select ${period('r.bucket')} as period, sum(attempts) attempts,
-        sum(attempts) filter (where outcome in ${SUCCEEDED_ATTEMPT}) succeeded_attempts,
-        sum(attempts) filter (where outcome = 'failed') failed_attempts
-      from analytics_attempt_buckets r
-      where ${scoped('r', scope)} and r.currency = ${q.currency} and r.bucket >= ${q.from} and r.bucket < ${q.to}
-      group by 1),
+    a as (select period, attempts, succeeded_attempts, failed_attempts from p),
     c as (
       select ${period('r.bucket')} as period, sum(new_customers) new_customers
       from analytics_customer_buckets r
@@ -133,28 +128,52 @@ export interface BreakdownRow {
   attempts: number;
 }
 
-/** Attempts in the range grouped by one dimension of the attempt rollup (failed ones for decline codes). */
-export async function selectAttemptBreakdown(
-  db: Executor,
-  scope: Scope,
-  q: Omit<RangeQuery, 'granularity' | 'timeZone'>,
-  by: 'decline_code' | 'card_brand' | 'three_d_secure',
-): Promise<BreakdownRow[]> {
-  const extra = by === 'decline_code' ? sql`and outcome = 'failed'` : by === 'three_d_secure' ? sql`and three_d_secure <> ''` : sql``;
-  const { rows } = await sql<{ key: string; attempts: string }>`
-    select ${sql.ref(by)} as key, sum(attempts) attempts
-    from analytics_attempt_buckets r
-    where ${scoped('r', scope)} and r.currency = ${q.currency} and r.bucket >= ${q.from} and r.bucket < ${q.to} ${extra}
-    group by 1 having sum(attempts) <> 0 order by 2 desc, 1 limit 20`.execute(db);
-  return rows.map((r) => ({ key: r.key, attempts: Number(r.attempts) }));
+export interface Breakdowns {
+  decline_code: BreakdownRow[];
+  card_brand: BreakdownRow[];
+  three_d_secure: BreakdownRow[];
 }
 
-/** Currencies the merchant has taken payments in, most used first. */
-export async function selectCurrencies(db: Executor, scope: Scope): Promise<{ currency: string; payments: number }[]> {
-  const { rows } = await sql<{ currency: string; payments: string }>`
-    select currency, sum(payments) payments from analytics_payment_buckets r
-    where ${scoped('r', scope)} group by 1 having sum(payments) > 0 order by 2 desc, 1`.execute(db);
-  return rows.map((r) => ({ currency: r.currency, payments: Number(r.payments) }));
+/**
+ * Attempts in the range by decline code (failed ones), card brand and 3-D Secure outcome (challenged ones),
+ * in one scan of the attempt rollup (grouping sets), the 20 largest of each.
+ */
+export async function selectAttemptBreakdowns(db: Executor, scope: Scope, q: Omit<RangeQuery, 'granularity' | 'timeZone'>): Promise<Breakdowns> {
+  const { rows } = await sql<{ dim: keyof Breakdowns; key: string; attempts: string }>`
+    with g as (
+      select case when grouping(decline_code, outcome) = 0 then 'decline_code' when grouping(card_brand) = 0 then 'card_brand' else 'three_d_secure' end dim,
+        coalesce(case when grouping(decline_code, outcome) = 0 then decline_code when grouping(card_brand) = 0 then card_brand else three_d_secure end, '') key,
+        outcome, sum(attempts) attempts
+      from analytics_attempt_buckets r
+      where ${scoped('r', scope)} and r.currency = ${q.currency} and r.bucket >= ${q.from} and r.bucket < ${q.to}
+      group by grouping sets ((outcome, decline_code), (card_brand), (three_d_secure))),
+    kept as (
+      select dim, key, attempts, row_number() over (partition by dim order by attempts desc, key) n from g
+      where attempts <> 0 and (dim <> 'decline_code' or outcome = 'failed') and (dim <> 'three_d_secure' or key <> ''))
+    select dim, key, attempts from kept where n <= 20 order by dim, n`.execute(db);
+  const out: Breakdowns = { decline_code: [], card_brand: [], three_d_secure: [] };
+  for (const r of rows) out[r.dim].push({ key: r.key, attempts: Number(r.attempts) });
+  return out;
+}
+
+/** Currencies the merchant has taken payments in: a skip scan of the rollup's primary key (one probe per currency). */
+export async function selectCurrencies(db: Executor, scope: Scope): Promise<string[]> {
+  const { rows } = await sql<{ currency: string }>`
+    with recursive c as (
+      (select currency from analytics_payment_buckets r where ${scoped('r', scope)} order by currency limit 1)
+      union all
+      select (select currency from analytics_payment_buckets r where ${scoped('r', scope)} and r.currency > c.currency order by currency limit 1)
+      from c where c.currency is not null)
+    select currency from c where currency is not null`.execute(db);
+  return rows.map((r) => r.currency);
+}
+
+/** Of the given currencies, the one with the most payments over the rollups (when the default one is unused). */
+export async function selectMostUsedCurrency(db: Executor, scope: Scope): Promise<string | undefined> {
+  const { rows } = await sql<{ currency: string }>`
+    select currency from analytics_payment_buckets r where ${scoped('r', scope)}
+    group by 1 order by sum(payments) desc, 1 limit 1`.execute(db);
+  return rows[0]?.currency;
 }
 
 export async function getMerchantSettings(db: Executor, merchantId: string) {
@@ -172,15 +191,22 @@ export async function rebuildRollups(db: Executor, merchantId?: string): Promise
   const fresh = {
     analytics_payment_buckets: sql`
       select merchant_id, livemode, currency, bucket, sum(payments)::bigint payments, sum(attempted_payments)::bigint attempted_payments,
-        sum(succeeded_payments)::bigint succeeded_payments, sum(gross_amount)::bigint gross_amount, sum(refunds)::bigint refunds, sum(refunded_amount)::bigint refunded_amount
+        sum(succeeded_payments)::bigint succeeded_payments, sum(gross_amount)::bigint gross_amount, sum(refunds)::bigint refunds, sum(refunded_amount)::bigint refunded_amount,
+        sum(attempts)::bigint attempts, sum(succeeded_attempts)::bigint succeeded_attempts, sum(failed_attempts)::bigint failed_attempts
       from (
         select pi.merchant_id, pi.livemode, pi.currency, analytics_bucket(pi.created_at) bucket, 1 payments,
           (pi.card_brand is not null)::int attempted_payments, (pi.status = 'succeeded')::int succeeded_payments,
-          case when pi.status = 'succeeded' then pi.amount_received else 0 end gross_amount, 0 refunds, 0 refunded_amount
+          case when pi.status = 'succeeded' then pi.amount_received else 0 end gross_amount, 0 refunds, 0 refunded_amount,
+          0 attempts, 0 succeeded_attempts, 0 failed_attempts
         from payment_intents pi where ${only('pi')}
         union all
-        select re.merchant_id, re.livemode, re.currency, analytics_bucket(re.created_at), 0, 0, 0, 0, 1, re.amount
+        select re.merchant_id, re.livemode, re.currency, analytics_bucket(re.created_at), 0, 0, 0, 0, 1, re.amount, 0, 0, 0
         from refunds re where ${only('re')} and re.status in ('pending', 'succeeded')
+        union all
+        select x.merchant_id, x.livemode, pi.currency, analytics_bucket(x.created_at), 0, 0, 0, 0, 0, 0,
+          1, (x.outcome in ('succeeded', 'authorized'))::int, (x.outcome = 'failed')::int
+        from payment_attempts x join payment_intents pi on pi.id = x.payment_intent_id and pi.merchant_id = x.merchant_id and pi.livemode = x.livemode
+        where ${only('x')}
       ) x group by 1, 2, 3, 4`,
     analytics_attempt_buckets: sql`
       select x.merchant_id, x.livemode, pi.currency, analytics_bucket(x.created_at) bucket, x.outcome, coalesce(x.decline_code, '') decline_code,
@@ -211,7 +237,9 @@ export async function rebuildRollups(db: Executor, merchantId?: string): Promise
 }
 
 function zeroJson(table: (typeof ROLLUP_TABLES)[number]): string {
-  if (table === 'analytics_payment_buckets') return JSON.stringify({ payments: 0, attempted_payments: 0, succeeded_payments: 0, gross_amount: 0, refunds: 0, refunded_amount: 0 });
+  if (table === 'analytics_payment_buckets') {
+    return JSON.stringify({ payments: 0, attempted_payments: 0, succeeded_payments: 0, gross_amount: 0, refunds: 0, refunded_amount: 0, attempts: 0, succeeded_attempts: 0, failed_attempts: 0 });
+  }
   if (table === 'analytics_attempt_buckets') return JSON.stringify({ attempts: 0 });
   return JSON.stringify({ new_customers: 0 });
 }

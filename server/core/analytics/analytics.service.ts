@@ -126,18 +126,17 @@ export async function getOverview(deps: CoreDeps, scope: Scope, input: Analytics
   const settings = await repo.getMerchantSettings(db, scope.merchantId);
   const timeZone = checkTimeZone(params.timezone ?? settings?.timezone ?? 'UTC');
   const range = resolveRange(params, timeZone);
-  const used = (await repo.selectCurrencies(db, scope)).map((c) => c.currency);
-  const fallback = settings && (used.length === 0 || used.includes(settings.default_currency)) ? settings.default_currency : (used[0] ?? 'usd');
-  const currency = params.currency ?? fallback;
+  const used = await repo.selectCurrencies(db, scope);
+  const currency =
+    params.currency ??
+    (settings && (used.length === 0 || used.includes(settings.default_currency)) ? settings.default_currency : ((await repo.selectMostUsedCurrency(db, scope)) ?? 'usd'));
   const currencies = [...new Set([...used, settings?.default_currency ?? 'usd', currency])];
   const query = (from: Date, to: Date): repo.RangeQuery => ({ currency, from, to, granularity: range.granularity, timeZone });
   const compare = comparisonRange(range.from, range.to, params.compare);
-  const [rows, compareRows, declines, brands, threeDs] = await Promise.all([
+  const [rows, compareRows, breakdowns] = await Promise.all([
     repo.selectRollupSeries(db, scope, query(range.from, range.to)),
     compare ? repo.selectRollupSeries(db, scope, query(compare.from, compare.to)) : Promise.resolve(null),
-    repo.selectAttemptBreakdown(db, scope, { currency, from: range.from, to: range.to }, 'decline_code'),
-    repo.selectAttemptBreakdown(db, scope, { currency, from: range.from, to: range.to }, 'card_brand'),
-    repo.selectAttemptBreakdown(db, scope, { currency, from: range.from, to: range.to }, 'three_d_secure'),
+    repo.selectAttemptBreakdowns(db, scope, { currency, from: range.from, to: range.to }),
   ]);
   const totals = figuresOf(rows);
   const compareTotals = compareRows ? figuresOf(compareRows) : null;
@@ -154,9 +153,9 @@ export async function getOverview(deps: CoreDeps, scope: Scope, input: Analytics
     deltas: deltasOf(totals, compareTotals),
     series: toPoints(rows, range.from, range.to),
     compare_series: compareRows && compare ? toPoints(compareRows, compare.from, compare.to) : null,
-    decline_reasons: declines.map((d) => ({ key: d.key || 'unknown', attempts: d.attempts })),
-    card_brands: brands.map((d) => ({ key: d.key || 'unknown', attempts: d.attempts })),
-    three_d_secure: threeDs,
+    decline_reasons: breakdowns.decline_code.map((d) => ({ key: d.key || 'unknown', attempts: d.attempts })),
+    card_brands: breakdowns.card_brand.map((d) => ({ key: d.key || 'unknown', attempts: d.attempts })),
+    three_d_secure: breakdowns.three_d_secure,
   };
 }
 

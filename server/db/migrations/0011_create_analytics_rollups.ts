@@ -10,6 +10,7 @@ import { type Kysely, sql } from 'kysely';
 // - analytics_payment_buckets by the payment intent's created_at: payments, payments with at least one
 //   attempt, succeeded payments and gross volume (amount_received of succeeded intents); by the refund's
 //   created_at: refunds that count against the payment (pending or succeeded) and their amount.
+//   By the attempt's created_at: attempts, authorised (succeeded or authorized) and failed attempts.
 // - analytics_attempt_buckets by the attempt's created_at, per outcome, decline code, card brand and 3-D
 //   Secure outcome ('' when absent), in the intent's currency.
 // - analytics_customer_buckets by the customer's created_at: new customers.
@@ -26,6 +27,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       gross_amount bigint not null default 0,
       refunds bigint not null default 0,
       refunded_amount bigint not null default 0,
+      attempts bigint not null default 0,
+      succeeded_attempts bigint not null default 0,
+      failed_attempts bigint not null default 0,
       primary key (merchant_id, livemode, currency, bucket)
     );
 
@@ -55,18 +59,24 @@ export async function up(db: Kysely<any>): Promise<void> {
       as $$ select date_bin('15 minutes', ts, timestamptz '2000-01-01 00:00:00+00') $$;
 
     create function analytics_add_payment(m text, lm boolean, cur text, b timestamptz,
-        d_payments bigint, d_attempted bigint, d_succeeded bigint, d_gross bigint, d_refunds bigint, d_refunded bigint)
+        d_payments bigint, d_attempted bigint, d_succeeded bigint, d_gross bigint, d_refunds bigint, d_refunded bigint,
+        d_attempts bigint default 0, d_succeeded_attempts bigint default 0, d_failed_attempts bigint default 0)
       returns void language sql as $$
       insert into analytics_payment_buckets as r
-        (merchant_id, livemode, currency, bucket, payments, attempted_payments, succeeded_payments, gross_amount, refunds, refunded_amount)
-      values (m, lm, cur, analytics_bucket(b), d_payments, d_attempted, d_succeeded, d_gross, d_refunds, d_refunded)
+        (merchant_id, livemode, currency, bucket, payments, attempted_payments, succeeded_payments, gross_amount, refunds, refunded_amount,
+         attempts, succeeded_attempts, failed_attempts)
+      values (m, lm, cur, analytics_bucket(b), d_payments, d_attempted, d_succeeded, d_gross, d_refunds, d_refunded,
+        d_attempts, d_succeeded_attempts, d_failed_attempts)
       on conflict (merchant_id, livemode, currency, bucket) do update set
         payments = r.payments + excluded.payments,
         attempted_payments = r.attempted_payments + excluded.attempted_payments,
         succeeded_payments = r.succeeded_payments + excluded.succeeded_payments,
         gross_amount = r.gross_amount + excluded.gross_amount,
         refunds = r.refunds + excluded.refunds,
-        refunded_amount = r.refunded_amount + excluded.refunded_amount
+        refunded_amount = r.refunded_amount + excluded.refunded_amount,
+        attempts = r.attempts + excluded.attempts,
+        succeeded_attempts = r.succeeded_attempts + excluded.succeeded_attempts,
+        failed_attempts = r.failed_attempts + excluded.failed_attempts
     $$;
 
     -- A payment counts as attempted once its card snapshot is set, which the core does on every attempt.
@@ -127,6 +137,8 @@ export async function up(db: Kysely<any>): Promise<void> {
             coalesce(old.decline_code, ''), coalesce(old.card_brand, ''), coalesce(old.three_d_secure, ''), -1)
           on conflict (merchant_id, livemode, currency, bucket, outcome, decline_code, card_brand, three_d_secure)
             do update set attempts = r.attempts + excluded.attempts;
+          perform analytics_add_payment(old.merchant_id, old.livemode, cur, old.created_at, 0, 0, 0, 0, 0, 0,
+            -1, -(old.outcome in ('succeeded', 'authorized'))::int, -(old.outcome = 'failed')::int);
         end if;
       end if;
       if tg_op in ('INSERT', 'UPDATE') then
@@ -137,6 +149,8 @@ export async function up(db: Kysely<any>): Promise<void> {
           coalesce(new.decline_code, ''), coalesce(new.card_brand, ''), coalesce(new.three_d_secure, ''), 1)
         on conflict (merchant_id, livemode, currency, bucket, outcome, decline_code, card_brand, three_d_secure)
           do update set attempts = r.attempts + excluded.attempts;
+        perform analytics_add_payment(new.merchant_id, new.livemode, cur, new.created_at, 0, 0, 0, 0, 0, 0,
+          1, (new.outcome in ('succeeded', 'authorized'))::int, (new.outcome = 'failed')::int);
       end if;
       return null;
     end $$;
