@@ -133,6 +133,17 @@ describe('analytics rollups', () => {
         expect(rolled.some((r) => r.gross_amount > 0)).toBe(true);
       }
     }
+    // The breakdowns equal a GROUP BY over the attempts.
+    const breakdowns = await repo.selectAttemptBreakdowns(t.db, actor, { currency: 'usd', from, to });
+    const raw = async (column: string, where: string) =>
+      (await sql<{ key: string; attempts: number }>`select coalesce(${sql.ref(`x.${column}`)}, '') as key, count(*)::int attempts from payment_attempts x
+        join payment_intents pi on pi.id = x.payment_intent_id where x.merchant_id = ${actor.merchantId} and pi.currency = 'usd'
+        and x.created_at >= ${from} and x.created_at < ${to} ${sql.raw(where)} group by 1 order by 2 desc, 1`.execute(t.db)).rows;
+    expect(breakdowns.card_brand).toEqual(await raw('card_brand', ''));
+    expect(breakdowns.decline_code).toEqual(await raw('decline_code', "and x.outcome = 'failed'"));
+    expect(breakdowns.three_d_secure).toEqual(await raw('three_d_secure', 'and x.three_d_secure is not null'));
+    expect(breakdowns.three_d_secure.length).toBeGreaterThan(0);
+
     // The other merchant's figures never leak in.
     const mine = await repo.selectRollupSeries(t.db, actor, { currency: 'usd', timeZone: 'UTC', granularity: 'month', from, to });
     const total = mine.reduce((s, r) => s + r.payments, 0);
