@@ -26,7 +26,7 @@ for (const width of [1440, 390]) {
     await expect(page.getByRole('heading', { name: 'Volume' })).toBeVisible();
     await expect(page.locator('.recharts-surface').first()).toBeVisible();
     await noSidewaysScroll(page);
-    await test.info().attach(`home-${width}.png`, { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+    await test.info().attach(`home-${width}.png`, { path: await page.screenshot({ fullPage: true, path: test.info().outputPath(`home-${width}.png`) }).then(() => test.info().outputPath(`home-${width}.png`)), contentType: 'image/png' });
 
     // Controls go to the URL; a chart's figures are also a table.
     await page.getByLabel('Compare to').selectOption('none');

@@ -89,7 +89,7 @@ export default function AnalyticsCharts({ data }: { data: AnalyticsOverviewDto }
             <XAxis dataKey="label" tick={{ fontSize: 12, fill: '#64748b' }} tickLine={false} axisLine={false} minTickGap={24} />
             <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} tick={{ fontSize: 12, fill: '#64748b' }} tickLine={false} axisLine={false} width={44} />
             <Tooltip formatter={(v) => [percent(v as number | null), 'Attempt success rate']} />
-            <Line type="monotone" dataKey="rate" stroke="#0ea5e9" strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
+            <Line type="monotone" dataKey="rate" stroke="#0ea5e9" strokeWidth={2} dot={rows.length <= 45 ? { r: 3 } : false} connectNulls isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
       </ChartCard>
@@ -129,7 +129,7 @@ function Breakdown({ title, description, items, label, color }: { title: string;
             <XAxis type="number" allowDecimals={false} hide />
             <YAxis type="category" dataKey="name" width={130} tick={{ fontSize: 12, fill: '#334155' }} tickLine={false} axisLine={false} />
             <Tooltip />
-            <Bar dataKey="attempts" name="Attempts" fill={color} radius={[0, 4, 4, 0]} isAnimationActive={false} />
+            <Bar dataKey="attempts" name="Attempts" fill={color} radius={[0, 4, 4, 0]} barSize={18} isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       )}
