@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureStripePython } from '../server/api/stripe-python/find-python.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
@@ -75,6 +76,8 @@ await stage('Type-check (tsc --noEmit)', async () => {
 });
 
 await stage('Unit and integration tests (vitest)', async () => {
+  // The stripe-python suite needs Debian's python3-stripe: installed here where missing (it says what it does).
+  ensureStripePython();
   const jsonFile = path.join(reportDir, 'vitest.json');
   const { code, output } = await run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`]);
   const report = readJson<{

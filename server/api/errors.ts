@@ -2,7 +2,7 @@ import { ZodError } from 'zod';
 import { PaymentError } from '../../shared/errors.js';
 import { SearchQueryError } from '../../shared/search/index.js';
 import { toSearchError } from '../core/shared/search-sql.js';
-import { issueToPaymentError } from './params.js';
+import { issueToPaymentError } from '../core/shared/params.js';
 import { toInvalidInput } from '../core/shared/database-errors.js';
 
 /** Stripe's error object, the only error body /v1 ever sends. */

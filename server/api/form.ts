@@ -1,4 +1,5 @@
 import { PaymentError } from '../../shared/errors.js';
+import { setOwn } from '../core/shared/params.js';
 
 /**
  * Stripe's form encoding (what every Stripe SDK sends): `metadata[order_id]=1`, `payment_method_types[]=card`,
@@ -37,14 +38,6 @@ function splitKey(key: string): string[] {
     rest = rest.slice(match[0].length);
   }
   return parts;
-}
-
-// Own, enumerable data properties even for names like "__proto__", so no input can touch a prototype.
-export function setOwn<T>(target: Record<string, T>, key: string, value: T) {
-  // Plain assignment is the same for every name but __proto__ (Object.prototype's only setter), and
-  // defineProperty on every key turned the objects into slow dictionaries (issue 8 item 13's profile).
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
 }
 
 function isRecord(value: FormValue | undefined): value is Record<string, FormValue> {

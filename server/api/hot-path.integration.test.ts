@@ -6,7 +6,8 @@ import { parseParams as parseInService } from '../core/shared/params.js';
 import { createTestDatabase, createTestMerchant, startTestServer, type TestDatabase, type TestServer } from '../test/db.js';
 import { createPaymentIntentParams } from '../../shared/contracts/payment-intents.js';
 import { parseForm } from './form.js';
-import { parseParams as parseAtEdge } from './params.js';
+// The edge and the services use the one mapper (core/shared/params.ts); the edge passes coerce for form bodies.
+import { parseParams as parseAtEdge } from '../core/shared/params.js';
 import { apiClient } from './test-client.js';
 
 /**

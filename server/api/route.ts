@@ -3,8 +3,9 @@ import type { z } from 'zod';
 import { PaymentError } from '../../shared/errors.js';
 import type { Actor, CoreDeps, Scope } from '../core/shared/deps.js';
 import type { Tx } from '../db/database.js';
+import { expandResponse, requestedExpansions } from './expand.js';
 import { runIdempotent } from './idempotency.js';
-import { parseParams } from './params.js';
+import { parseParams } from '../core/shared/params.js';
 import { apiLocals, sendJson } from './pipeline.js';
 
 /** What a resource handler gets: the tenant, the parameters, and (under an Idempotency-Key) the transaction. */
@@ -37,8 +38,9 @@ function requestPath(req: Request): string {
 }
 
 /**
- * Adapts a resource handler to Express: key-type check, parameter access, idempotency for POST, JSON out.
- * The handler's return value is the response body (status 200, as for every Stripe success).
+ * Adapts a resource handler to Express: key-type check, parameter access, idempotency for POST, `expand[]`,
+ * JSON out. The handler's return value is the response body (status 200, as for every Stripe success); the
+ * expansions are applied to it inside the idempotent transaction, so a replay returns the same body.
  */
 export function endpoint(deps: CoreDeps, handler: ApiHandler, options: RouteOptions = {}): RequestHandler {
   return async (req: Request, res: Response) => {
@@ -60,8 +62,11 @@ export function endpoint(deps: CoreDeps, handler: ApiHandler, options: RouteOpti
       params: locals.params,
       parse: (schema) => parseParams(schema, locals.params, { coerce: locals.coerce }),
     };
+    const routePath = typeof req.route?.path === 'string' ? req.route.path : requestPath(req);
+    const expand = requestedExpansions(locals.params, locals.coerce, routePath, req.method === 'GET' && !rawId);
+    const run = async (c: ApiCall) => expandResponse(c.tx ? { ...c.deps, db: c.tx } : c.deps, c.scope, await handler(c), expand);
     if (idempotencyKey === undefined) {
-      sendJson(res, 200, await handler(call));
+      sendJson(res, 200, await run(call));
       return;
     }
     if (/^[\x20-\x7e]{1,255}$/.test(idempotencyKey)) res.setHeader('Idempotency-Key', idempotencyKey);
@@ -71,7 +76,7 @@ export function endpoint(deps: CoreDeps, handler: ApiHandler, options: RouteOpti
       // The key type is part of the request: a browser's publishable key never replays a secret key's response.
       { key: idempotencyKey, method: req.method, path: requestPath(req), params: { keyType: call.keyType, params: locals.params } },
       locals.requestId,
-      async (tx) => ({ status: 200, body: await handler({ ...call, tx }) }),
+      async (tx) => ({ status: 200, body: await run({ ...call, tx }) }),
     );
     if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
     sendJson(res, outcome.status, outcome.body);

@@ -139,6 +139,22 @@ describe('official stripe SDK against PaymentFlow', () => {
     expect(conflict).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
   });
 
+  it('expand: customer and payment_method on a retrieve, data.customer on a list, nested through a refund', async () => {
+    const customer = await stripe.customers.create({ email: 'sdk.expand@example.test' });
+    const paid = await stripe.paymentIntents.create({ amount: 2100, currency: 'usd', customer: customer.id, payment_method: 'pm_card_visa', confirm: true });
+    const read = await stripe.paymentIntents.retrieve(paid.id, { expand: ['customer', 'payment_method', 'latest_charge'] });
+    expect((read.customer as Stripe.Customer).email).toBe('sdk.expand@example.test');
+    expect((read.payment_method as Stripe.PaymentMethod).card?.last4).toBe('4242');
+    expect(read.latest_charge).toBeNull();
+    const list = await stripe.paymentIntents.list({ customer: customer.id, expand: ['data.customer'] });
+    expect((list.data[0].customer as Stripe.Customer).id).toBe(customer.id);
+    const refund = await stripe.refunds.create({ payment_intent: paid.id, expand: ['payment_intent.customer'] });
+    expect(((refund.payment_intent as Stripe.PaymentIntent).customer as Stripe.Customer).id).toBe(customer.id);
+    expect(refund.customer).toBe(customer.id);
+    const bad = await stripe.paymentIntents.retrieve(paid.id, { expand: ['metadata'] }).then(() => null, (e: unknown) => e);
+    expect(bad).toMatchObject({ type: 'StripeInvalidRequestError', statusCode: 400, message: 'This property cannot be expanded (metadata).' });
+  });
+
   it('events and webhook endpoints', async () => {
     const endpoint = await stripe.webhookEndpoints.create({ url: 'http://127.0.0.1:9/webhooks', enabled_events: ['payment_intent.succeeded'] });
     expect(endpoint.secret).toMatch(/^whsec_/);

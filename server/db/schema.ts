@@ -65,6 +65,8 @@ export interface RefundsTable {
   status: 'pending' | 'succeeded' | 'failed' | 'canceled'; reason: string | null; failure_reason: string | null;
   metadata: Json; note: string | null; created_by_user_id: string | null; created_at: Timestamp; updated_at: Timestamp;
   settle_lease_until: Generated<Date | null>;
+  /** Copied from the payment when the refund is created (Stripe's refund.customer / refund.payment_method). */
+  customer_id: string | null; payment_method_id: string | null;
 }
 export interface EventsTable {
   id: string; merchant_id: string; livemode: boolean; type: string; api_version: string; object_id: string;

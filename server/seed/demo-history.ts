@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ID_PREFIXES, type IdKind } from '../../shared/ids.js';
 import { API_VERSION } from '../../shared/contracts/events.js';
+import { refundableAmount } from '../../shared/contracts/refunds.js';
 import type { Row } from '../db/schema.js';
 import { toCustomerDto } from '../core/customers/customers.service.js';
 import { eventData } from '../core/events/events.service.js';
@@ -465,7 +466,7 @@ function addRefunds(ctx: Ctx, current: () => Row<'payment_intents'>, update: (c:
   let at = paidAt;
   for (let i = 0; i < count; i++) {
     const row = current();
-    const remaining = Number(row.amount_received) - Number(row.amount_refunded);
+    const remaining = refundableAmount(row);
     if (remaining <= 0) return;
     at += Math.floor(DAY * (0.2 + rand() * 9));
     if (at > now - 60_000) return;
@@ -478,6 +479,8 @@ function addRefunds(ctx: Ctx, current: () => Row<'payment_intents'>, update: (c:
       merchant_id: scope.merchantId,
       livemode: false,
       payment_intent_id: row.id,
+      customer_id: row.customer_id,
+      payment_method_id: row.payment_method_id,
       amount,
       currency: row.currency,
       status: 'pending',

@@ -139,7 +139,7 @@ export interface DeletedObject<O extends string> {
 }
 
 export const deleteParams = z.strictObject({});
-/** Retrieving any object other than a payment intent: only `expand` (accepted, not applied). */
+/** Retrieving any object other than a payment intent: only `expand` (applied by server/api/expand.ts). */
 export const retrieveObjectParams = z.strictObject({ expand: expandParam.optional() });
 
 export const retrieveParams = z.strictObject({ expand: expandParam.optional(), client_secret: z.string().max(255).optional() });

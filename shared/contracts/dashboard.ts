@@ -204,6 +204,11 @@ export const refundListFilters = z.object({
   currency: currencyFilter.optional(),
   /** Only the refunds of one payment. */
   payment: z.string().trim().min(1).max(255).optional(),
+  /**
+   * Search box: a refund or payment id, an amount in `currency` ("12.50"), part of the payer's email, or a
+   * query in Stripe's search language (status:"pending" AND amount>500).
+   */
+  q: z.string().trim().max(2000).optional(),
 }).superRefine(checkAmountRange);
 export type RefundListFilters = z.output<typeof refundListFilters>;
 export type RefundListFiltersInput = z.input<typeof refundListFilters>;
@@ -266,7 +271,14 @@ export interface CustomerDetail {
 }
 
 export const customerIdInput = z.object({ id: z.string().trim().min(1).max(255) });
-export const customerCreateInput = createCustomerParams.omit({ expand: true });
+/** The REST API accepts an empty customer, as Stripe does; the dashboard asks for someone to identify. */
+export const CUSTOMER_NEEDS_NAME_OR_EMAIL = 'Enter a name or an email address.';
+export function hasNameOrEmail(values: { name?: string | null; email?: string | null }): boolean {
+  return Boolean(values.name?.trim() || values.email?.trim());
+}
+export const customerCreateInput = createCustomerParams
+  .omit({ expand: true })
+  .refine(hasNameOrEmail, { message: CUSTOMER_NEEDS_NAME_OR_EMAIL, path: ['name'] });
 export type CustomerCreateInput = z.input<typeof customerCreateInput>;
 /** Metadata merges as in Stripe's API: a key set to "" is removed, keys not sent are kept. */
 export const customerUpdateInput = updateCustomerParams.omit({ expand: true }).extend({ id: z.string().trim().min(1).max(255) });

@@ -158,6 +158,7 @@ export interface NextActionDto {
 export interface PaymentIntentDto {
   id: string;
   object: 'payment_intent';
+  allowed_payment_method_types: null;
   amount: number;
   amount_capturable: number;
   amount_received: number;
@@ -173,17 +174,22 @@ export interface PaymentIntentDto {
   created: number;
   currency: string;
   customer: string | null;
+  customer_account: null;
   description: string | null;
+  excluded_payment_method_types: null;
   invoice: null;
   last_payment_error: LastPaymentErrorDto | null;
   latest_charge: null;
   livemode: boolean;
+  managed_payments: null;
   metadata: Record<string, string>;
   next_action: NextActionDto | null;
   on_behalf_of: null;
   payment_method: string | null;
-  payment_method_options: { card: { request_three_d_secure: 'automatic' } };
+  payment_method_configuration_details: null;
+  payment_method_options: { card: { installments: null; mandate_options: null; network: null; request_three_d_secure: 'automatic' } };
   payment_method_types: ['card'];
+  payment_record: null;
   processing: null;
   receipt_email: string | null;
   review: null;
@@ -204,7 +210,7 @@ export interface PaymentIntentDto {
 export interface PaymentMethodDto {
   id: string;
   object: 'payment_method';
-  billing_details: { address: null; email: string | null; name: string | null; phone: null };
+  billing_details: { address: null; email: string | null; name: string | null; phone: null; tax_id: null };
   card: {
     brand: string;
     checks: { address_line1_check: null; address_postal_code_check: null; cvc_check: 'pass' | 'fail' | 'unchecked' | null };
@@ -214,13 +220,16 @@ export interface PaymentMethodDto {
     exp_year: number;
     fingerprint: string;
     funding: string;
+    generated_from: null;
     last4: string;
     networks: { available: string[]; preferred: null };
+    regulated_status: null;
     three_d_secure_usage: { supported: true };
     wallet: null;
   };
   created: number;
   customer: string | null;
+  customer_account: null;
   livemode: boolean;
   metadata: Record<string, string>;
   type: 'card';

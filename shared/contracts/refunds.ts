@@ -4,6 +4,16 @@ import { expandParam, idParam, intParam, listParamsShape, metadataParam } from '
 export const REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;
 export const REFUND_STATUSES = ['pending', 'succeeded', 'failed', 'canceled'] as const;
 
+/**
+ * What is still refundable on a payment, in minor units: nothing unless it succeeded; otherwise what was
+ * received less `amount_refunded` (pending and succeeded refunds; a failed refund gives its amount back).
+ * The one computation used by the refund service (under the payment's row lock), the dashboard and the seed.
+ */
+export function refundableAmount(intent: { status: string; amount_received: number | bigint; amount_refunded: number | bigint }): number {
+  if (intent.status !== 'succeeded') return 0;
+  return Math.max(0, Number(intent.amount_received) - Number(intent.amount_refunded));
+}
+
 export const createRefundParams = z.strictObject({
   payment_intent: idParam,
   /** Defaults to what is left to refund. */
@@ -43,10 +53,13 @@ export interface RefundDto {
   charge: null;
   created: number;
   currency: string;
+  customer: string | null;
+  customer_account: null;
   destination_details: null;
   failure_reason: string | null;
   metadata: Record<string, string>;
   payment_intent: string;
+  payment_method: string | null;
   reason: string | null;
   receipt_number: null;
   source_transfer_reversal: null;

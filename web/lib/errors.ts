@@ -17,6 +17,11 @@ export function isUnauthorized(error: unknown): boolean {
   return data?.code === 'UNAUTHORIZED' || data?.httpStatus === 401;
 }
 
+/** Input the server refused (a malformed search, a bad filter): fix the input, retrying will not help. */
+export function isBadRequest(error: unknown): boolean {
+  return dataOf(error)?.httpStatus === 400;
+}
+
 export function isForbidden(error: unknown): boolean {
   return dataOf(error)?.code === 'FORBIDDEN';
 }

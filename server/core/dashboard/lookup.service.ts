@@ -1,4 +1,4 @@
-import type { LookupResult } from '../../../shared/contracts/dashboard.js';
+import type { LookupResult, PaymentListItem } from '../../../shared/contracts/dashboard.js';
 import { idKind } from '../../../shared/ids.js';
 import { formatAmount, isSupportedCurrency } from '../../../shared/money.js';
 import { DISPLAY_STATUS_LABELS } from '../../../shared/payment-display-status.js';
@@ -14,32 +14,39 @@ function money(amount: number, currency: string) {
 }
 
 /**
- * The command palette: a pasted id opens that object (when it exists in this merchant and mode), an
- * email or part of one lists matching customers and payments, anything else finds nothing here (the
- * palette's own commands handle words).
+ * The command palette: a pasted id opens that object (when it exists in this merchant and mode); four
+ * digits are a card's last 4 (payment_intents_last4_idx); other text of 3+ characters matches customers by
+ * part of their name or email (customers_lookup_trgm_idx) and payments by part of the payer's email
+ * (trigram indexes), each capped at MAX_PER_KIND results.
  */
 export async function resolveLookup(deps: CoreDeps, scope: Scope, text: string): Promise<LookupResult[]> {
   const q = text.trim();
   if (!q) return [];
   if (/^[a-z]+_[A-Za-z0-9]+$/.test(q)) return resolveId(deps, scope, q);
-  if (q.includes('@') && q.length >= MIN_SUBSTRING_LENGTH && !/\s/.test(q)) {
-    const [customers, paymentRows] = await Promise.all([
-      repo.findCustomersByEmail(deps.db, scope, q, MAX_PER_KIND),
-      repo.findPaymentsByEmail(deps.db, scope, q, MAX_PER_KIND),
-    ]);
-    const payments = await toPaymentListItems(deps, scope, paymentRows);
-    return [
-      ...customers.map((c) => ({ type: 'customer' as const, id: c.id, path: `/customers/${c.id}`, label: c.email ?? c.id, detail: c.name })),
-      ...payments.map((p) => ({
-        type: 'payment' as const,
-        id: p.id,
-        path: `/payments/${p.id}`,
-        label: `${money(p.amount, p.currency)} · ${DISPLAY_STATUS_LABELS[p.displayStatus]}`,
-        detail: p.customerEmail,
-      })),
-    ];
+  if (/^\d{4}$/.test(q)) {
+    const rows = await repo.findPaymentsByLast4(deps.db, scope, q, MAX_PER_KIND);
+    return (await toPaymentListItems(deps, scope, rows)).map((p) => paymentResult(p, true));
   }
-  return [];
+  if (q.length < MIN_SUBSTRING_LENGTH) return [];
+  const [customers, paymentRows] = await Promise.all([
+    repo.findCustomersByText(deps.db, scope, q, MAX_PER_KIND),
+    /\s/.test(q) ? Promise.resolve([]) : repo.findPaymentsByEmail(deps.db, scope, q, MAX_PER_KIND),
+  ]);
+  const payments = await toPaymentListItems(deps, scope, paymentRows);
+  return [
+    ...customers.slice(0, MAX_PER_KIND).map(customerResult),
+    ...payments.map((p) => paymentResult(p)),
+  ];
+}
+
+function customerResult(c: { id: string; email: string | null; name: string | null }): LookupResult {
+  return { type: 'customer', id: c.id, path: `/customers/${c.id}`, label: c.email ?? c.name ?? c.id, detail: c.email ? c.name : null };
+}
+
+/** With the card when the card is what was searched for. */
+function paymentResult(p: PaymentListItem, withCard = false): LookupResult {
+  const card = withCard && p.cardLast4 ? ` · ${p.cardBrand ? `${p.cardBrand} ` : ''}•••• ${p.cardLast4}` : '';
+  return { type: 'payment', id: p.id, path: `/payments/${p.id}`, label: `${money(p.amount, p.currency)} · ${DISPLAY_STATUS_LABELS[p.displayStatus]}${card}`, detail: p.customerEmail };
 }
 
 async function resolveId(deps: CoreDeps, scope: Scope, id: string): Promise<LookupResult[]> {
@@ -48,11 +55,11 @@ async function resolveId(deps: CoreDeps, scope: Scope, id: string): Promise<Look
       const row = await repo.getPaymentSummary(deps.db, scope, id);
       if (!row) return [];
       const [item] = await toPaymentListItems(deps, scope, [{ ...row, sort_key: '' }]);
-      return [{ type: 'payment', id, path: `/payments/${id}`, label: `${money(item!.amount, item!.currency)} · ${DISPLAY_STATUS_LABELS[item!.displayStatus]}`, detail: item!.customerEmail }];
+      return item ? [paymentResult(item)] : [];
     }
     case 'customer': {
       const row = await repo.getCustomerSummary(deps.db, scope, id);
-      return row ? [{ type: 'customer', id, path: `/customers/${id}`, label: row.email ?? row.name ?? id, detail: row.email ? row.name : null }] : [];
+      return row ? [customerResult({ ...row, id })] : [];
     }
     case 'refund': {
       const row = await repo.getRefundPaymentId(deps.db, scope, id);

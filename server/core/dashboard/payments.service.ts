@@ -7,7 +7,7 @@ import type {
   PaymentRefundInput,
 } from '../../../shared/contracts/dashboard.js';
 import { paymentCancelInput, paymentCaptureInput, paymentListFilters, paymentRefundInput } from '../../../shared/contracts/dashboard.js';
-import type { RefundDto } from '../../../shared/contracts/refunds.js';
+import { refundableAmount, type RefundDto } from '../../../shared/contracts/refunds.js';
 import { notFound, PaymentError } from '../../../shared/errors.js';
 import { idKind } from '../../../shared/ids.js';
 import { intentDisplayStatus, paymentDisplayStatus } from '../../../shared/payment-display-status.js';
@@ -51,7 +51,7 @@ export function classifyPaymentSearch(text: string | undefined): ClassifiedSearc
   return { kind: 'text', value: requireSubstring(q) };
 }
 
-function requireSubstring(value: string): string {
+export function requireSubstring(value: string): string {
   if (value.length < MIN_SUBSTRING_LENGTH) {
     throw new PaymentError('search_query_invalid', `Type at least ${MIN_SUBSTRING_LENGTH} characters to search.`, { param: 'q' });
   }
@@ -131,7 +131,7 @@ export async function getPaymentDetail(deps: CoreDeps, scope: Scope, id: string)
   return {
     payment,
     displayStatus: intentDisplayStatus(payment, row.failed_attempts),
-    refundable: payment.status === 'succeeded' ? Math.max(0, payment.amount_received - payment.amount_refunded) : 0,
+    refundable: refundableAmount(payment),
     refunds,
     timeline,
     attempts,

@@ -1,9 +1,11 @@
 import { sql } from 'kysely';
+import type { SearchQuery } from '../../../shared/search/index.js';
 import type { RefundStatus } from '../../../shared/status.js';
 import type { Executor } from '../../db/database.js';
 import type { Scope } from '../shared/deps.js';
 import { applyKeyset, type Keyset } from '../shared/pagination.js';
 import { inScope } from '../shared/scope.js';
+import { compileSearch, likeNeedle, payerEmailCondition } from '../shared/search-sql.js';
 import { rangeConditions, type RangeFilters } from './filters.repository.js';
 
 /** The dashboard's refunds list and refund page; every query leads with (merchant_id, livemode). */
@@ -11,7 +13,11 @@ import { rangeConditions, type RangeFilters } from './filters.repository.js';
 export interface RefundFilters extends RangeFilters {
   status?: readonly RefundStatus[];
   payment?: string;
+  search?: RefundSearch;
 }
+
+/** The Refunds search box, read by refunds.service (amounts arrive as amountMin = amountMax). */
+export type RefundSearch = { kind: 'id'; value: string } | { kind: 'payment'; value: string } | { kind: 'payer'; value: string } | { kind: 'query'; query: SearchQuery };
 
 export interface RefundListRow {
   id: string;
@@ -44,6 +50,15 @@ export async function findRefundRows(db: Executor, scope: Scope, timezone: strin
   for (const c of rangeConditions('refunds', timezone, filters)) query = query.where(c);
   if (filters.status?.length) query = query.where('refunds.status', 'in', [...filters.status] as RefundStatus[]);
   if (filters.payment) query = query.where('refunds.payment_intent_id', '=', filters.payment);
+  const s = filters.search;
+  if (s?.kind === 'id') query = query.where('refunds.id', '=', s.value);
+  else if (s?.kind === 'payment') query = query.where('refunds.payment_intent_id', '=', s.value);
+  else if (s?.kind === 'query') query = query.where(compileSearch('refunds', scope, s.query).condition);
+  else if (s?.kind === 'payer') {
+    // The payer's email lives on the payment (receipt email) or its customer: the same trigram-indexed match as the payments list.
+    const payer = payerEmailCondition(scope, { like: likeNeedle(s.value) });
+    query = query.where(sql<boolean>`refunds.payment_intent_id in (select payment_intents.id from payment_intents where payment_intents.merchant_id = ${scope.merchantId} and payment_intents.livemode = ${scope.livemode} and ${payer})`);
+  }
   return (await applyKeyset(query, 'refunds', keyset).execute()) as RefundListRow[];
 }
 

@@ -1,12 +1,15 @@
 import { refundListFilters, type CursorPage, type RefundDetail, type RefundListFiltersInput, type RefundListItem } from '../../../shared/contracts/dashboard.js';
-import { notFound } from '../../../shared/errors.js';
+import { notFound, PaymentError } from '../../../shared/errors.js';
+import { idKind } from '../../../shared/ids.js';
+import { isSupportedCurrency, parseMajorUnits } from '../../../shared/money.js';
 import { findRefundsForPayment } from '../refunds/refunds.service.js';
 import type { CoreDeps, Scope } from '../shared/deps.js';
 import { toUnix } from '../shared/tx.js';
 import { decodeCursor, pageFromRows } from '../shared/pagination.js';
 import * as repo from './refunds.repository.js';
 import { findPaymentRowsByIds } from './payments.repository.js';
-import { toPaymentListItems } from './payments.service.js';
+import { requireSubstring, toPaymentListItems } from './payments.service.js';
+import { parseSearch } from '../shared/search-sql.js';
 import { findUserEmails } from '../accounts/accounts.repository.js';
 
 async function toRefundListItems(deps: CoreDeps, scope: Scope, rows: repo.RefundListRow[]): Promise<RefundListItem[]> {
@@ -32,10 +35,32 @@ async function toRefundListItems(deps: CoreDeps, scope: Scope, rows: repo.Refund
   }));
 }
 
+/**
+ * Reads the Refunds search box: a refund id, a payment id, an amount in the list's currency, a query in the
+ * search language (anything with an operator), or part of the payer's email (3+ characters).
+ */
+export function classifyRefundSearch(text: string | undefined, currency: string | undefined): { search?: repo.RefundSearch; amount?: number } {
+  const q = text?.trim() ?? '';
+  if (!q) return {};
+  const kind = /^[a-z]+_[A-Za-z0-9]+$/.test(q) ? idKind(q) : null;
+  if (kind === 'refund') return { search: { kind: 'id', value: q } };
+  if (kind === 'paymentIntent') return { search: { kind: 'payment', value: q } };
+  if (/^[\d.,]+$/.test(q)) {
+    if (!currency || !isSupportedCurrency(currency)) throw new PaymentError('search_query_invalid', 'Choose a currency to search refunds by amount.', { param: 'q' });
+    const amount = parseMajorUnits(q, currency);
+    if (amount === null) throw new PaymentError('search_query_invalid', `“${q}” is not an amount in ${currency.toUpperCase()}.`, { param: 'q' });
+    return { amount };
+  }
+  if (/[:~<>]/.test(q) && !(q.includes('@') && !/[\s:~<>"']/.test(q))) return { search: { kind: 'query', query: parseSearch('refunds', q, 'q') } };
+  return { search: { kind: 'payer', value: requireSubstring(q) } };
+}
+
 export async function findRefunds(deps: CoreDeps, scope: Scope, timezone: string, input: RefundListFiltersInput): Promise<CursorPage<RefundListItem>> {
   const f = refundListFilters.parse(input);
   const cursor = f.cursor ? decodeCursor(f.cursor, f.sort, f.dir) : undefined;
-  const rows = await repo.findRefundRows(deps.db, scope, timezone, f, { sort: f.sort, dir: f.dir, limit: f.limit, cursor });
+  const { search, amount } = classifyRefundSearch(f.q, f.currency);
+  const filters = amount === undefined ? { ...f, search } : { ...f, amountMin: Math.max(f.amountMin ?? 0, amount), amountMax: Math.min(f.amountMax ?? amount, amount) };
+  const rows = await repo.findRefundRows(deps.db, scope, timezone, filters, { sort: f.sort, dir: f.dir, limit: f.limit, cursor });
   const page = pageFromRows(rows, f.limit, f.sort, f.dir, cursor);
   return { items: await toRefundListItems(deps, scope, page.rows), nextCursor: page.nextCursor, prevCursor: page.prevCursor };
 }

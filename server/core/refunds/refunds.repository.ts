@@ -19,18 +19,6 @@ export function getRefund(db: Executor, scope: Scope, id: string, options: { for
   return query.executeTakeFirst();
 }
 
-/** Pending and succeeded refunds both count against what is left to refund; failed ones gave it back. */
-export async function sumActiveRefunds(db: Executor, scope: Scope, paymentIntentId: string): Promise<number> {
-  const row = await db
-    .selectFrom('refunds')
-    .select(sql<number>`coalesce(sum(amount), 0)::bigint`.as('total'))
-    .$call(inScope(scope))
-    .where('payment_intent_id', '=', paymentIntentId)
-    .where('status', 'in', ['pending', 'succeeded'])
-    .executeTakeFirstOrThrow();
-  return Number(row.total);
-}
-
 export function updateRefund(db: Executor, scope: Scope, id: string, changes: RowUpdate<'refunds'>, fromStatus?: string) {
   let query = db
     .updateTable('refunds')

@@ -3,6 +3,7 @@ import { mergeMetadata, searchParams, type ListResult, type SearchParamsInput, t
 import {
   createRefundParams,
   listRefundsParams,
+  refundableAmount,
   updateRefundParams,
   type CreateRefundInput,
   type ListRefundsInput,
@@ -38,10 +39,13 @@ export function toRefundDto(row: Row<'refunds'>): RefundDto {
     charge: null,
     created: toUnix(row.created_at),
     currency: row.currency,
+    customer: row.customer_id,
+    customer_account: null,
     destination_details: null,
     failure_reason: row.failure_reason,
     metadata: (row.metadata ?? {}) as Record<string, string>,
     payment_intent: row.payment_intent_id,
+    payment_method: row.payment_method_id,
     reason: row.reason,
     receipt_number: null,
     source_transfer_reversal: null,
@@ -70,8 +74,8 @@ export async function createRefund(deps: CoreDeps, actor: Actor, input: CreateRe
     const intent = await intentsRepo.getPaymentIntent(t, actor, params.payment_intent, { forUpdate: true });
     if (!intent) throw notFound('payment_intent', params.payment_intent, 'payment_intent');
     if (intent.status !== 'succeeded') throw notRefundable(intent);
-    const refunded = await repo.sumActiveRefunds(t, actor, intent.id);
-    const remaining = Number(intent.amount_received) - refunded;
+    // amount_refunded is kept in step with the refunds (a failed one gives its amount back) under this lock.
+    const remaining = refundableAmount(intent);
     if (remaining <= 0) {
       throw new PaymentError('charge_already_refunded', `PaymentIntent ${intent.id} has already been refunded in full.`, { param: 'payment_intent' });
     }
@@ -88,6 +92,8 @@ export async function createRefund(deps: CoreDeps, actor: Actor, input: CreateRe
       merchant_id: actor.merchantId,
       livemode: actor.livemode,
       payment_intent_id: intent.id,
+      customer_id: intent.customer_id,
+      payment_method_id: intent.payment_method_id,
       amount,
       currency: intent.currency,
       status: 'pending',

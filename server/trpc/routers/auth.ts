@@ -7,7 +7,8 @@ export const authRouter = router({
   me: publicProcedure.query(({ ctx }) => {
     const s = ctx.session;
     if (!s) return null;
-    return { user: s.user, merchant: s.merchant, role: s.role, livemode: s.livemode, memberships: s.memberships };
+    // liveProcessor: without a card-processor connector every live payment is declined; the dashboard says so.
+    return { user: s.user, merchant: s.merchant, role: s.role, livemode: s.livemode, memberships: s.memberships, liveProcessor: Boolean(ctx.deps.liveCardProcessor) };
   }),
 
   signUp: publicProcedure.input(signUpInput).mutation(async ({ ctx, input }) => {

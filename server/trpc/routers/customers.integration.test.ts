@@ -83,6 +83,18 @@ describe('customers router', () => {
     expect(events.map((e) => e.type)).toEqual(['customer.created', 'customer.updated', 'customer.deleted']);
   });
 
+  it('refuses to create a customer with neither a name nor an email, on the name field', async () => {
+    const { owner } = await merchantWithOwner();
+    for (const input of [{}, { name: '  ', email: '' }, { phone: '+1 555 0100', description: 'walk-in' }]) {
+      const error = await errorOf(owner.customers.create(input));
+      expect(error.code).toBe('BAD_REQUEST');
+      expect(error.message).toContain('Enter a name or an email address.');
+    }
+    expect((await owner.customers.list({})).items).toEqual([]);
+    expect((await owner.customers.create({ name: 'Only A Name' })).name).toBe('Only A Name');
+    expect((await owner.customers.create({ email: 'only@email.example' })).email).toBe('only@email.example');
+  });
+
   it('lets support edit customers; viewers, finance and developers only read', async () => {
     const { actor, merchantId } = await merchantWithOwner();
     const existing = await createCustomer(t.deps, actor, { email: 'keep@example.com' });
@@ -121,6 +133,33 @@ describe('lookup.resolve', () => {
     // Another merchant cannot open these.
     expect(await other.owner.lookup.resolve({ q: pi.id })).toEqual([]);
     expect(await other.owner.lookup.resolve({ q: 'palette@example.com' })).toEqual([]);
+  });
+
+  it('matches part of a name, part of an email and the last 4 of a card', async () => {
+    const { owner, actor } = await merchantWithOwner();
+    const other = await merchantWithOwner();
+    const levi = await createCustomer(t.deps, actor, { email: 'l.moreno@shop.example', name: 'Levi Moreno' });
+    const ada = await createCustomer(t.deps, actor, { email: 'ada@analytical.example', name: 'Ada' });
+    await createCustomer(t.deps, other.actor, { email: 'levi@elsewhere.example', name: 'Levi Elsewhere' });
+    const visa = await createPaymentIntent(t.deps, actor, { amount: 1200, currency: 'usd', confirm: true, payment_method: 'pm_card_visa', customer: ada.id });
+    const mastercard = await createPaymentIntent(t.deps, actor, { amount: 1300, currency: 'usd', confirm: true, payment_method: 'pm_card_mastercard', customer: levi.id });
+    await createPaymentIntent(t.deps, other.actor, { amount: 1400, currency: 'usd', confirm: true, payment_method: 'pm_card_visa' });
+
+    expect((await owner.lookup.resolve({ q: 'levi' })).map((r) => `${r.type}:${r.id}`)).toEqual([`customer:${levi.id}`]);
+    expect(await owner.lookup.resolve({ q: 'MORENO' })).toMatchObject([
+      { type: 'customer', id: levi.id, label: 'l.moreno@shop.example', detail: 'Levi Moreno' },
+      { type: 'payment', id: mastercard.id, detail: 'l.moreno@shop.example' },
+    ]);
+    // Part of an email without the @: the customer and the payments they made.
+    expect((await owner.lookup.resolve({ q: 'analytical' })).map((r) => `${r.type}:${r.id}`)).toEqual([`customer:${ada.id}`, `payment:${visa.id}`]);
+    expect(await owner.lookup.resolve({ q: '4242' })).toEqual([
+      { type: 'payment', id: visa.id, path: `/payments/${visa.id}`, label: '$12.00 · Succeeded · visa •••• 4242', detail: 'ada@analytical.example' },
+    ]);
+    expect((await owner.lookup.resolve({ q: '4444' })).map((r) => r.id)).toEqual([mastercard.id]);
+    expect(await owner.lookup.resolve({ q: '0000' })).toEqual([]);
+    // Too short to use the trigram indexes: nothing rather than a scan.
+    expect(await owner.lookup.resolve({ q: 'le' })).toEqual([]);
+    expect((await other.owner.lookup.resolve({ q: 'levi' })).map((r) => r.label)).toEqual(['levi@elsewhere.example']);
   });
 
   it('caps email matches at five customers and five payments', async () => {

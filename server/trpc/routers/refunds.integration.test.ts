@@ -64,6 +64,36 @@ describe('refunds router', () => {
     expect(idsOf((await owner.refunds.list({ payment: paymentId })).items)).toEqual(idsOf([{ id: refundIds.small! }, { id: refundIds.big! }]));
   });
 
+  it('searches by refund id, payment id, amount in a currency, payer email and the search language', async () => {
+    // Another merchant's refund to a payer with the same email stays out of every answer.
+    const other = await createTestMerchant(t.db);
+    const otherActor: Actor = { merchantId: other.merchant.id, livemode: false, userId: other.user.id };
+    const otherCustomer = await createCustomer(t.deps, otherActor, { email: 'refunded@example.com' });
+    const otherPi = await createPaymentIntent(t.deps, otherActor, { amount: 900, currency: 'usd', confirm: true, payment_method: 'pm_card_visa', customer: otherCustomer.id });
+    const otherRefund = (await createRefund(t.deps, otherActor, { payment_intent: otherPi.id, amount: 500 })).id;
+
+    const search = async (q: string, extra: Record<string, unknown> = {}) => idsOf((await owner.refunds.list({ q, ...extra })).items);
+    expect(await search(refundIds.small!)).toEqual([refundIds.small]);
+    expect(await search(otherRefund)).toEqual([]);
+    expect(await search(paymentId)).toEqual(idsOf([{ id: refundIds.small! }, { id: refundIds.big! }]));
+    expect(await search('5.00', { currency: 'usd' })).toEqual([refundIds.small]);
+    expect(await search('5', { currency: 'usd' })).toEqual([refundIds.small]);
+    expect(await search('30', { currency: 'eur' })).toEqual([refundIds.eur]);
+    expect(await search('30', { currency: 'usd' })).toEqual([]);
+    expect(await search('refunded@example')).toEqual(idsOf([{ id: refundIds.small! }, { id: refundIds.big! }]));
+    expect(await search('REFUNDED')).toEqual(idsOf([{ id: refundIds.small! }, { id: refundIds.big! }]));
+    expect(await search('refunded@', { status: ['succeeded'] })).toEqual([refundIds.big]);
+    expect(await search('status:"succeeded" OR currency:"eur"')).toEqual(idsOf([{ id: refundIds.big! }, { id: refundIds.eur! }]));
+    expect(await search('nobody@nowhere.example')).toEqual([]);
+
+    const tooShort = await errorOf(owner.refunds.list({ q: 'ab' }));
+    expect(tooShort.code).toBe('BAD_REQUEST');
+    expect(tooShort.message).toContain('at least 3 characters');
+    expect((await errorOf(owner.refunds.list({ q: '5.001', currency: 'usd' }))).message).toContain('not an amount in USD');
+    expect((await errorOf(owner.refunds.list({ q: '5.00' }))).message).toContain('Choose a currency');
+    expect((await errorOf(owner.refunds.list({ q: 'status:"processing"' }))).code).toBe('BAD_REQUEST');
+  });
+
   it('pages by amount in both directions', async () => {
     const first = await owner.refunds.list({ sort: 'amount', dir: 'asc', limit: 10 });
     expect(first.items.map((i) => i.amount)).toEqual([500, 3000, 4000]);

@@ -25,7 +25,7 @@ function Detail({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div>
       <dt className="text-xs font-medium text-slate-500">{label}</dt>
-      <dd className="mt-0.5 break-words text-sm text-slate-900">{children}</dd>
+      <dd className="mt-0.5 text-sm [overflow-wrap:anywhere] text-slate-900">{children}</dd>
     </div>
   );
 }
@@ -50,9 +50,9 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
           <div className="min-w-0">
             <p className="text-sm text-slate-500">Customer</p>
             <h1 className="mt-0.5 truncate text-2xl font-semibold tracking-tight text-slate-900">{customer.name ?? customer.email ?? customer.id}</h1>
-            {customer.name && customer.email && <p className="mt-1 text-sm text-slate-600">{customer.email}</p>}
-            <p className="mt-2 flex items-center gap-2 font-mono text-xs text-slate-500">
-              {customer.id}
+            {customer.name && customer.email && <p className="mt-1 text-sm break-all text-slate-600">{customer.email}</p>}
+            <p className="mt-2 flex min-w-0 items-center gap-2 font-mono text-xs text-slate-500">
+              <span className="min-w-0 truncate">{customer.id}</span>
               <CopyButton value={customer.id} label="Copy customer id" variant="ghost" />
             </p>
           </div>
@@ -71,21 +71,21 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
           <div className="overflow-x-auto">
             <table className="w-full text-left text-sm">
               <caption className="sr-only">Spent and refunded per currency</caption>
-              <thead className="border-b border-slate-200 bg-slate-50/80 text-xs tracking-wide text-slate-500 uppercase">
+              <thead className="border-b border-slate-200 bg-slate-50/80 text-xs text-slate-500 uppercase sm:tracking-wide">
                 <tr>
-                  <th scope="col" className="px-5 py-2.5 font-medium">Currency</th>
-                  <th scope="col" className="px-5 py-2.5 text-right font-medium">Total spent</th>
-                  <th scope="col" className="px-5 py-2.5 text-right font-medium">Refunded</th>
-                  <th scope="col" className="px-5 py-2.5 text-right font-medium">Payments</th>
+                  <th scope="col" className="py-2.5 pr-2 pl-4 font-medium sm:px-5">Currency</th>
+                  <th scope="col" className="px-2 py-2.5 text-right font-medium sm:px-5">Total spent</th>
+                  <th scope="col" className="px-2 py-2.5 text-right font-medium sm:px-5">Refunded</th>
+                  <th scope="col" className="px-2 py-2.5 text-right font-medium sm:px-5">Payments</th>
                 </tr>
               </thead>
               <tbody>
                 {totals.map((t) => (
                   <tr key={t.currency} className="border-b border-slate-100 last:border-0">
-                    <td className="px-5 py-3 font-medium text-slate-700 uppercase">{t.currency}</td>
-                    <td className="px-5 py-3 text-right font-semibold text-slate-900 tabular-nums">{money(t.spent, t.currency)}</td>
-                    <td className="px-5 py-3 text-right text-slate-700 tabular-nums">{money(t.refunded, t.currency)}</td>
-                    <td className="px-5 py-3 text-right text-slate-700 tabular-nums">{t.payments}</td>
+                    <td className="py-3 pr-2 pl-4 font-medium text-slate-700 uppercase sm:px-5">{t.currency}</td>
+                    <td className="px-2 py-3 text-right font-semibold text-slate-900 tabular-nums sm:px-5">{money(t.spent, t.currency)}</td>
+                    <td className="px-2 py-3 text-right text-slate-700 tabular-nums sm:px-5">{money(t.refunded, t.currency)}</td>
+                    <td className="px-2 py-3 text-right text-slate-700 tabular-nums sm:px-5">{t.payments}</td>
                   </tr>
                 ))}
               </tbody>
@@ -95,6 +95,7 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
       </Card>
 
       <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-3">
+        {/* min-w-0: a grid item is otherwise as wide as its widest content (raw JSON, long ids) and pushes the page sideways. */}
         <div className="min-w-0 space-y-6 lg:col-span-2">
           <Card>
             <CardHeader
@@ -114,7 +115,7 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
                     </Link>
                     <PaymentStatusBadge status={p.displayStatus} />
                     <span className="hidden min-w-0 flex-1 truncate text-sm text-slate-600 sm:block">{p.description ?? (p.cardLast4 ? `${brandName(p.cardBrand)} •••• ${p.cardLast4}` : '')}</span>
-                    <span className="relative z-10 ml-auto text-sm whitespace-nowrap text-slate-500" title={exactTime(p.created, zone)}>{formatListDateTime(p.created, zone)}</span>
+                    <span className="relative z-10 ml-auto min-w-0 truncate text-sm whitespace-nowrap text-slate-500" title={exactTime(p.created, zone)}>{formatListDateTime(p.created, zone)}</span>
                   </li>
                 ))}
               </ul>
@@ -139,7 +140,7 @@ export function CustomerDetailPage({ customerId }: { customerId: string }) {
             <CardBody><RawJson value={customer} label="customer" /></CardBody>
           </Card>
         </div>
-        <Card>
+        <Card className="min-w-0">
           <CardHeader title="Details" />
           <CardBody>
             <dl className="space-y-3">

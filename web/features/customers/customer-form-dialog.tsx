@@ -3,6 +3,7 @@ import { useNavigate } from '@tanstack/react-router';
 import { useEffect } from 'react';
 import { z } from 'zod';
 import type { CustomerDto } from '../../../shared/contracts/customers';
+import { CUSTOMER_NEEDS_NAME_OR_EMAIL, hasNameOrEmail } from '../../../shared/contracts/dashboard';
 import { Button } from '../../components/button';
 import { Dialog } from '../../components/dialog';
 import { Field, FormError } from '../../components/field';
@@ -10,6 +11,7 @@ import { Input } from '../../components/input';
 import { toast } from '../../components/toast';
 import { trpc } from '../../lib/trpc';
 import { useZodForm } from '../../lib/use-form';
+import { useDiscardGuard } from './discard-guard';
 
 const customerFormSchema = z.object({
   name: z.string().trim().max(256, 'Keep the name under 256 characters.'),
@@ -17,6 +19,8 @@ const customerFormSchema = z.object({
   phone: z.string().trim().max(64, 'Keep the phone number under 64 characters.'),
   description: z.string().trim().max(1000, 'Keep the description under 1000 characters.'),
 });
+/** A new customer needs someone to identify: the same rule as customers.create on the server. */
+const newCustomerSchema = customerFormSchema.refine(hasNameOrEmail, { message: CUSTOMER_NEEDS_NAME_OR_EMAIL, path: ['name'] });
 
 function initialValues(customer?: CustomerDto | null) {
   return { name: customer?.name ?? '', email: customer?.email ?? '', phone: customer?.phone ?? '', description: customer?.description ?? '' };
@@ -26,11 +30,17 @@ function initialValues(customer?: CustomerDto | null) {
 export function CustomerFormDialog({ open, onClose, customer }: { open: boolean; onClose: () => void; customer?: CustomerDto | null }) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const form = useZodForm(customerFormSchema, initialValues(customer));
   const editing = Boolean(customer);
+  const form = useZodForm(editing ? customerFormSchema : newCustomerSchema, initialValues(customer));
+  const initial = initialValues(customer);
+  const dirty = Object.entries(initial).some(([key, value]) => (form.values[key] ?? '') !== value);
+  const guard = useDiscardGuard(dirty, onClose);
 
   useEffect(() => {
-    if (open) form.reset(initialValues(customer));
+    if (open) {
+      form.reset(initialValues(customer));
+      guard.reset();
+    }
     // Reset only when the dialog opens.
   }, [open]);
 
@@ -59,16 +69,16 @@ export function CustomerFormDialog({ open, onClose, customer }: { open: boolean;
   return (
     <Dialog
       open={open}
-      onClose={onClose}
+      onClose={guard.requestClose}
       busy={busy}
       title={editing ? 'Edit customer' : 'New customer'}
       description={editing ? undefined : 'Customers keep a person’s details and payments together.'}
-      footer={
+      footer={guard.prompt ?? (
         <>
-          <Button onClick={onClose} disabled={busy}>Cancel</Button>
+          <Button onClick={guard.requestClose} disabled={busy}>Cancel</Button>
           <Button variant="primary" type="submit" form="customer-form" loading={busy}>{editing ? 'Save changes' : 'Create customer'}</Button>
         </>
-      }
+      )}
     >
       <form
         id="customer-form"
@@ -81,8 +91,9 @@ export function CustomerFormDialog({ open, onClose, customer }: { open: boolean;
         })}
       >
         <FormError message={form.formError} />
-        <Field label="Name" optional error={form.errors.name}><Input autoComplete="off" {...form.bind('name')} /></Field>
-        <Field label="Email" optional error={form.errors.email}><Input type="email" autoComplete="off" {...form.bind('email')} /></Field>
+        {!editing && <p className="text-sm text-slate-600">Give a name, an email address, or both.</p>}
+        <Field label="Name" optional={editing} error={form.errors.name}><Input autoComplete="off" {...form.bind('name')} /></Field>
+        <Field label="Email" optional={editing} error={form.errors.email}><Input type="email" autoComplete="off" {...form.bind('email')} /></Field>
         <Field label="Phone" optional error={form.errors.phone}><Input type="tel" autoComplete="off" {...form.bind('phone')} /></Field>
         <Field label="Description" optional error={form.errors.description}><Input {...form.bind('description')} /></Field>
       </form>

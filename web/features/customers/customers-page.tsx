@@ -49,6 +49,14 @@ export function CustomersPage({ search }: { search: CustomersSearch }) {
             type="search"
             value={text}
             onChange={(e) => setText(e.target.value)}
+            onKeyDown={(e) => {
+              // Escape clears the box and the search it applied.
+              if (e.key === 'Escape' && (text || search.q)) {
+                e.preventDefault();
+                setText('');
+                if (search.q) update({ q: undefined });
+              }
+            }}
             placeholder="Search by email, name or id"
             className="block h-9 w-full rounded-md border-0 bg-white pr-3 pl-9 text-sm text-slate-900 shadow-xs ring-1 ring-slate-300 ring-inset placeholder:text-slate-400 focus:ring-2 focus:ring-brand-500 focus:outline-none"
           />

@@ -97,7 +97,8 @@ function KeyTable({ keys, emptyText, onRoll, onRevoke }: { keys: ApiKey[]; empty
             return (
               <tr key={key.id} className="align-middle">
                 <td className="px-3 py-3 sm:px-5">
-                  <div className="font-medium text-slate-900">{name}</div>
+                  {/* A name of up to 60 characters stays in its column (full name on hover) instead of drawing over the token. */}
+                  <div className="truncate font-medium text-slate-900" title={name} data-testid={`api-key-name-${key.id}`}>{name}</div>
                   {key.expires_at && <Badge tone="warning" className="mt-1">Expires {formatRelative(key.expires_at)}</Badge>}
                 </td>
                 <td className="px-3 py-3 sm:px-5">
@@ -226,7 +227,7 @@ function RevokeKeyDialog({ apiKey, onClose }: { apiKey: ApiKey | null; onClose: 
       </>}
     >
       <FormError message={revoke.error ? errorMessage(revoke.error) : null} />
-      <p className="mt-2 rounded-md bg-slate-50 px-3 py-2 font-mono text-[13px] text-slate-700 ring-1 ring-slate-200">{apiKey?.name ? `${apiKey.name} · ` : ''}{apiKey?.redacted}</p>
+      <p className="mt-2 rounded-md bg-slate-50 px-3 py-2 font-mono text-[13px] break-all text-slate-700 ring-1 ring-slate-200">{apiKey?.name ? `${apiKey.name} · ` : ''}{apiKey?.redacted}</p>
     </Dialog>
   );
 }

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
-import { can, ROLE_LABELS } from '../../../shared/permissions';
+import { can, ROLE_LABELS, type Permission } from '../../../shared/permissions';
 import { Badge } from '../../components/badge';
 import { Card, CardBody, CardHeader } from '../../components/card';
 import { CopyButton } from '../../components/copy-button';
@@ -16,12 +16,30 @@ function greeting(hour: number) {
   return hour < 5 ? 'Good evening' : hour < 12 ? 'Good morning' : hour < 18 ? 'Good afternoon' : 'Good evening';
 }
 
+/**
+ * What each role does here, read from the one permission table: a task shows only to roles that hold its
+ * permission, so support staff see finding and refunding payments, developers keys and API steps, finance
+ * reports, and nobody sees steps they cannot take.
+ */
+const TASKS: { permission: Permission; to: ShortcutPath; icon: IconName; title: string; text: string }[] = [
+  { permission: 'payments:read', to: '/payments', icon: 'search', title: 'Find a payment', text: 'Search by email, card last 4, amount or id. Press / on a list, or Ctrl K anywhere.' },
+  { permission: 'payments:write', to: '/payments', icon: 'refresh', title: 'Refund a payment', text: 'Open the payment and choose Refund: all of it or part, with a reason.' },
+  { permission: 'customers:write', to: '/customers', icon: 'customers', title: 'Help a customer', text: 'See what a customer paid and was refunded; edit their details.' },
+  { permission: 'exports:manage', to: '/reports', icon: 'reports', title: 'Reports and balance', text: 'Export payments and refunds as CSV for your books.' },
+  { permission: 'analytics:read', to: '/refunds', icon: 'payments', title: 'Review refunds', text: 'Every refund with its status, reason and who issued it.' },
+  { permission: 'developers:manage', to: '/developers', icon: 'key', title: 'API keys', text: 'Create, roll and revoke the keys your servers use.' },
+  { permission: 'settings:manage', to: '/settings', icon: 'users', title: 'Team & settings', text: 'Business details, members and their roles.' },
+];
+
 export function HomePage() {
   const session = useSession()!;
   const merchant = session.merchant!;
   const role = session.role;
   const mode = session.livemode ? 'live' : 'test';
   const firstName = session.user.name.split(/\s+/)[0];
+  const liveDeclined = session.livemode && !session.liveProcessor;
+  const tasks = TASKS.filter((t) => can(role, t.permission));
+  const developer = can(role, 'developers:manage');
 
   return (
     <div className="space-y-8">
@@ -29,35 +47,45 @@ export function HomePage() {
         <p className="text-sm font-medium text-slate-500">{merchant.name}</p>
         <h1 className="mt-1 text-2xl font-semibold tracking-tight text-slate-900">{greeting(new Date().getHours())}, {firstName}</h1>
         <p className="mt-1 text-sm text-slate-500">
-          {session.livemode
-            ? 'You are in live mode: everything here is real money.'
-            : 'You are in test mode: try things freely, no real money moves. Switch to live mode at the top when you are ready.'}
+          {liveDeclined
+            ? 'You are in live mode, without a card processor yet (see above).'
+            : session.livemode
+              ? 'You are in live mode: everything here is real money.'
+              : 'You are in test mode: try things freely, no real money moves. Switch to live mode at the top when you are ready.'}
         </p>
       </div>
 
       <HomeAnalytics />
 
+      <section aria-labelledby="home-tasks">
+        <h2 id="home-tasks" className="mb-3 text-sm font-semibold text-slate-900">What you can do{role ? ` as ${ROLE_LABELS[role].toLowerCase()}` : ''}</h2>
+        <div className="grid gap-3 sm:grid-cols-2 xl:grid-cols-3">
+          {tasks.map((t) => <Shortcut key={t.title} to={t.to} icon={t.icon} title={t.title} text={t.text} />)}
+        </div>
+      </section>
+
       <div className="grid gap-6 xl:grid-cols-3">
-        <Card className="min-w-0 xl:col-span-2">
-          <CardHeader title="Get started" description={`Accept your first ${mode} payment in a few minutes.`} />
-          <CardBody className="space-y-5">
-            <Step n={1} title="Get your API keys">
-              {can(role, 'developers:manage') ? (
-                <>Your server uses the secret key; the browser uses the publishable key. <Link to="/developers" className="font-medium text-brand-600 hover:text-brand-700">Manage API keys</Link></>
-              ) : (
-                <>Ask a developer or administrator of {merchant.name} for the keys.</>
-              )}
-            </Step>
-            <Step n={2} title="Create a PaymentIntent from your server">
-              <pre className="mt-2 overflow-x-auto rounded-lg bg-slate-900 px-4 py-3 font-mono text-[12.5px] leading-relaxed text-slate-100">
-                <code>{`curl ${location.origin}/v1/payment_intents \\\n  -u sk_${mode}_…: \\\n  -d amount=2000 \\\n  -d currency=${merchant.defaultCurrency}`}</code>
-              </pre>
-            </Step>
-            <Step n={3} title="Watch it arrive">
-              Every payment appears under <Link to="/payments" className="font-medium text-brand-600 hover:text-brand-700">Payments</Link> with its full timeline.
-            </Step>
-          </CardBody>
-        </Card>
+        {developer && (
+          <Card className="min-w-0 xl:col-span-2">
+            <CardHeader
+              title="Integrate the API"
+              description={liveDeclined ? 'Live payments need a processor connector first; try these steps in test mode.' : `Create your first ${mode} payment from your server.`}
+            />
+            <CardBody className="space-y-5">
+              <Step n={1} title="Get your API keys">
+                Your server uses the secret key; the browser uses the publishable key. <Link to="/developers" className="font-medium text-brand-600 hover:text-brand-700">Manage API keys</Link>
+              </Step>
+              <Step n={2} title="Create a PaymentIntent from your server">
+                <pre className="mt-2 overflow-x-auto rounded-lg bg-slate-900 px-4 py-3 font-mono text-[12.5px] leading-relaxed text-slate-100">
+                  <code>{`curl ${location.origin}/v1/payment_intents \\\n  -u sk_${mode}_…: \\\n  -d amount=2000 \\\n  -d currency=${merchant.defaultCurrency}`}</code>
+                </pre>
+              </Step>
+              <Step n={3} title="Watch it arrive">
+                Every payment appears under <Link to="/payments" className="font-medium text-brand-600 hover:text-brand-700">Payments</Link> with its full timeline.
+              </Step>
+            </CardBody>
+          </Card>
+        )}
 
         <Card className="min-w-0">
           <CardHeader title="Account" />
@@ -75,17 +103,7 @@ export function HomePage() {
         </Card>
       </div>
 
-      {can(role, 'developers:manage') && <PublishableKey />}
-
-      <div>
-        <h2 className="mb-3 text-sm font-semibold text-slate-900">Shortcuts</h2>
-        <div className="grid gap-3 sm:grid-cols-2 xl:grid-cols-4">
-          {can(role, 'payments:read') && <Shortcut to="/payments" icon="payments" title="Payments" text="Search, refund and follow payments." />}
-          {can(role, 'payments:read') && <Shortcut to="/customers" icon="customers" title="Customers" text="The people who pay you." />}
-          {can(role, 'developers:manage') && <Shortcut to="/developers" icon="key" title="API keys" text="Create, roll and revoke keys." />}
-          {can(role, 'settings:manage') && <Shortcut to="/settings" icon="users" title="Team & settings" text="Business details and members." />}
-        </div>
-      </div>
+      {developer && <PublishableKey />}
     </div>
   );
 }
@@ -137,7 +155,9 @@ function Detail({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-function Shortcut({ to, icon, title, text }: { to: '/payments' | '/customers' | '/developers' | '/settings'; icon: IconName; title: string; text: string }) {
+type ShortcutPath = '/payments' | '/refunds' | '/customers' | '/reports' | '/developers' | '/settings';
+
+function Shortcut({ to, icon, title, text }: { to: ShortcutPath; icon: IconName; title: string; text: string }) {
   return (
     <Link to={to} className="group flex items-start gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-xs transition hover:border-brand-200 hover:shadow-sm">
       <span className="flex size-9 shrink-0 items-center justify-center rounded-lg bg-slate-50 text-slate-500 ring-1 ring-slate-200 group-hover:bg-brand-50 group-hover:text-brand-600 group-hover:ring-brand-100">

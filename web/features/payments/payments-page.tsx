@@ -18,14 +18,11 @@ import { PaymentFilters } from './payment-filters';
 import { PaymentsTabs } from '../../components/payments-tabs';
 import { FILTER_KEYS, hasFilters, paymentListInput, type PaymentsSearch } from './payments-search';
 import { SearchBox } from './search-box';
+import { isBadRequest } from '../../lib/errors';
 import { SavedViewsMenu } from '../../components/saved-views';
 import { PaymentStatusBadge } from '../../components/status-badge';
 
 export type SearchPatch = Partial<PaymentsSearch>;
-
-function isBadRequest(error: unknown) {
-  return (error as { data?: { httpStatus?: number } } | null)?.data?.httpStatus === 400;
-}
 
 /** Navigates to the same list with some parameters changed; any change but paging starts from the first page. */
 export function usePaymentsNavigate() {
@@ -71,7 +68,6 @@ export function PaymentsPage({ search }: { search: PaymentsSearch }) {
 
       <div className="mb-4 flex flex-col gap-3 lg:flex-row lg:items-start lg:justify-between">
         <SearchBox
-          key={search.q ?? ''}
           value={search.q ?? ''}
           serverError={search.q && list.isError && !list.isFetching ? list.error : null}
           onSearch={(q) => update({ q: q || undefined })}

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { parseSearchQuery, SearchQueryError, SearchQuerySyntaxError } from '../../../shared/search';
 import { Icon } from '../../components/icons';
 import { errorMessage } from '../../lib/errors';
@@ -35,6 +35,8 @@ export function SearchBox({ value, onSearch, serverError }: { value: string; onS
   const hintId = useId();
   const errorId = useId();
   const shownError = problem ?? (serverError ? { message: errorMessage(serverError), position: null } : null);
+  // Follows the URL (Back, saved views) without remounting, so focus stays in the box after Enter.
+  useEffect(() => setText(value), [value]);
 
   return (
     <form
@@ -58,6 +60,15 @@ export function SearchBox({ value, onSearch, serverError }: { value: string; onS
           onChange={(event) => {
             setText(event.target.value);
             if (problem) setProblem(null);
+          }}
+          onKeyDown={(event) => {
+            // Escape clears the box and the search it applied.
+            if (event.key === 'Escape' && (text || value)) {
+              event.preventDefault();
+              setText('');
+              setProblem(null);
+              if (value) onSearch('');
+            }
           }}
           placeholder="Search by id, email, last 4 or query"
           aria-invalid={shownError ? true : undefined}

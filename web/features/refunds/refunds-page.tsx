@@ -1,6 +1,6 @@
-import { useMemo } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
+import { useEffect, useId, useMemo, useState } from 'react';
 import type { RefundListItem } from '../../../shared/contracts/dashboard';
 import { REFUND_STATUSES } from '../../../shared/contracts/refunds';
 import { REFUND_STATUS_LABELS } from '../../../shared/status';
@@ -8,6 +8,7 @@ import { Button } from '../../components/button';
 import { Card, PageHeader } from '../../components/card';
 import { EmptyState } from '../../components/empty-state';
 import { Icon } from '../../components/icons';
+import { errorMessage, isBadRequest } from '../../lib/errors';
 import { formatListDateTime } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
 import { exactTime, money } from '../../lib/money';
@@ -42,6 +43,12 @@ export function RefundsPage({ search }: { search: RefundsSearch }) {
     <>
       <PageHeader title="Refunds" description={`Refunds issued from the dashboard and the API. Times are shown in ${zone.replaceAll('_', ' ')}.`} />
       <PaymentsTabs current="refunds" />
+      <RefundSearchBox
+        value={search.q ?? ''}
+        currency={(search.currency ?? merchant.defaultCurrency).toUpperCase()}
+        serverError={search.q && list.isError && !list.isFetching ? list.error : null}
+        onSearch={(q) => update({ q: q || undefined })}
+      />
       <div className="mb-4 flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
         <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Filters">
           <StatusFilter<RefundStatus>
@@ -61,7 +68,14 @@ export function RefundsPage({ search }: { search: RefundsSearch }) {
       </div>
 
       <Card className="overflow-hidden">
-        {list.isError && !list.data ? (
+        {list.isError && !list.data && search.q && isBadRequest(list.error) ? (
+          <EmptyState
+            icon={<Icon name="search" />}
+            title="Check the search"
+            description="The search above could not be run; its message says what to change."
+            action={<Button onClick={() => update({ q: undefined })}>Clear search</Button>}
+          />
+        ) : list.isError && !list.data ? (
           <ListError error={list.error} onRetry={() => void list.refetch()} />
         ) : !list.isPending && items.length === 0 ? (
           filtered ? (
@@ -97,6 +111,55 @@ export function RefundsPage({ search }: { search: RefundsSearch }) {
         )}
       </Card>
     </>
+  );
+}
+
+/**
+ * Search refunds by id, payment id, amount, part of the payer's email or a search-language query. Focus
+ * stays in the box after Enter; Escape clears the box and the search.
+ */
+function RefundSearchBox({ value, currency, serverError, onSearch }: { value: string; currency: string; serverError: unknown; onSearch: (q: string) => void }) {
+  const [text, setText] = useState(value);
+  const hintId = useId();
+  // The URL is the source of truth (Back, saved views, Clear filters); the box follows it.
+  useEffect(() => setText(value), [value]);
+  return (
+    <form
+      role="search"
+      className="mb-4 w-full max-w-xl"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSearch(text.trim());
+      }}
+    >
+      <label htmlFor={`${hintId}-input`} className="sr-only">Search refunds</label>
+      <div className="relative">
+        <Icon name="search" className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-slate-400" />
+        <input
+          id={`${hintId}-input`}
+          type="search"
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Escape' && (text || value)) {
+              event.preventDefault();
+              setText('');
+              if (value) onSearch('');
+            }
+          }}
+          placeholder="Search by id, amount, payment or customer email"
+          aria-invalid={serverError ? true : undefined}
+          aria-describedby={hintId}
+          className="block h-9 w-full rounded-md border-0 bg-white pr-20 pl-9 text-sm text-slate-900 shadow-xs ring-1 ring-slate-300 ring-inset placeholder:text-slate-400 focus:ring-2 focus:ring-brand-500 focus:outline-none aria-[invalid=true]:ring-red-400"
+        />
+        <button type="submit" className="absolute top-1 right-1 h-7 rounded px-2.5 text-[13px] font-medium text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-brand-500">
+          Search
+        </button>
+      </div>
+      <p id={hintId} role={serverError ? 'alert' : undefined} className={serverError ? 'mt-1.5 text-[13px] text-red-600' : 'mt-1.5 text-[13px] text-slate-500'}>
+        {serverError ? errorMessage(serverError) : `A refund or payment id, an amount in ${currency} like 12.50, part of the customer's email, or a query like status:"pending".`}
+      </p>
+    </form>
   );
 }
 

@@ -16,11 +16,15 @@ export const refundsSearchSchema = z.object({
   ...amountSearchShape,
   currency: currencySearchParam(f.currency),
   payment: f.payment.catch(undefined),
+  q: f.q.catch(undefined),
   ...pageSearchShape(f),
 });
 export type RefundsSearch = z.output<typeof refundsSearchSchema>;
 export const REFUNDS_SEARCH_DEFAULTS = { sort: 'created', dir: 'desc', limit: 25 } as const;
-export const REFUND_FILTER_KEYS = ['status', 'date', 'from', 'to', 'amountMin', 'amountMax', 'currency', 'payment'] as const;
+export const REFUND_FILTER_KEYS = ['status', 'date', 'from', 'to', 'amountMin', 'amountMax', 'currency', 'payment', 'q'] as const;
+
+/** "12.50" in the search box is an amount, read in the chosen currency (or the merchant's default). */
+export const looksLikeAmount = (q: string | undefined) => Boolean(q && /^[\d.,]+$/.test(q.trim()));
 
 export function refundStatusList(search: { status?: string }): RefundStatus[] {
   const given = search.status?.split(',') ?? [];
@@ -35,8 +39,9 @@ export function refundListInput(search: RefundsSearch, merchant: { timezone: str
     from: range.from,
     to: range.to,
     ...amountRange(search),
-    currency: search.currency,
+    currency: search.currency ?? (looksLikeAmount(search.q) ? merchant.defaultCurrency : undefined),
     payment: search.payment,
+    q: search.q,
     sort: search.sort,
     dir: search.dir,
     limit: search.limit,

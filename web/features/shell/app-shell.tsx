@@ -6,6 +6,7 @@ import { Icon } from '../../components/icons';
 import { cx } from '../../lib/format';
 import { visibleNavItems } from '../../lib/nav';
 import { CommandPalette } from '../command-palette/command-palette';
+import { LiveProcessorNotice } from './live-processor-notice';
 import { Logo } from './logo';
 import { MerchantSwitcher } from './merchant-switcher';
 import { ModeSwitch } from './mode-switch';
@@ -19,6 +20,21 @@ export function AppShell() {
   const [navOpen, setNavOpen] = useState(false);
   const pathname = useRouterState({ select: (s) => s.location.pathname });
   useEffect(() => setNavOpen(false), [pathname]);
+  useEffect(() => {
+    // "/" jumps to the page's search box, as on GitHub or Gmail, unless you are typing somewhere.
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+      const target = event.target as HTMLElement | null;
+      if (target?.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"], dialog[open]')) return;
+      const box = document.querySelector<HTMLInputElement>('#main [role="search"] input');
+      if (!box) return;
+      event.preventDefault();
+      box.focus();
+      box.select();
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
 
   // A 401 handler or sign-out can clear the session while this frame is still mounted.
   if (!session) return null;
@@ -26,6 +42,17 @@ export function AppShell() {
 
   return (
     <div style={{ '--banner-h': testMode ? '2.25rem' : '0px' } as CSSProperties} className="min-h-dvh">
+      <a
+        href="#main"
+        onClick={(event) => {
+          // Moves focus (not only the scroll position) so the next Tab continues inside the page.
+          event.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+        className="sr-only focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-[60] focus:rounded-md focus:bg-white focus:px-4 focus:py-2 focus:text-sm focus:font-semibold focus:text-brand-700 focus:shadow-lg focus:ring-2 focus:ring-brand-500"
+      >
+        Skip to content
+      </a>
       {testMode && <TestModeBanner />}
       <div className="flex">
         <aside className="sticky top-[var(--banner-h)] hidden h-[calc(100dvh-var(--banner-h))] w-60 shrink-0 flex-col border-r border-slate-200 bg-white md:flex">
@@ -51,7 +78,8 @@ export function AppShell() {
               <UserMenu session={session} />
             </div>
           </header>
-          <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 sm:px-6 sm:py-8 lg:px-8">
+          <main id="main" tabIndex={-1} className="mx-auto outline-none w-full max-w-6xl flex-1 px-4 py-6 sm:px-6 sm:py-8 lg:px-8">
+            {session.merchant && session.livemode && !session.liveProcessor && <LiveProcessorNotice />}
             {session.merchant ? <Outlet /> : <NoAccount />}
           </main>
         </div>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { listParams } from '../../shared/contracts/common.js';
-import { createPaymentIntentParams } from '../../shared/contracts/payment-intents.js';
-import { PaymentError } from '../../shared/errors.js';
+import { listParams } from '../../../shared/contracts/common.js';
+import { createPaymentIntentParams } from '../../../shared/contracts/payment-intents.js';
+import { PaymentError } from '../../../shared/errors.js';
 import { parseParams } from './params.js';
 
 function errorOf(fn: () => unknown): PaymentError {
@@ -48,5 +48,25 @@ describe('parseParams (contract + Stripe error mapping)', () => {
     const meta = errorOf(() => parseParams(createPaymentIntentParams, { amount: 100, currency: 'usd', metadata: { a: { b: '1' } } }, { coerce: true }));
     expect(meta.code).toBe('metadata_invalid');
     expect(meta.param).toBe('metadata[a]');
+  });
+});
+
+describe('booleans and lists as every Stripe SDK sends them', () => {
+  it('reads booleans case-insensitively (stripe-python sends True/False)', () => {
+    for (const [text, value] of [['True', true], ['TRUE', true], ['true', true], ['False', false], ['FALSE', false]] as const) {
+      expect(parseParams(createPaymentIntentParams, { amount: '2000', currency: 'usd', confirm: text }, { coerce: true }).confirm).toBe(value);
+    }
+    expect(errorOf(() => parseParams(createPaymentIntentParams, { amount: '2000', currency: 'usd', confirm: 'yes' }, { coerce: true })).param).toBe('confirm');
+  });
+});
+
+describe('one mapper for the REST edge and the services', () => {
+  it('uses Stripe’s wording for form requests and names the parameter for JSON and in-process callers', () => {
+    const form = errorOf(() => parseParams(createPaymentIntentParams, { amount: 'abc', currency: 'usd' }, { coerce: true }));
+    const json = errorOf(() => parseParams(createPaymentIntentParams, { amount: 'abc', currency: 'usd' }));
+    expect([form.code, form.param, form.message]).toEqual(['parameter_invalid_integer', 'amount', 'Invalid integer: abc']);
+    expect([json.code, json.param, json.message]).toEqual(['parameter_invalid_integer', 'amount', 'Invalid integer for amount: abc']);
+    // Unknown parameters are refused by name for every caller, not only at the edge.
+    expect(errorOf(() => parseParams(createPaymentIntentParams, { amount: 100, currency: 'usd', bogus: 1 })).message).toBe('Received unknown parameter: bogus');
   });
 });

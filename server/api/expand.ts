@@ -1,0 +1,161 @@
+import { z } from 'zod';
+import { expandParam } from '../../shared/contracts/common.js';
+import { PaymentError } from '../../shared/errors.js';
+import { getCustomer } from '../core/customers/customers.service.js';
+import { getPaymentIntent } from '../core/payment-intents/payment-intents.service.js';
+import { getPaymentMethodRow, toPaymentMethodDto } from '../core/payment-methods/payment-methods.service.js';
+import type { CoreDeps, Scope } from '../core/shared/deps.js';
+import { parseParams } from '../core/shared/params.js';
+
+/**
+ * Stripe's `expand[]`: an id in a response is replaced by the object it names (`customer`, `payment_method`,
+ * `payment_intent.customer`, `data.customer` on lists). A property that exists in PaymentFlow only as null
+ * (charges, invoices, reviews...) may be expanded and stays null. Anything else is Stripe's 400.
+ */
+
+type Kind = 'customer' | 'payment_intent' | 'payment_method';
+
+/** Per object type: the expandable properties and what they expand into (null: always null here). */
+const EXPANDABLE: Record<string, Record<string, Kind | null>> = {
+  payment_intent: {
+    customer: 'customer',
+    payment_method: 'payment_method',
+    latest_charge: null,
+    application: null,
+    invoice: null,
+    on_behalf_of: null,
+    payment_record: null,
+    review: null,
+    source: null,
+  },
+  refund: {
+    payment_intent: 'payment_intent',
+    customer: 'customer',
+    payment_method: 'payment_method',
+    balance_transaction: null,
+    charge: null,
+    source_transfer_reversal: null,
+    transfer_reversal: null,
+  },
+  customer: { default_source: null, test_clock: null },
+  payment_method: { customer: 'customer' },
+  webhook_endpoint: { application: null },
+  event: {},
+};
+
+/** Stripe's limit on expansion depth. */
+const MAX_LEVELS = 4;
+
+const expandOnly = z.object({ expand: expandParam.optional() });
+
+function cannotExpand(path: string): PaymentError {
+  return new PaymentError('invalid_request', `This property cannot be expanded (${path}).`, { param: 'expand' });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The object each resource path answers with (`/v1/payment_intents/...` -> payment_intent). */
+const RESOURCE_OBJECTS: Record<string, string> = {
+  payment_intents: 'payment_intent',
+  refunds: 'refund',
+  customers: 'customer',
+  events: 'event',
+  webhook_endpoints: 'webhook_endpoint',
+  payment_methods: 'payment_method',
+};
+
+/** Checks one path against the table, before any work is done (so a bad expand never half-runs a create). */
+function checkPath(object: string, parts: string[], path: string) {
+  const [head, ...rest] = parts;
+  const rules = EXPANDABLE[object];
+  if (!rules || !Object.prototype.hasOwnProperty.call(rules, head)) throw cannotExpand(path);
+  if (!rest.length) return;
+  const kind = rules[head];
+  if (!kind) throw cannotExpand(path);
+  checkPath(kind, rest, path);
+}
+
+/**
+ * The expansions a request asks for, validated like any other parameter and against what the route returns
+ * (`routePath` is the Express route, e.g. `/payment_intents/:id`; `list` for list and search routes).
+ */
+export function requestedExpansions(params: Record<string, unknown>, coerce: boolean, routePath: string, list: boolean): string[] {
+  if (params.expand === undefined) return [];
+  const { expand } = parseParams(expandOnly, { expand: params.expand }, { coerce });
+  const paths = [...new Set(expand ?? [])];
+  const object = RESOURCE_OBJECTS[routePath.split('/')[1] ?? ''];
+  for (const path of paths) {
+    const parts = path.split('.');
+    if (parts.length > MAX_LEVELS) {
+      throw new PaymentError('invalid_request', `You cannot expand more than ${MAX_LEVELS} levels of a property (${path}).`, { param: 'expand' });
+    }
+    if (!object) throw cannotExpand(path);
+    if (list) {
+      if (parts[0] !== 'data' || parts.length < 2) throw cannotExpand(path);
+      checkPath(object, parts.slice(1), path);
+    } else {
+      checkPath(object, parts, path);
+    }
+  }
+  return paths;
+}
+
+/**
+ * Applies `expand` to a response body (an object, a list or a search result). Objects are loaded within the
+ * caller's tenant (and transaction, under an Idempotency-Key), once per id per request.
+ */
+export async function expandResponse(deps: CoreDeps, scope: Scope, body: unknown, expand: string[]): Promise<unknown> {
+  if (!expand.length || !isObject(body)) return body;
+  const cache = new Map<string, Promise<unknown>>();
+  const load = (kind: Kind, id: string): Promise<unknown> => {
+    const key = `${kind}:${id}`;
+    let pending = cache.get(key);
+    if (!pending) {
+      pending = loaders[kind](deps, scope, id);
+      cache.set(key, pending);
+    }
+    return pending;
+  };
+  const isList = body.object === 'list' || body.object === 'search_result';
+  for (const path of [...expand].sort((a, b) => a.split('.').length - b.split('.').length)) {
+    const parts = path.split('.');
+    if (isList) {
+      if (parts[0] !== 'data' || !Array.isArray(body.data)) throw cannotExpand(path);
+      await Promise.all(body.data.map((item) => expandPath(item, parts.slice(1), path, load)));
+    } else {
+      await expandPath(body, parts, path, load);
+    }
+  }
+  return body;
+}
+
+async function expandPath(target: unknown, parts: string[], path: string, load: (kind: Kind, id: string) => Promise<unknown>): Promise<void> {
+  if (!isObject(target)) return;
+  const [head, ...rest] = parts;
+  const rules = typeof target.object === 'string' ? EXPANDABLE[target.object] : undefined;
+  if (!rules || !Object.prototype.hasOwnProperty.call(rules, head)) throw cannotExpand(path);
+  // A property hidden from this key (a publishable key reading a payment intent) stays hidden.
+  if (!Object.prototype.hasOwnProperty.call(target, head)) return;
+  const kind = rules[head];
+  const value = target[head];
+  if (kind && typeof value === 'string') target[head] = await load(kind, value);
+  if (rest.length) {
+    const expanded = target[head];
+    // Through null (`latest_charge.balance_transaction` with no charge) or a deleted object, nothing more to expand.
+    if (expanded === null || (isObject(expanded) && expanded.deleted === true)) return;
+    if (!isObject(expanded)) throw cannotExpand(path);
+    await expandPath(expanded, rest, path, load);
+  }
+}
+
+const loaders: Record<Kind, (deps: CoreDeps, scope: Scope, id: string) => Promise<unknown>> = {
+  customer: (deps, scope, id) => getCustomer(deps, scope, id),
+  payment_intent: (deps, scope, id) => getPaymentIntent(deps, scope, id),
+  payment_method: async (deps, scope, id) => {
+    const row = await getPaymentMethodRow(deps.db, scope, id);
+    // Ids on PaymentFlow's own objects always resolve; were one gone, the id is kept rather than failing the read.
+    return row ? toPaymentMethodDto(row) : id;
+  },
+};

@@ -1,0 +1,72 @@
+"""The official stripe-python library (Debian's python3-stripe), unmodified, against a PaymentFlow server.
+
+Usage: python3 flows.py BASE_URL SECRET_KEY
+Runs the flows a Python integration makes and prints one JSON object with what it saw, for the test to check.
+stripe-python sends booleans as `True`/`False` and lists as `expand[0]=...`, `payment_method_types[0]=card`.
+"""
+import json
+import sys
+
+import stripe
+
+
+def plain(obj):
+    return obj.to_dict_recursive() if hasattr(obj, "to_dict_recursive") else obj
+
+
+def main():
+    base_url, secret_key = sys.argv[1], sys.argv[2]
+    stripe.api_base = base_url
+    stripe.api_key = secret_key
+    stripe.max_network_retries = 0
+    tag = sys.argv[3] if len(sys.argv) > 3 else "python"
+    out = {"library_version": getattr(stripe, "version", None) and stripe.version.VERSION}
+
+    customer = stripe.Customer.create(email="python.user@example.test", name="Python User", metadata={"tag": tag})
+    out["customer"] = plain(customer)
+
+    intent = stripe.PaymentIntent.create(
+        amount=2000,
+        currency="usd",
+        customer=customer.id,
+        payment_method="pm_card_visa",
+        payment_method_types=["card"],
+        confirm=True,
+        metadata={"tag": tag},
+    )
+    out["created"] = plain(intent)
+
+    # Created first, confirmed separately, captured later.
+    manual = stripe.PaymentIntent.create(amount=1500, currency="eur", capture_method="manual", metadata={"tag": tag})
+    manual = stripe.PaymentIntent.confirm(manual.id, payment_method="pm_card_mastercard")
+    out["authorized"] = plain(manual)
+    out["captured"] = plain(stripe.PaymentIntent.capture(manual.id, amount_to_capture=1000))
+
+    retrieved = stripe.PaymentIntent.retrieve(intent.id, expand=["customer", "payment_method", "latest_charge"])
+    out["retrieved"] = plain(retrieved)
+
+    listed = stripe.PaymentIntent.list(limit=1, customer=customer.id, expand=["data.customer"])
+    out["listed"] = plain(listed)
+    out["all_ids"] = [pi.id for pi in stripe.PaymentIntent.list(limit=1).auto_paging_iter()]
+
+    out["refund"] = plain(stripe.Refund.create(payment_intent=intent.id, amount=500, reason="requested_by_customer"))
+    out["refund_rest"] = plain(stripe.Refund.create(payment_intent=intent.id, expand=["payment_intent"]))
+    out["refunds"] = plain(stripe.Refund.list(payment_intent=intent.id))
+
+    try:
+        stripe.PaymentIntent.create(amount=2000, currency="usd", payment_method="pm_card_chargeDeclined", confirm=True)
+        out["decline"] = None
+    except stripe.error.CardError as error:
+        out["decline"] = {"code": error.code, "http_status": error.http_status, "decline_code": getattr(error.error, "decline_code", None)}
+
+    try:
+        stripe.PaymentIntent.retrieve(intent.id, expand=["nonsense"])
+        out["bad_expand"] = None
+    except stripe.error.InvalidRequestError as error:
+        out["bad_expand"] = {"http_status": error.http_status, "message": error.user_message}
+
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
