@@ -6,8 +6,9 @@ import { log, Report } from './harness.js';
 import { runJobsBench } from './jobs.js';
 import { runListBench } from './list.js';
 import { runSearchBench } from './search.js';
+import { runWebhooksBench } from './webhooks.js';
 
-const benchmarks = { api: runApiBench, list: runListBench, dashboard: runDashboardBench, search: runSearchBench, jobs: runJobsBench, analytics: runAnalyticsBench } as const;
+const benchmarks = { api: runApiBench, list: runListBench, dashboard: runDashboardBench, search: runSearchBench, jobs: runJobsBench, webhooks: runWebhooksBench, analytics: runAnalyticsBench } as const;
 
 async function main() {
   let failed = false;

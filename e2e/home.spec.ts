@@ -36,12 +36,12 @@ test('live mode says live payments are declined until a processor connector is c
   await trpc.mutation('auth.setMode', { livemode: true });
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-  await expect(page.getByRole('status').filter({ hasText: 'Live payments are declined until a card-processor connector is configured.' })).toBeVisible();
+  await expect(page.getByRole('note').filter({ hasText: 'Live payments are declined until a card-processor connector is configured.' })).toBeVisible();
   await expect(page.getByText(/first live payment in a few minutes/)).toHaveCount(0);
   await expect(page.getByText(/Accept your first live payment/)).toHaveCount(0);
   // Every page of the live dashboard carries the notice, not only Home.
   await page.goto('/payments');
-  await expect(page.getByRole('status').filter({ hasText: 'Live payments are declined' })).toBeVisible();
+  await expect(page.getByRole('note').filter({ hasText: 'Live payments are declined' })).toBeVisible();
 });
 
 test('a 60-character API key name stays in its column and never draws over the token', async ({ page, trpc, account: _ }) => {

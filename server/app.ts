@@ -36,6 +36,10 @@ export function createApp(deps: CoreDeps, options: AppOptions = {}) {
   app.set('etag', false);
   const webDist = options.webDist ?? WEB_DIST;
 
+  // First, so the public API's requests skip the app's other layers: its pipeline writes the same base
+  // headers (baseHeaderPairs) and its own Cache-Control with all its others, in one writeHead.
+  app.use('/v1', createApiRouter(deps, { logErrors: options.logErrors, ...options.api }));
+
   app.use(baseHeaders(() => deps.appUrl));
 
   app.get('/health', async (_req, res) => {
@@ -46,7 +50,6 @@ export function createApp(deps: CoreDeps, options: AppOptions = {}) {
     }
   });
 
-  app.use('/v1', noStore, createApiRouter(deps, { logErrors: options.logErrors, ...options.api }));
   app.use('/checkout', createCheckoutRouter(deps));
 
   app.use(

@@ -18,6 +18,7 @@ import { Route as AppReportsRouteImport } from './routes/_app/reports'
 import { Route as AppSettingsRouteImport } from './routes/_app/settings'
 import { Route as AppCustomersIndexRouteImport } from './routes/_app/customers.index'
 import { Route as AppCustomersCustomerIdRouteImport } from './routes/_app/customers.$customerId'
+import { Route as AppDevelopersWebhooksRouteImport } from './routes/_app/developers_.webhooks'
 import { Route as AppPaymentsIndexRouteImport } from './routes/_app/payments.index'
 import { Route as AppPaymentsPaymentIdRouteImport } from './routes/_app/payments.$paymentId'
 import { Route as AppRefundsIndexRouteImport } from './routes/_app/refunds.index'
@@ -67,6 +68,11 @@ const AppCustomersCustomerIdRoute = AppCustomersCustomerIdRouteImport.update({
   path: '/customers/$customerId',
   getParentRoute: () => AppRoute,
 } as any)
+const AppDevelopersWebhooksRoute = AppDevelopersWebhooksRouteImport.update({
+  id: '/developers_/webhooks',
+  path: '/developers/webhooks',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppPaymentsIndexRoute = AppPaymentsIndexRouteImport.update({
   id: '/payments/',
   path: '/payments/',
@@ -96,6 +102,7 @@ export interface FileRoutesByFullPath {
   '/reports': typeof AppReportsRoute
   '/settings': typeof AppSettingsRoute
   '/customers/$customerId': typeof AppCustomersCustomerIdRoute
+  '/developers/webhooks': typeof AppDevelopersWebhooksRoute
   '/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
   '/refunds/$refundId': typeof AppRefundsRefundIdRoute
   '/customers/': typeof AppCustomersIndexRoute
@@ -110,6 +117,7 @@ export interface FileRoutesByTo {
   '/settings': typeof AppSettingsRoute
   '/': typeof AppIndexRoute
   '/customers/$customerId': typeof AppCustomersCustomerIdRoute
+  '/developers/webhooks': typeof AppDevelopersWebhooksRoute
   '/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
   '/refunds/$refundId': typeof AppRefundsRefundIdRoute
   '/customers': typeof AppCustomersIndexRoute
@@ -126,6 +134,7 @@ export interface FileRoutesById {
   '/_app/settings': typeof AppSettingsRoute
   '/_app/': typeof AppIndexRoute
   '/_app/customers/$customerId': typeof AppCustomersCustomerIdRoute
+  '/_app/developers_/webhooks': typeof AppDevelopersWebhooksRoute
   '/_app/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
   '/_app/refunds/$refundId': typeof AppRefundsRefundIdRoute
   '/_app/customers/': typeof AppCustomersIndexRoute
@@ -142,6 +151,7 @@ export interface FileRouteTypes {
     | '/reports'
     | '/settings'
     | '/customers/$customerId'
+    | '/developers/webhooks'
     | '/payments/$paymentId'
     | '/refunds/$refundId'
     | '/customers/'
@@ -156,6 +166,7 @@ export interface FileRouteTypes {
     | '/settings'
     | '/'
     | '/customers/$customerId'
+    | '/developers/webhooks'
     | '/payments/$paymentId'
     | '/refunds/$refundId'
     | '/customers'
@@ -171,6 +182,7 @@ export interface FileRouteTypes {
     | '/_app/settings'
     | '/_app/'
     | '/_app/customers/$customerId'
+    | '/_app/developers_/webhooks'
     | '/_app/payments/$paymentId'
     | '/_app/refunds/$refundId'
     | '/_app/customers/'
@@ -249,6 +261,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppCustomersCustomerIdRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/developers_/webhooks': {
+      id: '/_app/developers_/webhooks'
+      path: '/developers/webhooks'
+      fullPath: '/developers/webhooks'
+      preLoaderRoute: typeof AppDevelopersWebhooksRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/payments/': {
       id: '/_app/payments/'
       path: '/payments'
@@ -286,6 +305,7 @@ interface AppRouteChildren {
   AppSettingsRoute: typeof AppSettingsRoute
   AppIndexRoute: typeof AppIndexRoute
   AppCustomersCustomerIdRoute: typeof AppCustomersCustomerIdRoute
+  AppDevelopersWebhooksRoute: typeof AppDevelopersWebhooksRoute
   AppPaymentsPaymentIdRoute: typeof AppPaymentsPaymentIdRoute
   AppRefundsRefundIdRoute: typeof AppRefundsRefundIdRoute
   AppCustomersIndexRoute: typeof AppCustomersIndexRoute
@@ -299,6 +319,7 @@ const AppRouteChildren: AppRouteChildren = {
   AppSettingsRoute: AppSettingsRoute,
   AppIndexRoute: AppIndexRoute,
   AppCustomersCustomerIdRoute: AppCustomersCustomerIdRoute,
+  AppDevelopersWebhooksRoute: AppDevelopersWebhooksRoute,
   AppPaymentsPaymentIdRoute: AppPaymentsPaymentIdRoute,
   AppRefundsRefundIdRoute: AppRefundsRefundIdRoute,
   AppCustomersIndexRoute: AppCustomersIndexRoute,

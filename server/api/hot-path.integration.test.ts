@@ -1,13 +1,19 @@
+import { request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { CoreDeps } from '../core/shared/deps.js';
 import { parseParams as parseInService } from '../core/shared/params.js';
+import { createApp } from '../app.js';
 import { createTestDatabase, createTestMerchant, startTestServer, type TestDatabase, type TestServer } from '../test/db.js';
 import { createPaymentIntentParams } from '../../shared/contracts/payment-intents.js';
 import { parseForm } from './form.js';
 // The edge and the services use the one mapper (core/shared/params.ts); the edge passes coerce for form bodies.
 import { parseParams as parseAtEdge } from '../core/shared/params.js';
+import { MAX_BODY_BYTES } from './pipeline.js';
+import { createApiRouter } from './router.js';
 import { apiClient } from './test-client.js';
 
 /**
@@ -18,6 +24,7 @@ import { apiClient } from './test-client.js';
 let database: TestDatabase;
 let server: TestServer;
 let call: ReturnType<typeof apiClient>;
+let secret: string;
 const seen = { compiled: 0, executed: 0 };
 
 beforeAll(async () => {
@@ -38,7 +45,8 @@ beforeAll(async () => {
   };
   const deps: CoreDeps = { ...database.deps, db: database.db.withPlugin(counting) };
   server = await startTestServer(deps);
-  call = apiClient(server.baseUrl, merchant.keys.test.secret);
+  secret = merchant.keys.test.secret;
+  call = apiClient(server.baseUrl, secret);
 });
 
 afterAll(async () => {
@@ -121,5 +129,99 @@ describe('parameters', () => {
     } finally {
       z.config({ customError: undefined });
     }
+  });
+});
+
+/** A raw request, the body sent in the given chunks (no Content-Length unless a header says so: chunked). */
+function rawRequest(path: string, headers: Record<string, string>, chunks: Buffer[]): Promise<{ status: number; headers: Record<string, unknown>; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${server.baseUrl}${path}`, { method: 'POST', headers }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (c: Buffer) => parts.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: JSON.parse(Buffer.concat(parts).toString('utf8')) }));
+    });
+    req.on('error', reject);
+    for (const chunk of chunks) req.write(chunk);
+    req.end();
+  });
+}
+
+describe('the /v1 request path', () => {
+  it('passes one layer before a route is chosen, and is the first thing the app tries', () => {
+    // Request-Id, CORS, the key and its token, and the body are one middleware: each router layer is a
+    // match and a next() per request. Mounted first, /v1 skips the app's own middleware and routes.
+    const router = createApiRouter(database.deps, { logRequests: false });
+    expect(router.stack.findIndex((layer) => layer.name === 'router')).toBe(1);
+    const app = createApp(database.deps);
+    const first = (app as unknown as { router: { stack: { match(path: string): boolean }[] } }).router.stack[0];
+    expect(first.match('/v1/payment_intents')).toBeTruthy();
+    expect(first.match('/health')).toBe(false);
+  });
+
+  it('sends the security, CORS, rate-limit and request headers with every answer', async () => {
+    const created = await call('POST', '/payment_intents', { params: { amount: 700, currency: 'usd' }, headers: { 'Idempotency-Key': 'hot-path-headers' } });
+    expect(created.status).toBe(200);
+    const replay = await call('POST', '/payment_intents', { params: { amount: 700, currency: 'usd' }, headers: { 'Idempotency-Key': 'hot-path-headers' } });
+    const refused = await fetch(`${server.baseUrl}/v1/payment_intents`, { headers: { authorization: 'Bearer sk_test_nope' } });
+    for (const headers of [created.headers, replay.headers, refused.headers]) {
+      expect(headers.get('request-id')).toMatch(/^req_/);
+      expect(headers.get('x-content-type-options')).toBe('nosniff');
+      expect(headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+      expect(headers.get('cache-control')).toBe('no-cache, no-store');
+      expect(headers.get('access-control-allow-origin')).toBe('*');
+      expect(headers.get('stripe-version')).toBeTruthy();
+    }
+    expect(created.headers.get('x-ratelimit-limit')).toBeTruthy();
+    expect(created.headers.get('idempotency-key')).toBe('hot-path-headers');
+    expect(created.headers.get('idempotent-replayed')).toBeNull();
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body.id).toBe(created.body.id);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="PaymentFlow"');
+    expect(refused.headers.get('x-ratelimit-limit')).toBeNull();
+    const preflight = await fetch(`${server.baseUrl}/v1/payment_intents`, { method: 'OPTIONS' });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, POST, DELETE');
+    expect(preflight.headers.get('request-id')).toMatch(/^req_/);
+  });
+
+  it('keeps the app-wide base headers although it runs ahead of them, HSTS included under an https APP_URL', async () => {
+    const app = createApp({ ...database.deps, appUrl: 'https://pay.example.com' });
+    const https: Server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const response = await fetch(`http://127.0.0.1:${(https.address() as AddressInfo).port}/v1/customers`, { headers: { authorization: `Bearer ${secret}` } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    } finally {
+      await new Promise((resolve) => https.close(resolve));
+    }
+  });
+
+  it('reads plain bodies itself, within the size limit, whether sent with a length or chunked', async () => {
+    const auth = { authorization: `Bearer ${secret}`, 'content-type': 'application/x-www-form-urlencoded' };
+    const form = Buffer.from('amount=900&currency=usd&metadata[a]=1');
+    // In pieces, chunked: the pieces are joined.
+    const chunked = await rawRequest('/v1/payment_intents', auth, [form.subarray(0, 5), form.subarray(5, 20), form.subarray(20)]);
+    expect(chunked.status).toBe(200);
+    expect(chunked.body).toMatchObject({ amount: 900, metadata: { a: '1' } });
+    // Over the limit, declared: refused before reading; chunked: refused once it passes the limit.
+    const big = Buffer.alloc(MAX_BODY_BYTES + 10, 'a');
+    const declared = await rawRequest('/v1/payment_intents', { ...auth, 'content-length': String(big.length) }, [big]);
+    expect(declared.status).toBe(413);
+    expect(declared.body.error.message).toBe('The request body is too large.');
+    expect(declared.headers['request-id']).toMatch(/^req_/);
+    const streamed = await rawRequest('/v1/payment_intents', auth, [big.subarray(0, MAX_BODY_BYTES / 2), big.subarray(MAX_BODY_BYTES / 2)]);
+    expect(streamed.status).toBe(413);
+    // Exactly at the limit is read (and then refused as parameters, not as size).
+    const atLimit = await rawRequest('/v1/payment_intents', { ...auth, 'content-length': String(MAX_BODY_BYTES) }, [big.subarray(0, MAX_BODY_BYTES)]);
+    expect(atLimit.status).toBe(400);
+    expect(atLimit.body.error.type).toBe('invalid_request_error');
+    // A compressed body still goes through the inflating reader.
+    const gzipped = await rawRequest('/v1/payment_intents', { ...auth, 'content-encoding': 'gzip' }, [gzipSync(form)]);
+    expect(gzipped.status).toBe(200);
+    expect(gzipped.body).toMatchObject({ amount: 900, metadata: { a: '1' } });
   });
 });

@@ -6,7 +6,7 @@ import type { Tx } from '../db/database.js';
 import { expandResponse, requestedExpansions } from './expand.js';
 import { runIdempotent } from './idempotency.js';
 import { parseParams } from '../core/shared/params.js';
-import { apiLocals, sendJson } from './pipeline.js';
+import { addHeader, apiLocals, sendJson } from './pipeline.js';
 
 /** What a resource handler gets: the tenant, the parameters, and (under an Idempotency-Key) the transaction. */
 export interface ApiCall {
@@ -69,7 +69,7 @@ export function endpoint(deps: CoreDeps, handler: ApiHandler, options: RouteOpti
       sendJson(res, 200, await run(call));
       return;
     }
-    if (/^[\x20-\x7e]{1,255}$/.test(idempotencyKey)) res.setHeader('Idempotency-Key', idempotencyKey);
+    if (/^[\x20-\x7e]{1,255}$/.test(idempotencyKey)) addHeader(res, 'Idempotency-Key', idempotencyKey);
     const outcome = await runIdempotent(
       deps,
       scope,
@@ -78,7 +78,7 @@ export function endpoint(deps: CoreDeps, handler: ApiHandler, options: RouteOpti
       locals.requestId,
       async (tx) => ({ status: 200, body: await run({ ...call, tx }) }),
     );
-    if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    if (outcome.replayed) addHeader(res, 'Idempotent-Replayed', 'true');
     sendJson(res, outcome.status, outcome.body);
   };
 }

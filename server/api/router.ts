@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { CoreDeps } from '../core/shared/deps.js';
-import { authenticate, cors, errorHandler, parseParameters, requestContext, requestLog, unknownRoute } from './pipeline.js';
 import { httpConfig } from '../env.js';
+import { apiRequest, errorHandler, requestLog, unknownRoute } from './pipeline.js';
 import type { RateLimitConfig } from './rate-limit.js';
 import { customerRoutes } from './resources/customers.js';
 import { eventRoutes } from './resources/events.js';
@@ -32,7 +32,7 @@ export function createApiRouter(deps: CoreDeps, options: ApiRouterOptions = {}):
   const logRequests = options.logRequests ?? defaults.logRequests;
   const router = Router();
   if (logRequests) router.use(requestLog);
-  router.use(requestContext, cors, authenticate(deps, limits, options.clock), parseParameters);
+  router.use(apiRequest(deps, limits, options.clock));
   router.use(paymentIntentRoutes(deps));
   router.use(customerRoutes(deps));
   router.use(refundRoutes(deps));

@@ -81,11 +81,12 @@ export interface WebhookEndpointsTable {
 export interface WebhookDeliveriesTable {
   id: string; merchant_id: string; livemode: boolean; endpoint_id: string; event_id: string;
   status: Generated<'pending' | 'succeeded' | 'failed'>; attempt_count: Generated<number>; next_attempt_at: Date | null;
-  last_status_code: number | null; created_at: Timestamp; updated_at: Timestamp;
+  last_status_code: number | null; created_at: Timestamp; updated_at: Timestamp; lease_until: Generated<Date | null>;
 }
 export interface WebhookAttemptsTable {
   id: Generated<string>; delivery_id: string; status_code: number | null; error: string | null; latency_ms: number | null;
   response_excerpt: string | null; created_at: Timestamp;
+  request_headers: Json<Record<string, string>> | null; request_body: string | null; response_headers: Json<Record<string, string>> | null;
 }
 export interface IdempotencyKeysTable {
   merchant_id: string; livemode: boolean; key: string; request_method: string; request_path: string; request_hash: string;

@@ -23,12 +23,20 @@ export function dashboardHeaders(res: Response) {
   res.setHeader('X-Frame-Options', 'DENY');
 }
 
-/** Headers on every response; HSTS only when the public URL is https (a plain-http dev setup must stay reachable). */
+/**
+ * Headers on every response, as name, value pairs; HSTS only when the public URL is https (a plain-http dev
+ * setup must stay reachable). /v1 writes these with its own headers in one writeHead (server/api/pipeline.ts).
+ */
+export function baseHeaderPairs(appUrl: string): string[] {
+  const pairs = ['X-Content-Type-Options', 'nosniff', 'Referrer-Policy', 'strict-origin-when-cross-origin'];
+  if (appUrl.startsWith('https://')) pairs.push('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+  return pairs;
+}
+
 export function baseHeaders(appUrl: () => string) {
   return (_req: Request, res: Response, next: NextFunction) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
-    if (appUrl().startsWith('https://')) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    const pairs = baseHeaderPairs(appUrl());
+    for (let i = 0; i < pairs.length; i += 2) res.setHeader(pairs[i], pairs[i + 1]);
     next();
   };
 }

@@ -4,6 +4,8 @@ import type { CoreDeps } from '../core/shared/deps.js';
 import { createDb, createPool } from '../db/database.js';
 import { startHeartbeat } from './heartbeat.js';
 import { CRONTAB, periodicTasks } from './periodic.js';
+import { defaultDeliveryOptions, type DeliveryOptions } from '../core/webhooks/webhooks.service.js';
+import { deliverWebhookTask } from './deliver-webhook.js';
 import { settleRefundTask } from './settle-refund.js';
 
 export interface WorkerOptions {
@@ -21,6 +23,8 @@ export interface WorkerOptions {
   shutdownTimeoutMs?: number;
   /** False: queued jobs only, no crontab (tests that must not be disturbed by periodic runs). */
   crontab?: boolean;
+  /** Webhook delivery settings (tests shorten the retry schedule and the timeout). */
+  webhooks?: Partial<DeliveryOptions>;
   /** Extra task handlers (tests). */
   extraTasks?: TaskList;
   log: (line: string) => void;
@@ -32,8 +36,12 @@ export interface Workers {
 }
 
 /** Every task this app runs; queued ones are added by core repositories (server/core/jobs). */
-function taskList(deps: CoreDeps): TaskList {
-  return { 'settle-refund': settleRefundTask(deps), ...periodicTasks(deps) };
+function taskList(deps: CoreDeps, options: WorkerOptions): TaskList {
+  return {
+    'settle-refund': settleRefundTask(deps),
+    'deliver-webhook': deliverWebhookTask(deps, { ...defaultDeliveryOptions(options.log), ...options.webhooks }),
+    ...periodicTasks(deps),
+  };
 }
 
 /**
@@ -61,7 +69,7 @@ export async function startWorkers(deps: Omit<CoreDeps, 'db'>, options: WorkerOp
     pgPool: queuePool,
     concurrency: options.concurrency,
     pollInterval: options.pollIntervalMs ?? 2000,
-    taskList: { ...taskList(workerDeps), ...options.extraTasks },
+    taskList: { ...taskList(workerDeps, options), ...options.extraTasks },
     parsedCronItems: options.crontab === false ? [] : parseCrontab(CRONTAB),
     noHandleSignals: true,
     gracefulShutdownAbortTimeout: options.shutdownTimeoutMs ?? 10_000,

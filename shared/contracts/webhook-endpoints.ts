@@ -57,3 +57,61 @@ export interface WebhookEndpointDto {
   status: 'enabled' | 'disabled';
   url: string;
 }
+
+// Dashboard (tRPC) inputs and views of the delivery log.
+
+export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+const endpointId = z.string().trim().min(1).max(100);
+
+export const endpointIdInput = z.strictObject({ id: endpointId });
+
+export const listDeliveriesInput = z.strictObject({
+  endpointId,
+  status: z.enum(DELIVERY_STATUSES).optional(),
+  limit: z.number().int().min(1).max(100).default(50),
+});
+export type ListDeliveriesInput = z.input<typeof listDeliveriesInput>;
+
+export const deliveryIdInput = z.strictObject({ id: z.string().trim().min(1).max(100) });
+
+export const sendTestEventInput = z.strictObject({ id: endpointId, type: z.string().trim().min(1).max(100).default('payment_intent.succeeded') });
+
+export const recoverFailedInput = z.strictObject({
+  id: endpointId,
+  /** Unix seconds: every failed delivery created since then is sent again, oldest first. */
+  since: z.number().int().min(0),
+});
+
+export const rollSecretInput = z.strictObject({ id: endpointId, overlapHours: z.number().min(0).max(24).default(24) });
+
+export const dashboardEndpointInput = z.strictObject({
+  url: z.string(),
+  enabled_events: z.array(z.string()).min(1, 'Choose at least one event'),
+  description: z.string().max(5000).optional(),
+});
+export const dashboardUpdateEndpointInput = dashboardEndpointInput.partial().extend({ id: endpointId, disabled: z.boolean().optional() });
+
+export interface DeliveryDto {
+  id: string;
+  eventId: string;
+  eventType: string;
+  status: DeliveryStatus;
+  attemptCount: number;
+  lastStatusCode: number | null;
+  nextAttempt: number | null;
+  created: number;
+}
+
+export interface DeliveryAttemptDto {
+  id: string;
+  created: number;
+  statusCode: number | null;
+  error: string | null;
+  latencyMs: number | null;
+  requestHeaders: Record<string, string> | null;
+  requestBody: string | null;
+  responseHeaders: Record<string, string> | null;
+  responseExcerpt: string | null;
+}

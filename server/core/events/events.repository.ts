@@ -3,6 +3,7 @@ import { ID_PREFIXES } from '../../../shared/ids.js';
 import type { Executor } from '../../db/database.js';
 import type { NewRow, Row } from '../../db/schema.js';
 import { SqlText, Statement } from '../../db/statement.js';
+import { addJobExpression } from '../jobs/jobs.repository.js';
 import type { Scope } from '../shared/deps.js';
 import { inScope } from '../shared/scope.js';
 
@@ -17,6 +18,8 @@ import { inScope } from '../shared/scope.js';
  * together keep the order they happened in (and distinct times) even when the clock has not ticked.
  * Delivery ids are made here because how many there are depends on the endpoints found: the
  * webhookDelivery prefix and 24 characters (hex, a subset of the base62 of shared/ids.ts) from a random UUID.
+ * Each outbox row gets its deliver-webhook job in the same statement (from the insert's RETURNING list),
+ * in the endpoint's own queue, so one endpoint's deliveries go out in the order the events happened.
  */
 export function eventCtes(statement: Statement, events: NewRow<'events'>[]): string {
   const rows = events.map((e, i) => (e.created_at ? e : { ...e, created_at: new SqlText(`clock_timestamp() + interval '${i} microsecond'`) }));
@@ -28,9 +31,15 @@ export function eventCtes(statement: Statement, events: NewRow<'events'>[]): str
       from written_events ev
       join webhook_endpoints e on e.merchant_id = ev.merchant_id and e.livemode = ev.livemode
       where e.deleted_at is null and e.status = 'enabled' and e.enabled_events && array['*', ev.type]::text[]
-      returning event_id
+      order by ev.created_at, ev.id, e.id
+      returning event_id, ${addJobExpression('deliver-webhook', WEBHOOK_JOB_PAYLOAD, WEBHOOK_JOB_QUEUE)} as job
     )`;
 }
+
+/** The deliver-webhook job of an outbox row, over webhook_deliveries' columns. */
+const WEBHOOK_JOB_PAYLOAD = `json_build_object('merchantId', merchant_id, 'livemode', livemode, 'deliveryId', id)`;
+/** One job queue per endpoint: serial delivery in order for it, while other endpoints proceed. */
+export const WEBHOOK_JOB_QUEUE = `'webhooks:' || endpoint_id`;
 
 /** Written events with their count of outbox rows, oldest first. */
 export async function insertEventsWithDeliveries(db: Executor, events: NewRow<'events'>[]) {

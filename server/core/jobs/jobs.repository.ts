@@ -4,6 +4,7 @@ import type { Executor } from '../../db/database.js';
 /** The queued tasks and their payloads; server/jobs/tasks.ts registers one handler for each. */
 export interface JobPayloads {
   'settle-refund': { merchantId: string; livemode: boolean; refundId: string };
+  'deliver-webhook': { merchantId: string; livemode: boolean; deliveryId: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -13,6 +14,8 @@ export interface JobOptions {
   /** At most one pending job per key: adding again replaces the waiting one. */
   jobKey?: string;
   maxAttempts?: number;
+  /** Jobs of one queue run one at a time, in order; other queues proceed meanwhile. */
+  queueName?: string;
 }
 
 /**
@@ -25,8 +28,18 @@ export async function addJob<N extends JobName>(db: Executor, name: N, payload: 
     ${JSON.stringify(payload)}::json,
     run_at => ${options.runAt ?? null}::timestamptz,
     job_key => ${options.jobKey ?? null}::text,
-    max_attempts => ${options.maxAttempts ?? null}::int
+    max_attempts => ${options.maxAttempts ?? null}::int,
+    queue_name => ${options.queueName ?? null}::text
   )`.execute(db);
+}
+
+/**
+ * addJob as an SQL expression over columns of a larger statement (e.g. the RETURNING list of an insert,
+ * which Postgres evaluates for every row even in a CTE nobody reads): one job per row, in that statement.
+ * `payload` and `queueName` are SQL expressions; the caller builds them from its own columns.
+ */
+export function addJobExpression(name: JobName, payload: string, queueName: string): string {
+  return `graphile_worker.add_job('${name}'::text, (${payload})::json, queue_name => (${queueName})::text)`;
 }
 
 export async function upsertHeartbeats(db: Executor, workerIds: string[], host: string, pid: number): Promise<void> {

@@ -9,7 +9,7 @@ import {
   type UpdateWebhookEndpointInput,
   type WebhookEndpointDto,
 } from '../../../shared/contracts/webhook-endpoints.js';
-import { notFound } from '../../../shared/errors.js';
+import { notFound, PaymentError } from '../../../shared/errors.js';
 import { newId } from '../../../shared/ids.js';
 import type { Executor } from '../../db/database.js';
 import type { Row, RowUpdate } from '../../db/schema.js';
@@ -20,6 +20,7 @@ import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
 import { findPage } from '../shared/pagination.js';
 import { parseParams } from '../shared/params.js';
 import { inTransaction, toUnix } from '../shared/tx.js';
+import { checkWebhookTarget } from '../webhooks/webhook-target.js';
 import * as repo from './webhook-endpoints.repository.js';
 
 export function toWebhookEndpointDto(row: Row<'webhook_endpoints'>): WebhookEndpointDto {
@@ -45,6 +46,7 @@ export function newWebhookSecret(): string {
 /** The signing secret is shown once, in this response; at rest it is encrypted. */
 export async function createWebhookEndpoint(deps: CoreDeps, actor: Actor, input: CreateWebhookEndpointInput, tx?: Executor): Promise<WebhookEndpointDto & { secret: string }> {
   const params = parseParams(createWebhookEndpointParams, input);
+  await checkWebhookTarget(params.url, actor.livemode);
   const secret = newWebhookSecret();
   return inTransaction(deps, tx, async (t) => {
     const row = await repo.insertWebhookEndpoint(t, {
@@ -75,8 +77,34 @@ export async function getWebhookEndpointSecret(deps: CoreDeps, scope: Scope, id:
   return decrypt(deps.secret, row.secret_encrypted);
 }
 
+/** The longest a rolled secret keeps signing beside its replacement. */
+export const MAX_SECRET_OVERLAP_HOURS = 24;
+
+/**
+ * Replaces the signing secret; the old one keeps signing beside it for `overlapHours` (0 to 24), so
+ * receivers can switch without missing a delivery. Runs in the caller's transaction (the edge audits it).
+ */
+export async function rollWebhookEndpointSecret(deps: CoreDeps, actor: Actor, id: string, overlapHours: number, tx?: Executor): Promise<{ secret: string; previousSecretExpires: number | null }> {
+  if (!Number.isFinite(overlapHours) || overlapHours < 0 || overlapHours > MAX_SECRET_OVERLAP_HOURS) {
+    throw new PaymentError('invalid_request', `The overlap must be between 0 and ${MAX_SECRET_OVERLAP_HOURS} hours.`, { param: 'overlap_hours' });
+  }
+  const secret = newWebhookSecret();
+  return inTransaction(deps, tx, async (t) => {
+    const before = await repo.getWebhookEndpoint(t, actor, id, { forUpdate: true });
+    if (!before) throw notFound('webhook_endpoint', id);
+    const expires = overlapHours > 0 ? new Date(Date.now() + overlapHours * 3_600_000) : null;
+    await repo.updateWebhookEndpoint(t, actor, id, {
+      secret_encrypted: encrypt(deps.secret, secret),
+      previous_secret_encrypted: expires ? before.secret_encrypted : null,
+      previous_secret_expires_at: expires,
+    });
+    return { secret, previousSecretExpires: expires ? toUnix(expires) : null };
+  });
+}
+
 export async function updateWebhookEndpoint(deps: CoreDeps, actor: Actor, id: string, input: UpdateWebhookEndpointInput = {}, tx?: Executor): Promise<WebhookEndpointDto> {
   const params = parseParams(updateWebhookEndpointParams, input);
+  if (params.url !== undefined) await checkWebhookTarget(params.url, actor.livemode);
   return inTransaction(deps, tx, async (t) => {
     const before = await repo.getWebhookEndpoint(t, actor, id, { forUpdate: true });
     if (!before) throw notFound('webhook_endpoint', id);

@@ -8,6 +8,7 @@ import { lookupRouter } from './lookup.js';
 import { paymentsRouter } from './payments.js';
 import { refundsRouter } from './refunds.js';
 import { preferencesRouter, viewsRouter } from './views.js';
+import { webhooksRouter } from './webhooks.js';
 
 /** One router per area, merged here. The web app imports only `type AppRouter`. */
 export const appRouter = router({
@@ -20,6 +21,7 @@ export const appRouter = router({
   lookup: lookupRouter,
   views: viewsRouter,
   preferences: preferencesRouter,
+  webhooks: webhooksRouter,
   analytics: analyticsRouter,
 });
 

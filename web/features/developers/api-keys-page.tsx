@@ -17,6 +17,7 @@ import { trpc } from '../../lib/trpc';
 import { useZodForm } from '../../lib/use-form';
 import { can } from '../../../shared/permissions';
 import { useSession } from '../shell/use-session';
+import { DevelopersTabs } from '../webhooks/developers-tabs';
 
 type ApiKey = Awaited<ReturnType<typeof useKeys>>['keys'][number];
 
@@ -47,6 +48,7 @@ export function ApiKeysPage() {
         title="Developers"
         description={<>API keys authenticate your requests to the PaymentFlow API. You are viewing <strong className="font-medium text-slate-700">{mode} mode</strong> keys.</>}
       />
+      <DevelopersTabs current="keys" />
       {!canChange && (
         <p className="mb-4 rounded-md bg-slate-50 px-4 py-3 text-sm text-slate-600 ring-1 ring-slate-200" data-testid="live-keys-read-only">
           Only owners and administrators can create, roll or revoke live-mode keys. Switch to test mode to manage test keys.

@@ -8,7 +8,7 @@ export const LIVE_DECLINED_TEXT = 'Live payments are declined until a card-proce
  */
 export function LiveProcessorNotice() {
   return (
-    <div role="status" className="mb-6 flex items-start gap-3 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-amber-200">
+    <div role="note" className="mb-6 flex items-start gap-3 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-amber-200">
       <Icon name="alert" className="mt-0.5 size-4 shrink-0" />
       <div className="min-w-0">
         <p className="font-semibold">{LIVE_DECLINED_TEXT}</p>

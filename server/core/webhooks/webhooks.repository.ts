@@ -1,0 +1,93 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { NewRow, Row, RowUpdate } from '../../db/schema.js';
+import type { Scope } from '../shared/deps.js';
+import { inScope } from '../shared/scope.js';
+
+/**
+ * Takes a pending delivery for one attempt: committed before the call, so a second worker (a resend's
+ * job, or a retry after a crash) leaves it alone until the lease lapses. Undefined when it is not pending
+ * or another worker holds it.
+ */
+export function leaseDelivery(db: Executor, scope: Scope, id: string, leaseMs: number) {
+  return db
+    .updateTable('webhook_deliveries')
+    .set({ lease_until: sql<Date>`now() + make_interval(secs => ${leaseMs / 1000})` })
+    .$call(inScope(scope))
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', sql<Date>`now()`)]))
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export function getDelivery(db: Executor, scope: Scope, id: string) {
+  return db.selectFrom('webhook_deliveries').selectAll().$call(inScope(scope)).where('id', '=', id).executeTakeFirst();
+}
+
+/** Writes the outcome of an attempt and releases the lease. */
+export function updateDelivery(db: Executor, scope: Scope, id: string, changes: RowUpdate<'webhook_deliveries'>) {
+  return db
+    .updateTable('webhook_deliveries')
+    .set({ ...changes, lease_until: null, updated_at: sql<Date>`now()` })
+    .$call(inScope(scope))
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function insertAttempt(db: Executor, row: NewRow<'webhook_attempts'>) {
+  return db.insertInto('webhook_attempts').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Attempts of one delivery, oldest first; the delivery must be in scope. */
+export function findAttempts(db: Executor, scope: Scope, deliveryId: string) {
+  return db
+    .selectFrom('webhook_attempts as a')
+    .innerJoin('webhook_deliveries as d', 'd.id', 'a.delivery_id')
+    .selectAll('a')
+    .$call(inScope(scope, 'd'))
+    .where('a.delivery_id', '=', deliveryId)
+    .orderBy('a.created_at', 'asc')
+    .orderBy('a.id', 'asc')
+    .execute();
+}
+
+export type DeliveryRow = Row<'webhook_deliveries'>;
+
+/** Deliveries of one endpoint with their event's type, newest first. */
+export function findDeliveries(db: Executor, scope: Scope, endpointId: string, filter: { status?: 'pending' | 'succeeded' | 'failed'; limit: number }) {
+  let query = db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('events as ev', 'ev.id', 'd.event_id')
+    .selectAll('d')
+    .select('ev.type as event_type')
+    .$call(inScope(scope, 'd'))
+    .where('d.endpoint_id', '=', endpointId);
+  if (filter.status) query = query.where('d.status', '=', filter.status);
+  return query.orderBy('d.created_at', 'desc').orderBy('d.id', 'desc').limit(filter.limit).execute();
+}
+
+/** Failed deliveries of an endpoint created since `since`, oldest first, locked for a resend. */
+export function findFailedSince(db: Executor, scope: Scope, endpointId: string, since: Date) {
+  return db
+    .selectFrom('webhook_deliveries')
+    .selectAll()
+    .$call(inScope(scope))
+    .where('endpoint_id', '=', endpointId)
+    .where('status', '=', 'failed')
+    .where('created_at', '>=', since)
+    .orderBy('created_at', 'asc')
+    .orderBy('id', 'asc')
+    .forUpdate()
+    .execute();
+}
+
+export function insertDelivery(db: Executor, row: NewRow<'webhook_deliveries'>) {
+  return db.insertInto('webhook_deliveries').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** A test event: written for the log and the payload, delivered only to the endpoint that asked for it. */
+export function insertTestEvent(db: Executor, row: NewRow<'events'>) {
+  return db.insertInto('events').values(row).returningAll().executeTakeFirstOrThrow();
+}

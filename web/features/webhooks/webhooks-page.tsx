@@ -1,0 +1,342 @@
+import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
+import { useNavigate } from '@tanstack/react-router';
+import { useState } from 'react';
+import { DELIVERY_STATUSES, type DeliveryDto, type DeliveryStatus, type WebhookEndpointDto } from '../../../shared/contracts/webhook-endpoints';
+import { Badge } from '../../components/badge';
+import { Button } from '../../components/button';
+import { Card, CardHeader, PageHeader } from '../../components/card';
+import { CopyButton } from '../../components/copy-button';
+import { Dialog } from '../../components/dialog';
+import { Field, FormError } from '../../components/field';
+import { Icon } from '../../components/icons';
+import { Input, Select } from '../../components/input';
+import { toast } from '../../components/toast';
+import { errorMessage } from '../../lib/errors';
+import { formatDateTime, formatRelative } from '../../lib/format';
+import { trpc } from '../../lib/trpc';
+import { DevelopersTabs } from './developers-tabs';
+
+const STATUS_TONE = { succeeded: 'success', failed: 'danger', pending: 'warning' } as const;
+const STATUS_LABEL = { succeeded: 'Succeeded', failed: 'Failed', pending: 'Pending' } as const;
+
+export function WebhooksPage({ selected }: { selected?: string }) {
+  const endpoints = useSuspenseQuery(trpc.webhooks.endpoints.queryOptions()).data;
+  const navigate = useNavigate();
+  const [editing, setEditing] = useState<WebhookEndpointDto | 'new' | null>(null);
+  const [secret, setSecret] = useState<{ title: string; secret: string } | null>(null);
+  const current = endpoints.find((e) => e.id === selected) ?? null;
+  const select = (id?: string) => navigate({ to: '/developers/webhooks', search: id ? { endpoint: id } : {} });
+
+  return (
+    <>
+      <PageHeader title="Developers" description="Webhooks notify your server when something happens in your account. Every delivery is signed." />
+      <DevelopersTabs current="webhooks" />
+      <div className="space-y-6">
+        <Card>
+          <CardHeader
+            title="Webhook endpoints"
+            description="Each endpoint receives the events it subscribes to, retried for about three days until it answers 2xx."
+            actions={<Button variant="primary" icon={<Icon name="plus" className="size-4" />} onClick={() => setEditing('new')}>Add endpoint</Button>}
+          />
+          {endpoints.length === 0 ? (
+            <p className="px-5 py-8 text-center text-sm text-slate-500">No endpoints yet. Add one to receive events on your server.</p>
+          ) : (
+            <ul className="divide-y divide-slate-100">
+              {endpoints.map((e) => (
+                <li key={e.id}>
+                  <button
+                    type="button"
+                    onClick={() => select(e.id)}
+                    aria-current={e.id === selected ? 'true' : undefined}
+                    className={`flex w-full items-center gap-4 px-5 py-3 text-left text-sm hover:bg-slate-50 ${e.id === selected ? 'bg-brand-50/50' : ''}`}
+                  >
+                    <span className="min-w-0 flex-1">
+                      <span className="block truncate font-mono text-[13px] text-slate-900">{e.url}</span>
+                      <span className="block truncate text-xs text-slate-500">{e.description || (e.enabled_events.includes('*') ? 'All events' : e.enabled_events.join(', '))}</span>
+                    </span>
+                    <Badge tone={e.status === 'enabled' ? 'success' : 'neutral'}>{e.status === 'enabled' ? 'Enabled' : 'Disabled'}</Badge>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        {current && <EndpointDetail key={current.id} endpoint={current} onEdit={() => setEditing(current)} onSecret={setSecret} />}
+      </div>
+      <EndpointDialog
+        endpoint={editing}
+        onClose={() => setEditing(null)}
+        onSaved={(saved, created) => {
+          setEditing(null);
+          select(saved.id);
+          if (created?.secret) setSecret({ title: 'Endpoint created', secret: created.secret });
+        }}
+      />
+      <SecretDialog secret={secret} onClose={() => setSecret(null)} />
+    </>
+  );
+}
+
+function EndpointDetail({ endpoint, onEdit, onSecret }: { endpoint: WebhookEndpointDto; onEdit: () => void; onSecret: (s: { title: string; secret: string }) => void }) {
+  const queryClient = useQueryClient();
+  const [status, setStatus] = useState<DeliveryStatus | ''>('');
+  const [open, setOpen] = useState<string | null>(null);
+  const [since, setSince] = useState(() => toLocalInput(new Date(Date.now() - 3_600_000)));
+  const deliveriesKey = trpc.webhooks.deliveries.queryKey({ endpointId: endpoint.id });
+  const deliveries = useQuery({
+    ...trpc.webhooks.deliveries.queryOptions({ endpointId: endpoint.id, ...(status ? { status } : {}) }),
+    refetchInterval: 2000,
+  });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: deliveriesKey });
+  const refreshEndpoints = () => queryClient.invalidateQueries({ queryKey: trpc.webhooks.endpoints.queryKey() });
+  const onError = (e: unknown) => toast.error(errorMessage(e));
+
+  const sendTest = useMutation(trpc.webhooks.sendTestEvent.mutationOptions({ onSuccess: () => (toast.success('Test event sent'), refresh()), onError }));
+  const toggle = useMutation(trpc.webhooks.update.mutationOptions({ onSuccess: () => refreshEndpoints(), onError }));
+  const reveal = useMutation(trpc.webhooks.revealSecret.mutationOptions({ onSuccess: (r) => onSecret({ title: 'Signing secret', secret: r.secret }), onError }));
+  const roll = useMutation(trpc.webhooks.rollSecret.mutationOptions({ onSuccess: (r) => onSecret({ title: 'Signing secret rolled', secret: r.secret }), onError }));
+  const recover = useMutation(trpc.webhooks.recoverFailed.mutationOptions({
+    onSuccess: (r) => (toast.success(r.queued ? `Resending ${r.queued} failed ${r.queued === 1 ? 'delivery' : 'deliveries'} in order` : 'No failed deliveries since then'), refresh()),
+    onError,
+  }));
+  const disabled = endpoint.status === 'disabled';
+
+  return (
+    <Card>
+      <CardHeader
+        title={<span className="font-mono text-[14px]">{endpoint.url}</span>}
+        description={<>{endpoint.description ? `${endpoint.description} · ` : ''}{endpoint.enabled_events.includes('*') ? 'All events' : endpoint.enabled_events.join(', ')}</>}
+        actions={
+          <div className="flex flex-wrap gap-2">
+            <Button onClick={() => sendTest.mutate({ id: endpoint.id, type: 'payment_intent.succeeded' })} loading={sendTest.isPending} disabled={disabled}>Send test event</Button>
+            <Button onClick={onEdit}>Edit</Button>
+            <Button onClick={() => toggle.mutate({ id: endpoint.id, disabled: !disabled })} loading={toggle.isPending}>{disabled ? 'Enable' : 'Disable'}</Button>
+            <Button icon={<Icon name="eye" className="size-4" />} onClick={() => reveal.mutate({ id: endpoint.id })} loading={reveal.isPending}>Reveal secret</Button>
+            <Button icon={<Icon name="refresh" className="size-4" />} onClick={() => roll.mutate({ id: endpoint.id, overlapHours: 24 })} loading={roll.isPending}>Roll secret</Button>
+          </div>
+        }
+      />
+      {disabled && (
+        <p className="mx-5 mb-3 flex items-start gap-2 rounded-md bg-amber-50 px-3 py-2 text-[13px] text-amber-800 ring-1 ring-amber-200" role="status">
+          <Icon name="alert" className="mt-0.5 size-4 shrink-0" />
+          This endpoint is disabled: no events are sent to it. It is disabled automatically when it answers 410 Gone or fails for 5 days.
+        </p>
+      )}
+      <div className="flex flex-wrap items-end gap-3 border-t border-slate-100 px-5 py-3">
+        <Field label="Status" className="w-40">
+          <Select aria-label="Filter by status" value={status} onChange={(e) => setStatus(e.target.value as DeliveryStatus | '')}>
+            <option value="">All deliveries</option>
+            {DELIVERY_STATUSES.map((s) => <option key={s} value={s}>{STATUS_LABEL[s]}</option>)}
+          </Select>
+        </Field>
+        <div className="ml-auto flex items-end gap-2">
+          <Field label="Recover failed since">
+            <Input type="datetime-local" aria-label="Recover failed since" value={since} onChange={(e) => setSince(e.target.value)} />
+          </Field>
+          <Button variant="primary" loading={recover.isPending} onClick={() => since && recover.mutate({ id: endpoint.id, since: Math.floor(new Date(since).getTime() / 1000) })}>
+            Recover failed
+          </Button>
+        </div>
+      </div>
+      <DeliveryTable rows={deliveries.data ?? []} loading={deliveries.isLoading} open={open} onOpen={setOpen} onResent={refresh} />
+    </Card>
+  );
+}
+
+function DeliveryTable({ rows, loading, open, onOpen, onResent }: { rows: DeliveryDto[]; loading: boolean; open: string | null; onOpen: (id: string | null) => void; onResent: () => void }) {
+  const resend = useMutation(trpc.webhooks.resend.mutationOptions({ onSuccess: () => (toast.success('Delivery queued again'), onResent()), onError: (e) => toast.error(errorMessage(e)) }));
+  if (loading) return <p className="px-5 py-8 text-center text-sm text-slate-500">Loading deliveries…</p>;
+  if (!rows.length) return <p className="px-5 py-8 text-center text-sm text-slate-500">No deliveries match. Send a test event to see one here.</p>;
+  return (
+    <table className="w-full text-sm" aria-label="Deliveries">
+      <thead>
+        <tr className="border-y border-slate-100 text-left text-xs font-medium text-slate-500">
+          <th scope="col" className="px-5 py-2.5 font-medium">Event</th>
+          <th scope="col" className="px-3 py-2.5 font-medium">Status</th>
+          <th scope="col" className="hidden px-3 py-2.5 font-medium sm:table-cell">Attempts</th>
+          <th scope="col" className="hidden px-3 py-2.5 font-medium md:table-cell">Created</th>
+          <th scope="col" className="px-5 py-2.5"><span className="sr-only">Actions</span></th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-100">
+        {rows.map((d) => (
+          <DeliveryRow key={d.id} delivery={d} open={open === d.id} onToggle={() => onOpen(open === d.id ? null : d.id)} onResend={() => resend.mutate({ id: d.id })} resending={resend.isPending && resend.variables?.id === d.id} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function DeliveryRow({ delivery: d, open, onToggle, onResend, resending }: { delivery: DeliveryDto; open: boolean; onToggle: () => void; onResend: () => void; resending: boolean }) {
+  return (
+    <>
+      <tr data-testid={`delivery-${d.id}`} className="align-middle">
+        <td className="px-5 py-3">
+          <button type="button" onClick={onToggle} aria-expanded={open} className="text-left">
+            <span className="block font-medium text-slate-900">{d.eventType}</span>
+            <span className="block font-mono text-xs text-slate-500">{d.eventId}</span>
+          </button>
+        </td>
+        <td className="px-3 py-3">
+          <Badge tone={STATUS_TONE[d.status]}>{STATUS_LABEL[d.status]}{d.lastStatusCode ? ` · ${d.lastStatusCode}` : ''}</Badge>
+          {d.nextAttempt && <span className="block text-xs text-slate-500">Next try {formatRelative(d.nextAttempt)}</span>}
+        </td>
+        <td className="hidden px-3 py-3 text-slate-600 sm:table-cell">{d.attemptCount}</td>
+        <td className="hidden px-3 py-3 text-slate-500 md:table-cell">{formatDateTime(d.created)}</td>
+        <td className="px-5 py-3 text-right">
+          <Button size="sm" onClick={onResend} loading={resending}>Resend</Button>
+        </td>
+      </tr>
+      {open && (
+        <tr>
+          <td colSpan={5} className="bg-slate-50 px-5 py-3">
+            <Attempts deliveryId={d.id} />
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+function Attempts({ deliveryId }: { deliveryId: string }) {
+  const attempts = useQuery({ ...trpc.webhooks.attempts.queryOptions({ id: deliveryId }), refetchInterval: 2000 });
+  if (!attempts.data) return <p className="text-sm text-slate-500">Loading attempts…</p>;
+  if (!attempts.data.length) return <p className="text-sm text-slate-500">Not attempted yet.</p>;
+  return (
+    <ol className="space-y-3">
+      {attempts.data.map((a) => (
+        <li key={a.id} className="rounded-md bg-white p-3 ring-1 ring-slate-200" data-testid="delivery-attempt">
+          <div className="flex flex-wrap items-center gap-3 text-sm">
+            <Badge tone={a.statusCode && a.statusCode >= 200 && a.statusCode < 300 ? 'success' : 'danger'}>{a.statusCode ?? 'No response'}</Badge>
+            <span className="text-slate-600">{formatDateTime(a.created)}</span>
+            {a.latencyMs !== null && <span className="text-slate-500">{a.latencyMs} ms</span>}
+            {a.error && <span className="text-red-700">{a.error}</span>}
+          </div>
+          <div className="mt-3 grid gap-3 lg:grid-cols-2">
+            <Block title="Request headers" text={formatHeaders(a.requestHeaders)} />
+            <Block title="Response headers" text={formatHeaders(a.responseHeaders)} />
+            <Block title="Request body" text={a.requestBody ? pretty(a.requestBody) : ''} />
+            <Block title="Response body (first 4 KB)" text={a.responseExcerpt ?? ''} />
+          </div>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function Block({ title, text }: { title: string; text: string }) {
+  return (
+    <div className="min-w-0">
+      <div className="mb-1 flex items-center justify-between text-xs font-medium text-slate-500">
+        {title}
+        {text && <CopyButton value={text} label={`Copy ${title.toLowerCase()}`} compact />}
+      </div>
+      <pre className="max-h-64 overflow-auto rounded bg-slate-900 p-3 font-mono text-[12px] leading-relaxed text-slate-100">{text || '—'}</pre>
+    </div>
+  );
+}
+
+function EndpointDialog({ endpoint, onClose, onSaved }: { endpoint: WebhookEndpointDto | 'new' | null; onClose: () => void; onSaved: (e: WebhookEndpointDto, created?: { secret?: string }) => void }) {
+  const queryClient = useQueryClient();
+  const catalogue = useQuery(trpc.webhooks.catalogue.queryOptions()).data?.eventTypes ?? [];
+  const existing = endpoint && endpoint !== 'new' ? endpoint : null;
+  const [url, setUrl] = useState('');
+  const [description, setDescription] = useState('');
+  const [events, setEvents] = useState<string[]>(['*']);
+  const [shownFor, setShownFor] = useState<typeof endpoint>(null);
+  if (endpoint !== shownFor) {
+    setShownFor(endpoint);
+    setUrl(existing?.url ?? '');
+    setDescription(existing?.description ?? '');
+    setEvents(existing?.enabled_events ?? ['*']);
+  }
+  const done = async (saved: WebhookEndpointDto & { secret?: string }) => {
+    await queryClient.invalidateQueries({ queryKey: trpc.webhooks.endpoints.queryKey() });
+    onSaved(saved, existing ? undefined : saved);
+  };
+  const create = useMutation(trpc.webhooks.create.mutationOptions({ onSuccess: done }));
+  const update = useMutation(trpc.webhooks.update.mutationOptions({ onSuccess: done }));
+  const saving = create.isPending || update.isPending;
+  const error = create.error ?? update.error;
+  const all = events.includes('*');
+  const toggle = (type: string) => setEvents((list) => (list.includes(type) ? list.filter((t) => t !== type) : [...list.filter((t) => t !== '*'), type]));
+  const submit = () => {
+    const input = { url, description, enabled_events: events };
+    if (existing) update.mutate({ id: existing.id, ...input });
+    else create.mutate(input);
+  };
+  return (
+    <Dialog
+      open={endpoint !== null}
+      onClose={() => (create.reset(), update.reset(), onClose())}
+      busy={saving}
+      title={existing ? 'Edit endpoint' : 'Add endpoint'}
+      description="Live-mode endpoints must use https and a public address. Test mode may point at your machine."
+      footer={<>
+        <Button onClick={onClose} disabled={saving}>Cancel</Button>
+        <Button variant="primary" loading={saving} onClick={submit}>{existing ? 'Save' : 'Add endpoint'}</Button>
+      </>}
+    >
+      <form className="space-y-4" onSubmit={(e) => (e.preventDefault(), submit())} noValidate>
+        <FormError message={error ? errorMessage(error) : null} />
+        <Field label="Endpoint URL">
+          <Input autoFocus value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://example.com/webhooks" className="font-mono text-[13px]" />
+        </Field>
+        <Field label="Description" optional>
+          <Input value={description} onChange={(e) => setDescription(e.target.value)} maxLength={200} />
+        </Field>
+        <fieldset>
+          <legend className="mb-2 text-sm font-medium text-slate-800">Events to send</legend>
+          <label className="mb-2 flex items-center gap-2 text-sm">
+            <input type="checkbox" checked={all} onChange={() => setEvents(all ? [] : ['*'])} /> All events
+          </label>
+          {!all && (
+            <div className="grid max-h-56 grid-cols-1 gap-1 overflow-auto sm:grid-cols-2">
+              {catalogue.map((type) => (
+                <label key={type} className="flex items-center gap-2 font-mono text-[12.5px] text-slate-700">
+                  <input type="checkbox" checked={events.includes(type)} onChange={() => toggle(type)} /> {type}
+                </label>
+              ))}
+            </div>
+          )}
+        </fieldset>
+      </form>
+    </Dialog>
+  );
+}
+
+function SecretDialog({ secret, onClose }: { secret: { title: string; secret: string } | null; onClose: () => void }) {
+  return (
+    <Dialog
+      open={secret !== null}
+      onClose={onClose}
+      title={secret?.title ?? ''}
+      description="Verify each delivery's Stripe-Signature (or webhook-signature) header with this secret. Revealing it is recorded in the audit log."
+      footer={<Button variant="primary" onClick={onClose}>Done</Button>}
+    >
+      {secret && (
+        <div className="flex gap-2">
+          <Input readOnly value={secret.secret} onFocus={(e) => e.currentTarget.select()} className="font-mono text-[13px]" data-testid="webhook-secret" aria-label="Signing secret" />
+          <CopyButton value={secret.secret} label="Copy secret" size="md" variant="primary" />
+        </div>
+      )}
+    </Dialog>
+  );
+}
+
+function formatHeaders(headers: Record<string, string> | null): string {
+  return headers ? Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\n') : '';
+}
+
+function pretty(body: string): string {
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
+}
+
+function toLocalInput(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
