@@ -12,7 +12,7 @@ import type { Actor } from '../shared/deps.js';
 import { seedBulkPayments } from '../../seed/bulk.js';
 import { seedDemoHistory } from '../../seed/demo-history.js';
 import * as repo from './analytics.repository.js';
-import { getOverview, rebuildAnalytics } from './analytics.service.js';
+import { compactAnalytics, getOverview, rebuildAnalytics } from './analytics.service.js';
 
 let t: TestDatabase;
 
@@ -168,6 +168,59 @@ describe('analytics rollups', () => {
     expect(overview.totals.refunds).toBe(6 * 3);
   });
 });
+
+describe('analytics under concurrency and compaction', () => {
+  const TABLES = ['analytics_payment_buckets', 'analytics_attempt_buckets', 'analytics_customer_buckets'] as const;
+  const range = () => {
+    const now = Date.now() - (Date.now() % 900_000);
+    return { currency: 'usd', timeZone: 'UTC', granularity: 'hour' as const, from: new Date(now - 86_400_000), to: new Date(now + 86_400_000) };
+  };
+
+  it('completes 32 parallel create+confirm for one merchant and currency without errors, and the rollup equals the recomputation', async () => {
+    const actor = await newActor();
+    const results = await Promise.allSettled(Array.from({ length: 32 }, (_, i) => pay(actor, 1000 + i, i % 4 === 3 ? 'pm_card_mastercard' : 'pm_card_visa')));
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    const q = range();
+    const rolled = await repo.selectRollupSeries(t.db, actor, q);
+    expect(rolled).toEqual(await repo.selectBaseSeries(t.db, actor, q));
+    expect(rolled.reduce((s, r) => s + r.payments, 0)).toBe(32);
+    expect(rolled.reduce((s, r) => s + r.gross_amount, 0)).toBe(32 * 1000 + (31 * 32) / 2);
+    expect((await rebuildAnalytics(t.deps, actor.merchantId)).map((r) => r.differences)).toEqual([0, 0, 0]);
+  });
+
+  it('compaction folds the delta rows into one per key and leaves every figure unchanged', async () => {
+    const actor = await newActor();
+    for (let i = 0; i < 6; i++) await pay(actor, 500 + i);
+    await swallow(pay(actor, 700, 'pm_card_chargeDeclinedInsufficientFunds'));
+    const pi = await pay(actor, 3000);
+    await createRefund(t.deps, actor, { payment_intent: pi.id, amount: 400 });
+    for (let i = 0; i < 3; i++) await createCustomer(t.deps, actor, { email: `k${i}@shop.test` });
+    const q = range();
+    const before = await repo.selectRollupSeries(t.db, actor, q);
+    const beforeBreakdowns = await repo.selectAttemptBreakdowns(t.db, actor, q);
+    const figures = async () => Promise.all(TABLES.map(async (table) => sortRows(await repo.selectRollupRows(t.db, actor, table))));
+    const beforeRows = await figures();
+    const counts = async () => Promise.all(TABLES.map((table) => repo.countRollupRows(t.db, actor, table)));
+    const beforeCounts = await counts();
+    // Two compactions at once (SKIP LOCKED), then once more: idempotent.
+    await Promise.all([compactAnalytics(t.deps, { limit: 3 }), compactAnalytics(t.deps, { limit: 3 })]);
+    await compactAnalytics(t.deps);
+    const afterCounts = await counts();
+    for (let i = 0; i < TABLES.length; i++) expect(afterCounts[i], TABLES[i]).toBeLessThan(beforeCounts[i]);
+    // One row per key now.
+    expect(afterCounts).toEqual(beforeRows.map((rows) => rows.length));
+    expect(await figures()).toEqual(beforeRows);
+    expect(await repo.selectRollupSeries(t.db, actor, q)).toEqual(before);
+    expect(await repo.selectAttemptBreakdowns(t.db, actor, q)).toEqual(beforeBreakdowns);
+    expect(await repo.selectRollupSeries(t.db, actor, q)).toEqual(await repo.selectBaseSeries(t.db, actor, q));
+    expect(await compactAnalytics(t.deps)).toBe(0);
+    expect(await counts()).toEqual(afterCounts);
+    expect((await rebuildAnalytics(t.deps, actor.merchantId)).map((r) => r.differences)).toEqual([0, 0, 0]);
+  });
+});
+
+const sortRows = (rows: Record<string, unknown>[]) =>
+  rows.map((r) => JSON.parse(JSON.stringify(r)) as Record<string, unknown>).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
 
 describe('seeded history', () => {
   it('is rolled up: the demo history as it is written, the bulk load by one rebuild at its end', async () => {

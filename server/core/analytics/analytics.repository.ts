@@ -159,7 +159,7 @@ export async function selectAttemptBreakdowns(db: Executor, scope: Scope, q: Omi
   return out;
 }
 
-/** Currencies the merchant has taken payments in: a skip scan of the rollup's primary key (one probe per currency). */
+/** Currencies the merchant has taken payments in: a skip scan of the rollup's key index (one probe per currency). */
 export async function selectCurrencies(db: Executor, scope: Scope): Promise<string[]> {
   const { rows } = await sql<{ currency: string }>`
     with recursive c as (
@@ -184,6 +184,55 @@ export async function getMerchantSettings(db: Executor, merchantId: string) {
 }
 
 const ROLLUP_TABLES = ['analytics_payment_buckets', 'analytics_attempt_buckets', 'analytics_customer_buckets'] as const;
+type RollupTable = (typeof ROLLUP_TABLES)[number];
+
+/** Each rollup table's key columns and summed figures: a key's figures are the sum of its (delta) rows. */
+const ROLLUP_COLUMNS: Record<RollupTable, { keys: string[]; figures: string[] }> = {
+  analytics_payment_buckets: {
+    keys: ['merchant_id', 'livemode', 'currency', 'bucket'],
+    figures: ['payments', 'attempted_payments', 'succeeded_payments', 'gross_amount', 'refunds', 'refunded_amount', 'attempts', 'succeeded_attempts', 'failed_attempts'],
+  },
+  analytics_attempt_buckets: {
+    keys: ['merchant_id', 'livemode', 'currency', 'bucket', 'outcome', 'decline_code', 'card_brand', 'three_d_secure'],
+    figures: ['attempts'],
+  },
+  analytics_customer_buckets: { keys: ['merchant_id', 'livemode', 'bucket'], figures: ['new_customers'] },
+};
+
+/** `select <keys>, sum(<figure>)::bigint <figure>... from <from> group by <keys>`: one row per key. */
+function groupedByKey(table: RollupTable, from: RawBuilder<unknown>) {
+  const { keys, figures } = ROLLUP_COLUMNS[table];
+  const keyList = sql.join(keys.map((k) => sql.ref(k)));
+  const sums = sql.join(figures.map((f) => sql`sum(${sql.ref(f)})::bigint as ${sql.ref(f)}`));
+  return sql`select ${keyList}, ${sums} from ${from} group by ${keyList}`;
+}
+
+/**
+ * Folds rollup rows into one per key, up to `limit` rows per table, in one statement per table: the deleted
+ * rows are summed and inserted back, so every figure is unchanged. Rows locked by another compaction are
+ * skipped (SKIP LOCKED), so it is safe on several workers at once, and it is idempotent. Returns, per
+ * table, how many rows were deleted and how many (one per key) were written in their place.
+ */
+export async function compactRollups(db: Executor, limit: number): Promise<{ table: string; deleted: number; inserted: number }[]> {
+  const result: { table: string; deleted: number; inserted: number }[] = [];
+  for (const table of ROLLUP_TABLES) {
+    const t = sql.table(table);
+    const { keys, figures } = ROLLUP_COLUMNS[table];
+    const columns = sql.join([...keys, ...figures].map((c) => sql.ref(c)));
+    const keyList = sql.join(keys.map((k) => sql.ref(k)));
+    // Only keys with several rows: a folded key is left alone, so each pass reaches the new deltas.
+    const { rows } = await sql<{ deleted: string; inserted: string }>`
+      with d as (
+        delete from ${t} where ctid in (
+          select ctid from ${t} where (${keyList}) in (select ${keyList} from ${t} group by ${keyList} having count(*) > 1)
+          limit ${limit} for update skip locked)
+        returning *),
+      ins as (insert into ${t} (${columns}) ${groupedByKey(table, sql`d`)} returning 1)
+      select (select count(*) from d) deleted, (select count(*) from ins) inserted`.execute(db);
+    result.push({ table, deleted: Number(rows[0]?.deleted ?? 0), inserted: Number(rows[0]?.inserted ?? 0) });
+  }
+  return result;
+}
 
 /**
  * Recomputes every rollup of one merchant (or all) from the base tables and returns how many bucket rows
@@ -227,7 +276,7 @@ export async function rebuildRollups(db: Executor, merchantId?: string): Promise
     // Rows with all-zero figures are equivalent to missing rows.
     const { rows } = await sql<{ differences: string }>`
       with fresh as (${fresh[table]}),
-      current as (select * from ${t} r where ${only('r')}),
+      current as (${groupedByKey(table, sql`${t} r where ${only('r')}`)}),
       a as (select * from current except select * from fresh),
       b as (select * from fresh except select * from current)
       select (select count(*) from a where to_jsonb(a) - array['merchant_id','livemode','currency','bucket','outcome','decline_code','card_brand','three_d_secure'] <> ${zeroJson(table)}::jsonb)
@@ -239,7 +288,7 @@ export async function rebuildRollups(db: Executor, merchantId?: string): Promise
   return result;
 }
 
-function zeroJson(table: (typeof ROLLUP_TABLES)[number]): string {
+function zeroJson(table: RollupTable): string {
   if (table === 'analytics_payment_buckets') {
     return JSON.stringify({ payments: 0, attempted_payments: 0, succeeded_payments: 0, gross_amount: 0, refunds: 0, refunded_amount: 0, attempts: 0, succeeded_attempts: 0, failed_attempts: 0 });
   }
@@ -247,8 +296,14 @@ function zeroJson(table: (typeof ROLLUP_TABLES)[number]): string {
   return JSON.stringify({ new_customers: 0 });
 }
 
-/** Raw rollup rows of a scope, for the equality check in tests. */
-export async function selectRollupRows(db: Executor, scope: Scope, table: (typeof ROLLUP_TABLES)[number]) {
-  const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)} r where ${scoped('r', scope)}`.execute(db);
+/** Rollup figures of a scope, one row per key (its rows summed), for the equality check in tests. */
+export async function selectRollupRows(db: Executor, scope: Scope, table: RollupTable) {
+  const { rows } = await sql<Record<string, unknown>>`${groupedByKey(table, sql`${sql.table(table)} r where ${scoped('r', scope)}`)}`.execute(db);
   return rows;
+}
+
+/** How many physical rows a rollup table holds for a scope (compaction folds them). */
+export async function countRollupRows(db: Executor, scope: Scope, table: RollupTable): Promise<number> {
+  const { rows } = await sql<{ n: string }>`select count(*) n from ${sql.table(table)} r where ${scoped('r', scope)}`.execute(db);
+  return Number(rows[0]?.n ?? 0);
 }

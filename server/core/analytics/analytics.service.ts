@@ -163,3 +163,17 @@ export async function getOverview(deps: CoreDeps, scope: Scope, input: Analytics
 export async function rebuildAnalytics(deps: CoreDeps, merchantId?: string) {
   return deps.db.transaction().execute((t) => repo.rebuildRollups(t, merchantId));
 }
+
+/**
+ * Folds the rollups' delta rows into one row per key (the job `compact-analytics`), in batches of `limit`
+ * rows per table until a pass finds less than a full batch or `maxPasses` is reached. Figures never change.
+ */
+export async function compactAnalytics(deps: CoreDeps, { limit = 10_000, maxPasses = 10 } = {}) {
+  let deleted = 0;
+  for (let pass = 0; pass < maxPasses; pass++) {
+    const report = await repo.compactRollups(deps.db, limit);
+    deleted += report.reduce((s, r) => s + r.deleted, 0);
+    if (report.every((r) => r.deleted < limit)) break;
+  }
+  return deleted;
+}

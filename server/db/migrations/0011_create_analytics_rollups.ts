@@ -3,8 +3,10 @@ import { type Kysely, sql } from 'kysely';
 // Frozen. Home analytics rollups in 15-minute UTC buckets (every IANA offset in use is a multiple of 15 minutes,
 // so any zone's day, week or month is a whole number of buckets). They are maintained by row triggers on the
 // base tables, so every write path (the core's one-statement writes, jobs, seeds) updates them in the same
-// transaction as the change: read-after-write holds and no path can forget them. Increments are upserts
-// (`on conflict do update set x = x + excluded.x`), so concurrent writers add up instead of overwriting.
+// transaction as the change: read-after-write holds and no path can forget them. The triggers only append
+// delta rows (a plain insert: no primary key, no upsert), so concurrent writers never lock a shared bucket row
+// and their order does not matter: a bucket's figures are the sum of its rows, which every read takes. The
+// compaction job (compactRollups in server/core/analytics) folds a bucket's rows into one now and then.
 //
 // What is counted where:
 // - analytics_payment_buckets by the payment intent's created_at: payments, payments with at least one
@@ -29,9 +31,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       refunded_amount bigint not null default 0,
       attempts bigint not null default 0,
       succeeded_attempts bigint not null default 0,
-      failed_attempts bigint not null default 0,
-      primary key (merchant_id, livemode, currency, bucket)
+      failed_attempts bigint not null default 0
     );
+    create index analytics_payment_buckets_key on analytics_payment_buckets (merchant_id, livemode, currency, bucket);
 
     create table analytics_attempt_buckets (
       merchant_id text not null references merchants(id) on delete cascade,
@@ -42,17 +44,17 @@ export async function up(db: Kysely<any>): Promise<void> {
       decline_code text not null,
       card_brand text not null,
       three_d_secure text not null,
-      attempts bigint not null default 0,
-      primary key (merchant_id, livemode, currency, bucket, outcome, decline_code, card_brand, three_d_secure)
+      attempts bigint not null default 0
     );
+    create index analytics_attempt_buckets_key on analytics_attempt_buckets (merchant_id, livemode, currency, bucket);
 
     create table analytics_customer_buckets (
       merchant_id text not null references merchants(id) on delete cascade,
       livemode boolean not null,
       bucket timestamptz not null,
-      new_customers bigint not null default 0,
-      primary key (merchant_id, livemode, bucket)
+      new_customers bigint not null default 0
     );
+    create index analytics_customer_buckets_key on analytics_customer_buckets (merchant_id, livemode, bucket);
 
     create function analytics_bucket(ts timestamptz) returns timestamptz
       language sql immutable parallel safe
@@ -62,21 +64,11 @@ export async function up(db: Kysely<any>): Promise<void> {
         d_payments bigint, d_attempted bigint, d_succeeded bigint, d_gross bigint, d_refunds bigint, d_refunded bigint,
         d_attempts bigint default 0, d_succeeded_attempts bigint default 0, d_failed_attempts bigint default 0)
       returns void language sql as $$
-      insert into analytics_payment_buckets as r
+      insert into analytics_payment_buckets
         (merchant_id, livemode, currency, bucket, payments, attempted_payments, succeeded_payments, gross_amount, refunds, refunded_amount,
          attempts, succeeded_attempts, failed_attempts)
       values (m, lm, cur, analytics_bucket(b), d_payments, d_attempted, d_succeeded, d_gross, d_refunds, d_refunded,
         d_attempts, d_succeeded_attempts, d_failed_attempts)
-      on conflict (merchant_id, livemode, currency, bucket) do update set
-        payments = r.payments + excluded.payments,
-        attempted_payments = r.attempted_payments + excluded.attempted_payments,
-        succeeded_payments = r.succeeded_payments + excluded.succeeded_payments,
-        gross_amount = r.gross_amount + excluded.gross_amount,
-        refunds = r.refunds + excluded.refunds,
-        refunded_amount = r.refunded_amount + excluded.refunded_amount,
-        attempts = r.attempts + excluded.attempts,
-        succeeded_attempts = r.succeeded_attempts + excluded.succeeded_attempts,
-        failed_attempts = r.failed_attempts + excluded.failed_attempts
     $$;
 
     -- A payment counts as attempted once its card snapshot is set, which the core does on every attempt.
@@ -131,24 +123,20 @@ export async function up(db: Kysely<any>): Promise<void> {
       if tg_op in ('UPDATE', 'DELETE') then
         select currency into cur from payment_intents where id = old.payment_intent_id;
         if cur is not null then
-          insert into analytics_attempt_buckets as r
+          insert into analytics_attempt_buckets
             (merchant_id, livemode, currency, bucket, outcome, decline_code, card_brand, three_d_secure, attempts)
           values (old.merchant_id, old.livemode, cur, analytics_bucket(old.created_at), old.outcome,
-            coalesce(old.decline_code, ''), coalesce(old.card_brand, ''), coalesce(old.three_d_secure, ''), -1)
-          on conflict (merchant_id, livemode, currency, bucket, outcome, decline_code, card_brand, three_d_secure)
-            do update set attempts = r.attempts + excluded.attempts;
+            coalesce(old.decline_code, ''), coalesce(old.card_brand, ''), coalesce(old.three_d_secure, ''), -1);
           perform analytics_add_payment(old.merchant_id, old.livemode, cur, old.created_at, 0, 0, 0, 0, 0, 0,
             -1, -(old.outcome in ('succeeded', 'authorized'))::int, -(old.outcome = 'failed')::int);
         end if;
       end if;
       if tg_op in ('INSERT', 'UPDATE') then
         select currency into cur from payment_intents where id = new.payment_intent_id;
-        insert into analytics_attempt_buckets as r
+        insert into analytics_attempt_buckets
           (merchant_id, livemode, currency, bucket, outcome, decline_code, card_brand, three_d_secure, attempts)
         values (new.merchant_id, new.livemode, cur, analytics_bucket(new.created_at), new.outcome,
-          coalesce(new.decline_code, ''), coalesce(new.card_brand, ''), coalesce(new.three_d_secure, ''), 1)
-        on conflict (merchant_id, livemode, currency, bucket, outcome, decline_code, card_brand, three_d_secure)
-          do update set attempts = r.attempts + excluded.attempts;
+          coalesce(new.decline_code, ''), coalesce(new.card_brand, ''), coalesce(new.three_d_secure, ''), 1);
         perform analytics_add_payment(new.merchant_id, new.livemode, cur, new.created_at, 0, 0, 0, 0, 0, 0,
           1, (new.outcome in ('succeeded', 'authorized'))::int, (new.outcome = 'failed')::int);
       end if;
@@ -162,14 +150,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       -- A bulk load (the benchmark seeder) defers the rollups and rebuilds them once at the end.
       if current_setting('paymentflow.defer_rollups', true) = 'on' then return null; end if;
       if tg_op in ('UPDATE', 'DELETE') then
-        insert into analytics_customer_buckets as r (merchant_id, livemode, bucket, new_customers)
-        values (old.merchant_id, old.livemode, analytics_bucket(old.created_at), -1)
-        on conflict (merchant_id, livemode, bucket) do update set new_customers = r.new_customers + excluded.new_customers;
+        insert into analytics_customer_buckets (merchant_id, livemode, bucket, new_customers)
+        values (old.merchant_id, old.livemode, analytics_bucket(old.created_at), -1);
       end if;
       if tg_op in ('INSERT', 'UPDATE') then
-        insert into analytics_customer_buckets as r (merchant_id, livemode, bucket, new_customers)
-        values (new.merchant_id, new.livemode, analytics_bucket(new.created_at), 1)
-        on conflict (merchant_id, livemode, bucket) do update set new_customers = r.new_customers + excluded.new_customers;
+        insert into analytics_customer_buckets (merchant_id, livemode, bucket, new_customers)
+        values (new.merchant_id, new.livemode, analytics_bucket(new.created_at), 1);
       end if;
       return null;
     end $$;
