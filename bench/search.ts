@@ -24,7 +24,7 @@ import { createApiKey } from '../server/core/api-keys/api-keys.service.js';
 import { selectLiveCustomers } from '../server/core/customers/customers.repository.js';
 import { searchCustomers } from '../server/core/customers/customers.service.js';
 import { selectPaymentIntents } from '../server/core/payment-intents/payment-intents.repository.js';
-import { searchPaymentIntents } from '../server/core/payment-intents/payment-intents.service.js';
+import { searchPaymentIntents } from '../server/core/payment-intents/payment-intents-queries.service.js';
 import type { CoreDeps, Scope } from '../server/core/shared/deps.js';
 import { applyKeyset } from '../server/core/shared/pagination.js';
 import { compileSearchText } from '../server/core/shared/search-sql.js';

@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
-import { expireIntents } from '../server/core/payment-intents/payment-intents.service.js';
+import { expireIntents } from '../server/core/payment-intents/expiry.service.js';
 import { openDatabase } from '../server/db/connect.js';
 import { loadEnv } from '../server/env.js';
 import { signUpOverHttp, test as base, trpcClient, type Account } from './fixtures';

@@ -2,7 +2,7 @@
  * One error model. The core throws PaymentError with a code from this list; the REST layer maps it to
  * Stripe's error JSON and the tRPC layer to a TRPCError, each in one place.
  */
-export const ERROR_TYPES = {
+const ERROR_TYPES = {
   invalid_request_error: 400,
   authentication_error: 401,
   card_error: 402,
@@ -11,7 +11,7 @@ export const ERROR_TYPES = {
   rate_limit_error: 429,
   api_error: 500,
 } as const;
-export type ErrorType = keyof typeof ERROR_TYPES;
+type ErrorType = keyof typeof ERROR_TYPES;
 
 export const ERROR_CODES = {
   parameter_missing: 'invalid_request_error',
@@ -57,7 +57,7 @@ export const ERROR_CODES = {
 } as const satisfies Record<string, ErrorType>;
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-export interface PaymentErrorOptions {
+interface PaymentErrorOptions {
   param?: string;
   status?: number;
   declineCode?: string;

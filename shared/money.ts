@@ -2,7 +2,7 @@
  * Currencies and amounts. Amounts are always integers in the currency's minor unit; this module is the
  * one place that knows each currency's exponent and minimum charge.
  */
-export interface CurrencyInfo {
+interface CurrencyInfo {
   code: string;
   exponent: 0 | 2 | 3;
   /** Smallest chargeable amount in minor units (Stripe's minimums; 50 cents or equivalent). */

@@ -17,7 +17,7 @@ export const DISPLAY_STATUSES = [
 ] as const;
 export type DisplayStatus = (typeof DISPLAY_STATUSES)[number];
 
-export type BadgeTone = 'neutral' | 'brand' | 'success' | 'warning' | 'danger' | 'info';
+type BadgeTone = 'neutral' | 'brand' | 'success' | 'warning' | 'danger' | 'info';
 
 export const DISPLAY_STATUS_LABELS: Record<DisplayStatus, string> = {
   succeeded: 'Succeeded',
@@ -54,7 +54,7 @@ export const DISPLAY_STATUS_DESCRIPTIONS: Record<DisplayStatus, string> = {
 };
 
 /** The raw fields the display status depends on; both the API object and a list row have them. */
-export interface DisplayStatusInput {
+interface DisplayStatusInput {
   status: string;
   amountReceived: number;
   amountRefunded: number;

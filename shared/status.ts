@@ -9,7 +9,7 @@ export const PAYMENT_INTENT_STATUSES = [
   'canceled',
   'succeeded',
 ] as const;
-export type PaymentIntentStatus = (typeof PAYMENT_INTENT_STATUSES)[number];
+type PaymentIntentStatus = (typeof PAYMENT_INTENT_STATUSES)[number];
 
 /** Statuses from which an intent may still be canceled (DESIGN §4). */
 export const CANCELABLE_STATUSES = ['requires_payment_method', 'requires_confirmation', 'requires_action', 'requires_capture'] as const;
@@ -20,18 +20,14 @@ export const CONFIRMABLE_STATUSES = ['requires_payment_method', 'requires_confir
 export const REFUND_STATUSES = ['pending', 'succeeded', 'failed', 'canceled'] as const;
 export type RefundStatus = (typeof REFUND_STATUSES)[number];
 
-export const PAYMENT_ATTEMPT_OUTCOMES = ['succeeded', 'failed', 'requires_action', 'authorized'] as const;
-export type PaymentAttemptOutcome = (typeof PAYMENT_ATTEMPT_OUTCOMES)[number];
+export const REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;
+export type RefundReason = (typeof REFUND_REASONS)[number];
 
-export const PAYMENT_INTENT_STATUS_LABELS: Record<PaymentIntentStatus, string> = {
-  requires_payment_method: 'Incomplete',
-  requires_confirmation: 'Incomplete',
-  requires_action: 'Waiting for the customer',
-  processing: 'Processing',
-  requires_capture: 'Uncaptured',
-  canceled: 'Canceled',
-  succeeded: 'Succeeded',
-};
+/** `abandoned` is set only by expiry; a person canceling picks one of the others. */
+export const CANCELLATION_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'] as const;
+type CancellationReason = (typeof CANCELLATION_REASONS)[number];
+export const REQUESTABLE_CANCELLATION_REASONS = ['requested_by_customer', 'duplicate', 'fraudulent'] as const satisfies readonly CancellationReason[];
+
 
 export const REFUND_STATUS_LABELS: Record<RefundStatus, string> = {
   pending: 'Pending',
@@ -41,7 +37,7 @@ export const REFUND_STATUS_LABELS: Record<RefundStatus, string> = {
 };
 
 /** Decline and error codes in words a merchant's support team can read out to a customer. */
-export const DECLINE_CODE_DESCRIPTIONS: Record<string, string> = {
+const DECLINE_CODE_DESCRIPTIONS: Record<string, string> = {
   generic_decline: 'The card was declined for an unknown reason.',
   insufficient_funds: 'The card has insufficient funds.',
   expired_card: 'The card has expired.',

@@ -8,7 +8,7 @@ import {
   checkoutState,
   merchantReturnUrl,
 } from '../core/payment-intents/checkout.service.js';
-import { completeThreeDSecure } from '../core/payment-intents/payment-intents.service.js';
+import { completeThreeDSecure } from '../core/payment-intents/three-d-secure.service.js';
 import type { CoreDeps } from '../core/shared/deps.js';
 import { checkoutAssets } from './checkout-assets.js';
 import { challengePage } from './checkout-pages.js';

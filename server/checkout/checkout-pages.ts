@@ -132,7 +132,7 @@ ${footer()}
   return layout({ title: `Pay ${merchant.name} · ${amount}`, body, assets, withScript: true, head });
 }
 
-export interface ChallengePageInput {
+interface ChallengePageInput {
   intentId: string;
   clientSecret: string;
   merchantName: string;

@@ -10,7 +10,7 @@ import { messagePage, type MessagePageOptions } from './checkout-pages.js';
  * the exact origins a form's answer may redirect to (a redirect after a form post is checked against
  * form-action, so the 3-D Secure challenge names the merchant's return origin).
  */
-export function checkoutCsp(formRedirectOrigins: readonly string[] = []): string {
+function checkoutCsp(formRedirectOrigins: readonly string[] = []): string {
   return [
     "default-src 'none'",
     "script-src 'self'",

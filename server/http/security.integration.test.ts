@@ -10,7 +10,7 @@ import { createApp, type AppOptions } from '../app.js';
 import { createSession } from '../core/accounts/accounts.service.js';
 import type { CoreDeps } from '../core/shared/deps.js';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../test/db.js';
-import { CSRF_HEADER } from '../trpc/context.js';
+import { CSRF_HEADER } from '../../shared/limits.js';
 import { DASHBOARD_CSP } from './security-headers.js';
 
 let t: TestDatabase;

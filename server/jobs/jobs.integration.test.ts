@@ -6,7 +6,8 @@ import { createSession, pruneExpiredSessions, resolveSession } from '../core/acc
 import { pruneIdempotencyKeys, runIdempotent, type IdempotentRequest } from '../core/idempotency/idempotency.service.js';
 import { sha256Hex } from '../core/shared/crypto.js';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../test/db.js';
-import { createPaymentIntent, expireIntents, getPaymentIntent } from '../core/payment-intents/payment-intents.service.js';
+import { createPaymentIntent, getPaymentIntent } from '../core/payment-intents/payment-intents.service.js';
+import { expireIntents } from '../core/payment-intents/expiry.service.js';
 import { createRefund, getRefund, processPendingRefunds } from '../core/refunds/refunds.service.js';
 import type { Actor } from '../core/shared/deps.js';
 import { startWorkers, type WorkerOptions } from './index.js';

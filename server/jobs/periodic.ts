@@ -3,7 +3,7 @@ import { compactAnalytics } from '../core/analytics/analytics.service.js';
 import { pruneExpiredSessions, pruneForgivenThrottles } from '../core/accounts/accounts.service.js';
 import { pruneIdleRateLimitBuckets } from '../core/api-keys/api-keys.service.js';
 import { pruneIdempotencyKeys } from '../core/idempotency/idempotency.service.js';
-import { expireIntents } from '../core/payment-intents/payment-intents.service.js';
+import { expireIntents } from '../core/payment-intents/expiry.service.js';
 import { processPendingRefunds } from '../core/refunds/refunds.service.js';
 import type { CoreDeps } from '../core/shared/deps.js';
 

@@ -1,8 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../test/db.js';
-import { expireIntents, getPaymentIntent, listPaymentIntents } from '../core/payment-intents/payment-intents.service.js';
-import { findPaymentAttempts } from '../core/payment-intents/payment-intents.service.js';
+import { expireIntents } from '../core/payment-intents/expiry.service.js';
+import { getPaymentIntent } from '../core/payment-intents/payment-intents.service.js';
+import { listPaymentIntents } from '../core/payment-intents/payment-intents-queries.service.js';
+import { findPaymentAttempts } from '../core/payment-intents/payment-intents-queries.service.js';
 import { createRefund } from '../core/refunds/refunds.service.js';
 import type { Scope } from '../core/shared/deps.js';
 import { seedBulkPayments } from './bulk.js';

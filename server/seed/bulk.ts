@@ -12,7 +12,7 @@ import { createIndexes, dropIndexes, findSecondaryIndexes, insertBulkBatch } fro
 
 const BATCH = 25_000;
 /** From this many payments on, secondary indexes are rebuilt once at the end instead of row by row. */
-export const REBUILD_INDEXES_FROM = 200_000;
+const REBUILD_INDEXES_FROM = 200_000;
 const BULK_TABLES = ['payment_methods', 'payment_intents', 'payment_attempts', 'events'];
 const PARALLEL = Math.max(1, Math.min(4, availableParallelism()));
 const SUCCESS = ['pm_card_visa', 'pm_card_visa', 'pm_card_mastercard', 'pm_card_visa_debit'];

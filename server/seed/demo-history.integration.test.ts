@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../test/db.js';
-import { getPaymentIntent, expireIntents, listPaymentIntents, searchPaymentIntents } from '../core/payment-intents/payment-intents.service.js';
+import { getPaymentIntent } from '../core/payment-intents/payment-intents.service.js';
+import { expireIntents } from '../core/payment-intents/expiry.service.js';
+import { listPaymentIntents, searchPaymentIntents } from '../core/payment-intents/payment-intents-queries.service.js';
 import { getPaymentTimeline } from '../core/payment-intents/timeline.service.js';
 import { createRefund, processPendingRefunds } from '../core/refunds/refunds.service.js';
 import { listEvents } from '../core/events/events.service.js';

@@ -6,14 +6,10 @@ import type { Row } from '../db/schema.js';
 import { toCustomerDto } from '../core/customers/customers.service.js';
 import { eventData } from '../core/events/events.service.js';
 import { simulateAuthorization, TEST_PAYMENT_METHODS } from '../core/payment-intents/test-cards.js';
-import {
-  authenticationFailureError,
-  declineError,
-  threeDSecureNextAction,
-  toPaymentIntentDto,
-} from '../core/payment-intents/payment-intents.dto.js';
+import { toPaymentIntentDto } from '../core/payment-intents/payment-intents.dto.js';
+import { planOutcome } from '../core/payment-intents/confirmation-plan.js';
 import { INTENT_LIFETIME_MS, newPaymentIntentRow } from '../core/payment-intents/payment-intents.service.js';
-import { buildPaymentMethodRow, toPaymentMethodDto } from '../core/payment-methods/payment-methods.service.js';
+import { buildPaymentMethodRow } from '../core/payment-methods/payment-methods.service.js';
 import { toRefundDto } from '../core/refunds/refunds.service.js';
 import type { CoreDeps, Scope } from '../core/shared/deps.js';
 import { findOwnerUserId, insertJsonRows } from './seed.repository.js';
@@ -163,7 +159,7 @@ const DECLINE_CARDS = [
 ] as const;
 const THREE_DS_CARDS = ['pm_card_threeDSecure2Required', 'pm_card_authenticationRequired'] as const;
 
-export interface Collector {
+interface Collector {
   customers: object[];
   paymentMethods: object[];
   intents: object[];
@@ -172,7 +168,7 @@ export interface Collector {
   events: object[];
 }
 
-export interface DemoOptions {
+interface DemoOptions {
   customers?: number;
   payments?: number;
   now?: Date;
@@ -200,7 +196,7 @@ export async function seedDemoHistory(deps: CoreDeps, merchantId: string, log: (
 
 
 /** The rows of the demo history, in memory (no database access). */
-export function buildDemoHistory(deps: Pick<CoreDeps, 'secret' | 'appUrl'>, merchantId: string, ownerId: string | null, options: DemoOptions = {}): Collector {
+function buildDemoHistory(deps: Pick<CoreDeps, 'secret' | 'appUrl'>, merchantId: string, ownerId: string | null, options: DemoOptions = {}): Collector {
   const rand = mulberry32(options.seed ?? 20240601);
   const now = (options.now ?? new Date()).getTime();
   const scope: Scope = { merchantId, livemode: false };
@@ -336,62 +332,43 @@ function simulatePayment(ctx: Ctx, spec: PaymentSpec) {
     out.paymentMethods.push(pm);
     return pm;
   };
-  const attempt = (pm: Row<'payment_methods'>, atMs: number, fields: { outcome: string; failure_code?: string | null; decline_code?: string | null; failure_message?: string | null; three_d_secure?: string | null }) => {
-    const a = {
-      id: newId('attempt'),
-      merchant_id: scope.merchantId,
-      livemode: false,
-      payment_intent_id: id,
-      payment_method_id: pm.id,
-      outcome: fields.outcome,
-      failure_code: fields.failure_code ?? null,
-      decline_code: fields.decline_code ?? null,
-      failure_message: fields.failure_message ?? null,
-      card_brand: pm.card_brand,
-      card_last4: pm.card_last4,
-      card_exp_month: pm.card_exp_month,
-      card_exp_year: pm.card_exp_year,
-      card_fingerprint: pm.card_fingerprint,
-      three_d_secure: fields.three_d_secure ?? null,
-      created_at: new Date(atMs),
-    };
-    out.attempts.push(a);
-    return a;
+  /**
+   * The card's answer as the core's confirmation planning reads it: the intent's change, the attempt and
+   * the events. A 3-D Secure answer finishes the attempt the challenge left open, as the service does.
+   */
+  const applyOutcome = (
+    pm: Row<'payment_methods'>,
+    atMs: number,
+    result: Parameters<typeof planOutcome>[4],
+    requestIdForEvent: string | null,
+    openAttempt?: Record<string, unknown>,
+  ) => {
+    const plan = planOutcome(deps, scope, row, pm, result, {
+      attempt: openAttempt ? 'finish' : 'insert',
+      returnUrl: 'https://acme-outdoor.example/checkout/complete',
+      at: new Date(atMs),
+    });
+    row = plan.row;
+    const attempt = { ...plan.attempt, created_at: new Date(atMs) };
+    if (openAttempt) {
+      const { outcome, failure_code, decline_code, failure_message, three_d_secure } = attempt;
+      Object.assign(openAttempt, { outcome, failure_code, decline_code, failure_message, three_d_secure });
+    } else {
+      out.attempts.push(attempt);
+    }
+    for (const e of plan.events) event(e.type, e.object, atMs, requestIdForEvent);
+    return { pm, attempt: openAttempt ?? attempt };
   };
-  const cardSnapshot = (pm: Row<'payment_methods'>) => ({ card_brand: pm.card_brand, card_last4: pm.card_last4, card_fingerprint: pm.card_fingerprint });
-
-  const decline = (pmId: string, atMs: number) => {
+  /** A new test card confirmed on the intent; its simulated answer must be the one the scenario expects. */
+  const confirmWith = (pmId: string, atMs: number, expected: 'approved' | 'declined' | 'requires_action', requestIdForEvent: string | null) => {
     const pm = newCard(pmId, atMs);
     const result = simulateAuthorization(pm.test_behavior);
-    if (result.status !== 'declined') throw new Error(`${pmId} is not a declining test card`);
-    const error = declineError(result, toPaymentMethodDto(pm));
-    change(atMs, { ...cardSnapshot(pm), status: 'requires_payment_method', payment_method_id: null, last_payment_error: error as never, next_action: null, failed_attempts: row.failed_attempts + 1 });
-    attempt(pm, atMs, { outcome: 'failed', failure_code: error.code, decline_code: error.decline_code, failure_message: error.message });
-    event('payment_intent.payment_failed', dto(), atMs, confirmRequest());
+    if (result.status !== expected) throw new Error(`${pmId} answers ${result.status}, not ${expected}`);
+    return applyOutcome(pm, atMs, result, requestIdForEvent);
   };
-  const approve = (pm: Row<'payment_methods'>, atMs: number, requestIdForEvent: string | null, threeDs: string | null, existingAttempt?: Record<string, unknown>) => {
-    change(atMs, {
-      ...cardSnapshot(pm),
-      status: manual ? 'requires_capture' : 'succeeded',
-      payment_method_id: pm.id,
-      amount_capturable: manual ? row.amount : 0,
-      amount_received: manual ? 0 : row.amount,
-      last_payment_error: null,
-      next_action: null,
-    });
-    const outcome = manual ? 'authorized' : 'succeeded';
-    if (existingAttempt) Object.assign(existingAttempt, { outcome, three_d_secure: threeDs });
-    else attempt(pm, atMs, { outcome, three_d_secure: threeDs });
-    event(manual ? 'payment_intent.amount_capturable_updated' : 'payment_intent.succeeded', dto(), atMs, requestIdForEvent);
-  };
-  const requireAction = (pmId: string, atMs: number) => {
-    const pm = newCard(pmId, atMs);
-    const nextAction = threeDSecureNextAction(deps.appUrl, id, row.client_secret, 'https://acme-outdoor.example/checkout/complete');
-    change(atMs, { ...cardSnapshot(pm), status: 'requires_action', payment_method_id: pm.id, next_action: nextAction as never, last_payment_error: null });
-    const a = attempt(pm, atMs, { outcome: 'requires_action', three_d_secure: 'required' });
-    event('payment_intent.requires_action', dto(), atMs, confirmRequest());
-    return { pm, attempt: a };
-  };
+  const decline = (pmId: string, atMs: number) => void confirmWith(pmId, atMs, 'declined', confirmRequest());
+  const approve = (pmId: string, atMs: number) => void confirmWith(pmId, atMs, 'approved', confirmRequest());
+  const requireAction = (pmId: string, atMs: number) => confirmWith(pmId, atMs, 'requires_action', confirmRequest());
   const cancel = (atMs: number, reason: string | null, requestIdForEvent: string | null) => {
     change(atMs, { status: 'canceled', canceled_at: new Date(atMs), cancellation_reason: reason, amount_capturable: 0, next_action: null });
     event('payment_intent.canceled', dto(), atMs, requestIdForEvent);
@@ -404,17 +381,17 @@ function simulatePayment(ctx: Ctx, spec: PaymentSpec) {
     case 'manual_partial':
     case 'manual_open':
     case 'refund_fail_card':
-      approve(newCard(spec.scenario === 'refund_fail_card' ? 'pm_card_refundFail' : weighted(rand, SUCCESS_CARDS), at), at, confirmRequest(), null);
+      approve(spec.scenario === 'refund_fail_card' ? 'pm_card_refundFail' : weighted(rand, SUCCESS_CARDS), at);
       break;
     case 'retry_succeeded':
       decline(weighted(rand, DECLINE_CARDS), at);
       at += 30_000 + Math.floor(rand() * 600_000);
-      approve(newCard(weighted(rand, SUCCESS_CARDS), at), at, confirmRequest(), null);
+      approve(weighted(rand, SUCCESS_CARDS), at);
       break;
     case 'three_ds': {
       const started = requireAction(pick(rand, THREE_DS_CARDS), at);
       at += 15_000 + Math.floor(rand() * 60_000);
-      approve(started.pm, at, null, 'authenticated', started.attempt);
+      applyOutcome(started.pm, at, { status: 'approved' }, null, started.attempt);
       break;
     }
     case 'declined': {
@@ -429,10 +406,7 @@ function simulatePayment(ctx: Ctx, spec: PaymentSpec) {
     case 'three_ds_failed': {
       const started = requireAction(pick(rand, THREE_DS_CARDS), at);
       at += 20_000 + Math.floor(rand() * 60_000);
-      const error = authenticationFailureError(toPaymentMethodDto(started.pm));
-      change(at, { status: 'requires_payment_method', payment_method_id: null, last_payment_error: error as never, next_action: null, failed_attempts: row.failed_attempts + 1 });
-      Object.assign(started.attempt, { outcome: 'failed', failure_code: error.code, failure_message: error.message, three_d_secure: 'failed' });
-      event('payment_intent.payment_failed', dto(), at, null);
+      applyOutcome(started.pm, at, { status: 'authentication_failed' }, null, started.attempt);
       expire();
       break;
     }

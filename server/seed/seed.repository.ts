@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
 
-export type BulkTable = 'customers' | 'payment_methods' | 'payment_intents' | 'payment_attempts' | 'refunds' | 'events';
+type BulkTable = 'customers' | 'payment_methods' | 'payment_intents' | 'payment_attempts' | 'refunds' | 'events';
 
 /**
  * Many rows in one statement: the batch travels as a single JSON parameter and PostgreSQL expands it
@@ -26,7 +26,7 @@ export async function findOwnerUserId(db: Executor, merchantId: string): Promise
   return row?.user_id ?? null;
 }
 
-export interface IndexDefinition { name: string; definition: string }
+interface IndexDefinition { name: string; definition: string }
 
 /**
  * Secondary indexes of the given tables (not primary keys or unique constraints, which guard
@@ -65,7 +65,7 @@ export async function createIndexes(db: Executor, indexes: IndexDefinition[], pa
 /** A random id body in newId's alphabet, computed by PostgreSQL (for server-side bulk generation). */
 const RANDOM_ID = sql`substr(translate(encode(decode(md5(random()::text) || md5(random()::text), 'hex'), 'base64'), '+/', 'Az'), 1, 24)`;
 
-export interface BulkBatch {
+interface BulkBatch {
   merchantId: string;
   livemode: boolean;
   from: number;

@@ -1,4 +1,5 @@
 import { TRPCError } from '@trpc/server';
+import { CSRF_HEADER } from '../../shared/limits.js';
 import type { Request, Response } from 'express';
 import { resolveSession, type SessionInfo } from '../core/accounts/accounts.service.js';
 import { takeRateLimitToken } from '../core/api-keys/api-keys.service.js';
@@ -6,7 +7,6 @@ import type { BucketLimit } from '../core/api-keys/rate-limit.js';
 import type { CoreDeps } from '../core/shared/deps.js';
 import { clearSessionCookie, readDeviceToken, readSessionToken, setDeviceCookie, setSessionCookie } from '../http/session-cookie.js';
 
-export const CSRF_HEADER = 'x-paymentflow-csrf';
 
 /** The inner context: everything a procedure uses. Tests build it directly with createInnerContext. */
 export interface InnerContext {

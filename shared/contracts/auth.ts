@@ -8,7 +8,6 @@ export const signUpInput = z.object({
   businessName: z.string().trim().min(1, 'Enter your business name.').max(100),
   password: z.string().min(10, 'Use at least 10 characters.').max(256, 'Use at most 256 characters.'),
 });
-export type SignUpInput = z.infer<typeof signUpInput>;
 
 export const signInInput = z.object({
   email: emailSchema,
@@ -20,7 +19,6 @@ export const changePasswordInput = z.object({
   currentPassword: z.string().min(1, 'Enter your current password.').max(256),
   newPassword: z.string().min(10, 'Use at least 10 characters.').max(256, 'Use at most 256 characters.'),
 });
-export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
 
 export const switchMerchantInput = z.object({ merchantId: z.string().min(1).max(64) });
 export const setModeInput = z.object({ livemode: z.boolean() });

@@ -55,7 +55,6 @@ export const metadataParam = z.union([
     )
     .refine((m) => Object.keys(m).length <= METADATA_MAX_KEYS, `Metadata can have at most ${METADATA_MAX_KEYS} keys`),
 ]);
-export type MetadataParam = z.output<typeof metadataParam>;
 
 /** Applies an update the way Stripe does: "" removes a key; null (from `metadata=""`) clears them all. */
 export function mergeMetadata(current: Record<string, string>, update: Record<string, string> | null | undefined): Record<string, string> {
@@ -83,7 +82,7 @@ export const emailParam = z.string().trim().max(512).email('Invalid email addres
 /** Optional text that an update may clear with "". */
 export const clearableText = (max: number) => z.string().max(max);
 
-export const createdFilterParam = z.union([
+const createdFilterParam = z.union([
   intParam({ min: 0 }),
   z.strictObject({
     gt: intParam({ min: 0 }).optional(),
@@ -103,7 +102,6 @@ export const listParamsShape = {
   expand: expandParam.optional(),
 };
 export const listParams = z.strictObject(listParamsShape);
-export type ListParams = z.output<typeof listParams>;
 
 export const searchParams = z.strictObject({
   query: z.string().min(1, 'Missing required param: query.').max(2000),
@@ -111,7 +109,6 @@ export const searchParams = z.strictObject({
   page: z.string().max(500).optional(),
   expand: expandParam.optional(),
 });
-export type SearchParams = z.output<typeof searchParams>;
 export type SearchParamsInput = z.input<typeof searchParams>;
 
 /** Stripe's list envelope. */
@@ -143,4 +140,3 @@ export const deleteParams = z.strictObject({});
 export const retrieveObjectParams = z.strictObject({ expand: expandParam.optional() });
 
 export const retrieveParams = z.strictObject({ expand: expandParam.optional(), client_secret: z.string().max(255).optional() });
-export type RetrieveParams = z.output<typeof retrieveParams>;

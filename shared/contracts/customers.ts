@@ -11,19 +11,16 @@ const customerFields = {
 };
 
 export const createCustomerParams = z.strictObject(customerFields);
-export type CreateCustomerParams = z.output<typeof createCustomerParams>;
 export type CreateCustomerInput = z.input<typeof createCustomerParams>;
 
 /** "" clears a field, as in Stripe. */
 export const updateCustomerParams = z.strictObject(customerFields);
-export type UpdateCustomerParams = z.output<typeof updateCustomerParams>;
 export type UpdateCustomerInput = z.input<typeof updateCustomerParams>;
 
 export const listCustomersParams = z.strictObject({
   ...listParamsShape,
   email: z.string().trim().max(512).optional(),
 });
-export type ListCustomersParams = z.output<typeof listCustomersParams>;
 export type ListCustomersInput = z.input<typeof listCustomersParams>;
 
 export interface CustomerDto {

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { DISPLAY_STATUSES, type DisplayStatus } from '../payment-display-status.js';
-import { REFUND_REASONS, REFUND_STATUSES, type RefundDto } from './refunds.js';
+import { type RefundDto } from './refunds.js';
+import { CANCELLATION_REASONS, REFUND_REASONS, REFUND_STATUSES } from '../status.js';
+import { DEFAULT_PAGE_SIZE, PAGE_SIZES } from '../limits.js';
 import { createCustomerParams, updateCustomerParams, type CustomerDto } from './customers.js';
 import type { EventDto } from './events.js';
 import type { PaymentIntentDto } from './payment-intents.js';
-import { CANCELLATION_REASONS } from './payment-intents.js';
 
 /**
  * What the dashboard's list, detail and search screens send and receive (tRPC: payments, refunds,
@@ -15,17 +16,15 @@ import { CANCELLATION_REASONS } from './payment-intents.js';
 /** Calls per tRPC batch request: the server answers 400 beyond, the web client's batch link never sends more. */
 export const MAX_TRPC_BATCH = 10;
 
-export const PAGE_SIZES = [10, 25, 50, 100] as const;
-export type PageSize = (typeof PAGE_SIZES)[number];
 export const pageSizeParam = z
-  .union([z.literal(10), z.literal(25), z.literal(50), z.literal(100)], { message: 'Page size must be 10, 25, 50 or 100.' })
-  .default(25);
+  .literal(PAGE_SIZES, { message: `Page size must be ${PAGE_SIZES.slice(0, -1).join(', ')} or ${PAGE_SIZES.at(-1)}.` })
+  .default(DEFAULT_PAGE_SIZE);
 
 /**
  * A calendar day (YYYY-MM-DD, read in the merchant's time zone) or an ISO 8601 date-time; a date-time
  * without an offset is also read in the merchant's time zone.
  */
-export const DATE_OR_DATETIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const DATE_OR_DATETIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 export const dateBoundParam = z
   .string()
   .trim()
@@ -44,7 +43,7 @@ function isRealDate(value: string): boolean {
 }
 
 /** Opaque to the client: carries the sort key and id of the row to continue from and the direction. */
-export const cursorParam = z.string().min(1).max(500);
+const cursorParam = z.string().min(1).max(500);
 const amountBound = z.number().int('Amounts are whole numbers in the smallest currency unit.').min(0).max(Number.MAX_SAFE_INTEGER);
 const currencyFilter = z.string().trim().toLowerCase().regex(/^[a-z]{3}$/, 'Use a three-letter currency code.');
 
@@ -63,9 +62,9 @@ function checkAmountRange(f: { amountMin?: number; amountMax?: number; currency?
   }
 }
 
-export const LIST_SORTS = ['created', 'amount'] as const;
+const LIST_SORTS = ['created', 'amount'] as const;
 export type ListSort = (typeof LIST_SORTS)[number];
-export const SORT_DIRECTIONS = ['desc', 'asc'] as const;
+const SORT_DIRECTIONS = ['desc', 'asc'] as const;
 export type SortDirection = (typeof SORT_DIRECTIONS)[number];
 
 const listShape = {
@@ -92,7 +91,6 @@ export const paymentListFilters = z.object({
   /** Search box: an object id, an email, a card's last 4, or a query in Stripe's search language. */
   q: z.string().trim().max(2000).optional(),
 }).superRefine(checkAmountRange);
-export type PaymentListFilters = z.output<typeof paymentListFilters>;
 export type PaymentListFiltersInput = z.input<typeof paymentListFilters>;
 
 export interface PaymentListItem {
@@ -160,7 +158,7 @@ export interface PaymentAttemptView {
   card: { brand: string | null; last4: string | null; exp_month: number | null; exp_year: number | null; fingerprint: string | null };
 }
 
-export interface RefundWithAuthor {
+interface RefundWithAuthor {
   refund: RefundDto;
   note: string | null;
   created_by: { id: string; email: string | null } | null;
@@ -171,7 +169,7 @@ export type TimelineEntryView =
   | { kind: 'attempt'; id: string; created: number; attempt: PaymentAttemptView }
   | ({ kind: 'refund'; id: string; created: number } & RefundWithAuthor);
 
-export interface PaymentMethodSummary {
+interface PaymentMethodSummary {
   brand: string;
   last4: string;
   expMonth: number | null;
@@ -210,7 +208,6 @@ export const refundListFilters = z.object({
    */
   q: z.string().trim().max(2000).optional(),
 }).superRefine(checkAmountRange);
-export type RefundListFilters = z.output<typeof refundListFilters>;
 export type RefundListFiltersInput = z.input<typeof refundListFilters>;
 
 export interface RefundListItem {
@@ -255,7 +252,7 @@ export interface CustomerListItem {
   livemode: boolean;
 }
 
-export interface CustomerTotals {
+interface CustomerTotals {
   currency: string;
   /** Sum of amount_received over succeeded payments. */
   spent: number;
@@ -290,7 +287,7 @@ export type CustomerUpdateInput = z.input<typeof customerUpdateInput>;
 export const lookupInput = z.object({ q: z.string().trim().max(512) });
 
 export const LOOKUP_TYPES = ['payment', 'customer', 'refund', 'event', 'webhook_endpoint'] as const;
-export type LookupType = (typeof LOOKUP_TYPES)[number];
+type LookupType = (typeof LOOKUP_TYPES)[number];
 
 export interface LookupResult {
   type: LookupType;
@@ -305,14 +302,14 @@ export interface LookupResult {
 // ---------------------------------------------------------------------------------------------------
 // Saved views and preferences
 
-export const SAVED_VIEW_PAGES = ['payments', 'refunds', 'customers'] as const;
+const SAVED_VIEW_PAGES = ['payments', 'refunds', 'customers'] as const;
 export type SavedViewPage = (typeof SAVED_VIEW_PAGES)[number];
 export const MAX_SAVED_VIEWS_PER_PAGE = 50;
 /** Preference keys one member may store per merchant (each value at most 8,000 characters of JSON). */
 export const MAX_PREFERENCES_PER_MEMBER = 50;
 
 /** A view is a name for a set of URL search params; values stay small and JSON-only. */
-export const savedViewParams = z
+const savedViewParams = z
   .record(z.string().max(64), z.unknown())
   .refine((p) => Object.keys(p).length <= 40, 'A view can keep at most 40 parameters.')
   .refine((p) => JSON.stringify(p).length <= 4000, 'These view parameters are too large to save.');
@@ -335,7 +332,7 @@ export interface SavedViewDto {
 }
 
 export const PREFERENCE_KEY = /^[a-z0-9][a-z0-9_.:-]{0,63}$/;
-export const preferenceKeyParam = z.string().regex(PREFERENCE_KEY, 'Preference keys are short lowercase names, e.g. "payments.columns".');
+const preferenceKeyParam = z.string().regex(PREFERENCE_KEY, 'Preference keys are short lowercase names, e.g. "payments.columns".');
 export const preferencesGetInput = z.object({ key: preferenceKeyParam });
 export const preferencesSetInput = z.object({
   key: preferenceKeyParam,

@@ -15,7 +15,6 @@ export const EVENT_TYPES = [
   'customer.updated',
   'customer.deleted',
 ] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
 
 export const API_VERSION = '2024-06-20';
 
@@ -28,7 +27,6 @@ export const listEventsParams = z.strictObject({
   types: arrayParam(eventTypeFilter).refine((a) => a.length <= 20, 'At most 20 types').optional(),
   delivery_success: z.unknown().optional(),
 });
-export type ListEventsParams = z.output<typeof listEventsParams>;
 export type ListEventsInput = z.input<typeof listEventsParams>;
 
 export interface EventDto {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CANCELLATION_REASONS } from '../status.js';
 import {
   amountParam,
   arrayParam,
@@ -29,14 +30,14 @@ const urlParam = z.string().trim().max(2048).refine(isHttpUrl, 'must be an absol
 /** The browser-facing URL parameters, in the order they are checked. */
 export const REDIRECT_URL_PARAMS = ['success_url', 'cancel_url', 'return_url'] as const;
 
-export const cardDataParam = z.strictObject({
+const cardDataParam = z.strictObject({
   number: z.string().trim().max(32),
   exp_month: intParam({ min: 1, max: 12 }),
   exp_year: intParam({ min: 0, max: 9999 }),
   cvc: z.string().trim().max(8).optional(),
 });
 
-export const paymentMethodDataParam = z.strictObject({
+const paymentMethodDataParam = z.strictObject({
   type: z.literal('card'),
   card: cardDataParam,
   billing_details: z
@@ -50,8 +51,7 @@ export const paymentMethodDataParam = z.strictObject({
 });
 export type PaymentMethodDataParam = z.output<typeof paymentMethodDataParam>;
 
-export const CAPTURE_METHODS = ['automatic', 'automatic_async', 'manual'] as const;
-export const CANCELLATION_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'] as const;
+const CAPTURE_METHODS = ['automatic', 'automatic_async', 'manual'] as const;
 
 /** Accepted for SDK compatibility; PaymentFlow only takes cards. */
 const paymentMethodTypesParam = arrayParam(z.literal('card', { message: 'Only "card" is supported' })).refine((a) => a.length > 0, 'Must not be empty');
@@ -81,7 +81,6 @@ export const createPaymentIntentParams = z.strictObject({
   off_session: boolParam().optional(),
   expand: expandParam.optional(),
 });
-export type CreatePaymentIntentParams = z.output<typeof createPaymentIntentParams>;
 export type CreatePaymentIntentInput = z.input<typeof createPaymentIntentParams>;
 
 export const updatePaymentIntentParams = z.strictObject({
@@ -98,7 +97,6 @@ export const updatePaymentIntentParams = z.strictObject({
   setup_future_usage: z.union([z.literal(''), z.enum(['on_session', 'off_session'])]).optional(),
   expand: expandParam.optional(),
 });
-export type UpdatePaymentIntentParams = z.output<typeof updatePaymentIntentParams>;
 export type UpdatePaymentIntentInput = z.input<typeof updatePaymentIntentParams>;
 
 export const confirmPaymentIntentParams = z.strictObject({
@@ -115,7 +113,6 @@ export const confirmPaymentIntentParams = z.strictObject({
   use_stripe_sdk: boolParam().optional(),
   expand: expandParam.optional(),
 });
-export type ConfirmPaymentIntentParams = z.output<typeof confirmPaymentIntentParams>;
 export type ConfirmPaymentIntentInput = z.input<typeof confirmPaymentIntentParams>;
 
 export const capturePaymentIntentParams = z.strictObject({
@@ -123,21 +120,18 @@ export const capturePaymentIntentParams = z.strictObject({
   metadata: metadataParam.optional(),
   expand: expandParam.optional(),
 });
-export type CapturePaymentIntentParams = z.output<typeof capturePaymentIntentParams>;
 export type CapturePaymentIntentInput = z.input<typeof capturePaymentIntentParams>;
 
 export const cancelPaymentIntentParams = z.strictObject({
   cancellation_reason: z.enum(CANCELLATION_REASONS).optional(),
   expand: expandParam.optional(),
 });
-export type CancelPaymentIntentParams = z.output<typeof cancelPaymentIntentParams>;
 export type CancelPaymentIntentInput = z.input<typeof cancelPaymentIntentParams>;
 
 export const listPaymentIntentsParams = z.strictObject({
   ...listParamsShape,
   customer: idParam.optional(),
 });
-export type ListPaymentIntentsParams = z.output<typeof listPaymentIntentsParams>;
 export type ListPaymentIntentsInput = z.input<typeof listPaymentIntentsParams>;
 
 export interface LastPaymentErrorDto {

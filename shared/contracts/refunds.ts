@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { expandParam, idParam, intParam, listParamsShape, metadataParam } from './common.js';
 
-export const REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;
-export const REFUND_STATUSES = ['pending', 'succeeded', 'failed', 'canceled'] as const;
+import { REFUND_REASONS, REFUND_STATUSES } from '../status.js';
 
 /**
  * What is still refundable on a payment, in minor units: nothing unless it succeeded; otherwise what was
@@ -24,7 +23,6 @@ export const createRefundParams = z.strictObject({
   note: z.string().trim().max(1000).optional(),
   expand: expandParam.optional(),
 });
-export type CreateRefundParams = z.output<typeof createRefundParams>;
 export type CreateRefundInput = z.input<typeof createRefundParams>;
 /** What the public API accepts: everything except the dashboard's `note`. */
 export const createRefundApiParams = createRefundParams.omit({ note: true });
@@ -33,7 +31,6 @@ export const updateRefundParams = z.strictObject({
   metadata: metadataParam.optional(),
   expand: expandParam.optional(),
 });
-export type UpdateRefundParams = z.output<typeof updateRefundParams>;
 export type UpdateRefundInput = z.input<typeof updateRefundParams>;
 
 export const listRefundsParams = z.strictObject({
@@ -42,7 +39,6 @@ export const listRefundsParams = z.strictObject({
   /** PaymentFlow extension for the dashboard filters. */
   status: z.enum(REFUND_STATUSES).optional(),
 });
-export type ListRefundsParams = z.output<typeof listRefundsParams>;
 export type ListRefundsInput = z.input<typeof listRefundsParams>;
 
 export interface RefundDto {

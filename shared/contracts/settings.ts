@@ -3,7 +3,7 @@ import { ROLES } from '../permissions.js';
 import { emailSchema } from './auth.js';
 
 /** True for any IANA zone name the runtime knows ("UTC", "Europe/Paris", "Asia/Kathmandu"). */
-export function isValidTimeZone(zone: string): boolean {
+function isValidTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;
@@ -18,7 +18,7 @@ const optional = <T extends z.ZodType<string>>(schema: T) =>
 
 // Card networks print the descriptor on statements: Latin letters, digits and a few symbols only,
 // 5 to 22 characters, at least one letter (Stripe's rules).
-export const statementDescriptorSchema = z
+const statementDescriptorSchema = z
   .string()
   .trim()
   .min(5, 'Use at least 5 characters.')
@@ -33,9 +33,8 @@ export const updateBusinessSettingsInput = z.object({
   supportEmail: optional(emailSchema),
   statementDescriptor: optional(statementDescriptorSchema),
 });
-export type UpdateBusinessSettingsInput = z.infer<typeof updateBusinessSettingsInput>;
 
-export const roleSchema = z.enum(ROLES, { message: 'Choose a role.' });
+const roleSchema = z.enum(ROLES, { message: 'Choose a role.' });
 
 /**
  * Adding a team member: a new user gets the temporary password (they should change it after signing in);
@@ -47,7 +46,6 @@ export const addMemberInput = z.object({
   role: roleSchema,
   temporaryPassword: z.string().min(10, 'Use at least 10 characters.').max(256, 'Use at most 256 characters.'),
 });
-export type AddMemberInput = z.infer<typeof addMemberInput>;
 
 export const changeMemberRoleInput = z.object({ userId: z.string().min(1).max(64), role: roleSchema });
 export const removeMemberInput = z.object({ userId: z.string().min(1).max(64) });

@@ -24,7 +24,6 @@ export const createWebhookEndpointParams = z.strictObject({
   connect: boolParam().optional(),
   expand: expandParam.optional(),
 });
-export type CreateWebhookEndpointParams = z.output<typeof createWebhookEndpointParams>;
 export type CreateWebhookEndpointInput = z.input<typeof createWebhookEndpointParams>;
 
 export const updateWebhookEndpointParams = z.strictObject({
@@ -35,11 +34,9 @@ export const updateWebhookEndpointParams = z.strictObject({
   disabled: boolParam().optional(),
   expand: expandParam.optional(),
 });
-export type UpdateWebhookEndpointParams = z.output<typeof updateWebhookEndpointParams>;
 export type UpdateWebhookEndpointInput = z.input<typeof updateWebhookEndpointParams>;
 
 export const listWebhookEndpointsParams = z.strictObject({ ...listParamsShape });
-export type ListWebhookEndpointsParams = z.output<typeof listWebhookEndpointsParams>;
 export type ListWebhookEndpointsInput = z.input<typeof listWebhookEndpointsParams>;
 
 export interface WebhookEndpointDto {

@@ -2,6 +2,7 @@
  * Which fields each searchable resource accepts, as data: the server compiles validated clauses to SQL
  * from it and the dashboard can offer the same list as suggestions.
  */
+import { PAYMENT_INTENT_STATUSES, REFUND_STATUSES } from '../status.js';
 import { SearchQueryError, type SearchClause, type SearchOperator, type SearchQuery, type SearchValue } from './parse.js';
 
 export type SearchResource = 'payment_intents' | 'customers' | 'refunds';
@@ -19,17 +20,6 @@ export interface SearchField {
   format?: { pattern: RegExp; description: string };
 }
 
-export const PAYMENT_INTENT_SEARCH_STATUSES = [
-  'requires_payment_method',
-  'requires_confirmation',
-  'requires_action',
-  'processing',
-  'requires_capture',
-  'canceled',
-  'succeeded',
-] as const;
-
-export const REFUND_SEARCH_STATUSES = ['pending', 'succeeded', 'failed', 'canceled'] as const;
 
 const EXACT: readonly SearchOperator[] = [':'];
 const EXACT_OR_SUBSTRING: readonly SearchOperator[] = [':', '~'];
@@ -49,7 +39,7 @@ export const searchFields = {
   payment_intents: {
     amount,
     currency,
-    status: { type: 'enum', ops: EXACT, values: PAYMENT_INTENT_SEARCH_STATUSES },
+    status: { type: 'enum', ops: EXACT, values: PAYMENT_INTENT_STATUSES },
     customer: { type: 'string', ops: EXACT, nullable: true },
     created,
     metadata,
@@ -72,7 +62,7 @@ export const searchFields = {
     metadata,
   },
   refunds: {
-    status: { type: 'enum', ops: EXACT, values: REFUND_SEARCH_STATUSES },
+    status: { type: 'enum', ops: EXACT, values: REFUND_STATUSES },
     amount,
     currency,
     created,

@@ -13,8 +13,6 @@ export {
   type SearchValue,
 } from './parse.js';
 export {
-  PAYMENT_INTENT_SEARCH_STATUSES,
-  REFUND_SEARCH_STATUSES,
   SearchQueryValidationError,
   getSearchField,
   searchFields,

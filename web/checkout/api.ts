@@ -20,12 +20,12 @@ export interface ApiErrorBody {
   payment_intent?: IntentResult;
 }
 
-export type ConfirmOutcome =
+type ConfirmOutcome =
   | { kind: 'intent'; intent: IntentResult }
   | { kind: 'error'; status: number; error: ApiErrorBody }
   | { kind: 'network' };
 
-export interface CardDetails {
+interface CardDetails {
   number: string;
   expMonth: number;
   expYear: number;
@@ -35,7 +35,7 @@ export interface CardDetails {
 }
 
 /** Stripe's bracket notation, form-encoded (what Stripe.js sends). */
-export function confirmBody(clientSecret: string, card: CardDetails): URLSearchParams {
+function confirmBody(clientSecret: string, card: CardDetails): URLSearchParams {
   const body = new URLSearchParams();
   body.set('client_secret', clientSecret);
   body.set('payment_method_data[type]', 'card');

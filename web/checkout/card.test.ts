@@ -8,9 +8,9 @@ import {
   expiryProblem,
   formatCardNumber,
   formatExpiry,
-  luhnValid,
   parseExpiry,
 } from './card';
+import { luhnValid } from '../../shared/card';
 import { CANCELED_AFTER_FAILURES, declineMessage } from './messages';
 
 describe('card number', () => {

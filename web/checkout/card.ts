@@ -2,8 +2,9 @@
  * Card number, expiry and CVC rules for the checkout form: pure functions, no DOM, so they are unit-tested
  * alone. Nothing here keeps or logs what the buyer types.
  */
+import { luhnValid } from '../../shared/card';
 
-export type CardBrand = 'visa' | 'mastercard' | 'amex' | 'discover' | 'diners' | 'jcb' | 'unionpay' | 'unknown';
+type CardBrand = 'visa' | 'mastercard' | 'amex' | 'discover' | 'diners' | 'jcb' | 'unionpay' | 'unknown';
 
 interface BrandRule {
   brand: Exclude<CardBrand, 'unknown'>;
@@ -51,7 +52,7 @@ export function digitsOnly(value: string): string {
   return value.replace(/\D/g, '');
 }
 
-export function brandRule(digits: string) {
+function brandRule(digits: string) {
   return RULES.find((rule) => rule.pattern.test(digits)) ?? UNKNOWN;
 }
 
@@ -77,20 +78,6 @@ export function formatCardNumber(value: string): string {
     out += digits[i];
   }
   return out;
-}
-
-export function luhnValid(digits: string): boolean {
-  if (!/^\d+$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
 }
 
 /** A field's verdict: null when valid, else the words to show under it. */

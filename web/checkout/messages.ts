@@ -1,6 +1,6 @@
 /** Plain words for what the card network said; what a buyer can do next, not what the code means. */
 
-export interface DeclineInfo {
+interface DeclineInfo {
   code?: string | null;
   decline_code?: string | null;
   message?: string | null;
@@ -8,7 +8,7 @@ export interface DeclineInfo {
 
 export type DeclineField = 'number' | 'expiry' | 'cvc' | null;
 
-export interface DeclineMessage {
+interface DeclineMessage {
   text: string;
   /** The field the buyer should fix, if the problem is in one. */
   field: DeclineField;

@@ -26,7 +26,7 @@ export function buttonClass(variant: Variant = 'secondary', size: Size = 'md', e
   );
 }
 
-export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
+interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   variant?: Variant;
   size?: Size;
   loading?: boolean;

@@ -13,7 +13,7 @@ import { cx } from '../lib/format';
 import { rowLinkClass, SkeletonRows, SortHeader, tableClass, Th, theadClass } from './list-table';
 
 /** Columns can be hidden and sorted; a sortable column needs an `accessorFn` (the value it sorts by). Sorting happens on the server: lists are keyset-paginated. */
-export const dataTableFeatures = tableFeatures({ columnVisibilityFeature, rowSortingFeature });
+const dataTableFeatures = tableFeatures({ columnVisibilityFeature, rowSortingFeature });
 export type DataColumn<T extends RowData> = ColumnDef<typeof dataTableFeatures, T> & {
   id: string;
   /** Classes of the header and body cells (alignment, truncation). */

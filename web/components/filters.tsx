@@ -7,7 +7,7 @@ import { formatDate } from '../lib/format';
 import { DATE_PRESET_LABELS, DATE_PRESETS, type DatePreset } from '../lib/date-range';
 import { FilterPopover } from './popover';
 
-export const CURRENCY_CODES = Object.keys(CURRENCIES).sort();
+const CURRENCY_CODES = Object.keys(CURRENCIES).sort();
 
 /** Common search-param shape of the filtered lists (payments and refunds). */
 export interface RangeFilters {
@@ -24,7 +24,7 @@ function dayLabel(day: string) {
   return formatDate(Date.UTC(y, m - 1, d) / 1000, 'UTC');
 }
 
-export function dateSummary(f: RangeFilters): string | undefined {
+function dateSummary(f: RangeFilters): string | undefined {
   if (!f.date || f.date === 'all') return undefined;
   if (f.date !== 'custom') return DATE_PRESET_LABELS[f.date];
   if (f.from && f.to) return `${dayLabel(f.from)} – ${dayLabel(f.to)}`;

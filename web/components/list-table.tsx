@@ -6,7 +6,7 @@ import { Select } from './input';
 import { Skeleton } from './spinner';
 import { errorMessage } from '../lib/errors';
 import { cx } from '../lib/format';
-import { PAGE_SIZES, type PageSize } from '../../shared/contracts/dashboard';
+import { PAGE_SIZES, type PageSize } from '../../shared/limits';
 
 
 /** Table rows shaped like the real ones while the first page loads. */

@@ -49,7 +49,7 @@ export function zoneOffsetLabel(zone: string, at = new Date()): string {
   return part?.value ?? 'GMT';
 }
 
-export interface TimeZoneOption { value: string; label: string }
+interface TimeZoneOption { value: string; label: string }
 
 /** Every IANA zone the browser knows, UTC first, each labelled with its current offset. */
 export function timeZoneOptions(at = new Date(), zones: string[] = supportedZones()): TimeZoneOption[] {

@@ -1,6 +1,6 @@
 import { can, type Permission, type Role } from '../../shared/permissions';
 
-export interface NavItem {
+interface NavItem {
   to: '/' | '/payments' | '/customers' | '/reports' | '/developers' | '/settings';
   label: string;
   icon: 'home' | 'payments' | 'customers' | 'reports' | 'developers' | 'settings';
@@ -10,7 +10,7 @@ export interface NavItem {
   alsoActiveFor?: string[];
 }
 
-export const NAV_ITEMS: NavItem[] = [
+const NAV_ITEMS: NavItem[] = [
   { to: '/', label: 'Home', icon: 'home' },
   { to: '/payments', label: 'Payments', icon: 'payments', anyOf: ['payments:read'], alsoActiveFor: ['/refunds'] },
   { to: '/customers', label: 'Customers', icon: 'customers', anyOf: ['payments:read'] },
@@ -19,7 +19,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/settings', label: 'Settings', icon: 'settings', anyOf: ['settings:manage', 'audit:read'] },
 ];
 
-export function canAny(role: Role | null | undefined, permissions: Permission[] | undefined): boolean {
+function canAny(role: Role | null | undefined, permissions: Permission[] | undefined): boolean {
   if (!permissions || permissions.length === 0) return Boolean(role);
   return permissions.some((p) => can(role, p));
 }

@@ -1,6 +1,6 @@
-import type { REFUND_REASONS } from '../../shared/contracts/refunds';
+import type { RefundReason } from '../../shared/status';
 
-export type RefundReason = (typeof REFUND_REASONS)[number];
+export type { RefundReason };
 export const REFUND_REASON_LABELS: Record<RefundReason, string> = {
   requested_by_customer: 'Requested by customer',
   duplicate: 'Duplicate payment',

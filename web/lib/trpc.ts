@@ -1,4 +1,5 @@
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
+import { CSRF_HEADER } from '../../shared/limits';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { MAX_TRPC_BATCH } from '../../shared/contracts/dashboard';
@@ -33,7 +34,7 @@ export const trpcClient = createTRPCClient<AppRouter>({
       url: '/trpc',
       maxItems: MAX_TRPC_BATCH,
       // The custom header is the CSRF guard: a cross-site form cannot send it.
-      headers: () => ({ 'x-paymentflow-csrf': '1' }),
+      headers: () => ({ [CSRF_HEADER]: '1' }),
     }),
   ],
 });

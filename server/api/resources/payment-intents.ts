@@ -9,16 +9,8 @@ import {
   updatePaymentIntentParams,
 } from '../../../shared/contracts/payment-intents.js';
 import { PaymentError } from '../../../shared/errors.js';
-import {
-  cancelPaymentIntent,
-  capturePaymentIntent,
-  confirmPaymentIntent,
-  createPaymentIntent,
-  getPaymentIntent,
-  listPaymentIntents,
-  searchPaymentIntents,
-  updatePaymentIntent,
-} from '../../core/payment-intents/payment-intents.service.js';
+import { cancelPaymentIntent, capturePaymentIntent, confirmPaymentIntent, createPaymentIntent, getPaymentIntent, updatePaymentIntent } from '../../core/payment-intents/payment-intents.service.js';
+import { listPaymentIntents, searchPaymentIntents } from '../../core/payment-intents/payment-intents-queries.service.js';
 import type { CoreDeps } from '../../core/shared/deps.js';
 import { endpoint, type ApiCall } from '../route.js';
 

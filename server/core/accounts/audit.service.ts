@@ -1,3 +1,4 @@
+import type { AuditAction } from '../../../shared/audit.js';
 import { PaymentError } from '../../../shared/errors.js';
 import { newId } from '../../../shared/ids.js';
 import type { Db, Executor } from '../../db/database.js';
@@ -5,7 +6,7 @@ import { decodeCursor, encodeCursor, type CursorParam } from '../shared/paginati
 import * as repo from './accounts.repository.js';
 
 /** The append-only audit log of a merchant: written in the transaction of the change it records. */
-export async function recordAudit(db: Executor, entry: { merchantId: string; livemode?: boolean | null; userId?: string | null; action: string; targetId?: string | null; data?: Record<string, unknown>; ip?: string | null }) {
+export async function recordAudit(db: Executor, entry: { merchantId: string; livemode?: boolean | null; userId?: string | null; action: AuditAction; targetId?: string | null; data?: Record<string, unknown>; ip?: string | null }) {
   await repo.insertAudit(db, {
     id: newId('audit'), merchant_id: entry.merchantId, livemode: entry.livemode ?? null, user_id: entry.userId ?? null,
     action: entry.action, target_id: entry.targetId ?? null, data: JSON.stringify(entry.data ?? {}) as never, ip: entry.ip ?? null,

@@ -1,7 +1,7 @@
 import { PaymentError } from '../../../shared/errors.js';
-import { newId } from '../../../shared/ids.js';
 import type { Db } from '../../db/database.js';
 import * as repo from './accounts.repository.js';
+import { recordAudit } from './audit.service.js';
 
 export interface MerchantDto {
   id: string; name: string; timezone: string; defaultCurrency: string; supportEmail: string | null;
@@ -30,7 +30,7 @@ export async function updateMerchantSettings(db: Db, merchantId: string, userId:
       support_email: changes.supportEmail,
       statement_descriptor: changes.statementDescriptor,
     });
-    await repo.insertAudit(tx, { id: newId('audit'), merchant_id: merchantId, user_id: userId, action: 'merchant.updated', target_id: merchantId, data: JSON.stringify(changes) as never });
+    await recordAudit(tx, { merchantId, userId, action: 'merchant.updated', targetId: merchantId, data: changes });
     return toMerchantDto(row);
   });
 }

@@ -4,7 +4,7 @@ import { COMMON_PASSWORDS } from './common-passwords.js';
 // OWASP's minimum for argon2id: m=19 MiB, t=2, p=1.
 const OPTIONS = { algorithm: 2 /* Algorithm.Argon2id (a const enum, unusable with isolatedModules) */, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
-export const MIN_PASSWORD_LENGTH = 10;
+const MIN_PASSWORD_LENGTH = 10;
 
 /** NIST 800-63B: length and a deny-list, no composition rules. Returns a message, or null when acceptable. */
 export function passwordProblem(password: string, context: string[] = []): string | null {

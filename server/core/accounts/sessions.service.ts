@@ -6,11 +6,11 @@ import * as repo from './accounts.repository.js';
 import { toMerchantDto, type MerchantDto } from './merchants.service.js';
 import type { UserDto } from './users.service.js';
 
-export const SESSION_IDLE_MS = 24 * 3_600_000;
-export const SESSION_ABSOLUTE_MS = 14 * 24 * 3_600_000;
+const SESSION_IDLE_MS = 24 * 3_600_000;
+const SESSION_ABSOLUTE_MS = 14 * 24 * 3_600_000;
 const TOUCH_EVERY_MS = 5 * 60_000;
 
-export interface MembershipDto { merchantId: string; merchantName: string; role: Role; timezone: string }
+interface MembershipDto { merchantId: string; merchantName: string; role: Role; timezone: string }
 export interface SessionTokens { token: string; expiresAt: Date }
 
 export interface SessionInfo {

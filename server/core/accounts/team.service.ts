@@ -10,7 +10,7 @@ import { fieldError, type UserDto } from './users.service.js';
 // Team management. Admins manage the team, but only an owner may grant, change or take away the owner
 // role, and an account always keeps at least one owner.
 
-export interface TeamActor { userId: string; role: Role; ip?: string | null }
+interface TeamActor { userId: string; role: Role; ip?: string | null }
 
 /**
  * Until invitations exist, the team page only creates new users. An address that already has a user

@@ -11,7 +11,7 @@ import * as repo from './accounts.repository.js';
 export const FREE_ATTEMPTS_PER_ACCOUNT = 4;
 export const FREE_ATTEMPTS_PER_IP = 20;
 
-export interface ThrottleKey {
+interface ThrottleKey {
   key: string;
   free: number;
   /** Shared by many people (an office IP): a success gives its attempt back instead of clearing the key. */

@@ -4,6 +4,7 @@ import type { Role } from '../../../shared/permissions.js';
 import type { Db } from '../../db/database.js';
 import { createDefaultKeys, type DefaultKeys } from '../api-keys/api-keys.service.js';
 import * as repo from './accounts.repository.js';
+import { recordAudit } from './audit.service.js';
 import { deviceIdFor, issueDeviceToken } from './devices.js';
 import { toMerchantDto, type MerchantDto } from './merchants.service.js';
 import { dummyVerify, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
@@ -18,7 +19,7 @@ export function fieldError(param: string, message: string, code: 'email_taken' |
   return new PaymentError(code, message, { param });
 }
 
-export interface CreateMerchantInput {
+interface CreateMerchantInput {
   email: string;
   password: string;
   name: string;
@@ -50,7 +51,7 @@ export async function createMerchantWithOwner(db: Db, input: CreateMerchantInput
     });
     await repo.insertMembership(tx, { merchant_id: merchant.id, user_id: user.id, role: 'owner' });
     const keys = await createDefaultKeys(tx, merchant.id, user.id);
-    await repo.insertAudit(tx, { id: newId('audit'), merchant_id: merchant.id, user_id: user.id, action: 'merchant.created', target_id: merchant.id, data: {} });
+    await recordAudit(tx, { merchantId: merchant.id, userId: user.id, action: 'merchant.created', targetId: merchant.id });
     return { user: { id: user.id, email: user.email, name: user.name }, merchant: toMerchantDto(merchant), keys };
   }).catch((error: unknown) => {
     // Two sign-ups racing for one email: the unique index decides.

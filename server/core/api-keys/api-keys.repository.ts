@@ -27,15 +27,6 @@ export function findApiKeys(db: Executor, scope: Scope) {
     .execute();
 }
 
-export function getApiKey(db: Executor, scope: Scope, id: string) {
-  return db
-    .selectFrom('api_keys')
-    .selectAll()
-    .$call(inScope(scope))
-    .where('id', '=', id)
-    .executeTakeFirst();
-}
-
 /** The key row, locked until the transaction ends: concurrent rolls and revokes of one key queue behind each other. */
 export function lockApiKey(db: Executor, scope: Scope, id: string) {
   return db
@@ -112,7 +103,7 @@ export async function takeToken(db: Executor, bucket: string, limit: BucketLimit
   return rows[0] ?? null;
 }
 
-export type ApiKeyWithToken = Pick<Row<'api_keys'>, 'id' | 'type' | 'merchant_id' | 'livemode' | 'revoked_at' | 'expires_at'> & {
+type ApiKeyWithToken = Pick<Row<'api_keys'>, 'id' | 'type' | 'merchant_id' | 'livemode' | 'revoked_at' | 'expires_at'> & {
   /** Null when the key is not usable (nothing was taken) or its bucket is empty. */
   taken: TakenToken | null;
 };

@@ -15,9 +15,9 @@ import {
   type RateLimitDecision,
 } from './rate-limit.js';
 
-export type ApiKeyType = 'publishable' | 'secret';
+type ApiKeyType = 'publishable' | 'secret';
 
-export interface ApiKeyDto {
+interface ApiKeyDto {
   id: string;
   type: ApiKeyType;
   name: string | null;
@@ -35,7 +35,7 @@ export interface ApiKeyDto {
   created_by_email: string | null;
 }
 
-export interface CreatedKey {
+interface CreatedKey {
   dto: ApiKeyDto;
   /** The full key: returned once, at creation, never again. */
   plaintext: string;
@@ -45,7 +45,7 @@ function prefixFor(type: ApiKeyType, livemode: boolean) {
   return `${type === 'secret' ? 'sk' : 'pk'}_${livemode ? 'live' : 'test'}_`;
 }
 
-export function toApiKeyDto(row: Row<'api_keys'>, createdByEmail: string | null = null): ApiKeyDto {
+function toApiKeyDto(row: Row<'api_keys'>, createdByEmail: string | null = null): ApiKeyDto {
   return {
     id: row.id,
     type: row.type,
@@ -177,7 +177,7 @@ export function pruneIdleRateLimitBuckets(db: Db): Promise<number> {
 }
 
 /** Error messages may echo a key only as Stripe does: its start and last four. */
-export function redactKey(presented: string): string {
+function redactKey(presented: string): string {
   if (presented.length <= 12) return '*'.repeat(presented.length);
   return presented.slice(0, 8) + '*'.repeat(Math.min(presented.length - 12, 24)) + presented.slice(-4);
 }

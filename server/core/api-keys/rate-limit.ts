@@ -7,7 +7,7 @@ export interface BucketLimit {
   burst: number;
 }
 
-export interface PublishableLimits {
+interface PublishableLimits {
   /** Per publishable key and client IP address: one browser (or one script) cannot exhaust the others'. */
   ip: BucketLimit;
   /** Per publishable key and payment intent: a flood on one intent cannot exhaust other buyers'. */

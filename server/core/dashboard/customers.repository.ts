@@ -9,7 +9,7 @@ import { likeNeedle } from '../shared/search-sql.js';
 
 export type CustomerSearch = { kind: 'id'; value: string } | { kind: 'text'; value: string };
 
-export interface CustomerListRow {
+interface CustomerListRow {
   id: string;
   email: string | null;
   name: string | null;

@@ -12,7 +12,7 @@ export { getRefundPaymentId } from './refunds.repository.js';
 export { findCustomersByEmail, getCustomerSummary } from './customers.repository.js';
 
 const LOOKUP_TABLES = ['payment_intents', 'customers', 'refunds', 'events', 'webhook_endpoints'] as const;
-export type LookupTable = (typeof LOOKUP_TABLES)[number];
+type LookupTable = (typeof LOOKUP_TABLES)[number];
 
 export async function objectExists(db: Executor, scope: Scope, table: LookupTable, id: string): Promise<boolean> {
   let query = db
@@ -49,7 +49,7 @@ export async function findPaymentsByEmail(db: Executor, scope: Scope, needle: st
 }
 
 /** The palette reads at most this many matching customers before ranking them: a bounded heap read. */
-export const LOOKUP_CANDIDATES = 500;
+const LOOKUP_CANDIDATES = 500;
 
 /**
  * Customers whose "email name" contains the needle, through customers_lookup_trgm_idx (0009). The matches

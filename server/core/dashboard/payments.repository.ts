@@ -47,7 +47,7 @@ const DISPLAY_STATUS_SQL: Record<DisplayStatus, { statuses: string[]; condition:
   canceled: { statuses: ['canceled'], condition: sql<boolean>`(payment_intents.status = 'canceled' and payment_intents.failed_attempts = 0)` },
 };
 
-export function displayStatusCondition(statuses: readonly DisplayStatus[]): Condition {
+function displayStatusCondition(statuses: readonly DisplayStatus[]): Condition {
   const raw = [...new Set(statuses.flatMap((s) => DISPLAY_STATUS_SQL[s].statuses))];
   const conditions = statuses.map((s) => DISPLAY_STATUS_SQL[s].condition);
   // The redundant `status in (...)` lets the planner use the status index even when several display statuses are OR-ed.

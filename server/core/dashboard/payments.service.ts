@@ -16,7 +16,8 @@ import type { z } from 'zod';
 import * as customersRepo from '../customers/customers.repository.js';
 import { toPaymentIntentDto } from '../payment-intents/payment-intents.dto.js';
 import * as intentsRepo from '../payment-intents/payment-intents.repository.js';
-import { cancelPaymentIntent, capturePaymentIntent, countPaymentsByFingerprint, findPaymentAttempts } from '../payment-intents/payment-intents.service.js';
+import { cancelPaymentIntent, capturePaymentIntent } from '../payment-intents/payment-intents.service.js';
+import { countPaymentsByFingerprint, findPaymentAttempts } from '../payment-intents/payment-intents-queries.service.js';
 import { buildPaymentTimeline } from '../payment-intents/timeline.service.js';
 import { getPaymentMethodRow } from '../payment-methods/payment-methods.service.js';
 import { createRefund, findRefundsForPayment } from '../refunds/refunds.service.js';
@@ -28,7 +29,7 @@ import * as lookupRepo from './lookup.repository.js';
 import * as repo from './payments.repository.js';
 
 /** What a search box entry means; an object id is not a filter but a place to go. */
-export type ClassifiedSearch = { kind: 'id'; type: 'payment' | 'customer' | 'refund'; id: string } | repo.PaymentSearch;
+type ClassifiedSearch = { kind: 'id'; type: 'payment' | 'customer' | 'refund'; id: string } | repo.PaymentSearch;
 
 const ID_TYPES = { paymentIntent: 'payment', customer: 'customer', refund: 'refund' } as const;
 const QUERY_OPERATOR = /[:~<>]/;

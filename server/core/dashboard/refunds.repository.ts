@@ -10,7 +10,7 @@ import { rangeConditions, type RangeFilters } from './filters.repository.js';
 
 /** The dashboard's refunds list and refund page; every query leads with (merchant_id, livemode). */
 
-export interface RefundFilters extends RangeFilters {
+interface RefundFilters extends RangeFilters {
   status?: readonly RefundStatus[];
   payment?: string;
   search?: RefundSearch;

@@ -39,7 +39,7 @@ async function toRefundListItems(deps: CoreDeps, scope: Scope, rows: repo.Refund
  * Reads the Refunds search box: a refund id, a payment id, an amount in the list's currency, a query in the
  * search language (anything with an operator), or part of the payer's email (3+ characters).
  */
-export function classifyRefundSearch(text: string | undefined, currency: string | undefined): { search?: repo.RefundSearch; amount?: number } {
+function classifyRefundSearch(text: string | undefined, currency: string | undefined): { search?: repo.RefundSearch; amount?: number } {
   const q = text?.trim() ?? '';
   if (!q) return {};
   const kind = /^[a-z]+_[A-Za-z0-9]+$/.test(q) ? idKind(q) : null;

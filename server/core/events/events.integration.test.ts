@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PaymentError } from '../../../shared/errors.js';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../../test/db.js';
 import { createCustomer } from '../customers/customers.service.js';
-import { createPaymentIntent, findPaymentAttempts, getPaymentIntent } from '../payment-intents/payment-intents.service.js';
+import { createPaymentIntent, getPaymentIntent } from '../payment-intents/payment-intents.service.js';
+import { findPaymentAttempts } from '../payment-intents/payment-intents-queries.service.js';
 import { decrypt } from '../shared/crypto.js';
 import type { Actor } from '../shared/deps.js';
 import {

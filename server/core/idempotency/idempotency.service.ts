@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { IDEMPOTENCY_KEY_TTL_MS } from '../../../shared/limits.js';
 import { PaymentError } from '../../../shared/errors.js';
 import type { Tx } from '../../db/database.js';
 import { decrypt, encrypt } from '../shared/crypto.js';
@@ -7,7 +8,6 @@ import * as repo from './idempotency.repository.js';
 
 const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 /** Stripe keeps keys for at least 24 hours; a key older than that may be used again as a new request. */
-export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 
 export interface IdempotentResult {
   status: number;
@@ -30,7 +30,7 @@ export interface IdempotentRequest {
  * the operation made before failing are kept (a card decline) or rolled back. `undefined`: a server
  * error, which rolls everything back (key included) and is rethrown.
  */
-export type ErrorOutcome = (error: unknown) => { result: IdempotentResult; keepWrites: boolean } | undefined;
+type ErrorOutcome = (error: unknown) => { result: IdempotentResult; keepWrites: boolean } | undefined;
 
 /** JSON with sorted keys, so the same parameters in another order hash the same. */
 function canonical(value: unknown): string {

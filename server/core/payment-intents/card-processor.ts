@@ -15,7 +15,7 @@ export interface ProcessorCard {
   testBehavior: string | null;
 }
 
-export interface AuthorizationRequest {
+interface AuthorizationRequest {
   paymentIntentId: string;
   amount: number;
   currency: string;
@@ -28,7 +28,7 @@ export type AuthorizationResult =
   | { status: 'requires_action' }
   | { status: 'declined'; code: 'card_declined' | 'expired_card' | 'incorrect_cvc' | 'processing_error'; declineCode: string; message: string };
 
-export interface RefundRequest {
+interface RefundRequest {
   refundId: string;
   paymentIntentId: string;
   amount: number;
@@ -37,7 +37,7 @@ export interface RefundRequest {
   card: ProcessorCard | null;
 }
 
-export type RefundResult = { status: 'succeeded' } | { status: 'failed'; failureReason: string };
+type RefundResult = { status: 'succeeded' } | { status: 'failed'; failureReason: string };
 
 export interface CardProcessor {
   authorize(request: AuthorizationRequest): Promise<AuthorizationResult>;

@@ -1,3 +1,4 @@
+import { UNCONFIRMED_STATUSES } from '../../../shared/status.js';
 import type { CheckoutBootstrap } from '../../../shared/contracts/checkout.js';
 import { isHttpUrl } from '../../../shared/contracts/payment-intents.js';
 import type { Executor } from '../../db/database.js';
@@ -5,7 +6,7 @@ import { getActivePublishableKey } from '../api-keys/api-keys.service.js';
 import { safeEqual } from '../shared/crypto.js';
 import { challengePath, checkoutPath } from './payment-intents.dto.js';
 import { getCheckoutIntent, type CheckoutIntentRow } from './payment-intents.repository.js';
-import { MAX_FAILED_ATTEMPTS } from './payment-intents.service.js';
+import { MAX_FAILED_ATTEMPTS } from '../../../shared/limits.js';
 
 /**
  * The rules of the hosted checkout (server/checkout is its HTTP edge): who may see an intent's page, what
@@ -14,7 +15,7 @@ import { MAX_FAILED_ATTEMPTS } from './payment-intents.service.js';
 
 export { challengePath, checkoutPath, type CheckoutIntentRow };
 
-const OPEN_STATUSES = new Set(['requires_payment_method', 'requires_confirmation', 'requires_action']);
+const OPEN_STATUSES: ReadonlySet<string> = new Set(UNCONFIRMED_STATUSES);
 
 /** Compared against when the id is unknown, so that case costs the same as a wrong secret. */
 const NO_SECRET = 'pi_0_secret_0';
@@ -23,7 +24,7 @@ const NO_SECRET = 'pi_0_secret_0';
  * `denied` covers an unknown id, a malformed one and a wrong or missing secret alike: the page answers all
  * of them the same way, so a visitor cannot learn which payment ids exist.
  */
-export type IntentAccess = { kind: 'denied' } | { kind: 'ok'; intent: CheckoutIntentRow };
+type IntentAccess = { kind: 'denied' } | { kind: 'ok'; intent: CheckoutIntentRow };
 
 export async function authorizeCheckout(db: Executor, intentId: string, clientSecret: string | undefined): Promise<IntentAccess> {
   // Ids are short and prefixed; anything else is not worth a query.
@@ -86,7 +87,7 @@ export function challengeRedirectOrigins(intent: CheckoutIntentRow): string[] {
   return [...origins];
 }
 
-export type CheckoutState =
+type CheckoutState =
   | { kind: 'pay' }
   | { kind: 'paid'; status: 'succeeded' | 'requires_capture' | 'processing' }
   | { kind: 'expired' }

@@ -72,7 +72,7 @@ export function challengePath(id: string, clientSecret: string): string {
   return `/checkout/3ds/${encodeURIComponent(id)}?${new URLSearchParams({ client_secret: clientSecret }).toString()}`;
 }
 
-export function checkoutUrl(appUrl: string, id: string, clientSecret: string) {
+function checkoutUrl(appUrl: string, id: string, clientSecret: string) {
   return `${appUrl}${checkoutPath(id, clientSecret)}`;
 }
 
@@ -94,7 +94,7 @@ export function declineError(result: Extract<AuthorizationResult, { status: 'dec
   };
 }
 
-export const AUTHENTICATION_FAILURE_MESSAGE =
+const AUTHENTICATION_FAILURE_MESSAGE =
   'The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.';
 
 export function authenticationFailureError(paymentMethod: PaymentMethodDto): LastPaymentErrorDto {

@@ -6,20 +6,10 @@ import { listEvents } from '../events/events.service.js';
 import { createRefund } from '../refunds/refunds.service.js';
 import type { Actor } from '../shared/deps.js';
 import type { CardProcessor } from './card-processor.js';
-import {
-  cancelPaymentIntent,
-  capturePaymentIntent,
-  completeThreeDSecure,
-  confirmPaymentIntent,
-  countPaymentsByFingerprint,
-  createPaymentIntent,
-  expireIntents,
-  findPaymentAttempts,
-  getPaymentIntent,
-  isPersistedDecline,
-  listPaymentIntents,
-  updatePaymentIntent,
-} from './payment-intents.service.js';
+import { cancelPaymentIntent, capturePaymentIntent, confirmPaymentIntent, createPaymentIntent, getPaymentIntent, isPersistedDecline, updatePaymentIntent } from './payment-intents.service.js';
+import { completeThreeDSecure } from './three-d-secure.service.js';
+import { countPaymentsByFingerprint, findPaymentAttempts, listPaymentIntents } from './payment-intents-queries.service.js';
+import { expireIntents } from './expiry.service.js';
 import { getPaymentTimeline } from './timeline.service.js';
 
 let t: TestDatabase;

@@ -4,7 +4,7 @@ import type { AuthorizationResult, CardProcessor } from './card-processor.js';
  * DESIGN §4's test cards. `behavior` is stored on the payment method (payment_methods.test_behavior) so
  * the simulator, and later the refund job, know what to do without ever keeping the number.
  */
-export type TestBehavior =
+type TestBehavior =
   | 'succeed'
   | 'three_d_secure'
   | 'refund_fail'
@@ -16,7 +16,7 @@ export type TestBehavior =
   | 'decline:expired_card'
   | 'decline:incorrect_cvc';
 
-export interface TestCard {
+interface TestCard {
   number: string;
   brand: string;
   funding: 'credit' | 'debit';
@@ -73,20 +73,6 @@ export function testCardNumberFor(id: string): string | undefined {
 
 export function findTestCard(number: string): TestCard | undefined {
   return BY_NUMBER.get(number);
-}
-
-export function luhnValid(number: string): boolean {
-  if (!/^\d{12,19}$/.test(number)) return false;
-  let sum = 0;
-  for (let i = 0; i < number.length; i++) {
-    let d = Number(number[number.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
 }
 
 export function detectBrand(number: string): string {

@@ -8,7 +8,7 @@ import type { CoreDeps, Scope } from '../shared/deps.js';
 import { toPaymentAttemptDto, type PaymentAttemptDto } from './payment-intents.dto.js';
 import * as repo from './payment-intents.repository.js';
 
-export type TimelineEntry =
+type TimelineEntry =
   | { kind: 'event'; id: string; created: number; type: string; event: EventDto }
   | { kind: 'attempt'; id: string; created: number; attempt: PaymentAttemptDto }
   | { kind: 'refund'; id: string; created: number; refund: RefundDto; note: string | null; created_by: { id: string; email: string | null } | null };

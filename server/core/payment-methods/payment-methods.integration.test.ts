@@ -3,14 +3,9 @@ import { PaymentError } from '../../../shared/errors.js';
 import { apiClient } from '../../api/test-client.js';
 import { createTestDatabase, createTestMerchant, startTestServer, type TestDatabase, type TestServer } from '../../test/db.js';
 import { createCustomer } from '../customers/customers.service.js';
-import {
-  completeThreeDSecure,
-  confirmPaymentIntent,
-  createPaymentIntent,
-  findPaymentAttempts,
-  getPaymentIntent,
-  updatePaymentIntent,
-} from '../payment-intents/payment-intents.service.js';
+import { completeThreeDSecure } from '../payment-intents/three-d-secure.service.js';
+import { confirmPaymentIntent, createPaymentIntent, getPaymentIntent, updatePaymentIntent } from '../payment-intents/payment-intents.service.js';
+import { findPaymentAttempts } from '../payment-intents/payment-intents-queries.service.js';
 import type { Actor } from '../shared/deps.js';
 
 let t: TestDatabase;

@@ -1,10 +1,11 @@
 import type { PaymentMethodDataParam, PaymentMethodDto } from '../../../shared/contracts/payment-intents.js';
+import { cardNumberValid } from '../../../shared/card.js';
 import { notFound, PaymentError } from '../../../shared/errors.js';
 import { newId } from '../../../shared/ids.js';
 import type { Executor } from '../../db/database.js';
 import type { NewRow, Row } from '../../db/schema.js';
 import type { ProcessorCard } from '../payment-intents/card-processor.js';
-import { detectBrand, findTestCard, luhnValid, testCardNumberFor } from '../payment-intents/test-cards.js';
+import { detectBrand, findTestCard, testCardNumberFor } from '../payment-intents/test-cards.js';
 import { deriveKey, hmacHex } from '../shared/crypto.js';
 import type { CoreDeps, Scope } from '../shared/deps.js';
 import { toUnix } from '../shared/tx.js';
@@ -16,7 +17,7 @@ const fingerprintKeys = new Map<string, Buffer>();
  * The same card number always gives the same fingerprint for this installation (so repeated cards can
  * be recognised), and the number cannot be recovered from it.
  */
-export function cardFingerprint(secret: string, number: string): string {
+function cardFingerprint(secret: string, number: string): string {
   let key = fingerprintKeys.get(secret);
   if (!key) {
     key = deriveKey(secret, 'card-fingerprint');
@@ -89,10 +90,10 @@ interface CardInput {
 }
 
 /** Checks what a card form would check before anything is stored; the number and CVC go no further. */
-export function validateCard(card: CardInput, now = new Date()): { number: string; expMonth: number; expYear: number } {
+function validateCard(card: CardInput, now = new Date()): { number: string; expMonth: number; expYear: number } {
   const prefix = 'payment_method_data[card]';
   const number = card.number.replace(/[\s-]/g, '');
-  if (!luhnValid(number)) throw cardError('incorrect_number', 'Your card number is incorrect.', `${prefix}[number]`);
+  if (!cardNumberValid(number)) throw cardError('incorrect_number', 'Your card number is incorrect.', `${prefix}[number]`);
   const expYear = card.exp_year < 100 ? 2000 + card.exp_year : card.exp_year;
   const expMonth = card.exp_month;
   const year = now.getUTCFullYear();

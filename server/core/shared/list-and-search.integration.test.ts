@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PaymentError } from '../../../shared/errors.js';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../../test/db.js';
 import { createCustomer } from '../customers/customers.service.js';
-import { createPaymentIntent, listPaymentIntents, searchPaymentIntents } from '../payment-intents/payment-intents.service.js';
+import { createPaymentIntent } from '../payment-intents/payment-intents.service.js';
+import { listPaymentIntents, searchPaymentIntents } from '../payment-intents/payment-intents-queries.service.js';
 import { createRefund, searchRefunds } from '../refunds/refunds.service.js';
 import type { Actor } from './deps.js';
 

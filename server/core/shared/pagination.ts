@@ -8,9 +8,9 @@ import type { Scope } from './deps.js';
 import { inScope } from './scope.js';
 import { isSelective, SELECTIVE_ROWS, type CompiledSearch } from './search-sql.js';
 
-export type PageableTable = 'payment_intents' | 'customers' | 'refunds' | 'events' | 'webhook_endpoints';
+type PageableTable = 'payment_intents' | 'customers' | 'refunds' | 'events' | 'webhook_endpoints';
 
-export interface PageRequest {
+interface PageRequest {
   limit: number;
   starting_after?: string;
   ending_before?: string;
@@ -21,7 +21,7 @@ export interface PageRequest {
 type Query<R> = SelectQueryBuilder<Database, any, R>;
 
 /** `created` filters compare whole seconds, so `created=t` matches anything within that second. */
-export function applyCreatedFilter<R>(query: Query<R>, created: CreatedFilter | undefined, column = 'created_at'): Query<R> {
+function applyCreatedFilter<R>(query: Query<R>, created: CreatedFilter | undefined, column = 'created_at'): Query<R> {
   if (created === undefined) return query;
   const col = sql.ref(column);
   const at = (seconds: number) => sql`to_timestamp(${seconds})`;
@@ -39,7 +39,7 @@ export function applyCreatedFilter<R>(query: Query<R>, created: CreatedFilter | 
  * The cursor's position is read inside the comparison, so PostgreSQL's microsecond timestamps are
  * compared exactly (a JS Date would round them to milliseconds and skip or repeat rows).
  */
-export function cursorPosition(table: PageableTable, scope: Scope, id: string) {
+function cursorPosition(table: PageableTable, scope: Scope, id: string) {
   return sql`(select c.created_at, c.id from ${sql.table(table)} c where c.merchant_id = ${scope.merchantId} and c.livemode = ${scope.livemode} and c.id = ${id})`;
 }
 
@@ -92,7 +92,7 @@ export async function findPage<R>(db: Executor, table: PageableTable, scope: Sco
  * so pages are found with an index range scan, never OFFSET. The sort it was made for travels with it:
  * a cursor from a list sorted by amount is meaningless once the list is sorted by date.
  */
-export interface ListCursor {
+interface ListCursor {
   sort: ListSort;
   dir: SortDirection;
   /** created_at as PostgreSQL prints it (microseconds kept) or the amount as a decimal string. */
@@ -139,7 +139,7 @@ export function decodeCursor(text: string, sort: ListSort, dir: SortDirection, a
 // ---------------------------------------------------------------------------------------------------
 // Keyset pages by (sort key, id), with an optional bounded walk
 
-export type KeysetTable = 'payment_intents' | 'refunds' | 'customers';
+type KeysetTable = 'payment_intents' | 'refunds' | 'customers';
 
 export interface Keyset {
   sort: ListSort;
@@ -209,7 +209,7 @@ export const SEARCH_WALK_ROWS = 10_000;
  * entries), or undefined when fewer rows remain: then the walk is not capped. `base` is the scoped
  * query without the search predicate.
  */
-export async function findWalkEnd<R>(base: Query<R>, table: KeysetTable, keyset: Keyset, rows = SEARCH_WALK_ROWS): Promise<WalkEnd | undefined> {
+async function findWalkEnd<R>(base: Query<R>, table: KeysetTable, keyset: Keyset, rows = SEARCH_WALK_ROWS): Promise<WalkEnd | undefined> {
   const key = keyOf(table, keyset.sort);
   const query = walkFrom(base.clearSelect().select([sql<string>`${key}::text`.as('sort_key'), sql<string>`${sql.ref(`${table}.id`)}`.as('id')]), table, keyset);
   return (await query.offset(rows - 1).limit(1).executeTakeFirst()) as WalkEnd | undefined;
@@ -244,9 +244,6 @@ export function pageFromRows<R extends { id: string; sort_key: string }>(
   const prev = moreBefore ? at(first, true) : backwards ? resume : null;
   return { rows: page, nextCursor: next, prevCursor: prev };
 }
-
-/** How a search page is fetched: from the selective matches, or by a walk bounded at `end` (if any). */
-export type SearchStrategy = { kind: 'matches' } | { kind: 'walk'; end?: WalkEnd };
 
 /**
  * The predicate of a walk, as a filter no index can serve: the walk's range of the list index is then the

@@ -19,7 +19,7 @@ function def(schema: unknown): Def {
   return (schema as { _zod: { def: Def } })._zod.def;
 }
 
-export function bracketParam(path: readonly PropertyKey[]): string {
+function bracketParam(path: readonly PropertyKey[]): string {
   if (!path.length) return '';
   const [head, ...rest] = path.map(String);
   return head + rest.map((p) => `[${p}]`).join('');
@@ -322,7 +322,7 @@ export function parseParams<S extends Schema>(schema: S, input: unknown, options
  */
 const parsedBy = new WeakMap<object, z.ZodType>();
 
-export function rememberParsed<T>(schema: z.ZodType, output: T): T {
+function rememberParsed<T>(schema: z.ZodType, output: T): T {
   if (typeof output === 'object' && output !== null) parsedBy.set(output, schema);
   return output;
 }

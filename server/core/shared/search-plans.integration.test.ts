@@ -13,7 +13,7 @@ import { seedBulkPayments } from '../../seed/bulk.js';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../../test/db.js';
 import { searchCustomers } from '../customers/customers.service.js';
 import { findPayments } from '../dashboard/payments.service.js';
-import { searchPaymentIntents } from '../payment-intents/payment-intents.service.js';
+import { searchPaymentIntents } from '../payment-intents/payment-intents-queries.service.js';
 import type { CoreDeps, Scope } from './deps.js';
 import { SEARCH_WALK_ROWS } from './pagination.js';
 

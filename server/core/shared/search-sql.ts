@@ -250,7 +250,7 @@ export function compileSearchText(resource: SearchResource, scope: Scope, text: 
  * Above it the indexed clauses are broad (status:"succeeded", amount>100): matches are either dense (a
  * short walk finds a page) or rare only through an unindexable clause, and the walk is bounded.
  */
-export const SELECTIVE_SHARE = 0.02;
+const SELECTIVE_SHARE = 0.02;
 export const SELECTIVE_ROWS = 5_000;
 
 async function estimateRows(db: Executor, query: Query<unknown>): Promise<number> {

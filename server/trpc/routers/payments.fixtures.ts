@@ -26,7 +26,7 @@ export async function memberCaller(t: TestDatabase, merchantId: string, role: Ro
 }
 
 /** How a fixture payment ends up; each is reached through the core, the way a merchant would. */
-export type PaymentOutcome =
+type PaymentOutcome =
   | 'succeeded' // pm_card_visa (or `card`), confirmed
   | 'requires_capture' // capture_method=manual
   | 'requires_action' // a 3-D Secure card, challenge not completed

@@ -20,7 +20,7 @@ const row = (key = '', value = ''): Row => ({ id: nextRowId++, key, value });
 interface Problem { field: 'key' | 'value'; message: string }
 
 /** Rows that break the API's metadata rules, with the reason and the field at fault, before anything is sent. */
-export function metadataProblems(rows: Row[]): Record<number, Problem> {
+function metadataProblems(rows: Row[]): Record<number, Problem> {
   const out: Record<number, Problem> = {};
   const seen = new Set<string>();
   for (const r of rows) {

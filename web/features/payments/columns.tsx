@@ -8,8 +8,8 @@ import { trpc } from '../../lib/trpc';
 import { columnsPreferenceQuery, PAYMENT_COLUMNS_PREFERENCE } from './payment-queries';
 import { Popover } from '../../components/popover';
 
-export const PAYMENT_COLUMNS = ['status', 'description', 'customer', 'method', 'created'] as const;
-export type PaymentColumn = (typeof PAYMENT_COLUMNS)[number];
+const PAYMENT_COLUMNS = ['status', 'description', 'customer', 'method', 'created'] as const;
+type PaymentColumn = (typeof PAYMENT_COLUMNS)[number];
 const COLUMN_LABELS: Record<PaymentColumn, string> = {
   status: 'Status',
   description: 'Description',

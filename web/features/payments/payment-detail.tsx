@@ -24,7 +24,7 @@ import { invalidatePayment, paymentDetailQuery } from './payment-queries';
 import { REFUND_REASON_LABELS, type RefundReason } from '../../lib/refund-labels';
 import { PaymentStatusBadge, RefundStatusBadge, humanize } from '../../components/status-badge';
 import { Timeline } from './timeline';
-import { CANCELABLE_STATUSES } from '../../../shared/status';
+import { CANCELABLE_STATUSES, REQUESTABLE_CANCELLATION_REASONS } from '../../../shared/status';
 
 // The refund dialog is only needed by members who refund, and only when they do.
 const loadRefundDialog = () => import('./refund-dialog');
@@ -246,12 +246,10 @@ function RefundsTable({ data, zone }: { data: PaymentDetailData; zone: string })
   );
 }
 
-const CANCEL_REASONS = ['requested_by_customer', 'duplicate', 'fraudulent'] as const;
-
 function CancelDialog({ open, onClose, data }: { open: boolean; onClose: () => void; data: PaymentDetailData }) {
   const queryClient = useQueryClient();
   const { payment } = data;
-  const [reason, setReason] = useState<(typeof CANCEL_REASONS)[number]>('requested_by_customer');
+  const [reason, setReason] = useState<(typeof REQUESTABLE_CANCELLATION_REASONS)[number]>('requested_by_customer');
   const cancel = useMutation(trpc.payments.cancel.mutationOptions({
     onSuccess: async () => {
       await invalidatePayment(queryClient, payment.id);
@@ -275,7 +273,7 @@ function CancelDialog({ open, onClose, data }: { open: boolean; onClose: () => v
     >
       <Field label="Reason">
         <Select value={reason} onChange={(e) => setReason(e.target.value as typeof reason)}>
-          {CANCEL_REASONS.map((r) => <option key={r} value={r}>{REFUND_REASON_LABELS[r]}</option>)}
+          {REQUESTABLE_CANCELLATION_REASONS.map((r) => <option key={r} value={r}>{REFUND_REASON_LABELS[r]}</option>)}
         </Select>
       </Field>
     </FormDialog>

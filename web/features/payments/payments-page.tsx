@@ -22,10 +22,10 @@ import { isBadRequest } from '../../lib/errors';
 import { SavedViewsMenu } from '../../components/saved-views';
 import { PaymentStatusBadge } from '../../components/status-badge';
 
-export type SearchPatch = Partial<PaymentsSearch>;
+type SearchPatch = Partial<PaymentsSearch>;
 
 /** Navigates to the same list with some parameters changed; any change but paging starts from the first page. */
-export function usePaymentsNavigate() {
+function usePaymentsNavigate() {
   const navigate = useNavigate();
   return (patch: SearchPatch, options: { keepCursor?: boolean; replace?: boolean } = {}) =>
     navigate({

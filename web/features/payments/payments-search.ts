@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_PAGE_SIZE } from '../../../shared/limits';
 import { DISPLAY_STATUSES, type DisplayStatus } from '../../../shared/payment-display-status';
 import { paymentListFilters, type PaymentListFiltersInput } from '../../../shared/contracts/dashboard';
 import { resolveDateRange } from '../../lib/date-range';
@@ -24,7 +25,7 @@ export const paymentsSearchSchema = z.object({
   ...pageSearchShape(f),
 });
 export type PaymentsSearch = z.output<typeof paymentsSearchSchema>;
-export const PAYMENTS_SEARCH_DEFAULTS = { sort: 'created', dir: 'desc', limit: 25 } as const;
+export const PAYMENTS_SEARCH_DEFAULTS = { sort: 'created', dir: 'desc', limit: DEFAULT_PAGE_SIZE } as const;
 
 /** The filter keys a "Clear filters" removes (sorting and page size are preferences, not filters). */
 export const FILTER_KEYS = ['status', 'date', 'from', 'to', 'amountMin', 'amountMax', 'currency', 'last4', 'customer', 'q'] as const;

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { REFUND_REASONS } from '../../../shared/contracts/refunds';
+import { REFUND_REASONS } from '../../../shared/status';
 import { AmountConfirmDialog } from '../../components/amount-confirm-dialog';
 import { Field } from '../../components/field';
 import { Select } from '../../components/input';

@@ -25,7 +25,7 @@ function card(attempt: PaymentAttemptView) {
  * Turns the server's timeline (events, attempts, refunds; oldest first) into sentences. Events that only
  * repeat what an attempt or refund row already says are left out, so each thing happens once.
  */
-export function timelineItems(entries: TimelineEntryView[], currency: string): Item[] {
+function timelineItems(entries: TimelineEntryView[], currency: string): Item[] {
   const items: Item[] = [];
   let authorized = false;
   // Within one second, put causes before effects: the intent exists, then the bank asks for 3-D Secure,

@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { RefundListItem } from '../../../shared/contracts/dashboard';
-import { REFUND_STATUSES } from '../../../shared/contracts/refunds';
+import { REFUND_STATUSES, type RefundStatus } from '../../../shared/status';
 import { REFUND_STATUS_LABELS } from '../../../shared/status';
 import { Button } from '../../components/button';
 import { Card, PageHeader } from '../../components/card';
@@ -22,7 +22,6 @@ import { humanize, RefundStatusBadge } from '../../components/status-badge';
 import { useSession } from '../shell/use-session';
 import { REFUND_FILTER_KEYS, refundListInput, refundStatusList, type RefundsSearch } from './refunds-search';
 
-type RefundStatus = (typeof REFUND_STATUSES)[number];
 
 export function RefundsPage({ search }: { search: RefundsSearch }) {
   const session = useSession()!;

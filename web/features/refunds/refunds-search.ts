@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { DEFAULT_PAGE_SIZE } from '../../../shared/limits';
 import { refundListFilters, type RefundListFiltersInput } from '../../../shared/contracts/dashboard';
-import { REFUND_STATUSES } from '../../../shared/contracts/refunds';
+import { REFUND_STATUSES, type RefundStatus } from '../../../shared/status';
 import { resolveDateRange } from '../../lib/date-range';
 import { amountRange, amountSearchShape, currencySearchParam, dateSearchShape, listOf, pageSearchShape } from '../../lib/search-params';
 import { trpc } from '../../lib/trpc';
 
-type RefundStatus = (typeof REFUND_STATUSES)[number];
 
 /** The Refunds list's URL state; see payments-search.ts for the reasoning. */
 const f = refundListFilters.shape;
@@ -20,11 +20,11 @@ export const refundsSearchSchema = z.object({
   ...pageSearchShape(f),
 });
 export type RefundsSearch = z.output<typeof refundsSearchSchema>;
-export const REFUNDS_SEARCH_DEFAULTS = { sort: 'created', dir: 'desc', limit: 25 } as const;
+export const REFUNDS_SEARCH_DEFAULTS = { sort: 'created', dir: 'desc', limit: DEFAULT_PAGE_SIZE } as const;
 export const REFUND_FILTER_KEYS = ['status', 'date', 'from', 'to', 'amountMin', 'amountMax', 'currency', 'payment', 'q'] as const;
 
 /** "12.50" in the search box is an amount, read in the chosen currency (or the merchant's default). */
-export const looksLikeAmount = (q: string | undefined) => Boolean(q && /^[\d.,]+$/.test(q.trim()));
+const looksLikeAmount = (q: string | undefined) => Boolean(q && /^[\d.,]+$/.test(q.trim()));
 
 export function refundStatusList(search: { status?: string }): RefundStatus[] {
   const given = search.status?.split(',') ?? [];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AUDIT_ACTION_LABELS, type AuditAction } from '../../../shared/audit';
 import { describeAuditEntry } from './audit-labels';
 
 describe('describeAuditEntry', () => {
@@ -10,5 +11,11 @@ describe('describeAuditEntry', () => {
 
   it('falls back to the action code for actions it does not know', () => {
     expect(describeAuditEntry('refund.created', null)).toEqual({ title: 'refund.created', detail: null });
+  });
+
+  it('titles every action the server writes with its shared label', () => {
+    for (const [action, label] of Object.entries(AUDIT_ACTION_LABELS) as [AuditAction, string][]) {
+      expect(describeAuditEntry(action, {}).title).toBe(label);
+    }
   });
 });

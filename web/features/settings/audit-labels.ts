@@ -1,15 +1,6 @@
+import { AUDIT_ACTION_LABELS, isAuditAction } from '../../../shared/audit';
 import { ROLE_LABELS, type Role } from '../../../shared/permissions';
 
-const ACTIONS: Record<string, string> = {
-  'merchant.created': 'Account created',
-  'merchant.updated': 'Business settings updated',
-  'member.added': 'Team member added',
-  'member.role_changed': 'Role changed',
-  'member.removed': 'Team member removed',
-  'api_key.created': 'Secret key created',
-  'api_key.rolled': 'API key rolled',
-  'api_key.revoked': 'Secret key revoked',
-};
 
 const roleLabel = (role: unknown) => (typeof role === 'string' && role in ROLE_LABELS ? ROLE_LABELS[role as Role] : String(role));
 
@@ -18,7 +9,7 @@ const FIELD_LABELS: Record<string, string> = { name: 'name', timezone: 'time zon
 /** A heading and a one-line detail for an audit entry; unknown actions fall back to their code. */
 export function describeAuditEntry(action: string, data: unknown): { title: string; detail: string | null } {
   const d = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
-  const title = ACTIONS[action] ?? action;
+  const title = isAuditAction(action) ? AUDIT_ACTION_LABELS[action] : action;
   switch (action) {
     case 'member.added':
       return { title, detail: `${d.email ?? 'Someone'} as ${roleLabel(d.role)}` };

@@ -1,4 +1,5 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
+import { DEFAULT_PAGE_SIZE } from '../../../shared/limits';
 import { Badge } from '../../components/badge';
 import { Button } from '../../components/button';
 import { Card, CardHeader } from '../../components/card';
@@ -9,7 +10,7 @@ import { formatDateTime } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
 import { describeAuditEntry } from './audit-labels';
 
-export const AUDIT_PAGE_SIZE = 25;
+const AUDIT_PAGE_SIZE = DEFAULT_PAGE_SIZE;
 
 export function auditLogQuery() {
   return trpc.settings.auditLog.infiniteQueryOptions({ limit: AUDIT_PAGE_SIZE }, { getNextPageParam: (page) => page.nextCursor ?? undefined });

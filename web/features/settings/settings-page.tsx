@@ -8,7 +8,7 @@ import { AuditLog } from './audit-log';
 import { BusinessSettings } from './business-settings';
 import { TeamSettings } from './team-settings';
 
-export type SettingsTab = 'business' | 'team' | 'audit' | 'account';
+type SettingsTab = 'business' | 'team' | 'audit' | 'account';
 
 /** Tabs without a permission (the user's own account) are shown to every member. */
 const TABS: { id: SettingsTab; label: string; permission: 'settings:manage' | 'audit:read' | null }[] = [
@@ -18,7 +18,7 @@ const TABS: { id: SettingsTab; label: string; permission: 'settings:manage' | 'a
   { id: 'account', label: 'Your account', permission: null },
 ];
 
-export function visibleSettingsTabs(role: Role | null) {
+function visibleSettingsTabs(role: Role | null) {
   return TABS.filter((t) => t.permission === null || can(role, t.permission));
 }
 

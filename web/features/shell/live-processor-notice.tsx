@@ -1,6 +1,6 @@
 import { Icon } from '../../components/icons';
 
-export const LIVE_DECLINED_TEXT = 'Live payments are declined until a card-processor connector is configured.';
+const LIVE_DECLINED_TEXT = 'Live payments are declined until a card-processor connector is configured.';
 
 /**
  * Live mode with no connector to a card processor: every live confirmation is refused, so the dashboard

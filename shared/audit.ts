@@ -1,0 +1,20 @@
+/** The audit log's action names, each with the words the dashboard shows for it: the one list writers and readers share. */
+export const AUDIT_ACTION_LABELS = {
+  'merchant.created': 'Account created',
+  'merchant.updated': 'Business settings updated',
+  'member.added': 'Team member added',
+  'member.role_changed': 'Role changed',
+  'member.removed': 'Team member removed',
+  'api_key.created': 'Secret key created',
+  'api_key.rolled': 'API key rolled',
+  'api_key.revoked': 'Secret key revoked',
+  'webhook_endpoint.created': 'Webhook endpoint added',
+  'webhook_endpoint.secret_revealed': 'Webhook signing secret revealed',
+  'webhook_endpoint.secret_rolled': 'Webhook signing secret rolled',
+} as const satisfies Record<string, string>;
+
+export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;
+
+export function isAuditAction(action: string): action is AuditAction {
+  return Object.hasOwn(AUDIT_ACTION_LABELS, action);
+}
