@@ -33,6 +33,10 @@ Commands:
   seed --merchant <acct_id> --payments <count> [--live]
       Generate <count> payments (with customers, refunds and events) for a merchant, in test mode unless --live.
 
+  analytics rebuild [--merchant <acct_id>]
+      Recompute the Home analytics rollups from the base tables (one merchant or all) and report how many
+      bucket rows differed (0 when the rollups were exact).
+
   help
       Show this text.
 
@@ -170,11 +174,22 @@ async function seed(args: string[]) {
   console.log(`Seeded ${count} ${values.live ? 'live' : 'test'} payments for ${merchantId} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
 
+async function analyticsRebuild(args: string[]) {
+  const values = parse(args, { merchant: { type: 'string' } });
+  const { rebuildAnalytics } = await import('./core/analytics/analytics.service.js');
+  const report = await withDeps(async (deps) => {
+    if (values.merchant !== undefined) await merchantFromFlag(deps, values.merchant);
+    return rebuildAnalytics(deps, values.merchant);
+  });
+  for (const { table, differences } of report) console.log(`${table}: ${differences === 0 ? 'exact' : `${differences} bucket rows differed, corrected`}`);
+}
+
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   migrate,
   'merchant create': merchantCreate,
   'member add': memberAdd,
   seed,
+  'analytics rebuild': analyticsRebuild,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -8,6 +8,7 @@ import * as m0006 from './migrations/0006_create_worker_heartbeats.js';
 import * as m0007 from './migrations/0007_add_payment_attempts_payment_method_index.js';
 import * as m0008 from './migrations/0008_add_refund_customer_and_payment_method.js';
 import * as m0009 from './migrations/0009_add_customer_lookup_index.js';
+import * as m0011 from './migrations/0011_create_analytics_rollups.js';
 import * as m0012 from './migrations/0012_add_webhook_delivery_jobs.js';
 
 // Listed explicitly so migrations work the same from tsx, the test runner and a bundle.
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0007_add_payment_attempts_payment_method_index': m0007,
   '0008_add_refund_customer_and_payment_method': m0008,
   '0009_add_customer_lookup_index': m0009,
+  '0011_create_analytics_rollups': m0011,
   '0012_add_webhook_delivery_jobs': m0012,
 };
 

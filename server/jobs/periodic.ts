@@ -1,4 +1,5 @@
 import type { Task } from 'graphile-worker';
+import { compactAnalytics } from '../core/analytics/analytics.service.js';
 import { pruneExpiredSessions, pruneForgivenThrottles } from '../core/accounts/accounts.service.js';
 import { pruneIdleRateLimitBuckets } from '../core/api-keys/api-keys.service.js';
 import { pruneIdempotencyKeys } from '../core/idempotency/idempotency.service.js';
@@ -18,6 +19,8 @@ export const periodicTasks = (deps: CoreDeps): Record<string, Task> => ({
   'prune-expired-sessions': async () => void (await pruneExpiredSessions(deps.db)),
   // Idle rate-limit buckets (API keys, dashboard sessions) and throttle rows that no longer block anything.
   'prune-rate-limit-state': async () => void ((await pruneIdleRateLimitBuckets(deps.db)) + (await pruneForgivenThrottles(deps.db))),
+  // Folds the analytics rollups' appended delta rows into one row per bucket key.
+  'compact-analytics': async () => void (await compactAnalytics(deps)),
 });
 
 /**
@@ -30,4 +33,5 @@ export const CRONTAB = [
   '*/15 * * * * prune-idempotency-keys',
   '7 * * * * prune-expired-sessions',
   '37 * * * * prune-rate-limit-state',
+  '* * * * * compact-analytics',
 ].join('\n');

@@ -6,6 +6,7 @@ import type { Row } from '../db/schema.js';
 import { declineError, toPaymentIntentDto } from '../core/payment-intents/payment-intents.dto.js';
 import { simulateAuthorization, TEST_PAYMENT_METHODS } from '../core/payment-intents/test-cards.js';
 import { buildPaymentMethodRow, toPaymentMethodDto } from '../core/payment-methods/payment-methods.service.js';
+import { rebuildAnalytics } from '../core/analytics/analytics.service.js';
 import type { CoreDeps } from '../core/shared/deps.js';
 import { createIndexes, dropIndexes, findSecondaryIndexes, insertBulkBatch } from './seed.repository.js';
 
@@ -45,6 +46,8 @@ export async function seedBulkPayments(
   try {
     await generatePayments(deps, merchantId, livemode, count, log);
   } finally {
+    // The batches defer the analytics rollups; one rebuild from the base tables rolls the whole load up.
+    await rebuildAnalytics(deps, merchantId);
     if (rebuild) {
       const started = Date.now();
       log(`Rebuilding ${indexes.length} indexes…`);

@@ -1,4 +1,5 @@
 import { router } from '../trpc.js';
+import { analyticsRouter } from './analytics.js';
 import { authRouter } from './auth.js';
 import { developersRouter } from './developers.js';
 import { settingsRouter } from './settings.js';
@@ -21,6 +22,7 @@ export const appRouter = router({
   views: viewsRouter,
   preferences: preferencesRouter,
   webhooks: webhooksRouter,
+  analytics: analyticsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -9,6 +9,7 @@ import { Icon, type IconName } from '../../components/icons';
 import { Skeleton } from '../../components/spinner';
 import { formatDate } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
+import { HomeAnalytics } from '../analytics/home-analytics';
 import { useSession } from '../shell/use-session';
 
 function greeting(hour: number) {
@@ -53,6 +54,8 @@ export function HomePage() {
               : 'You are in test mode: try things freely, no real money moves. Switch to live mode at the top when you are ready.'}
         </p>
       </div>
+
+      <HomeAnalytics />
 
       <section aria-labelledby="home-tasks">
         <h2 id="home-tasks" className="mb-3 text-sm font-semibold text-slate-900">What you can do{role ? ` as ${ROLE_LABELS[role].toLowerCase()}` : ''}</h2>

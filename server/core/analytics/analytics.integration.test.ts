@@ -1,0 +1,304 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANALYTICS_GRANULARITIES } from '../../../shared/contracts/analytics.js';
+import { PaymentError } from '../../../shared/errors.js';
+import { backdatePayment } from '../../test/backdate.js';
+import { createTestDatabase, createTestMerchant, type TestDatabase } from '../../test/db.js';
+import { createCustomer } from '../customers/customers.service.js';
+import { mulberry32 } from '../../seed/demo-history.js';
+import { capturePaymentIntent, createPaymentIntent } from '../payment-intents/payment-intents.service.js';
+import { completeThreeDSecure } from '../payment-intents/three-d-secure.service.js';
+import { createRefund, processPendingRefunds } from '../refunds/refunds.service.js';
+import type { Actor } from '../shared/deps.js';
+import { seedBulkPayments } from '../../seed/bulk.js';
+import { seedDemoHistory } from '../../seed/demo-history.js';
+import * as repo from './analytics.repository.js';
+import { compactAnalytics, getOverview, rebuildAnalytics } from './analytics.service.js';
+
+let t: TestDatabase;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => t?.drop());
+
+async function newActor(): Promise<Actor> {
+  const m = await createTestMerchant(t.db);
+  return { merchantId: m.merchant.id, livemode: false, userId: m.user.id };
+}
+
+const swallow = (p: Promise<unknown>) => p.then((v) => v, (e: unknown) => (e instanceof PaymentError ? null : Promise.reject(e)));
+const pay = (actor: Actor, amount: number, pm = 'pm_card_visa', extra: Record<string, unknown> = {}) =>
+  createPaymentIntent(t.deps, actor, { amount, currency: 'usd', confirm: true, payment_method: pm, ...extra });
+
+/** Moves an intent (and its attempts and refunds) to another instant, as if it had happened then. */
+async function moveIntent(actor: Actor, id: string, at: Date) {
+  await backdatePayment(t.db, actor.merchantId, id, at);
+  await sql`update refunds set created_at = ${new Date(at.getTime() + 60_000)} where payment_intent_id = ${id} and merchant_id = ${actor.merchantId}`.execute(t.db);
+}
+
+describe('analytics rollups', () => {
+  it('counts a payment in the same transaction: read-after-write on the overview', async () => {
+    const actor = await newActor();
+    const today = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const input = { from: today, to: tomorrow, timezone: 'UTC', compare: 'none' as const };
+    expect((await getOverview(t.deps, actor, input)).totals.gross_volume).toBe(0);
+    const pi = await pay(actor, 1234);
+    const after = await getOverview(t.deps, actor, input);
+    expect(after.totals).toMatchObject({ gross_volume: 1234, successful_payments: 1, payments: 1, attempted_payments: 1, attempts: 1, payment_success_rate: 1 });
+    await createRefund(t.deps, actor, { payment_intent: pi.id, amount: 234 });
+    const refunded = await getOverview(t.deps, actor, input);
+    expect(refunded.totals).toMatchObject({ refunded_amount: 234, net_volume: 1000, refunds: 1 });
+    await swallow(pay(actor, 500, 'pm_card_chargeDeclinedInsufficientFunds'));
+    const declined = await getOverview(t.deps, actor, input);
+    expect(declined.totals).toMatchObject({ attempts: 2, failed_attempts: 1, attempt_success_rate: 0.5, payment_success_rate: 0.5 });
+    expect(declined.decline_reasons).toEqual([{ key: 'insufficient_funds', attempts: 1 }]);
+    // A rollup written in a transaction that rolls back leaves no trace.
+    await t.db.transaction().execute(async (tx) => {
+      await createPaymentIntent(t.deps, actor, { amount: 999, currency: 'usd', confirm: true, payment_method: 'pm_card_visa' }, tx);
+      throw new Error('rollback');
+    }).catch(() => undefined);
+    expect((await getOverview(t.deps, actor, input)).totals.gross_volume).toBe(1234);
+  });
+
+  it('equals a recomputation from the base tables after a random mix of operations, in every zone and granularity', async () => {
+    const actor = await newActor();
+    const other = await newActor();
+    const rand = mulberry32(1311);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+    // Times around New York's and London's 2026 daylight-saving changes and the year's edges.
+    const anchors = [Date.UTC(2026, 2, 8, 6), Date.UTC(2026, 2, 29, 1), Date.UTC(2026, 10, 1, 5), Date.UTC(2026, 0, 1, 0), Date.UTC(2025, 11, 31, 12)];
+    const succeeded: string[] = [];
+    for (let i = 0; i < 70; i++) {
+      const who = i % 7 === 0 ? other : actor;
+      const kind = pick(['ok', 'ok', 'ok', 'decline', 'decline2', 'manual', '3ds', '3dsfail', 'open', 'customer']);
+      let id: string | undefined;
+      if (kind === 'customer') {
+        const c = await createCustomer(t.deps, who, { email: `c${i}@shop.test` });
+        await sql`update customers set created_at = ${new Date(pick(anchors) + (rand() - 0.5) * 8 * 3_600_000)} where id = ${c.id}`.execute(t.db);
+        continue;
+      }
+      const amount = 100 + Math.floor(rand() * 20_000);
+      if (kind === 'ok') id = (await pay(who, amount, pick(['pm_card_visa', 'pm_card_mastercard', 'pm_card_amex']))).id;
+      if (kind === 'decline' || kind === 'decline2') {
+        const pi = await createPaymentIntent(t.deps, who, { amount, currency: 'usd' });
+        await swallow(createPaymentIntent(t.deps, who, { amount, currency: 'usd' }));
+        const { confirmPaymentIntent } = await import('../payment-intents/payment-intents.service.js');
+        await swallow(confirmPaymentIntent(t.deps, who, pi.id, { payment_method: pick(['pm_card_chargeDeclined', 'pm_card_chargeDeclinedExpiredCard']) }));
+        if (kind === 'decline2') await confirmPaymentIntent(t.deps, who, pi.id, { payment_method: 'pm_card_visa' });
+        id = pi.id;
+      }
+      if (kind === 'manual') {
+        const pi = await pay(who, amount, 'pm_card_visa', { capture_method: 'manual' });
+        if (rand() < 0.7) await capturePaymentIntent(t.deps, who, pi.id, { amount_to_capture: Math.max(50, Math.floor(amount / 2)) });
+        id = pi.id;
+      }
+      if (kind === '3ds' || kind === '3dsfail') {
+        const pi = await pay(who, amount, 'pm_card_threeDSecure2Required');
+        if (rand() < 0.8) await completeThreeDSecure(t.deps, pi.id, pi.client_secret, kind === '3ds' ? 'complete' : 'fail');
+        id = pi.id;
+      }
+      if (kind === 'open') id = (await createPaymentIntent(t.deps, who, { amount, currency: pick(['usd', 'eur']) })).id;
+      const final = await sql<{ status: string }>`select status from payment_intents where id = ${id!}`.execute(t.db);
+      if (final.rows[0].status === 'succeeded' && who === actor) succeeded.push(id!);
+      // Refunds: several at once on the same payment, some to fail at settlement.
+      if (final.rows[0].status === 'succeeded' && rand() < 0.5) {
+        await Promise.allSettled(Array.from({ length: 4 }, () => createRefund(t.deps, who, { payment_intent: id!, amount: 50 + Math.floor(rand() * 3000) })));
+      }
+      await moveIntent(who, id!, new Date(pick(anchors) + (rand() - 0.5) * 8 * 3_600_000));
+    }
+    const refundFail = await pay(actor, 4000, 'pm_card_refundFail');
+    await Promise.allSettled([1, 2, 3].map(() => createRefund(t.deps, actor, { payment_intent: refundFail.id, amount: 1000 })));
+    await processPendingRefunds(t.deps, { olderThanMs: 0 });
+    await moveIntent(actor, refundFail.id, new Date(anchors[0] + 3_600_000));
+
+    // The rebuild from the base tables finds nothing to correct.
+    const report = await rebuildAnalytics(t.deps);
+    expect(report).toEqual([
+      { table: 'analytics_payment_buckets', differences: 0 },
+      { table: 'analytics_attempt_buckets', differences: 0 },
+      { table: 'analytics_customer_buckets', differences: 0 },
+    ]);
+
+    const zones = ['UTC', 'America/New_York', 'Europe/London', 'Asia/Kolkata', 'Asia/Kathmandu', 'Pacific/Chatham'];
+    const from = new Date(Date.UTC(2025, 11, 1));
+    const to = new Date(Date.UTC(2026, 11, 1));
+    for (const timeZone of zones) {
+      for (const granularity of ANALYTICS_GRANULARITIES) {
+        const range = granularity === 'hour' ? { from: new Date(anchors[0] - 2 * 86_400_000), to: new Date(anchors[0] + 2 * 86_400_000) } : { from, to };
+        const q = { currency: 'usd', timeZone, granularity, ...range };
+        const rolled = await repo.selectRollupSeries(t.db, actor, q);
+        const base = await repo.selectBaseSeries(t.db, actor, q);
+        expect(rolled, `${timeZone} ${granularity}`).toEqual(base);
+        expect(rolled.some((r) => r.gross_amount > 0)).toBe(true);
+      }
+    }
+    // The breakdowns equal a GROUP BY over the attempts.
+    const breakdowns = await repo.selectAttemptBreakdowns(t.db, actor, { currency: 'usd', from, to });
+    const raw = async (column: string, where: string) =>
+      (await sql<{ key: string; attempts: number }>`select coalesce(${sql.ref(`x.${column}`)}, '') as key, count(*)::int attempts from payment_attempts x
+        join payment_intents pi on pi.id = x.payment_intent_id where x.merchant_id = ${actor.merchantId} and pi.currency = 'usd'
+        and x.created_at >= ${from} and x.created_at < ${to} ${sql.raw(where)} group by 1 order by 2 desc, 1`.execute(t.db)).rows;
+    expect(breakdowns.card_brand).toEqual(await raw('card_brand', ''));
+    expect(breakdowns.decline_code).toEqual(await raw('decline_code', "and x.outcome = 'failed'"));
+    expect(breakdowns.three_d_secure).toEqual(await raw('three_d_secure', 'and x.three_d_secure is not null'));
+    expect(breakdowns.three_d_secure.length).toBeGreaterThan(0);
+
+    // The other merchant's figures never leak in.
+    const mine = await repo.selectRollupSeries(t.db, actor, { currency: 'usd', timeZone: 'UTC', granularity: 'month', from, to });
+    const total = mine.reduce((s, r) => s + r.payments, 0);
+    const { rows } = await sql<{ n: string }>`select count(*) n from payment_intents where merchant_id = ${actor.merchantId} and currency = 'usd' and created_at >= ${from} and created_at < ${to}`.execute(t.db);
+    expect(total).toBe(Number(rows[0].n));
+
+    // A rollup that drifted (written around the triggers) is found and corrected by the rebuild.
+    await sql`update analytics_payment_buckets set gross_amount = gross_amount + 1 where merchant_id = ${actor.merchantId} and bucket = (select min(bucket) from analytics_payment_buckets where merchant_id = ${actor.merchantId})`.execute(t.db);
+    expect((await rebuildAnalytics(t.deps, actor.merchantId))[0]).toEqual({ table: 'analytics_payment_buckets', differences: 2 });
+    expect((await rebuildAnalytics(t.deps, actor.merchantId))[0].differences).toBe(0);
+  });
+
+  it('keeps the total refunded exact under concurrent refunds of many payments', async () => {
+    const actor = await newActor();
+    const intents = await Promise.all(Array.from({ length: 6 }, () => pay(actor, 5000)));
+    await Promise.allSettled(intents.flatMap((pi) => Array.from({ length: 5 }, () => createRefund(t.deps, actor, { payment_intent: pi.id, amount: 1300 }))));
+    const { rows } = await sql<{ total: string }>`select coalesce(sum(amount), 0) total from refunds where merchant_id = ${actor.merchantId} and status in ('pending','succeeded')`.execute(t.db);
+    const today = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const overview = await getOverview(t.deps, actor, { from: today, to: tomorrow, timezone: 'UTC', compare: 'none' });
+    expect(overview.totals.refunded_amount).toBe(Number(rows[0].total));
+    expect(overview.totals.refunds).toBe(6 * 3);
+  });
+});
+
+describe('analytics under concurrency and compaction', () => {
+  const TABLES = ['analytics_payment_buckets', 'analytics_attempt_buckets', 'analytics_customer_buckets'] as const;
+  const range = () => {
+    const now = Date.now() - (Date.now() % 900_000);
+    return { currency: 'usd', timeZone: 'UTC', granularity: 'hour' as const, from: new Date(now - 86_400_000), to: new Date(now + 86_400_000) };
+  };
+
+  it('completes 32 parallel create+confirm for one merchant and currency without errors, and the rollup equals the recomputation', async () => {
+    const actor = await newActor();
+    const { confirmPaymentIntent } = await import('../payment-intents/payment-intents.service.js');
+    // Open intents to confirm while others are created and confirmed in one call: the two statements touch the
+    // payment and attempt rollups in opposite orders, which deadlocked when the triggers upserted shared rows.
+    const results: PromiseSettledResult<unknown>[] = [];
+    const ROUNDS = 4;
+    for (let round = 0; round < ROUNDS; round++) {
+      const open = await Promise.all(Array.from({ length: 16 }, (_, i) => createPaymentIntent(t.deps, actor, { amount: 2000 + i, currency: 'usd' })));
+      results.push(...(await Promise.allSettled(Array.from({ length: 32 }, (_, i) =>
+        i % 2 === 0 ? pay(actor, 1000 + i, i % 4 === 2 ? 'pm_card_mastercard' : 'pm_card_visa') : confirmPaymentIntent(t.deps, actor, open[(i - 1) / 2].id, { payment_method: 'pm_card_visa' })))));
+    }
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    const q = range();
+    const rolled = await repo.selectRollupSeries(t.db, actor, q);
+    expect(rolled).toEqual(await repo.selectBaseSeries(t.db, actor, q));
+    expect(rolled.reduce((s, r) => s + r.payments, 0)).toBe(ROUNDS * 32);
+    expect(rolled.reduce((s, r) => s + r.succeeded_payments, 0)).toBe(ROUNDS * 32);
+    expect((await rebuildAnalytics(t.deps, actor.merchantId)).map((r) => r.differences)).toEqual([0, 0, 0]);
+  });
+
+  it('compaction folds the delta rows into one per key and leaves every figure unchanged', async () => {
+    const actor = await newActor();
+    for (let i = 0; i < 6; i++) await pay(actor, 500 + i);
+    await swallow(pay(actor, 700, 'pm_card_chargeDeclinedInsufficientFunds'));
+    const pi = await pay(actor, 3000);
+    await createRefund(t.deps, actor, { payment_intent: pi.id, amount: 400 });
+    for (let i = 0; i < 3; i++) await createCustomer(t.deps, actor, { email: `k${i}@shop.test` });
+    const q = range();
+    const before = await repo.selectRollupSeries(t.db, actor, q);
+    const beforeBreakdowns = await repo.selectAttemptBreakdowns(t.db, actor, q);
+    const figures = async () => Promise.all(TABLES.map(async (table) => sortRows(await repo.selectRollupRows(t.db, actor, table))));
+    const beforeRows = await figures();
+    const counts = async () => Promise.all(TABLES.map((table) => repo.countRollupRows(t.db, actor, table)));
+    const beforeCounts = await counts();
+    // Two compactions at once (SKIP LOCKED), then once more: idempotent.
+    await Promise.all([compactAnalytics(t.deps, { limit: 3 }), compactAnalytics(t.deps, { limit: 3 })]);
+    await compactAnalytics(t.deps);
+    const afterCounts = await counts();
+    for (let i = 0; i < TABLES.length; i++) expect(afterCounts[i], TABLES[i]).toBeLessThan(beforeCounts[i]);
+    // One row per key now.
+    expect(afterCounts).toEqual(beforeRows.map((rows) => rows.length));
+    expect(await figures()).toEqual(beforeRows);
+    expect(await repo.selectRollupSeries(t.db, actor, q)).toEqual(before);
+    expect(await repo.selectAttemptBreakdowns(t.db, actor, q)).toEqual(beforeBreakdowns);
+    expect(await repo.selectRollupSeries(t.db, actor, q)).toEqual(await repo.selectBaseSeries(t.db, actor, q));
+    expect(await compactAnalytics(t.deps)).toBe(0);
+    expect(await counts()).toEqual(afterCounts);
+    expect((await rebuildAnalytics(t.deps, actor.merchantId)).map((r) => r.differences)).toEqual([0, 0, 0]);
+  });
+});
+
+const sortRows = (rows: Record<string, unknown>[]) =>
+  rows.map((r) => JSON.parse(JSON.stringify(r)) as Record<string, unknown>).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+
+describe('seeded history', () => {
+  it('is rolled up: the demo history as it is written, the bulk load by one rebuild at its end', async () => {
+    const m = await createTestMerchant(t.db);
+    const scope = { merchantId: m.merchant.id, livemode: false };
+    await seedDemoHistory(t.deps, m.merchant.id, () => {}, { payments: 400, customers: 60 });
+    await seedBulkPayments(t.deps, m.merchant.id, false, 2000, () => {});
+    const { rows } = await sql<{ n: string; gross: string }>`select count(*) n, coalesce(sum(amount_received) filter (where status = 'succeeded'), 0) gross
+      from payment_intents where merchant_id = ${m.merchant.id} and livemode = false and currency = 'usd'`.execute(t.db);
+    const all = await repo.selectRollupSeries(t.db, scope, { currency: 'usd', timeZone: 'UTC', granularity: 'month', from: new Date(Date.now() - 800 * 86_400_000 - (Date.now() % 900_000)), to: new Date(Date.now() + 86_400_000 - (Date.now() % 900_000)) });
+    expect(all.reduce((s, r) => s + r.payments, 0)).toBe(Number(rows[0].n));
+    expect(all.reduce((s, r) => s + r.gross_amount, 0)).toBe(Number(rows[0].gross));
+    expect(all.reduce((s, r) => s + r.refunded_amount, 0)).toBeGreaterThan(0);
+    expect((await rebuildAnalytics(t.deps, m.merchant.id)).map((r) => r.differences)).toEqual([0, 0, 0]);
+  }, 120_000);
+});
+
+describe('analytics time zones', () => {
+  async function payAt(actor: Actor, iso: string, amount: number) {
+    const pi = await pay(actor, amount);
+    await moveIntent(actor, pi.id, new Date(iso));
+  }
+
+  it('cuts days at local midnight in +05:30 and +05:45', async () => {
+    const actor = await newActor();
+    await payAt(actor, '2026-04-09T18:29:00Z', 100); // 23:59 on Apr 9 in Kolkata, 00:14 on Apr 10 in Kathmandu
+    await payAt(actor, '2026-04-09T18:30:00Z', 200); // 00:00 on Apr 10 in Kolkata
+    await payAt(actor, '2026-04-09T18:14:00Z', 400); // 23:59 on Apr 9 in Kathmandu
+    const kolkata = await getOverview(t.deps, actor, { from: '2026-04-09', to: '2026-04-11', timezone: 'Asia/Kolkata', compare: 'none' });
+    expect(kolkata.series.map((p) => [p.start, p.gross_volume])).toEqual([
+      [Date.UTC(2026, 3, 8, 18, 30) / 1000, 500],
+      [Date.UTC(2026, 3, 9, 18, 30) / 1000, 200],
+    ]);
+    const kathmandu = await getOverview(t.deps, actor, { from: '2026-04-09', to: '2026-04-11', timezone: 'Asia/Kathmandu', compare: 'none' });
+    expect(kathmandu.series.map((p) => [p.start, p.end, p.gross_volume])).toEqual([
+      [Date.UTC(2026, 3, 8, 18, 15) / 1000, Date.UTC(2026, 3, 9, 18, 15) / 1000, 400],
+      [Date.UTC(2026, 3, 9, 18, 15) / 1000, Date.UTC(2026, 3, 10, 18, 15) / 1000, 300],
+    ]);
+  });
+
+  it('has 23- and 25-hour days across New York daylight-saving changes, and compares with the previous period', async () => {
+    const actor = await newActor();
+    await payAt(actor, '2026-03-09T03:50:00Z', 700); // 23:50 EDT on Mar 8 (the 23-hour day)
+    await payAt(actor, '2026-03-09T04:05:00Z', 800); // 00:05 EDT on Mar 9
+    await payAt(actor, '2026-11-02T04:30:00Z', 900); // 23:30 EST on Nov 1 (the 25-hour day)
+    await payAt(actor, '2026-03-07T12:00:00Z', 300); // Mar 7, the previous period of Mar 8
+    const spring = await getOverview(t.deps, actor, { from: '2026-03-08', to: '2026-03-10', timezone: 'America/New_York', compare: 'previous_period' });
+    expect(spring.series.map((p) => [p.start, (p.end - p.start) / 3600, p.gross_volume])).toEqual([
+      [Date.UTC(2026, 2, 8, 5) / 1000, 23, 700],
+      [Date.UTC(2026, 2, 9, 4) / 1000, 24, 800],
+    ]);
+    expect(spring.compare_range).toEqual({ start: Date.UTC(2026, 2, 6, 5) / 1000, end: Date.UTC(2026, 2, 8, 5) / 1000 });
+    expect(spring.compare_totals?.gross_volume).toBe(300);
+    expect(spring.deltas.gross_volume).toBe(4);
+    const fall = await getOverview(t.deps, actor, { from: '2026-11-01', to: '2026-11-02', timezone: 'America/New_York', granularity: 'hour', compare: 'none' });
+    expect(fall.series).toHaveLength(25);
+    expect(fall.totals.gross_volume).toBe(900);
+    const lastYear = await getOverview(t.deps, actor, { from: '2027-03-08', to: '2027-03-10', timezone: 'America/New_York', compare: 'previous_year' });
+    expect(lastYear.compare_totals?.gross_volume).toBe(1500);
+  });
+
+  it('answers bad input with clear errors', async () => {
+    const actor = await newActor();
+    const err = (input: Record<string, unknown>) => getOverview(t.deps, actor, input as never).then(() => null, (e: PaymentError) => e);
+    expect((await err({ from: '2026-01-01', to: '2026-01-02', timezone: 'Mars/Olympus' }))?.param).toBe('timezone');
+    expect((await err({ from: '2026-01-02', to: '2026-01-01' }))?.param).toBe('to');
+    expect((await err({ from: '2026-01-01T10:07', to: '2026-01-02' }))?.param).toBe('from');
+    expect((await err({ from: '2020-01-01', to: '2026-01-01', granularity: 'hour' }))?.param).toBe('granularity');
+    expect((await err({ from: '2026-02-30', to: '2026-03-02' }))?.param).toBe('from');
+  });
+});

@@ -1,0 +1,179 @@
+import { TZDate } from '@date-fns/tz';
+import { addDays, addYears, differenceInCalendarDays } from 'date-fns';
+import {
+  analyticsOverviewInput,
+  MAX_PERIODS,
+  type AnalyticsComparison,
+  type AnalyticsFigures,
+  type AnalyticsGranularity,
+  type AnalyticsOverviewDto,
+  type AnalyticsOverviewInput,
+  type AnalyticsPoint,
+} from '../../../shared/contracts/analytics.js';
+import { PaymentError } from '../../../shared/errors.js';
+import type { Executor } from '../../db/database.js';
+import type { CoreDeps, Scope } from '../shared/deps.js';
+import { parseParams } from '../shared/params.js';
+import * as repo from './analytics.repository.js';
+
+const BUCKET_MS = 15 * 60 * 1000;
+const PERIOD_MS: Record<AnalyticsGranularity, number> = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000, month: 31 * 86_400_000 };
+
+export function checkTimeZone(zone: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    throw new PaymentError('invalid_request', `Unknown time zone "${zone}". Use an IANA name such as Europe/London or Asia/Kolkata.`, { param: 'timezone' });
+  }
+}
+
+/** A local bound (2026-03-01 or 2026-03-01T14:15) as the instant it names in the zone. */
+export function localBoundToInstant(bound: string, zone: string, param: string): TZDate {
+  const [day, time = '00:00'] = bound.split('T');
+  const [y, m, d] = day.split('-').map(Number);
+  const [hh, mm] = time.split(':').map(Number);
+  const at = new TZDate(y, m - 1, d, hh, mm, zone);
+  if (Number.isNaN(at.getTime()) || at.getFullYear() !== y || at.getMonth() !== m - 1 || at.getDate() !== d || hh > 23 || mm > 59) {
+    throw new PaymentError('invalid_request', `${param} is not a valid date.`, { param });
+  }
+  if (mm % 15 !== 0 || at.getTime() % BUCKET_MS !== 0) {
+    throw new PaymentError('invalid_request', `${param} must fall on a quarter hour (:00, :15, :30 or :45).`, { param });
+  }
+  return at;
+}
+
+/** The comparison range: the same local length just before, or the same local dates a year earlier. */
+export function comparisonRange(from: TZDate, to: TZDate, compare: AnalyticsComparison): { from: TZDate; to: TZDate } | null {
+  if (compare === 'none') return null;
+  if (compare === 'previous_year') return { from: addYears(from, -1), to: addYears(to, -1) };
+  const localMidnights = from.getHours() === 0 && from.getMinutes() === 0 && to.getHours() === 0 && to.getMinutes() === 0;
+  if (localMidnights) {
+    const days = differenceInCalendarDays(to, from);
+    return { from: addDays(from, -days), to: from };
+  }
+  const length = to.getTime() - from.getTime();
+  return { from: new TZDate(from.getTime() - length, from.timeZone!), to: from };
+}
+
+const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : null);
+
+export function figuresOf(rows: repo.PeriodRow[]): AnalyticsFigures {
+  const sum = (k: keyof repo.PeriodRow) => rows.reduce((s, r) => s + (r[k] as number), 0);
+  const gross = sum('gross_amount');
+  const refunded = sum('refunded_amount');
+  const succeeded = sum('succeeded_payments');
+  const attempted = sum('attempted_payments');
+  const attempts = sum('attempts');
+  const succeededAttempts = sum('succeeded_attempts');
+  return {
+    gross_volume: gross,
+    net_volume: gross - refunded,
+    successful_payments: succeeded,
+    payments: sum('payments'),
+    attempted_payments: attempted,
+    payment_success_rate: ratio(succeeded, attempted),
+    attempts,
+    succeeded_attempts: succeededAttempts,
+    failed_attempts: sum('failed_attempts'),
+    attempt_success_rate: ratio(succeededAttempts, attempts),
+    refunded_amount: refunded,
+    refunds: sum('refunds'),
+    new_customers: sum('new_customers'),
+    average_payment: succeeded > 0 ? Math.round(gross / succeeded) : null,
+  };
+}
+
+function deltasOf(current: AnalyticsFigures, previous: AnalyticsFigures | null): AnalyticsOverviewDto['deltas'] {
+  if (!previous) return {};
+  const out: AnalyticsOverviewDto['deltas'] = {};
+  for (const key of Object.keys(current) as (keyof AnalyticsFigures)[]) {
+    const a = current[key];
+    const b = previous[key];
+    out[key] = a === null || b === null || b === 0 ? null : (a - b) / Math.abs(b);
+  }
+  return out;
+}
+
+function toPoints(rows: repo.PeriodRow[], from: Date, to: Date): AnalyticsPoint[] {
+  return rows.map((row, i) => {
+    const start = Math.max(row.period.getTime(), from.getTime());
+    const end = i + 1 < rows.length ? rows[i + 1].period.getTime() : to.getTime();
+    return { start: start / 1000, end: end / 1000, ...figuresOf([row]) };
+  });
+}
+
+export interface ResolvedRange {
+  timeZone: string;
+  from: TZDate;
+  to: TZDate;
+  granularity: AnalyticsGranularity;
+}
+
+export function resolveRange(input: { from: string; to: string; granularity: AnalyticsGranularity }, timeZone: string): ResolvedRange {
+  const from = localBoundToInstant(input.from, timeZone, 'from');
+  const to = localBoundToInstant(input.to, timeZone, 'to');
+  if (to.getTime() <= from.getTime()) throw new PaymentError('invalid_request', '`to` must be after `from`.', { param: 'to' });
+  const periods = Math.ceil((to.getTime() - from.getTime()) / PERIOD_MS[input.granularity]);
+  if (periods > MAX_PERIODS[input.granularity]) {
+    throw new PaymentError('invalid_request', `This range has too many ${input.granularity}s for one chart (at most ${MAX_PERIODS[input.granularity]}); pick a coarser granularity.`, { param: 'granularity' });
+  }
+  return { timeZone, from, to, granularity: input.granularity };
+}
+
+/** Home: key figures with their change against the comparison period, the charts' series and breakdowns. */
+export async function getOverview(deps: CoreDeps, scope: Scope, input: AnalyticsOverviewInput, db: Executor = deps.db): Promise<AnalyticsOverviewDto> {
+  const params = parseParams(analyticsOverviewInput, input);
+  const settings = await repo.getMerchantSettings(db, scope.merchantId);
+  const timeZone = checkTimeZone(params.timezone ?? settings?.timezone ?? 'UTC');
+  const range = resolveRange(params, timeZone);
+  const used = await repo.selectCurrencies(db, scope);
+  const currency =
+    params.currency ??
+    (settings && (used.length === 0 || used.includes(settings.default_currency)) ? settings.default_currency : ((await repo.selectMostUsedCurrency(db, scope)) ?? 'usd'));
+  const currencies = [...new Set([...used, settings?.default_currency ?? 'usd', currency])];
+  const query = (from: Date, to: Date): repo.RangeQuery => ({ currency, from, to, granularity: range.granularity, timeZone });
+  const compare = comparisonRange(range.from, range.to, params.compare);
+  const [rows, compareRows, breakdowns] = await Promise.all([
+    repo.selectRollupSeries(db, scope, query(range.from, range.to)),
+    compare ? repo.selectRollupSeries(db, scope, query(compare.from, compare.to)) : Promise.resolve(null),
+    repo.selectAttemptBreakdowns(db, scope, { currency, from: range.from, to: range.to }),
+  ]);
+  const totals = figuresOf(rows);
+  const compareTotals = compareRows ? figuresOf(compareRows) : null;
+  return {
+    currency,
+    currencies,
+    timezone: timeZone,
+    granularity: range.granularity,
+    compare: params.compare,
+    range: { start: range.from.getTime() / 1000, end: range.to.getTime() / 1000 },
+    compare_range: compare ? { start: compare.from.getTime() / 1000, end: compare.to.getTime() / 1000 } : null,
+    totals,
+    compare_totals: compareTotals,
+    deltas: deltasOf(totals, compareTotals),
+    series: toPoints(rows, range.from, range.to),
+    compare_series: compareRows && compare ? toPoints(compareRows, compare.from, compare.to) : null,
+    decline_reasons: breakdowns.decline_code.map((d) => ({ key: d.key || 'unknown', attempts: d.attempts })),
+    card_brands: breakdowns.card_brand.map((d) => ({ key: d.key || 'unknown', attempts: d.attempts })),
+    three_d_secure: breakdowns.three_d_secure,
+  };
+}
+
+/** Recomputes the rollups from the base tables (one merchant or all) and reports the differences found. */
+export async function rebuildAnalytics(deps: CoreDeps, merchantId?: string) {
+  return deps.db.transaction().execute((t) => repo.rebuildRollups(t, merchantId));
+}
+
+/**
+ * Folds the rollups' delta rows into one row per key (the job `compact-analytics`), in batches of `limit`
+ * rows per table until a pass finds less than a full batch or `maxPasses` is reached. Figures never change.
+ */
+export async function compactAnalytics(deps: CoreDeps, { limit = 10_000, maxPasses = 10 } = {}) {
+  let deleted = 0;
+  for (let pass = 0; pass < maxPasses; pass++) {
+    const report = await repo.compactRollups(deps.db, limit);
+    deleted += report.reduce((s, r) => s + r.deleted, 0);
+    if (report.every((r) => r.deleted < limit)) break;
+  }
+  return deleted;
+}
