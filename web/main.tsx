@@ -3,7 +3,7 @@ import { createRouter, RouterProvider } from '@tanstack/react-router';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { PageSkeleton } from './components/spinner';
-import { ErrorPage, NotFoundPage } from './features/errors/error-pages';
+import { ErrorPage, NotFoundPage } from './components/error-pages';
 import { queryClient, setUnauthorizedHandler, trpc } from './lib/trpc';
 import { routeTree } from './routeTree.gen';
 import './styles.css';

@@ -2,7 +2,7 @@ import { Link, type ErrorComponentProps } from '@tanstack/react-router';
 import { buttonClass } from './button';
 import { EmptyState } from './empty-state';
 import { Icon } from './icons';
-import { ErrorPage } from '../features/errors/error-pages';
+import { ErrorPage } from './error-pages';
 
 function isNotFound(error: unknown) {
   return (error as { data?: { code?: string } } | null)?.data?.code === 'NOT_FOUND';

@@ -1,7 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { createRootRouteWithContext, Outlet } from '@tanstack/react-router';
 import { Toaster } from '../components/toast';
-import { ErrorPage, NotFoundPage } from '../features/errors/error-pages';
+import { ErrorPage, NotFoundPage } from '../components/error-pages';
 
 export const Route = createRootRouteWithContext<{ queryClient: QueryClient }>()({
   component: () => (

@@ -1,4 +1,5 @@
 import { createFileRoute, redirect } from '@tanstack/react-router';
+import { CommandPalette } from '../features/command-palette/command-palette';
 import { AppShell } from '../features/shell/app-shell';
 import { trpc } from '../lib/trpc';
 
@@ -9,5 +10,5 @@ export const Route = createFileRoute('/_app')({
     if (!me) throw redirect({ to: '/signin', search: { redirect: location.href }, replace: true });
     return { me };
   },
-  component: AppShell,
+  component: () => <AppShell palette={<CommandPalette />} />,
 });

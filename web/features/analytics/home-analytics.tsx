@@ -9,7 +9,7 @@ import { Skeleton } from '../../components/spinner';
 import { cx, timeZoneOptions } from '../../lib/format';
 import { money } from '../../lib/money';
 import { trpc } from '../../lib/trpc';
-import { useSession } from '../shell/use-session';
+import { useSession } from '../../lib/use-session';
 import { deltaLabel, percent } from './analytics-format';
 import { ANALYTICS_PRESET_LABELS, ANALYTICS_PRESETS, resolveHomeRange, type AnalyticsPreset, type HomeSearch } from './analytics-search';
 

@@ -8,7 +8,7 @@ import { Icon, type IconName } from '../../components/icons';
 import { Spinner } from '../../components/spinner';
 import { visibleNavItems } from '../../lib/nav';
 import { trpc } from '../../lib/trpc';
-import { useSession } from '../shell/use-session';
+import { useSession } from '../../lib/use-session';
 import { readRecent, recentKey, rememberRecent } from './recent-items';
 
 interface Command {

@@ -16,7 +16,7 @@ import { brandName, exactTime, money } from '../../lib/money';
 import { KeyValues } from '../../components/key-values';
 import { RawJson } from '../../components/raw-json';
 import { PaymentStatusBadge } from '../../components/status-badge';
-import { useSession } from '../shell/use-session';
+import { useSession } from '../../lib/use-session';
 import { CustomerFormDialog } from './customer-form-dialog';
 import { customerDetailQuery } from './customers-search';
 import { MetadataEditor } from './metadata-editor';

@@ -10,7 +10,7 @@ import { formatDateTime } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
 import { exactTime } from '../../lib/money';
 import { ListError, Pagination, rowLinkClass, SkeletonRows, tableClass, Th, theadClass } from '../../components/list-table';
-import { useSession } from '../shell/use-session';
+import { useSession } from '../../lib/use-session';
 import { CustomerFormDialog } from './customer-form-dialog';
 import { customerListQueryInput, type CustomersSearch } from './customers-search';
 

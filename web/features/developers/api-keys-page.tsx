@@ -16,8 +16,8 @@ import { formatDate, formatRelative } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
 import { useZodForm } from '../../lib/use-form';
 import { can } from '../../../shared/permissions';
-import { useSession } from '../shell/use-session';
-import { DevelopersTabs } from '../webhooks/developers-tabs';
+import { useSession } from '../../lib/use-session';
+import { DevelopersTabs } from '../../components/developers-tabs';
 
 type ApiKey = Awaited<ReturnType<typeof useKeys>>['keys'][number];
 

@@ -9,8 +9,7 @@ import { Icon, type IconName } from '../../components/icons';
 import { Skeleton } from '../../components/spinner';
 import { formatDate } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
-import { HomeAnalytics } from '../analytics/home-analytics';
-import { useSession } from '../shell/use-session';
+import { useSession } from '../../lib/use-session';
 
 function greeting(hour: number) {
   return hour < 5 ? 'Good evening' : hour < 12 ? 'Good morning' : hour < 18 ? 'Good afternoon' : 'Good evening';
@@ -31,7 +30,8 @@ const TASKS: { permission: Permission; to: ShortcutPath; icon: IconName; title: 
   { permission: 'settings:manage', to: '/settings', icon: 'users', title: 'Team & settings', text: 'Business details, members and their roles.' },
 ];
 
-export function HomePage() {
+/** Home. `analytics` is the business overview, composed by the route (features do not import each other). */
+export function HomePage({ analytics }: { analytics?: ReactNode }) {
   const session = useSession()!;
   const merchant = session.merchant!;
   const role = session.role;
@@ -55,7 +55,7 @@ export function HomePage() {
         </p>
       </div>
 
-      <HomeAnalytics />
+      {analytics}
 
       <section aria-labelledby="home-tasks">
         <h2 id="home-tasks" className="mb-3 text-sm font-semibold text-slate-900">What you can do{role ? ` as ${ROLE_LABELS[role].toLowerCase()}` : ''}</h2>

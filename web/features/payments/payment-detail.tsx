@@ -17,7 +17,7 @@ import { toast } from '../../components/toast';
 import { errorMessage } from '../../lib/errors';
 import { formatDateTime, formatListDateTime } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
-import { useSession } from '../shell/use-session';
+import { useSession } from '../../lib/use-session';
 import { brandName, exactTime, money } from '../../lib/money';
 import { RawJson } from '../../components/raw-json';
 import { invalidatePayment, paymentDetailQuery } from './payment-queries';

@@ -9,7 +9,7 @@ import { EmptyState } from '../../components/empty-state';
 import { Icon } from '../../components/icons';
 import { formatListDateTime } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
-import { useSession } from '../shell/use-session';
+import { useSession } from '../../lib/use-session';
 import { ColumnsMenu, useColumnChoice } from './columns';
 import { brandName, exactTime, money } from '../../lib/money';
 import { DataTable, type DataColumn } from '../../components/data-table';

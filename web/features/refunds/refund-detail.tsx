@@ -12,7 +12,7 @@ import { KeyValues } from '../../components/key-values';
 import { RawJson } from '../../components/raw-json';
 import { REFUND_REASON_LABELS, type RefundReason } from '../../lib/refund-labels';
 import { humanize, PaymentStatusBadge, RefundStatusBadge } from '../../components/status-badge';
-import { useSession } from '../shell/use-session';
+import { useSession } from '../../lib/use-session';
 import { refundDetailQuery } from './refunds-search';
 
 function Row({ label, children }: { label: string; children: ReactNode }) {

@@ -20,7 +20,7 @@ import { PaymentsTabs } from '../../components/payments-tabs';
 import { REFUND_REASON_LABELS, type RefundReason } from '../../lib/refund-labels';
 import { SavedViewsMenu } from '../../components/saved-views';
 import { humanize, RefundStatusBadge } from '../../components/status-badge';
-import { useSession } from '../shell/use-session';
+import { useSession } from '../../lib/use-session';
 import { REFUND_FILTER_KEYS, refundListInput, refundStatusList, type RefundsSearch } from './refunds-search';
 
 

@@ -2,7 +2,7 @@ import { Link } from '@tanstack/react-router';
 import { can, type Role } from '../../../shared/permissions';
 import { PageHeader } from '../../components/card';
 import { cx } from '../../lib/format';
-import { useSession } from '../shell/use-session';
+import { useSession } from '../../lib/use-session';
 import { AccountSettings } from './account-settings';
 import { AuditLog } from './audit-log';
 import { BusinessSettings } from './business-settings';

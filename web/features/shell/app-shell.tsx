@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Link, Outlet, useRouterState } from '@tanstack/react-router';
 import { useEffect, useState, type CSSProperties } from 'react';
 import { Dialog } from '../../components/dialog';
@@ -5,17 +6,17 @@ import { EmptyState } from '../../components/empty-state';
 import { Icon } from '../../components/icons';
 import { cx } from '../../lib/format';
 import { visibleNavItems } from '../../lib/nav';
-import { CommandPalette } from '../command-palette/command-palette';
 import { LiveProcessorNotice } from './live-processor-notice';
-import { Logo } from './logo';
+import { Logo } from '../../components/logo';
 import { MerchantSwitcher } from './merchant-switcher';
 import { ModeSwitch } from './mode-switch';
 import { TestModeBanner } from './test-mode-banner';
 import { UserMenu } from './user-menu';
-import { useSession, type Session } from './use-session';
+import { useSession, type Session } from '../../lib/use-session';
 
 /** The signed-in frame: test banner, sidebar (a sheet on phones), top bar and the page. */
-export function AppShell() {
+/** The signed-in layout. `palette` is the command palette, composed by the route (features do not import each other). */
+export function AppShell({ palette }: { palette?: ReactNode }) {
   const session = useSession();
   const [navOpen, setNavOpen] = useState(false);
   const pathname = useRouterState({ select: (s) => s.location.pathname });
@@ -85,7 +86,7 @@ export function AppShell() {
         </div>
       </div>
 
-      {session.merchant && <CommandPalette />}
+      {session.merchant && palette}
 
       <Dialog open={navOpen} onClose={() => setNavOpen(false)} title={<Logo />} variant="sheet">
         <div className="-mx-3 flex h-full flex-col">

@@ -4,7 +4,7 @@ import { toast } from '../../components/toast';
 import { errorMessage } from '../../lib/errors';
 import { initials } from '../../lib/format';
 import { ROLE_LABELS } from '../../../shared/permissions';
-import { useTenantSwitches, type Session } from './use-session';
+import { useTenantSwitches, type Session } from '../../lib/use-session';
 
 export function MerchantSwitcher({ session }: { session: Session }) {
   const { switchMerchant } = useTenantSwitches();

@@ -1,7 +1,7 @@
 import { cx } from '../../lib/format';
 import { toast } from '../../components/toast';
 import { errorMessage } from '../../lib/errors';
-import { useTenantSwitches } from './use-session';
+import { useTenantSwitches } from '../../lib/use-session';
 
 /** The test/live switch: on means test mode. */
 export function ModeSwitch({ livemode }: { livemode: boolean }) {

@@ -2,7 +2,7 @@ import { useNavigate } from '@tanstack/react-router';
 import { DropdownMenu, MenuItem, MenuSeparator } from '../../components/dropdown-menu';
 import { Icon } from '../../components/icons';
 import { initials } from '../../lib/format';
-import { useSignOut, type Session } from './use-session';
+import { useSignOut, type Session } from '../../lib/use-session';
 
 export function UserMenu({ session }: { session: Session }) {
   const signOut = useSignOut();

@@ -14,7 +14,7 @@ import { toast } from '../../components/toast';
 import { errorMessage } from '../../lib/errors';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
-import { DevelopersTabs } from './developers-tabs';
+import { DevelopersTabs } from '../../components/developers-tabs';
 
 const STATUS_TONE = { succeeded: 'success', failed: 'danger', pending: 'warning' } as const;
 const STATUS_LABEL = { succeeded: 'Succeeded', failed: 'Failed', pending: 'Pending' } as const;

@@ -3,7 +3,7 @@ import { can } from '../../../shared/permissions';
 import { NoAccess } from '../../components/no-access';
 import { PageSkeleton } from '../../components/spinner';
 import { ApiKeysPage } from '../../features/developers/api-keys-page';
-import { useSession } from '../../features/shell/use-session';
+import { useSession } from '../../lib/use-session';
 import { trpc } from '../../lib/trpc';
 
 export const Route = createFileRoute('/_app/developers')({

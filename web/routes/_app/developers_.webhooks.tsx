@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { can } from '../../../shared/permissions';
 import { NoAccess } from '../../components/no-access';
 import { PageSkeleton } from '../../components/spinner';
-import { useSession } from '../../features/shell/use-session';
+import { useSession } from '../../lib/use-session';
 import { WebhooksPage } from '../../features/webhooks/webhooks-page';
 import { trpc } from '../../lib/trpc';
 

@@ -2,6 +2,7 @@ import { createFileRoute } from '@tanstack/react-router';
 import { can } from '../../../shared/permissions';
 import { PageSkeleton } from '../../components/spinner';
 import { homeSearchSchema } from '../../features/analytics/analytics-search';
+import { HomeAnalytics } from '../../features/analytics/home-analytics';
 import { HomePage } from '../../features/home/home-page';
 import { trpc } from '../../lib/trpc';
 
@@ -11,5 +12,5 @@ export const Route = createFileRoute('/_app/')({
     if (can(context.me.role, 'developers:manage')) void context.queryClient.prefetchQuery(trpc.developers.keys.queryOptions());
   },
   pendingComponent: PageSkeleton,
-  component: HomePage,
+  component: () => <HomePage analytics={<HomeAnalytics />} />,
 });

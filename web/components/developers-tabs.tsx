@@ -1,5 +1,5 @@
 import { Link } from '@tanstack/react-router';
-import { cx } from '../../lib/format';
+import { cx } from '../lib/format';
 
 const tab = 'border-b-2 px-1 pb-2.5 text-sm font-medium transition-colors';
 const on = 'border-brand-600 text-brand-700';

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { useNavigate, useRouter } from '@tanstack/react-router';
-import { trpc } from '../../lib/trpc';
+import { trpc } from './trpc';
 
 /** The signed-in member: user, current merchant, role, mode and memberships (auth.me, loaded by the layout guard). */
 export function useSession() {

@@ -1,8 +1,8 @@
 import { useQueryErrorResetBoundary } from '@tanstack/react-query';
 import { Link, useRouter, type ErrorComponentProps } from '@tanstack/react-router';
-import { buttonClass, Button } from '../../components/button';
-import { Icon } from '../../components/icons';
-import { errorMessage, isForbidden } from '../../lib/errors';
+import { buttonClass, Button } from './button';
+import { Icon } from './icons';
+import { errorMessage, isForbidden } from '../lib/errors';
 
 export function NotFoundPage() {
   return (
