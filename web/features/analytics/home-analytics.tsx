@@ -134,8 +134,8 @@ function KeyFigures({ data }: { data: AnalyticsOverviewDto | undefined }) {
         const previous = data?.compare_totals?.[f.key];
         return (
           <div key={f.key} className="min-w-0 rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-xs">
-            <dt className="truncate text-[13px] font-medium text-slate-500" title={f.hint}>{f.label}</dt>
-            <dd className="mt-1 truncate text-xl font-semibold tabular-nums text-slate-900" data-testid={`figure-${f.key}`}>
+            <dt className="text-[13px] sm:truncate font-medium text-slate-500" title={f.hint}>{f.label}</dt>
+            <dd className="mt-1 text-lg font-semibold tabular-nums break-words text-slate-900 sm:text-xl" data-testid={`figure-${f.key}`}>
               {data ? f.format(data.totals[f.key], data) : <Skeleton className="h-7 w-24" />}
             </dd>
             <dd className="mt-1 h-4 truncate text-xs text-slate-500">
