@@ -1,5 +1,7 @@
 import { type ReactNode, useEffect, useId, useState } from 'react';
 import { parseSearchQuery, SearchQueryError, SearchQuerySyntaxError } from '../../shared/search';
+import { Button } from './button';
+import { EmptyState } from './empty-state';
 import { Icon } from './icons';
 import { errorMessage } from '../lib/errors';
 
@@ -111,6 +113,18 @@ export function SearchBox({
         <p id={hintId} className="mt-1.5 text-[13px] text-slate-500">{hint}</p>
       )}
     </form>
+  );
+}
+
+/** What a list shows instead of rows when the server refused its search (the box above says why). */
+export function SearchProblem({ onClear }: { onClear: () => void }) {
+  return (
+    <EmptyState
+      icon={<Icon name="search" />}
+      title="Check the search"
+      description="The search above could not be run; its message says what to change."
+      action={<Button onClick={onClear}>Clear search</Button>}
+    />
   );
 }
 

@@ -17,7 +17,7 @@ import { ListError, Pagination } from '../../components/list-table';
 import { PaymentFilters } from './payment-filters';
 import { PaymentsTabs } from '../../components/payments-tabs';
 import { FILTER_KEYS, hasFilters, paymentListInput, type PaymentsSearch } from './payments-search';
-import { SearchBox } from '../../components/search-box';
+import { SearchBox, SearchProblem } from '../../components/search-box';
 import { isBadRequest } from '../../lib/errors';
 import { SavedViewsMenu } from '../../components/saved-views';
 import { PaymentStatusBadge } from '../../components/status-badge';
@@ -82,12 +82,7 @@ export function PaymentsPage({ search }: { search: PaymentsSearch }) {
 
       <Card className="overflow-hidden">
         {list.isError && !list.data && search.q && isBadRequest(list.error) ? (
-          <EmptyState
-            icon={<Icon name="search" />}
-            title="Check the search"
-            description="The search above could not be run; its message says what to change."
-            action={<Button onClick={() => update({ q: undefined })}>Clear search</Button>}
-          />
+          <SearchProblem onClear={() => update({ q: undefined })} />
         ) : list.isError && !list.data ? (
           <ListError error={list.error} onRetry={() => void list.refetch()} />
         ) : !list.isPending && items.length === 0 ? (

@@ -8,7 +8,7 @@ import { Button } from '../../components/button';
 import { Card, PageHeader } from '../../components/card';
 import { EmptyState } from '../../components/empty-state';
 import { Icon } from '../../components/icons';
-import { SearchBox } from '../../components/search-box';
+import { SearchBox, SearchProblem } from '../../components/search-box';
 import { isBadRequest } from '../../lib/errors';
 import { formatListDateTime } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
@@ -73,12 +73,7 @@ export function RefundsPage({ search }: { search: RefundsSearch }) {
 
       <Card className="overflow-hidden">
         {list.isError && !list.data && search.q && isBadRequest(list.error) ? (
-          <EmptyState
-            icon={<Icon name="search" />}
-            title="Check the search"
-            description="The search above could not be run; its message says what to change."
-            action={<Button onClick={() => update({ q: undefined })}>Clear search</Button>}
-          />
+          <SearchProblem onClear={() => update({ q: undefined })} />
         ) : list.isError && !list.data ? (
           <ListError error={list.error} onRetry={() => void list.refetch()} />
         ) : !list.isPending && items.length === 0 ? (
