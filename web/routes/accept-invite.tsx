@@ -1,6 +1,7 @@
 import { createFileRoute } from '@tanstack/react-router';
 import { z } from 'zod';
-import { AcceptInvitePage } from '../features/auth/accept-invite-page';
+import { AcceptInvitePage, InvalidInvitePage } from '../features/auth/accept-invite-page';
+import { errorMessage, isBadRequest } from '../lib/errors';
 import { trpc } from '../lib/trpc';
 
 export const Route = createFileRoute('/accept-invite')({
@@ -13,6 +14,9 @@ export const Route = createFileRoute('/accept-invite')({
     ]);
     return { me };
   },
+  errorComponent: ({ error }) => (
+    <InvalidInvitePage message={isBadRequest(error) ? 'The link is incomplete. Open it again from the email.' : errorMessage(error)} />
+  ),
   component: function AcceptInviteRoute() {
     const { token } = Route.useSearch();
     const { me } = Route.useLoaderData();

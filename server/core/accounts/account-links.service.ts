@@ -6,6 +6,7 @@ import { randomToken, sha256Hex } from '../shared/crypto.js';
 import * as repo from './accounts.repository.js';
 import { recordUserAudit } from './audit.service.js';
 import { hashPassword, passwordProblem } from './passwords.js';
+import { throttleKeys } from './throttle.js';
 import { fieldError } from './users.service.js';
 
 /**
@@ -107,6 +108,8 @@ export async function resetPassword(db: Db, token: string, newPassword: string, 
     if (!(await repo.consumeUserToken(tx, tokenHash, 'reset_password'))) throw new PaymentError('invalid_request', INVALID_RESET_LINK, { param: 'token' });
     await repo.updatePasswordHash(tx, row.user_id, passwordHash);
     await repo.deleteAllSessions(tx, row.user_id);
+    // Whoever proved the mailbox may sign in at once, whatever guesses strangers made before.
+    await repo.clearThrottle(tx, throttleKeys.account(row.email).key);
     await repo.markEmailVerified(tx, row.user_id);
     await recordUserAudit(tx, row.user_id, { action: 'user.password_reset', targetId: row.user_id, ip: meta.ip });
     return { email: row.email };

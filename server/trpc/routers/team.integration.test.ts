@@ -130,6 +130,16 @@ describe('password reset', () => {
     expect(actions).toEqual(expect.arrayContaining(['user.password_reset_requested', 'user.password_reset']));
   });
 
+  it('lets the owner of the mailbox in at once, even when strangers had the account throttled', async () => {
+    const m = await createTestMerchant(t.db);
+    for (let i = 0; i < 6; i++) await (await browser(`10.7.0.${i + 1}`).make()).auth.signIn({ email: m.user.email, password: 'a wrong guess 123' }).catch(() => {});
+    await expect((await browser('10.7.1.1').make()).auth.signIn({ email: m.user.email, password: m.password })).rejects.toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+    await (await browser().make()).auth.requestPasswordReset({ email: m.user.email });
+    const { token } = linkIn(await smtp.waitForMail(m.user.email, /Reset your/), '/reset-password');
+    await (await browser().make()).auth.resetPassword({ token, password: 'a brand new passphrase' });
+    await expect((await browser('10.7.1.2').make()).auth.signIn({ email: m.user.email, password: 'a brand new passphrase' })).resolves.toBeTruthy();
+  });
+
   it('refuses an expired reset link', async () => {
     const m = await createTestMerchant(t.db);
     await (await browser().make()).auth.requestPasswordReset({ email: m.user.email });

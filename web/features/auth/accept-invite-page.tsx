@@ -18,6 +18,15 @@ const newAccountForm = z.object({
 
 const linkClass = 'inline-flex h-9 w-full items-center justify-center rounded-md bg-brand-600 px-4 text-sm font-semibold text-white hover:bg-brand-700';
 
+/** A link that names no invitation (revoked, replaced by a resend, or mangled). */
+export function InvalidInvitePage({ message }: { message: string }) {
+  return (
+    <AuthLayout title="This invitation link is not valid" subtitle={message}>
+      <Link to="/signin" className={linkClass}>Sign in</Link>
+    </AuthLayout>
+  );
+}
+
 /** The page an invitation link opens: create the account, or join with the one already signed in. */
 export function AcceptInvitePage({ token, signedInEmail }: { token: string; signedInEmail: string | null }) {
   const invitation = useSuspenseQuery(trpc.invitations.preview.queryOptions({ token })).data;
