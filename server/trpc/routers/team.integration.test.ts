@@ -79,6 +79,17 @@ describe('sign-up email verification', () => {
     expect(kept.text_body).toBe('');
   });
 
+  it('keeps an unverified merchant out of live mode and its live keys, even with a session row left in live mode', async () => {
+    const b = browser();
+    await (await b.make()).auth.signUp({ name: 'Lia', email: uniqueEmail('live'), businessName: 'Lia Ltd', password: 'correct horse battery' });
+    await t.db.updateTable('sessions').set({ livemode: true }).where('token_hash', '=', (await resolveSession(t.db, b.jar.token))!.tokenHash).execute();
+    const caller = await b.make();
+    expect((await caller.auth.me())?.livemode).toBe(false);
+    const { keys } = await caller.developers.keys();
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.every((k: { livemode?: boolean; token?: string | null; prefix?: string }) => !JSON.stringify(k).includes('_live_'))).toBe(true);
+  });
+
   it('refuses an expired link, and a resend replaces the old link', async () => {
     const b = browser();
     const email = uniqueEmail('resend');
