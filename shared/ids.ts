@@ -15,6 +15,8 @@ export const ID_PREFIXES = {
   savedView: 'sv',
   audit: 'aud',
   invitation: 'inv',
+  checkoutSession: 'cs',
+  lineItem: 'li',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

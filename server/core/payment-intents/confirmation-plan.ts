@@ -10,6 +10,7 @@ import { MAX_FAILED_ATTEMPTS } from '../../../shared/limits.js';
 import { CONFIRMABLE_STATUSES } from '../../../shared/status.js';
 import type { Executor } from '../../db/database.js';
 import type { NewRow, Row } from '../../db/schema.js';
+import { completeSessionOfIntent } from '../checkout-sessions/intent-hooks.js';
 import { buildEventRows, type EventToEmit } from '../events/events.service.js';
 import {
   getPaymentMethodRow,
@@ -220,6 +221,8 @@ export async function applyToExistingIntent(t: Executor, actor: Actor, row: Row<
     events: buildEventRows(actor, plan.events),
   });
   if (!updated) throw unexpectedState(row, 'confirm', options.fromStatuses);
+  // A checkout session completes in the transaction that pays its intent.
+  if (updated.status === 'succeeded' || updated.status === 'requires_capture') await completeSessionOfIntent(t, actor, updated);
   if (options.attempt === 'finish') {
     // 3-D Secure finishes the attempt that started it rather than adding a second one.
     const { outcome, failure_code, decline_code, failure_message, three_d_secure } = plan.attempt;
