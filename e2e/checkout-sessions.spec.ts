@@ -192,3 +192,21 @@ for (const width of [390, 1280]) {
     await test.info().attach(`checkout-session-${width}.png`, { path: file, contentType: 'image/png' });
   });
 }
+
+test("the dashboard finds a session's payment by the session id and shows its items and client_reference_id", async ({ page, apiKeys }) => {
+  const api = sessionsApi(page.request, apiKeys.secret);
+  const session = await api.create({ mode: 'payment', ...threeItems(), client_reference_id: 'order-2048' });
+  await page.goto('/payments');
+  const search = page.getByRole('searchbox', { name: 'Search payments' });
+  await search.fill(session.id);
+  await search.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`/payments/${session.payment_intent}$`));
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(total);
+  await expect(page.getByTestId('checkout-session-id')).toHaveText(session.id);
+  await expect(page.getByTestId('client-reference-id')).toHaveText('order-2048');
+  const rows = page.getByTestId('session-line-items').locator('tbody tr');
+  await expect(rows).toHaveCount(3);
+  await expect(rows.nth(1)).toContainText('Ceramic mug');
+  await expect(rows.nth(1)).toContainText('$37.00');
+  await expect(page.getByTestId('session-line-items').locator('tfoot')).toContainText(total);
+});

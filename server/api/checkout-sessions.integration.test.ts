@@ -2,6 +2,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckoutBootstrap } from '../../shared/contracts/checkout.js';
 import { expireDueSessions } from '../core/checkout-sessions/checkout-sessions.service.js';
+import { findPayments, getPaymentDetail } from '../core/dashboard/payments.service.js';
 import { expireIntents } from '../core/payment-intents/expiry.service.js';
 import { createTestDatabase, createTestMerchant, startTestServer, type TestDatabase, type TestServer } from '../test/db.js';
 import { requiredProperties } from './stripe-declarations.js';
@@ -356,5 +357,34 @@ describe('expiry on the job runtime', () => {
     expect(first.status).toBe(200);
     expect(second.body.id).toBe(first.body.id);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
+  });
+});
+
+describe('the dashboard', () => {
+  it("shows a session's items and client_reference_id on its payment, and finds the payment by the session id", async () => {
+    const session = await createSession({ client_reference_id: 'order-5521' });
+    const scope = { merchantId, livemode: false };
+    const detail = await getPaymentDetail(database.deps, scope, session.payment_intent as string);
+    expect(detail.checkoutSession).toEqual({
+      id: session.id,
+      status: 'open',
+      clientReferenceId: 'order-5521',
+      lineItems: [
+        { name: 'The Sea Around Us', description: 'Hardcover', image: null, quantity: 2, unitAmount: 1999, amount: 3998 },
+        { name: 'Bookmark set', description: null, image: null, quantity: 1, unitAmount: 1250, amount: 1250 },
+        { name: 'Gift wrap', description: null, image: null, quantity: 3, unitAmount: 399, amount: 1197 },
+      ],
+    });
+    const found = await findPayments(database.deps, scope, 'UTC', { q: session.id });
+    expect(found.jumpTo).toEqual({ type: 'payment', id: session.payment_intent, path: `/payments/${session.payment_intent}` });
+    expect(found.items.map((i) => i.id)).toEqual([session.payment_intent]);
+    // Another merchant's session id finds nothing here.
+    const other = await createTestMerchant(database.db);
+    const theirs = await findPayments(database.deps, { merchantId: other.merchant.id, livemode: false }, 'UTC', { q: session.id });
+    expect(theirs.items).toEqual([]);
+    expect(theirs.jumpTo).toBeUndefined();
+    // A payment made without a session has none.
+    const plain = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd' });
+    expect((await getPaymentDetail(database.deps, scope, plain.id)).checkoutSession).toBeNull();
   });
 });

@@ -2,7 +2,8 @@
  * What the payment-intent core asks of checkout sessions, kept apart from the session service (which
  * creates intents) so the two areas never import each other in a circle.
  */
-import type { CheckoutLineItemView } from '../../../shared/contracts/checkout-sessions.js';
+import { MAX_LINE_ITEMS } from '../../../shared/contracts/checkout-sessions.js';
+import type { PaymentCheckoutSession } from '../../../shared/contracts/dashboard.js';
 import type { Executor } from '../../db/database.js';
 import type { Row } from '../../db/schema.js';
 import { emitEvent } from '../events/events.service.js';
@@ -31,10 +32,18 @@ export function getSessionForPage(db: Executor, id: string) {
   return repo.getSessionForPage(db, id);
 }
 
-/** The session's items as the hosted page lists them; null when the intent has no session. */
-export async function sessionItemsOfIntent(db: Executor, scope: Scope, intentId: string): Promise<{ sessionId: string; successUrl: string | null; items: CheckoutLineItemView[] } | null> {
+/**
+ * The session an intent was made for, with its items as the hosted page and the dashboard list them
+ * (every item: a session has at most MAX_LINE_ITEMS); null when the intent has no session.
+ */
+export async function sessionOfIntent(db: Executor, scope: Scope, intentId: string): Promise<PaymentCheckoutSession | null> {
   const session = await repo.getSessionOfIntent(db, scope, intentId);
   if (!session) return null;
-  const { rows } = await repo.findLineItems(db, scope, session.id, { limit: 100 });
-  return { sessionId: session.id, successUrl: session.success_url, items: rows.map(toLineItemView) };
+  const { rows } = await repo.findLineItems(db, scope, session.id, { limit: MAX_LINE_ITEMS });
+  return { id: session.id, status: session.status, clientReferenceId: session.client_reference_id, lineItems: rows.map(toLineItemView) };
+}
+
+/** The payment intent of a session in this tenant, for "paste an id" search; null when there is none. */
+export async function paymentIntentOfSession(db: Executor, scope: Scope, sessionId: string): Promise<string | null> {
+  return (await repo.getSession(db, scope, sessionId))?.payment_intent_id ?? null;
 }

@@ -8,7 +8,7 @@ import { challengePath, checkoutPath } from './payment-intents.dto.js';
 import { getCheckoutIntent, type CheckoutIntentRow } from './payment-intents.repository.js';
 import { MAX_FAILED_ATTEMPTS } from '../../../shared/limits.js';
 import { sessionSuccessUrl } from '../checkout-sessions/checkout-sessions.dto.js';
-import { getSessionForPage, sessionItemsOfIntent } from '../checkout-sessions/intent-hooks.js';
+import { getSessionForPage, sessionOfIntent } from '../checkout-sessions/intent-hooks.js';
 
 /**
  * The rules of the hosted checkout (server/checkout is its HTTP edge): who may see an intent's page, what
@@ -138,7 +138,7 @@ export async function buildBootstrap(db: Executor, intent: CheckoutIntentRow, op
   if (!publishableKey) return null;
   const lastError = intent.last_payment_error as { code?: string; decline_code?: string; message?: string } | null;
   const scope = { merchantId: intent.merchant_id, livemode: intent.livemode };
-  const session = intent.checkout_session_id ? await sessionItemsOfIntent(db, scope, intent.id) : null;
+  const session = intent.checkout_session_id ? await sessionOfIntent(db, scope, intent.id) : null;
   return {
     intent: {
       id: intent.id,
@@ -149,7 +149,7 @@ export async function buildBootstrap(db: Executor, intent: CheckoutIntentRow, op
       livemode: intent.livemode,
     },
     merchant: { name: intent.merchant_name },
-    session: session ? { id: session.sessionId, lineItems: session.items } : null,
+    session: session ? { id: session.id, lineItems: session.lineItems } : null,
     receiptEmail: intent.receipt_email,
     publishableKey,
     successRedirectUrl: successRedirectUrl(intent),
