@@ -321,6 +321,22 @@ describe("the buyer's side: session.url", () => {
     expect(await stripe.checkout.sessions.retrieve(session.id)).toMatchObject({ status: 'complete', payment_status: 'unpaid' });
   });
 
+  it('with customer_creation=always the buyer becomes a customer when the payment completes', async () => {
+    const session = await createSession({ customer_creation: 'always' });
+    expect(session).toMatchObject({ customer: null, customer_creation: 'always' });
+    const bootstrap = bootstrapOf(await (await fetch(session.url!)).text());
+    expect((await payFromPage(bootstrap, '4242424242424242', 'new.buyer@example.com')).body.status).toBe('succeeded');
+    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['customer'] });
+    const customer = done.customer as Stripe.Customer;
+    expect(customer).toMatchObject({ object: 'customer', email: 'new.buyer@example.com' });
+    expect((await stripe.paymentIntents.retrieve(session.payment_intent as string)).customer).toBe(customer.id);
+    expect((await eventsOf('checkout.session.completed', session.id))[0].data.object).toMatchObject({ customer: customer.id });
+    // The default (if_required) makes no customer.
+    const guest = await createSession();
+    expect((await payFromPage(bootstrapOf(await (await fetch(guest.url!)).text()), '4242424242424242')).body.status).toBe('succeeded');
+    expect((await stripe.checkout.sessions.retrieve(guest.id)).customer).toBeNull();
+  });
+
   it('an unknown or malformed session id is an invalid link', async () => {
     for (const id of ['cs_doesnotexist', 'cs_<script>', 'cs_']) {
       const response = await fetch(`${server.baseUrl}/checkout/${encodeURIComponent(id)}`);

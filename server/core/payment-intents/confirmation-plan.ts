@@ -214,7 +214,14 @@ export async function planConfirmation(deps: CoreDeps, db: Executor, actor: Acto
  * new card, the attempt and the events in one statement. The guard cannot fail while the lock is held;
  * if it ever did, the error rolls the caller's transaction back, the statement's other writes with it.
  */
-export async function applyToExistingIntent(t: Executor, actor: Actor, row: Row<'payment_intents'>, plan: ConfirmationPlan, options: { fromStatuses: readonly string[]; attempt: 'insert' | 'finish' }) {
+export async function applyToExistingIntent(
+  deps: CoreDeps,
+  t: Executor,
+  actor: Actor,
+  row: Row<'payment_intents'>,
+  plan: ConfirmationPlan,
+  options: { fromStatuses: readonly string[]; attempt: 'insert' | 'finish' },
+) {
   const updated = await repo.transitionPaymentIntentWithHistory(t, actor, row.id, options.fromStatuses, plan.changes, {
     paymentMethod: plan.newPaymentMethod,
     attempt: options.attempt === 'insert' ? plan.attempt : undefined,
@@ -222,7 +229,7 @@ export async function applyToExistingIntent(t: Executor, actor: Actor, row: Row<
   });
   if (!updated) throw unexpectedState(row, 'confirm', options.fromStatuses);
   // A checkout session completes in the transaction that pays its intent.
-  if (updated.status === 'succeeded' || updated.status === 'requires_capture') await completeSessionOfIntent(t, actor, updated);
+  if (updated.status === 'succeeded' || updated.status === 'requires_capture') await completeSessionOfIntent(deps, t, actor, updated);
   if (options.attempt === 'finish') {
     // 3-D Secure finishes the attempt that started it rather than adding a second one.
     const { outcome, failure_code, decline_code, failure_message, three_d_secure } = plan.attempt;

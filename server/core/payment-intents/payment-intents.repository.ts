@@ -99,6 +99,11 @@ export function transitionPaymentIntent(db: Executor, scope: Scope, id: string, 
     .executeTakeFirst();
 }
 
+/** The customer a checkout session created for the buyer when the payment completed (no status change). */
+export function setIntentCustomer(db: Executor, scope: Scope, id: string, customerId: string) {
+  return db.updateTable('payment_intents').set({ customer_id: customerId, updated_at: sql`now()` }).$call(inScope(scope)).where('id', '=', id).execute();
+}
+
 export function adjustAmountRefunded(db: Executor, scope: Scope, id: string, delta: number) {
   return db
     .updateTable('payment_intents')

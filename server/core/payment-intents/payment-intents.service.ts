@@ -278,7 +278,7 @@ export async function confirmPaymentIntent(deps: CoreDeps, actor: Actor, id: str
       current = updated;
     }
     const plan = await planConfirmation(deps, t, actor, current, params);
-    await applyToExistingIntent(t, actor, current, plan, { fromStatuses: CONFIRMABLE_STATUSES, attempt: 'insert' });
+    await applyToExistingIntent(deps, t, actor, current, plan, { fromStatuses: CONFIRMABLE_STATUSES, attempt: 'insert' });
     return plan;
   });
 }
