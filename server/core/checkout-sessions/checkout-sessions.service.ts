@@ -210,7 +210,7 @@ export function wantsLineItems(expand: readonly string[] | undefined, list = fal
 }
 
 async function withLineItems(deps: CoreDeps, scope: Scope, dto: CheckoutSessionDto): Promise<CheckoutSessionDto> {
-  return { ...dto, line_items: await listLineItems(deps, scope, dto.id, { limit: 100 }) };
+  return { ...dto, line_items: await listLineItems(deps, scope, dto.id, { limit: MAX_LINE_ITEMS }) };
 }
 
 export async function getCheckoutSession(deps: CoreDeps, scope: Scope, id: string, options: { expand?: string[] } = {}): Promise<CheckoutSessionDto> {
