@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckoutBootstrap } from '../../shared/contracts/checkout.js';
 import { expireDueSessions } from '../core/checkout-sessions/checkout-sessions.service.js';
 import { findPayments, getPaymentDetail } from '../core/dashboard/payments.service.js';
+import { confirmPaymentIntent } from '../core/payment-intents/payment-intents.service.js';
+import { expireCheckoutSession } from '../core/checkout-sessions/checkout-sessions.service.js';
 import { expireIntents } from '../core/payment-intents/expiry.service.js';
 import { createTestDatabase, createTestMerchant, startTestServer, type TestDatabase, type TestServer } from '../test/db.js';
 import { requiredProperties } from './stripe-declarations.js';
@@ -19,6 +21,7 @@ let server: TestServer;
 let stripe: Stripe;
 let merchantId: string;
 let publishableKey: string;
+let liveSecret: string;
 let call: ReturnType<typeof apiClient>;
 
 beforeAll(async () => {
@@ -28,6 +31,7 @@ beforeAll(async () => {
   const merchant = await createTestMerchant(database.db, { businessName: 'Harbour Books' });
   merchantId = merchant.merchant.id;
   publishableKey = merchant.keys.test.publishable;
+  liveSecret = merchant.keys.live.secret;
   server = await startTestServer(database.deps);
   const port = Number(new URL(server.baseUrl).port);
   stripe = new Stripe(merchant.keys.test.secret, { host: '127.0.0.1', port, protocol: 'http', maxNetworkRetries: 0, telemetry: false });
@@ -364,6 +368,38 @@ describe('expiry on the job runtime', () => {
     const page = await fetch(`${server.baseUrl}/checkout/${session.id}`);
     expect(page.status).toBe(410);
     expect(await page.text()).toContain('This checkout has expired');
+  });
+
+  it('lets exactly one of a racing payment and expiry win, with one event', async () => {
+    const actor = { merchantId, livemode: false };
+    for (let i = 0; i < 5; i++) {
+      const session = await createSession();
+      const results = await Promise.allSettled([
+        confirmPaymentIntent(database.deps, actor, session.payment_intent as string, { payment_method: 'pm_card_visa' }),
+        expireCheckoutSession(database.deps, actor, session.id),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const final = await stripe.checkout.sessions.retrieve(session.id);
+      const intent = await stripe.paymentIntents.retrieve(session.payment_intent as string);
+      if (final.status === 'complete') expect(intent.status).toBe('succeeded');
+      else expect([final.status, intent.status]).toEqual(['expired', 'canceled']);
+      const events = [...(await eventsOf('checkout.session.completed', session.id)), ...(await eventsOf('checkout.session.expired', session.id))];
+      expect(events.map((e) => e.type)).toEqual([final.status === 'complete' ? 'checkout.session.completed' : 'checkout.session.expired']);
+    }
+  });
+
+  it('is for secret keys only, and live mode takes only https URLs', async () => {
+    const withPublishable = await call('POST', '/checkout/sessions', { key: publishableKey, params: { mode: 'payment', line_items: [{ amount: 500, currency: 'usd', name: 'x', quantity: 1 }] } });
+    expect(withPublishable.status).toBe(403);
+    const live = await call('POST', '/checkout/sessions', {
+      key: liveSecret,
+      params: { mode: 'payment', line_items: [{ amount: 500, currency: 'usd', name: 'x', quantity: 1 }], success_url: 'http://shop.example/done' },
+    });
+    expect(live.status).toBe(400);
+    expect(live.body.error).toMatchObject({ code: 'url_invalid', param: 'success_url' });
+    // Test-mode sessions are not visible with live keys.
+    const session = await createSession();
+    expect((await call('GET', `/checkout/sessions/${session.id}`, { key: liveSecret })).status).toBe(404);
   });
 
   it('replays a create under the same Idempotency-Key', async () => {
