@@ -123,8 +123,9 @@ test('pays a three-item session from the merchant site and lands on success_url 
 test('3-D Secure on a session returns to success_url with the session id', async ({ page, request, merchantSite }) => {
   const { api, session } = await newSession(request, merchantSite, { customer_email: 'known@example.com' });
   await goFromMerchantSite(page, merchantSite, session.url!);
-  // A known email is filled in already.
+  // A known email is shown, not asked for again.
   await expect(page.getByLabel('Email')).toHaveValue('known@example.com');
+  await expect(page.getByLabel('Email')).toHaveAttribute('readonly', '');
   await fillCard(page, { number: TEST_CARDS.threeDS2 });
   await page.getByRole('button', { name: `Pay ${total}` }).click();
   await page.getByRole('button', { name: 'Complete authentication' }).click();

@@ -276,6 +276,10 @@ describe("the buyer's side: session.url", () => {
     expect(bootstrap.successRedirectUrl).toBe(`https://shop.example/success?session_id=${session.id}`);
     expect(bootstrap.cancelUrl).toBe(CANCEL_URL);
     expect(bootstrap.receiptEmail).toBeNull();
+    expect(bootstrap.session?.emailFixed).toBe(false);
+    // With customer_email the page shows that email and does not ask for another.
+    const known = bootstrapOf(await (await fetch((await createSession({ customer_email: 'known@example.com' })).url!)).text());
+    expect(known).toMatchObject({ receiptEmail: 'known@example.com', session: { emailFixed: true } });
 
     // A decline leaves the session open; a retry with a good card completes it.
     const declined = await payFromPage(bootstrap, '4000000000000002');
@@ -421,6 +425,7 @@ describe('the dashboard', () => {
       id: session.id,
       status: 'open',
       clientReferenceId: 'order-5521',
+      knownBuyer: false,
       lineItems: [
         { name: 'The Sea Around Us', description: 'Hardcover', image: null, quantity: 2, unitAmount: 1999, amount: 3998 },
         { name: 'Bookmark set', description: null, image: null, quantity: 1, unitAmount: 1250, amount: 1250 },

@@ -15,7 +15,12 @@ export interface CheckoutBootstrap {
   };
   merchant: { name: string };
   /** Set when the intent belongs to a checkout session: the items the buyer is paying for. */
-  session: { id: string; lineItems: CheckoutLineItemView[] } | null;
+  session: {
+    id: string;
+    lineItems: CheckoutLineItemView[];
+    /** The merchant named the buyer (customer or customer_email): the email is shown, not asked for. */
+    emailFixed: boolean;
+  } | null;
   receiptEmail: string | null;
   publishableKey: string;
   /** success_url with `payment_intent=pi_…` appended; null when the merchant gave none. */

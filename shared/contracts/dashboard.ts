@@ -200,6 +200,8 @@ export interface PaymentCheckoutSession {
   id: string;
   status: 'open' | 'complete' | 'expired';
   clientReferenceId: string | null;
+  /** The customer or customer_email the merchant created the session with, if any. */
+  knownBuyer: boolean;
   lineItems: CheckoutLineItemView[];
 }
 

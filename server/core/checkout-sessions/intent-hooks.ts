@@ -51,7 +51,13 @@ export async function sessionOfIntent(db: Executor, scope: Scope, intentId: stri
   const session = await repo.getSessionOfIntent(db, scope, intentId);
   if (!session) return null;
   const { rows } = await repo.findLineItems(db, scope, session.id, { limit: MAX_LINE_ITEMS });
-  return { id: session.id, status: session.status, clientReferenceId: session.client_reference_id, lineItems: rows.map(toLineItemView) };
+  return {
+    id: session.id,
+    status: session.status,
+    clientReferenceId: session.client_reference_id,
+    knownBuyer: Boolean(session.customer_email || session.customer_id),
+    lineItems: rows.map(toLineItemView),
+  };
 }
 
 /** The payment intent of a session in this tenant, for "paste an id" search; null when there is none. */

@@ -149,7 +149,7 @@ export async function buildBootstrap(db: Executor, intent: CheckoutIntentRow, op
       livemode: intent.livemode,
     },
     merchant: { name: intent.merchant_name },
-    session: session ? { id: session.id, lineItems: session.lineItems } : null,
+    session: session ? { id: session.id, lineItems: session.lineItems, emailFixed: session.knownBuyer && Boolean(intent.receipt_email) } : null,
     receiptEmail: intent.receipt_email,
     publishableKey,
     successRedirectUrl: successRedirectUrl(intent),
