@@ -1,5 +1,6 @@
 /** Checkout Sessions: a hosted payment page for a list of items, paid through one payment intent. */
-import type { ListResult } from '../../../shared/contracts/common.js';
+import type { z } from 'zod';
+import { mergeMetadata, type ListResult } from '../../../shared/contracts/common.js';
 import {
   createCheckoutSessionParams,
   expireCheckoutSessionParams,
@@ -94,7 +95,7 @@ function priceItems(lineItems: LineItemParam[], currency: string | undefined) {
     throw new PaymentError(
       'invalid_request',
       `All line items must use the same currency: line_items[${other}] is in ${items[other].currency}, while ${currency ? 'the session' : 'line_items[0]'} is in ${expected}.`,
-      { param: `line_items[${other}][${lineItems[other].price_data ? 'price_data][currency' : 'currency'}]` },
+      { param: lineItems[other].price_data ? `line_items[${other}][price_data][currency]` : `line_items[${other}][currency]` },
     );
   }
   const total = items.reduce((sum, item) => sum + item.amount, 0);
@@ -173,7 +174,7 @@ export async function createCheckoutSession(deps: CoreDeps, actor: Actor, input:
       customer_email: params.customer_email ?? null,
       customer_creation: params.customer ? null : (params.customer_creation ?? 'if_required'),
       client_reference_id: params.client_reference_id ?? null,
-      metadata: JSON.stringify(Object.fromEntries(Object.entries(params.metadata ?? {}).filter(([, v]) => v !== ''))),
+      metadata: JSON.stringify(mergeMetadata({}, params.metadata ?? {})),
       success_url: params.success_url ?? null,
       cancel_url: params.cancel_url ?? null,
       customer_details: null,
@@ -200,7 +201,7 @@ export async function createCheckoutSession(deps: CoreDeps, actor: Actor, input:
     await repo.insertSession(t, session, lineItems);
     const row = await repo.getSession(t, actor, id);
     const dto = toCheckoutSessionDto(row!, deps.appUrl);
-    return wantsLineItems(params.expand) ? withLineItems({ ...deps, db: t as CoreDeps['db'] }, actor, dto) : dto;
+    return wantsLineItems(params.expand) ? withLineItems({ ...deps, db: t }, actor, dto) : dto;
   });
 }
 
@@ -250,7 +251,7 @@ export async function listLineItems(deps: CoreDeps, scope: Scope, sessionId: str
 }
 
 function notOpen(status: string) {
-  return new PaymentError('invalid_request', `Only Checkout Sessions with a status of open can be expired; this one has a status of ${status}.`, { param: 'session' });
+  return new PaymentError('invalid_request', `Only Checkout Sessions with a status of open can be expired; this one has a status of ${status}.`);
 }
 
 /**
@@ -281,7 +282,7 @@ async function expireLocked(deps: CoreDeps, t: Executor, actor: Actor, id: strin
   return dto;
 }
 
-export async function expireCheckoutSession(deps: CoreDeps, actor: Actor, id: string, input: { expand?: string[] } = {}, tx?: Executor): Promise<CheckoutSessionDto> {
+export async function expireCheckoutSession(deps: CoreDeps, actor: Actor, id: string, input: z.input<typeof expireCheckoutSessionParams> = {}, tx?: Executor): Promise<CheckoutSessionDto> {
   parseParams(expireCheckoutSessionParams, input);
   return inTransaction(deps, tx, async (t) => (await expireLocked(deps, t, actor, id, true))!);
 }
