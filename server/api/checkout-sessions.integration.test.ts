@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckoutBootstrap } from '../../shared/contracts/checkout.js';
 import { expireDueSessions } from '../core/checkout-sessions/checkout-sessions.service.js';
 import { findPayments, getPaymentDetail } from '../core/dashboard/payments.service.js';
+import { resolveLookup } from '../core/dashboard/lookup.service.js';
 import { confirmPaymentIntent } from '../core/payment-intents/payment-intents.service.js';
 import { expireCheckoutSession } from '../core/checkout-sessions/checkout-sessions.service.js';
 import { expireIntents } from '../core/payment-intents/expiry.service.js';
@@ -435,11 +436,14 @@ describe('the dashboard', () => {
     const found = await findPayments(database.deps, scope, 'UTC', { q: session.id });
     expect(found.jumpTo).toEqual({ type: 'payment', id: session.payment_intent, path: `/payments/${session.payment_intent}` });
     expect(found.items.map((i) => i.id)).toEqual([session.payment_intent]);
+    // The command palette opens it too.
+    expect(await resolveLookup(database.deps, scope, session.id)).toEqual([expect.objectContaining({ type: 'payment', id: session.payment_intent, path: `/payments/${session.payment_intent}` })]);
     // Another merchant's session id finds nothing here.
     const other = await createTestMerchant(database.db);
     const theirs = await findPayments(database.deps, { merchantId: other.merchant.id, livemode: false }, 'UTC', { q: session.id });
     expect(theirs.items).toEqual([]);
     expect(theirs.jumpTo).toBeUndefined();
+    expect(await resolveLookup(database.deps, { merchantId: other.merchant.id, livemode: false }, session.id)).toEqual([]);
     // A payment made without a session has none.
     const plain = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd' });
     expect((await getPaymentDetail(database.deps, scope, plain.id)).checkoutSession).toBeNull();
