@@ -211,3 +211,26 @@ test("the dashboard finds a session's payment by the session id and shows its it
   await expect(rows.nth(1)).toContainText('$37.00');
   await expect(page.getByTestId('session-line-items').locator('tfoot')).toContainText(total);
 });
+
+test('a long order folds after five items on a phone, and every item is one tap away', async ({ page, request, merchantSite }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const merchant = await createMerchantWithKeys(request);
+  const form: Record<string, string | number> = { mode: 'payment' };
+  for (let i = 0; i < 8; i++) {
+    form[`line_items[${i}][price_data][currency]`] = 'usd';
+    form[`line_items[${i}][price_data][unit_amount]`] = 500 + i;
+    form[`line_items[${i}][price_data][product_data][name]`] = `Print no. ${i + 1}`;
+    form[`line_items[${i}][quantity]`] = 1;
+  }
+  const session = await sessionsApi(request, merchant.secretKey).create({ ...form, cancel_url: merchantSite.url('/cart') });
+  await page.goto(session.url!);
+  const items = page.getByTestId('line-item');
+  await expect(items.filter({ visible: true })).toHaveCount(5);
+  await expect(page.getByText('Print no. 8')).toBeHidden();
+  await page.getByText('Show 3 more items').click();
+  await expect(page.getByText('Print no. 8')).toBeVisible();
+  await expect(items.filter({ visible: true })).toHaveCount(8);
+  await expect(page.getByTestId('total')).toHaveText('$40.28');
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+});

@@ -221,6 +221,10 @@ describe('checkout sessions through the official stripe SDK', () => {
     const expiresAt = Math.floor(Date.now() / 1000) + 45 * 60;
     const many = await stripe.checkout.sessions.create({ mode: 'payment', line_items: Array.from({ length: 100 }, () => item('usd', 100, 1)), expires_at: expiresAt });
     expect(many).toMatchObject({ amount_total: 10000, expires_at: expiresAt });
+    // On the page the first five show and the rest fold away behind one control; every item is there.
+    const manyPage = await (await fetch(many.url!)).text();
+    expect(manyPage.match(/data-testid="line-item"/g)).toHaveLength(100);
+    expect(manyPage).toContain('Show 95 more items</summary>');
     // Stripe's older amount-only line.
     const legacy = await call('POST', '/checkout/sessions', { params: { mode: 'payment', line_items: [{ amount: 2500, currency: 'usd', name: 'Donation', quantity: 2 }] } });
     expect(legacy.status, JSON.stringify(legacy.body)).toBe(200);

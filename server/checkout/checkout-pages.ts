@@ -104,25 +104,32 @@ ${footer()}
 }
 
 /** A session's items: name, quantity and unit price, line amount; then the total (all in the session's currency). */
+/** Past this many items the rest fold away, so on a phone the card form is not a long scroll down. */
+const ITEMS_SHOWN = 5;
+
 function lineItemsList(items: CheckoutLineItemView[], total: number, currency: string): string {
-  const rows = items
-    .map((item) => {
-      const image = item.image
-        ? `<img src="${escapeHtml(item.image)}" alt="" width="48" height="48" class="size-12 shrink-0 rounded-lg bg-slate-100 object-cover ring-1 ring-slate-200">`
-        : '';
-      const description = item.description ? `<p class="mt-0.5 text-sm text-slate-500 break-words">${escapeHtml(item.description)}</p>` : '';
-      const each = item.quantity > 1 ? `${escapeHtml(formatAmount(item.unitAmount, currency))} each` : '';
-      return `<li class="flex items-start gap-3 py-4" data-testid="line-item">
+  const row = (item: CheckoutLineItemView) => {
+    const image = item.image
+      ? `<img src="${escapeHtml(item.image)}" alt="" width="48" height="48" class="size-12 shrink-0 rounded-lg bg-slate-100 object-cover ring-1 ring-slate-200">`
+      : '';
+    const description = item.description ? `<p class="mt-0.5 text-sm text-slate-500 break-words">${escapeHtml(item.description)}</p>` : '';
+    const each = item.quantity > 1 ? `${escapeHtml(formatAmount(item.unitAmount, currency))} each` : '';
+    return `<li class="flex items-start gap-3 py-4" data-testid="line-item">
 ${image}<div class="min-w-0 flex-1">
 <p class="font-medium text-slate-900 break-words" data-testid="line-item-name">${escapeHtml(item.name)}</p>${description}
 <p class="mt-0.5 text-sm text-slate-500" data-testid="line-item-quantity">Qty ${item.quantity}${each ? ` · ${each}` : ''}</p>
 </div>
 <p class="shrink-0 text-right font-medium text-slate-900 tabular-nums" data-testid="line-item-amount">${escapeHtml(formatAmount(item.amount, currency))}</p>
 </li>`;
-    })
-    .join('');
+  };
+  const list = (part: CheckoutLineItemView[], extra = '') => `<ul role="list" class="divide-y divide-slate-200 ${extra}">${part.map(row).join('')}</ul>`;
+  const shown = items.length > ITEMS_SHOWN + 1 ? items.slice(0, ITEMS_SHOWN) : items;
+  const folded = items.slice(shown.length);
+  const more = folded.length
+    ? `<details class="border-t border-slate-200"><summary class="flex min-h-11 cursor-pointer items-center text-sm font-medium text-indigo-700 hover:text-indigo-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">Show ${folded.length} more items</summary>${list(folded, 'border-t border-slate-200')}</details>`
+    : '';
   return `<h2 class="sr-only">Order summary</h2>
-<ul role="list" class="mt-6 divide-y divide-slate-200 border-t border-slate-200" data-testid="line-items">${rows}</ul>
+<div class="mt-6 border-t border-slate-200" data-testid="line-items">${list(shown)}${more}</div>
 <dl class="border-t border-slate-200 pt-4 text-sm">
 <div class="flex justify-between py-1 text-slate-600"><dt>Subtotal</dt><dd class="tabular-nums" data-testid="subtotal">${escapeHtml(formatAmount(total, currency))}</dd></div>
 <div class="flex justify-between py-1 text-base font-semibold text-slate-900"><dt>Total due</dt><dd class="tabular-nums" data-testid="total">${escapeHtml(formatAmount(total, currency))}</dd></div>
