@@ -16,6 +16,8 @@ export const ID_PREFIXES = {
   audit: 'aud',
   invitation: 'inv',
   mail: 'msg',
+  checkoutSession: 'cs',
+  lineItem: 'li',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

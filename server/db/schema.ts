@@ -101,6 +101,17 @@ export interface IdempotencyKeysTable {
   status: 'in_progress' | 'completed'; response_status: number | null; response_body: Json<unknown> | null;
   created_at: Timestamp;
 }
+export interface CheckoutSessionsTable {
+  id: string; merchant_id: string; livemode: boolean; status: 'open' | 'complete' | 'expired'; payment_status: 'paid' | 'unpaid';
+  currency: string; amount_subtotal: Money; amount_total: Money; payment_intent_id: string; customer_id: string | null;
+  customer_email: string | null; customer_creation: string | null; client_reference_id: string | null; metadata: Json;
+  success_url: string | null; cancel_url: string | null; customer_details: Json<Record<string, unknown> | null> | null;
+  expires_at: Date; completed_at: Date | null; expired_at: Date | null; created_at: Timestamp; updated_at: Timestamp;
+}
+export interface CheckoutSessionLineItemsTable {
+  id: string; merchant_id: string; livemode: boolean; session_id: string; position: number; name: string; description: string | null;
+  images: Json<string[]>; currency: string; unit_amount: Money; quantity: number; amount_subtotal: Money; amount_total: Money; created_at: Timestamp;
+}
 export interface WorkerHeartbeatsTable { worker_id: string; host: string; pid: number; started_at: Timestamp; last_seen_at: Timestamp }
 export interface RateLimitsTable { bucket: string; tokens: number; updated_at: Timestamp }
 
@@ -129,6 +140,8 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   rate_limits: RateLimitsTable;
   worker_heartbeats: WorkerHeartbeatsTable;
+  checkout_sessions: CheckoutSessionsTable;
+  checkout_session_line_items: CheckoutSessionLineItemsTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;
