@@ -85,7 +85,9 @@ export function requestedExpansions(params: Record<string, unknown>, coerce: boo
   if (params.expand === undefined) return [];
   const { expand } = parseParams(expandOnly, { expand: params.expand }, { coerce });
   const paths = [...new Set(expand ?? [])];
-  const object = RESOURCE_OBJECTS[routePath.split('/')[1] ?? ''];
+  // The innermost resource the path names: `/customers/:customer/payment_methods` answers with payment methods.
+  const resource = routePath.split('/').filter((segment) => Object.prototype.hasOwnProperty.call(RESOURCE_OBJECTS, segment)).pop();
+  const object = resource ? RESOURCE_OBJECTS[resource] : undefined;
   for (const path of paths) {
     const parts = path.split('.');
     if (parts.length > MAX_LEVELS) {

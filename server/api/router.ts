@@ -6,6 +6,7 @@ import type { RateLimitConfig } from './rate-limit.js';
 import { customerRoutes } from './resources/customers.js';
 import { eventRoutes } from './resources/events.js';
 import { paymentIntentRoutes } from './resources/payment-intents.js';
+import { paymentMethodRoutes } from './resources/payment-methods.js';
 import { refundRoutes } from './resources/refunds.js';
 import { webhookEndpointRoutes } from './resources/webhook-endpoints.js';
 
@@ -35,6 +36,7 @@ export function createApiRouter(deps: CoreDeps, options: ApiRouterOptions = {}):
   router.use(apiRequest(deps, limits, options.clock));
   router.use(paymentIntentRoutes(deps));
   router.use(customerRoutes(deps));
+  router.use(paymentMethodRoutes(deps));
   router.use(refundRoutes(deps));
   router.use(eventRoutes(deps));
   router.use(webhookEndpointRoutes(deps));

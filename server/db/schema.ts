@@ -43,6 +43,7 @@ export interface PaymentMethodsTable {
   card_brand: string; card_last4: string; card_exp_month: number; card_exp_year: number; card_funding: Generated<string>;
   card_country: string | null; card_fingerprint: string; test_behavior: string | null; billing_name: string | null;
   billing_email: string | null; created_at: Timestamp;
+  metadata: Json; detached_at: Date | null;
 }
 export interface PaymentIntentsTable {
   id: string; merchant_id: string; livemode: boolean; amount: Money; currency: string; status: string;

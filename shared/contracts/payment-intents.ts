@@ -37,7 +37,7 @@ const cardDataParam = z.strictObject({
   cvc: z.string().trim().max(8).optional(),
 });
 
-const paymentMethodDataParam = z.strictObject({
+export const paymentMethodDataParam = z.strictObject({
   type: z.literal('card'),
   card: cardDataParam,
   billing_details: z
