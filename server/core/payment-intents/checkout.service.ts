@@ -3,6 +3,7 @@ import type { CheckoutBootstrap } from '../../../shared/contracts/checkout.js';
 import { isHttpUrl } from '../../../shared/contracts/payment-intents.js';
 import type { Executor } from '../../db/database.js';
 import { getActivePublishableKey } from '../api-keys/api-keys.service.js';
+import { findSavedCards } from '../payment-methods/payment-methods.service.js';
 import { safeEqual } from '../shared/crypto.js';
 import { challengePath, checkoutPath } from './payment-intents.dto.js';
 import { getCheckoutIntent, type CheckoutIntentRow } from './payment-intents.repository.js';
@@ -120,7 +121,9 @@ export async function buildBootstrap(db: Executor, intent: CheckoutIntentRow, op
   const publishableKey = await getActivePublishableKey(db, { merchantId: intent.merchant_id, livemode: intent.livemode });
   if (!publishableKey) return null;
   const lastError = intent.last_payment_error as { code?: string; decline_code?: string; message?: string } | null;
+  const scope = { merchantId: intent.merchant_id, livemode: intent.livemode };
   return {
+    savedCards: intent.customer_id ? await findSavedCards(db, scope, intent.customer_id) : [],
     intent: {
       id: intent.id,
       clientSecret: intent.client_secret,

@@ -205,6 +205,7 @@ export function getCheckoutIntent(db: Executor, intentId: string) {
       'payment_intents.last_payment_error',
       'payment_intents.next_action',
       'payment_intents.card_last4',
+      'payment_intents.customer_id',
       'merchants.name as merchant_name',
       'merchants.support_email as merchant_support_email',
     ])

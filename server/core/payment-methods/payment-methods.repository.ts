@@ -56,3 +56,19 @@ export function selectPaymentMethods(db: Executor, scope: Scope, filters: { cust
   if (filters.customerId !== undefined) query = query.where('payment_methods.customer_id', '=', filters.customerId);
   return query;
 }
+
+/** A customer's cards that have not expired, newest first (the hosted checkout offers them). */
+export function findUnexpiredCustomerCards(db: Executor, scope: Scope, customerId: string, now: Date, limit: number) {
+  const year = now.getUTCFullYear();
+  const month = now.getUTCMonth() + 1;
+  return db
+    .selectFrom('payment_methods')
+    .select(['id', 'card_brand', 'card_last4', 'card_exp_month', 'card_exp_year'])
+    .$call(inScope(scope))
+    .where('customer_id', '=', customerId)
+    .where((eb) => eb.or([eb('card_exp_year', '>', year), eb.and([eb('card_exp_year', '=', year), eb('card_exp_month', '>=', month)])]))
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}

@@ -14,6 +14,7 @@ import {
   type UpdatePaymentMethodInput,
 } from '../../../shared/contracts/payment-methods.js';
 import { cardNumberValid } from '../../../shared/card.js';
+import type { SavedCard } from '../../../shared/contracts/checkout.js';
 import { notFound, PaymentError } from '../../../shared/errors.js';
 import { newId } from '../../../shared/ids.js';
 import type { Executor } from '../../db/database.js';
@@ -397,4 +398,10 @@ export async function getCustomerPaymentMethod(deps: CoreDeps, scope: Scope, cus
   const row = await repo.getPaymentMethod(deps.db, scope, id);
   if (!row || row.customer_id !== customerId) throw notFound('payment_method', id);
   return toPaymentMethodDto(row);
+}
+
+/** The cards the hosted checkout offers a returning customer: unexpired, newest first, at most five. */
+export async function findSavedCards(db: Executor, scope: Scope, customerId: string, now = new Date()): Promise<SavedCard[]> {
+  const rows = await repo.findUnexpiredCustomerCards(db, scope, customerId, now, 5);
+  return rows.map((r) => ({ id: r.id, brand: r.card_brand, last4: r.card_last4, expMonth: r.card_exp_month, expYear: r.card_exp_year }));
 }
