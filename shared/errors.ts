@@ -29,6 +29,8 @@ export const ERROR_CODES = {
   charge_already_refunded: 'invalid_request_error',
   refund_exceeds_amount: 'invalid_request_error',
   charge_not_refundable: 'invalid_request_error',
+  charge_disputed: 'invalid_request_error',
+  dispute_unexpected_state: 'invalid_request_error',
   search_query_invalid: 'invalid_request_error',
   metadata_invalid: 'invalid_request_error',
   url_invalid: 'invalid_request_error',

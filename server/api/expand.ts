@@ -39,6 +39,7 @@ const EXPANDABLE: Record<string, Record<string, Kind | null>> = {
   },
   customer: { default_source: null, test_clock: null },
   payment_method: { customer: 'customer' },
+  dispute: { payment_intent: 'payment_intent', charge: null },
   webhook_endpoint: { application: null },
   event: {},
 };
@@ -64,6 +65,7 @@ const RESOURCE_OBJECTS: Record<string, string> = {
   events: 'event',
   webhook_endpoints: 'webhook_endpoint',
   payment_methods: 'payment_method',
+  disputes: 'dispute',
 };
 
 /** Checks one path against the table, before any work is done (so a bad expand never half-runs a create). */

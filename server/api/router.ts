@@ -4,6 +4,7 @@ import { httpConfig } from '../env.js';
 import { apiRequest, errorHandler, requestLog, unknownRoute } from './pipeline.js';
 import type { RateLimitConfig } from './rate-limit.js';
 import { customerRoutes } from './resources/customers.js';
+import { disputeRoutes } from './resources/disputes.js';
 import { eventRoutes } from './resources/events.js';
 import { paymentIntentRoutes } from './resources/payment-intents.js';
 import { paymentMethodRoutes } from './resources/payment-methods.js';
@@ -37,6 +38,7 @@ export function createApiRouter(deps: CoreDeps, options: ApiRouterOptions = {}):
   router.use(paymentIntentRoutes(deps));
   router.use(customerRoutes(deps));
   router.use(paymentMethodRoutes(deps));
+  router.use(disputeRoutes(deps));
   router.use(refundRoutes(deps));
   router.use(eventRoutes(deps));
   router.use(webhookEndpointRoutes(deps));

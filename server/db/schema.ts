@@ -94,6 +94,16 @@ export interface IdempotencyKeysTable {
   status: 'in_progress' | 'completed'; response_status: number | null; response_body: Json<unknown> | null;
   created_at: Timestamp;
 }
+export interface DisputesTable {
+  id: string; merchant_id: string; livemode: boolean; payment_intent_id: string; charge_id: string | null; amount: Money;
+  currency: string; reason: string; status: string; evidence: Json<Record<string, string | null>>; evidence_due_by: Timestamp;
+  submission_count: Generated<number>; network_reason_code: string | null; card_brand: string | null; metadata: Json;
+  closed_at: Date | null; created_at: Timestamp; updated_at: Timestamp;
+}
+export interface EvidenceFilesTable {
+  id: string; merchant_id: string; livemode: boolean; purpose: string; filename: string; type: string; size: Money;
+  storage_key: string; created_by_user_id: string | null; created_at: Timestamp;
+}
 export interface WorkerHeartbeatsTable { worker_id: string; host: string; pid: number; started_at: Timestamp; last_seen_at: Timestamp }
 export interface RateLimitsTable { bucket: string; tokens: number; updated_at: Timestamp }
 
@@ -120,6 +130,8 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   rate_limits: RateLimitsTable;
   worker_heartbeats: WorkerHeartbeatsTable;
+  disputes: DisputesTable;
+  evidence_files: EvidenceFilesTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

@@ -15,6 +15,7 @@ import { newId } from '../../../shared/ids.js';
 import type { Executor } from '../../db/database.js';
 import type { Row } from '../../db/schema.js';
 import { checkMetadataSize, diffAttributes } from '../customers/customers.service.js';
+import { refuseRefundOfDisputedPayment } from '../disputes/disputes.service.js';
 import { emitEvent, emitEvents } from '../events/events.service.js';
 import { findUserEmails } from '../accounts/accounts.repository.js';
 import * as intentsRepo from '../payment-intents/payment-intents.repository.js';
@@ -74,6 +75,7 @@ export async function createRefund(deps: CoreDeps, actor: Actor, input: CreateRe
     const intent = await intentsRepo.getPaymentIntent(t, actor, params.payment_intent, { forUpdate: true });
     if (!intent) throw notFound('payment_intent', params.payment_intent, 'payment_intent');
     if (intent.status !== 'succeeded') throw notRefundable(intent);
+    await refuseRefundOfDisputedPayment(t, actor, intent.id);
     // amount_refunded is kept in step with the refunds (a failed one gives its amount back) under this lock.
     const remaining = refundableAmount(intent);
     if (remaining <= 0) {
