@@ -9,6 +9,7 @@ export const PERMISSIONS = {
   'payments:read': ['owner', 'admin', 'developer', 'support', 'finance', 'viewer'],
   'payments:write': ['owner', 'admin', 'support'],
   'customers:write': ['owner', 'admin', 'support'],
+  'disputes:respond': ['owner', 'admin', 'support'],
   'analytics:read': ['owner', 'admin', 'developer', 'finance', 'viewer'],
   'exports:manage': ['owner', 'admin', 'finance'],
   'developers:manage': ['owner', 'admin', 'developer'],

@@ -2,6 +2,7 @@ import { router } from '../trpc.js';
 import { analyticsRouter } from './analytics.js';
 import { authRouter } from './auth.js';
 import { developersRouter } from './developers.js';
+import { disputesRouter } from './disputes.js';
 import { settingsRouter } from './settings.js';
 import { customersRouter } from './customers.js';
 import { lookupRouter } from './lookup.js';
@@ -17,6 +18,7 @@ export const appRouter = router({
   developers: developersRouter,
   payments: paymentsRouter,
   refunds: refundsRouter,
+  disputes: disputesRouter,
   customers: customersRouter,
   lookup: lookupRouter,
   views: viewsRouter,
