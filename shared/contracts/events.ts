@@ -14,6 +14,11 @@ export const EVENT_TYPES = [
   'customer.created',
   'customer.updated',
   'customer.deleted',
+  'balance.available',
+  'payout.created',
+  'payout.updated',
+  'payout.paid',
+  'payout.failed',
 ] as const;
 
 export const API_VERSION = '2024-06-20';
