@@ -8,7 +8,17 @@ import type { Scope } from './deps.js';
 import { inScope } from './scope.js';
 import { isSelective, SELECTIVE_ROWS, type CompiledSearch } from './search-sql.js';
 
-type PageableTable = 'payment_intents' | 'customers' | 'refunds' | 'events' | 'webhook_endpoints' | 'payment_methods' | 'disputes';
+type PageableTable =
+  | 'payment_intents'
+  | 'customers'
+  | 'refunds'
+  | 'events'
+  | 'webhook_endpoints'
+  | 'charges'
+  | 'balance_transactions'
+  | 'payouts'
+  | 'payment_methods'
+  | 'disputes';
 
 interface PageRequest {
   limit: number;
