@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PaymentError } from '../../../shared/errors.js';
 import { apiClient } from '../../api/test-client.js';
 import { createTestDatabase, createTestMerchant, startTestServer, type TestDatabase, type TestServer } from '../../test/db.js';
+import { getBalance, listBalanceTransactions } from '../balance/balance.service.js';
 import { createPaymentIntent } from '../payment-intents/payment-intents.service.js';
 import { createRefund } from '../refunds/refunds.service.js';
 import type { Actor } from '../shared/deps.js';
@@ -94,6 +95,78 @@ describe('opening a dispute', () => {
     expect(disputeFee('usd')).toBe(1500);
     expect(disputeFee('jpy')).toBe(15);
     expect(disputeFee('kwd')).toBe(15000);
+  });
+});
+
+describe('the balance', () => {
+  const balanceOf = async () => {
+    const b = await getBalance(t.deps, actor);
+    const sum = (list: { currency: string; amount: number }[]) => list.filter((x) => x.currency === 'eur').reduce((a, x) => a + x.amount, 0);
+    return sum(b.available) + sum(b.pending);
+  };
+
+  it('a chargeback withdraws amount and fee in one balance transaction; winning puts both back', async () => {
+    const start = await balanceOf();
+    const intent = await paid(10_000, 'eur');
+    const afterCharge = await balanceOf();
+    const dispute = (await openDispute(t.deps, actor, { paymentIntentId: intent.id, reason: 'fraudulent' }))!;
+    expect(dispute.charge).toMatch(/^ch_/);
+    expect(dispute.balance_transactions).toEqual([
+      expect.objectContaining({ object: 'balance_transaction', type: 'adjustment', reporting_category: 'dispute', amount: -10_000, fee: 1500, net: -11_500, currency: 'eur', source: dispute.id }),
+    ]);
+    expect(await balanceOf()).toBe(afterCharge - 11_500);
+    const won = await ok('POST', `/disputes/${dispute.id}`, { evidence: { uncategorized_text: 'winning_evidence' } });
+    expect(won.balance_transactions.map((b: { reporting_category: string; net: number }) => [b.reporting_category, b.net])).toEqual([
+      ['dispute', -11_500],
+      ['dispute_reversal', 11_500],
+    ]);
+    expect(await balanceOf()).toBe(afterCharge);
+    expect(afterCharge).toBeGreaterThan(start);
+    const listed = await listBalanceTransactions(t.deps, actor, { source: dispute.id });
+    expect(listed.data).toHaveLength(2);
+  });
+
+  it('a lost or accepted chargeback keeps the money withdrawn; an inquiry never moves any', async () => {
+    const lost = await paid(2000, 'eur');
+    const before = await balanceOf();
+    const dispute = (await openDispute(t.deps, actor, { paymentIntentId: lost.id, reason: 'fraudulent' }))!;
+    await ok('POST', `/disputes/${dispute.id}/close`);
+    expect(await balanceOf()).toBe(before - 2000 - 1500);
+    const inquiry = await paid(3000, 'eur');
+    const beforeInquiry = await balanceOf();
+    const opened = (await openDispute(t.deps, actor, { paymentIntentId: inquiry.id, reason: 'fraudulent', inquiry: true }))!;
+    expect(opened.balance_transactions).toEqual([]);
+    await ok('POST', `/disputes/${opened.id}/close`);
+    expect(await balanceOf()).toBe(beforeInquiry);
+  });
+});
+
+describe('dispute test cards', () => {
+  it('4000 0000 0000 0259 succeeds, then a fraudulent chargeback opens; 2685 product not received; 1976 an inquiry', async () => {
+    const cases = [
+      { number: '4000000000000259', reason: 'fraudulent', status: 'needs_response' },
+      { number: '4000000000002685', reason: 'product_not_received', status: 'needs_response' },
+      { number: '4000000000001976', reason: 'fraudulent', status: 'warning_needs_response' },
+    ];
+    for (const c of cases) {
+      const intent = await ok('POST', '/payment_intents', { amount: 2500, currency: 'usd', confirm: true, payment_method_data: { type: 'card', card: { number: c.number, exp_month: 12, exp_year: 2040, cvc: '123' } } });
+      expect(intent.status).toBe('succeeded');
+      const list = await ok('GET', '/disputes', { payment_intent: intent.id });
+      expect(list.data).toHaveLength(1);
+      expect(list.data[0]).toMatchObject({ reason: c.reason, status: c.status, amount: 2500, charge: intent.latest_charge });
+    }
+    // Through confirm, with the pm_card_* id, and after a manual capture.
+    const later = await ok('POST', '/payment_intents', { amount: 1800, currency: 'usd' });
+    await ok('POST', `/payment_intents/${later.id}/confirm`, { payment_method: 'pm_card_createDispute' });
+    expect((await ok('GET', '/disputes', { payment_intent: later.id })).data).toHaveLength(1);
+    const manual = await ok('POST', '/payment_intents', { amount: 1900, currency: 'usd', capture_method: 'manual', confirm: true, payment_method: 'pm_card_createDisputeProductNotReceived' });
+    expect(manual.status).toBe('requires_capture');
+    expect((await ok('GET', '/disputes', { payment_intent: manual.id })).data).toHaveLength(0);
+    await ok('POST', `/payment_intents/${manual.id}/capture`);
+    expect((await ok('GET', '/disputes', { payment_intent: manual.id })).data[0]).toMatchObject({ reason: 'product_not_received', amount: 1900 });
+    // An ordinary card is never disputed.
+    const plain = await ok('POST', '/payment_intents', { amount: 1000, currency: 'usd', confirm: true, payment_method: 'pm_card_visa' });
+    expect((await ok('GET', '/disputes', { payment_intent: plain.id })).data).toHaveLength(0);
   });
 });
 
@@ -216,6 +289,11 @@ describe('a refund and a dispute racing on one payment', () => {
       // refund came after it: together, the whole payment and not a unit more.
       expect(disputed).toBeGreaterThan(0);
       expect(disputed + refundedSum).toBe(10_000);
+      // The balance moved by exactly as much (fees aside): refunds and the chargeback, nothing twice.
+      const refundIds = (await t.db.selectFrom('refunds').select('id').where('payment_intent_id', '=', intent.id).execute()).map((r) => r.id);
+      const disputeIds = (await t.db.selectFrom('disputes').select('id').where('payment_intent_id', '=', intent.id).execute()).map((r) => r.id);
+      const moved = await t.db.selectFrom('balance_transactions').select('amount').where('source_id', 'in', [...refundIds, ...disputeIds]).execute();
+      expect(moved.reduce((sum, m) => sum + Number(m.amount), 0)).toBe(-10_000);
     }
   });
 });

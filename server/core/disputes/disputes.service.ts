@@ -26,6 +26,9 @@ import type { Executor } from '../../db/database.js';
 import type { Row } from '../../db/schema.js';
 import { checkMetadataSize, diffAttributes } from '../customers/customers.service.js';
 import { emitEvents, type EventToEmit } from '../events/events.service.js';
+import type { BalanceTransactionDto } from '../../../shared/contracts/balance.js';
+import * as balanceRepo from '../balance/balance.repository.js';
+import { recordBalanceTransaction, toBalanceTransactionDto } from '../balance/balance.service.js';
 import * as intentsRepo from '../payment-intents/payment-intents.repository.js';
 import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
 import { findPage } from '../shared/pagination.js';
@@ -56,7 +59,7 @@ function emptyEvidence(): DisputeEvidence {
   return out;
 }
 
-export function toDisputeDto(row: Row<'disputes'>, now = new Date()): DisputeDto {
+export function toDisputeDto(row: Row<'disputes'>, now = new Date(), balanceTransactions: BalanceTransactionDto[] = []): DisputeDto {
   const stored = (row.evidence ?? {}) as Record<string, string | null>;
   const evidence = emptyEvidence();
   for (const [field, value] of Object.entries(stored)) if (field in evidence && field !== 'enhanced_evidence') evidence[field as EvidenceField] = value;
@@ -65,7 +68,7 @@ export function toDisputeDto(row: Row<'disputes'>, now = new Date()): DisputeDto
     id: row.id,
     object: 'dispute',
     amount: Number(row.amount),
-    balance_transactions: [],
+    balance_transactions: balanceTransactions,
     charge: row.charge_id,
     created: toUnix(row.created_at),
     currency: row.currency,
@@ -95,16 +98,28 @@ export function toDisputeDto(row: Row<'disputes'>, now = new Date()): DisputeDto
   };
 }
 
+export interface TestDispute {
+  reason: DisputeReason;
+  inquiry: boolean;
+  networkReasonCode: string;
+}
+
 /** Visa's reason codes for the disputes the test cards open. */
-const TEST_DISPUTES: Record<string, { reason: DisputeReason; inquiry: boolean; networkReasonCode: string }> = {
+const TEST_DISPUTES: Record<string, TestDispute> = {
   'dispute:fraudulent': { reason: 'fraudulent', inquiry: false, networkReasonCode: '10.4' },
   'dispute:product_not_received': { reason: 'product_not_received', inquiry: false, networkReasonCode: '13.1' },
   'dispute:inquiry': { reason: 'fraudulent', inquiry: true, networkReasonCode: '10.4' },
 };
 
 /** The dispute a test card's behavior opens once its payment succeeds (null: none). */
-export function testDisputeFor(testBehavior: string | null | undefined) {
+export function testDisputeFor(testBehavior: string | null | undefined): TestDispute | null {
   return testBehavior ? (TEST_DISPUTES[testBehavior] ?? null) : null;
+}
+
+/** The dispute a test card opens right after its payment succeeded (test mode only). */
+export async function openTestDispute(deps: CoreDeps, actor: Actor, paymentIntentId: string, dispute: TestDispute, tx?: Executor): Promise<DisputeDto | null> {
+  if (actor.livemode) return null;
+  return openDispute(deps, actor, { paymentIntentId, reason: dispute.reason, inquiry: dispute.inquiry, networkReasonCode: dispute.networkReasonCode }, tx);
 }
 
 interface OpenDisputeInput {
@@ -137,7 +152,7 @@ export async function openDispute(deps: CoreDeps, actor: Actor, input: OpenDispu
       merchant_id: actor.merchantId,
       livemode: actor.livemode,
       payment_intent_id: intent.id,
-      charge_id: input.chargeId ?? null,
+      charge_id: input.chargeId ?? intent.latest_charge_id ?? null,
       amount,
       currency: intent.currency,
       reason: input.reason,
@@ -149,12 +164,10 @@ export async function openDispute(deps: CoreDeps, actor: Actor, input: OpenDispu
       created_at: at,
       updated_at: at,
     });
-    const dto = toDisputeDto(row, at);
+    const withdrawal = input.inquiry ? null : await moveDisputeFunds(t, actor, row, 'withdrawn', at);
+    const dto = toDisputeDto(row, at, withdrawal ? [withdrawal] : []);
     const events: EventToEmit[] = [{ type: 'charge.dispute.created', object: dto }];
-    if (!input.inquiry) {
-      await moveDisputeFunds(t, actor, row, 'withdrawn');
-      events.push({ type: 'charge.dispute.funds_withdrawn', object: dto });
-    }
+    if (withdrawal) events.push({ type: 'charge.dispute.funds_withdrawn', object: dto });
     await emitEvents(t, actor, events, input.at);
     return dto;
   });
@@ -164,8 +177,29 @@ export async function openDispute(deps: CoreDeps, actor: Actor, input: OpenDispu
  * The balance effect of a dispute: withdrawn (amount and fee) when a chargeback opens, reinstated (amount
  * and fee) when it is won. Written in the caller's transaction, beside the dispute's own change.
  */
-async function moveDisputeFunds(_t: Executor, _scope: Scope, _dispute: Row<'disputes'>, _direction: 'withdrawn' | 'reinstated'): Promise<void> {
-  // Wired to the balance-transaction service when it lands (branch ledger).
+async function moveDisputeFunds(t: Executor, scope: Scope, dispute: Row<'disputes'>, direction: 'withdrawn' | 'reinstated', at = new Date()): Promise<BalanceTransactionDto> {
+  const amount = Number(dispute.amount);
+  const fee = disputeFee(dispute.currency);
+  const withdrawn = direction === 'withdrawn';
+  return recordBalanceTransaction(t, scope, {
+    type: 'adjustment',
+    reportingCategory: withdrawn ? 'dispute' : 'dispute_reversal',
+    // Net: -(amount + fee) when withdrawn; +(amount + fee) when reinstated.
+    amount: withdrawn ? -amount : amount,
+    fee: withdrawn ? fee : -fee,
+    feeDetails: [{ amount: withdrawn ? fee : -fee, description: withdrawn ? 'Dispute fee' : 'Dispute fee returned' }],
+    currency: dispute.currency,
+    sourceId: dispute.id,
+    description: withdrawn ? `Chargeback withdrawal for ${dispute.payment_intent_id}` : `Chargeback reversal for ${dispute.payment_intent_id}`,
+    availableOn: at,
+    createdAt: at,
+  });
+}
+
+/** Each dispute's balance transactions (withdrawal, reversal), oldest first, as Stripe embeds them. */
+async function withBalanceTransactions(db: Executor, scope: Scope, rows: Row<'disputes'>[], now = new Date()): Promise<DisputeDto[]> {
+  const txns = rows.length ? await balanceRepo.findBalanceTransactionsBySource(db, scope, rows.map((r) => r.id)) : [];
+  return rows.map((r) => toDisputeDto(r, now, txns.filter((x) => x.source_id === r.id).map(toBalanceTransactionDto)));
 }
 
 /**
@@ -184,7 +218,7 @@ export async function refuseRefundOfDisputedPayment(db: Executor, scope: Scope, 
 export async function getDispute(deps: CoreDeps, scope: Scope, id: string): Promise<DisputeDto> {
   const row = await repo.getDispute(deps.db, scope, id);
   if (!row) throw notFound('dispute', id);
-  return toDisputeDto(row);
+  return (await withBalanceTransactions(deps.db, scope, [row]))[0]!;
 }
 
 export async function listDisputes(deps: CoreDeps, scope: Scope, input: ListDisputesInput = {}, url = '/v1/disputes'): Promise<ListResult<DisputeDto>> {
@@ -195,7 +229,7 @@ export async function listDisputes(deps: CoreDeps, scope: Scope, input: ListDisp
     statuses: params.status ? [params.status] : undefined,
   });
   const { rows, hasMore } = await findPage(deps.db, 'disputes', scope, query, params);
-  return { object: 'list', data: rows.map((r) => toDisputeDto(r)), has_more: hasMore, url };
+  return { object: 'list', data: await withBalanceTransactions(deps.db, scope, rows), has_more: hasMore, url };
 }
 
 function evidenceLength(evidence: Record<string, string | null>): number {
@@ -261,35 +295,33 @@ export async function updateDispute(deps: CoreDeps, actor: Actor, id: string, in
       changes.submission_count = before.submission_count + 1;
       changes.status = isInquiry(before.status) ? 'warning_under_review' : 'under_review';
     }
-    if (!Object.keys(changes).length) return toDisputeDto(before);
+    if (!Object.keys(changes).length) return (await withBalanceTransactions(t, actor, [before], now))[0]!;
     let row = await repo.updateDispute(t, actor, id, changes);
-    const beforeDto = toDisputeDto(before, now);
-    let dto = toDisputeDto(row, now);
+    const [beforeDto, dto] = await withBalanceTransactions(t, actor, [before, row], now);
     const events: EventToEmit[] = [];
-    const previous = diffAttributes(beforeDto, dto);
-    if (Object.keys(previous).length) events.push({ type: 'charge.dispute.updated', object: dto, previousAttributes: previous });
+    const previous = diffAttributes(beforeDto!, dto!);
+    if (Object.keys(previous).length) events.push({ type: 'charge.dispute.updated', object: dto!, previousAttributes: previous });
+    let result = dto!;
     if (outcome) {
-      const closed = await closeWith(t, actor, row, outcome === 'won' ? (isInquiry(row.status) ? 'warning_closed' : 'won') : isInquiry(row.status) ? 'warning_closed' : 'lost');
+      // An inquiry closes either way; a chargeback is won or lost.
+      const closed = await closeWith(t, actor, row, isInquiry(row.status) ? 'warning_closed' : outcome);
       row = closed.row;
-      dto = closed.dto;
+      result = closed.dto;
       events.push(...closed.events);
     }
     if (events.length) await emitEvents(t, actor, events);
-    return dto;
+    return result;
   });
 }
 
 /** The closing change and its events; a won chargeback gives the amount and fee back. */
 async function closeWith(t: Executor, actor: Actor, row: Row<'disputes'>, status: 'won' | 'lost' | 'warning_closed') {
-  const before = toDisputeDto(row);
   const closedRow = await repo.updateDispute(t, actor, row.id, { status, closed_at: new Date() });
-  const dto = toDisputeDto(closedRow);
-  const events: EventToEmit[] = [{ type: 'charge.dispute.closed', object: dto, previousAttributes: { status: before.status } }];
-  if (status === 'won') {
-    await moveDisputeFunds(t, actor, closedRow, 'reinstated');
-    events.push({ type: 'charge.dispute.funds_reinstated', object: dto });
-  }
-  return { row: closedRow, dto, events };
+  if (status === 'won') await moveDisputeFunds(t, actor, closedRow, 'reinstated');
+  const [dto] = await withBalanceTransactions(t, actor, [closedRow]);
+  const events: EventToEmit[] = [{ type: 'charge.dispute.closed', object: dto!, previousAttributes: { status: row.status } }];
+  if (status === 'won') events.push({ type: 'charge.dispute.funds_reinstated', object: dto! });
+  return { row: closedRow, dto: dto!, events };
 }
 
 /**
@@ -430,7 +462,7 @@ export async function findDisputeQueue(deps: CoreDeps, scope: Scope, filters: Di
 export async function getDisputeDetail(deps: CoreDeps, scope: Scope, id: string, now = new Date()) {
   const row = await repo.getDispute(deps.db, scope, id);
   if (!row) throw notFound('dispute', id);
-  const dispute = toDisputeDto(row, now);
+  const [dispute] = await withBalanceTransactions(deps.db, scope, [row], now);
   const fileIds = EVIDENCE_FILE_FIELDS.map((f) => dispute.evidence[f]).filter((v): v is string => Boolean(v));
   return {
     dispute,
@@ -443,5 +475,5 @@ export async function getDisputeDetail(deps: CoreDeps, scope: Scope, id: string,
 /** A payment's dispute, for the payment detail page (null when it has none). */
 export async function findDisputeForPayment(deps: CoreDeps, scope: Scope, paymentIntentId: string): Promise<DisputeDto | null> {
   const row = await repo.findDisputeForIntent(deps.db, scope, paymentIntentId);
-  return row ? toDisputeDto(row) : null;
+  return row ? (await withBalanceTransactions(deps.db, scope, [row]))[0]! : null;
 }

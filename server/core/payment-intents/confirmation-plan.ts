@@ -13,6 +13,7 @@ import type { NewRow, Row } from '../../db/schema.js';
 import type { ChargeLedgerEntry } from '../balance/balance.repository.js';
 import { chargeLedgerEntry } from '../balance/balance.service.js';
 import { buildChargeRow } from '../charges/charges.service.js';
+import { testDisputeFor, type TestDispute } from '../disputes/disputes.service.js';
 import { buildEventRows, type EventToEmit } from '../events/events.service.js';
 import {
   getPaymentMethodRow,
@@ -76,6 +77,8 @@ export interface ConfirmationPlan {
   charge?: Row<'charges'>;
   /** A captured charge's balance transaction, written in the same statement. */
   chargeLedger?: ChargeLedgerEntry;
+  /** A test card that is disputed once it has paid (server/core/disputes). */
+  testDispute?: TestDispute;
 }
 
 /**
@@ -146,7 +149,8 @@ export function planOutcome(
 
   if (result.status === 'approved') {
     const manual = row.capture_method === 'manual';
-    return plan(
+    const testDispute = manual || actor.livemode ? null : testDisputeFor(pm.test_behavior);
+    const approved = plan(
       {
         status: manual ? 'requires_capture' : 'succeeded',
         payment_method_id: pm.id,
@@ -158,6 +162,7 @@ export function planOutcome(
       { outcome: manual ? 'authorized' : 'succeeded' },
       (dto) => [{ type: manual ? 'payment_intent.amount_capturable_updated' : 'payment_intent.succeeded', object: dto }],
     );
+    return testDispute ? { ...approved, testDispute } : approved;
   }
 
   if (result.status === 'requires_action') {

@@ -23,8 +23,10 @@ import type { Row, RowUpdate } from '../../db/schema.js';
 import { chargeLedgerEntry, recordChargeBalanceTransaction } from '../balance/balance.service.js';
 import * as chargesRepo from '../charges/charges.repository.js';
 import { checkMetadataSize, requireLiveCustomer } from '../customers/customers.service.js';
+import { openTestDispute, testDisputeFor } from '../disputes/disputes.service.js';
 import { buildEventRows, emitEvent, type EventToEmit } from '../events/events.service.js';
 import {
+  getPaymentMethodRow,
   precheckPaymentMethodInput,
   preparePaymentMethod,
   resolvePaymentMethod,
@@ -209,6 +211,8 @@ export async function createPaymentIntent(deps: CoreDeps, actor: Actor, input: C
     events: buildEventRows(actor, [created, ...plan.events]),
   });
   if (plan.decline) throw plan.decline;
+  // A dispute test card: the payment is written, then its cardholder disputes it.
+  if (plan.testDispute) await openTestDispute(deps, actor, plan.row.id, plan.testDispute, tx);
   return plan.dto;
 }
 
@@ -275,6 +279,7 @@ export async function confirmPaymentIntent(deps: CoreDeps, actor: Actor, id: str
     }
     const plan = await planConfirmation(deps, t, actor, current, params);
     await applyToExistingIntent(t, actor, current, plan, { fromStatuses: CONFIRMABLE_STATUSES, attempt: 'insert' });
+    if (plan.testDispute) await openTestDispute(deps, actor, id, plan.testDispute, t);
     return plan;
   });
 }
@@ -306,6 +311,10 @@ export async function capturePaymentIntent(deps: CoreDeps, actor: Actor, id: str
     }
     const dto = toPaymentIntentDto(updated, deps.appUrl);
     await emitEvent(t, actor, 'payment_intent.succeeded', dto);
+    // A manually captured dispute test card is disputed once captured.
+    const pm = !actor.livemode && updated.payment_method_id ? await getPaymentMethodRow(t, actor, updated.payment_method_id) : undefined;
+    const testDispute = testDisputeFor(pm?.test_behavior);
+    if (testDispute) await openTestDispute(deps, actor, id, testDispute, t);
     return dto;
   });
 }
