@@ -19,6 +19,8 @@ import { Route as AppSettingsRouteImport } from './routes/_app/settings'
 import { Route as AppCustomersIndexRouteImport } from './routes/_app/customers.index'
 import { Route as AppCustomersCustomerIdRouteImport } from './routes/_app/customers.$customerId'
 import { Route as AppDevelopersWebhooksRouteImport } from './routes/_app/developers_.webhooks'
+import { Route as AppDisputesIndexRouteImport } from './routes/_app/disputes.index'
+import { Route as AppDisputesDisputeIdRouteImport } from './routes/_app/disputes.$disputeId'
 import { Route as AppPaymentsIndexRouteImport } from './routes/_app/payments.index'
 import { Route as AppPaymentsPaymentIdRouteImport } from './routes/_app/payments.$paymentId'
 import { Route as AppRefundsIndexRouteImport } from './routes/_app/refunds.index'
@@ -73,6 +75,16 @@ const AppDevelopersWebhooksRoute = AppDevelopersWebhooksRouteImport.update({
   path: '/developers/webhooks',
   getParentRoute: () => AppRoute,
 } as any)
+const AppDisputesIndexRoute = AppDisputesIndexRouteImport.update({
+  id: '/disputes/',
+  path: '/disputes/',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppDisputesDisputeIdRoute = AppDisputesDisputeIdRouteImport.update({
+  id: '/disputes/$disputeId',
+  path: '/disputes/$disputeId',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppPaymentsIndexRoute = AppPaymentsIndexRouteImport.update({
   id: '/payments/',
   path: '/payments/',
@@ -103,9 +115,11 @@ export interface FileRoutesByFullPath {
   '/settings': typeof AppSettingsRoute
   '/customers/$customerId': typeof AppCustomersCustomerIdRoute
   '/developers/webhooks': typeof AppDevelopersWebhooksRoute
+  '/disputes/$disputeId': typeof AppDisputesDisputeIdRoute
   '/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
   '/refunds/$refundId': typeof AppRefundsRefundIdRoute
   '/customers/': typeof AppCustomersIndexRoute
+  '/disputes/': typeof AppDisputesIndexRoute
   '/payments/': typeof AppPaymentsIndexRoute
   '/refunds/': typeof AppRefundsIndexRoute
 }
@@ -118,9 +132,11 @@ export interface FileRoutesByTo {
   '/': typeof AppIndexRoute
   '/customers/$customerId': typeof AppCustomersCustomerIdRoute
   '/developers/webhooks': typeof AppDevelopersWebhooksRoute
+  '/disputes/$disputeId': typeof AppDisputesDisputeIdRoute
   '/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
   '/refunds/$refundId': typeof AppRefundsRefundIdRoute
   '/customers': typeof AppCustomersIndexRoute
+  '/disputes': typeof AppDisputesIndexRoute
   '/payments': typeof AppPaymentsIndexRoute
   '/refunds': typeof AppRefundsIndexRoute
 }
@@ -135,9 +151,11 @@ export interface FileRoutesById {
   '/_app/': typeof AppIndexRoute
   '/_app/customers/$customerId': typeof AppCustomersCustomerIdRoute
   '/_app/developers_/webhooks': typeof AppDevelopersWebhooksRoute
+  '/_app/disputes/$disputeId': typeof AppDisputesDisputeIdRoute
   '/_app/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
   '/_app/refunds/$refundId': typeof AppRefundsRefundIdRoute
   '/_app/customers/': typeof AppCustomersIndexRoute
+  '/_app/disputes/': typeof AppDisputesIndexRoute
   '/_app/payments/': typeof AppPaymentsIndexRoute
   '/_app/refunds/': typeof AppRefundsIndexRoute
 }
@@ -152,9 +170,11 @@ export interface FileRouteTypes {
     | '/settings'
     | '/customers/$customerId'
     | '/developers/webhooks'
+    | '/disputes/$disputeId'
     | '/payments/$paymentId'
     | '/refunds/$refundId'
     | '/customers/'
+    | '/disputes/'
     | '/payments/'
     | '/refunds/'
   fileRoutesByTo: FileRoutesByTo
@@ -167,9 +187,11 @@ export interface FileRouteTypes {
     | '/'
     | '/customers/$customerId'
     | '/developers/webhooks'
+    | '/disputes/$disputeId'
     | '/payments/$paymentId'
     | '/refunds/$refundId'
     | '/customers'
+    | '/disputes'
     | '/payments'
     | '/refunds'
   id:
@@ -183,9 +205,11 @@ export interface FileRouteTypes {
     | '/_app/'
     | '/_app/customers/$customerId'
     | '/_app/developers_/webhooks'
+    | '/_app/disputes/$disputeId'
     | '/_app/payments/$paymentId'
     | '/_app/refunds/$refundId'
     | '/_app/customers/'
+    | '/_app/disputes/'
     | '/_app/payments/'
     | '/_app/refunds/'
   fileRoutesById: FileRoutesById
@@ -268,6 +292,20 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppDevelopersWebhooksRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/disputes/': {
+      id: '/_app/disputes/'
+      path: '/disputes'
+      fullPath: '/disputes/'
+      preLoaderRoute: typeof AppDisputesIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/disputes/$disputeId': {
+      id: '/_app/disputes/$disputeId'
+      path: '/disputes/$disputeId'
+      fullPath: '/disputes/$disputeId'
+      preLoaderRoute: typeof AppDisputesDisputeIdRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/payments/': {
       id: '/_app/payments/'
       path: '/payments'
@@ -306,9 +344,11 @@ interface AppRouteChildren {
   AppIndexRoute: typeof AppIndexRoute
   AppCustomersCustomerIdRoute: typeof AppCustomersCustomerIdRoute
   AppDevelopersWebhooksRoute: typeof AppDevelopersWebhooksRoute
+  AppDisputesDisputeIdRoute: typeof AppDisputesDisputeIdRoute
   AppPaymentsPaymentIdRoute: typeof AppPaymentsPaymentIdRoute
   AppRefundsRefundIdRoute: typeof AppRefundsRefundIdRoute
   AppCustomersIndexRoute: typeof AppCustomersIndexRoute
+  AppDisputesIndexRoute: typeof AppDisputesIndexRoute
   AppPaymentsIndexRoute: typeof AppPaymentsIndexRoute
   AppRefundsIndexRoute: typeof AppRefundsIndexRoute
 }
@@ -320,9 +360,11 @@ const AppRouteChildren: AppRouteChildren = {
   AppIndexRoute: AppIndexRoute,
   AppCustomersCustomerIdRoute: AppCustomersCustomerIdRoute,
   AppDevelopersWebhooksRoute: AppDevelopersWebhooksRoute,
+  AppDisputesDisputeIdRoute: AppDisputesDisputeIdRoute,
   AppPaymentsPaymentIdRoute: AppPaymentsPaymentIdRoute,
   AppRefundsRefundIdRoute: AppRefundsRefundIdRoute,
   AppCustomersIndexRoute: AppCustomersIndexRoute,
+  AppDisputesIndexRoute: AppDisputesIndexRoute,
   AppPaymentsIndexRoute: AppPaymentsIndexRoute,
   AppRefundsIndexRoute: AppRefundsIndexRoute,
 }

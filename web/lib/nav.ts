@@ -12,7 +12,7 @@ interface NavItem {
 
 const NAV_ITEMS: NavItem[] = [
   { to: '/', label: 'Home', icon: 'home' },
-  { to: '/payments', label: 'Payments', icon: 'payments', anyOf: ['payments:read'], alsoActiveFor: ['/refunds'] },
+  { to: '/payments', label: 'Payments', icon: 'payments', anyOf: ['payments:read'], alsoActiveFor: ['/refunds', '/disputes'] },
   { to: '/customers', label: 'Customers', icon: 'customers', anyOf: ['payments:read'] },
   { to: '/reports', label: 'Reports', icon: 'reports', anyOf: ['exports:manage', 'analytics:read'] },
   { to: '/developers', label: 'Developers', icon: 'developers', anyOf: ['developers:manage'] },
