@@ -6,6 +6,7 @@ import { expireIntents } from '../core/payment-intents/expiry.service.js';
 import { listPaymentIntents, searchPaymentIntents } from '../core/payment-intents/payment-intents-queries.service.js';
 import { getPaymentTimeline } from '../core/payment-intents/timeline.service.js';
 import { createRefund, processPendingRefunds } from '../core/refunds/refunds.service.js';
+import { listDisputes } from '../core/disputes/disputes.service.js';
 import { listEvents } from '../core/events/events.service.js';
 import type { Scope } from '../core/shared/deps.js';
 import { seedDemoHistory } from './demo-history.js';
@@ -46,6 +47,22 @@ describe('demo history', () => {
     const refunds = await sql<{ status: string; n: number }>`select status, count(*)::int as n from refunds where merchant_id = ${scope.merchantId} group by 1`.execute(t.db);
     expect(refunds.rows.find((r) => r.status === 'succeeded')!.n).toBeGreaterThan(100);
     expect(refunds.rows.find((r) => r.status === 'failed')?.n).toBeGreaterThan(0);
+  });
+
+  it('has disputes in each state, consistent with the core', async () => {
+    const disputes = await listDisputes(t.deps, scope, { limit: 100 });
+    const statuses = disputes.data.map((d) => d.status).sort();
+    expect(statuses).toEqual(['lost', 'needs_response', 'needs_response', 'under_review', 'warning_closed', 'warning_needs_response', 'won']);
+    for (const d of disputes.data) {
+      const intent = await getPaymentIntent(t.deps, scope, d.payment_intent);
+      expect(d.amount).toBe(intent.amount_received);
+      const inquiry = d.status.startsWith('warning_');
+      // A chargeback withdrew amount and fee; a won one got both back; an inquiry moved nothing.
+      expect(d.balance_transactions.map((b) => (b as { reporting_category: string }).reporting_category)).toEqual(inquiry ? [] : d.status === 'won' ? ['dispute', 'dispute_reversal'] : ['dispute']);
+    }
+    const events = await listEvents(t.deps, scope, { type: 'charge.dispute.*', limit: 100 });
+    expect(events.data.filter((e) => e.type === 'charge.dispute.created')).toHaveLength(7);
+    expect(events.data.filter((e) => e.type === 'charge.dispute.closed')).toHaveLength(3);
   });
 
   it('is consistent with what the core would have produced', async () => {

@@ -1,3 +1,4 @@
+import { replayDemoDisputes } from '../core/disputes/disputes.service.js';
 import { randomBytes } from 'node:crypto';
 import { ID_PREFIXES, type IdKind } from '../../shared/ids.js';
 import { API_VERSION } from '../../shared/contracts/events.js';
@@ -188,8 +189,9 @@ export async function seedDemoHistory(deps: CoreDeps, merchantId: string, log: (
     await insertJsonRows(tx, 'refunds', out.refunds);
     await insertJsonRows(tx, 'events', out.events, 1000);
   });
+  const disputes = await replayDemoDisputes(deps, { merchantId, livemode: false }, options.now);
   log(
-    `Demo history: ${out.customers.length} customers, ${out.intents.length} payments, ${out.refunds.length} refunds, ${out.events.length} events ` +
+    `Demo history: ${out.customers.length} customers, ${out.intents.length} payments, ${out.refunds.length} refunds, ${disputes} disputes, ${out.events.length} events ` +
       `(built in ${((built - started) / 1000).toFixed(1)} s, written in ${((Date.now() - built) / 1000).toFixed(1)} s)`,
   );
 }

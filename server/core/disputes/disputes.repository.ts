@@ -78,3 +78,18 @@ export function findEvidenceFiles(db: Executor, scope: Scope, ids: string[]) {
 export function getEvidenceFile(db: Executor, scope: Scope, id: string) {
   return db.selectFrom('evidence_files').selectAll().$call(inScope(scope)).where('id', '=', id).executeTakeFirst();
 }
+
+/** The demo history's candidates: succeeded, unrefunded, undisputed payments made before `before`, newest first. */
+export function findDisputablePayments(db: Executor, scope: Scope, before: Date, limit: number) {
+  return db
+    .selectFrom('payment_intents as pi')
+    .select(['pi.id'])
+    .$call(inScope(scope, 'pi'))
+    .where('pi.status', '=', 'succeeded')
+    .where('pi.amount_refunded', '=', 0)
+    .where('pi.created_at', '<', before)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('disputes as d').select('d.id').whereRef('d.payment_intent_id', '=', 'pi.id').whereRef('d.merchant_id', '=', 'pi.merchant_id'))))
+    .orderBy('pi.created_at', 'desc')
+    .limit(limit)
+    .execute();
+}

@@ -315,9 +315,9 @@ export async function updateDispute(deps: CoreDeps, actor: Actor, id: string, in
 }
 
 /** The closing change and its events; a won chargeback gives the amount and fee back. */
-async function closeWith(t: Executor, actor: Actor, row: Row<'disputes'>, status: 'won' | 'lost' | 'warning_closed') {
-  const closedRow = await repo.updateDispute(t, actor, row.id, { status, closed_at: new Date() });
-  if (status === 'won') await moveDisputeFunds(t, actor, closedRow, 'reinstated');
+async function closeWith(t: Executor, actor: Actor, row: Row<'disputes'>, status: 'won' | 'lost' | 'warning_closed', at = new Date()) {
+  const closedRow = await repo.updateDispute(t, actor, row.id, { status, closed_at: at });
+  if (status === 'won') await moveDisputeFunds(t, actor, closedRow, 'reinstated', at);
   const [dto] = await withBalanceTransactions(t, actor, [closedRow]);
   const events: EventToEmit[] = [{ type: 'charge.dispute.closed', object: dto!, previousAttributes: { status: row.status } }];
   if (status === 'won') events.push({ type: 'charge.dispute.funds_reinstated', object: dto! });
@@ -411,6 +411,51 @@ export async function getEvidenceFileContent(deps: CoreDeps, scope: Scope, id: s
   const row = await repo.getEvidenceFile(deps.db, scope, id);
   if (!row || !deps.storage) throw notFound('file', id);
   return { file: toEvidenceFileDto(row), stream: deps.storage.stream(row.storage_key) };
+}
+
+// Demo history ---------------------------------------------------------------------------------------
+
+type DemoOutcome = 'needs_response' | 'inquiry' | 'under_review' | 'won' | 'lost' | 'inquiry_closed';
+const DEMO_DISPUTES: { outcome: DemoOutcome; reason: DisputeReason; daysAgo: number }[] = [
+  { outcome: 'needs_response', reason: 'product_not_received', daysAgo: 2 },
+  { outcome: 'needs_response', reason: 'fraudulent', daysAgo: 5 },
+  { outcome: 'inquiry', reason: 'fraudulent', daysAgo: 1 },
+  { outcome: 'under_review', reason: 'product_unacceptable', daysAgo: 9 },
+  { outcome: 'won', reason: 'fraudulent', daysAgo: 24 },
+  { outcome: 'lost', reason: 'duplicate', daysAgo: 31 },
+  { outcome: 'inquiry_closed', reason: 'unrecognized', daysAgo: 40 },
+];
+
+/**
+ * The demo merchant's disputes, one or two in each state, on recent succeeded payments, replayed through
+ * the same steps as live ones (open, evidence, close) at past times, so amounts, balance transactions and
+ * events are the core's own.
+ */
+export async function replayDemoDisputes(deps: CoreDeps, scope: Scope, now = new Date()): Promise<number> {
+  let count = 0;
+  for (const spec of DEMO_DISPUTES) {
+    const openedAt = new Date(now.getTime() - spec.daysAgo * 86_400_000);
+    const [candidate] = await repo.findDisputablePayments(deps.db, scope, openedAt, 1);
+    if (!candidate) continue;
+    await deps.db.transaction().execute(async (t) => {
+      const inquiry = spec.outcome === 'inquiry' || spec.outcome === 'inquiry_closed';
+      const opened = await openDispute(deps, scope, { paymentIntentId: candidate.id, reason: spec.reason, inquiry, networkReasonCode: inquiry ? '10.4' : null, at: openedAt }, t);
+      if (!opened || spec.outcome === 'needs_response' || spec.outcome === 'inquiry') return;
+      const respondedAt = new Date(openedAt.getTime() + 3 * 86_400_000);
+      const row = (await repo.getDispute(t, scope, opened.id, { forUpdate: true }))!;
+      const evidence = { customer_name: 'Demo customer', product_description: 'Order shipped with tracking; delivered to the billing address.', shipping_tracking_number: '1Z999AA10123456784' };
+      const submitted = spec.outcome === 'inquiry_closed' ? row : await repo.updateDispute(t, scope, row.id, { evidence: JSON.stringify(evidence), submission_count: 1, status: 'under_review', updated_at: respondedAt });
+      const events: EventToEmit[] = submitted === row ? [] : [{ type: 'charge.dispute.updated', object: toDisputeDto(submitted, respondedAt), previousAttributes: { status: row.status } }];
+      if (spec.outcome !== 'under_review') {
+        const status = spec.outcome === 'won' ? 'won' : spec.outcome === 'lost' ? 'lost' : 'warning_closed';
+        const closed = await closeWith(t, scope, submitted, status, new Date(respondedAt.getTime() + 6 * 86_400_000));
+        events.push(...closed.events);
+      }
+      if (events.length) await emitEvents(t, scope, events, respondedAt);
+    });
+    count++;
+  }
+  return count;
 }
 
 // Dashboard ------------------------------------------------------------------------------------------

@@ -164,7 +164,10 @@ export function DisputeDetailPage({ disputeId }: { disputeId: string }) {
                   const Control = kind === 'long' ? Textarea : Input;
                   return (
                     <Field key={field} label={label} hint={hint} error={fieldErrors[field] || null} optional>
-                      <Control value={value} disabled={disabled} maxLength={20_000} onChange={(e) => setDraft((d) => ({ ...d, [field]: e.currentTarget.value }))} />
+                      <Control value={value} disabled={disabled} maxLength={20_000} onChange={(e) => {
+                        const next = e.currentTarget.value;
+                        setDraft((d) => ({ ...d, [field]: next }));
+                      }} />
                     </Field>
                   );
                 })}
