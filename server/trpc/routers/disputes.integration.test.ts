@@ -74,6 +74,10 @@ describe('disputes router', () => {
     const submitted = await owner.disputes.saveEvidence({ id: dispute.id, submit: true, evidence: { uncategorized_text: 'winning_evidence' } });
     expect(submitted.status).toBe('won');
     expect((await owner.disputes.forPayment({ id: dispute.payment_intent }))?.id).toBe(dispute.id);
+    // The payment's timeline tells the dispute's story too.
+    const payment = await owner.payments.get({ id: dispute.payment_intent });
+    const types = payment.timeline.flatMap((e) => (e.kind === 'event' ? [e.type] : []));
+    expect(types).toEqual(expect.arrayContaining(['charge.dispute.created', 'charge.dispute.funds_withdrawn', 'charge.dispute.closed', 'charge.dispute.funds_reinstated']));
   });
 
   it('lets owner, admin and support respond; finance, developer and viewer only read', async () => {
