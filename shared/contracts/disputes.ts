@@ -131,7 +131,7 @@ export interface DisputeDto {
   metadata: Record<string, string>;
   network_reason_code: string | null;
   payment_intent: string;
-  payment_method_details: { type: 'card'; card: { brand: string | null; case_type: 'chargeback' | 'inquiry'; network_reason_code: string | null } };
+  payment_method_details: { type: 'card'; card: { brand: string | null; case_type: 'chargeback' | 'inquiry'; network: string | null; network_reason_code: string | null } };
   reason: DisputeReason;
   status: DisputeStatus;
 }

@@ -91,7 +91,7 @@ export function toDisputeDto(row: Row<'disputes'>, now = new Date(), balanceTran
     payment_intent: row.payment_intent_id,
     payment_method_details: {
       type: 'card',
-      card: { brand: row.card_brand, case_type: isInquiry(row.status) ? 'inquiry' : 'chargeback', network_reason_code: row.network_reason_code },
+      card: { brand: row.card_brand, case_type: isInquiry(row.status) ? 'inquiry' : 'chargeback', network: row.card_brand, network_reason_code: row.network_reason_code },
     },
     reason: row.reason as DisputeReason,
     status: row.status as DisputeStatus,
