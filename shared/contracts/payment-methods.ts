@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { emailParam, expandParam, idParam, intParam, listParamsShape, metadataParam } from './common.js';
-import { paymentMethodDataParam } from './payment-intents.js';
+import { expandParam, idParam, intParam, listParamsShape, metadataParam } from './common.js';
+import { billingDetailsParam, paymentMethodDataParam } from './payment-intents.js';
 
 export type { PaymentMethodDto } from './payment-intents.js';
 
@@ -13,13 +13,7 @@ export type CreatePaymentMethodInput = z.input<typeof createPaymentMethodParams>
 
 /** Stripe lets an attached card's billing details, expiry and metadata change; never its number. */
 export const updatePaymentMethodParams = z.strictObject({
-  billing_details: z
-    .strictObject({
-      name: z.string().max(255).optional(),
-      email: z.union([z.literal(''), emailParam]).optional(),
-      phone: z.string().max(64).optional(),
-    })
-    .optional(),
+  billing_details: billingDetailsParam.optional(),
   card: z.strictObject({ exp_month: intParam({ min: 1, max: 12 }).optional(), exp_year: intParam({ min: 0, max: 9999 }).optional() }).optional(),
   metadata: metadataParam.optional(),
   expand: expandParam.optional(),

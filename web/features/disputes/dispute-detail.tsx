@@ -1,11 +1,12 @@
 import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import { DISPUTE_RESPONSE_STATUSES, type DisputeEvidenceInput, type EvidenceField } from '../../../shared/contracts/disputes';
 import { can } from '../../../shared/permissions';
 import { Badge } from '../../components/badge';
 import { Button } from '../../components/button';
 import { Card, CardBody, CardHeader } from '../../components/card';
+import { DetailRow } from '../../components/detail-row';
 import { DetailHeader } from '../../components/detail-header';
 import { Field, FormError } from '../../components/field';
 import { FormDialog } from '../../components/form-dialog';
@@ -21,14 +22,6 @@ import { useSession } from '../../lib/use-session';
 import { DISPUTE_REASON_LABELS, DISPUTE_STATUS_LABELS, DISPUTE_STATUS_TONES, EVIDENCE_FORM, timeLeftLabel } from './dispute-labels';
 import { disputeDetailQuery } from './disputes-search';
 
-function Row({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="grid grid-cols-1 gap-1 py-2.5 text-sm sm:grid-cols-[10rem_minmax(0,1fr)] sm:gap-4">
-      <dt className="text-slate-500">{label}</dt>
-      <dd className="min-w-0 break-words text-slate-900">{children}</dd>
-    </div>
-  );
-}
 
 const FILE_TYPES = ['application/pdf', 'image/png', 'image/jpeg'] as const;
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -190,13 +183,13 @@ export function DisputeDetailPage({ disputeId }: { disputeId: string }) {
             <CardHeader title="Details" />
             <CardBody className="py-1">
               <dl className="divide-y divide-slate-100">
-                <Row label="Reason">{DISPUTE_REASON_LABELS[dispute.reason]}</Row>
-                <Row label="Opened"><span title={exactTime(dispute.created, zone)}>{formatDateTime(dispute.created, zone)}</span></Row>
-                <Row label="Payment">
+                <DetailRow label="Reason">{DISPUTE_REASON_LABELS[dispute.reason]}</DetailRow>
+                <DetailRow label="Opened"><span title={exactTime(dispute.created, zone)}>{formatDateTime(dispute.created, zone)}</span></DetailRow>
+                <DetailRow label="Payment">
                   <Link to="/payments/$paymentId" params={{ paymentId: dispute.payment_intent }} className="font-mono text-xs break-all text-brand-600 hover:text-brand-700">{dispute.payment_intent}</Link>
-                </Row>
-                <Row label="Card">{dispute.payment_method_details.card.brand ?? '—'}{dispute.network_reason_code ? ` · reason code ${dispute.network_reason_code}` : ''}</Row>
-                <Row label="Dispute fee">{fee ? money(fee, dispute.currency) : 'None'}</Row>
+                </DetailRow>
+                <DetailRow label="Card">{dispute.payment_method_details.card.brand ?? '—'}{dispute.network_reason_code ? ` · reason code ${dispute.network_reason_code}` : ''}</DetailRow>
+                <DetailRow label="Dispute fee">{fee ? money(fee, dispute.currency) : 'None'}</DetailRow>
               </dl>
             </CardBody>
           </Card>
