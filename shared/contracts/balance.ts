@@ -113,3 +113,20 @@ export const DEFAULT_BALANCE_SETTINGS: BalanceSettingsDto = {
   payout_monthly_anchor: 1,
   payout_delay_days: 2,
 };
+
+/** Dashboard inputs (the Balances page). */
+export const payoutIdInput = z.strictObject({ id: idParam });
+export const dashboardPayoutListInput = z.strictObject({
+  starting_after: idParam.optional(),
+  ending_before: idParam.optional(),
+  limit: intParam({ min: 1, max: 100 }).default(20),
+});
+export const dashboardTransactionListInput = z.strictObject({
+  starting_after: idParam.optional(),
+  ending_before: idParam.optional(),
+  type: z.string().trim().max(50).optional(),
+  payout: idParam.optional(),
+  limit: intParam({ min: 1, max: 100 }).default(25),
+});
+export const dashboardCreatePayoutInput = z.strictObject({ currency: z.string().trim().toLowerCase().length(3) });
+export const paymentLedgerInput = z.strictObject({ paymentIntentId: idParam });
