@@ -24,3 +24,21 @@ describe('cardFee (2.9 % + 30 by default, integer arithmetic)', () => {
     expect(() => cardFee(10.5, 'usd')).toThrow();
   });
 });
+
+describe('percent text', () => {
+  it('converts without floats', async () => {
+    const { percentTextToBps, bpsToPercentText, balanceSettingsForm } = await import('./balance.js');
+    expect(percentTextToBps('2.9')).toBe(290);
+    expect(percentTextToBps('0.05')).toBe(5);
+    expect(percentTextToBps('3')).toBe(300);
+    expect(percentTextToBps('2.999')).toBeNull();
+    expect(bpsToPercentText(290)).toBe('2.9');
+    expect(bpsToPercentText(305)).toBe('3.05');
+    expect(bpsToPercentText(300)).toBe('3');
+    const parsed = balanceSettingsForm.parse({ fee_percent: '1.5', fee_fixed: '25', payout_interval: 'weekly', payout_weekly_anchor: 'friday', payout_monthly_anchor: '1', payout_delay_days: '2' });
+    expect(parsed).toEqual({ fee_percent_bps: 150, fee_fixed: 25, payout_interval: 'weekly', payout_weekly_anchor: 'friday', payout_monthly_anchor: 1, payout_delay_days: 2 });
+    const form = { fee_percent: '101', fee_fixed: '25', payout_interval: 'weekly', payout_weekly_anchor: 'friday', payout_monthly_anchor: '1', payout_delay_days: '2' };
+    expect(balanceSettingsForm.safeParse(form).success).toBe(false);
+    expect(balanceSettingsForm.safeParse({ ...form, fee_percent: '100' }).success).toBe(true);
+  });
+});

@@ -113,3 +113,46 @@ export const DEFAULT_BALANCE_SETTINGS: BalanceSettingsDto = {
   payout_monthly_anchor: 1,
   payout_delay_days: 2,
 };
+
+/** Dashboard inputs (the Balances page). */
+export const payoutIdInput = z.strictObject({ id: idParam });
+export const dashboardPayoutListInput = z.strictObject({
+  starting_after: idParam.optional(),
+  ending_before: idParam.optional(),
+  limit: intParam({ min: 1, max: 100 }).default(20),
+});
+export const dashboardTransactionListInput = z.strictObject({
+  starting_after: idParam.optional(),
+  ending_before: idParam.optional(),
+  type: z.string().trim().max(50).optional(),
+  payout: idParam.optional(),
+  limit: intParam({ min: 1, max: 100 }).default(25),
+});
+export const dashboardCreatePayoutInput = z.strictObject({ currency: z.string().trim().toLowerCase().length(3) });
+export const paymentLedgerInput = z.strictObject({ paymentIntentId: idParam });
+
+/** "2.9" -> 290 basis points, without floating point; null when the text is not a percentage with at most 2 decimals. */
+export function percentTextToBps(text: string): number | null {
+  const match = /^(\d{1,3})(?:\.(\d{1,2}))?$/.exec(text.trim());
+  if (!match) return null;
+  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+}
+
+/** 290 -> "2.9". */
+export function bpsToPercentText(bps: number): string {
+  const whole = Math.floor(bps / 100);
+  const fraction = String(bps % 100).padStart(2, '0').replace(/0+$/, '');
+  return fraction ? `${whole}.${fraction}` : String(whole);
+}
+
+/** The Settings form: the percentage as people write it; the output is what balances.updateSettings takes. */
+export const balanceSettingsForm = z
+  .strictObject({
+    fee_percent: z.string().refine((v) => percentTextToBps(v) !== null && percentTextToBps(v)! <= 10000, 'A percentage from 0 to 100 with at most 2 decimals, e.g. 2.9'),
+    fee_fixed: intParam({ min: 0, max: 100_000 }),
+    payout_interval: z.enum(PAYOUT_INTERVALS),
+    payout_weekly_anchor: z.enum(WEEKDAYS),
+    payout_monthly_anchor: intParam({ min: 1, max: 31 }),
+    payout_delay_days: intParam({ min: 0, max: 30 }),
+  })
+  .transform(({ fee_percent, ...rest }) => ({ ...rest, fee_percent_bps: percentTextToBps(fee_percent)! }));

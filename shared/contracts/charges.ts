@@ -73,6 +73,7 @@ export interface ChargeDto {
   refunded: boolean;
   review: null;
   shipping: null;
+  source: null;
   source_transfer: null;
   statement_descriptor: string | null;
   statement_descriptor_suffix: null;

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { RowUpdate } from '../../db/schema.js';
 import type { Scope } from '../shared/deps.js';
@@ -15,8 +15,9 @@ export function findChargesByIds(db: Executor, scope: Scope, ids: string[]) {
   return db.selectFrom('charges').selectAll().$call(inScope(scope)).where('id', 'in', ids).execute();
 }
 
-export function selectCharges(db: Executor, scope: Scope, filters: { paymentIntent?: string; customer?: string } = {}) {
+export function selectCharges(db: Executor, scope: Scope, filters: { paymentIntent?: string; customer?: string; condition?: RawBuilder<boolean> } = {}) {
   let query = db.selectFrom('charges').selectAll('charges').$call(inScope(scope, 'charges'));
+  if (filters.condition) query = query.where(filters.condition);
   if (filters.paymentIntent !== undefined) query = query.where('charges.payment_intent_id', '=', filters.paymentIntent);
   if (filters.customer !== undefined) query = query.where('charges.customer_id', '=', filters.customer);
   return query;

@@ -6,7 +6,9 @@ import { newId } from '../../../shared/ids.js';
 import type { Executor } from '../../db/database.js';
 import type { Row } from '../../db/schema.js';
 import type { CoreDeps, Scope } from '../shared/deps.js';
-import { findPage } from '../shared/pagination.js';
+import { findPage, findSearchPage } from '../shared/pagination.js';
+import { compileSearchText } from '../shared/search-sql.js';
+import type { RawBuilder } from 'kysely';
 import { parseParams } from '../shared/params.js';
 import { toUnix } from '../shared/tx.js';
 import * as repo from './charges.repository.js';
@@ -88,6 +90,7 @@ export function toChargeDto(row: Row<'charges'>): ChargeDto {
     refunded: amountCaptured > 0 && amountRefunded >= amountCaptured,
     review: null,
     shipping: null,
+    source: null,
     source_transfer: null,
     statement_descriptor: row.statement_descriptor,
     statement_descriptor_suffix: null,
@@ -161,4 +164,10 @@ export async function findChargesForPayment(deps: CoreDeps, scope: Scope, paymen
   return (await repo.findChargesForIntent(db, scope, paymentIntentId)).map(toChargeDto);
 }
 
-export { searchParams, type SearchParamsInput, type SearchResult };
+export async function searchCharges(deps: CoreDeps, scope: Scope, input: SearchParamsInput, url = '/v1/charges/search'): Promise<SearchResult<ChargeDto>> {
+  const params = parseParams(searchParams, input);
+  const search = compileSearchText('charges', scope, params.query);
+  const select = (condition?: RawBuilder<boolean>) => repo.selectCharges(deps.db, scope, { condition });
+  const { rows, hasMore, nextPage } = await findSearchPage(deps.db, 'charges', select, search, params.limit, params.page);
+  return { object: 'search_result', data: rows.map(toChargeDto), has_more: hasMore, next_page: nextPage, url };
+}

@@ -149,7 +149,7 @@ export function decodeCursor(text: string, sort: ListSort, dir: SortDirection, a
 // ---------------------------------------------------------------------------------------------------
 // Keyset pages by (sort key, id), with an optional bounded walk
 
-type KeysetTable = 'payment_intents' | 'refunds' | 'customers';
+type KeysetTable = 'payment_intents' | 'refunds' | 'customers' | 'charges';
 
 export interface Keyset {
   sort: ListSort;

@@ -45,6 +45,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     create index charges_list_idx on charges (merchant_id, livemode, created_at desc, id desc);
     create index charges_intent_idx on charges (merchant_id, livemode, payment_intent_id, created_at desc);
     create index charges_customer_idx on charges (merchant_id, livemode, customer_id, created_at desc, id desc);
+    create index charges_status_idx on charges (merchant_id, livemode, status, created_at desc, id desc);
+    create index charges_metadata_idx on charges using gin (metadata jsonb_path_ops);
 
     alter table payment_intents add column latest_charge_id text;
     alter table refunds add column charge_id text, add column balance_transaction_id text, add column failure_balance_transaction_id text;
