@@ -6,6 +6,7 @@ import {
   paymentLedgerInput,
   payoutIdInput,
 } from '../../../shared/contracts/balance.js';
+import { findDisputeForPayment } from '../../core/disputes/disputes.service.js';
 import { findBalanceTransactionsForSources, getBalance, listBalanceTransactions, updateBalanceSettings } from '../../core/balance/balance.service.js';
 import { findChargesForPayment } from '../../core/charges/charges.service.js';
 import { createPayout, getPayout, getPayoutSchedule, listPayouts } from '../../core/payouts/payouts.service.js';
@@ -31,13 +32,14 @@ export const balancesRouter = router({
   createPayout: manage.input(dashboardCreatePayoutInput).mutation(({ ctx, input }) => createPayout(ctx.deps, ctx.actor, input)),
   settings: read.query(async ({ ctx }) => (await getPayoutSchedule(ctx.deps, ctx.scope)).settings),
   updateSettings: manage.input(balanceSettingsInput).mutation(({ ctx, input }) => updateBalanceSettings(ctx.deps, ctx.actor, input)),
-  /** A payment's charges and the balance transactions of its charges and refunds (fee, net, available on). */
+  /** A payment's charges and the balance transactions of its charges, refunds and dispute (fee, net, available on). */
   forPayment: memberProcedure('payments:read')
     .input(paymentLedgerInput)
     .query(async ({ ctx, input }) => {
       const charges = await findChargesForPayment(ctx.deps, ctx.scope, input.paymentIntentId);
       const refunds = await findRefundsForPayment(ctx.deps, ctx.scope, input.paymentIntentId);
-      const transactions = await findBalanceTransactionsForSources(ctx.deps, ctx.scope, [...charges.map((c) => c.id), ...refunds.map((r) => r.refund.id)]);
+      const dispute = await findDisputeForPayment(ctx.deps, ctx.scope, input.paymentIntentId);
+      const transactions = await findBalanceTransactionsForSources(ctx.deps, ctx.scope, [...charges.map((c) => c.id), ...refunds.map((r) => r.refund.id), ...(dispute ? [dispute.id] : [])]);
       return { charges, transactions };
     }),
 });

@@ -78,6 +78,13 @@ describe('disputes router', () => {
     const payment = await owner.payments.get({ id: dispute.payment_intent });
     const types = payment.timeline.flatMap((e) => (e.kind === 'event' ? [e.type] : []));
     expect(types).toEqual(expect.arrayContaining(['charge.dispute.created', 'charge.dispute.funds_withdrawn', 'charge.dispute.closed', 'charge.dispute.funds_reinstated']));
+    // And its ledger: the charge, the withdrawal (amount + fee) and the reversal.
+    const ledger = await owner.balances.forPayment({ paymentIntentId: dispute.payment_intent });
+    expect(ledger.transactions.map((x) => [x.reporting_category, x.net])).toEqual([
+      ['charge', expect.any(Number)],
+      ['dispute', -(4500 + 1500)],
+      ['dispute_reversal', 4500 + 1500],
+    ]);
   });
 
   it('lets owner, admin and support respond; finance, developer and viewer only read', async () => {
