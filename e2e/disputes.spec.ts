@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { createMerchantWithKeys, expectOnMerchantSite, merchantApi, test as checkoutTest } from './checkout-helpers';
@@ -56,6 +57,10 @@ test('a disputed payment is listed first with the time left; evidence with a fil
   await page.reload();
   await expect(page.getByLabel('Customer name')).toHaveValue('Jane Buyer');
   await expect(page.getByText('Attached: receipt.pdf')).toBeVisible();
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download receipt.pdf' }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe('receipt.pdf');
 
   await page.getByLabel('Anything else the bank should know').fill('winning_evidence');
   await page.getByRole('button', { name: 'Submit evidence' }).click();
@@ -67,6 +72,27 @@ test('a disputed payment is listed first with the time left; evidence with a fil
   const api = await page.request.get(`/v1/disputes/${disputeId}`, { headers: { Authorization: `Bearer ${apiKeys.secret}` } });
   const dispute = (await api.json()) as { status: string; evidence: { customer_name: string; receipt: string } };
   expect(dispute).toMatchObject({ status: 'won', evidence: { customer_name: 'Jane Buyer', receipt: expect.stringMatching(/^file_/) } });
+});
+
+async function expectAccessible(page: Page, name: string) {
+  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(blocking.map((v) => `${v.id}: ${v.help} ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), `${name} has accessibility violations`).toEqual([]);
+}
+
+test('the Disputes list and detail pages are accessible, and fit a phone', async ({ page, apiKeys }) => {
+  await disputedPayment(page.request, apiKeys.secret, 3300, 'pm_card_createDisputeInquiry');
+  await page.goto('/disputes');
+  await expect(page.getByTestId('dispute-row')).toHaveCount(1);
+  await expect(page.getByTestId('dispute-row')).toContainText('Inquiry: needs response');
+  await expectAccessible(page, 'Disputes');
+  await openDispute(page, '$33.00');
+  await expect(page.getByRole('button', { name: 'Close inquiry' })).toBeVisible();
+  await expectAccessible(page, 'Dispute detail');
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });
 
 test('accepting a dispute asks first, then it is lost', async ({ page, apiKeys }) => {

@@ -406,11 +406,11 @@ export async function findEvidenceFilesById(deps: CoreDeps, scope: Scope, ids: s
   return (await repo.findEvidenceFiles(deps.db, scope, ids)).map(toEvidenceFileDto);
 }
 
-/** The bytes of an evidence file, for the members allowed to read disputes. */
+/** The bytes of an evidence file (at most 5 MB), for the members allowed to read disputes. */
 export async function getEvidenceFileContent(deps: CoreDeps, scope: Scope, id: string) {
   const row = await repo.getEvidenceFile(deps.db, scope, id);
   if (!row || !deps.storage) throw notFound('file', id);
-  return { file: toEvidenceFileDto(row), stream: deps.storage.stream(row.storage_key) };
+  return { file: toEvidenceFileDto(row), contentBase64: (await deps.storage.get(row.storage_key)).toString('base64') };
 }
 
 // Demo history ---------------------------------------------------------------------------------------

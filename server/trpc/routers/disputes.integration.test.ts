@@ -71,6 +71,11 @@ describe('disputes router', () => {
     const detail = await owner.disputes.get({ id: dispute.id });
     expect(detail.files).toEqual([expect.objectContaining({ id: file.id, filename: 'tracking.pdf', size: Buffer.from(PDF, 'base64').length })]);
     expect(detail.dispute.evidence).toMatchObject({ shipping_tracking_number: '1Z999', shipping_documentation: file.id });
+    // The file comes back as uploaded, to this merchant only.
+    expect(await owner.disputes.file({ id: file.id })).toMatchObject({ file: { filename: 'tracking.pdf', type: 'application/pdf' }, contentBase64: PDF });
+    const stranger = await createTestMerchant(t.db);
+    const strangerCaller = await callerFor(t, stranger.user.id, stranger.merchant.id);
+    expect((await errorOf(strangerCaller.disputes.file({ id: file.id }))).code).toBe('NOT_FOUND');
     const submitted = await owner.disputes.saveEvidence({ id: dispute.id, submit: true, evidence: { uncategorized_text: 'winning_evidence' } });
     expect(submitted.status).toBe('won');
     expect((await owner.disputes.forPayment({ id: dispute.payment_intent }))?.id).toBe(dispute.id);

@@ -9,6 +9,7 @@ const respond = memberProcedure('disputes:respond');
 export const disputesRouter = router({
   list: read.input(disputeListFilters).query(({ ctx, input }) => disputes.findDisputeQueue(ctx.deps, ctx.scope, input)),
   get: read.input(disputeIdInput).query(({ ctx, input }) => disputes.getDisputeDetail(ctx.deps, ctx.scope, input.id)),
+  file: read.input(disputeIdInput).query(({ ctx, input }) => disputes.getEvidenceFileContent(ctx.deps, ctx.scope, input.id)),
   forPayment: read.input(disputeIdInput).query(({ ctx, input }) => disputes.findDisputeForPayment(ctx.deps, ctx.scope, input.id)),
   saveEvidence: respond
     .input(submitDisputeEvidenceInput)

@@ -72,6 +72,21 @@ export function DisputeDetailPage({ disputeId }: { disputeId: string }) {
     }
   }
 
+  async function download(fileId: string) {
+    try {
+      const { file, contentBase64 } = await queryClient.fetchQuery(trpc.disputes.file.queryOptions({ id: fileId }));
+      const bytes = Uint8Array.from(atob(contentBase64), (c) => c.charCodeAt(0));
+      const url = URL.createObjectURL(new Blob([bytes], { type: file.type }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = file.filename;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (error) {
+      toast.error(errorMessage(error));
+    }
+  }
+
   async function submit(submitNow: boolean) {
     setFormError(null);
     const evidence: DisputeEvidenceInput = {};
@@ -149,9 +164,16 @@ export function DisputeDetailPage({ disputeId }: { disputeId: string }) {
                   const value = draft[field] ?? '';
                   if (kind === 'file') {
                     return (
-                      <Field key={field} label={label} hint={value ? `Attached: ${fileNames[value] ?? value}` : (hint ?? 'PDF, PNG or JPEG, at most 5 MB.')} error={fieldErrors[field] || null} optional>
-                        <Input type="file" accept={FILE_TYPES.join(',')} disabled={disabled} className="h-auto py-1.5" onChange={(e) => void attach(field, e.currentTarget.files?.[0])} />
-                      </Field>
+                      <div key={field} className="space-y-1.5">
+                        <Field label={label} hint={value ? `Attached: ${fileNames[value] ?? value}` : (hint ?? 'PDF, PNG or JPEG, at most 5 MB.')} error={fieldErrors[field] || null} optional>
+                          <Input type="file" accept={FILE_TYPES.join(',')} disabled={disabled} className="h-auto py-1.5" onChange={(e) => void attach(field, e.currentTarget.files?.[0])} />
+                        </Field>
+                        {value && (
+                          <Button size="sm" variant="ghost" onClick={() => void download(value)}>
+                            Download {fileNames[value] ?? 'file'}
+                          </Button>
+                        )}
+                      </div>
                     );
                   }
                   const Control = kind === 'long' ? Textarea : Input;
