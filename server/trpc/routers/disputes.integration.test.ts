@@ -1,11 +1,10 @@
-import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../core/customers/customers.service.js';
 import { openDispute } from '../../core/disputes/disputes.service.js';
 import { createPaymentIntent } from '../../core/payment-intents/payment-intents.service.js';
 import type { Actor } from '../../core/shared/deps.js';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../../test/db.js';
-import { callerFor, memberCaller, type Caller } from './payments.fixtures.js';
+import { callerFor, errorOf, memberCaller, type Caller } from './payments.fixtures.js';
 
 let t: TestDatabase;
 let owner: Caller;
@@ -25,16 +24,6 @@ async function disputed(amount: number, options: { inquiry?: boolean; email?: st
   const customer = options.email ? await createCustomer(t.deps, actor, { email: options.email }) : null;
   const pi = await createPaymentIntent(t.deps, actor, { amount, currency: 'usd', confirm: true, payment_method: 'pm_card_visa', description: `Order ${amount}`, ...(customer ? { customer: customer.id } : {}) });
   return (await openDispute(t.deps, actor, { paymentIntentId: pi.id, reason: 'product_not_received', inquiry: options.inquiry }))!;
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\n').toString('base64');
