@@ -213,3 +213,14 @@ export function findPayoutTransactionsWithPayments(db: Executor, scope: Scope, p
     .limit(limit + 1)
     .execute();
 }
+
+/** For bulk seeds that write ledger rows directly: the running totals of a tenant rebuilt from its history. */
+export async function rebuildBalanceTotals(db: Executor, scope: Scope) {
+  await sql`
+    with cleared as (delete from balance_totals where merchant_id = ${scope.merchantId} and livemode = ${scope.livemode})
+    insert into balance_totals (merchant_id, livemode, currency, status, amount)
+    select merchant_id, livemode, currency, status, sum(net) from balance_transactions
+    where merchant_id = ${scope.merchantId} and livemode = ${scope.livemode}
+    group by merchant_id, livemode, currency, status
+  `.execute(db);
+}
