@@ -16,6 +16,7 @@ import { Route as AppIndexRouteImport } from './routes/_app/index'
 import { Route as AppDevelopersRouteImport } from './routes/_app/developers'
 import { Route as AppReportsRouteImport } from './routes/_app/reports'
 import { Route as AppSettingsRouteImport } from './routes/_app/settings'
+import { Route as AppBalancesIndexRouteImport } from './routes/_app/balances.index'
 import { Route as AppCustomersIndexRouteImport } from './routes/_app/customers.index'
 import { Route as AppCustomersCustomerIdRouteImport } from './routes/_app/customers.$customerId'
 import { Route as AppDevelopersWebhooksRouteImport } from './routes/_app/developers_.webhooks'
@@ -25,6 +26,7 @@ import { Route as AppPaymentsIndexRouteImport } from './routes/_app/payments.ind
 import { Route as AppPaymentsPaymentIdRouteImport } from './routes/_app/payments.$paymentId'
 import { Route as AppRefundsIndexRouteImport } from './routes/_app/refunds.index'
 import { Route as AppRefundsRefundIdRouteImport } from './routes/_app/refunds.$refundId'
+import { Route as AppBalancesPayoutsPayoutIdRouteImport } from './routes/_app/balances.payouts.$payoutId'
 
 const AppRoute = AppRouteImport.update({
   id: '/_app',
@@ -58,6 +60,11 @@ const AppReportsRoute = AppReportsRouteImport.update({
 const AppSettingsRoute = AppSettingsRouteImport.update({
   id: '/settings',
   path: '/settings',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppBalancesIndexRoute = AppBalancesIndexRouteImport.update({
+  id: '/balances/',
+  path: '/balances/',
   getParentRoute: () => AppRoute,
 } as any)
 const AppCustomersIndexRoute = AppCustomersIndexRouteImport.update({
@@ -105,6 +112,12 @@ const AppRefundsRefundIdRoute = AppRefundsRefundIdRouteImport.update({
   path: '/refunds/$refundId',
   getParentRoute: () => AppRoute,
 } as any)
+const AppBalancesPayoutsPayoutIdRoute =
+  AppBalancesPayoutsPayoutIdRouteImport.update({
+    id: '/balances/payouts/$payoutId',
+    path: '/balances/payouts/$payoutId',
+    getParentRoute: () => AppRoute,
+  } as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof AppIndexRoute
@@ -118,10 +131,12 @@ export interface FileRoutesByFullPath {
   '/disputes/$disputeId': typeof AppDisputesDisputeIdRoute
   '/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
   '/refunds/$refundId': typeof AppRefundsRefundIdRoute
+  '/balances/': typeof AppBalancesIndexRoute
   '/customers/': typeof AppCustomersIndexRoute
   '/disputes/': typeof AppDisputesIndexRoute
   '/payments/': typeof AppPaymentsIndexRoute
   '/refunds/': typeof AppRefundsIndexRoute
+  '/balances/payouts/$payoutId': typeof AppBalancesPayoutsPayoutIdRoute
 }
 export interface FileRoutesByTo {
   '/signin': typeof SigninRoute
@@ -135,10 +150,12 @@ export interface FileRoutesByTo {
   '/disputes/$disputeId': typeof AppDisputesDisputeIdRoute
   '/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
   '/refunds/$refundId': typeof AppRefundsRefundIdRoute
+  '/balances': typeof AppBalancesIndexRoute
   '/customers': typeof AppCustomersIndexRoute
   '/disputes': typeof AppDisputesIndexRoute
   '/payments': typeof AppPaymentsIndexRoute
   '/refunds': typeof AppRefundsIndexRoute
+  '/balances/payouts/$payoutId': typeof AppBalancesPayoutsPayoutIdRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
@@ -154,10 +171,12 @@ export interface FileRoutesById {
   '/_app/disputes/$disputeId': typeof AppDisputesDisputeIdRoute
   '/_app/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
   '/_app/refunds/$refundId': typeof AppRefundsRefundIdRoute
+  '/_app/balances/': typeof AppBalancesIndexRoute
   '/_app/customers/': typeof AppCustomersIndexRoute
   '/_app/disputes/': typeof AppDisputesIndexRoute
   '/_app/payments/': typeof AppPaymentsIndexRoute
   '/_app/refunds/': typeof AppRefundsIndexRoute
+  '/_app/balances/payouts/$payoutId': typeof AppBalancesPayoutsPayoutIdRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
@@ -173,10 +192,12 @@ export interface FileRouteTypes {
     | '/disputes/$disputeId'
     | '/payments/$paymentId'
     | '/refunds/$refundId'
+    | '/balances/'
     | '/customers/'
     | '/disputes/'
     | '/payments/'
     | '/refunds/'
+    | '/balances/payouts/$payoutId'
   fileRoutesByTo: FileRoutesByTo
   to:
     | '/signin'
@@ -190,10 +211,12 @@ export interface FileRouteTypes {
     | '/disputes/$disputeId'
     | '/payments/$paymentId'
     | '/refunds/$refundId'
+    | '/balances'
     | '/customers'
     | '/disputes'
     | '/payments'
     | '/refunds'
+    | '/balances/payouts/$payoutId'
   id:
     | '__root__'
     | '/_app'
@@ -208,10 +231,12 @@ export interface FileRouteTypes {
     | '/_app/disputes/$disputeId'
     | '/_app/payments/$paymentId'
     | '/_app/refunds/$refundId'
+    | '/_app/balances/'
     | '/_app/customers/'
     | '/_app/disputes/'
     | '/_app/payments/'
     | '/_app/refunds/'
+    | '/_app/balances/payouts/$payoutId'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
@@ -269,6 +294,13 @@ declare module '@tanstack/react-router' {
       path: '/settings'
       fullPath: '/settings'
       preLoaderRoute: typeof AppSettingsRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/balances/': {
+      id: '/_app/balances/'
+      path: '/balances'
+      fullPath: '/balances/'
+      preLoaderRoute: typeof AppBalancesIndexRouteImport
       parentRoute: typeof AppRoute
     }
     '/_app/customers/': {
@@ -334,6 +366,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppRefundsRefundIdRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/balances/payouts/$payoutId': {
+      id: '/_app/balances/payouts/$payoutId'
+      path: '/balances/payouts/$payoutId'
+      fullPath: '/balances/payouts/$payoutId'
+      preLoaderRoute: typeof AppBalancesPayoutsPayoutIdRouteImport
+      parentRoute: typeof AppRoute
+    }
   }
 }
 
@@ -347,10 +386,12 @@ interface AppRouteChildren {
   AppDisputesDisputeIdRoute: typeof AppDisputesDisputeIdRoute
   AppPaymentsPaymentIdRoute: typeof AppPaymentsPaymentIdRoute
   AppRefundsRefundIdRoute: typeof AppRefundsRefundIdRoute
+  AppBalancesIndexRoute: typeof AppBalancesIndexRoute
   AppCustomersIndexRoute: typeof AppCustomersIndexRoute
   AppDisputesIndexRoute: typeof AppDisputesIndexRoute
   AppPaymentsIndexRoute: typeof AppPaymentsIndexRoute
   AppRefundsIndexRoute: typeof AppRefundsIndexRoute
+  AppBalancesPayoutsPayoutIdRoute: typeof AppBalancesPayoutsPayoutIdRoute
 }
 
 const AppRouteChildren: AppRouteChildren = {
@@ -363,10 +404,12 @@ const AppRouteChildren: AppRouteChildren = {
   AppDisputesDisputeIdRoute: AppDisputesDisputeIdRoute,
   AppPaymentsPaymentIdRoute: AppPaymentsPaymentIdRoute,
   AppRefundsRefundIdRoute: AppRefundsRefundIdRoute,
+  AppBalancesIndexRoute: AppBalancesIndexRoute,
   AppCustomersIndexRoute: AppCustomersIndexRoute,
   AppDisputesIndexRoute: AppDisputesIndexRoute,
   AppPaymentsIndexRoute: AppPaymentsIndexRoute,
   AppRefundsIndexRoute: AppRefundsIndexRoute,
+  AppBalancesPayoutsPayoutIdRoute: AppBalancesPayoutsPayoutIdRoute,
 }
 
 const AppRouteWithChildren = AppRoute._addFileChildren(AppRouteChildren)

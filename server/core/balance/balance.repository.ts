@@ -197,3 +197,30 @@ export function upsertBalanceSettings(db: Executor, row: NewRow<'balance_setting
     .returningAll()
     .executeTakeFirstOrThrow();
 }
+
+/** A payout's transactions with the payment each comes from (a charge's or a refund's intent), oldest first. */
+export function findPayoutTransactionsWithPayments(db: Executor, scope: Scope, payoutId: string, limit: number) {
+  return db
+    .selectFrom('balance_transactions as b')
+    .leftJoin('charges as c', (j) => j.onRef('c.merchant_id', '=', 'b.merchant_id').onRef('c.id', '=', 'b.source_id'))
+    .leftJoin('refunds as r', (j) => j.onRef('r.merchant_id', '=', 'b.merchant_id').onRef('r.id', '=', 'b.source_id'))
+    .selectAll('b')
+    .select(sql<string | null>`coalesce(c.payment_intent_id, r.payment_intent_id)`.as('payment_intent_id'))
+    .$call(inScope(scope, 'b'))
+    .where('b.payout_id', '=', payoutId)
+    .orderBy('b.created_at')
+    .orderBy('b.id')
+    .limit(limit + 1)
+    .execute();
+}
+
+/** For bulk seeds that write ledger rows directly: the running totals of a tenant rebuilt from its history. */
+export async function rebuildBalanceTotals(db: Executor, scope: Scope) {
+  await sql`
+    with cleared as (delete from balance_totals where merchant_id = ${scope.merchantId} and livemode = ${scope.livemode})
+    insert into balance_totals (merchant_id, livemode, currency, status, amount)
+    select merchant_id, livemode, currency, status, sum(net) from balance_transactions
+    where merchant_id = ${scope.merchantId} and livemode = ${scope.livemode}
+    group by merchant_id, livemode, currency, status
+  `.execute(db);
+}

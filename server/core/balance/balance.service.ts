@@ -216,6 +216,18 @@ export async function listBalanceTransactions(
   return { object: 'list', data: rows.map(toBalanceTransactionDto), has_more: hasMore, url };
 }
 
+/**
+ * A payout's reconciliation: every transaction it settles (and its own), each with the payment it comes
+ * from, up to `limit` (has_more beyond).
+ */
+export async function findPayoutTransactions(deps: CoreDeps, scope: Scope, payoutId: string, limit = 1000) {
+  const rows = await repo.findPayoutTransactionsWithPayments(deps.db, scope, payoutId, limit);
+  return {
+    data: rows.slice(0, limit).map((r) => ({ ...toBalanceTransactionDto(r), payment_intent: r.payment_intent_id })),
+    has_more: rows.length > limit,
+  };
+}
+
 /** The ledger rows of some sources (a payment's charge and refunds), oldest first, for the dashboard. */
 export async function findBalanceTransactionsForSources(deps: CoreDeps, scope: Scope, sourceIds: string[]): Promise<BalanceTransactionDto[]> {
   return (await repo.findBalanceTransactionsBySource(deps.db, scope, sourceIds)).map(toBalanceTransactionDto);

@@ -7,7 +7,7 @@ import {
   payoutIdInput,
 } from '../../../shared/contracts/balance.js';
 import { findDisputeForPayment } from '../../core/disputes/disputes.service.js';
-import { findBalanceTransactionsForSources, getBalance, listBalanceTransactions, updateBalanceSettings } from '../../core/balance/balance.service.js';
+import { findBalanceTransactionsForSources, findPayoutTransactions, getBalance, listBalanceTransactions, updateBalanceSettings } from '../../core/balance/balance.service.js';
 import { findChargesForPayment } from '../../core/charges/charges.service.js';
 import { createPayout, getPayout, getPayoutSchedule, listPayouts } from '../../core/payouts/payouts.service.js';
 import { findRefundsForPayment } from '../../core/refunds/refunds.service.js';
@@ -25,7 +25,7 @@ export const balancesRouter = router({
   payouts: read.input(dashboardPayoutListInput).query(({ ctx, input }) => listPayouts(ctx.deps, ctx.scope, input)),
   payout: read.input(payoutIdInput).query(async ({ ctx, input }) => {
     const payout = await getPayout(ctx.deps, ctx.scope, input.id);
-    const transactions = await listBalanceTransactions(ctx.deps, ctx.scope, { payout: input.id, limit: 100 });
+    const transactions = await findPayoutTransactions(ctx.deps, ctx.scope, input.id);
     return { payout, transactions };
   }),
   transactions: read.input(dashboardTransactionListInput).query(({ ctx, input }) => listBalanceTransactions(ctx.deps, ctx.scope, input)),
