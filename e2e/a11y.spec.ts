@@ -46,6 +46,8 @@ const PAGES: Array<{ name: string; path: (s: Seeded) => string; ready: (page: Pa
   { name: 'Customer detail', path: (s) => `/customers/${s.customerId}`, ready: async (page) => { await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ada Lovelace'); } },
   { name: 'Developers', path: () => '/developers', ready: async (page) => { await expect(page.locator('[data-testid^="api-key-token-"]').first()).toBeVisible(); } },
   { name: 'Settings', path: () => '/settings', ready: async (page) => { await expect(page.getByLabel('Business name')).not.toHaveValue(''); } },
+  { name: 'Balances', path: () => '/balances', ready: async (page) => { await expect(page.getByTestId('pending-usd')).toBeVisible(); } },
+  { name: 'Payouts and fees settings', path: () => '/settings?tab=payouts', ready: async (page) => { await expect(page.getByLabel('Card fee (%)')).toHaveValue('2.9'); } },
 ];
 
 for (const { name, path, ready } of PAGES) {

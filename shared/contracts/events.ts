@@ -14,6 +14,7 @@ export const EVENT_TYPES = [
   'customer.created',
   'customer.updated',
   'customer.deleted',
+  'charge.refunded',
   'balance.available',
   'payout.created',
   'payout.updated',

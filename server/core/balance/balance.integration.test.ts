@@ -131,6 +131,8 @@ describe('refunds and availability', () => {
     expect(refund.charge).toBe(pi.latest_charge);
     expect(await getBalanceTransaction(t.deps, a, refund.balance_transaction!)).toMatchObject({ type: 'refund', amount: -3000, fee: 0, net: -3000, status: 'available', source: refund.id });
     expect(await getCharge(t.deps, a, pi.latest_charge!)).toMatchObject({ amount_refunded: 3000, refunded: false });
+    const announced = (await listEvents(t.deps, a, { type: 'charge.refunded' })).data[0];
+    expect(announced.data).toMatchObject({ object: { id: pi.latest_charge, amount_refunded: 3000 }, previous_attributes: { amount_refunded: 0 } });
     let balance = await getBalance(t.deps, a);
     expect(total(balance.pending, 'usd')).toBe(10_000 - 320);
     expect(total(balance.available, 'usd')).toBe(-3000);

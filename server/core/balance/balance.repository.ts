@@ -22,6 +22,7 @@ const TOTALS_CTE = `written_balance_totals as (
       insert into balance_totals as t (merchant_id, livemode, currency, status, amount)
       select merchant_id, livemode, currency, status, sum(net) from written_balance_transactions
       group by merchant_id, livemode, currency, status
+      order by merchant_id, livemode, currency, status
       on conflict (merchant_id, livemode, currency, status) do update set amount = t.amount + excluded.amount
       returning 1
     )`;
@@ -176,6 +177,8 @@ export async function releaseDueBalanceTransactions(db: Executor, now: Date, lim
       insert into balance_totals as t (merchant_id, livemode, currency, status, amount)
       select merchant_id, livemode, currency, s.status, case when s.status = 'available' then amount else -amount end
       from groups cross join (values ('available'), ('pending')) s(status)
+      -- A fixed order, so two runs touching the same totals rows cannot deadlock.
+      order by merchant_id, livemode, currency, s.status
       on conflict (merchant_id, livemode, currency, status) do update set amount = t.amount + excluded.amount
       returning 1
     )

@@ -29,6 +29,7 @@ import { inTransaction, toUnix } from '../shared/tx.js';
 import * as repo from './refunds.repository.js';
 import { recordBalanceTransaction } from '../balance/balance.service.js';
 import * as chargesRepo from '../charges/charges.repository.js';
+import { toChargeDto } from '../charges/charges.service.js';
 
 /** How long a refund stays pending before the job settles it (a bank would take days; tests want seconds). */
 export const REFUND_SETTLE_DELAY_MS = 2_000;
@@ -123,7 +124,11 @@ export async function createRefund(deps: CoreDeps, actor: Actor, input: CreateRe
     });
     await repo.scheduleSettlement(t, row, new Date(Date.now() + REFUND_SETTLE_DELAY_MS));
     const dto = toRefundDto(row);
-    await emitEvent(t, actor, 'refund.created', dto);
+    // Stripe announces the refund on the charge as well (charge.refunded), in the same transaction.
+    await emitEvents(t, actor, [
+      { type: 'refund.created', object: dto },
+      ...(charge ? [{ type: 'charge.refunded', object: toChargeDto(charge), previousAttributes: { amount_refunded: Number(charge.amount_refunded) - amount } }] : []),
+    ]);
     return dto;
   });
 }
