@@ -16,6 +16,8 @@ export const EVENT_TYPES = [
   'customer.deleted',
   'checkout.session.completed',
   'checkout.session.expired',
+  'charge.succeeded',
+  'charge.failed',
   'charge.refunded',
   'balance.available',
   'payout.created',
