@@ -2,7 +2,9 @@ import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { buildIfMissing } from './build.js';
 import { DatabaseConnectError, openDatabase } from './db/connect.js';
+import { handleSignalsOurselves } from './db/embedded.js';
 import { answerMalformedRequests } from './http/client-error.js';
+import { drainServer } from './http/drain.js';
 import { EnvError, httpConfig, loadEnv } from './env.js';
 import { startWorkers } from './jobs/index.js';
 import { DEMO_LOGIN, seedDemoIfEmpty } from './seed/demo.js';
@@ -37,10 +39,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log(`${signal}: shutting down…`);
-    if (server) {
-      server.closeAllConnections?.();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    // Stops accepting; requests in flight finish (up to 30 s) while the load balancer sends new ones elsewhere.
+    if (server) await drainServer(server);
     // Jobs in flight finish (or, after a timeout, are unlocked for another worker) before the pools close.
     await workers.stop().catch(() => {});
     await database.close().catch(() => {});
@@ -52,6 +52,7 @@ async function main() {
     log(`Workers ready in ${((Date.now() - started) / 1000).toFixed(1)} s (concurrency ${env.WORKER_CONCURRENCY}, no HTTP)`);
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
+    handleSignalsOurselves();
     return;
   }
 
@@ -71,6 +72,7 @@ async function main() {
 
   process.on('SIGINT', () => void stop('SIGINT', server));
   process.on('SIGTERM', () => void stop('SIGTERM', server));
+  handleSignalsOurselves();
 }
 
 main().catch((error) => {
