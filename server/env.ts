@@ -18,6 +18,11 @@ const envSchema = z.object({
     .string()
     .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /** A streaming replica for analytics, search and list reads (read-your-writes for the dashboard member who wrote). */
+  DATABASE_REPLICA_URL: z
+    .string()
+    .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   APP_URL: z.string().url().optional(),
   APP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -3,6 +3,7 @@ import { createApp } from './app.js';
 import { buildIfMissing } from './build.js';
 import { DatabaseConnectError, openDatabase } from './db/connect.js';
 import { handleSignalsOurselves } from './db/embedded.js';
+import { openReadReplica } from './db/replica.js';
 import { answerMalformedRequests } from './http/client-error.js';
 import { drainServer } from './http/drain.js';
 import { EnvError, httpConfig, loadEnv } from './env.js';
@@ -17,8 +18,10 @@ async function main() {
   if (process.argv.includes('--build-if-missing') && !buildIfMissing(log)) throw new Error('The web build failed; see the output above.');
 
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, log });
-  const deps = { db: database.db, secret: env.APP_SECRET, appUrl: env.APP_URL };
   const workerOnly = process.argv.includes('--worker');
+  // Jobs write; only the HTTP instances read from the replica.
+  const replica = env.DATABASE_REPLICA_URL && !workerOnly ? openReadReplica(env.DATABASE_REPLICA_URL) : undefined;
+  const deps = { db: database.db, secret: env.APP_SECRET, appUrl: env.APP_URL, replica };
   if (!workerOnly && env.SEED_DEMO) await seedDemoIfEmpty(deps, log);
   const workers = workerOnly || env.WORKERS
     ? await startWorkers(
@@ -43,6 +46,7 @@ async function main() {
     if (server) await drainServer(server);
     // Jobs in flight finish (or, after a timeout, are unlocked for another worker) before the pools close.
     await workers.stop().catch(() => {});
+    await replica?.close().catch(() => {});
     await database.close().catch(() => {});
     log('Stopped.');
     process.exit(0);
@@ -67,7 +71,7 @@ async function main() {
   const port = typeof address === 'object' && address ? address.port : env.PORT;
   const url = env.APP_URL_GIVEN ? env.APP_URL : `http://localhost:${port}`;
   log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${url}`);
-  log(`Database: ${database.embedded ? `embedded PostgreSQL (data in ${env.DATA_DIR})` : 'DATABASE_URL'}`);
+  log(`Database: ${database.embedded ? `embedded PostgreSQL (data in ${env.DATA_DIR})` : 'DATABASE_URL'}${replica ? ', reads that may lag from DATABASE_REPLICA_URL' : ''}`);
   if (env.SEED_DEMO) log(`Demo login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`);
 
   process.on('SIGINT', () => void stop('SIGINT', server));

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js';
+import type { ReadReplica } from '../../db/replica.js';
 import type { CardProcessor } from '../payment-intents/card-processor.js';
 
 /** What the payment core needs from the outside world; built once in main.ts (or by a test). */
@@ -13,6 +14,11 @@ export interface CoreDeps {
    * refused with a clear error. Test mode always uses the built-in test-card simulator.
    */
   liveCardProcessor?: CardProcessor;
+  /**
+   * A streaming replica (DATABASE_REPLICA_URL). Core code never picks it: the edges hand a read that may lag
+   * (analytics, search, lists) a CoreDeps whose db is the replica, when the reader's last write has replayed.
+   */
+  replica?: ReadReplica;
 }
 
 /** Who is acting and in which tenant: every core call that touches tenant data takes one. */
