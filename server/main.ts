@@ -1,5 +1,7 @@
 import type { Server } from 'node:http';
-import { createApp } from './app.js';
+import { createApp, DASHBOARD_PROCEDURES, type Lifecycle } from './app.js';
+import { configureLogger, logger } from './observability/logger.js';
+import { createMetrics } from './observability/metrics.js';
 import { buildIfMissing } from './build.js';
 import { DatabaseConnectError, openDatabase } from './db/connect.js';
 import { handleSignalsOurselves } from './db/embedded.js';
@@ -10,11 +12,15 @@ import { EnvError, httpConfig, loadEnv } from './env.js';
 import { startWorkers } from './jobs/index.js';
 import { DEMO_LOGIN, seedDemoIfEmpty } from './seed/demo.js';
 
-const log = (line: string) => console.log(`[paymentflow] ${line}`);
+const log = (line: string) => logger.info(line);
 
 async function main() {
   const started = Date.now();
   const env = loadEnv();
+  configureLogger({
+    level: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
+    format: env.LOG_FORMAT ?? (env.NODE_ENV === 'development' && process.stdout.isTTY ? 'pretty' : 'json'),
+  });
   if (process.argv.includes('--build-if-missing') && !buildIfMissing(log)) throw new Error('The web build failed; see the output above.');
 
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, log });
@@ -37,10 +43,12 @@ async function main() {
       )
     : { stop: async () => {} };
 
+  const lifecycle: Lifecycle = { draining: false };
   let stopping = false;
   const stop = async (signal: string, server?: Server) => {
     if (stopping) return;
     stopping = true;
+    lifecycle.draining = true;
     log(`${signal}: shutting down…`);
     // Stops accepting; requests in flight finish (up to 30 s) while the load balancer sends new ones elsewhere.
     if (server) await drainServer(server);
@@ -61,7 +69,14 @@ async function main() {
   }
 
   const http = httpConfig(env);
-  const app = createApp(deps, { api: { rateLimits: http.apiRateLimits, logRequests: http.logRequests }, dashboardRateLimit: http.dashboardRateLimit });
+  const metrics = createMetrics({ db: deps.db, replicaDb: replica?.db, token: env.METRICS_TOKEN, procedures: DASHBOARD_PROCEDURES });
+  const app = createApp(deps, {
+    api: { rateLimits: http.apiRateLimits, logRequests: http.logRequests },
+    dashboardRateLimit: http.dashboardRateLimit,
+    metrics,
+    lifecycle,
+    workerStaleMs: env.WORKER_STALE_MS,
+  });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(env.PORT, env.HOST, () => resolve(s));
     s.on('error', reject);

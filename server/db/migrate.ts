@@ -25,6 +25,9 @@ const migrations: Record<string, Migration> = {
   '0012_add_webhook_delivery_jobs': m0012,
 };
 
+/** Every migration this build knows, in order (readiness checks that all are applied). */
+export const migrationNames = () => Object.keys(migrations).sort();
+
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

@@ -32,7 +32,7 @@ export async function startInstance(kind: 'app' | 'worker', env: Record<string, 
     const timer = setTimeout(() => reject(new Error(`${kind} did not start in time:\n${output}`)), options.readyTimeoutMs ?? 90_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const app = /Ready in [\d.]+ s: (http:\/\/\S+)/.exec(output);
+      const app = /Ready in [\d.]+ s: (http:\/\/[^\s"]+)/.exec(output);
       if (kind === 'app' && app) { clearTimeout(timer); resolve(app[1].replace('localhost', '127.0.0.1')); }
       if (kind === 'worker' && /Workers ready/.test(output)) { clearTimeout(timer); resolve(''); }
     };

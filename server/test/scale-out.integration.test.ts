@@ -40,7 +40,7 @@ function env(kind: 'app' | 'worker'): Record<string, string> {
     RATE_LIMIT_PUBLISHABLE_IP: '0.5',
     RATE_LIMIT_TEST: '1000',
     RATE_LIMIT_DASHBOARD: '1000',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info',
   };
 }
 
