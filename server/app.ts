@@ -54,12 +54,13 @@ export function createApp(deps: CoreDeps, options: AppOptions = {}) {
   const metrics = options.metrics ?? createMetrics({ db: deps.db, replicaDb: deps.replica?.db, procedures: DASHBOARD_PROCEDURES });
   const lifecycle = options.lifecycle ?? { draining: false };
 
-  // Before everything, the public API included: an id per request, and its latency by route.
-  app.use(assignRequestId, metrics.timeRequests);
+  // An id per request and its latency by route, for every request (one layer: /v1's stays first).
+  const observe = (req: Request, res: Response, next: NextFunction) => assignRequestId(req, res, () => metrics.timeRequests(req, res, next));
 
   // First, so the public API's requests skip the app's other layers: its pipeline writes the same base
   // headers (baseHeaderPairs) and its own Cache-Control with all its others, in one writeHead.
-  app.use('/v1', createApiRouter(deps, { logErrors: options.logErrors, ...options.api }));
+  app.use('/v1', observe, createApiRouter(deps, { logErrors: options.logErrors, ...options.api }));
+  app.use(observe);
 
   app.use(baseHeaders(() => deps.appUrl));
   app.use((_req, res, next) => {
