@@ -15,16 +15,12 @@ import { createCallerFactory } from '../trpc/trpc.js';
 import { appRouter } from '../trpc/routers/_app.js';
 import { createSession, resolveSession } from '../core/accounts/accounts.service.js';
 import { createTestMerchant } from '../test/db.js';
-import { copyStoppedPrimary, startStandby, type Standby } from '../test/standby.js';
-import { ensureDatabase } from './connect.js';
+import { startPrimaryWithStandby, type PrimaryWithStandby } from '../test/standby.js';
 import { createDb, type Db } from './database.js';
-import { startEmbeddedPostgres, withDatabase, type EmbeddedDatabase } from './embedded.js';
-import { migrateJobQueue, migrateToLatest } from './migrate.js';
 import { openReadReplica, type ReadReplica } from './replica.js';
 
 let dir: string;
-let primary: EmbeddedDatabase;
-let standby: Standby;
+let servers: PrimaryWithStandby;
 let primaryDb: Db;
 let replica: ReadReplica;
 let replicaAdmin: Db;
@@ -41,23 +37,11 @@ async function until(check: () => Promise<boolean>, what: string) {
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'pf-replica-'));
-  const primaryDir = path.join(dir, 'primary');
-  primary = await startEmbeddedPostgres(primaryDir);
-  await ensureDatabase(primary.url, 'pf');
-  const migrating = createDb(withDatabase(primary.url, 'pf'), { max: 2 });
-  await migrateToLatest(migrating);
-  await migrating.destroy();
-  await migrateJobQueue(withDatabase(primary.url, 'pf'));
-  await primary.stop();
-  copyStoppedPrimary(primaryDir, path.join(dir, 'standby'));
-
   // The standby: a copy of the stopped primary's folder, told to follow the primary once it runs again.
-  primary = await startEmbeddedPostgres(primaryDir);
-  standby = await startStandby(path.join(dir, 'standby'), primary.url);
-
-  primaryDb = createDb(withDatabase(primary.url, 'pf'), { max: 10 });
-  replicaAdmin = createDb(withDatabase(standby.url, 'pf'), { max: 2, prepareWrites: false });
-  replica = openReadReplica(withDatabase(standby.url, 'pf'));
+  servers = await startPrimaryWithStandby(dir, 'pf');
+  primaryDb = createDb(servers.primaryUrl, { max: 10 });
+  replicaAdmin = createDb(servers.standbyUrl, { max: 2, prepareWrites: false });
+  replica = openReadReplica(servers.standbyUrl);
   deps = { db: primaryDb, replica, secret: 'replica-test-secret-that-is-long-enough-0123', appUrl: 'http://127.0.0.1:0' };
   await until(async () => (await sql<{ r: boolean }>`select pg_is_in_recovery() as r`.execute(replicaAdmin)).rows[0].r, 'the standby to be in recovery');
 }, 120_000);
@@ -67,8 +51,7 @@ afterAll(async () => {
   await replica?.close();
   await replicaAdmin?.destroy();
   await primaryDb?.destroy();
-  await standby?.stop();
-  await primary?.stop();
+  await servers?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 

@@ -2,7 +2,10 @@ import { spawn, execFileSync } from 'node:child_process';
 import { appendFileSync, cpSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../db/embedded.js';
+import { ensureDatabase } from '../db/connect.js';
+import { createDb } from '../db/database.js';
+import { freePort, startEmbeddedPostgres, withDatabase } from '../db/embedded.js';
+import { migrateJobQueue, migrateToLatest } from '../db/migrate.js';
 
 export interface Standby {
   /** postgres://… of the standby (same superuser and password as the primary). */
@@ -62,6 +65,42 @@ export async function startStandby(standbyFolder: string, primaryUrl: string): P
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGINT'); // fast shutdown
       await exited;
+    },
+  };
+}
+
+export interface PrimaryWithStandby {
+  /** Superuser URLs of the named database on each server. */
+  primaryUrl: string;
+  standbyUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * An embedded primary in `<dir>/primary` with `database` created and migrated (app and job queue), and a
+ * streaming standby of it in `<dir>/standby` (the tests of replica reads, bench/scale.ts).
+ */
+export async function startPrimaryWithStandby(dir: string, database: string): Promise<PrimaryWithStandby> {
+  const primaryFolder = path.join(dir, 'primary');
+  let primary = await startEmbeddedPostgres(primaryFolder);
+  await ensureDatabase(primary.url, database);
+  const migrating = createDb(withDatabase(primary.url, database), { max: 2 });
+  await migrateToLatest(migrating);
+  await migrating.destroy();
+  await migrateJobQueue(withDatabase(primary.url, database));
+  await primary.stop();
+  copyStoppedPrimary(primaryFolder, path.join(dir, 'standby'));
+  primary = await startEmbeddedPostgres(primaryFolder);
+  const standby = await startStandby(path.join(dir, 'standby'), primary.url).catch(async (error) => {
+    await primary.stop();
+    throw error;
+  });
+  return {
+    primaryUrl: withDatabase(primary.url, database),
+    standbyUrl: withDatabase(standby.url, database),
+    stop: async () => {
+      await standby.stop();
+      await primary.stop();
     },
   };
 }
