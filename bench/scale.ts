@@ -16,7 +16,9 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { startInstance, startRoundRobinProxy, type Instance } from '../server/test/instances.js';
 import { startPrimaryWithStandby } from '../server/test/standby.js';
-import { log, median, Report } from './harness.js';
+import { createSession } from '../server/core/accounts/accounts.service.js';
+import { createDb } from '../server/db/database.js';
+import { createBenchMerchant, log, median, Report } from './harness.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -63,11 +65,13 @@ try {
   const two = await startRoundRobinProxy(() => [api1.url, api2.url]);
   stops.unshift(one.close, two.close);
 
-  // A merchant signed up through the dashboard, with a secret key for the API load.
-  const signUp = await fetch(`${plain.url}/trpc/auth.signUp`, { method: 'POST', headers: CSRF, body: JSON.stringify({ name: 'Bench', email: `bench-${Date.now()}@example.test`, businessName: 'Bench Shop', password: 'a-long-bench-passphrase' }) });
-  const cookie = signUp.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const key = await fetch(`${plain.url}/trpc/developers.createSecretKey`, { method: 'POST', headers: { ...CSRF, cookie }, body: JSON.stringify({ name: 'bench' }) });
-  const secret = ((await key.json()) as { result: { data: { secret: string } } }).result.data.secret;
+  // A merchant with its keys, and a dashboard session for its owner (the cookie a sign-in sets).
+  const setup = createDb(databaseUrl, { max: 2 });
+  const merchant = await createBenchMerchant(setup);
+  const { token } = await createSession(setup, merchant.user.id, merchant.merchant.id);
+  await setup.destroy();
+  const cookie = `pf_session=${token}`;
+  const secret = merchant.keys.test.secret;
   const createConfirm = (url: string, duration = DURATION_S) => load({
     url: `${url}/v1/payment_intents`, method: 'POST', connections: CONNECTIONS, duration,
     headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/x-www-form-urlencoded' },

@@ -29,7 +29,7 @@ export async function startInstance(kind: 'app' | 'worker', env: Record<string, 
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const ready = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${kind} did not start in time:\n${output}`)), options.readyTimeoutMs ?? 90_000);
+    const timer = setTimeout(() => reject(new Error(`${kind} did not start in time:\n${output}`)), options.readyTimeoutMs ?? 180_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const app = /Ready in [\d.]+ s: (http:\/\/[^\s"]+)/.exec(output);

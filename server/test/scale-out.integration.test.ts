@@ -95,7 +95,7 @@ beforeAll(async () => {
   receiver = await startReceiver();
   [apps[0], apps[1], worker] = await Promise.all([startInstance('app', env('app')), startInstance('app', env('app')), startInstance('worker', env('worker'))]);
   proxy = await startRoundRobinProxy(() => apps.map((a) => a.url));
-}, 180_000);
+}, 400_000);
 
 afterAll(async () => {
   await Promise.all([...apps, worker].filter(Boolean).map((p) => p.stop('SIGTERM')));
@@ -207,12 +207,12 @@ describe('two instances and a worker behind a round-robin proxy', () => {
       const byStatus = await t.db.selectFrom('webhook_deliveries').select(['status', ({ fn }) => fn.countAll<number>().as('n')]).where('merchant_id', '=', m.merchant.id).groupBy('status').execute();
       const jobs = await sql<{ n: number; locked: number; errors: string | null }>`select count(*)::int as n, count(locked_by)::int as locked, max(last_error) as errors from graphile_worker.jobs`.execute(t.db);
       return `every event to be delivered: ${events.filter((e) => receiver.received.has(e.id)).length}/${events.length} received; deliveries ${JSON.stringify(byStatus)}; jobs ${JSON.stringify(jobs.rows)}`;
-    }, 90_000);
+    }, 180_000);
     expect(receiver.overlaps).toEqual([]);
     const deliveries = await t.db.selectFrom('webhook_deliveries').select(['status']).where('merchant_id', '=', m.merchant.id).execute();
     await waitFor(async () => (await t.db.selectFrom('webhook_deliveries').select('id').where('merchant_id', '=', m.merchant.id).where('status', '!=', 'succeeded').execute()).length === 0, 'every delivery to be recorded as succeeded');
     expect(deliveries.length).toBe(events.length);
     // Both app instances took requests through the proxy.
     expect(new Set(proxy.served).size).toBeGreaterThanOrEqual(2);
-  }, 240_000);
+  }, 480_000);
 });
