@@ -1,4 +1,6 @@
 import type { Server } from 'node:http';
+import path from 'node:path';
+import { localDiskStorage } from './core/storage/storage.js';
 import { createApp, DASHBOARD_PROCEDURES, type Lifecycle } from './app.js';
 import { configureLogger, logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
@@ -10,6 +12,7 @@ import { answerMalformedRequests } from './http/client-error.js';
 import { drainServer } from './http/drain.js';
 import { EnvError, httpConfig, loadEnv } from './env.js';
 import { startWorkers } from './jobs/index.js';
+import { createMailer } from './core/mail/mailer.js';
 import { DEMO_LOGIN, seedDemoIfEmpty } from './seed/demo.js';
 
 const log = (line: string) => logger.info(line);
@@ -24,14 +27,15 @@ async function main() {
   if (process.argv.includes('--build-if-missing') && !buildIfMissing(log)) throw new Error('The web build failed; see the output above.');
 
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, log });
+  const mailer = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM ?? `PaymentFlow <no-reply@${new URL(env.APP_URL).hostname}>`, log });
   const workerOnly = process.argv.includes('--worker');
   // Jobs write; only the HTTP instances read from the replica.
   const replica = env.DATABASE_REPLICA_URL && !workerOnly ? openReadReplica(env.DATABASE_REPLICA_URL) : undefined;
-  const deps = { db: database.db, secret: env.APP_SECRET, appUrl: env.APP_URL, replica };
+  const deps = { db: database.db, secret: env.APP_SECRET, appUrl: env.APP_URL, mailer, storage: localDiskStorage(path.join(env.DATA_DIR, 'files')), replica };
   if (!workerOnly && env.SEED_DEMO) await seedDemoIfEmpty(deps, log);
   const workers = workerOnly || env.WORKERS
     ? await startWorkers(
-        { secret: deps.secret, appUrl: deps.appUrl },
+        { secret: deps.secret, appUrl: deps.appUrl, mailer, storage: deps.storage },
         {
           databaseUrl: database.url,
           concurrency: env.WORKER_CONCURRENCY,

@@ -10,22 +10,45 @@
 
 import { Route as rootRouteImport } from './routes/__root'
 import { Route as AppRouteImport } from './routes/_app'
+import { Route as AcceptInviteRouteImport } from './routes/accept-invite'
+import { Route as ForgotPasswordRouteImport } from './routes/forgot-password'
+import { Route as ResetPasswordRouteImport } from './routes/reset-password'
 import { Route as SigninRouteImport } from './routes/signin'
 import { Route as SignupRouteImport } from './routes/signup'
+import { Route as VerifyEmailRouteImport } from './routes/verify-email'
 import { Route as AppIndexRouteImport } from './routes/_app/index'
 import { Route as AppDevelopersRouteImport } from './routes/_app/developers'
 import { Route as AppReportsRouteImport } from './routes/_app/reports'
 import { Route as AppSettingsRouteImport } from './routes/_app/settings'
+import { Route as AppBalancesIndexRouteImport } from './routes/_app/balances.index'
 import { Route as AppCustomersIndexRouteImport } from './routes/_app/customers.index'
 import { Route as AppCustomersCustomerIdRouteImport } from './routes/_app/customers.$customerId'
 import { Route as AppDevelopersWebhooksRouteImport } from './routes/_app/developers_.webhooks'
+import { Route as AppDisputesIndexRouteImport } from './routes/_app/disputes.index'
+import { Route as AppDisputesDisputeIdRouteImport } from './routes/_app/disputes.$disputeId'
 import { Route as AppPaymentsIndexRouteImport } from './routes/_app/payments.index'
 import { Route as AppPaymentsPaymentIdRouteImport } from './routes/_app/payments.$paymentId'
 import { Route as AppRefundsIndexRouteImport } from './routes/_app/refunds.index'
 import { Route as AppRefundsRefundIdRouteImport } from './routes/_app/refunds.$refundId'
+import { Route as AppBalancesPayoutsPayoutIdRouteImport } from './routes/_app/balances.payouts.$payoutId'
 
 const AppRoute = AppRouteImport.update({
   id: '/_app',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const AcceptInviteRoute = AcceptInviteRouteImport.update({
+  id: '/accept-invite',
+  path: '/accept-invite',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ForgotPasswordRoute = ForgotPasswordRouteImport.update({
+  id: '/forgot-password',
+  path: '/forgot-password',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ResetPasswordRoute = ResetPasswordRouteImport.update({
+  id: '/reset-password',
+  path: '/reset-password',
   getParentRoute: () => rootRouteImport,
 } as any)
 const SigninRoute = SigninRouteImport.update({
@@ -36,6 +59,11 @@ const SigninRoute = SigninRouteImport.update({
 const SignupRoute = SignupRouteImport.update({
   id: '/signup',
   path: '/signup',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const VerifyEmailRoute = VerifyEmailRouteImport.update({
+  id: '/verify-email',
+  path: '/verify-email',
   getParentRoute: () => rootRouteImport,
 } as any)
 const AppIndexRoute = AppIndexRouteImport.update({
@@ -58,6 +86,11 @@ const AppSettingsRoute = AppSettingsRouteImport.update({
   path: '/settings',
   getParentRoute: () => AppRoute,
 } as any)
+const AppBalancesIndexRoute = AppBalancesIndexRouteImport.update({
+  id: '/balances/',
+  path: '/balances/',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppCustomersIndexRoute = AppCustomersIndexRouteImport.update({
   id: '/customers/',
   path: '/customers/',
@@ -71,6 +104,16 @@ const AppCustomersCustomerIdRoute = AppCustomersCustomerIdRouteImport.update({
 const AppDevelopersWebhooksRoute = AppDevelopersWebhooksRouteImport.update({
   id: '/developers_/webhooks',
   path: '/developers/webhooks',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppDisputesIndexRoute = AppDisputesIndexRouteImport.update({
+  id: '/disputes/',
+  path: '/disputes/',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppDisputesDisputeIdRoute = AppDisputesDisputeIdRouteImport.update({
+  id: '/disputes/$disputeId',
+  path: '/disputes/$disputeId',
   getParentRoute: () => AppRoute,
 } as any)
 const AppPaymentsIndexRoute = AppPaymentsIndexRouteImport.update({
@@ -93,107 +136,165 @@ const AppRefundsRefundIdRoute = AppRefundsRefundIdRouteImport.update({
   path: '/refunds/$refundId',
   getParentRoute: () => AppRoute,
 } as any)
+const AppBalancesPayoutsPayoutIdRoute =
+  AppBalancesPayoutsPayoutIdRouteImport.update({
+    id: '/balances/payouts/$payoutId',
+    path: '/balances/payouts/$payoutId',
+    getParentRoute: () => AppRoute,
+  } as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof AppIndexRoute
+  '/accept-invite': typeof AcceptInviteRoute
+  '/forgot-password': typeof ForgotPasswordRoute
+  '/reset-password': typeof ResetPasswordRoute
   '/signin': typeof SigninRoute
   '/signup': typeof SignupRoute
+  '/verify-email': typeof VerifyEmailRoute
   '/developers': typeof AppDevelopersRoute
   '/reports': typeof AppReportsRoute
   '/settings': typeof AppSettingsRoute
   '/customers/$customerId': typeof AppCustomersCustomerIdRoute
   '/developers/webhooks': typeof AppDevelopersWebhooksRoute
+  '/disputes/$disputeId': typeof AppDisputesDisputeIdRoute
   '/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
   '/refunds/$refundId': typeof AppRefundsRefundIdRoute
+  '/balances/': typeof AppBalancesIndexRoute
   '/customers/': typeof AppCustomersIndexRoute
+  '/disputes/': typeof AppDisputesIndexRoute
   '/payments/': typeof AppPaymentsIndexRoute
   '/refunds/': typeof AppRefundsIndexRoute
+  '/balances/payouts/$payoutId': typeof AppBalancesPayoutsPayoutIdRoute
 }
 export interface FileRoutesByTo {
+  '/accept-invite': typeof AcceptInviteRoute
+  '/forgot-password': typeof ForgotPasswordRoute
+  '/reset-password': typeof ResetPasswordRoute
   '/signin': typeof SigninRoute
   '/signup': typeof SignupRoute
+  '/verify-email': typeof VerifyEmailRoute
   '/developers': typeof AppDevelopersRoute
   '/reports': typeof AppReportsRoute
   '/settings': typeof AppSettingsRoute
   '/': typeof AppIndexRoute
   '/customers/$customerId': typeof AppCustomersCustomerIdRoute
   '/developers/webhooks': typeof AppDevelopersWebhooksRoute
+  '/disputes/$disputeId': typeof AppDisputesDisputeIdRoute
   '/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
   '/refunds/$refundId': typeof AppRefundsRefundIdRoute
+  '/balances': typeof AppBalancesIndexRoute
   '/customers': typeof AppCustomersIndexRoute
+  '/disputes': typeof AppDisputesIndexRoute
   '/payments': typeof AppPaymentsIndexRoute
   '/refunds': typeof AppRefundsIndexRoute
+  '/balances/payouts/$payoutId': typeof AppBalancesPayoutsPayoutIdRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
   '/_app': typeof AppRouteWithChildren
+  '/accept-invite': typeof AcceptInviteRoute
+  '/forgot-password': typeof ForgotPasswordRoute
+  '/reset-password': typeof ResetPasswordRoute
   '/signin': typeof SigninRoute
   '/signup': typeof SignupRoute
+  '/verify-email': typeof VerifyEmailRoute
   '/_app/developers': typeof AppDevelopersRoute
   '/_app/reports': typeof AppReportsRoute
   '/_app/settings': typeof AppSettingsRoute
   '/_app/': typeof AppIndexRoute
   '/_app/customers/$customerId': typeof AppCustomersCustomerIdRoute
   '/_app/developers_/webhooks': typeof AppDevelopersWebhooksRoute
+  '/_app/disputes/$disputeId': typeof AppDisputesDisputeIdRoute
   '/_app/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
   '/_app/refunds/$refundId': typeof AppRefundsRefundIdRoute
+  '/_app/balances/': typeof AppBalancesIndexRoute
   '/_app/customers/': typeof AppCustomersIndexRoute
+  '/_app/disputes/': typeof AppDisputesIndexRoute
   '/_app/payments/': typeof AppPaymentsIndexRoute
   '/_app/refunds/': typeof AppRefundsIndexRoute
+  '/_app/balances/payouts/$payoutId': typeof AppBalancesPayoutsPayoutIdRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
   fullPaths:
     | '/'
+    | '/accept-invite'
+    | '/forgot-password'
+    | '/reset-password'
     | '/signin'
     | '/signup'
+    | '/verify-email'
     | '/developers'
     | '/reports'
     | '/settings'
     | '/customers/$customerId'
     | '/developers/webhooks'
+    | '/disputes/$disputeId'
     | '/payments/$paymentId'
     | '/refunds/$refundId'
+    | '/balances/'
     | '/customers/'
+    | '/disputes/'
     | '/payments/'
     | '/refunds/'
+    | '/balances/payouts/$payoutId'
   fileRoutesByTo: FileRoutesByTo
   to:
+    | '/accept-invite'
+    | '/forgot-password'
+    | '/reset-password'
     | '/signin'
     | '/signup'
+    | '/verify-email'
     | '/developers'
     | '/reports'
     | '/settings'
     | '/'
     | '/customers/$customerId'
     | '/developers/webhooks'
+    | '/disputes/$disputeId'
     | '/payments/$paymentId'
     | '/refunds/$refundId'
+    | '/balances'
     | '/customers'
+    | '/disputes'
     | '/payments'
     | '/refunds'
+    | '/balances/payouts/$payoutId'
   id:
     | '__root__'
     | '/_app'
+    | '/accept-invite'
+    | '/forgot-password'
+    | '/reset-password'
     | '/signin'
     | '/signup'
+    | '/verify-email'
     | '/_app/developers'
     | '/_app/reports'
     | '/_app/settings'
     | '/_app/'
     | '/_app/customers/$customerId'
     | '/_app/developers_/webhooks'
+    | '/_app/disputes/$disputeId'
     | '/_app/payments/$paymentId'
     | '/_app/refunds/$refundId'
+    | '/_app/balances/'
     | '/_app/customers/'
+    | '/_app/disputes/'
     | '/_app/payments/'
     | '/_app/refunds/'
+    | '/_app/balances/payouts/$payoutId'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
   AppRoute: typeof AppRouteWithChildren
+  AcceptInviteRoute: typeof AcceptInviteRoute
+  ForgotPasswordRoute: typeof ForgotPasswordRoute
+  ResetPasswordRoute: typeof ResetPasswordRoute
   SigninRoute: typeof SigninRoute
   SignupRoute: typeof SignupRoute
+  VerifyEmailRoute: typeof VerifyEmailRoute
 }
 
 declare module '@tanstack/react-router' {
@@ -203,6 +304,27 @@ declare module '@tanstack/react-router' {
       path: ''
       fullPath: '/'
       preLoaderRoute: typeof AppRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/accept-invite': {
+      id: '/accept-invite'
+      path: '/accept-invite'
+      fullPath: '/accept-invite'
+      preLoaderRoute: typeof AcceptInviteRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/forgot-password': {
+      id: '/forgot-password'
+      path: '/forgot-password'
+      fullPath: '/forgot-password'
+      preLoaderRoute: typeof ForgotPasswordRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/reset-password': {
+      id: '/reset-password'
+      path: '/reset-password'
+      fullPath: '/reset-password'
+      preLoaderRoute: typeof ResetPasswordRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/signin': {
@@ -217,6 +339,13 @@ declare module '@tanstack/react-router' {
       path: '/signup'
       fullPath: '/signup'
       preLoaderRoute: typeof SignupRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/verify-email': {
+      id: '/verify-email'
+      path: '/verify-email'
+      fullPath: '/verify-email'
+      preLoaderRoute: typeof VerifyEmailRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/_app/': {
@@ -247,6 +376,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppSettingsRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/balances/': {
+      id: '/_app/balances/'
+      path: '/balances'
+      fullPath: '/balances/'
+      preLoaderRoute: typeof AppBalancesIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/customers/': {
       id: '/_app/customers/'
       path: '/customers'
@@ -266,6 +402,20 @@ declare module '@tanstack/react-router' {
       path: '/developers/webhooks'
       fullPath: '/developers/webhooks'
       preLoaderRoute: typeof AppDevelopersWebhooksRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/disputes/': {
+      id: '/_app/disputes/'
+      path: '/disputes'
+      fullPath: '/disputes/'
+      preLoaderRoute: typeof AppDisputesIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/disputes/$disputeId': {
+      id: '/_app/disputes/$disputeId'
+      path: '/disputes/$disputeId'
+      fullPath: '/disputes/$disputeId'
+      preLoaderRoute: typeof AppDisputesDisputeIdRouteImport
       parentRoute: typeof AppRoute
     }
     '/_app/payments/': {
@@ -296,6 +446,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppRefundsRefundIdRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/balances/payouts/$payoutId': {
+      id: '/_app/balances/payouts/$payoutId'
+      path: '/balances/payouts/$payoutId'
+      fullPath: '/balances/payouts/$payoutId'
+      preLoaderRoute: typeof AppBalancesPayoutsPayoutIdRouteImport
+      parentRoute: typeof AppRoute
+    }
   }
 }
 
@@ -306,11 +463,15 @@ interface AppRouteChildren {
   AppIndexRoute: typeof AppIndexRoute
   AppCustomersCustomerIdRoute: typeof AppCustomersCustomerIdRoute
   AppDevelopersWebhooksRoute: typeof AppDevelopersWebhooksRoute
+  AppDisputesDisputeIdRoute: typeof AppDisputesDisputeIdRoute
   AppPaymentsPaymentIdRoute: typeof AppPaymentsPaymentIdRoute
   AppRefundsRefundIdRoute: typeof AppRefundsRefundIdRoute
+  AppBalancesIndexRoute: typeof AppBalancesIndexRoute
   AppCustomersIndexRoute: typeof AppCustomersIndexRoute
+  AppDisputesIndexRoute: typeof AppDisputesIndexRoute
   AppPaymentsIndexRoute: typeof AppPaymentsIndexRoute
   AppRefundsIndexRoute: typeof AppRefundsIndexRoute
+  AppBalancesPayoutsPayoutIdRoute: typeof AppBalancesPayoutsPayoutIdRoute
 }
 
 const AppRouteChildren: AppRouteChildren = {
@@ -320,19 +481,27 @@ const AppRouteChildren: AppRouteChildren = {
   AppIndexRoute: AppIndexRoute,
   AppCustomersCustomerIdRoute: AppCustomersCustomerIdRoute,
   AppDevelopersWebhooksRoute: AppDevelopersWebhooksRoute,
+  AppDisputesDisputeIdRoute: AppDisputesDisputeIdRoute,
   AppPaymentsPaymentIdRoute: AppPaymentsPaymentIdRoute,
   AppRefundsRefundIdRoute: AppRefundsRefundIdRoute,
+  AppBalancesIndexRoute: AppBalancesIndexRoute,
   AppCustomersIndexRoute: AppCustomersIndexRoute,
+  AppDisputesIndexRoute: AppDisputesIndexRoute,
   AppPaymentsIndexRoute: AppPaymentsIndexRoute,
   AppRefundsIndexRoute: AppRefundsIndexRoute,
+  AppBalancesPayoutsPayoutIdRoute: AppBalancesPayoutsPayoutIdRoute,
 }
 
 const AppRouteWithChildren = AppRoute._addFileChildren(AppRouteChildren)
 
 const rootRouteChildren: RootRouteChildren = {
   AppRoute: AppRouteWithChildren,
+  AcceptInviteRoute: AcceptInviteRoute,
+  ForgotPasswordRoute: ForgotPasswordRoute,
+  ResetPasswordRoute: ResetPasswordRoute,
   SigninRoute: SigninRoute,
   SignupRoute: SignupRoute,
+  VerifyEmailRoute: VerifyEmailRoute,
 }
 export const routeTree = rootRouteImport
   ._addFileChildren(rootRouteChildren)

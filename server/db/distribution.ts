@@ -20,6 +20,8 @@ export const GLOBAL_TABLES: Record<string, { kind: GlobalKind; reason: string }>
   login_throttle: { kind: 'coordinator', reason: 'per address and account, not per merchant' },
   rate_limits: { kind: 'coordinator', reason: 'unlogged token buckets keyed by API key or session; one round trip on the coordinator' },
   worker_heartbeats: { kind: 'coordinator', reason: 'one row per worker process' },
+  mail_outbox: { kind: 'coordinator', reason: 'mail to an address (sign-up, password reset), not to a merchant' },
+  user_tokens: { kind: 'coordinator', reason: "a user's single-use links (verify email, reset password), found by token hash" },
   kysely_migration: { kind: 'coordinator', reason: 'migration bookkeeping' },
   kysely_migration_lock: { kind: 'coordinator', reason: 'migration bookkeeping' },
 };

@@ -7,7 +7,7 @@ import { type Kysely, sql } from 'kysely';
 // lacked. The checkout pages look an intent up by id alone: a plain index on id keeps that lookup cheap.
 //
 // Frozen copy of server/db/distribution.ts's global tables at the time of writing (migrations never import app code).
-const GLOBAL = ['merchants', 'users', 'memberships', 'api_keys', 'invitations', 'sessions', 'login_throttle', 'rate_limits', 'worker_heartbeats', 'kysely_migration', 'kysely_migration_lock'];
+const GLOBAL = ['merchants', 'users', 'memberships', 'api_keys', 'invitations', 'sessions', 'login_throttle', 'rate_limits', 'worker_heartbeats', 'kysely_migration', 'kysely_migration_lock', 'mail_outbox', 'user_tokens'];
 
 interface ForeignKey { table: string; name: string; columns: string[]; ref_table: string; ref_columns: string[]; on_delete: string }
 interface KeyConstraint { table: string; name: string; kind: 'p' | 'u'; columns: string[] }
@@ -78,6 +78,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     const columns = ['merchant_id', ...fk.columns];
     const refColumns = ['merchant_id', ...fk.ref_columns];
     await sql`alter table ${ident(fk.table)} add constraint ${ident(fk.name)} foreign key (${list(columns)}) references ${ident(fk.ref_table)} (${list(refColumns)}) ${onDelete(fk, columns)}`.execute(db);
+  }
+  // Unique indexes that are not constraints: one on the id alone (a page that knows an object by its id) becomes
+  // a plain index, ids being random; any other gains merchant_id in front.
+  const { rows: uniqueIndexes } = await sql<{ name: string; definition: string }>`
+    select i.relname as name, pg_get_indexdef(i.oid) as definition
+    from pg_index x join pg_class i on i.oid = x.indexrelid join pg_class t on t.oid = x.indrelid join pg_namespace n on n.oid = t.relnamespace
+    where n.nspname = 'public' and x.indisunique and t.relname = any(${tables}::text[])
+      and not exists (select 1 from pg_constraint c where c.conindid = x.indexrelid)
+      and not exists (select 1 from pg_attribute a where a.attrelid = t.oid and a.attnum = any(x.indkey) and a.attname = 'merchant_id')`.execute(db);
+  for (const index of uniqueIndexes) {
+    const definition = /USING btree \(id\)$/.test(index.definition)
+      ? index.definition.replace(/^CREATE UNIQUE INDEX/, 'CREATE INDEX')
+      : index.definition.replace(/USING (\w+) \(/, 'USING $1 (merchant_id, ');
+    await sql`drop index ${ident(index.name)}`.execute(db);
+    await sql.raw(definition).execute(db);
   }
   // Hosted checkout and 3-D Secure pages know an intent only by its id (the client secret is checked after).
   await sql`create index if not exists payment_intents_id_idx on payment_intents (id)`.execute(db);
