@@ -30,6 +30,11 @@ export type ApiHandler = (call: ApiCall) => Promise<unknown>;
 export interface RouteOptions {
   /** Publishable keys may call this route (the handler checks the client_secret). */
   publishable?: boolean;
+  /**
+   * A read that may lag (search): served by the replica when DATABASE_REPLICA_URL is set, as Stripe's own
+   * search is documented to trail writes by a little.
+   */
+  fromReplica?: boolean;
 }
 
 const PUBLISHABLE_KEY_REFUSED =
@@ -59,7 +64,7 @@ export function endpoint(deps: CoreDeps, handler: ApiHandler, options: RouteOpti
       if (value.includes('\u0000') || value.length > 255) throw new PaymentError('invalid_request', 'Invalid object id in the URL.', { status: 404 });
     }
     const call: ApiCall = {
-      deps,
+      deps: options.fromReplica && deps.replica && req.method === 'GET' ? { ...deps, db: await deps.replica.forReads(deps.db, null) } : deps,
       scope,
       actor: { ...scope, userId: null, requestId: locals.requestId, idempotencyKey: idempotencyKey ?? null },
       id: rawId,

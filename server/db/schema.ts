@@ -122,7 +122,7 @@ export interface WebhookDeliveriesTable {
   last_status_code: number | null; created_at: Timestamp; updated_at: Timestamp; lease_until: Generated<Date | null>;
 }
 export interface WebhookAttemptsTable {
-  id: Generated<string>; delivery_id: string; status_code: number | null; error: string | null; latency_ms: number | null;
+  id: Generated<string>; merchant_id: string; livemode: boolean; delivery_id: string; status_code: number | null; error: string | null; latency_ms: number | null;
   response_excerpt: string | null; created_at: Timestamp;
   request_headers: Json<Record<string, string>> | null; request_body: string | null; response_headers: Json<Record<string, string>> | null;
 }

@@ -96,6 +96,8 @@ export async function deliverWebhook(deps: CoreDeps, scope: Scope, deliveryId: s
 
   return deps.db.transaction().execute(async (tx) => {
     await repo.insertAttempt(tx, {
+      merchant_id: scope.merchantId,
+      livemode: scope.livemode,
       delivery_id: delivery.id,
       status_code: result.statusCode,
       error: result.error,
