@@ -5,6 +5,7 @@ import { apiRequest, errorHandler, requestLog, unknownRoute } from './pipeline.j
 import type { RateLimitConfig } from './rate-limit.js';
 import { customerRoutes } from './resources/customers.js';
 import { eventRoutes } from './resources/events.js';
+import { listenSessionRoutes } from './resources/listen-sessions.js';
 import { paymentIntentRoutes } from './resources/payment-intents.js';
 import { refundRoutes } from './resources/refunds.js';
 import { webhookEndpointRoutes } from './resources/webhook-endpoints.js';
@@ -38,6 +39,7 @@ export function createApiRouter(deps: CoreDeps, options: ApiRouterOptions = {}):
   router.use(refundRoutes(deps));
   router.use(eventRoutes(deps));
   router.use(webhookEndpointRoutes(deps));
+  router.use(listenSessionRoutes(deps));
   router.use(unknownRoute);
   router.use(errorHandler(options.logErrors !== false));
   return router;

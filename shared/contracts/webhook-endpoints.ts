@@ -112,3 +112,45 @@ export interface DeliveryAttemptDto {
   responseHeaders: Record<string, string> | null;
   responseExcerpt: string | null;
 }
+
+// Local forwarding: `npm run cli -- listen` opens a listen session (one per device, test mode only), holds
+// its event stream and reports what the local receiver answered for each delivery.
+
+export const startListenSessionParams = z.strictObject({
+  /** The session (and its signing secret) belongs to this device: the same name gets the same secret. */
+  device_name: z.string().trim().min(1).max(100).regex(/^[\w.@-]+$/, 'Use letters, digits, dots, dashes, @ and underscores'),
+  /** Event types to forward; all of them when left out. */
+  events: enabledEventsParam.optional(),
+});
+export type StartListenSessionInput = z.input<typeof startListenSessionParams>;
+
+export interface ListenSessionDto {
+  id: string;
+  object: 'listen_session';
+  device_name: string;
+  enabled_events: string[];
+  livemode: false;
+  /** The signing secret of everything forwarded to this device, kept across restarts of the CLI. */
+  secret: string;
+}
+
+/** One forwarded delivery, as the stream hands it to the CLI: POST `body` with `headers` to the local URL. */
+export interface ListenDeliveryMessage {
+  delivery_id: string;
+  event_id: string;
+  event_type: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What the local receiver answered (or the network error), reported back by the CLI. */
+export const listenResultParams = z.strictObject({
+  status_code: z.coerce.number().int().min(100).max(599).optional(),
+  error: z.string().max(1000).optional(),
+  latency_ms: z.coerce.number().int().min(0).max(3_600_000),
+  request_headers: z.record(z.string(), z.string().max(4096)).optional(),
+  request_body: z.string().max(1_000_000).optional(),
+  response_headers: z.record(z.string(), z.string().max(4096)).optional(),
+  response_body: z.string().max(100_000).optional(),
+}).refine((r) => r.status_code !== undefined || r.error !== undefined, 'Send status_code or error');
+export type ListenResultInput = z.input<typeof listenResultParams>;

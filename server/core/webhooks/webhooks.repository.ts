@@ -21,8 +21,9 @@ export function leaseDelivery(db: Executor, scope: Scope, id: string, leaseMs: n
     .executeTakeFirst();
 }
 
-export function getDelivery(db: Executor, scope: Scope, id: string) {
-  return db.selectFrom('webhook_deliveries').selectAll().$call(inScope(scope)).where('id', '=', id).executeTakeFirst();
+export function getDelivery(db: Executor, scope: Scope, id: string, options: { forUpdate?: boolean } = {}) {
+  const query = db.selectFrom('webhook_deliveries').selectAll().$call(inScope(scope)).where('id', '=', id);
+  return (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
 }
 
 /** Writes the outcome of an attempt and releases the lease. */
@@ -90,4 +91,35 @@ export function insertDelivery(db: Executor, row: NewRow<'webhook_deliveries'>) 
 /** A test event: written for the log and the payload, delivered only to the endpoint that asked for it. */
 export function insertTestEvent(db: Executor, row: NewRow<'events'>) {
   return db.insertInto('events').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/**
+ * Leases the oldest pending deliveries of one listen session for its stream (skipping rows another stream
+ * holds); a stream that dies before the CLI reports lets the lease lapse, and the next stream sends them again.
+ */
+export async function leasePendingOfEndpoint(db: Executor, scope: Scope, endpointId: string, limit: number, leaseMs: number) {
+  const { rows } = await sql<{ id: string; event_id: string; created_at: Date }>`
+    update webhook_deliveries d set lease_until = now() + make_interval(secs => ${leaseMs / 1000})
+    where d.id in (
+      select id from webhook_deliveries
+      where merchant_id = ${scope.merchantId} and livemode = ${scope.livemode} and endpoint_id = ${endpointId}
+        and status = 'pending' and (lease_until is null or lease_until < now())
+      order by created_at, id
+      limit ${limit}
+      for update skip locked
+    )
+    returning d.id, d.event_id, d.created_at`.execute(db);
+  return rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : 1));
+}
+
+/** Pending deliveries of an endpoint created before `before` become failed (a listen session's backlog). */
+export function failStalePending(db: Executor, scope: Scope, endpointId: string, before: Date) {
+  return db
+    .updateTable('webhook_deliveries')
+    .set({ status: 'failed', next_attempt_at: null, lease_until: null, updated_at: sql<Date>`now()` })
+    .$call(inScope(scope))
+    .where('endpoint_id', '=', endpointId)
+    .where('status', '=', 'pending')
+    .where('created_at', '<', before)
+    .execute();
 }

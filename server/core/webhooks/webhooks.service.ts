@@ -39,7 +39,7 @@ export const defaultDeliveryOptions = (log: (line: string) => void = console.log
   log,
 });
 
-const EXCERPT_CHARS = 4096;
+export const EXCERPT_CHARS = 4096;
 /** Statuses after which the receiver's Retry-After decides when to try again. */
 const RETRY_AFTER_STATUSES = new Set([429, 502, 503, 504]);
 
@@ -54,6 +54,12 @@ export function activeSecrets(deps: CoreDeps, endpoint: { secret_encrypted: stri
   }
   return secrets;
 }
+
+/** The headers of every delivery besides its signatures. */
+export const deliveryHeaders = (): Record<string, string> => ({
+  'Content-Type': 'application/json; charset=utf-8',
+  'User-Agent': 'PaymentFlow/1.0 (+webhooks)',
+});
 
 export type DeliveryOutcome = 'succeeded' | 'retrying' | 'failed' | 'skipped';
 
@@ -80,6 +86,11 @@ export async function deliverWebhook(deps: CoreDeps, scope: Scope, deliveryId: s
     throw new Error(`Delivery ${deliveryId} is being attempted by another worker`);
   }
   const endpoint = await endpointsRepo.getWebhookEndpoint(deps.db, scope, delivery.endpoint_id);
+  if (endpoint?.kind === 'cli') {
+    // A listen session's open stream sends it (listen.service.ts): release it for the stream.
+    await repo.updateDelivery(deps.db, scope, delivery.id, {});
+    return 'skipped';
+  }
   if (!endpoint || endpoint.status !== 'enabled') {
     await repo.updateDelivery(deps.db, scope, delivery.id, { status: 'failed', next_attempt_at: null });
     return 'skipped';
@@ -87,11 +98,7 @@ export async function deliverWebhook(deps: CoreDeps, scope: Scope, deliveryId: s
   const event = await getEvent(deps, scope, delivery.event_id);
   const body = JSON.stringify(event);
   const now = new Date();
-  const headers: Record<string, string> = {
-    'Content-Type': 'application/json; charset=utf-8',
-    'User-Agent': 'PaymentFlow/1.0 (+webhooks)',
-    ...signatureHeaders(activeSecrets(deps, endpoint, now), event.id, body, toUnix(now)),
-  };
+  const headers: Record<string, string> = { ...deliveryHeaders(), ...signatureHeaders(activeSecrets(deps, endpoint, now), event.id, body, toUnix(now)) };
   const result = await callEndpoint(endpoint.url, headers, body, options.timeoutMs, scope.livemode);
 
   return deps.db.transaction().execute(async (tx) => {
