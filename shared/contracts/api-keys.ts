@@ -23,7 +23,7 @@ export type ApiKeyAccess = (typeof API_KEY_ACCESS)[number];
 export type RestrictedKeyPermissions = Partial<Record<ApiKeyResource, 'read' | 'write'>>;
 
 export const restrictedKeyPermissions = z
-  .record(z.enum(API_KEY_RESOURCES), z.enum(API_KEY_ACCESS))
+  .partialRecord(z.enum(API_KEY_RESOURCES), z.enum(API_KEY_ACCESS))
   .transform((p): RestrictedKeyPermissions => Object.fromEntries(Object.entries(p).filter(([, access]) => access !== 'none')))
   .refine((p) => Object.keys(p).length > 0, 'Give the key at least one permission');
 
