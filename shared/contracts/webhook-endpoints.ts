@@ -67,6 +67,12 @@ export const endpointIdInput = z.strictObject({ id: endpointId });
 export const listDeliveriesInput = z.strictObject({
   endpointId,
   status: z.enum(DELIVERY_STATUSES).optional(),
+  eventType: z.string().trim().min(1).max(100).optional(),
+  eventId: z.string().trim().min(1).max(100).optional(),
+  /** Unix seconds: created at or after. */
+  createdGte: z.number().int().min(0).optional(),
+  /** Unix seconds: created before. */
+  createdLt: z.number().int().min(0).optional(),
   limit: z.number().int().min(1).max(100).default(50),
 });
 export type ListDeliveriesInput = z.input<typeof listDeliveriesInput>;
@@ -92,6 +98,9 @@ export const dashboardUpdateEndpointInput = dashboardEndpointInput.partial().ext
 
 export interface DeliveryDto {
   id: string;
+  endpointId: string;
+  /** The endpoint's URL, or `cli://<device>` for a local listener. */
+  endpointUrl: string;
   eventId: string;
   eventType: string;
   status: DeliveryStatus;

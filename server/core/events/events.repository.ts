@@ -98,3 +98,13 @@ export function eventTypeCondition(types: string[]) {
   for (const p of prefixes) parts.push(sql<boolean>`starts_with(events.type, ${p})`);
   return sql<boolean>`(${sql.join(parts, sql` or `)})`;
 }
+
+/**
+ * Stripe's delivery_success: false matches events with a delivery still pending or failed; true, events with
+ * deliveries that all succeeded.
+ */
+export function deliverySuccessCondition(scope: Scope, success: boolean) {
+  const notDelivered = sql<boolean>`exists (select 1 from webhook_deliveries d where d.merchant_id = ${scope.merchantId} and d.livemode = ${scope.livemode} and d.event_id = events.id and d.status <> 'succeeded')`;
+  if (!success) return notDelivered;
+  return sql<boolean>`(not ${notDelivered} and exists (select 1 from webhook_deliveries d where d.merchant_id = ${scope.merchantId} and d.livemode = ${scope.livemode} and d.event_id = events.id))`;
+}

@@ -56,16 +56,34 @@ export function findAttempts(db: Executor, scope: Scope, deliveryId: string) {
 
 export type DeliveryRow = Row<'webhook_deliveries'>;
 
-/** Deliveries of one endpoint with their event's type, newest first. */
-export function findDeliveries(db: Executor, scope: Scope, endpointId: string, filter: { status?: 'pending' | 'succeeded' | 'failed'; limit: number }) {
+export interface DeliveryFilter {
+  endpointId?: string;
+  eventId?: string;
+  /** Events about any of these objects (a payment's timeline). */
+  objectIds?: string[];
+  status?: 'pending' | 'succeeded' | 'failed';
+  eventType?: string;
+  createdGte?: Date;
+  createdLt?: Date;
+  limit: number;
+}
+
+/** Deliveries with their event's type and endpoint's URL, newest first. */
+export function findDeliveries(db: Executor, scope: Scope, filter: DeliveryFilter) {
   let query = db
     .selectFrom('webhook_deliveries as d')
-    .innerJoin('events as ev', 'ev.id', 'd.event_id')
+    .innerJoin('events as ev', (j) => j.onRef('ev.id', '=', 'd.event_id').onRef('ev.merchant_id', '=', 'd.merchant_id'))
+    .innerJoin('webhook_endpoints as e', (j) => j.onRef('e.id', '=', 'd.endpoint_id').onRef('e.merchant_id', '=', 'd.merchant_id'))
     .selectAll('d')
-    .select('ev.type as event_type')
-    .$call(inScope(scope, 'd'))
-    .where('d.endpoint_id', '=', endpointId);
+    .select(['ev.type as event_type', 'e.url as endpoint_url'])
+    .$call(inScope(scope, 'd'));
+  if (filter.endpointId) query = query.where('d.endpoint_id', '=', filter.endpointId);
+  if (filter.eventId) query = query.where('d.event_id', '=', filter.eventId);
+  if (filter.objectIds) query = query.where('ev.object_id', 'in', filter.objectIds.length ? filter.objectIds : ['']);
   if (filter.status) query = query.where('d.status', '=', filter.status);
+  if (filter.eventType) query = query.where('ev.type', '=', filter.eventType);
+  if (filter.createdGte) query = query.where('d.created_at', '>=', filter.createdGte);
+  if (filter.createdLt) query = query.where('d.created_at', '<', filter.createdLt);
   return query.orderBy('d.created_at', 'desc').orderBy('d.id', 'desc').limit(filter.limit).execute();
 }
 

@@ -259,11 +259,18 @@ export async function sendTestEvent(deps: CoreDeps, actor: Actor, endpointId: st
   });
 }
 
-export async function listDeliveries(deps: CoreDeps, scope: Scope, endpointId: string, filter: { status?: DeliveryStatus; limit: number }): Promise<DeliveryDto[]> {
-  const rows = await repo.findDeliveries(deps.db, scope, endpointId, filter);
+type DeliveryQuery = Omit<repo.DeliveryFilter, 'createdGte' | 'createdLt'> & { createdGte?: number; createdLt?: number };
+
+/** The delivery log: of one endpoint, one event or one object's events, filtered by status, type, event and date. */
+export async function listDeliveries(deps: CoreDeps, scope: Scope, filter: DeliveryQuery): Promise<DeliveryDto[]> {
+  const rows = await repo.findDeliveries(deps.db, scope, {
+    ...filter,
+    createdGte: filter.createdGte === undefined ? undefined : new Date(filter.createdGte * 1000),
+    createdLt: filter.createdLt === undefined ? undefined : new Date(filter.createdLt * 1000),
+  });
   return rows.map((r) => ({
-    id: r.id, eventId: r.event_id, eventType: r.event_type, status: r.status, attemptCount: r.attempt_count, lastStatusCode: r.last_status_code,
-    nextAttempt: r.status === 'pending' && r.next_attempt_at ? toUnix(r.next_attempt_at) : null, created: toUnix(r.created_at),
+    id: r.id, endpointId: r.endpoint_id, endpointUrl: r.endpoint_url, eventId: r.event_id, eventType: r.event_type, status: r.status, attemptCount: r.attempt_count,
+    lastStatusCode: r.last_status_code, nextAttempt: r.status === 'pending' && r.next_attempt_at ? toUnix(r.next_attempt_at) : null, created: toUnix(r.created_at),
   }));
 }
 

@@ -4,6 +4,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember, createSession, resolveSession } from '../../core/accounts/accounts.service.js';
 import { createCustomer } from '../../core/customers/customers.service.js';
+import { createPaymentIntent } from '../../core/payment-intents/payment-intents.service.js';
 import { deliverWebhook, defaultDeliveryOptions } from '../../core/webhooks/webhooks.service.js';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../../test/db.js';
 import { createInnerContext } from '../context.js';
@@ -99,5 +100,57 @@ describe('webhooks router', () => {
     const support = await addMember(t.db, m.merchant.id, { email: `support-${Date.now()}@example.test`, name: 'S', password: 'a-long-test-passphrase', role: 'support' });
     const supportCaller = await callerFor(support.id, m.merchant.id);
     await expect(supportCaller.webhooks.endpoints()).rejects.toThrow();
+  });
+
+  it('lists events by type and delivery outcome, shows one with its deliveries, filters the log by type, event and date, and gives a payment\'s webhooks to its timeline', async () => {
+    const m = await createTestMerchant(t.db);
+    const caller = await callerFor(m.user.id, m.merchant.id);
+    const scope = { merchantId: m.merchant.id, livemode: false };
+    const endpoint = await caller.webhooks.create({ url: `${base}/all`, enabled_events: ['*'] });
+    status = 200;
+    const delivered = await createCustomer(t.deps, scope, { name: 'delivered' });
+    for (const d of await caller.webhooks.deliveries({ endpointId: endpoint.id, status: 'pending' })) await deliverWebhook(t.deps, scope, d.id, options);
+    status = 500;
+    const failing = await createCustomer(t.deps, scope, { name: 'failing' });
+    const [pending] = await caller.webhooks.deliveries({ endpointId: endpoint.id, status: 'pending' });
+    expect(await deliverWebhook(t.deps, scope, pending.id, options)).toBe('failed');
+    const intent = await createPaymentIntent(t.deps, scope, { amount: 1200, currency: 'usd' });
+
+    // Events page: type filter, delivery outcome (Stripe's delivery_success), date range.
+    const all = await caller.webhooks.events({});
+    expect(all.events.map((e) => e.type)).toEqual(['payment_intent.created', 'customer.created', 'customer.created']);
+    const customers = await caller.webhooks.events({ type: 'customer.created' });
+    expect(customers.events.map((e) => (e.data.object as { id: string }).id)).toEqual([failing.id, delivered.id]);
+    expect((await caller.webhooks.events({ type: 'customer.created', deliverySuccess: false })).events.map((e) => (e.data.object as { id: string }).id)).toEqual([failing.id]);
+    expect((await caller.webhooks.events({ deliverySuccess: true })).events.map((e) => (e.data.object as { id: string }).id)).toEqual([delivered.id]);
+    expect((await caller.webhooks.events({ createdGte: all.events[0].created + 3600 })).events).toEqual([]);
+    expect((await caller.webhooks.events({ limit: 1 })).hasMore).toBe(true);
+
+    // One event: its payload and its deliveries.
+    const failedEvent = customers.events[0];
+    const detail = await caller.webhooks.event({ id: failedEvent.id });
+    expect(detail.event).toMatchObject({ id: failedEvent.id, type: 'customer.created', pending_webhooks: 0, request: { id: null, idempotency_key: null } });
+    expect(detail.deliveries).toMatchObject([{ endpointId: endpoint.id, endpointUrl: `${base}/all`, status: 'failed', lastStatusCode: 500 }]);
+
+    // The log filtered by event type, event id and date.
+    expect((await caller.webhooks.deliveries({ endpointId: endpoint.id, eventType: 'payment_intent.created' })).map((d) => d.eventType)).toEqual(['payment_intent.created']);
+    expect((await caller.webhooks.deliveries({ endpointId: endpoint.id, eventId: failedEvent.id })).map((d) => d.status)).toEqual(['failed']);
+    const now = Math.floor(Date.now() / 1000);
+    expect(await caller.webhooks.deliveries({ endpointId: endpoint.id, createdGte: now + 60 })).toEqual([]);
+    expect(await caller.webhooks.deliveries({ endpointId: endpoint.id, createdLt: now - 3600 })).toEqual([]);
+    expect(await caller.webhooks.deliveries({ endpointId: endpoint.id, createdGte: now - 3600, createdLt: now + 60 })).toHaveLength(3);
+
+    // The payment's timeline: its events' webhooks, for a viewer too (outcome, no payload).
+    const viewer = await addMember(t.db, m.merchant.id, { email: `viewer-${Date.now()}@example.test`, name: 'Vi', password: 'a-long-test-passphrase', role: 'viewer' });
+    const asViewer = await callerFor(viewer.id, m.merchant.id);
+    const timeline = await asViewer.webhooks.objectDeliveries({ objectIds: [intent.id] });
+    expect(timeline).toMatchObject([{ eventType: 'payment_intent.created', status: 'pending', endpoint: `${base}/all` }]);
+    expect(JSON.stringify(timeline)).not.toContain('data');
+    await expect(asViewer.webhooks.events({})).rejects.toThrow();
+
+    // Through the API too: /v1/events?delivery_success=false.
+    const { listEvents } = await import('../../core/events/events.service.js');
+    const undelivered = await listEvents(t.deps, scope, { delivery_success: 'false' });
+    expect(undelivered.data.map((e) => e.type)).toEqual(['payment_intent.created', 'customer.created']);
   });
 });

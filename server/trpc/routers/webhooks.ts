@@ -8,7 +8,8 @@ import {
   rollSecretInput,
   sendTestEventInput,
 } from '../../../shared/contracts/webhook-endpoints.js';
-import { EVENT_TYPES } from '../../../shared/contracts/events.js';
+import { dashboardEventsInput, EVENT_TYPES, eventIdInput, objectIdsInput } from '../../../shared/contracts/events.js';
+import * as events from '../../core/events/events.service.js';
 import { recordAudit } from '../../core/accounts/accounts.service.js';
 import * as endpoints from '../../core/webhook-endpoints/webhook-endpoints.service.js';
 import * as webhooks from '../../core/webhooks/webhooks.service.js';
@@ -20,6 +21,17 @@ const secrets = memberProcedure('developers:manage', { live: 'live-keys:manage' 
 
 /** Developers > Webhooks: endpoints of the session's merchant and mode, their delivery log and recovery. */
 export const webhooksRouter = router({
+  /**
+   * The webhooks of one object's events (a payment's timeline), for every member who may see payments:
+   * outcome only, no payloads or endpoint secrets.
+   */
+  objectDeliveries: memberProcedure('payments:read').input(objectIdsInput).query(async ({ ctx, input }) =>
+    (await webhooks.listDeliveries(ctx.deps, ctx.scope, { objectIds: input.objectIds, limit: 100 })).map((d) => ({
+      id: d.id, eventId: d.eventId, eventType: d.eventType, status: d.status, attemptCount: d.attemptCount, lastStatusCode: d.lastStatusCode, created: d.created,
+      endpoint: d.endpointUrl,
+    })),
+  ),
+
   catalogue: manage.query(() => ({ eventTypes: [...EVENT_TYPES] })),
 
   endpoints: manage.query(async ({ ctx }) => (await endpoints.listWebhookEndpoints(ctx.deps, ctx.scope, { limit: 100 })).data),
@@ -58,7 +70,26 @@ export const webhooksRouter = router({
 
   sendTestEvent: manage.input(sendTestEventInput).mutation(({ ctx, input }) => webhooks.sendTestEvent(ctx.deps, ctx.actor, input.id, input.type)),
 
-  deliveries: manage.input(listDeliveriesInput).query(({ ctx, input }) => webhooks.listDeliveries(ctx.deps, ctx.scope, input.endpointId, input)),
+  deliveries: manage.input(listDeliveriesInput).query(({ ctx, input }) => webhooks.listDeliveries(ctx.deps, ctx.scope, input)),
+
+  /** Developers > Events: newest first, by type, date range and delivery outcome. */
+  events: manage.input(dashboardEventsInput).query(async ({ ctx, input }) => {
+    const created = input.createdGte !== undefined || input.createdLt !== undefined ? { ...(input.createdGte !== undefined ? { gte: input.createdGte } : {}), ...(input.createdLt !== undefined ? { lt: input.createdLt } : {}) } : undefined;
+    const page = await events.listEvents(ctx.deps, ctx.scope, {
+      limit: input.limit,
+      ...(input.type ? { type: input.type } : {}),
+      ...(created ? { created } : {}),
+      ...(input.deliverySuccess !== undefined ? { delivery_success: input.deliverySuccess } : {}),
+      ...(input.startingAfter ? { starting_after: input.startingAfter } : {}),
+    }, '/v1/events');
+    return { events: page.data, hasMore: page.has_more };
+  }),
+
+  /** One event with its payload and its deliveries to every endpoint. */
+  event: manage.input(eventIdInput).query(async ({ ctx, input }) => ({
+    event: await events.getEvent(ctx.deps, ctx.scope, input.id),
+    deliveries: await webhooks.listDeliveries(ctx.deps, ctx.scope, { eventId: input.id, limit: 100 }),
+  })),
 
   attempts: manage.input(deliveryIdInput).query(({ ctx, input }) => webhooks.listAttempts(ctx.deps, ctx.scope, input.id)),
 
