@@ -18,6 +18,7 @@ import { Route as AppReportsRouteImport } from './routes/_app/reports'
 import { Route as AppSettingsRouteImport } from './routes/_app/settings'
 import { Route as AppCustomersIndexRouteImport } from './routes/_app/customers.index'
 import { Route as AppCustomersCustomerIdRouteImport } from './routes/_app/customers.$customerId'
+import { Route as AppDevelopersEventsRouteImport } from './routes/_app/developers_.events'
 import { Route as AppDevelopersWebhooksRouteImport } from './routes/_app/developers_.webhooks'
 import { Route as AppPaymentsIndexRouteImport } from './routes/_app/payments.index'
 import { Route as AppPaymentsPaymentIdRouteImport } from './routes/_app/payments.$paymentId'
@@ -68,6 +69,11 @@ const AppCustomersCustomerIdRoute = AppCustomersCustomerIdRouteImport.update({
   path: '/customers/$customerId',
   getParentRoute: () => AppRoute,
 } as any)
+const AppDevelopersEventsRoute = AppDevelopersEventsRouteImport.update({
+  id: '/developers_/events',
+  path: '/developers/events',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppDevelopersWebhooksRoute = AppDevelopersWebhooksRouteImport.update({
   id: '/developers_/webhooks',
   path: '/developers/webhooks',
@@ -102,6 +108,7 @@ export interface FileRoutesByFullPath {
   '/reports': typeof AppReportsRoute
   '/settings': typeof AppSettingsRoute
   '/customers/$customerId': typeof AppCustomersCustomerIdRoute
+  '/developers/events': typeof AppDevelopersEventsRoute
   '/developers/webhooks': typeof AppDevelopersWebhooksRoute
   '/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
   '/refunds/$refundId': typeof AppRefundsRefundIdRoute
@@ -117,6 +124,7 @@ export interface FileRoutesByTo {
   '/settings': typeof AppSettingsRoute
   '/': typeof AppIndexRoute
   '/customers/$customerId': typeof AppCustomersCustomerIdRoute
+  '/developers/events': typeof AppDevelopersEventsRoute
   '/developers/webhooks': typeof AppDevelopersWebhooksRoute
   '/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
   '/refunds/$refundId': typeof AppRefundsRefundIdRoute
@@ -134,6 +142,7 @@ export interface FileRoutesById {
   '/_app/settings': typeof AppSettingsRoute
   '/_app/': typeof AppIndexRoute
   '/_app/customers/$customerId': typeof AppCustomersCustomerIdRoute
+  '/_app/developers_/events': typeof AppDevelopersEventsRoute
   '/_app/developers_/webhooks': typeof AppDevelopersWebhooksRoute
   '/_app/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
   '/_app/refunds/$refundId': typeof AppRefundsRefundIdRoute
@@ -151,6 +160,7 @@ export interface FileRouteTypes {
     | '/reports'
     | '/settings'
     | '/customers/$customerId'
+    | '/developers/events'
     | '/developers/webhooks'
     | '/payments/$paymentId'
     | '/refunds/$refundId'
@@ -166,6 +176,7 @@ export interface FileRouteTypes {
     | '/settings'
     | '/'
     | '/customers/$customerId'
+    | '/developers/events'
     | '/developers/webhooks'
     | '/payments/$paymentId'
     | '/refunds/$refundId'
@@ -182,6 +193,7 @@ export interface FileRouteTypes {
     | '/_app/settings'
     | '/_app/'
     | '/_app/customers/$customerId'
+    | '/_app/developers_/events'
     | '/_app/developers_/webhooks'
     | '/_app/payments/$paymentId'
     | '/_app/refunds/$refundId'
@@ -261,6 +273,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppCustomersCustomerIdRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/developers_/events': {
+      id: '/_app/developers_/events'
+      path: '/developers/events'
+      fullPath: '/developers/events'
+      preLoaderRoute: typeof AppDevelopersEventsRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/developers_/webhooks': {
       id: '/_app/developers_/webhooks'
       path: '/developers/webhooks'
@@ -305,6 +324,7 @@ interface AppRouteChildren {
   AppSettingsRoute: typeof AppSettingsRoute
   AppIndexRoute: typeof AppIndexRoute
   AppCustomersCustomerIdRoute: typeof AppCustomersCustomerIdRoute
+  AppDevelopersEventsRoute: typeof AppDevelopersEventsRoute
   AppDevelopersWebhooksRoute: typeof AppDevelopersWebhooksRoute
   AppPaymentsPaymentIdRoute: typeof AppPaymentsPaymentIdRoute
   AppRefundsRefundIdRoute: typeof AppRefundsRefundIdRoute
@@ -319,6 +339,7 @@ const AppRouteChildren: AppRouteChildren = {
   AppSettingsRoute: AppSettingsRoute,
   AppIndexRoute: AppIndexRoute,
   AppCustomersCustomerIdRoute: AppCustomersCustomerIdRoute,
+  AppDevelopersEventsRoute: AppDevelopersEventsRoute,
   AppDevelopersWebhooksRoute: AppDevelopersWebhooksRoute,
   AppPaymentsPaymentIdRoute: AppPaymentsPaymentIdRoute,
   AppRefundsRefundIdRoute: AppRefundsRefundIdRoute,

@@ -56,5 +56,3 @@ export const dashboardEventsInput = z.strictObject({
 export type DashboardEventsInput = z.input<typeof dashboardEventsInput>;
 
 export const eventIdInput = z.strictObject({ id: z.string().trim().min(1).max(100) });
-/** A payment and its refunds, say: the objects whose events' webhooks a timeline shows. */
-export const objectIdsInput = z.strictObject({ objectIds: z.array(z.string().trim().min(1).max(100)).min(1).max(50) });

@@ -59,8 +59,6 @@ export type DeliveryRow = Row<'webhook_deliveries'>;
 export interface DeliveryFilter {
   endpointId?: string;
   eventId?: string;
-  /** Events about any of these objects (a payment's timeline). */
-  objectIds?: string[];
   status?: 'pending' | 'succeeded' | 'failed';
   eventType?: string;
   createdGte?: Date;
@@ -79,7 +77,6 @@ export function findDeliveries(db: Executor, scope: Scope, filter: DeliveryFilte
     .$call(inScope(scope, 'd'));
   if (filter.endpointId) query = query.where('d.endpoint_id', '=', filter.endpointId);
   if (filter.eventId) query = query.where('d.event_id', '=', filter.eventId);
-  if (filter.objectIds) query = query.where('ev.object_id', 'in', filter.objectIds.length ? filter.objectIds : ['']);
   if (filter.status) query = query.where('d.status', '=', filter.status);
   if (filter.eventType) query = query.where('ev.type', '=', filter.eventType);
   if (filter.createdGte) query = query.where('d.created_at', '>=', filter.createdGte);
@@ -139,5 +136,19 @@ export function failStalePending(db: Executor, scope: Scope, endpointId: string,
     .where('endpoint_id', '=', endpointId)
     .where('status', '=', 'pending')
     .where('created_at', '<', before)
+    .execute();
+}
+
+/** The delivery outcomes of some events (a payment's timeline), oldest first, with the endpoint's URL. */
+export function findDeliveryOutcomes(db: Executor, scope: Scope, eventIds: string[]) {
+  if (!eventIds.length) return Promise.resolve([]);
+  return db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('webhook_endpoints as e', (j) => j.onRef('e.id', '=', 'd.endpoint_id').onRef('e.merchant_id', '=', 'd.merchant_id'))
+    .select(['d.id', 'd.event_id', 'd.status', 'd.attempt_count', 'd.last_status_code', 'd.updated_at', 'e.url as endpoint_url'])
+    .$call(inScope(scope, 'd'))
+    .where('d.event_id', 'in', eventIds)
+    .orderBy('d.created_at')
+    .orderBy('d.id')
     .execute();
 }

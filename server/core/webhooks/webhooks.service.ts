@@ -1,7 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { EVENT_TYPES } from '../../../shared/contracts/events.js';
-import type { DeliveryAttemptDto, DeliveryDto, DeliveryStatus } from '../../../shared/contracts/webhook-endpoints.js';
+import type { TimelineWebhookView } from '../../../shared/contracts/dashboard.js';
+import type { DeliveryAttemptDto, DeliveryDto } from '../../../shared/contracts/webhook-endpoints.js';
 import { notFound, PaymentError } from '../../../shared/errors.js';
 import { newId } from '../../../shared/ids.js';
 import { buildEventRow, getEvent } from '../events/events.service.js';
@@ -280,4 +281,15 @@ export async function listAttempts(deps: CoreDeps, scope: Scope, deliveryId: str
     id: String(a.id), created: toUnix(a.created_at), statusCode: a.status_code, error: a.error, latencyMs: a.latency_ms,
     requestHeaders: a.request_headers, requestBody: a.request_body, responseHeaders: a.response_headers, responseExcerpt: a.response_excerpt,
   }));
+}
+
+/** What became of each event's webhooks, by event id (a payment's timeline shows them). */
+export async function findWebhookOutcomes(deps: CoreDeps, scope: Scope, eventIds: string[]): Promise<Map<string, TimelineWebhookView[]>> {
+  const byEvent = new Map<string, TimelineWebhookView[]>();
+  for (const r of await repo.findDeliveryOutcomes(deps.db, scope, eventIds)) {
+    const list = byEvent.get(r.event_id) ?? [];
+    list.push({ id: r.id, endpoint: r.endpoint_url, status: r.status, attemptCount: r.attempt_count, lastStatusCode: r.last_status_code, updated: toUnix(r.updated_at) });
+    byEvent.set(r.event_id, list);
+  }
+  return byEvent;
 }

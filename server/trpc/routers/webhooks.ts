@@ -8,7 +8,7 @@ import {
   rollSecretInput,
   sendTestEventInput,
 } from '../../../shared/contracts/webhook-endpoints.js';
-import { dashboardEventsInput, EVENT_TYPES, eventIdInput, objectIdsInput } from '../../../shared/contracts/events.js';
+import { dashboardEventsInput, EVENT_TYPES, eventIdInput } from '../../../shared/contracts/events.js';
 import * as events from '../../core/events/events.service.js';
 import { recordAudit } from '../../core/accounts/accounts.service.js';
 import * as endpoints from '../../core/webhook-endpoints/webhook-endpoints.service.js';
@@ -21,17 +21,6 @@ const secrets = memberProcedure('developers:manage', { live: 'live-keys:manage' 
 
 /** Developers > Webhooks: endpoints of the session's merchant and mode, their delivery log and recovery. */
 export const webhooksRouter = router({
-  /**
-   * The webhooks of one object's events (a payment's timeline), for every member who may see payments:
-   * outcome only, no payloads or endpoint secrets.
-   */
-  objectDeliveries: memberProcedure('payments:read').input(objectIdsInput).query(async ({ ctx, input }) =>
-    (await webhooks.listDeliveries(ctx.deps, ctx.scope, { objectIds: input.objectIds, limit: 100 })).map((d) => ({
-      id: d.id, eventId: d.eventId, eventType: d.eventType, status: d.status, attemptCount: d.attemptCount, lastStatusCode: d.lastStatusCode, created: d.created,
-      endpoint: d.endpointUrl,
-    })),
-  ),
-
   catalogue: manage.query(() => ({ eventTypes: [...EVENT_TYPES] })),
 
   endpoints: manage.query(async ({ ctx }) => (await endpoints.listWebhookEndpoints(ctx.deps, ctx.scope, { limit: 100 })).data),
