@@ -92,6 +92,12 @@ export interface WebhookAttemptsTable {
   response_excerpt: string | null; created_at: Timestamp;
   request_headers: Json<Record<string, string>> | null; request_body: string | null; response_headers: Json<Record<string, string>> | null;
 }
+export interface WebhookRecoveriesTable {
+  id: string; merchant_id: string; livemode: boolean; endpoint_id: string; since: Date; event_type: string | null;
+  status: Generated<'queued' | 'running' | 'succeeded' | 'failed'>; total: number | null; queued: Generated<number>;
+  cursor_created_at: Date | null; cursor_id: string | null; error: string | null; created_by: string | null;
+  created_at: Timestamp; finished_at: Date | null;
+}
 export interface IdempotencyKeysTable {
   merchant_id: string; livemode: boolean; key: string; request_method: string; request_path: string; request_hash: string;
   status: 'in_progress' | 'completed'; response_status: number | null; response_body: Json<unknown> | null;
@@ -118,6 +124,7 @@ export interface Database {
   refunds: RefundsTable;
   events: EventsTable;
   webhook_endpoints: WebhookEndpointsTable;
+  webhook_recoveries: WebhookRecoveriesTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   idempotency_keys: IdempotencyKeysTable;

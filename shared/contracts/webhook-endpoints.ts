@@ -85,7 +85,28 @@ export const recoverFailedInput = z.strictObject({
   id: endpointId,
   /** Unix seconds: every failed delivery created since then is sent again, oldest first. */
   since: z.number().int().min(0),
+  /** Only deliveries of this event type (the log's current filter). */
+  eventType: z.string().trim().min(1).max(100).optional(),
 });
+/** A "Recover failed since" job and its progress. */
+export interface RecoveryDto {
+  id: string;
+  endpointId: string;
+  since: number;
+  eventType: string | null;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  /** Failed deliveries found when the job started (null until then). */
+  total: number | null;
+  /** Sent again so far (in order, into the endpoint's queue). */
+  queued: number;
+  /** Of those, delivered since the recovery started. */
+  delivered: number;
+  error: string | null;
+  created: number;
+  finished: number | null;
+}
+
+export const recoveryIdInput = z.strictObject({ id: z.string().trim().min(1).max(100) });
 
 export const rollSecretInput = z.strictObject({ id: endpointId, overlapHours: z.number().min(0).max(24).default(24) });
 

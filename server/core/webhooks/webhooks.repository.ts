@@ -55,6 +55,7 @@ export function findAttempts(db: Executor, scope: Scope, deliveryId: string) {
 }
 
 export type DeliveryRow = Row<'webhook_deliveries'>;
+export type RecoveryRow = Row<'webhook_recoveries'>;
 
 export interface DeliveryFilter {
   endpointId?: string;
@@ -84,19 +85,80 @@ export function findDeliveries(db: Executor, scope: Scope, filter: DeliveryFilte
   return query.orderBy('d.created_at', 'desc').orderBy('d.id', 'desc').limit(filter.limit).execute();
 }
 
-/** Failed deliveries of an endpoint created since `since`, oldest first, locked for a resend. */
-export function findFailedSince(db: Executor, scope: Scope, endpointId: string, since: Date) {
-  return db
-    .selectFrom('webhook_deliveries')
-    .selectAll()
-    .$call(inScope(scope))
-    .where('endpoint_id', '=', endpointId)
-    .where('status', '=', 'failed')
-    .where('created_at', '>=', since)
-    .orderBy('created_at', 'asc')
-    .orderBy('id', 'asc')
-    .forUpdate()
-    .execute();
+/**
+ * The next failed deliveries of an endpoint created since `since` (and of one event type), oldest first,
+ * after the keyset cursor, locked for a resend.
+ */
+export function findFailedSince(
+  db: Executor,
+  scope: Scope,
+  endpointId: string,
+  since: Date,
+  options: { eventType?: string | null; after?: { createdAt: Date; id: string } | null; limit: number },
+) {
+  let query = db
+    .selectFrom('webhook_deliveries as d')
+    .selectAll('d')
+    .$call(inScope(scope, 'd'))
+    .where('d.endpoint_id', '=', endpointId)
+    .where('d.status', '=', 'failed')
+    .where('d.created_at', '>=', since);
+  if (options.eventType) {
+    const type = options.eventType;
+    query = query.where((eb) => eb.exists(eb.selectFrom('events as ev').select('ev.id').whereRef('ev.id', '=', 'd.event_id').where('ev.type', '=', type)));
+  }
+  if (options.after) query = query.where(sql<boolean>`(d.created_at, d.id) > (${options.after.createdAt}, ${options.after.id})`);
+  return query.orderBy('d.created_at', 'asc').orderBy('d.id', 'asc').limit(options.limit).forUpdate().execute();
+}
+
+/** How many failed deliveries a recovery will resend (counted when it starts). */
+export async function countFailedSince(db: Executor, scope: Scope, endpointId: string, since: Date, eventType: string | null) {
+  let query = db
+    .selectFrom('webhook_deliveries as d')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .$call(inScope(scope, 'd'))
+    .where('d.endpoint_id', '=', endpointId)
+    .where('d.status', '=', 'failed')
+    .where('d.created_at', '>=', since);
+  if (eventType) query = query.where((eb) => eb.exists(eb.selectFrom('events as ev').select('ev.id').whereRef('ev.id', '=', 'd.event_id').where('ev.type', '=', eventType)));
+  return (await query.executeTakeFirstOrThrow()).n;
+}
+
+export function insertRecovery(db: Executor, row: NewRow<'webhook_recoveries'>) {
+  return db.insertInto('webhook_recoveries').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function getRecovery(db: Executor, scope: Scope, id: string, options: { forUpdate?: boolean } = {}) {
+  const query = db.selectFrom('webhook_recoveries').selectAll().$call(inScope(scope)).where('id', '=', id);
+  return (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
+}
+
+export function updateRecovery(db: Executor, scope: Scope, id: string, changes: RowUpdate<'webhook_recoveries'>) {
+  return db.updateTable('webhook_recoveries').set(changes).$call(inScope(scope)).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+/** The endpoint's latest recovery (the dashboard shows its progress). */
+export function findLatestRecovery(db: Executor, scope: Scope, endpointId: string) {
+  return db.selectFrom('webhook_recoveries').selectAll().$call(inScope(scope)).where('endpoint_id', '=', endpointId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+}
+
+/** Of the deliveries a recovery resent, how many have been delivered since it started. */
+export async function countRecoveredDelivered(db: Executor, scope: Scope, recovery: Row<'webhook_recoveries'>) {
+  let query = db
+    .selectFrom('webhook_deliveries as d')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .$call(inScope(scope, 'd'))
+    .where('d.endpoint_id', '=', recovery.endpoint_id)
+    .where('d.status', '=', 'succeeded')
+    .where('d.created_at', '>=', recovery.since)
+    .where('d.created_at', '<', recovery.created_at)
+    .where('d.updated_at', '>=', recovery.created_at)
+    .where('d.attempt_count', '>', 1);
+  if (recovery.event_type) {
+    const type = recovery.event_type;
+    query = query.where((eb) => eb.exists(eb.selectFrom('events as ev').select('ev.id').whereRef('ev.id', '=', 'd.event_id').where('ev.type', '=', type)));
+  }
+  return (await query.executeTakeFirstOrThrow()).n;
 }
 
 export function insertDelivery(db: Executor, row: NewRow<'webhook_deliveries'>) {

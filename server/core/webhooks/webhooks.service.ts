@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { EVENT_TYPES } from '../../../shared/contracts/events.js';
 import type { TimelineWebhookView } from '../../../shared/contracts/dashboard.js';
-import type { DeliveryAttemptDto, DeliveryDto } from '../../../shared/contracts/webhook-endpoints.js';
+import type { DeliveryAttemptDto, DeliveryDto, RecoveryDto } from '../../../shared/contracts/webhook-endpoints.js';
 import { notFound, PaymentError } from '../../../shared/errors.js';
 import { newId } from '../../../shared/ids.js';
 import { buildEventRow, getEvent } from '../events/events.service.js';
@@ -228,18 +228,70 @@ export async function resendDelivery(deps: CoreDeps, scope: Scope, deliveryId: s
   });
 }
 
+async function toRecoveryDto(db: Executor, scope: Scope, row: repo.RecoveryRow): Promise<RecoveryDto> {
+  return {
+    id: row.id, endpointId: row.endpoint_id, since: toUnix(row.since), eventType: row.event_type, status: row.status, total: row.total, queued: row.queued,
+    delivered: row.queued ? await repo.countRecoveredDelivered(db, scope, row) : 0, error: row.error, created: toUnix(row.created_at), finished: row.finished_at ? toUnix(row.finished_at) : null,
+  };
+}
+
 /**
- * "Recover failed since": every failed delivery of the endpoint created since `since` is sent again,
- * oldest first (their jobs join the endpoint's queue in that order). Returns how many.
+ * "Recover failed since": a recover-webhooks job, added with its progress row, sends every failed delivery
+ * of the endpoint created since `since` (of one event type, when given) again, oldest first.
  */
-export async function recoverFailedSince(deps: CoreDeps, scope: Scope, endpointId: string, since: Date): Promise<number> {
+export async function startRecovery(deps: CoreDeps, actor: Actor, endpointId: string, since: Date, options: { eventType?: string | null } = {}): Promise<RecoveryDto> {
   return deps.db.transaction().execute(async (tx) => {
-    const endpoint = await endpointsRepo.getWebhookEndpoint(tx, scope, endpointId);
+    const endpoint = await endpointsRepo.getWebhookEndpoint(tx, actor, endpointId);
     if (!endpoint) throw notFound('webhook_endpoint', endpointId);
-    const rows = await repo.findFailedSince(tx, scope, endpointId, since);
-    for (const row of rows) await queueAgain(tx, scope, row);
-    return rows.length;
+    const row = await repo.insertRecovery(tx, {
+      id: newId('webhookRecovery'), merchant_id: actor.merchantId, livemode: actor.livemode, endpoint_id: endpointId, since, event_type: options.eventType ?? null, created_by: actor.userId ?? null,
+    });
+    await addJob(tx, 'recover-webhooks', { merchantId: actor.merchantId, livemode: actor.livemode, recoveryId: row.id });
+    return toRecoveryDto(tx, actor, row);
   });
+}
+
+export async function getRecovery(deps: CoreDeps, scope: Scope, id: string): Promise<RecoveryDto> {
+  const row = await repo.getRecovery(deps.db, scope, id);
+  if (!row) throw notFound('webhook_recovery', id);
+  return toRecoveryDto(deps.db, scope, row);
+}
+
+export async function getLatestRecovery(deps: CoreDeps, scope: Scope, endpointId: string): Promise<RecoveryDto | null> {
+  const row = await repo.findLatestRecovery(deps.db, scope, endpointId);
+  return row ? toRecoveryDto(deps.db, scope, row) : null;
+}
+
+/**
+ * The recover-webhooks job: counts what it will resend, then queues it again in batches, oldest first, each
+ * batch in one transaction with the progress and a keyset cursor, so a rerun after a crash goes on where
+ * the last commit left off and never sends a delivery twice for one recovery.
+ */
+export async function runRecovery(deps: CoreDeps, scope: Scope, recoveryId: string, batchSize = 200): Promise<void> {
+  const first = await repo.getRecovery(deps.db, scope, recoveryId);
+  if (!first || first.status === 'succeeded' || first.status === 'failed') return;
+  if (first.total === null) {
+    const total = await repo.countFailedSince(deps.db, scope, first.endpoint_id, first.since, first.event_type);
+    await repo.updateRecovery(deps.db, scope, recoveryId, { status: 'running', total });
+  }
+  for (;;) {
+    const done = await deps.db.transaction().execute(async (tx) => {
+      const recovery = await repo.getRecovery(tx, scope, recoveryId, { forUpdate: true });
+      if (!recovery || recovery.status !== 'running') return true;
+      const after = recovery.cursor_created_at && recovery.cursor_id ? { createdAt: recovery.cursor_created_at, id: recovery.cursor_id } : null;
+      const rows = await repo.findFailedSince(tx, scope, recovery.endpoint_id, recovery.since, { eventType: recovery.event_type, after, limit: batchSize });
+      for (const row of rows) await queueAgain(tx, scope, row);
+      const last = rows.at(-1);
+      const finished = rows.length < batchSize;
+      await repo.updateRecovery(tx, scope, recoveryId, {
+        queued: recovery.queued + rows.length,
+        ...(last ? { cursor_created_at: last.created_at, cursor_id: last.id } : {}),
+        ...(finished ? { status: 'succeeded', finished_at: new Date() } : {}),
+      });
+      return finished;
+    });
+    if (done) return;
+  }
 }
 
 /** "Send test event": a sample event of `type`, delivered to this endpoint only (signed like any other). */

@@ -5,6 +5,8 @@ import { type Kysely, sql } from 'kysely';
 // dashboard Resend reaches it; its secret survives restarts of the CLI. The CLI's stream leases the pending
 // deliveries itself.
 // Restricted keys (rk_test_/rk_live_): none/read/write per resource, kept beside the key.
+// "Recover failed since" runs as a job: its row holds the progress and a keyset cursor, so a killed worker's
+// rerun goes on where it stopped.
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     alter table webhook_endpoints
@@ -20,11 +22,31 @@ export async function up(db: Kysely<any>): Promise<void> {
     alter table api_keys drop constraint api_keys_type_check;
     alter table api_keys add constraint api_keys_type_check check (type in ('publishable', 'secret', 'restricted'));
     alter table api_keys add column permissions jsonb;
+
+    create table webhook_recoveries (
+      id text primary key,
+      merchant_id text not null references merchants(id) on delete cascade,
+      livemode boolean not null,
+      endpoint_id text not null references webhook_endpoints(id) on delete cascade,
+      since timestamptz not null,
+      event_type text,
+      status text not null default 'queued' check (status in ('queued', 'running', 'succeeded', 'failed')),
+      total integer,
+      queued integer not null default 0,
+      cursor_created_at timestamptz,
+      cursor_id text,
+      error text,
+      created_by text references users(id) on delete set null,
+      created_at timestamptz not null default now(),
+      finished_at timestamptz
+    );
+    create index webhook_recoveries_endpoint_idx on webhook_recoveries (merchant_id, livemode, endpoint_id, created_at desc);
   `.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`
+    drop table if exists webhook_recoveries;
     delete from api_keys where type = 'restricted';
     alter table api_keys drop column if exists permissions;
     alter table api_keys drop constraint api_keys_type_check;

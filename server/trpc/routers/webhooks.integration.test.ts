@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember, createSession, resolveSession } from '../../core/accounts/accounts.service.js';
 import { createCustomer } from '../../core/customers/customers.service.js';
 import { createPaymentIntent } from '../../core/payment-intents/payment-intents.service.js';
-import { deliverWebhook, defaultDeliveryOptions } from '../../core/webhooks/webhooks.service.js';
+import { sql } from 'kysely';
+import { deliverWebhook, defaultDeliveryOptions, runRecovery } from '../../core/webhooks/webhooks.service.js';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../../test/db.js';
 import { createInnerContext } from '../context.js';
 import { createCallerFactory } from '../trpc.js';
@@ -73,12 +74,22 @@ describe('webhooks router', () => {
     status = 200;
     await caller.webhooks.resend({ id: log[0].id });
     expect(await deliverWebhook(t.deps, scope, log[0].id, options)).toBe('succeeded');
-    expect(await caller.webhooks.recoverFailed({ id: created.id, since })).toEqual({ queued: 2 });
+    // Recovery is a job with progress: queued with its row, then run (here by hand, one per batch).
+    const recovery = await caller.webhooks.recoverFailed({ id: created.id, since });
+    expect(recovery).toMatchObject({ status: 'queued', total: null, queued: 0 });
+    const [job] = (await sql<{ payload: { recoveryId: string } }>`select j.payload from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier = 'recover-webhooks'`.execute(t.db)).rows.filter((j) => j.payload.recoveryId === recovery.id);
+    expect(job).toBeDefined();
+    await runRecovery(t.deps, scope, recovery.id, 1);
+    expect(await caller.webhooks.recovery({ id: recovery.id })).toMatchObject({ status: 'succeeded', total: 2, queued: 2, delivered: 0 });
+    // A rerun (a worker killed after its last commit) sends nothing twice.
+    await runRecovery(t.deps, scope, recovery.id, 1);
+    expect((await caller.webhooks.latestRecovery({ id: created.id }))).toMatchObject({ id: recovery.id, queued: 2 });
     const again = (await caller.webhooks.deliveries({ endpointId: created.id, status: 'pending' })).reverse();
     expect(again.map((d) => d.id)).toEqual([failed[0].id, failed[1].id]);
     for (const d of again) await deliverWebhook(t.deps, scope, d.id, options);
     expect((await caller.webhooks.deliveries({ endpointId: created.id })).every((d) => d.status === 'succeeded')).toBe(true);
     expect((await caller.webhooks.attempts({ id: failed[0].id })).map((a) => a.statusCode)).toEqual([500, 200]);
+    expect(await caller.webhooks.recovery({ id: recovery.id })).toMatchObject({ delivered: 2 });
 
     // Disable and edit.
     expect(await caller.webhooks.update({ id: created.id, disabled: true, description: 'Paused' })).toMatchObject({ status: 'disabled', description: 'Paused' });

@@ -5,6 +5,7 @@ import {
   endpointIdInput,
   listDeliveriesInput,
   recoverFailedInput,
+  recoveryIdInput,
   rollSecretInput,
   sendTestEventInput,
 } from '../../../shared/contracts/webhook-endpoints.js';
@@ -84,7 +85,12 @@ export const webhooksRouter = router({
 
   resend: manage.input(deliveryIdInput).mutation(async ({ ctx, input }) => (await webhooks.resendDelivery(ctx.deps, ctx.scope, input.id), { ok: true })),
 
-  recoverFailed: manage.input(recoverFailedInput).mutation(async ({ ctx, input }) => ({
-    queued: await webhooks.recoverFailedSince(ctx.deps, ctx.scope, input.id, new Date(input.since * 1000)),
-  })),
+  /** Starts a recovery job; `recovery` and `latestRecovery` show its progress. */
+  recoverFailed: manage.input(recoverFailedInput).mutation(({ ctx, input }) =>
+    webhooks.startRecovery(ctx.deps, ctx.actor, input.id, new Date(input.since * 1000), { eventType: input.eventType ?? null }),
+  ),
+
+  recovery: manage.input(recoveryIdInput).query(({ ctx, input }) => webhooks.getRecovery(ctx.deps, ctx.scope, input.id)),
+
+  latestRecovery: manage.input(endpointIdInput).query(({ ctx, input }) => webhooks.getLatestRecovery(ctx.deps, ctx.scope, input.id)),
 });

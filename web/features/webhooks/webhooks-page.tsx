@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
-import { DELIVERY_STATUSES, type DeliveryStatus, type WebhookEndpointDto } from '../../../shared/contracts/webhook-endpoints';
+import { DELIVERY_STATUSES, type DeliveryStatus, type RecoveryDto, type WebhookEndpointDto } from '../../../shared/contracts/webhook-endpoints';
+import { formatDateTime } from '../../lib/format';
 import { EVENT_TYPES } from '../../../shared/contracts/events';
 import { Badge } from '../../components/badge';
 import { Button } from '../../components/button';
@@ -112,8 +113,14 @@ function EndpointDetail({ endpoint, filters, onFilters, onEdit, onSecret }: { en
   const toggle = useMutation(trpc.webhooks.update.mutationOptions({ onSuccess: () => refreshEndpoints(), onError }));
   const reveal = useMutation(trpc.webhooks.revealSecret.mutationOptions({ onSuccess: (r) => onSecret({ title: 'Signing secret', secret: r.secret }), onError }));
   const roll = useMutation(trpc.webhooks.rollSecret.mutationOptions({ onSuccess: (r) => onSecret({ title: 'Signing secret rolled', secret: r.secret }), onError }));
+  const latestRecoveryKey = trpc.webhooks.latestRecovery.queryKey({ id: endpoint.id });
+  const latestRecovery = useQuery({
+    ...trpc.webhooks.latestRecovery.queryOptions({ id: endpoint.id }),
+    // Polls while a recovery is running or its deliveries are still going out.
+    refetchInterval: (q) => (q.state.data && (q.state.data.status !== 'succeeded' || q.state.data.delivered < q.state.data.queued) ? 1000 : false),
+  });
   const recover = useMutation(trpc.webhooks.recoverFailed.mutationOptions({
-    onSuccess: (r) => (toast.success(r.queued ? `Resending ${r.queued} failed ${r.queued === 1 ? 'delivery' : 'deliveries'} in order` : 'No failed deliveries since then'), refresh()),
+    onSuccess: () => (toast.success('Recovery started: failed deliveries are sent again, oldest first'), queryClient.invalidateQueries({ queryKey: latestRecoveryKey }), refresh()),
     onError,
   }));
   const disabled = endpoint.status === 'disabled';
@@ -167,11 +174,12 @@ function EndpointDetail({ endpoint, filters, onFilters, onEdit, onSecret }: { en
           <Field label="Recover failed since">
             <Input type="datetime-local" aria-label="Recover failed since" value={since} onChange={(e) => setSince(e.target.value)} />
           </Field>
-          <Button variant="primary" loading={recover.isPending} onClick={() => since && recover.mutate({ id: endpoint.id, since: Math.floor(new Date(since).getTime() / 1000) })}>
-            Recover failed
+          <Button variant="primary" loading={recover.isPending} onClick={() => since && recover.mutate({ id: endpoint.id, since: Math.floor(new Date(since).getTime() / 1000), ...(filters.type ? { eventType: filters.type } : {}) })}>
+            {filters.type ? `Recover failed ${filters.type}` : 'Recover failed'}
           </Button>
         </div>
       </div>
+      {latestRecovery.data && <RecoveryProgress recovery={latestRecovery.data} />}
       <DeliveryTable rows={deliveries.data ?? []} loading={deliveries.isLoading} open={open} onOpen={setOpen} onResent={refresh}
         emptyText={Object.values(filters).some((v) => v !== undefined) ? 'No deliveries match these filters.' : 'No deliveries yet. Send a test event to see one here.'} />
     </Card>
@@ -263,5 +271,27 @@ function SecretDialog({ secret, onClose }: { secret: { title: string; secret: st
         </div>
       )}
     </Dialog>
+  );
+}
+
+/** The endpoint's latest "Recover failed since": how far the job got, and how many arrived. */
+function RecoveryProgress({ recovery: r }: { recovery: RecoveryDto }) {
+  const total = r.total ?? 0;
+  const running = r.status === 'queued' || r.status === 'running';
+  const share = total ? Math.round((100 * (running ? r.queued : r.delivered)) / total) : running ? 0 : 100;
+  const what = `failed ${r.eventType ? `${r.eventType} ` : ''}deliveries since ${formatDateTime(r.since)}`;
+  return (
+    <div className="mx-5 mb-3 rounded-md bg-slate-50 px-3 py-2 text-[13px] text-slate-700 ring-1 ring-slate-200" role="status" data-testid="recovery-progress">
+      <p>
+        {r.status === 'failed' ? `Recovery of ${what} stopped: ${r.error ?? 'unknown error'}`
+          : running ? `Recovering ${what}: ${r.queued}${r.total !== null ? ` of ${total}` : ''} sent again…`
+          : total === 0 ? `No ${what}.` : `Recovered ${what}: ${r.queued} sent again, ${r.delivered} delivered.`}
+      </p>
+      {total > 0 && (
+        <div className="mt-1.5 h-1.5 overflow-hidden rounded-full bg-slate-200" aria-hidden="true">
+          <div className="h-full rounded-full bg-brand-600 transition-[width]" style={{ width: `${share}%` }} />
+        </div>
+      )}
+    </div>
   );
 }
