@@ -4,7 +4,8 @@ import type { Executor } from '../../db/database.js';
 /** The queued tasks and their payloads; server/jobs/tasks.ts registers one handler for each. */
 export interface JobPayloads {
   'settle-refund': { merchantId: string; livemode: boolean; refundId: string };
-  'deliver-webhook': { merchantId: string; livemode: boolean; deliveryId: string };
+  /** `deferred`: re-added behind another worker's lease; it only delivers if the delivery is due by then. */
+  'deliver-webhook': { merchantId: string; livemode: boolean; deliveryId: string; deferred?: boolean };
   'recover-webhooks': { merchantId: string; livemode: boolean; recoveryId: string };
 }
 export type JobName = keyof JobPayloads;

@@ -7,18 +7,19 @@ import { inScope } from '../shared/scope.js';
 /**
  * Takes a pending delivery for one attempt: committed before the call, so a second worker (a resend's
  * job, or a retry after a crash) leaves it alone until the lease lapses. Undefined when it is not pending
- * or another worker holds it.
+ * and due, or another worker holds it.
  */
-export function leaseDelivery(db: Executor, scope: Scope, id: string, leaseMs: number) {
-  return db
+export function leaseDelivery(db: Executor, scope: Scope, id: string, leaseMs: number, options: { dueOnly?: boolean } = {}) {
+  let query = db
     .updateTable('webhook_deliveries')
     .set({ lease_until: sql<Date>`now() + make_interval(secs => ${leaseMs / 1000})` })
     .$call(inScope(scope))
     .where('id', '=', id)
     .where('status', '=', 'pending')
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', sql<Date>`now()`)]))
-    .returningAll()
-    .executeTakeFirst();
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', sql<Date>`now()`)]));
+  // A job deferred behind a lease whose holder has since scheduled a retry leaves it to the retry's job.
+  if (options.dueOnly) query = query.where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', sql<Date>`now() + interval '1 second'`)]));
+  return query.returningAll().executeTakeFirst();
 }
 
 export function getDelivery(db: Executor, scope: Scope, id: string, options: { forUpdate?: boolean } = {}) {
@@ -152,8 +153,7 @@ export async function countRecoveredDelivered(db: Executor, scope: Scope, recove
     .where('d.status', '=', 'succeeded')
     .where('d.created_at', '>=', recovery.since)
     .where('d.created_at', '<', recovery.created_at)
-    .where('d.updated_at', '>=', recovery.created_at)
-    .where('d.attempt_count', '>', 1);
+    .where('d.updated_at', '>=', recovery.created_at);
   if (recovery.event_type) {
     const type = recovery.event_type;
     query = query.where((eb) => eb.exists(eb.selectFrom('events as ev').select('ev.id').whereRef('ev.id', '=', 'd.event_id').where('ev.type', '=', type)));

@@ -62,7 +62,7 @@ export const deliveryHeaders = (): Record<string, string> => ({
   'User-Agent': 'PaymentFlow/1.0 (+webhooks)',
 });
 
-export type DeliveryOutcome = 'succeeded' | 'retrying' | 'failed' | 'skipped';
+export type DeliveryOutcome = 'succeeded' | 'retrying' | 'failed' | 'skipped' | 'deferred';
 
 interface CallResult {
   statusCode: number | null;
@@ -76,15 +76,18 @@ interface CallResult {
 /**
  * One attempt of one delivery (the deliver-webhook job): lease the row and commit, call the endpoint
  * outside any transaction, then record the attempt and what comes next in one transaction. A worker dying
- * mid-call leaves the job to be run again (at least once). Throws when another worker holds the lease, so
- * the job runtime retries it after that.
+ * mid-call leaves the job to be run again (at least once). When another worker holds the lease, the job is
+ * deferred to the moment the lease lapses.
  */
-export async function deliverWebhook(deps: CoreDeps, scope: Scope, deliveryId: string, options: DeliveryOptions): Promise<DeliveryOutcome> {
-  const delivery = await repo.leaseDelivery(deps.db, scope, deliveryId, options.timeoutMs + 30_000);
+export async function deliverWebhook(deps: CoreDeps, scope: Scope, deliveryId: string, options: DeliveryOptions, job: { deferred?: boolean } = {}): Promise<DeliveryOutcome> {
+  const delivery = await repo.leaseDelivery(deps.db, scope, deliveryId, options.timeoutMs + 30_000, { dueOnly: job.deferred });
   if (!delivery) {
     const row = await repo.getDelivery(deps.db, scope, deliveryId);
-    if (!row || row.status !== 'pending') return 'skipped';
-    throw new Error(`Delivery ${deliveryId} is being attempted by another worker`);
+    if (!row || row.status !== 'pending' || !row.lease_until || row.lease_until.getTime() <= Date.now()) return 'skipped';
+    // Another worker holds it (a resend during an attempt, or a worker killed mid-call): try again when its
+    // lease lapses rather than on the job runtime's backoff, which could leave it stranded for minutes.
+    await addJob(deps.db, 'deliver-webhook', { merchantId: scope.merchantId, livemode: scope.livemode, deliveryId, deferred: true }, { runAt: new Date(row.lease_until.getTime() + 500), queueName: endpointQueue(row.endpoint_id) });
+    return 'deferred';
   }
   const endpoint = await endpointsRepo.getWebhookEndpoint(deps.db, scope, delivery.endpoint_id);
   if (endpoint?.kind === 'cli') {
