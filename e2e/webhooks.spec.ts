@@ -67,13 +67,16 @@ test('add an endpoint, send a test event that fails, see what was sent and what 
 test('an endpoint that answered 410 is re-enabled, its failed deliveries recovered with progress, and the Events page shows each event with its deliveries', async ({ page, apiKeys }) => {
   let status = 410;
   const received: string[] = [];
+  // The receiver answers once both events exist, so both have a delivery before the 410 disables the endpoint.
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
   const receiver = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
-    req.on('end', () => {
+    req.on('end', () => void gate.then(() => {
       if (status === 200) received.push(body);
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'thanks' : 'gone');
-    });
+    }));
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
@@ -83,6 +86,7 @@ test('an endpoint that answered 410 is re-enabled, its failed deliveries recover
     const endpoint = await (await api('post', '/v1/webhook_endpoints', { url, 'enabled_events[]': 'customer.created', description: 'CRM sync' })).json();
     const customers = [];
     for (const name of ['Ada', 'Grace']) customers.push(await (await api('post', '/v1/customers', { name })).json());
+    open();
     // 410 disabled the endpoint; both deliveries ended failed.
     await expect.poll(async () => (await (await api('get', `/v1/webhook_endpoints/${endpoint.id}`)).json()).status, { timeout: 20_000 }).toBe('disabled');
     await expect.poll(async () => (await (await api('get', '/v1/events?delivery_success=false&type=customer.created')).json()).data.length, { timeout: 20_000 }).toBe(2);
