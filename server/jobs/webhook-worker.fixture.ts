@@ -16,7 +16,7 @@ const workers = await startWorkers(
     pollIntervalMs: 200,
     shutdownTimeoutMs: 500,
     crontab: false,
-    webhooks: { timeoutMs: 2000, retryScheduleMs: [200, 200, 200, 200, 200], jitter: 0 },
+    webhooks: { timeoutMs: 2000, leaseSlackMs: 3000, retryScheduleMs: [200, 200, 200, 200, 200], jitter: 0 },
     log: (line) => console.error(line),
   },
 );

@@ -18,6 +18,8 @@ export interface JobOptions {
   maxAttempts?: number;
   /** Jobs of one queue run one at a time, in order; other queues proceed meanwhile. */
   queueName?: string;
+  /** Lower runs first among due jobs (default 0). */
+  priority?: number;
 }
 
 /**
@@ -31,7 +33,8 @@ export async function addJob<N extends JobName>(db: Executor, name: N, payload: 
     run_at => ${options.runAt ?? null}::timestamptz,
     job_key => ${options.jobKey ?? null}::text,
     max_attempts => ${options.maxAttempts ?? null}::int,
-    queue_name => ${options.queueName ?? null}::text
+    queue_name => ${options.queueName ?? null}::text,
+    priority => ${options.priority ?? null}::int
   )`.execute(db);
 }
 

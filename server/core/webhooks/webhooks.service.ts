@@ -26,6 +26,8 @@ export interface DeliveryOptions {
   /** ± this fraction of each delay, so retries of many deliveries spread out. */
   jitter: number;
   timeoutMs: number;
+  /** A delivery's lease is the timeout plus this (default 30 s): time to record the outcome before another worker may retry. */
+  leaseSlackMs?: number;
   /** An endpoint failing without a success for this long is disabled. */
   disableAfterMs: number;
   /** Operator log (endpoint disabled). */
@@ -80,13 +82,16 @@ interface CallResult {
  * deferred to the moment the lease lapses.
  */
 export async function deliverWebhook(deps: CoreDeps, scope: Scope, deliveryId: string, options: DeliveryOptions, job: { deferred?: boolean } = {}): Promise<DeliveryOutcome> {
-  const delivery = await repo.leaseDelivery(deps.db, scope, deliveryId, options.timeoutMs + 30_000, { dueOnly: job.deferred });
+  const delivery = await repo.leaseDelivery(deps.db, scope, deliveryId, options.timeoutMs + (options.leaseSlackMs ?? 30_000), { dueOnly: job.deferred });
   if (!delivery) {
     const row = await repo.getDelivery(deps.db, scope, deliveryId);
     if (!row || row.status !== 'pending' || !row.lease_until || row.lease_until.getTime() <= Date.now()) return 'skipped';
     // Another worker holds it (a resend during an attempt, or a worker killed mid-call): try again when its
     // lease lapses rather than on the job runtime's backoff, which could leave it stranded for minutes.
-    await addJob(deps.db, 'deliver-webhook', { merchantId: scope.merchantId, livemode: scope.livemode, deliveryId, deferred: true }, { runAt: new Date(row.lease_until.getTime() + 500), queueName: endpointQueue(row.endpoint_id) });
+    // Ahead of the endpoint's later deliveries once due, so it keeps (nearly) its place in the order.
+    await addJob(deps.db, 'deliver-webhook', { merchantId: scope.merchantId, livemode: scope.livemode, deliveryId, deferred: true }, {
+      runAt: new Date(row.lease_until.getTime() + 500), queueName: endpointQueue(row.endpoint_id), priority: -1,
+    });
     return 'deferred';
   }
   const endpoint = await endpointsRepo.getWebhookEndpoint(deps.db, scope, delivery.endpoint_id);
