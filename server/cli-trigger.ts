@@ -11,8 +11,8 @@ const AMOUNT = { amount: 2000, currency: 'usd' };
 const paid = (call: Call, extra: Record<string, unknown> = {}) =>
   call('POST', '/v1/payment_intents', { ...AMOUNT, payment_method: 'pm_card_visa', confirm: true, description: '(created by npm run cli -- trigger)', ...extra });
 
-/** Each catalogue type and the API calls that cause it. */
-export const TRIGGERS: Record<(typeof EVENT_TYPES)[number], (call: Call) => Promise<void>> = {
+/** The catalogue types the CLI can cause, and the API calls that cause them. */
+export const TRIGGERS: Partial<Record<(typeof EVENT_TYPES)[number], (call: Call) => Promise<void>>> = {
   'payment_intent.created': async (call) => void (await call('POST', '/v1/payment_intents', AMOUNT)),
   'payment_intent.succeeded': async (call) => void (await paid(call)),
   'payment_intent.payment_failed': async (call) => void (await paid(call, { payment_method: 'pm_card_chargeDeclined' })),
@@ -51,6 +51,11 @@ export function isTriggerable(type: string): type is keyof typeof TRIGGERS {
   return Object.hasOwn(TRIGGERS, type);
 }
 
+/** Catalogue types that need a buyer in a browser (a hosted checkout), not just API calls. */
+export function untriggerable(): string[] {
+  return EVENT_TYPES.filter((t) => !isTriggerable(t));
+}
+
 /** Runs the calls of one event type, printing each; a decline is the expected answer of payment_failed. */
 export async function trigger(target: ApiTarget, type: keyof typeof TRIGGERS, out: (line: string) => void): Promise<void> {
   if (!target.apiKey.includes('_test_')) throw new ApiCallError(0, 'trigger makes objects in test mode only: use a test-mode key (sk_test_… or rk_test_…).', null);
@@ -66,6 +71,6 @@ export async function trigger(target: ApiTarget, type: keyof typeof TRIGGERS, ou
       return declined;
     }
   };
-  await TRIGGERS[type](call);
+  await TRIGGERS[type]!(call);
   out(`Trigger succeeded! Check the listener or Developers > Events for ${type}.`);
 }

@@ -47,6 +47,10 @@ Commands:
       Make the test-mode objects that cause the event (through the API), e.g. payment_intent.succeeded.
       Types: ${EVENT_TYPES.join(', ')}.
 
+  mail list [--to <email>] [--limit <n>] [--json]
+      Show the mails the server sent or queued, newest first (default 20). Without SMTP_URL nothing is
+      delivered: the full text (with its links) is kept here for you to pass on.
+
   help
       Show this text.
 
@@ -231,8 +235,9 @@ async function listenCommand(args: string[]) {
 
 async function triggerCommand(args: string[]) {
   const [type, ...rest] = args;
-  const { trigger, isTriggerable, ApiCallError } = await import('./cli-trigger.js').then(async (m) => ({ ...m, ApiCallError: (await import('./cli-listen.js')).ApiCallError }));
+  const { trigger, isTriggerable, untriggerable, ApiCallError } = await import('./cli-trigger.js').then(async (m) => ({ ...m, ApiCallError: (await import('./cli-listen.js')).ApiCallError }));
   if (!type || type.startsWith('--')) throw new UsageError(`Name the event type to trigger, e.g. 'trigger payment_intent.succeeded'. Types: ${EVENT_TYPES.join(', ')}.`);
+  if (untriggerable().includes(type)) throw new UsageError(`'${type}' needs a buyer in the hosted checkout, so it cannot be triggered from the CLI; complete or expire a checkout session instead.`);
   if (!isTriggerable(type)) throw new UsageError(`Unknown event type '${type}'. Types: ${EVENT_TYPES.join(', ')}.`);
   const values = parse(rest, apiFlags);
   try {
@@ -240,6 +245,30 @@ async function triggerCommand(args: string[]) {
   } catch (error) {
     if (error instanceof ApiCallError) throw new CommandFailed(error.message);
     throw error;
+  }
+}
+
+async function mailList(args: string[]) {
+  const values = parse(args, { to: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean', default: false } });
+  const limit = values.limit === undefined ? 20 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new UsageError(`--limit must be a whole number from 1 to 500 (got '${values.limit}').`);
+  const to = values.to === undefined ? undefined : validEmail(values.to, 'to');
+  const { findKeptMail } = await import('./core/mail/mail.service.js');
+  const mails = await withDeps((deps) => findKeptMail(deps.db, { to, limit }));
+  if (values.json) {
+    console.log(JSON.stringify(mails, null, 2));
+    return;
+  }
+  if (!mails.length) {
+    console.log(to ? `No mail to ${to}.` : 'No mail yet.');
+    return;
+  }
+  for (const mail of mails) {
+    const state = mail.sentAt ? `sent ${new Date(mail.sentAt * 1000).toISOString()}` : mail.lastError ? `not sent yet (${mail.attempts} attempts; last error: ${mail.lastError})` : 'queued';
+    console.log(`${mail.id}  ${new Date(mail.created * 1000).toISOString()}  ${state}`);
+    console.log(`To: ${mail.to}\nSubject: ${mail.subject}\n`);
+    console.log(mail.text ? mail.text : '(delivered by SMTP; the body is not kept)');
+    console.log('-'.repeat(72));
   }
 }
 
@@ -251,6 +280,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   'member add': memberAdd,
   seed,
   'analytics rebuild': analyticsRebuild,
+  'mail list': mailList,
 };
 
 async function main(argv: string[]): Promise<number> {

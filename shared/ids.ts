@@ -16,6 +16,9 @@ export const ID_PREFIXES = {
   savedView: 'sv',
   audit: 'aud',
   invitation: 'inv',
+  mail: 'msg',
+  checkoutSession: 'cs',
+  lineItem: 'li',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

@@ -41,6 +41,9 @@ const EXPANDABLE: Record<string, Record<string, Kind | null>> = {
   payment_method: { customer: 'customer' },
   webhook_endpoint: { application: null },
   event: {},
+  // line_items is a list the session service attaches itself when asked (it is not an id to replace).
+  'checkout.session': { payment_intent: 'payment_intent', customer: 'customer', line_items: null, invoice: null, payment_link: null, setup_intent: null, subscription: null },
+  item: {},
 };
 
 /** Stripe's limit on expansion depth. */
@@ -64,6 +67,7 @@ const RESOURCE_OBJECTS: Record<string, string> = {
   events: 'event',
   webhook_endpoints: 'webhook_endpoint',
   payment_methods: 'payment_method',
+  checkout: 'checkout.session',
 };
 
 /** Checks one path against the table, before any work is done (so a bad expand never half-runs a create). */
@@ -85,7 +89,8 @@ export function requestedExpansions(params: Record<string, unknown>, coerce: boo
   if (params.expand === undefined) return [];
   const { expand } = parseParams(expandOnly, { expand: params.expand }, { coerce });
   const paths = [...new Set(expand ?? [])];
-  const object = RESOURCE_OBJECTS[routePath.split('/')[1] ?? ''];
+  const segments = routePath.split('/');
+  const object = segments[segments.length - 1] === 'line_items' ? 'item' : RESOURCE_OBJECTS[segments[1] ?? ''];
   for (const path of paths) {
     const parts = path.split('.');
     if (parts.length > MAX_LEVELS) {

@@ -3,6 +3,7 @@ import type { CoreDeps } from '../core/shared/deps.js';
 import { httpConfig } from '../env.js';
 import { apiRequest, errorHandler, requestLog, unknownRoute } from './pipeline.js';
 import type { RateLimitConfig } from './rate-limit.js';
+import { checkoutSessionRoutes } from './resources/checkout-sessions.js';
 import { customerRoutes } from './resources/customers.js';
 import { eventRoutes } from './resources/events.js';
 import { listenSessionRoutes } from './resources/listen-sessions.js';
@@ -39,6 +40,7 @@ export function createApiRouter(deps: CoreDeps, options: ApiRouterOptions = {}):
   router.use(refundRoutes(deps));
   router.use(eventRoutes(deps));
   router.use(webhookEndpointRoutes(deps));
+  router.use(checkoutSessionRoutes(deps));
   router.use(listenSessionRoutes(deps));
   router.use(unknownRoute);
   router.use(errorHandler(options.logErrors !== false));

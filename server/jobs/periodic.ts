@@ -3,6 +3,7 @@ import { compactAnalytics } from '../core/analytics/analytics.service.js';
 import { pruneExpiredSessions, pruneForgivenThrottles } from '../core/accounts/accounts.service.js';
 import { pruneIdleRateLimitBuckets } from '../core/api-keys/api-keys.service.js';
 import { pruneIdempotencyKeys } from '../core/idempotency/idempotency.service.js';
+import { expireDueSessions } from '../core/checkout-sessions/checkout-sessions.service.js';
 import { expireIntents } from '../core/payment-intents/expiry.service.js';
 import { processPendingRefunds } from '../core/refunds/refunds.service.js';
 import type { CoreDeps } from '../core/shared/deps.js';
@@ -13,6 +14,8 @@ import type { CoreDeps } from '../core/shared/deps.js';
  */
 export const periodicTasks = (deps: CoreDeps): Record<string, Task> => ({
   'expire-payment-intents': async () => void (await expireIntents(deps)),
+  // Sessions past expires_at: expired (their intents canceled) with checkout.session.expired.
+  'expire-checkout-sessions': async () => void (await expireDueSessions(deps)),
   // A safety net: each refund has its own settle-refund job; this settles any whose job was lost.
   'settle-due-refunds': async () => void (await processPendingRefunds(deps, { olderThanMs: 60_000, limit: 1000 })),
   'prune-idempotency-keys': async () => void (await pruneIdempotencyKeys(deps)),
@@ -29,6 +32,7 @@ export const periodicTasks = (deps: CoreDeps): Record<string, Task> => ({
  */
 export const CRONTAB = [
   '* * * * * expire-payment-intents ?fill=5m',
+  '* * * * * expire-checkout-sessions ?fill=5m',
   '* * * * * settle-due-refunds ?fill=5m',
   '*/15 * * * * prune-idempotency-keys',
   '7 * * * * prune-expired-sessions',

@@ -5,13 +5,14 @@ import { z } from 'zod';
  * resource its path starts with; GET needs read, anything else write (write includes read). A route whose
  * resource is not listed here is refused to every restricted key.
  */
-export const API_KEY_RESOURCES = ['payment_intents', 'refunds', 'customers', 'events', 'webhook_endpoints'] as const;
+export const API_KEY_RESOURCES = ['payment_intents', 'refunds', 'customers', 'checkout_sessions', 'events', 'webhook_endpoints'] as const;
 export type ApiKeyResource = (typeof API_KEY_RESOURCES)[number];
 
 export const API_KEY_RESOURCE_LABELS: Record<ApiKeyResource, string> = {
   payment_intents: 'PaymentIntents',
   refunds: 'Refunds',
   customers: 'Customers',
+  checkout_sessions: 'Checkout Sessions',
   events: 'Events',
   webhook_endpoints: 'Webhook endpoints (and local forwarding)',
 };
@@ -38,6 +39,7 @@ const PATH_RESOURCES: Record<string, ApiKeyResource> = {
   payment_intents: 'payment_intents',
   refunds: 'refunds',
   customers: 'customers',
+  checkout: 'checkout_sessions',
   events: 'events',
   webhook_endpoints: 'webhook_endpoints',
   cli: 'webhook_endpoints',

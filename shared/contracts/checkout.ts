@@ -1,3 +1,5 @@
+import type { CheckoutLineItemView } from './checkout-sessions.js';
+
 /**
  * What the checkout page hands its client in a `<script type="application/json">`: only the public bits a
  * buyer's browser needs to show the order and confirm it. The client imports this type only.
@@ -12,6 +14,13 @@ export interface CheckoutBootstrap {
     livemode: boolean;
   };
   merchant: { name: string };
+  /** Set when the intent belongs to a checkout session: the items the buyer is paying for. */
+  session: {
+    id: string;
+    lineItems: CheckoutLineItemView[];
+    /** The merchant named the buyer (customer or customer_email): the email is shown, not asked for. */
+    emailFixed: boolean;
+  } | null;
   receiptEmail: string | null;
   publishableKey: string;
   /** success_url with `payment_intent=pi_…` appended; null when the merchant gave none. */

@@ -25,7 +25,7 @@ export function isHttpUrl(value: string): boolean {
 }
 
 /** success_url, cancel_url, return_url. Live mode also requires https (the core checks, as it knows the mode). */
-const urlParam = z.string().trim().max(2048).refine(isHttpUrl, 'must be an absolute http:// or https:// URL');
+export const urlParam = z.string().trim().max(2048).refine(isHttpUrl, 'must be an absolute http:// or https:// URL');
 
 /** The browser-facing URL parameters, in the order they are checked. */
 export const REDIRECT_URL_PARAMS = ['success_url', 'cancel_url', 'return_url'] as const;

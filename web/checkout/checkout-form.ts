@@ -172,6 +172,12 @@ export function mountCheckout(root: HTMLElement, boot: CheckoutBootstrap) {
     value: boot.receiptEmail,
     check: () => emailProblem(email.input.value),
   });
+  // A checkout session made for a known buyer: their email is shown, not asked for again.
+  const emailFixed = Boolean(boot.session?.emailFixed && boot.receiptEmail);
+  if (emailFixed) {
+    email.input.readOnly = true;
+    email.input.classList.add('bg-slate-50', 'text-slate-600');
+  }
   const fields = [email, number, expiry, cvc, name];
   const cvcHint = cvc.box.querySelector<HTMLElement>('#card-cvc-hint');
 
@@ -263,7 +269,7 @@ export function mountCheckout(root: HTMLElement, boot: CheckoutBootstrap) {
     button.setAttribute('aria-busy', String(value));
     button.firstChild?.replaceWith(value ? spinner() : icon(ICONS.lock, 'size-4 fill-current'));
     buttonLabel.textContent = value ? `Processing ${amountText}…` : payLabel;
-    for (const field of fields) field.input.readOnly = value;
+    for (const field of fields) field.input.readOnly = value || (field === email && emailFixed);
   };
 
   const showAlert = (text: string) => {

@@ -13,6 +13,13 @@ export async function recordAudit(db: Executor, entry: { merchantId: string; liv
   });
 }
 
+/** A change to a user (not to one merchant): written to the audit log of every merchant the user belongs to. */
+export async function recordUserAudit(db: Executor, userId: string, entry: { action: AuditAction; targetId?: string | null; data?: Record<string, unknown>; ip?: string | null }) {
+  for (const { merchant_id } of await repo.findMerchantIdsOfUser(db, userId)) {
+    await recordAudit(db, { ...entry, merchantId: merchant_id, userId });
+  }
+}
+
 const AUDIT_CURSOR: CursorParam = { param: 'cursor', invalid: 'This audit log cursor is not valid.' };
 
 export async function findAuditLog(db: Db, merchantId: string, limit: number, cursor?: string) {

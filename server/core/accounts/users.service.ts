@@ -8,7 +8,11 @@ import { recordAudit } from './audit.service.js';
 import { deviceIdFor, issueDeviceToken } from './devices.js';
 import { toMerchantDto, type MerchantDto } from './merchants.service.js';
 import { dummyVerify, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
+import { sendEmailVerification } from './account-links.service.js';
 import { createSession, type SessionTokens } from './sessions.service.js';
+import { queueMail } from '../mail/mail.service.js';
+import { newDeviceMail } from '../mail/templates.js';
+import { describeUserAgent } from '../../../shared/user-agent.js';
 import { countAttempt, throttleKeys } from './throttle.js';
 
 /** Users, sign-up and sign-in. */
@@ -25,6 +29,12 @@ interface CreateMerchantInput {
   name: string;
   businessName: string;
   timezone?: string;
+  /**
+   * Sign-up: the public URL for the "verify your email address" link, which is mailed in the same
+   * transaction; until it is followed the merchant works in test mode only. Left out (operators: the CLI,
+   * seeding, tests), the address counts as verified at once.
+   */
+  verifyEmailAt?: string;
 }
 
 export interface CreatedMerchant {
@@ -43,7 +53,11 @@ export async function createMerchantWithOwner(db: Db, input: CreateMerchantInput
     if (await repo.findUserByEmail(tx, email)) {
       throw fieldError('email', 'An account with this email already exists. Sign in instead.', 'email_taken');
     }
-    const user = await repo.insertUser(tx, { id: newId('user'), email, name: input.name.trim(), password_hash: passwordHash });
+    const user = await repo.insertUser(tx, {
+      id: newId('user'), email, name: input.name.trim(), password_hash: passwordHash,
+      email_verified_at: input.verifyEmailAt ? null : new Date(), last_sign_in_at: input.verifyEmailAt ? new Date() : null,
+    });
+    if (input.verifyEmailAt) await sendEmailVerification(tx, input.verifyEmailAt, user);
     const merchant = await repo.insertMerchant(tx, {
       id: newId('merchant'),
       name: input.businessName.trim(),
@@ -85,6 +99,8 @@ export interface SignInInput {
   userAgent?: string | null;
   /** The server secret signing device cookies and the cookie this browser presented, if any. */
   device?: { secret: string; token?: string };
+  /** The public URL: a sign-in from a browser without a device cookie for this account mails the member a notice linking there. */
+  appUrl?: string;
 }
 
 /**
@@ -108,7 +124,16 @@ export async function signIn(db: Db, input: SignInInput): Promise<SessionTokens 
   const memberships = await repo.findMemberships(db, user.id);
   const session = await createSession(db, user.id, memberships[0]?.id ?? null, input);
   const deviceToken = input.device ? (deviceId ? input.device.token! : issueDeviceToken(input.device.secret, email)) : null;
+  await repo.setLastSignIn(db, user.id);
+  if (input.device && !deviceId && input.appUrl) await notifyNewDevice(db, input.appUrl, user, input);
   return { ...session, user: { id: user.id, email: user.email, name: user.name }, deviceToken };
+}
+
+/** "New sign-in to your account": the browser presented no device cookie that this server issued for the account. */
+async function notifyNewDevice(db: Db, appUrl: string, user: { email: string; name: string }, input: { ip: string; userAgent?: string | null }) {
+  await queueMail(db, user.email, 'new_device', newDeviceMail({
+    name: user.name, device: describeUserAgent(input.userAgent), ip: input.ip, when: new Date(), securityUrl: `${appUrl}/settings?tab=security`,
+  }));
 }
 
 /**

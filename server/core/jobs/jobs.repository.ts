@@ -7,6 +7,7 @@ export interface JobPayloads {
   /** `deferred`: re-added behind another worker's lease; it only delivers if the delivery is due by then. */
   'deliver-webhook': { merchantId: string; livemode: boolean; deliveryId: string; deferred?: boolean };
   'recover-webhooks': { merchantId: string; livemode: boolean; recoveryId: string };
+  'send-mail': { mailId: string };
 }
 export type JobName = keyof JobPayloads;
 

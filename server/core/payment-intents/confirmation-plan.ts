@@ -10,6 +10,7 @@ import { MAX_FAILED_ATTEMPTS } from '../../../shared/limits.js';
 import { CONFIRMABLE_STATUSES } from '../../../shared/status.js';
 import type { Executor } from '../../db/database.js';
 import type { NewRow, Row } from '../../db/schema.js';
+import { completeSessionOfIntent } from '../checkout-sessions/intent-hooks.js';
 import { buildEventRows, type EventToEmit } from '../events/events.service.js';
 import {
   getPaymentMethodRow,
@@ -213,13 +214,22 @@ export async function planConfirmation(deps: CoreDeps, db: Executor, actor: Acto
  * new card, the attempt and the events in one statement. The guard cannot fail while the lock is held;
  * if it ever did, the error rolls the caller's transaction back, the statement's other writes with it.
  */
-export async function applyToExistingIntent(t: Executor, actor: Actor, row: Row<'payment_intents'>, plan: ConfirmationPlan, options: { fromStatuses: readonly string[]; attempt: 'insert' | 'finish' }) {
+export async function applyToExistingIntent(
+  deps: CoreDeps,
+  t: Executor,
+  actor: Actor,
+  row: Row<'payment_intents'>,
+  plan: ConfirmationPlan,
+  options: { fromStatuses: readonly string[]; attempt: 'insert' | 'finish' },
+) {
   const updated = await repo.transitionPaymentIntentWithHistory(t, actor, row.id, options.fromStatuses, plan.changes, {
     paymentMethod: plan.newPaymentMethod,
     attempt: options.attempt === 'insert' ? plan.attempt : undefined,
     events: buildEventRows(actor, plan.events),
   });
   if (!updated) throw unexpectedState(row, 'confirm', options.fromStatuses);
+  // A checkout session completes in the transaction that pays its intent.
+  if (updated.status === 'succeeded' || updated.status === 'requires_capture') await completeSessionOfIntent(deps, t, actor, updated);
   if (options.attempt === 'finish') {
     // 3-D Secure finishes the attempt that started it rather than adding a second one.
     const { outcome, failure_code, decline_code, failure_message, three_d_secure } = plan.attempt;

@@ -99,6 +99,11 @@ export function transitionPaymentIntent(db: Executor, scope: Scope, id: string, 
     .executeTakeFirst();
 }
 
+/** The customer a checkout session created for the buyer when the payment completed (no status change). */
+export function setIntentCustomer(db: Executor, scope: Scope, id: string, customerId: string) {
+  return db.updateTable('payment_intents').set({ customer_id: customerId, updated_at: sql`now()` }).$call(inScope(scope)).where('id', '=', id).execute();
+}
+
 export function adjustAmountRefunded(db: Executor, scope: Scope, id: string, delta: number) {
   return db
     .updateTable('payment_intents')
@@ -187,6 +192,10 @@ export function getCheckoutIntent(db: Executor, intentId: string) {
   return db
     .selectFrom('payment_intents')
     .innerJoin('merchants', 'merchants.id', 'payment_intents.merchant_id')
+    // An intent made for a checkout session takes the session's pages: its items, its success and cancel URLs.
+    .leftJoin('checkout_sessions', (join) =>
+      join.onRef('checkout_sessions.merchant_id', '=', 'payment_intents.merchant_id').onRef('checkout_sessions.payment_intent_id', '=', 'payment_intents.id'),
+    )
     .select([
       'payment_intents.id',
       'payment_intents.merchant_id',
@@ -198,7 +207,9 @@ export function getCheckoutIntent(db: Executor, intentId: string) {
       'payment_intents.receipt_email',
       'payment_intents.client_secret',
       'payment_intents.success_url',
-      'payment_intents.cancel_url',
+      sql<string | null>`coalesce(checkout_sessions.cancel_url, payment_intents.cancel_url)`.as('cancel_url'),
+      'checkout_sessions.id as checkout_session_id',
+      'checkout_sessions.success_url as session_success_url',
       'payment_intents.expires_at',
       'payment_intents.cancellation_reason',
       'payment_intents.failed_attempts',

@@ -61,6 +61,8 @@ interface NewIntentFields {
   statementDescriptor?: string | null;
   successUrl?: string | null;
   cancelUrl?: string | null;
+  /** Default: INTENT_LIFETIME_MS after creation (a checkout session's intent lives as long as the session). */
+  expiresAt?: Date;
 }
 
 /** A new intent row as the core writes it (also used by the demo history, so both stay identical). */
@@ -94,7 +96,7 @@ export function newPaymentIntentRow(scope: Scope, f: NewIntentFields): Row<'paym
     failed_attempts: 0,
     success_url: f.successUrl ?? null,
     cancel_url: f.cancelUrl ?? null,
-    expires_at: new Date(f.createdAt.getTime() + INTENT_LIFETIME_MS),
+    expires_at: f.expiresAt ?? new Date(f.createdAt.getTime() + INTENT_LIFETIME_MS),
     created_at: f.createdAt,
     updated_at: f.createdAt,
   };
@@ -115,7 +117,7 @@ function checkAmount(amount: number, currency: string, param = 'amount') {
   }
 }
 
-async function lockIntent(t: Executor, scope: Scope, id: string) {
+export async function lockIntent(t: Executor, scope: Scope, id: string) {
   const row = await repo.getPaymentIntent(t, scope, id, { forUpdate: true });
   if (!row) throw notFound('payment_intent', id);
   return row;
@@ -129,7 +131,7 @@ async function finish(deps: CoreDeps, tx: Executor | undefined, work: (t: Execut
 }
 
 /** The contracts take only absolute http(s) URLs; a live buyer is only ever sent to https. */
-function checkRedirectUrls(actor: Actor, params: Partial<Record<(typeof REDIRECT_URL_PARAMS)[number], string>>) {
+export function checkRedirectUrls(actor: Actor, params: Partial<Record<(typeof REDIRECT_URL_PARAMS)[number], string>>) {
   if (!actor.livemode) return;
   for (const param of REDIRECT_URL_PARAMS) {
     const value = params[param];
@@ -139,7 +141,13 @@ function checkRedirectUrls(actor: Actor, params: Partial<Record<(typeof REDIRECT
   }
 }
 
-export async function createPaymentIntent(deps: CoreDeps, actor: Actor, input: CreatePaymentIntentInput, tx?: Executor): Promise<PaymentIntentDto> {
+export async function createPaymentIntent(
+  deps: CoreDeps,
+  actor: Actor,
+  input: CreatePaymentIntentInput,
+  tx?: Executor,
+  options: { expiresAt?: Date } = {},
+): Promise<PaymentIntentDto> {
   const params = parseParams(createPaymentIntentParams, input);
   checkAmount(params.amount, params.currency);
   checkRedirectUrls(actor, params);
@@ -187,6 +195,7 @@ export async function createPaymentIntent(deps: CoreDeps, actor: Actor, input: C
     statementDescriptor: params.statement_descriptor,
     successUrl: params.success_url,
     cancelUrl: params.cancel_url,
+    expiresAt: options.expiresAt,
   });
   const dto = toPaymentIntentDto(row, deps.appUrl);
   const created: EventToEmit = { type: 'payment_intent.created', object: dto };
@@ -269,7 +278,7 @@ export async function confirmPaymentIntent(deps: CoreDeps, actor: Actor, id: str
       current = updated;
     }
     const plan = await planConfirmation(deps, t, actor, current, params);
-    await applyToExistingIntent(t, actor, current, plan, { fromStatuses: CONFIRMABLE_STATUSES, attempt: 'insert' });
+    await applyToExistingIntent(deps, t, actor, current, plan, { fromStatuses: CONFIRMABLE_STATUSES, attempt: 'insert' });
     return plan;
   });
 }

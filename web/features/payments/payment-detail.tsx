@@ -24,6 +24,7 @@ import { invalidatePayment, paymentDetailQuery } from './payment-queries';
 import { REFUND_REASON_LABELS, type RefundReason } from '../../lib/refund-labels';
 import { PaymentStatusBadge, RefundStatusBadge, humanize } from '../../components/status-badge';
 import { Timeline } from './timeline';
+import { CheckoutSessionPanel } from './checkout-session-panel';
 import { CANCELABLE_STATUSES, REQUESTABLE_CANCELLATION_REASONS } from '../../../shared/status';
 
 // The refund dialog is only needed by members who refund, and only when they do.
@@ -86,6 +87,7 @@ export function PaymentDetailPage({ paymentId }: { paymentId: string }) {
               <Timeline entries={data.timeline} currency={payment.currency} zone={zone} />
             </CardBody>
           </Card>
+          {data.checkoutSession && <CheckoutSessionPanel session={data.checkoutSession} currency={payment.currency} />}
           <RefundsTable data={data} zone={zone} />
           <Card>
             <CardHeader title="Metadata" />

@@ -6,9 +6,10 @@ import { useSession } from '../../lib/use-session';
 import { AccountSettings } from './account-settings';
 import { AuditLog } from './audit-log';
 import { BusinessSettings } from './business-settings';
+import { SecuritySessions } from './security-sessions';
 import { TeamSettings } from './team-settings';
 
-type SettingsTab = 'business' | 'team' | 'audit' | 'account';
+type SettingsTab = 'business' | 'team' | 'audit' | 'account' | 'security';
 
 /** Tabs without a permission (the user's own account) are shown to every member. */
 const TABS: { id: SettingsTab; label: string; permission: 'settings:manage' | 'audit:read' | null }[] = [
@@ -16,6 +17,7 @@ const TABS: { id: SettingsTab; label: string; permission: 'settings:manage' | 'a
   { id: 'team', label: 'Team', permission: 'settings:manage' },
   { id: 'audit', label: 'Audit log', permission: 'audit:read' },
   { id: 'account', label: 'Your account', permission: null },
+  { id: 'security', label: 'Security', permission: null },
 ];
 
 function visibleSettingsTabs(role: Role | null) {
@@ -56,6 +58,7 @@ export function SettingsPage({ tab }: { tab: SettingsTab }) {
       {current.id === 'team' && <TeamSettings actorRole={session.role} />}
       {current.id === 'audit' && <AuditLog timeZone={session.merchant?.timezone ?? 'UTC'} />}
       {current.id === 'account' && <AccountSettings />}
+      {current.id === 'security' && <SecuritySessions />}
     </>
   );
 }

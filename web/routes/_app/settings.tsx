@@ -7,13 +7,14 @@ import { SettingsPage } from '../../features/settings/settings-page';
 import { trpc } from '../../lib/trpc';
 
 export const Route = createFileRoute('/_app/settings')({
-  validateSearch: z.object({ tab: z.enum(['business', 'team', 'audit', 'account']).catch('business').default('business') }),
+  validateSearch: z.object({ tab: z.enum(['business', 'team', 'audit', 'account', 'security']).catch('business').default('business') }),
   loaderDeps: ({ search }) => ({ tab: search.tab }),
   loader: async ({ context, deps }) => {
     const role = context.me.role;
     const { queryClient } = context;
     if (deps.tab === 'business' && can(role, 'settings:manage')) await queryClient.ensureQueryData(trpc.settings.business.queryOptions());
-    if (deps.tab === 'team' && can(role, 'settings:manage')) await queryClient.ensureQueryData(trpc.settings.members.queryOptions());
+    if (deps.tab === 'team' && can(role, 'settings:manage')) await Promise.all([queryClient.ensureQueryData(trpc.settings.members.queryOptions()), queryClient.ensureQueryData(trpc.invitations.list.queryOptions())]);
+    if (deps.tab === 'security') await queryClient.ensureQueryData(trpc.sessions.list.queryOptions());
     if (deps.tab === 'audit' && can(role, 'audit:read')) await queryClient.ensureInfiniteQueryData(auditLogQuery());
   },
   pendingComponent: PageSkeleton,
