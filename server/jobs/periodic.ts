@@ -6,6 +6,8 @@ import { pruneIdempotencyKeys } from '../core/idempotency/idempotency.service.js
 import { expireDueSessions } from '../core/checkout-sessions/checkout-sessions.service.js';
 import { expireIntents } from '../core/payment-intents/expiry.service.js';
 import { processPendingRefunds } from '../core/refunds/refunds.service.js';
+import { releaseAvailableFunds } from '../core/balance/balance.service.js';
+import { advanceTestPayouts, runAutomaticPayouts } from '../core/payouts/payouts.service.js';
 import type { CoreDeps } from '../core/shared/deps.js';
 
 /**
@@ -24,6 +26,11 @@ export const periodicTasks = (deps: CoreDeps): Record<string, Task> => ({
   'prune-rate-limit-state': async () => void ((await pruneIdleRateLimitBuckets(deps.db)) + (await pruneForgivenThrottles(deps.db))),
   // Folds the analytics rollups' appended delta rows into one row per bucket key.
   'compact-analytics': async () => void (await compactAnalytics(deps)),
+  // Pending balance transactions past available_on become available (with balance.available).
+  'release-available-funds': async () => void (await releaseAvailableFunds(deps)),
+  // Pays out each available balance on its merchant's schedule, then the simulated bank moves test payouts on.
+  'automatic-payouts': async () => void (await runAutomaticPayouts(deps)),
+  'advance-test-payouts': async () => void (await advanceTestPayouts(deps)),
 });
 
 /**
@@ -38,4 +45,7 @@ export const CRONTAB = [
   '7 * * * * prune-expired-sessions',
   '37 * * * * prune-rate-limit-state',
   '* * * * * compact-analytics',
+  '* * * * * release-available-funds ?fill=5m',
+  '*/5 * * * * automatic-payouts ?fill=1h',
+  '* * * * * advance-test-payouts',
 ].join('\n');

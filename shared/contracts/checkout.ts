@@ -28,8 +28,19 @@ export interface CheckoutBootstrap {
   cancelUrl: string | null;
   /** The 3-D Secure challenge still waiting for the buyer (the intent is in requires_action). */
   pendingActionUrl: string | null;
+  /** The intent's customer's saved cards, newest first (a returning customer may pay with one). */
+  savedCards: SavedCard[];
   /** Set when the buyer comes back from a failed 3-D Secure challenge, so the page can say why. */
   returnedError: { code: string | null; declineCode: string | null; message: string | null } | null;
+}
+
+/** What the page may show of a saved card: never more than a card's face shows. */
+export interface SavedCard {
+  id: string;
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
 }
 
 export const BOOTSTRAP_ELEMENT_ID = 'checkout-bootstrap';

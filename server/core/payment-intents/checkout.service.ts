@@ -3,6 +3,7 @@ import type { CheckoutBootstrap } from '../../../shared/contracts/checkout.js';
 import { isHttpUrl } from '../../../shared/contracts/payment-intents.js';
 import type { Executor } from '../../db/database.js';
 import { getActivePublishableKey } from '../api-keys/api-keys.service.js';
+import { findSavedCards } from '../payment-methods/payment-methods.service.js';
 import { safeEqual } from '../shared/crypto.js';
 import { challengePath, checkoutPath } from './payment-intents.dto.js';
 import { getCheckoutIntent, type CheckoutIntentRow } from './payment-intents.repository.js';
@@ -140,6 +141,7 @@ export async function buildBootstrap(db: Executor, intent: CheckoutIntentRow, op
   const scope = { merchantId: intent.merchant_id, livemode: intent.livemode };
   const session = intent.checkout_session_id ? await sessionOfIntent(db, scope, intent.id) : null;
   return {
+    savedCards: intent.customer_id ? await findSavedCards(db, scope, intent.customer_id) : [],
     intent: {
       id: intent.id,
       clientSecret: intent.client_secret,

@@ -20,9 +20,13 @@ import { currencyInfo, toMajorUnitString } from '../../../shared/money.js';
 import { CANCELABLE_STATUSES, CONFIRMABLE_STATUSES, PAYMENT_INTENT_STATUSES } from '../../../shared/status.js';
 import type { Executor } from '../../db/database.js';
 import type { Row, RowUpdate } from '../../db/schema.js';
+import { chargeLedgerEntry, recordChargeBalanceTransaction } from '../balance/balance.service.js';
+import * as chargesRepo from '../charges/charges.repository.js';
 import { checkMetadataSize, requireLiveCustomer } from '../customers/customers.service.js';
+import { openTestDispute, testDisputeFor } from '../disputes/disputes.service.js';
 import { buildEventRows, emitEvent, type EventToEmit } from '../events/events.service.js';
 import {
+  getPaymentMethodRow,
   precheckPaymentMethodInput,
   preparePaymentMethod,
   resolvePaymentMethod,
@@ -99,6 +103,7 @@ export function newPaymentIntentRow(scope: Scope, f: NewIntentFields): Row<'paym
     expires_at: f.expiresAt ?? new Date(f.createdAt.getTime() + INTENT_LIFETIME_MS),
     created_at: f.createdAt,
     updated_at: f.createdAt,
+    latest_charge_id: null,
   };
 }
 
@@ -210,9 +215,13 @@ export async function createPaymentIntent(
     paymentMethod: plan.newPaymentMethod,
     intent: plan.row,
     attempt: plan.attempt,
+    charge: plan.charge,
+    chargeLedger: plan.chargeLedger,
     events: buildEventRows(actor, [created, ...plan.events]),
   });
   if (plan.decline) throw plan.decline;
+  // A dispute test card: the payment is written, then its cardholder disputes it.
+  if (plan.testDispute) await openTestDispute(deps, actor, plan.row.id, plan.testDispute, tx);
   return plan.dto;
 }
 
@@ -279,6 +288,7 @@ export async function confirmPaymentIntent(deps: CoreDeps, actor: Actor, id: str
     }
     const plan = await planConfirmation(deps, t, actor, current, params);
     await applyToExistingIntent(deps, t, actor, current, plan, { fromStatuses: CONFIRMABLE_STATUSES, attempt: 'insert' });
+    if (plan.testDispute) await openTestDispute(deps, actor, id, plan.testDispute, t);
     return plan;
   });
 }
@@ -302,8 +312,18 @@ export async function capturePaymentIntent(deps: CoreDeps, actor: Actor, id: str
     }
     const updated = await repo.transitionPaymentIntent(t, actor, id, ['requires_capture'], changes);
     if (!updated) throw unexpectedState(row, 'capture', ['requires_capture']);
+    if (updated.latest_charge_id) {
+      // The captured amount reaches the balance now, with its fee, in this transaction.
+      const entry = chargeLedgerEntry({ id: updated.latest_charge_id, amount_captured: amount, currency: updated.currency, description: updated.description }, new Date());
+      await recordChargeBalanceTransaction(t, actor, entry);
+      await chargesRepo.updateCharge(t, actor, updated.latest_charge_id, { captured: true, amount_captured: amount, balance_transaction_id: entry.id });
+    }
     const dto = toPaymentIntentDto(updated, deps.appUrl);
     await emitEvent(t, actor, 'payment_intent.succeeded', dto);
+    // A manually captured dispute test card is disputed once captured.
+    const pm = !actor.livemode && updated.payment_method_id ? await getPaymentMethodRow(t, actor, updated.payment_method_id) : undefined;
+    const testDispute = testDisputeFor(pm?.test_behavior);
+    if (testDispute) await openTestDispute(deps, actor, id, testDispute, t);
     return dto;
   });
 }
