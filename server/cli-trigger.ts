@@ -36,6 +36,10 @@ export const TRIGGERS: Partial<Record<(typeof EVENT_TYPES)[number], (call: Call)
     const intent = await paid(call, { payment_method: 'pm_card_refundFail' });
     await call('POST', '/v1/refunds', { payment_intent: intent.id });
   },
+  'charge.refunded': async (call) => {
+    const intent = await paid(call);
+    await call('POST', '/v1/refunds', { payment_intent: intent.id });
+  },
   'customer.created': async (call) => void (await call('POST', '/v1/customers', { name: 'Jenny Rosen', email: 'jenny.rosen@example.com' })),
   'customer.updated': async (call) => {
     const customer = await call('POST', '/v1/customers', { name: 'Jenny Rosen', email: 'jenny.rosen@example.com' });
@@ -51,7 +55,7 @@ export function isTriggerable(type: string): type is keyof typeof TRIGGERS {
   return Object.hasOwn(TRIGGERS, type);
 }
 
-/** Catalogue types that need a buyer in a browser (a hosted checkout), not just API calls. */
+/** Catalogue types the CLI cannot cause yet (a hosted checkout's buyer, payouts, disputes, payment methods). */
 export function untriggerable(): string[] {
   return EVENT_TYPES.filter((t) => !isTriggerable(t));
 }

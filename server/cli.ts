@@ -44,8 +44,8 @@ Commands:
       of these deliveries arrive too.
 
   trigger <event type> [--api-key <sk_test_…>] [--api-base <url>]
-      Make the test-mode objects that cause the event (through the API), e.g. payment_intent.succeeded.
-      Types: ${EVENT_TYPES.join(', ')}.
+      Make the test-mode objects that cause the event (through the API), e.g. payment_intent.succeeded:
+      the payment_intent.*, refund.*, customer.* types and charge.refunded.
 
   mail list [--to <email>] [--limit <n>] [--json]
       Show the mails the server sent or queued, newest first (default 20). Without SMTP_URL nothing is
@@ -237,7 +237,7 @@ async function triggerCommand(args: string[]) {
   const [type, ...rest] = args;
   const { trigger, isTriggerable, untriggerable, ApiCallError } = await import('./cli-trigger.js').then(async (m) => ({ ...m, ApiCallError: (await import('./cli-listen.js')).ApiCallError }));
   if (!type || type.startsWith('--')) throw new UsageError(`Name the event type to trigger, e.g. 'trigger payment_intent.succeeded'. Types: ${EVENT_TYPES.join(', ')}.`);
-  if (untriggerable().includes(type)) throw new UsageError(`'${type}' needs a buyer in the hosted checkout, so it cannot be triggered from the CLI; complete or expire a checkout session instead.`);
+  if (untriggerable().includes(type)) throw new UsageError(`'${type}' cannot be triggered from the CLI yet. Types it can trigger: ${EVENT_TYPES.filter((t) => isTriggerable(t)).join(', ')}.`);
   if (!isTriggerable(type)) throw new UsageError(`Unknown event type '${type}'. Types: ${EVENT_TYPES.join(', ')}.`);
   const values = parse(rest, apiFlags);
   try {
