@@ -23,6 +23,7 @@ import { Route as AppSettingsRouteImport } from './routes/_app/settings'
 import { Route as AppBalancesIndexRouteImport } from './routes/_app/balances.index'
 import { Route as AppCustomersIndexRouteImport } from './routes/_app/customers.index'
 import { Route as AppCustomersCustomerIdRouteImport } from './routes/_app/customers.$customerId'
+import { Route as AppDevelopersEventsRouteImport } from './routes/_app/developers_.events'
 import { Route as AppDevelopersWebhooksRouteImport } from './routes/_app/developers_.webhooks'
 import { Route as AppDisputesIndexRouteImport } from './routes/_app/disputes.index'
 import { Route as AppDisputesDisputeIdRouteImport } from './routes/_app/disputes.$disputeId'
@@ -101,6 +102,11 @@ const AppCustomersCustomerIdRoute = AppCustomersCustomerIdRouteImport.update({
   path: '/customers/$customerId',
   getParentRoute: () => AppRoute,
 } as any)
+const AppDevelopersEventsRoute = AppDevelopersEventsRouteImport.update({
+  id: '/developers_/events',
+  path: '/developers/events',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppDevelopersWebhooksRoute = AppDevelopersWebhooksRouteImport.update({
   id: '/developers_/webhooks',
   path: '/developers/webhooks',
@@ -155,6 +161,7 @@ export interface FileRoutesByFullPath {
   '/reports': typeof AppReportsRoute
   '/settings': typeof AppSettingsRoute
   '/customers/$customerId': typeof AppCustomersCustomerIdRoute
+  '/developers/events': typeof AppDevelopersEventsRoute
   '/developers/webhooks': typeof AppDevelopersWebhooksRoute
   '/disputes/$disputeId': typeof AppDisputesDisputeIdRoute
   '/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
@@ -178,6 +185,7 @@ export interface FileRoutesByTo {
   '/settings': typeof AppSettingsRoute
   '/': typeof AppIndexRoute
   '/customers/$customerId': typeof AppCustomersCustomerIdRoute
+  '/developers/events': typeof AppDevelopersEventsRoute
   '/developers/webhooks': typeof AppDevelopersWebhooksRoute
   '/disputes/$disputeId': typeof AppDisputesDisputeIdRoute
   '/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
@@ -203,6 +211,7 @@ export interface FileRoutesById {
   '/_app/settings': typeof AppSettingsRoute
   '/_app/': typeof AppIndexRoute
   '/_app/customers/$customerId': typeof AppCustomersCustomerIdRoute
+  '/_app/developers_/events': typeof AppDevelopersEventsRoute
   '/_app/developers_/webhooks': typeof AppDevelopersWebhooksRoute
   '/_app/disputes/$disputeId': typeof AppDisputesDisputeIdRoute
   '/_app/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
@@ -228,6 +237,7 @@ export interface FileRouteTypes {
     | '/reports'
     | '/settings'
     | '/customers/$customerId'
+    | '/developers/events'
     | '/developers/webhooks'
     | '/disputes/$disputeId'
     | '/payments/$paymentId'
@@ -251,6 +261,7 @@ export interface FileRouteTypes {
     | '/settings'
     | '/'
     | '/customers/$customerId'
+    | '/developers/events'
     | '/developers/webhooks'
     | '/disputes/$disputeId'
     | '/payments/$paymentId'
@@ -275,6 +286,7 @@ export interface FileRouteTypes {
     | '/_app/settings'
     | '/_app/'
     | '/_app/customers/$customerId'
+    | '/_app/developers_/events'
     | '/_app/developers_/webhooks'
     | '/_app/disputes/$disputeId'
     | '/_app/payments/$paymentId'
@@ -397,6 +409,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppCustomersCustomerIdRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/developers_/events': {
+      id: '/_app/developers_/events'
+      path: '/developers/events'
+      fullPath: '/developers/events'
+      preLoaderRoute: typeof AppDevelopersEventsRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/developers_/webhooks': {
       id: '/_app/developers_/webhooks'
       path: '/developers/webhooks'
@@ -462,6 +481,7 @@ interface AppRouteChildren {
   AppSettingsRoute: typeof AppSettingsRoute
   AppIndexRoute: typeof AppIndexRoute
   AppCustomersCustomerIdRoute: typeof AppCustomersCustomerIdRoute
+  AppDevelopersEventsRoute: typeof AppDevelopersEventsRoute
   AppDevelopersWebhooksRoute: typeof AppDevelopersWebhooksRoute
   AppDisputesDisputeIdRoute: typeof AppDisputesDisputeIdRoute
   AppPaymentsPaymentIdRoute: typeof AppPaymentsPaymentIdRoute
@@ -480,6 +500,7 @@ const AppRouteChildren: AppRouteChildren = {
   AppSettingsRoute: AppSettingsRoute,
   AppIndexRoute: AppIndexRoute,
   AppCustomersCustomerIdRoute: AppCustomersCustomerIdRoute,
+  AppDevelopersEventsRoute: AppDevelopersEventsRoute,
   AppDevelopersWebhooksRoute: AppDevelopersWebhooksRoute,
   AppDisputesDisputeIdRoute: AppDisputesDisputeIdRoute,
   AppPaymentsPaymentIdRoute: AppPaymentsPaymentIdRoute,
