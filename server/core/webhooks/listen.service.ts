@@ -139,6 +139,8 @@ export async function recordListenResult(deps: CoreDeps, scope: Scope, sessionId
     const statusCode = params.status_code ?? null;
     const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
     await repo.insertAttempt(tx, {
+      merchant_id: scope.merchantId,
+      livemode: scope.livemode,
       delivery_id: delivery.id,
       status_code: statusCode,
       error: params.error ?? null,

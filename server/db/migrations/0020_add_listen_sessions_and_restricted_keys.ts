@@ -23,11 +23,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     alter table api_keys add constraint api_keys_type_check check (type in ('publishable', 'secret', 'restricted'));
     alter table api_keys add column permissions jsonb;
 
+    -- Keyed by (merchant_id, id) like every tenant table (0017, Citus-ready).
     create table webhook_recoveries (
-      id text primary key,
+      id text not null,
       merchant_id text not null references merchants(id) on delete cascade,
       livemode boolean not null,
-      endpoint_id text not null references webhook_endpoints(id) on delete cascade,
+      endpoint_id text not null,
       since timestamptz not null,
       event_type text,
       status text not null default 'queued' check (status in ('queued', 'running', 'succeeded', 'failed')),
@@ -38,7 +39,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       error text,
       created_by text references users(id) on delete set null,
       created_at timestamptz not null default now(),
-      finished_at timestamptz
+      finished_at timestamptz,
+      primary key (merchant_id, id),
+      foreign key (merchant_id, endpoint_id) references webhook_endpoints (merchant_id, id) on delete cascade
     );
     create index webhook_recoveries_endpoint_idx on webhook_recoveries (merchant_id, livemode, endpoint_id, created_at desc);
   `.execute(db);
