@@ -1,4 +1,6 @@
 import type { Server } from 'node:http';
+import path from 'node:path';
+import { localFileStorage } from './core/storage/storage.js';
 import { createApp } from './app.js';
 import { buildIfMissing } from './build.js';
 import { DatabaseConnectError, openDatabase } from './db/connect.js';
@@ -15,12 +17,12 @@ async function main() {
   if (process.argv.includes('--build-if-missing') && !buildIfMissing(log)) throw new Error('The web build failed; see the output above.');
 
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, log });
-  const deps = { db: database.db, secret: env.APP_SECRET, appUrl: env.APP_URL };
+  const deps = { db: database.db, secret: env.APP_SECRET, appUrl: env.APP_URL, storage: localFileStorage(path.join(env.DATA_DIR, 'files')) };
   const workerOnly = process.argv.includes('--worker');
   if (!workerOnly && env.SEED_DEMO) await seedDemoIfEmpty(deps, log);
   const workers = workerOnly || env.WORKERS
     ? await startWorkers(
-        { secret: deps.secret, appUrl: deps.appUrl },
+        { secret: deps.secret, appUrl: deps.appUrl, storage: deps.storage },
         {
           databaseUrl: database.url,
           concurrency: env.WORKER_CONCURRENCY,

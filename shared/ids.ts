@@ -15,6 +15,8 @@ export const ID_PREFIXES = {
   savedView: 'sv',
   audit: 'aud',
   invitation: 'inv',
+  reportRun: 'frr',
+  file: 'file',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

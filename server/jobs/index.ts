@@ -7,6 +7,7 @@ import { CRONTAB, periodicTasks } from './periodic.js';
 import { defaultDeliveryOptions, type DeliveryOptions } from '../core/webhooks/webhooks.service.js';
 import { deliverWebhookTask } from './deliver-webhook.js';
 import { settleRefundTask } from './settle-refund.js';
+import { exportReportTask } from './export-report.js';
 
 export interface WorkerOptions {
   /** The database the jobs live in (the same as the API's). */
@@ -40,6 +41,7 @@ function taskList(deps: CoreDeps, options: WorkerOptions): TaskList {
   return {
     'settle-refund': settleRefundTask(deps),
     'deliver-webhook': deliverWebhookTask(deps, { ...defaultDeliveryOptions(options.log), ...options.webhooks }),
+    'export-report': exportReportTask(deps),
     ...periodicTasks(deps),
   };
 }

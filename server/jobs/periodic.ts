@@ -5,6 +5,7 @@ import { pruneIdleRateLimitBuckets } from '../core/api-keys/api-keys.service.js'
 import { pruneIdempotencyKeys } from '../core/idempotency/idempotency.service.js';
 import { expireIntents } from '../core/payment-intents/expiry.service.js';
 import { processPendingRefunds } from '../core/refunds/refunds.service.js';
+import { pruneReportFiles } from '../core/reports/reports.service.js';
 import type { CoreDeps } from '../core/shared/deps.js';
 
 /**
@@ -21,6 +22,8 @@ export const periodicTasks = (deps: CoreDeps): Record<string, Task> => ({
   'prune-rate-limit-state': async () => void ((await pruneIdleRateLimitBuckets(deps.db)) + (await pruneForgivenThrottles(deps.db))),
   // Folds the analytics rollups' appended delta rows into one row per bucket key.
   'compact-analytics': async () => void (await compactAnalytics(deps)),
+  // Report files past their expiry (7 days by default), rows and stored bytes.
+  'prune-report-files': async () => void (deps.storage && (await pruneReportFiles(deps))),
 });
 
 /**
@@ -34,4 +37,5 @@ export const CRONTAB = [
   '7 * * * * prune-expired-sessions',
   '37 * * * * prune-rate-limit-state',
   '* * * * * compact-analytics',
+  '23 * * * * prune-report-files',
 ].join('\n');

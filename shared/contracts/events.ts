@@ -14,6 +14,8 @@ export const EVENT_TYPES = [
   'customer.created',
   'customer.updated',
   'customer.deleted',
+  'reporting.report_run.succeeded',
+  'reporting.report_run.failed',
 ] as const;
 
 export const API_VERSION = '2024-06-20';

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database.js';
 import type { CardProcessor } from '../payment-intents/card-processor.js';
+import type { FileStorage } from '../storage/storage.js';
 
 /** What the payment core needs from the outside world; built once in main.ts (or by a test). */
 export interface CoreDeps {
@@ -13,6 +14,8 @@ export interface CoreDeps {
    * refused with a clear error. Test mode always uses the built-in test-card simulator.
    */
   liveCardProcessor?: CardProcessor;
+  /** Generated files (report exports): DATA_DIR/files in main.ts; without it, exports fail with a clear error. */
+  storage?: FileStorage;
 }
 
 /** Who is acting and in which tenant: every core call that touches tenant data takes one. */

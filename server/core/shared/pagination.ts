@@ -8,7 +8,7 @@ import type { Scope } from './deps.js';
 import { inScope } from './scope.js';
 import { isSelective, SELECTIVE_ROWS, type CompiledSearch } from './search-sql.js';
 
-type PageableTable = 'payment_intents' | 'customers' | 'refunds' | 'events' | 'webhook_endpoints';
+type PageableTable = 'payment_intents' | 'customers' | 'refunds' | 'events' | 'webhook_endpoints' | 'report_runs';
 
 interface PageRequest {
   limit: number;

@@ -1,0 +1,208 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { NewRow, Row } from '../../db/schema.js';
+import type { Scope } from '../shared/deps.js';
+import { inScope } from '../shared/scope.js';
+
+/** Report runs, their files, and the keyset-batched reads that stream a report's rows. */
+
+type Condition = RawBuilder<boolean>;
+export type ExportSource = 'payment_intents' | 'refunds' | 'customers';
+
+export function insertReportRun(db: Executor, row: NewRow<'report_runs'>) {
+  return db.insertInto('report_runs').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function getReportRun(db: Executor, scope: Scope, id: string) {
+  return db.selectFrom('report_runs').selectAll().$call(inScope(scope)).where('id', '=', id).executeTakeFirst();
+}
+
+/** The dashboard's recent runs, newest first, with the member who started each. */
+export function findRecentReportRuns(db: Executor, scope: Scope, limit: number) {
+  return db
+    .selectFrom('report_runs')
+    .leftJoin('users', 'users.id', 'report_runs.created_by_user_id')
+    .selectAll('report_runs')
+    .select('users.email as created_by_email')
+    .where('report_runs.merchant_id', '=', scope.merchantId)
+    .where('report_runs.livemode', '=', scope.livemode)
+    .orderBy('report_runs.created_at', 'desc')
+    .orderBy('report_runs.id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** The base of the REST list (paged by findPage). */
+export function selectReportRuns(db: Executor, scope: Scope) {
+  return db.selectFrom('report_runs').selectAll('report_runs').where('report_runs.merchant_id', '=', scope.merchantId).where('report_runs.livemode', '=', scope.livemode);
+}
+
+export function findReportFiles(db: Executor, scope: Scope, ids: string[]) {
+  if (!ids.length) return Promise.resolve([] as Row<'report_files'>[]);
+  return db.selectFrom('report_files').selectAll().$call(inScope(scope)).where('id', 'in', ids).execute();
+}
+
+export function getReportFile(db: Executor, scope: Scope, id: string) {
+  return db.selectFrom('report_files').selectAll().$call(inScope(scope)).where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Takes the run for one attempt: pending or running (a worker that died mid-run left it running) becomes
+ * running with a new attempt number and no rows; a finished run is left alone (the job is then a no-op).
+ */
+export function claimReportRun(db: Executor, scope: Scope, id: string) {
+  return db
+    .updateTable('report_runs')
+    .set({ status: 'running', attempts: sql`attempts + 1`, rows_written: 0, rows_estimate: null, error: null, started_at: sql`now()` })
+    .$call(inScope(scope))
+    .where('id', '=', id)
+    .where('status', 'in', ['pending', 'running'])
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Progress of one attempt; false when another attempt took the run over (this one must stop). */
+export async function updateReportProgress(db: Executor, scope: Scope, id: string, attempt: number, progress: { rows_written?: number; rows_estimate?: number }): Promise<boolean> {
+  const result = await db
+    .updateTable('report_runs')
+    .set(progress)
+    .$call(inScope(scope))
+    .where('id', '=', id)
+    .where('attempts', '=', attempt)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function insertReportFile(db: Executor, row: NewRow<'report_files'>) {
+  return db.insertInto('report_files').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Ends one attempt; undefined when the run is no longer this attempt's. */
+export function finishReportRun(db: Executor, scope: Scope, id: string, attempt: number, outcome: { status: 'succeeded' | 'failed'; rows_written?: number; file_id?: string; error?: string }) {
+  return db
+    .updateTable('report_runs')
+    .set({ ...outcome, finished_at: sql`now()` })
+    .$call(inScope(scope))
+    .where('id', '=', id)
+    .where('attempts', '=', attempt)
+    .where('status', '=', 'running')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Files past their expiry, oldest first, across merchants (the prune job). */
+export function findExpiredReportFiles(db: Executor, now: Date, limit: number) {
+  return db.selectFrom('report_files').select(['merchant_id', 'id', 'storage_key']).where('expires_at', '<', now).orderBy('expires_at').limit(limit).execute();
+}
+
+export async function deleteReportFile(db: Executor, merchantId: string, id: string) {
+  await db.deleteFrom('report_files').where('merchant_id', '=', merchantId).where('id', '=', id).execute();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Streaming a report's rows
+
+/** [start, end) in unix seconds on the source's created_at: constants, so an index range bound. */
+export function intervalConditions(source: ExportSource, start: number | null, end: number | null): Condition[] {
+  const created = sql.ref(`${source}.created_at`);
+  const out: Condition[] = [];
+  if (start !== null) out.push(sql<boolean>`${created} >= to_timestamp(${start})`);
+  if (end !== null) out.push(sql<boolean>`${created} < to_timestamp(${end})`);
+  return out;
+}
+
+/** The payment itself, or the payment a refund belongs to (a pasted id in the payments search box). */
+export function paymentIdCondition(scope: Scope, by: { payment: string } | { refund: string }): Condition {
+  if ('payment' in by) return sql<boolean>`payment_intents.id = ${by.payment}`;
+  return sql<boolean>`payment_intents.id in (select r.payment_intent_id from refunds r where r.merchant_id = ${scope.merchantId} and r.livemode = ${scope.livemode} and r.id = ${by.refund})`;
+}
+
+/** The oldest row's creation time (data_available_start of a report type). */
+export async function findFirstCreated(db: Executor, source: ExportSource, scope: Scope): Promise<Date | null> {
+  const { rows } = await sql<{ at: Date | null }>`select min(created_at) as at from ${sql.table(source)} where ${scoped(source, scope, [])}`.execute(db);
+  return rows[0]?.at ?? null;
+}
+
+export interface ExportCursor {
+  /** created_at as PostgreSQL prints it (microseconds kept). */
+  key: string;
+  id: string;
+}
+
+const SOURCE_COLUMNS: Record<ExportSource, string[]> = {
+  payment_intents: [
+    'id', 'created_at', 'amount', 'currency', 'amount_received', 'amount_refunded', 'amount_capturable', 'status', 'description',
+    'customer_id', 'receipt_email', 'card_brand', 'card_last4', 'capture_method', 'payment_method_id', 'failed_attempts', 'canceled_at',
+    'cancellation_reason', 'statement_descriptor',
+  ],
+  refunds: ['id', 'created_at', 'amount', 'currency', 'status', 'reason', 'failure_reason', 'note', 'payment_intent_id', 'customer_id', 'payment_method_id'],
+  customers: ['id', 'created_at', 'email', 'name', 'phone', 'description'],
+};
+
+function scoped(source: ExportSource, scope: Scope, conditions: Condition[]): Condition {
+  const all = [sql<boolean>`${sql.ref(`${source}.merchant_id`)} = ${scope.merchantId}`, sql<boolean>`${sql.ref(`${source}.livemode`)} = ${scope.livemode}`, ...conditions];
+  if (source === 'customers') all.push(sql<boolean>`customers.deleted_at is null`);
+  return sql<boolean>`${sql.join(all, sql` and `)}`;
+}
+
+export interface ExportOptions {
+  metadata: boolean;
+  /** payment_intents: the payer's email (a lookup per row with a customer). */
+  customerEmail: boolean;
+}
+
+function extraColumns(source: ExportSource, scope: Scope, options: ExportOptions) {
+  const extra: RawBuilder<unknown>[] = [];
+  if (options.metadata) extra.push(sql`${sql.ref(`${source}.metadata`)}`);
+  if (source === 'payment_intents') {
+    extra.push(sql`payment_intents.last_payment_error->>'code' as failure_code`);
+    // The customer's email, else the receipt email: what the payments list shows as the payer.
+    if (options.customerEmail) {
+      extra.push(sql`case when payment_intents.customer_id is null then payment_intents.receipt_email else coalesce((select c.email from customers c where c.merchant_id = ${scope.merchantId} and c.livemode = ${scope.livemode} and c.id = payment_intents.customer_id), payment_intents.receipt_email) end as customer_email`);
+    }
+  }
+  return extra;
+}
+
+/**
+ * One batch of a report in (created_at, id) order after `after`: a range scan of the list index, so
+ * every batch costs the same however deep the export is (no OFFSET) and memory holds one batch only.
+ */
+export async function findExportBatch(
+  db: Executor,
+  source: ExportSource,
+  scope: Scope,
+  conditions: Condition[],
+  after: ExportCursor | null,
+  limit: number,
+  options: ExportOptions,
+): Promise<Record<string, unknown>[]> {
+  const table = sql.table(source);
+  const key = sql`(${sql.ref(`${source}.created_at`)}, ${sql.ref(`${source}.id`)})`;
+  const where = after ? [...conditions, sql<boolean>`${key} > (${after.key}::timestamptz, ${after.id})`] : conditions;
+  const columns = SOURCE_COLUMNS[source].map((c) => sql.ref(`${source}.${c}`));
+  const { rows } = await sql<Record<string, unknown>>`
+    select ${sql.join(columns)}, ${sql.ref(`${source}.created_at`)}::text as sort_key${sql.join([sql``, ...extraColumns(source, scope, options)], sql`, `)}
+    from ${table}
+    where ${scoped(source, scope, where)}
+    order by ${sql.ref(`${source}.created_at`)}, ${sql.ref(`${source}.id`)}
+    limit ${limit}`.execute(db);
+  return rows;
+}
+
+/** How many rows the report will have (the progress bar's total). */
+export async function countExportRows(db: Executor, source: ExportSource, scope: Scope, conditions: Condition[]): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select count(*)::bigint as n from ${sql.table(source)} where ${scoped(source, scope, conditions)}`.execute(db);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Metadata keys on the latest objects of a source, for the column picker. */
+export async function findRecentMetadataKeys(db: Executor, source: ExportSource, scope: Scope, sample = 500): Promise<string[]> {
+  const { rows } = await sql<{ key: string }>`
+    select distinct jsonb_object_keys(metadata) as key from (
+      select metadata from ${sql.table(source)} where ${scoped(source, scope, [])} and metadata <> '{}'::jsonb
+      order by created_at desc limit ${sample}
+    ) recent order by 1 limit 100`.execute(db);
+  return rows.map((r) => r.key);
+}
