@@ -7,6 +7,7 @@ import { customerRoutes } from './resources/customers.js';
 import { eventRoutes } from './resources/events.js';
 import { paymentIntentRoutes } from './resources/payment-intents.js';
 import { refundRoutes } from './resources/refunds.js';
+import { reportingRoutes } from './resources/reporting.js';
 import { webhookEndpointRoutes } from './resources/webhook-endpoints.js';
 
 export interface ApiRouterOptions {
@@ -38,6 +39,7 @@ export function createApiRouter(deps: CoreDeps, options: ApiRouterOptions = {}):
   router.use(refundRoutes(deps));
   router.use(eventRoutes(deps));
   router.use(webhookEndpointRoutes(deps));
+  router.use(reportingRoutes(deps));
   router.use(unknownRoute);
   router.use(errorHandler(options.logErrors !== false));
   return router;

@@ -155,9 +155,6 @@ async function insertRun(deps: CoreDeps, actor: Actor, spec: Spec, tx?: Paramete
     // The run and its job commit together: a run never waits for a job that was not queued.
     await addJob(t, 'export-report', { merchantId: actor.merchantId, livemode: actor.livemode, runId: row.id }, { jobKey: `export-report:${row.id}`, maxAttempts: 3 });
     await recordAudit(t, { merchantId: actor.merchantId, livemode: actor.livemode, userId: actor.userId ?? null, action: 'report_run.created', targetId: row.id, data: { report_type: spec.reportType, format: spec.format } });
-    if (actor.userId) {
-      await setPreference(t, { merchantId: actor.merchantId, userId: actor.userId }, columnsPreferenceKey(spec.reportType), spec.parameters.columns);
-    }
     return row;
   });
 }
@@ -182,6 +179,8 @@ export async function createReportRun(deps: CoreDeps, actor: Actor, merchantTime
     },
   }, (name) => ({ interval_end: 'intervalEnd', gzip: 'gzip' })[name] ?? name);
   const row = await insertRun(deps, actor, spec);
+  // The column choice is remembered per member (its own small transaction; losing it loses nothing else).
+  if (actor.userId) await setPreference(deps.db, { merchantId: actor.merchantId, userId: actor.userId }, columnsPreferenceKey(spec.reportType), spec.parameters.columns);
   return (await toRunViews(deps, actor, [{ ...row, created_by_email: null }]))[0]!;
 }
 
@@ -390,6 +389,9 @@ export async function runReport(deps: CoreDeps, scope: Scope, runId: string, opt
     const source = SOURCES[type];
     const p = runParameters(run);
     const format = run.format as ReportFormat;
+    // Stored parameters are checked again: a run must fail with a reason, never write a wrong file.
+    checkTimeZone(p.timezone);
+    checkColumns(type, p.columns, 'columns');
     const conditions = runConditions(type, scope, p);
     const estimate = await repo.countExportRows(deps.db, source, scope, conditions);
     if (!(await repo.updateReportProgress(deps.db, scope, runId, attempt, { rows_estimate: estimate }))) throw new Superseded();

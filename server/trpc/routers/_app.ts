@@ -7,6 +7,7 @@ import { customersRouter } from './customers.js';
 import { lookupRouter } from './lookup.js';
 import { paymentsRouter } from './payments.js';
 import { refundsRouter } from './refunds.js';
+import { reportsRouter } from './reports.js';
 import { preferencesRouter, viewsRouter } from './views.js';
 import { webhooksRouter } from './webhooks.js';
 
@@ -23,6 +24,7 @@ export const appRouter = router({
   preferences: preferencesRouter,
   webhooks: webhooksRouter,
   analytics: analyticsRouter,
+  reports: reportsRouter,
 });
 
 export type AppRouter = typeof appRouter;
