@@ -96,8 +96,10 @@ function ExportForm({ types, search, zone }: { types: ReportTypeView[]; search: 
   // A list's own date range becomes the report's range; its other filters travel as they are.
   const carried = search.type === typeId ? (search.filters ?? {}) : {};
   const { from, to, ...listFilters } = carried as Record<string, unknown>;
-  const [start, setStart] = useState(typeof from === 'string' ? from.slice(0, 10) : defaults.start);
-  const [end, setEnd] = useState(typeof to === 'string' ? to.slice(0, 10) : defaults.end);
+  // From a list, the export covers what the list shows: its date range, or all time when it has none.
+  const fromList = search.type === typeId && search.filters !== undefined;
+  const [start, setStart] = useState(typeof from === 'string' ? from.slice(0, 10) : fromList ? '' : defaults.start);
+  const [end, setEnd] = useState(typeof to === 'string' ? to.slice(0, 10) : fromList ? '' : defaults.end);
   const [timezone, setTimezone] = useState(zone);
   const [format, setFormat] = useState<ReportFormat>('csv');
   const [gzip, setGzip] = useState(false);
@@ -155,7 +157,7 @@ function ExportForm({ types, search, zone }: { types: ReportTypeView[]; search: 
         </Select>
       </Field>
       <div className="grid grid-cols-2 gap-3">
-        <Field label="From" error={fieldErrors.intervalStart}>
+        <Field label="From" hint={!start && !end ? 'Empty: all time.' : undefined} error={fieldErrors.intervalStart}>
           <Input type="date" value={start} onChange={(e) => setStart(e.target.value)} />
         </Field>
         <Field label="To (not included)" error={fieldErrors.intervalEnd}>
