@@ -124,9 +124,8 @@ export async function findFirstCreated(db: Executor, source: ExportSource, scope
   return rows[0]?.at ?? null;
 }
 
+/** The last row of the previous batch, by id: its (created_at, id) is read in the comparison itself. */
 export interface ExportCursor {
-  /** created_at as PostgreSQL prints it (microseconds kept). */
-  key: string;
   id: string;
 }
 
@@ -180,10 +179,13 @@ export async function findExportBatch(
 ): Promise<Record<string, unknown>[]> {
   const table = sql.table(source);
   const key = sql`(${sql.ref(`${source}.created_at`)}, ${sql.ref(`${source}.id`)})`;
-  const where = after ? [...conditions, sql<boolean>`${key} > (${after.key}::timestamptz, ${after.id})`] : conditions;
+  // The cursor row's position is read inside the comparison, so microsecond timestamps compare exactly
+  // (and no timestamp is printed as text per row, which cost more than the rest of the row).
+  const position = sql`(select c.created_at, c.id from ${table} c where c.merchant_id = ${scope.merchantId} and c.livemode = ${scope.livemode} and c.id = ${after?.id ?? null})`;
+  const where = after ? [...conditions, sql<boolean>`${key} > ${position}`] : conditions;
   const columns = SOURCE_COLUMNS[source].map((c) => sql.ref(`${source}.${c}`));
   const { rows } = await sql<Record<string, unknown>>`
-    select ${sql.join(columns)}, ${sql.ref(`${source}.created_at`)}::text as sort_key${sql.join([sql``, ...extraColumns(source, scope, options)], sql`, `)}
+    select ${sql.join([...columns, ...extraColumns(source, scope, options)])}
     from ${table}
     where ${scoped(source, scope, where)}
     order by ${sql.ref(`${source}.created_at`)}, ${sql.ref(`${source}.id`)}

@@ -414,7 +414,7 @@ export async function runReport(deps: CoreDeps, scope: Scope, runId: string, opt
       await writer.write(rows.map((row) => readers.map((read) => read(row))));
       written += rows.length;
       const last = rows[rows.length - 1]!;
-      after = { key: last.sort_key as string, id: last.id as string };
+      after = { id: last.id as string };
       if (!(await repo.updateReportProgress(deps.db, scope, runId, attempt, { rows_written: written }))) throw new Superseded();
       options.onProgress?.(written);
       if (rows.length < batchSize) break;
