@@ -33,9 +33,9 @@ export function zoneOffsetMinutes(ms: number, zone: string): number {
   return offset;
 }
 
-/** 2026-03-08T01:59:59-05:00: the wall clock in the zone with its offset (seconds; UTC reads +00:00). */
-export function zonedTimestamp(date: Date, zone: string): string {
-  const ms = date.getTime();
+/** 2026-03-08T01:59:59-05:00: the wall clock in the zone with its offset (seconds; UTC reads +00:00). `date` may be epoch ms. */
+export function zonedTimestamp(date: Date | number, zone: string): string {
+  const ms = typeof date === 'number' ? date : date.getTime();
   const offset = zoneOffsetMinutes(ms, zone);
   const local = new Date(Math.floor(ms / 1000) * 1000 + offset * 60_000).toISOString().slice(0, 19);
   const abs = Math.abs(offset);

@@ -129,15 +129,17 @@ export interface ExportCursor {
   id: string;
 }
 
-const SOURCE_COLUMNS: Record<ExportSource, string[]> = {
+/** The columns an export may read from each source; timestamps come as epoch seconds (int8, cheap to parse). */
+const SOURCE_COLUMNS: Record<ExportSource, readonly string[]> = {
   payment_intents: [
     'id', 'created_at', 'amount', 'currency', 'amount_received', 'amount_refunded', 'amount_capturable', 'status', 'description',
     'customer_id', 'receipt_email', 'card_brand', 'card_last4', 'capture_method', 'payment_method_id', 'failed_attempts', 'canceled_at',
-    'cancellation_reason', 'statement_descriptor',
+    'cancellation_reason', 'statement_descriptor', 'metadata',
   ],
-  refunds: ['id', 'created_at', 'amount', 'currency', 'status', 'reason', 'failure_reason', 'note', 'payment_intent_id', 'customer_id', 'payment_method_id'],
-  customers: ['id', 'created_at', 'email', 'name', 'phone', 'description'],
+  refunds: ['id', 'created_at', 'amount', 'currency', 'status', 'reason', 'failure_reason', 'note', 'payment_intent_id', 'customer_id', 'payment_method_id', 'metadata'],
+  customers: ['id', 'created_at', 'email', 'name', 'phone', 'description', 'metadata'],
 };
+const TIMESTAMPS = new Set(['created_at', 'canceled_at']);
 
 function scoped(source: ExportSource, scope: Scope, conditions: Condition[]): Condition {
   const all = [sql<boolean>`${sql.ref(`${source}.merchant_id`)} = ${scope.merchantId}`, sql<boolean>`${sql.ref(`${source}.livemode`)} = ${scope.livemode}`, ...conditions];
@@ -146,22 +148,27 @@ function scoped(source: ExportSource, scope: Scope, conditions: Condition[]): Co
 }
 
 export interface ExportOptions {
-  metadata: boolean;
+  /** Columns of the source to read (the id always is). */
+  fields: readonly string[];
   /** payment_intents: the payer's email (a lookup per row with a customer). */
-  customerEmail: boolean;
+  customerEmail?: boolean;
+  /** payment_intents: last_payment_error's code. */
+  failureCode?: boolean;
 }
 
-function extraColumns(source: ExportSource, scope: Scope, options: ExportOptions) {
-  const extra: RawBuilder<unknown>[] = [];
-  if (options.metadata) extra.push(sql`${sql.ref(`${source}.metadata`)}`);
-  if (source === 'payment_intents') {
-    extra.push(sql`payment_intents.last_payment_error->>'code' as failure_code`);
-    // The customer's email, else the receipt email: what the payments list shows as the payer.
-    if (options.customerEmail) {
-      extra.push(sql`case when payment_intents.customer_id is null then payment_intents.receipt_email else coalesce((select c.email from customers c where c.merchant_id = ${scope.merchantId} and c.livemode = ${scope.livemode} and c.id = payment_intents.customer_id), payment_intents.receipt_email) end as customer_email`);
-    }
+function selectList(source: ExportSource, scope: Scope, options: ExportOptions) {
+  const fields = [...new Set(['id', ...options.fields])];
+  const out: RawBuilder<unknown>[] = fields.map((f) => {
+    if (!SOURCE_COLUMNS[source].includes(f)) throw new Error(`Not an export column of ${source}: ${f}`);
+    const ref = sql.ref(`${source}.${f}`);
+    return TIMESTAMPS.has(f) ? sql`floor(extract(epoch from ${ref}))::int8 as ${sql.id(f)}` : sql`${ref}`;
+  });
+  if (source === 'payment_intents' && options.failureCode) out.push(sql`payment_intents.last_payment_error->>'code' as failure_code`);
+  // The customer's email, else the receipt email: what the payments list shows as the payer.
+  if (source === 'payment_intents' && options.customerEmail) {
+    out.push(sql`case when payment_intents.customer_id is null then payment_intents.receipt_email else coalesce((select c.email from customers c where c.merchant_id = ${scope.merchantId} and c.livemode = ${scope.livemode} and c.id = payment_intents.customer_id), payment_intents.receipt_email) end as customer_email`);
   }
-  return extra;
+  return out;
 }
 
 /**
@@ -183,9 +190,8 @@ export async function findExportBatch(
   // (and no timestamp is printed as text per row, which cost more than the rest of the row).
   const position = sql`(select c.created_at, c.id from ${table} c where c.merchant_id = ${scope.merchantId} and c.livemode = ${scope.livemode} and c.id = ${after?.id ?? null})`;
   const where = after ? [...conditions, sql<boolean>`${key} > ${position}`] : conditions;
-  const columns = SOURCE_COLUMNS[source].map((c) => sql.ref(`${source}.${c}`));
   const { rows } = await sql<Record<string, unknown>>`
-    select ${sql.join([...columns, ...extraColumns(source, scope, options)])}
+    select ${sql.join(selectList(source, scope, options))}
     from ${table}
     where ${scoped(source, scope, where)}
     order by ${sql.ref(`${source}.created_at`)}, ${sql.ref(`${source}.id`)}
