@@ -29,6 +29,7 @@ async function main() {
           poolSize: env.WORKER_DB_POOL,
           heartbeatMs: env.WORKER_HEARTBEAT_MS,
           staleAfterMs: env.WORKER_STALE_MS,
+          reportFileTtlDays: env.REPORT_FILE_TTL_DAYS,
           log,
         },
       )

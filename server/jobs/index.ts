@@ -26,6 +26,8 @@ export interface WorkerOptions {
   crontab?: boolean;
   /** Webhook delivery settings (tests shorten the retry schedule and the timeout). */
   webhooks?: Partial<DeliveryOptions>;
+  /** Days a report file is kept (REPORT_FILE_TTL_DAYS; default 7). */
+  reportFileTtlDays?: number;
   /** Extra task handlers (tests). */
   extraTasks?: TaskList;
   log: (line: string) => void;
@@ -41,7 +43,7 @@ function taskList(deps: CoreDeps, options: WorkerOptions): TaskList {
   return {
     'settle-refund': settleRefundTask(deps),
     'deliver-webhook': deliverWebhookTask(deps, { ...defaultDeliveryOptions(options.log), ...options.webhooks }),
-    'export-report': exportReportTask(deps),
+    'export-report': exportReportTask(deps, { fileTtlDays: options.reportFileTtlDays }),
     ...periodicTasks(deps),
   };
 }
