@@ -103,10 +103,20 @@ function checkColumns(type: ReportTypeId, columns: string[] | undefined, param: 
 function checkFilters(type: ReportTypeId, filters: Record<string, unknown> | undefined): Record<string, unknown> {
   const clean = Object.fromEntries(Object.entries(filters ?? {}).filter(([k, v]) => !LIST_CONTROLS.includes(k) && v !== undefined && v !== '' && v !== null));
   const list = REPORT_TYPES[type].list;
-  if (list === 'payments') paymentListFilters.parse(clean);
-  else if (list === 'refunds') refundListFilters.parse(clean);
-  else customerListInput.parse(clean);
+  if (list === 'payments') parseFilters(paymentListFilters, clean);
+  else if (list === 'refunds') parseFilters(refundListFilters, clean);
+  else parseFilters(customerListInput, clean);
   return clean;
+}
+
+/** A list's filters parsed by its schema; a problem names the filter (`filters.currency`). */
+function parseFilters<S extends z.ZodType>(schema: S, filters: Record<string, unknown>): z.output<S> {
+  try {
+    return parseParams(schema, filters);
+  } catch (error) {
+    if (error instanceof PaymentError) throw new PaymentError(error.code, error.message, { param: error.param ? `filters.${error.param}` : 'filters' });
+    throw error;
+  }
 }
 
 /** The run's rows as conditions on its source: the list view's filters plus the interval. */
@@ -115,7 +125,7 @@ function runConditions(type: ReportTypeId, scope: Scope, p: RunParameters): Cond
   const interval = repo.intervalConditions(source, p.interval_start, p.interval_end);
   const list = REPORT_TYPES[type].list;
   if (list === 'payments') {
-    const f = paymentListFilters.parse(p.filters);
+    const f = parseFilters(paymentListFilters, p.filters);
     const search = classifyPaymentSearch(f.q);
     if (search?.kind === 'id') {
       // A pasted id is that one object (a customer's: their payments; a refund's: its payment), as in the list.
@@ -124,8 +134,8 @@ function runConditions(type: ReportTypeId, scope: Scope, p: RunParameters): Cond
     }
     return [...interval, ...paymentListConditions(scope, p.timezone, { ...f, search })];
   }
-  if (list === 'refunds') return [...interval, ...refundListConditions(scope, p.timezone, refundFilters(refundListFilters.parse(p.filters)))];
-  return [...interval, ...customerSearchConditions(classifyCustomerSearch(customerListInput.parse(p.filters).q))];
+  if (list === 'refunds') return [...interval, ...refundListConditions(scope, p.timezone, refundFilters(parseFilters(refundListFilters, p.filters)))];
+  return [...interval, ...customerSearchConditions(classifyCustomerSearch(parseFilters(customerListInput, p.filters).q))];
 }
 
 interface Spec {
