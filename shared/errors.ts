@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   search_query_invalid: 'invalid_request_error',
   metadata_invalid: 'invalid_request_error',
   url_invalid: 'invalid_request_error',
+  balance_insufficient: 'invalid_request_error',
   card_declined: 'card_error',
   expired_card: 'card_error',
   incorrect_cvc: 'card_error',

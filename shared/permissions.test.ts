@@ -25,8 +25,8 @@ const ROW_PERMISSION: Record<string, Permission | null> = {
   'refund, cancel, capture': 'payments:write',
   'respond to disputes': null,
   'edit customers': 'customers:write',
-  'view balance, payouts': null,
-  'payouts, fee schedule': null,
+  'view balance, payouts': 'balance:read',
+  'payouts, fee schedule': 'payouts:manage',
   analytics: 'analytics:read',
   exports: 'exports:manage',
   'API keys, webhooks (test mode)': 'developers:manage',
@@ -60,7 +60,7 @@ describe('permission table', () => {
         checked++;
       }
     }
-    expect(checked).toBe(9 * ROLES.length);
+    expect(checked).toBe(11 * ROLES.length);
   });
 
   it('has no permission the design table does not describe', () => {

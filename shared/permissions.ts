@@ -16,6 +16,10 @@ export const PERMISSIONS = {
   'live-keys:manage': ['owner', 'admin'],
   'settings:manage': ['owner', 'admin'],
   'audit:read': ['owner', 'admin'],
+  /** The balance, balance transactions, payouts and the fee and payout schedule, read only. */
+  'balance:read': ['owner', 'admin', 'finance'],
+  /** Manual payouts and editing the fee and payout schedule. */
+  'payouts:manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

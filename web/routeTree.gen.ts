@@ -16,6 +16,7 @@ import { Route as AppIndexRouteImport } from './routes/_app/index'
 import { Route as AppDevelopersRouteImport } from './routes/_app/developers'
 import { Route as AppReportsRouteImport } from './routes/_app/reports'
 import { Route as AppSettingsRouteImport } from './routes/_app/settings'
+import { Route as AppBalancesIndexRouteImport } from './routes/_app/balances.index'
 import { Route as AppCustomersIndexRouteImport } from './routes/_app/customers.index'
 import { Route as AppCustomersCustomerIdRouteImport } from './routes/_app/customers.$customerId'
 import { Route as AppDevelopersWebhooksRouteImport } from './routes/_app/developers_.webhooks'
@@ -23,6 +24,7 @@ import { Route as AppPaymentsIndexRouteImport } from './routes/_app/payments.ind
 import { Route as AppPaymentsPaymentIdRouteImport } from './routes/_app/payments.$paymentId'
 import { Route as AppRefundsIndexRouteImport } from './routes/_app/refunds.index'
 import { Route as AppRefundsRefundIdRouteImport } from './routes/_app/refunds.$refundId'
+import { Route as AppBalancesPayoutsPayoutIdRouteImport } from './routes/_app/balances.payouts.$payoutId'
 
 const AppRoute = AppRouteImport.update({
   id: '/_app',
@@ -56,6 +58,11 @@ const AppReportsRoute = AppReportsRouteImport.update({
 const AppSettingsRoute = AppSettingsRouteImport.update({
   id: '/settings',
   path: '/settings',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppBalancesIndexRoute = AppBalancesIndexRouteImport.update({
+  id: '/balances/',
+  path: '/balances/',
   getParentRoute: () => AppRoute,
 } as any)
 const AppCustomersIndexRoute = AppCustomersIndexRouteImport.update({
@@ -93,6 +100,12 @@ const AppRefundsRefundIdRoute = AppRefundsRefundIdRouteImport.update({
   path: '/refunds/$refundId',
   getParentRoute: () => AppRoute,
 } as any)
+const AppBalancesPayoutsPayoutIdRoute =
+  AppBalancesPayoutsPayoutIdRouteImport.update({
+    id: '/balances/payouts/$payoutId',
+    path: '/balances/payouts/$payoutId',
+    getParentRoute: () => AppRoute,
+  } as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof AppIndexRoute
@@ -105,9 +118,11 @@ export interface FileRoutesByFullPath {
   '/developers/webhooks': typeof AppDevelopersWebhooksRoute
   '/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
   '/refunds/$refundId': typeof AppRefundsRefundIdRoute
+  '/balances/': typeof AppBalancesIndexRoute
   '/customers/': typeof AppCustomersIndexRoute
   '/payments/': typeof AppPaymentsIndexRoute
   '/refunds/': typeof AppRefundsIndexRoute
+  '/balances/payouts/$payoutId': typeof AppBalancesPayoutsPayoutIdRoute
 }
 export interface FileRoutesByTo {
   '/signin': typeof SigninRoute
@@ -120,9 +135,11 @@ export interface FileRoutesByTo {
   '/developers/webhooks': typeof AppDevelopersWebhooksRoute
   '/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
   '/refunds/$refundId': typeof AppRefundsRefundIdRoute
+  '/balances': typeof AppBalancesIndexRoute
   '/customers': typeof AppCustomersIndexRoute
   '/payments': typeof AppPaymentsIndexRoute
   '/refunds': typeof AppRefundsIndexRoute
+  '/balances/payouts/$payoutId': typeof AppBalancesPayoutsPayoutIdRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
@@ -137,9 +154,11 @@ export interface FileRoutesById {
   '/_app/developers_/webhooks': typeof AppDevelopersWebhooksRoute
   '/_app/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
   '/_app/refunds/$refundId': typeof AppRefundsRefundIdRoute
+  '/_app/balances/': typeof AppBalancesIndexRoute
   '/_app/customers/': typeof AppCustomersIndexRoute
   '/_app/payments/': typeof AppPaymentsIndexRoute
   '/_app/refunds/': typeof AppRefundsIndexRoute
+  '/_app/balances/payouts/$payoutId': typeof AppBalancesPayoutsPayoutIdRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
@@ -154,9 +173,11 @@ export interface FileRouteTypes {
     | '/developers/webhooks'
     | '/payments/$paymentId'
     | '/refunds/$refundId'
+    | '/balances/'
     | '/customers/'
     | '/payments/'
     | '/refunds/'
+    | '/balances/payouts/$payoutId'
   fileRoutesByTo: FileRoutesByTo
   to:
     | '/signin'
@@ -169,9 +190,11 @@ export interface FileRouteTypes {
     | '/developers/webhooks'
     | '/payments/$paymentId'
     | '/refunds/$refundId'
+    | '/balances'
     | '/customers'
     | '/payments'
     | '/refunds'
+    | '/balances/payouts/$payoutId'
   id:
     | '__root__'
     | '/_app'
@@ -185,9 +208,11 @@ export interface FileRouteTypes {
     | '/_app/developers_/webhooks'
     | '/_app/payments/$paymentId'
     | '/_app/refunds/$refundId'
+    | '/_app/balances/'
     | '/_app/customers/'
     | '/_app/payments/'
     | '/_app/refunds/'
+    | '/_app/balances/payouts/$payoutId'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
@@ -247,6 +272,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppSettingsRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/balances/': {
+      id: '/_app/balances/'
+      path: '/balances'
+      fullPath: '/balances/'
+      preLoaderRoute: typeof AppBalancesIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/customers/': {
       id: '/_app/customers/'
       path: '/customers'
@@ -296,6 +328,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppRefundsRefundIdRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/balances/payouts/$payoutId': {
+      id: '/_app/balances/payouts/$payoutId'
+      path: '/balances/payouts/$payoutId'
+      fullPath: '/balances/payouts/$payoutId'
+      preLoaderRoute: typeof AppBalancesPayoutsPayoutIdRouteImport
+      parentRoute: typeof AppRoute
+    }
   }
 }
 
@@ -308,9 +347,11 @@ interface AppRouteChildren {
   AppDevelopersWebhooksRoute: typeof AppDevelopersWebhooksRoute
   AppPaymentsPaymentIdRoute: typeof AppPaymentsPaymentIdRoute
   AppRefundsRefundIdRoute: typeof AppRefundsRefundIdRoute
+  AppBalancesIndexRoute: typeof AppBalancesIndexRoute
   AppCustomersIndexRoute: typeof AppCustomersIndexRoute
   AppPaymentsIndexRoute: typeof AppPaymentsIndexRoute
   AppRefundsIndexRoute: typeof AppRefundsIndexRoute
+  AppBalancesPayoutsPayoutIdRoute: typeof AppBalancesPayoutsPayoutIdRoute
 }
 
 const AppRouteChildren: AppRouteChildren = {
@@ -322,9 +363,11 @@ const AppRouteChildren: AppRouteChildren = {
   AppDevelopersWebhooksRoute: AppDevelopersWebhooksRoute,
   AppPaymentsPaymentIdRoute: AppPaymentsPaymentIdRoute,
   AppRefundsRefundIdRoute: AppRefundsRefundIdRoute,
+  AppBalancesIndexRoute: AppBalancesIndexRoute,
   AppCustomersIndexRoute: AppCustomersIndexRoute,
   AppPaymentsIndexRoute: AppPaymentsIndexRoute,
   AppRefundsIndexRoute: AppRefundsIndexRoute,
+  AppBalancesPayoutsPayoutIdRoute: AppBalancesPayoutsPayoutIdRoute,
 }
 
 const AppRouteWithChildren = AppRoute._addFileChildren(AppRouteChildren)

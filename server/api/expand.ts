@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { expandParam } from '../../shared/contracts/common.js';
 import { PaymentError } from '../../shared/errors.js';
+import { idKind } from '../../shared/ids.js';
+import { getBalanceTransaction } from '../core/balance/balance.service.js';
+import { getCharge } from '../core/charges/charges.service.js';
 import { getCustomer } from '../core/customers/customers.service.js';
+import { getPayout } from '../core/payouts/payouts.service.js';
+import { getRefund } from '../core/refunds/refunds.service.js';
 import { getPaymentIntent } from '../core/payment-intents/payment-intents.service.js';
 import { getPaymentMethodRow, toPaymentMethodDto } from '../core/payment-methods/payment-methods.service.js';
 import type { CoreDeps, Scope } from '../core/shared/deps.js';
@@ -13,14 +18,14 @@ import { parseParams } from '../core/shared/params.js';
  * (charges, invoices, reviews...) may be expanded and stays null. Anything else is Stripe's 400.
  */
 
-type Kind = 'customer' | 'payment_intent' | 'payment_method';
+type Kind = 'customer' | 'payment_intent' | 'payment_method' | 'charge' | 'balance_transaction' | 'balance_source';
 
 /** Per object type: the expandable properties and what they expand into (null: always null here). */
 const EXPANDABLE: Record<string, Record<string, Kind | null>> = {
   payment_intent: {
     customer: 'customer',
     payment_method: 'payment_method',
-    latest_charge: null,
+    latest_charge: 'charge',
     application: null,
     invoice: null,
     on_behalf_of: null,
@@ -32,12 +37,27 @@ const EXPANDABLE: Record<string, Record<string, Kind | null>> = {
     payment_intent: 'payment_intent',
     customer: 'customer',
     payment_method: 'payment_method',
-    balance_transaction: null,
-    charge: null,
+    balance_transaction: 'balance_transaction',
+    charge: 'charge',
     source_transfer_reversal: null,
     transfer_reversal: null,
   },
   customer: { default_source: null, test_clock: null },
+  charge: {
+    balance_transaction: 'balance_transaction',
+    customer: 'customer',
+    payment_intent: 'payment_intent',
+    application: null,
+    application_fee: null,
+    failure_balance_transaction: null,
+    on_behalf_of: null,
+    review: null,
+    source_transfer: null,
+  },
+  // A balance transaction's source is a charge, a refund or a payout (or a dispute), by its id.
+  balance_transaction: { source: 'balance_source' },
+  balance: {},
+  payout: { balance_transaction: 'balance_transaction', failure_balance_transaction: 'balance_transaction', destination: null, original_payout: null, reversed_by: null, application_fee: null },
   payment_method: { customer: 'customer' },
   webhook_endpoint: { application: null },
   event: {},
@@ -64,6 +84,10 @@ const RESOURCE_OBJECTS: Record<string, string> = {
   events: 'event',
   webhook_endpoints: 'webhook_endpoint',
   payment_methods: 'payment_method',
+  charges: 'charge',
+  balance: 'balance',
+  balance_transactions: 'balance_transaction',
+  payouts: 'payout',
 };
 
 /** Checks one path against the table, before any work is done (so a bad expand never half-runs a create). */
@@ -157,5 +181,15 @@ const loaders: Record<Kind, (deps: CoreDeps, scope: Scope, id: string) => Promis
     const row = await getPaymentMethodRow(deps.db, scope, id);
     // Ids on PaymentFlow's own objects always resolve; were one gone, the id is kept rather than failing the read.
     return row ? toPaymentMethodDto(row) : id;
+  },
+  charge: (deps, scope, id) => getCharge(deps, scope, id),
+  balance_transaction: (deps, scope, id) => getBalanceTransaction(deps, scope, id),
+  balance_source: async (deps, scope, id) => {
+    const kind = idKind(id);
+    if (kind === 'charge') return getCharge(deps, scope, id);
+    if (kind === 'refund') return getRefund(deps, scope, id);
+    if (kind === 'payout') return getPayout(deps, scope, id);
+    // Sources of other areas (disputes) stay ids until they are added here.
+    return id;
   },
 };

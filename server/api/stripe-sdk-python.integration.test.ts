@@ -62,7 +62,7 @@ describe.skipIf(!python)('official stripe-python against PaymentFlow', () => {
     // expand[0]=customer&expand[1]=payment_method&expand[2]=latest_charge
     expect(out.retrieved.customer).toMatchObject({ id: out.customer.id, object: 'customer' });
     expect(out.retrieved.payment_method).toMatchObject({ object: 'payment_method', card: { last4: '4242', brand: 'visa' } });
-    expect(out.retrieved.latest_charge).toBeNull();
+    expect(out.retrieved.latest_charge).toMatchObject({ object: 'charge', payment_intent: out.retrieved.id, status: 'succeeded' });
 
     expect(out.listed).toMatchObject({ object: 'list', has_more: false });
     expect(out.listed.data.map((pi: { id: string }) => pi.id)).toEqual([out.created.id]);

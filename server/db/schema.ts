@@ -53,6 +53,7 @@ export interface PaymentIntentsTable {
   last_payment_error: Json<Record<string, unknown> | null> | null; next_action: Json<Record<string, unknown> | null> | null;
   card_brand: string | null; card_last4: string | null; card_fingerprint: string | null; failed_attempts: Generated<number>;
   success_url: string | null; cancel_url: string | null; expires_at: Date | null; created_at: Timestamp; updated_at: Timestamp;
+  latest_charge_id: Generated<string | null>;
 }
 export interface PaymentAttemptsTable {
   id: string; merchant_id: string; livemode: boolean; payment_intent_id: string; payment_method_id: string | null;
@@ -67,7 +68,35 @@ export interface RefundsTable {
   settle_lease_until: Generated<Date | null>;
   /** Copied from the payment when the refund is created (Stripe's refund.customer / refund.payment_method). */
   customer_id: string | null; payment_method_id: string | null;
+  charge_id: Generated<string | null>; balance_transaction_id: Generated<string | null>; failure_balance_transaction_id: Generated<string | null>;
 }
+export interface ChargesTable {
+  id: string; merchant_id: string; livemode: boolean; payment_intent_id: string; customer_id: string | null; payment_method_id: string | null;
+  amount: Money; amount_captured: Money; amount_refunded: Money; currency: string; status: 'succeeded' | 'pending' | 'failed';
+  captured: boolean; failure_code: string | null; failure_message: string | null; decline_code: string | null;
+  card_brand: string | null; card_last4: string | null; card_exp_month: number | null; card_exp_year: number | null;
+  card_fingerprint: string | null; card_funding: string | null; card_country: string | null; three_d_secure: string | null;
+  balance_transaction_id: string | null; description: string | null; receipt_email: string | null; statement_descriptor: string | null;
+  metadata: Json; created_at: Timestamp; updated_at: Timestamp;
+}
+export interface BalanceSettingsTable {
+  merchant_id: string; livemode: boolean; fee_percent_bps: Generated<number>; fee_fixed: Money;
+  payout_interval: Generated<'manual' | 'daily' | 'weekly' | 'monthly'>; payout_weekly_anchor: Generated<string>;
+  payout_monthly_anchor: Generated<number>; payout_delay_days: Generated<number>; updated_at: Timestamp;
+}
+export interface PayoutsTable {
+  id: string; merchant_id: string; livemode: boolean; amount: Money; currency: string;
+  status: 'pending' | 'in_transit' | 'paid' | 'failed' | 'canceled'; automatic: boolean; arrival_date: Date;
+  description: string | null; statement_descriptor: string | null; metadata: Json; failure_code: string | null; failure_message: string | null;
+  balance_transaction_id: string; failure_balance_transaction_id: string | null; created_at: Timestamp; updated_at: Timestamp;
+}
+export interface BalanceTransactionsTable {
+  id: string; merchant_id: string; livemode: boolean; type: string; reporting_category: string; amount: Money; fee: Money; net: Money;
+  currency: string; fee_details: Json<FeeDetailRow[]>; source_id: string | null; description: string | null;
+  status: 'pending' | 'available'; available_on: Date; payout_id: string | null; created_at: Timestamp;
+}
+export interface FeeDetailRow { amount: number; currency: string; description: string; type: string }
+export interface BalanceTotalsTable { merchant_id: string; livemode: boolean; currency: string; status: 'pending' | 'available'; amount: Money }
 export interface EventsTable {
   id: string; merchant_id: string; livemode: boolean; type: string; api_version: string; object_id: string;
   data: Json<Record<string, unknown>>; request_id: string | null; idempotency_key: string | null; created_at: Timestamp;
@@ -123,6 +152,11 @@ export interface Database {
   payment_intents: PaymentIntentsTable;
   payment_attempts: PaymentAttemptsTable;
   refunds: RefundsTable;
+  charges: ChargesTable;
+  balance_settings: BalanceSettingsTable;
+  payouts: PayoutsTable;
+  balance_transactions: BalanceTransactionsTable;
+  balance_totals: BalanceTotalsTable;
   events: EventsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;

@@ -466,6 +466,9 @@ function addRefunds(ctx: Ctx, current: () => Row<'payment_intents'>, update: (c:
       created_at: new Date(at),
       updated_at: new Date(at),
       settle_lease_until: null,
+      charge_id: row.latest_charge_id,
+      balance_transaction_id: null,
+      failure_balance_transaction_id: null,
     };
     update({ amount_refunded: Number(row.amount_refunded) + amount, updated_at: new Date(at) });
     event('refund.created', toRefundDto(refund), at, byDashboard ? null : newId('request'));

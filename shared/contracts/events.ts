@@ -16,6 +16,11 @@ export const EVENT_TYPES = [
   'customer.deleted',
   'reporting.report_run.succeeded',
   'reporting.report_run.failed',
+  'balance.available',
+  'payout.created',
+  'payout.updated',
+  'payout.paid',
+  'payout.failed',
 ] as const;
 
 export const API_VERSION = '2024-06-20';

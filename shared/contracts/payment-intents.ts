@@ -173,7 +173,7 @@ export interface PaymentIntentDto {
   excluded_payment_method_types: null;
   invoice: null;
   last_payment_error: LastPaymentErrorDto | null;
-  latest_charge: null;
+  latest_charge: string | null;
   livemode: boolean;
   managed_payments: null;
   metadata: Record<string, string>;

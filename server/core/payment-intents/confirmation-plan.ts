@@ -10,6 +10,9 @@ import { MAX_FAILED_ATTEMPTS } from '../../../shared/limits.js';
 import { CONFIRMABLE_STATUSES } from '../../../shared/status.js';
 import type { Executor } from '../../db/database.js';
 import type { NewRow, Row } from '../../db/schema.js';
+import type { ChargeLedgerEntry } from '../balance/balance.repository.js';
+import { chargeLedgerEntry } from '../balance/balance.service.js';
+import { buildChargeRow } from '../charges/charges.service.js';
 import { buildEventRows, type EventToEmit } from '../events/events.service.js';
 import {
   getPaymentMethodRow,
@@ -69,6 +72,10 @@ export interface ConfirmationPlan {
   decline?: PaymentError;
   /** A card given with this confirmation, not stored yet. */
   newPaymentMethod?: Row<'payment_methods'>;
+  /** The attempt's charge (none while 3-D Secure is pending). */
+  charge?: Row<'charges'>;
+  /** A captured charge's balance transaction, written in the same statement. */
+  chargeLedger?: ChargeLedgerEntry;
 }
 
 /**
@@ -93,6 +100,21 @@ export function planOutcome(
     attempt: { outcome: Row<'payment_attempts'>['outcome']; failure_code?: string | null; decline_code?: string | null; failure_message?: string | null; three_d_secure?: string | null },
     events: (dto: PaymentIntentDto) => EventToEmit[],
   ) => {
+    // Every attempt that reaches the network is a charge; a pending 3-D Secure challenge is not yet.
+    const charge =
+      attempt.outcome === 'requires_action'
+        ? undefined
+        : buildChargeRow(actor, row, pm, {
+            status: attempt.outcome === 'failed' ? 'failed' : 'succeeded',
+            captured: attempt.outcome === 'succeeded',
+            failureCode: attempt.failure_code,
+            declineCode: attempt.decline_code,
+            failureMessage: attempt.failure_message,
+            threeDSecure: attempt.three_d_secure ?? threeDs,
+          }, at);
+    const chargeLedger = charge?.captured ? chargeLedgerEntry({ ...charge, amount_captured: Number(charge.amount_captured) }, at) : undefined;
+    if (charge && chargeLedger) charge.balance_transaction_id = chargeLedger.id;
+    if (charge) changes = { ...changes, latest_charge_id: charge.id };
     const updated: Row<'payment_intents'> = { ...row, ...base, ...changes, updated_at: at };
     const dto = toPaymentIntentDto(updated, deps.appUrl);
     return {
@@ -117,6 +139,8 @@ export function planOutcome(
         three_d_secure: attempt.three_d_secure ?? threeDs,
       },
       events: events(dto),
+      ...(charge ? { charge } : {}),
+      ...(chargeLedger ? { chargeLedger } : {}),
     };
   };
 
@@ -217,6 +241,8 @@ export async function applyToExistingIntent(t: Executor, actor: Actor, row: Row<
   const updated = await repo.transitionPaymentIntentWithHistory(t, actor, row.id, options.fromStatuses, plan.changes, {
     paymentMethod: plan.newPaymentMethod,
     attempt: options.attempt === 'insert' ? plan.attempt : undefined,
+    charge: plan.charge,
+    chargeLedger: plan.chargeLedger,
     events: buildEventRows(actor, plan.events),
   });
   if (!updated) throw unexpectedState(row, 'confirm', options.fromStatuses);

@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { NewRow, Row, RowUpdate } from '../../db/schema.js';
 import { Statement } from '../../db/statement.js';
+import { chargeBalanceTransactionCtes, type ChargeLedgerEntry } from '../balance/balance.repository.js';
 import { eventCtes } from '../events/events.repository.js';
 import type { Scope } from '../shared/deps.js';
 import { inScope, scopeCondition } from '../shared/scope.js';
@@ -31,13 +32,23 @@ interface History {
   /** A card given with this change, stored in the same statement. */
   paymentMethod?: NewRow<'payment_methods'>;
   attempt?: NewRow<'payment_attempts'>;
+  /** The attempt's charge, and for a captured one its balance transaction (fee, running totals). */
+  charge?: NewRow<'charges'>;
+  chargeLedger?: ChargeLedgerEntry;
   events: NewRow<'events'>[];
+}
+
+function scopeOf(_ledger: ChargeLedgerEntry, charge: NewRow<'charges'> | undefined): Scope {
+  if (!charge) throw new Error('A charge balance transaction needs its charge in the same write');
+  return { merchantId: charge.merchant_id, livemode: charge.livemode };
 }
 
 function historyCtes(statement: Statement, history: History): string[] {
   return [
     ...(history.paymentMethod ? [`written_payment_method as (${statement.insert('payment_methods', [history.paymentMethod])})`] : []),
     ...(history.attempt ? [`written_attempt as (${statement.insert('payment_attempts', [history.attempt])})`] : []),
+    ...(history.charge ? [`written_charge as (${statement.insert('charges', [{ ...history.charge, metadata: JSON.stringify(history.charge.metadata ?? {}) }])})`] : []),
+    ...(history.chargeLedger ? [chargeBalanceTransactionCtes(statement, scopeOf(history.chargeLedger, history.charge), history.chargeLedger)] : []),
     eventCtes(statement, history.events),
   ];
 }

@@ -20,6 +20,8 @@ import { currencyInfo, toMajorUnitString } from '../../../shared/money.js';
 import { CANCELABLE_STATUSES, CONFIRMABLE_STATUSES, PAYMENT_INTENT_STATUSES } from '../../../shared/status.js';
 import type { Executor } from '../../db/database.js';
 import type { Row, RowUpdate } from '../../db/schema.js';
+import { chargeLedgerEntry, recordChargeBalanceTransaction } from '../balance/balance.service.js';
+import * as chargesRepo from '../charges/charges.repository.js';
 import { checkMetadataSize, requireLiveCustomer } from '../customers/customers.service.js';
 import { buildEventRows, emitEvent, type EventToEmit } from '../events/events.service.js';
 import {
@@ -97,6 +99,7 @@ export function newPaymentIntentRow(scope: Scope, f: NewIntentFields): Row<'paym
     expires_at: new Date(f.createdAt.getTime() + INTENT_LIFETIME_MS),
     created_at: f.createdAt,
     updated_at: f.createdAt,
+    latest_charge_id: null,
   };
 }
 
@@ -201,6 +204,8 @@ export async function createPaymentIntent(deps: CoreDeps, actor: Actor, input: C
     paymentMethod: plan.newPaymentMethod,
     intent: plan.row,
     attempt: plan.attempt,
+    charge: plan.charge,
+    chargeLedger: plan.chargeLedger,
     events: buildEventRows(actor, [created, ...plan.events]),
   });
   if (plan.decline) throw plan.decline;
@@ -293,6 +298,12 @@ export async function capturePaymentIntent(deps: CoreDeps, actor: Actor, id: str
     }
     const updated = await repo.transitionPaymentIntent(t, actor, id, ['requires_capture'], changes);
     if (!updated) throw unexpectedState(row, 'capture', ['requires_capture']);
+    if (updated.latest_charge_id) {
+      // The captured amount reaches the balance now, with its fee, in this transaction.
+      const entry = chargeLedgerEntry({ id: updated.latest_charge_id, amount_captured: amount, currency: updated.currency, description: updated.description }, new Date());
+      await recordChargeBalanceTransaction(t, actor, entry);
+      await chargesRepo.updateCharge(t, actor, updated.latest_charge_id, { captured: true, amount_captured: amount, balance_transaction_id: entry.id });
+    }
     const dto = toPaymentIntentDto(updated, deps.appUrl);
     await emitEvent(t, actor, 'payment_intent.succeeded', dto);
     return dto;

@@ -26,6 +26,8 @@ import { parseParams } from '../shared/params.js';
 import { compileSearchText } from '../shared/search-sql.js';
 import { inTransaction, toUnix } from '../shared/tx.js';
 import * as repo from './refunds.repository.js';
+import { recordBalanceTransaction } from '../balance/balance.service.js';
+import * as chargesRepo from '../charges/charges.repository.js';
 
 /** How long a refund stays pending before the job settles it (a bank would take days; tests want seconds). */
 export const REFUND_SETTLE_DELAY_MS = 2_000;
@@ -35,8 +37,8 @@ export function toRefundDto(row: Row<'refunds'>): RefundDto {
     id: row.id,
     object: 'refund',
     amount: Number(row.amount),
-    balance_transaction: null,
-    charge: null,
+    balance_transaction: row.balance_transaction_id,
+    charge: row.charge_id,
     created: toUnix(row.created_at),
     currency: row.currency,
     customer: row.customer_id,
@@ -87,8 +89,12 @@ export async function createRefund(deps: CoreDeps, actor: Actor, input: CreateRe
         { param: 'amount' },
       );
     }
+    // The refund leaves the balance at once (fee not returned), in this transaction.
+    const balanceTransactionId = newId('balanceTransaction');
     const row = await repo.insertRefund(t, {
       id: newId('refund'),
+      charge_id: intent.latest_charge_id,
+      balance_transaction_id: balanceTransactionId,
       merchant_id: actor.merchantId,
       livemode: actor.livemode,
       payment_intent_id: intent.id,
@@ -103,6 +109,16 @@ export async function createRefund(deps: CoreDeps, actor: Actor, input: CreateRe
       created_by_user_id: actor.userId ?? null,
     });
     await intentsRepo.adjustAmountRefunded(t, actor, intent.id, amount);
+    const charge = intent.latest_charge_id ? await chargesRepo.adjustChargeRefunded(t, actor, intent.latest_charge_id, amount) : null;
+    await recordBalanceTransaction(t, actor, {
+      id: balanceTransactionId,
+      type: 'refund',
+      reportingCategory: 'refund',
+      amount: -amount,
+      currency: intent.currency,
+      sourceId: row.id,
+      description: `Refund for ${charge?.id ?? intent.id}`,
+    });
     await repo.scheduleSettlement(t, row, new Date(Date.now() + REFUND_SETTLE_DELAY_MS));
     const dto = toRefundDto(row);
     await emitEvent(t, actor, 'refund.created', dto);
@@ -217,9 +233,27 @@ async function settleLeasedRefund(deps: CoreDeps, refund: Row<'refunds'>): Promi
       await emitEvent(t, actor, 'refund.updated', toRefundDto(row), { status: before.status });
       return true;
     }
-    const row = await repo.updateRefund(t, actor, refund.id, { status: 'failed', failure_reason: result.failureReason, settle_lease_until: null }, 'pending');
+    const failureBalanceTransactionId = newId('balanceTransaction');
+    const row = await repo.updateRefund(
+      t,
+      actor,
+      refund.id,
+      { status: 'failed', failure_reason: result.failureReason, settle_lease_until: null, failure_balance_transaction_id: failureBalanceTransactionId },
+      'pending',
+    );
     if (!row) return false;
     await intentsRepo.adjustAmountRefunded(t, actor, refund.payment_intent_id, -Number(refund.amount));
+    if (row.charge_id) await chargesRepo.adjustChargeRefunded(t, actor, row.charge_id, -Number(refund.amount));
+    // The money comes back to the balance: a refund_failure transaction, as Stripe records it.
+    await recordBalanceTransaction(t, actor, {
+      id: failureBalanceTransactionId,
+      type: 'refund_failure',
+      reportingCategory: 'refund_failure',
+      amount: Number(refund.amount),
+      currency: refund.currency,
+      sourceId: refund.id,
+      description: `Refund ${refund.id} failed`,
+    });
     const dto = toRefundDto(row);
     const previousAttributes = { status: before.status, failure_reason: before.failure_reason };
     await emitEvents(t, actor, [

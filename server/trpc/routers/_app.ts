@@ -1,6 +1,7 @@
 import { router } from '../trpc.js';
 import { analyticsRouter } from './analytics.js';
 import { authRouter } from './auth.js';
+import { balancesRouter } from './balances.js';
 import { developersRouter } from './developers.js';
 import { settingsRouter } from './settings.js';
 import { customersRouter } from './customers.js';
@@ -25,6 +26,7 @@ export const appRouter = router({
   webhooks: webhooksRouter,
   analytics: analyticsRouter,
   reports: reportsRouter,
+  balances: balancesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -23,6 +23,7 @@ import { RawJson } from '../../components/raw-json';
 import { invalidatePayment, paymentDetailQuery } from './payment-queries';
 import { REFUND_REASON_LABELS, type RefundReason } from '../../lib/refund-labels';
 import { PaymentStatusBadge, RefundStatusBadge, humanize } from '../../components/status-badge';
+import { PaymentLedgerPanel } from './payment-ledger';
 import { Timeline } from './timeline';
 import { CANCELABLE_STATUSES, REQUESTABLE_CANCELLATION_REASONS } from '../../../shared/status';
 
@@ -102,6 +103,7 @@ export function PaymentDetailPage({ paymentId }: { paymentId: string }) {
         </div>
         <div className="min-w-0 space-y-6">
           <PaymentMethodPanel data={data} />
+          <PaymentLedgerPanel paymentId={payment.id} zone={zone} />
           <CustomerPanel data={data} />
           <Card>
             <CardHeader title="Details" />

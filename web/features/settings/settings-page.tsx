@@ -6,14 +6,16 @@ import { useSession } from '../../lib/use-session';
 import { AccountSettings } from './account-settings';
 import { AuditLog } from './audit-log';
 import { BusinessSettings } from './business-settings';
+import { PayoutSettings } from './payout-settings';
 import { TeamSettings } from './team-settings';
 
-type SettingsTab = 'business' | 'team' | 'audit' | 'account';
+type SettingsTab = 'business' | 'team' | 'payouts' | 'audit' | 'account';
 
 /** Tabs without a permission (the user's own account) are shown to every member. */
-const TABS: { id: SettingsTab; label: string; permission: 'settings:manage' | 'audit:read' | null }[] = [
+const TABS: { id: SettingsTab; label: string; permission: 'settings:manage' | 'audit:read' | 'balance:read' | null }[] = [
   { id: 'business', label: 'Business', permission: 'settings:manage' },
   { id: 'team', label: 'Team', permission: 'settings:manage' },
+  { id: 'payouts', label: 'Payouts and fees', permission: 'balance:read' },
   { id: 'audit', label: 'Audit log', permission: 'audit:read' },
   { id: 'account', label: 'Your account', permission: null },
 ];
@@ -54,6 +56,7 @@ export function SettingsPage({ tab }: { tab: SettingsTab }) {
       </nav>
       {current.id === 'business' && <BusinessSettings />}
       {current.id === 'team' && <TeamSettings actorRole={session.role} />}
+      {current.id === 'payouts' && <PayoutSettings />}
       {current.id === 'audit' && <AuditLog timeZone={session.merchant?.timezone ?? 'UTC'} />}
       {current.id === 'account' && <AccountSettings />}
     </>
