@@ -25,6 +25,27 @@ export interface ReportColumn {
 
 const col = (id: string, label: string, kind: ReportColumnKind = 'text', byDefault = true): ReportColumn => ({ id, label, kind, default: byDefault });
 
+export type ReportList = 'payments' | 'refunds' | 'customers' | 'balance';
+
+/** Stripe's itemized balance columns (balance_change_from_activity.itemized.3, payout_reconciliation.itemized.5). */
+const BALANCE_COLUMNS = [
+  col('balance_transaction_id', 'Balance transaction ID'),
+  col('created', 'Created', 'timestamp'),
+  col('available_on', 'Available on', 'timestamp'),
+  col('currency', 'Currency'),
+  col('gross', 'Gross', 'amount'),
+  col('fee', 'Fee', 'amount'),
+  col('net', 'Net', 'amount'),
+  col('reporting_category', 'Reporting category'),
+  col('source_id', 'Source ID'),
+  col('description', 'Description'),
+  col('payment_intent_id', 'Payment ID'),
+  col('customer_id', 'Customer ID'),
+  col('automatic_payout_id', 'Payout ID'),
+  col('type', 'Type', 'text', false),
+  col('status', 'Status', 'text', false),
+];
+
 export const REPORT_TYPES = {
   'payments.itemized.1': {
     name: 'Payments',
@@ -87,7 +108,25 @@ export const REPORT_TYPES = {
       col('description', 'Description'),
     ],
   },
-} as const satisfies Record<string, { name: string; description: string; list: 'payments' | 'refunds' | 'customers'; columns: ReportColumn[] }>;
+  'balance_change_from_activity.itemized.3': {
+    name: 'Balance change from activity',
+    description: 'One row per money movement (balance transaction) created in the range: charges, refunds, fees, payouts.',
+    list: 'balance',
+    columns: BALANCE_COLUMNS,
+  },
+  'payout_reconciliation.itemized.5': {
+    name: 'Payout reconciliation',
+    description: 'The balance transactions settled by payouts, created in the range (one payout with the payout filter).',
+    list: 'balance',
+    columns: BALANCE_COLUMNS,
+  },
+} as const satisfies Record<string, { name: string; description: string; list: ReportList; columns: readonly ReportColumn[] }>;
+
+/** Balance filters: a currency, and for payout reconciliation one payout. */
+export const balanceReportFilters = z.strictObject({
+  currency: z.string().trim().toLowerCase().regex(/^[a-z]{3}$/, 'Use a three-letter currency code.').optional(),
+  payout: z.string().trim().min(1).max(255).optional(),
+});
 
 export type ReportTypeId = keyof typeof REPORT_TYPES;
 export const REPORT_TYPE_IDS = Object.keys(REPORT_TYPES) as ReportTypeId[];
@@ -172,7 +211,7 @@ export interface ReportTypeView {
   id: ReportTypeId;
   name: string;
   description: string;
-  list: 'payments' | 'refunds' | 'customers';
+  list: ReportList;
   columns: ReportColumn[];
   defaultColumns: string[];
   /** The columns this member chose last time for this type (remembered on each export). */

@@ -254,3 +254,40 @@ describe('runs and files', () => {
     expect(await getReportRun(deps, actor, view.id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/Not\/AZone|time zone/i), result: null });
   });
 });
+
+describe('balance reports (the ledger)', () => {
+  it('itemizes every money movement with gross, fee and net summing to the ledger, and its payment and metadata', async () => {
+    const m = await createTestMerchant(t.db);
+    const a: Actor & { userId: string } = { merchantId: m.merchant.id, livemode: false, userId: m.user.id };
+    const pi = await createPaymentIntent(deps, a, { amount: 10_000, currency: 'usd', confirm: true, payment_method: 'pm_card_visa', metadata: { order_id: 'B-7' } });
+    await createPaymentIntent(deps, a, { amount: 5000, currency: 'eur', confirm: true, payment_method: 'pm_card_visa' });
+    await createRefund(deps, a, { payment_intent: pi.id, amount: 2500 });
+    const view = await createReportRun(deps, a, 'UTC', {
+      reportType: 'balance_change_from_activity.itemized.3',
+      columns: ['balance_transaction_id', 'reporting_category', 'currency', 'gross', 'fee', 'net', 'payment_intent_id', 'metadata[order_id]'],
+    });
+    expect(await runReport(deps, a, view.id)).toBe('succeeded');
+    const done = await getReportRunView(deps, a, view.id);
+    const rows = parseCsv(await readAll((await openFileForApi(deps, a, done.file!.id)).body));
+    const ledger = await t.db.selectFrom('balance_transactions').selectAll().where('merchant_id', '=', a.merchantId).where('livemode', '=', false).orderBy('created_at').orderBy('id').execute();
+    expect(ledger.length).toBeGreaterThanOrEqual(2);
+    expect(rows.map((r) => r.balance_transaction_id)).toEqual(ledger.map((l) => l.id));
+    for (const currency of ['usd', 'eur']) {
+      const sum = (k: 'gross' | 'fee' | 'net') => rows.filter((r) => r.currency === currency).reduce((s, r) => s + parseMajorUnits(r[k]!.replace(/^-/, ''), currency)! * (r[k]!.startsWith('-') ? -1 : 1), 0);
+      const inLedger = ledger.filter((l) => l.currency === currency);
+      expect(sum('gross')).toBe(inLedger.reduce((s, l) => s + Number(l.amount), 0));
+      expect(sum('fee')).toBe(inLedger.reduce((s, l) => s + Number(l.fee), 0));
+      expect(sum('net')).toBe(inLedger.reduce((s, l) => s + Number(l.net), 0));
+    }
+    const charge = rows.find((r) => r.reporting_category === 'charge' && r.currency === 'usd')!;
+    expect(charge).toMatchObject({ gross: '100.00', payment_intent_id: pi.id, 'metadata[order_id]': 'B-7' });
+
+    const eurOnly = await createReportRun(deps, a, 'UTC', { reportType: 'balance_change_from_activity.itemized.3', filters: { currency: 'eur' } });
+    expect(await runReport(deps, a, eurOnly.id)).toBe('succeeded');
+    expect((await getReportRunView(deps, a, eurOnly.id)).rowsWritten).toBe(ledger.filter((l) => l.currency === 'eur').length);
+    await expect(createReportRun(deps, a, 'UTC', { reportType: 'balance_change_from_activity.itemized.3', filters: { payout: 'po_x' } })).rejects.toMatchObject({ param: 'filters.payout' });
+    const settled = await createReportRun(deps, a, 'UTC', { reportType: 'payout_reconciliation.itemized.5' });
+    expect(await runReport(deps, a, settled.id)).toBe('succeeded');
+    expect((await getReportRunView(deps, a, settled.id)).rowsWritten).toBe(ledger.filter((l) => l.payout_id !== null && l.type !== 'payout').length);
+  });
+});

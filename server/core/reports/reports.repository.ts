@@ -7,7 +7,7 @@ import { inScope } from '../shared/scope.js';
 /** Report runs, their files, and the keyset-batched reads that stream a report's rows. */
 
 type Condition = RawBuilder<boolean>;
-export type ExportSource = 'payment_intents' | 'refunds' | 'customers';
+export type ExportSource = 'payment_intents' | 'refunds' | 'customers' | 'balance_transactions';
 
 export function insertReportRun(db: Executor, row: NewRow<'report_runs'>) {
   return db.insertInto('report_runs').values(row).returningAll().executeTakeFirstOrThrow();
@@ -138,8 +138,31 @@ const SOURCE_COLUMNS: Record<ExportSource, readonly string[]> = {
   ],
   refunds: ['id', 'created_at', 'amount', 'currency', 'status', 'reason', 'failure_reason', 'note', 'payment_intent_id', 'customer_id', 'payment_method_id', 'metadata'],
   customers: ['id', 'created_at', 'email', 'name', 'phone', 'description', 'metadata'],
+  balance_transactions: [
+    'id', 'created_at', 'available_on', 'currency', 'amount', 'fee', 'net', 'reporting_category', 'source_id', 'description', 'payout_id', 'type', 'status',
+    // Read from the transaction's source (a charge's or refund's payment): see balanceSourceColumn.
+    'payment_intent_id', 'customer_id', 'metadata',
+  ],
 };
-const TIMESTAMPS = new Set(['created_at', 'canceled_at']);
+const TIMESTAMPS = new Set(['created_at', 'canceled_at', 'available_on']);
+
+/** What a balance transaction's source (a charge or a refund) says: its payment, customer, and the payment's metadata. */
+function balanceSourceColumn(scope: Scope, field: 'payment_intent_id' | 'customer_id' | 'metadata') {
+  const s = sql`c.merchant_id = ${scope.merchantId} and c.livemode = ${scope.livemode} and c.id = balance_transactions.source_id`;
+  const paymentIntent = sql`coalesce((select c.payment_intent_id from charges c where ${s}), (select c.payment_intent_id from refunds c where ${s}))`;
+  if (field === 'payment_intent_id') return sql`${paymentIntent} as payment_intent_id`;
+  if (field === 'customer_id') return sql`coalesce((select c.customer_id from charges c where ${s}), (select c.customer_id from refunds c where ${s})) as customer_id`;
+  return sql`(select p.metadata from payment_intents p where p.merchant_id = ${scope.merchantId} and p.livemode = ${scope.livemode} and p.id = ${paymentIntent}) as metadata`;
+}
+
+/** Balance report filters: a currency, one payout, only what payouts settled. */
+export function balanceConditions(f: { currency?: string; payout?: string; settled?: boolean }): Condition[] {
+  const out: Condition[] = [];
+  if (f.currency) out.push(sql<boolean>`balance_transactions.currency = ${f.currency}`);
+  if (f.payout) out.push(sql<boolean>`balance_transactions.payout_id = ${f.payout}`);
+  if (f.settled) out.push(sql<boolean>`balance_transactions.payout_id is not null and balance_transactions.type <> 'payout'`);
+  return out;
+}
 
 function scoped(source: ExportSource, scope: Scope, conditions: Condition[]): Condition {
   const all = [sql<boolean>`${sql.ref(`${source}.merchant_id`)} = ${scope.merchantId}`, sql<boolean>`${sql.ref(`${source}.livemode`)} = ${scope.livemode}`, ...conditions];
@@ -160,6 +183,7 @@ function selectList(source: ExportSource, scope: Scope, options: ExportOptions) 
   const fields = [...new Set(['id', ...options.fields])];
   const out: RawBuilder<unknown>[] = fields.map((f) => {
     if (!SOURCE_COLUMNS[source].includes(f)) throw new Error(`Not an export column of ${source}: ${f}`);
+    if (source === 'balance_transactions' && (f === 'payment_intent_id' || f === 'customer_id' || f === 'metadata')) return balanceSourceColumn(scope, f);
     const ref = sql.ref(`${source}.${f}`);
     return TIMESTAMPS.has(f) ? sql`floor(extract(epoch from ${ref}))::int8 as ${sql.id(f)}` : sql`${ref}`;
   });
@@ -207,6 +231,8 @@ export async function countExportRows(db: Executor, source: ExportSource, scope:
 
 /** Metadata keys on the latest objects of a source, for the column picker. */
 export async function findRecentMetadataKeys(db: Executor, source: ExportSource, scope: Scope, sample = 500): Promise<string[]> {
+  // A balance transaction's metadata columns are its payment's.
+  if (source === 'balance_transactions') source = 'payment_intents';
   const { rows } = await sql<{ key: string }>`
     select distinct jsonb_object_keys(metadata) as key from (
       select metadata from ${sql.table(source)} where ${scoped(source, scope, [])} and metadata <> '{}'::jsonb

@@ -4,6 +4,7 @@ import { TZDate } from '@date-fns/tz';
 import type { ListResult } from '../../../shared/contracts/common.js';
 import { customerListInput, paymentListFilters, refundListFilters } from '../../../shared/contracts/dashboard.js';
 import {
+  balanceReportFilters,
   createReportRunInput,
   createReportRunParams,
   defaultColumns,
@@ -58,7 +59,10 @@ type Condition = RawBuilder<boolean>;
 
 /** Rows per keyset batch: large enough that a batch's round trip is noise, small enough to stay a few MB. */
 export const EXPORT_BATCH_ROWS = 10_000;
-const SOURCES: Record<ReportTypeId, repo.ExportSource> = { 'payments.itemized.1': 'payment_intents', 'refunds.itemized.1': 'refunds', 'customers.itemized.1': 'customers' };
+const SOURCES: Record<ReportTypeId, repo.ExportSource> = {
+  'payments.itemized.1': 'payment_intents', 'refunds.itemized.1': 'refunds', 'customers.itemized.1': 'customers',
+  'balance_change_from_activity.itemized.3': 'balance_transactions', 'payout_reconciliation.itemized.5': 'balance_transactions',
+};
 const LIST_CONTROLS = ['sort', 'dir', 'limit', 'cursor'];
 
 /** A run's parameters as stored (report_runs.parameters) and as Stripe's API shows them. */
@@ -105,7 +109,10 @@ function checkFilters(type: ReportTypeId, filters: Record<string, unknown> | und
   const list = REPORT_TYPES[type].list;
   if (list === 'payments') parseFilters(paymentListFilters, clean);
   else if (list === 'refunds') parseFilters(refundListFilters, clean);
-  else parseFilters(customerListInput, clean);
+  else if (list === 'balance') {
+    const f = parseFilters(balanceReportFilters, clean);
+    if (f.payout && type !== 'payout_reconciliation.itemized.5') throw invalid('The payout filter applies to payout_reconciliation.itemized.5.', 'filters.payout');
+  } else parseFilters(customerListInput, clean);
   return clean;
 }
 
@@ -133,6 +140,10 @@ function runConditions(type: ReportTypeId, scope: Scope, p: RunParameters): Cond
       return [...interval, ...rest, ...(search.type === 'customer' ? [] : [repo.paymentIdCondition(scope, search.type === 'refund' ? { refund: search.id } : { payment: search.id })])];
     }
     return [...interval, ...paymentListConditions(scope, p.timezone, { ...f, search })];
+  }
+  if (list === 'balance') {
+    const f = parseFilters(balanceReportFilters, p.filters);
+    return [...interval, ...repo.balanceConditions({ ...f, settled: type === 'payout_reconciliation.itemized.5' })];
   }
   if (list === 'refunds') return [...interval, ...refundListConditions(scope, p.timezone, refundFilters(parseFilters(refundListFilters, p.filters)))];
   return [...interval, ...customerSearchConditions(classifyCustomerSearch(parseFilters(customerListInput, p.filters).q))];
@@ -199,12 +210,15 @@ export async function createReportRunFromApi(deps: CoreDeps, actor: Actor, param
   const p = parseParams(createReportRunParams, params);
   if (!isReportType(p.report_type)) throw invalid(`Invalid report_type: ${p.report_type}. Available: ${REPORT_TYPE_IDS.join(', ')}.`, 'report_type');
   const q = p.parameters ?? {};
-  if (q.payout !== undefined) throw invalid('parameters[payout] applies to payout reconciliation reports, which need the balance ledger (not available yet).', 'parameters[payout]');
   const timezone = q.timezone ? checkTimeZoneParam(q.timezone) : ((await getMerchant(deps.db, actor.merchantId))?.timezone ?? 'UTC');
   const filters: Record<string, unknown> = {};
   if (q.currency) {
     if (REPORT_TYPES[p.report_type].list === 'customers') throw invalid('parameters[currency] does not apply to customer reports.', 'parameters[currency]');
     filters.currency = q.currency;
+  }
+  if (q.payout !== undefined) {
+    if (p.report_type !== 'payout_reconciliation.itemized.5') throw invalid('parameters[payout] applies to payout_reconciliation.itemized.5.', 'parameters[payout]');
+    filters.payout = q.payout;
   }
   const spec = checkSpec(actor, {
     reportType: p.report_type,
@@ -247,6 +261,7 @@ function toRunDto(deps: CoreDeps, row: Row<'report_runs'>, file: Row<'report_fil
   if (p.interval_start !== null) parameters.interval_start = p.interval_start;
   if (p.interval_end !== null) parameters.interval_end = p.interval_end;
   if (typeof p.filters.currency === 'string') parameters.currency = p.filters.currency;
+  if (typeof p.filters.payout === 'string') parameters.payout = p.filters.payout;
   return {
     id: row.id, object: 'reporting.report_run', created: toUnix(row.created_at), error: row.status === 'failed' ? row.error : null,
     livemode: row.livemode, parameters, report_type: row.report_type, result: row.status === 'succeeded' && file ? fileDto(deps, file) : null,
@@ -344,7 +359,10 @@ export async function findReportTypeViews(deps: CoreDeps, scope: Scope, userId: 
 
 type SourceRow = Record<string, unknown>;
 
-const sourceField = (column: string) => (column === 'created' ? 'created_at' : column === 'payment_intent_status' ? 'status' : column);
+const FIELD_OF: Record<string, string> = {
+  created: 'created_at', payment_intent_status: 'status', balance_transaction_id: 'id', gross: 'amount', automatic_payout_id: 'payout_id',
+};
+const sourceField = (column: string) => FIELD_OF[column] ?? column;
 
 /** What the chosen columns need read from the source, and nothing more (fewer values to parse per row). */
 function exportOptions(type: ReportTypeId, columns: string[]): repo.ExportOptions {
