@@ -38,11 +38,17 @@ export function neutraliseFormula(value: string): string {
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
-/** RFC 4180: a field with a comma, quote, CR or LF is quoted, quotes doubled. */
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/**
+ * RFC 4180: a field with a comma, quote, CR or LF is quoted, quotes doubled. Amounts, integers and
+ * timestamps are formatted by us and never hold one, so only text is examined (a million rows, ten cells each).
+ */
 export function csvField(value: Cell, kind: ReportColumnKind): string {
   if (value === null) return '';
-  const text = kind === 'text' ? neutraliseFormula(value) : value;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (kind !== 'text') return value;
+  const text = neutraliseFormula(value);
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function csvLine(cells: Cell[], kinds: ReportColumnKind[]): string {
