@@ -10,6 +10,7 @@ import type { CoreDeps } from './core/shared/deps.js';
 import { databaseVersion } from './db/database.js';
 import type { BucketLimit } from './core/api-keys/rate-limit.js';
 import { httpConfig } from './env.js';
+import { fileDownloadRouter } from './http/file-download.js';
 import { boundedJson } from './http/json-body.js';
 import { baseHeaders, dashboardHeaders, noStore } from './http/security-headers.js';
 import { contextFactory } from './trpc/context.js';
@@ -90,6 +91,7 @@ export function createApp(deps: CoreDeps, options: AppOptions = {}) {
   });
 
   app.use('/checkout', createCheckoutRouter(deps));
+  app.use('/files', noStore, fileDownloadRouter(deps));
 
   app.use(
     '/trpc',

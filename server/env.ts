@@ -49,6 +49,8 @@ const envSchema = z.object({
   SMTP_URL: z.string().refine((v) => /^smtps?:\/\//.test(v), 'must be an smtp:// or smtps:// URL').optional(),
   /** The From of every mail; default no-reply at APP_URL's host. */
   MAIL_FROM: z.string().min(3).optional(),
+  /** Report files (exports) are removed this many days after they were made. */
+  REPORT_FILE_TTL_DAYS: z.coerce.number({ error: 'must be a number of days' }).int('must be a whole number of days').min(1, 'must be at least 1').max(3650).default(7),
   WORKER_STALE_MS: z.coerce.number({ error: 'must be milliseconds' }).int().min(1000).max(50_000, 'must be at most 50000 (a dead worker\'s jobs are retried within a minute)').default(30_000),
 });
 

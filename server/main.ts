@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import path from 'node:path';
-import { localDiskStorage } from './core/storage/storage.js';
+import { localFileStorage } from './core/storage/storage.js';
 import { createApp, DASHBOARD_PROCEDURES, type Lifecycle } from './app.js';
 import { configureLogger, logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
@@ -31,7 +31,7 @@ async function main() {
   const workerOnly = process.argv.includes('--worker');
   // Jobs write; only the HTTP instances read from the replica.
   const replica = env.DATABASE_REPLICA_URL && !workerOnly ? openReadReplica(env.DATABASE_REPLICA_URL) : undefined;
-  const deps = { db: database.db, secret: env.APP_SECRET, appUrl: env.APP_URL, mailer, storage: localDiskStorage(path.join(env.DATA_DIR, 'files')), replica };
+  const deps = { db: database.db, secret: env.APP_SECRET, appUrl: env.APP_URL, mailer, storage: localFileStorage(path.join(env.DATA_DIR, 'files')), replica };
   if (!workerOnly && env.SEED_DEMO) await seedDemoIfEmpty(deps, log);
   const workers = workerOnly || env.WORKERS
     ? await startWorkers(
@@ -42,6 +42,7 @@ async function main() {
           poolSize: env.WORKER_DB_POOL,
           heartbeatMs: env.WORKER_HEARTBEAT_MS,
           staleAfterMs: env.WORKER_STALE_MS,
+          reportFileTtlDays: env.REPORT_FILE_TTL_DAYS,
           log,
         },
       )

@@ -21,6 +21,8 @@ export const AUDIT_ACTION_LABELS = {
   'webhook_endpoint.created': 'Webhook endpoint added',
   'webhook_endpoint.secret_revealed': 'Webhook signing secret revealed',
   'webhook_endpoint.secret_rolled': 'Webhook signing secret rolled',
+  'report_run.created': 'Export started',
+  'report_file.downloaded': 'Export downloaded',
 } as const satisfies Record<string, string>;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;

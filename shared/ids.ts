@@ -23,6 +23,7 @@ export const ID_PREFIXES = {
   checkoutSession: 'cs',
   lineItem: 'li',
   dispute: 'dp',
+  reportRun: 'frr',
   file: 'file',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -44,9 +44,10 @@ export function currencyInfo(code: string): CurrencyInfo {
 /** Minor units to a major-unit decimal string without floating point: 1999 usd -> "19.99", 5 kwd -> "0.005". */
 export function toMajorUnitString(amount: number | bigint, currency: string): string {
   const { exponent } = currencyInfo(currency);
-  const value = BigInt(amount);
-  const negative = value < 0n;
-  const digits = (negative ? -value : value).toString().padStart(exponent + 1, '0');
+  // Safe integers stay numbers (exports format millions of amounts; a BigInt per amount showed in the profile).
+  const negative = amount < 0;
+  const magnitude = typeof amount === 'number' && Number.isSafeInteger(amount) ? Math.abs(amount) : (negative ? -BigInt(amount) : BigInt(amount));
+  const digits = magnitude.toString().padStart(exponent + 1, '0');
   const whole = exponent === 0 ? digits : digits.slice(0, -exponent);
   const fraction = exponent === 0 ? '' : '.' + digits.slice(-exponent);
   return (negative ? '-' : '') + whole + fraction;

@@ -15,6 +15,7 @@ import { listenSessionRoutes } from './resources/listen-sessions.js';
 import { paymentIntentRoutes } from './resources/payment-intents.js';
 import { paymentMethodRoutes } from './resources/payment-methods.js';
 import { refundRoutes } from './resources/refunds.js';
+import { reportingRoutes } from './resources/reporting.js';
 import { webhookEndpointRoutes } from './resources/webhook-endpoints.js';
 
 export interface ApiRouterOptions {
@@ -49,6 +50,7 @@ export function createApiRouter(deps: CoreDeps, options: ApiRouterOptions = {}):
   router.use(eventRoutes(deps));
   router.use(webhookEndpointRoutes(deps));
   router.use(checkoutSessionRoutes(deps));
+  router.use(reportingRoutes(deps));
   router.use(chargeRoutes(deps));
   router.use(balanceRoutes(deps));
   router.use(balanceTransactionRoutes(deps));

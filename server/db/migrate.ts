@@ -16,6 +16,7 @@ import * as m0016 from './migrations/0016_create_checkout_sessions.js';
 import * as m0013 from './migrations/0013_create_charges_balance_payouts.js';
 import * as m0014 from './migrations/0014_create_disputes.js';
 import * as m0020 from './migrations/0020_add_listen_sessions_and_restricted_keys.js';
+import * as m0015 from './migrations/0015_create_report_runs.js';
 
 // Listed explicitly so migrations work the same from tsx, the test runner and a bundle.
 const migrations: Record<string, Migration> = {
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0013_create_charges_balance_payouts': m0013,
   '0014_create_disputes': m0014,
   '0020_add_listen_sessions_and_restricted_keys': m0020,
+  '0015_create_report_runs': m0015,
 };
 
 /** Every migration this build knows, in order (readiness checks that all are applied). */

@@ -165,6 +165,17 @@ export interface EvidenceFilesTable {
 export interface WorkerHeartbeatsTable { worker_id: string; host: string; pid: number; started_at: Timestamp; last_seen_at: Timestamp }
 export interface RateLimitsTable { bucket: string; tokens: number; updated_at: Timestamp }
 
+export interface ReportRunsTable {
+  id: string; merchant_id: string; livemode: boolean; report_type: string; parameters: Json<Record<string, unknown>>;
+  format: Generated<string>; gzip: Generated<boolean>; status: Generated<'pending' | 'running' | 'succeeded' | 'failed'>;
+  rows_written: Generated<number>; rows_estimate: number | null; attempts: Generated<number>; error: string | null;
+  file_id: string | null; created_by_user_id: string | null; created_at: Timestamp; started_at: Date | null; finished_at: Date | null;
+}
+export interface ReportFilesTable {
+  id: string; merchant_id: string; livemode: boolean; purpose: Generated<string>; filename: string; type: string;
+  content_type: string; size: number; storage_key: string; created_at: Timestamp; expires_at: Date | null;
+}
+
 export interface Database {
   users: UsersTable;
   merchants: MerchantsTable;
@@ -200,6 +211,8 @@ export interface Database {
   checkout_session_line_items: CheckoutSessionLineItemsTable;
   disputes: DisputesTable;
   evidence_files: EvidenceFilesTable;
+  report_runs: ReportRunsTable;
+  report_files: ReportFilesTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

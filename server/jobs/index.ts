@@ -9,6 +9,7 @@ import { deliverWebhookTask } from './deliver-webhook.js';
 import { sendMailTask } from './send-mail.js';
 import { recoverWebhooksTask } from './recover-webhooks.js';
 import { settleRefundTask } from './settle-refund.js';
+import { exportReportTask } from './export-report.js';
 
 export interface WorkerOptions {
   /** The database the jobs live in (the same as the API's). */
@@ -27,6 +28,8 @@ export interface WorkerOptions {
   crontab?: boolean;
   /** Webhook delivery settings (tests shorten the retry schedule and the timeout). */
   webhooks?: Partial<DeliveryOptions>;
+  /** Days a report file is kept (REPORT_FILE_TTL_DAYS; default 7). */
+  reportFileTtlDays?: number;
   /** Extra task handlers (tests). */
   extraTasks?: TaskList;
   log: (line: string) => void;
@@ -44,6 +47,7 @@ function taskList(deps: CoreDeps, options: WorkerOptions): TaskList {
     'deliver-webhook': deliverWebhookTask(deps, { ...defaultDeliveryOptions(options.log), ...options.webhooks }),
     'send-mail': sendMailTask(deps),
     'recover-webhooks': recoverWebhooksTask(deps),
+    'export-report': exportReportTask(deps, { fileTtlDays: options.reportFileTtlDays }),
     ...periodicTasks(deps),
   };
 }

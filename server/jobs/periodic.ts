@@ -6,6 +6,7 @@ import { pruneIdempotencyKeys } from '../core/idempotency/idempotency.service.js
 import { expireDueSessions } from '../core/checkout-sessions/checkout-sessions.service.js';
 import { expireIntents } from '../core/payment-intents/expiry.service.js';
 import { processPendingRefunds } from '../core/refunds/refunds.service.js';
+import { pruneReportFiles } from '../core/reports/reports.service.js';
 import { releaseAvailableFunds } from '../core/balance/balance.service.js';
 import { advanceTestPayouts, runAutomaticPayouts } from '../core/payouts/payouts.service.js';
 import type { CoreDeps } from '../core/shared/deps.js';
@@ -26,6 +27,8 @@ export const periodicTasks = (deps: CoreDeps): Record<string, Task> => ({
   'prune-rate-limit-state': async () => void ((await pruneIdleRateLimitBuckets(deps.db)) + (await pruneForgivenThrottles(deps.db))),
   // Folds the analytics rollups' appended delta rows into one row per bucket key.
   'compact-analytics': async () => void (await compactAnalytics(deps)),
+  // Report files past their expiry (7 days by default), rows and stored bytes.
+  'prune-report-files': async () => void (deps.storage && (await pruneReportFiles(deps))),
   // Pending balance transactions past available_on become available (with balance.available).
   'release-available-funds': async () => void (await releaseAvailableFunds(deps)),
   // Pays out each available balance on its merchant's schedule, then the simulated bank moves test payouts on.
@@ -45,6 +48,7 @@ export const CRONTAB = [
   '7 * * * * prune-expired-sessions',
   '37 * * * * prune-rate-limit-state',
   '* * * * * compact-analytics',
+  '23 * * * * prune-report-files',
   '* * * * * release-available-funds ?fill=5m',
   '*/5 * * * * automatic-payouts ?fill=1h',
   '* * * * * advance-test-payouts',

@@ -11,7 +11,7 @@ import { createMerchantWithOwner, type CreatedMerchant } from '../core/accounts/
 import { createDb, type Db } from '../db/database.js';
 import { withDatabase } from '../db/embedded.js';
 import type { CoreDeps } from '../core/shared/deps.js';
-import { localDiskStorage } from '../core/storage/storage.js';
+import { localFileStorage } from '../core/storage/storage.js';
 import { randomString } from '../../shared/ids.js';
 
 import { TEMPLATE_DATABASE } from './global-setup.js';
@@ -43,7 +43,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = withDatabase(adminUrl, name);
   const db = createDb(url, { max: 30 });
   const storageDir = mkdtempSync(path.join(os.tmpdir(), 'pf-test-files-'));
-  const deps: CoreDeps = { db, secret: 'test-secret-that-is-long-enough-0123456789', appUrl: 'http://127.0.0.1:0', storage: localDiskStorage(storageDir) };
+  const deps: CoreDeps = { db, secret: 'test-secret-that-is-long-enough-0123456789', appUrl: 'http://127.0.0.1:0', storage: localFileStorage(storageDir) };
   return {
     db,
     url,

@@ -19,6 +19,8 @@ export const EVENT_TYPES = [
   'charge.succeeded',
   'charge.failed',
   'charge.refunded',
+  'reporting.report_run.succeeded',
+  'reporting.report_run.failed',
   'balance.available',
   'payout.created',
   'payout.updated',

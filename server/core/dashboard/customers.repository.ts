@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { Scope } from '../shared/deps.js';
 import { applyKeyset, type Keyset } from '../shared/pagination.js';
@@ -20,6 +20,16 @@ interface CustomerListRow {
   sort_key: string;
 }
 
+/** The customers list's search box as conditions on customers (exports stream the same rows). */
+export function customerSearchConditions(search: CustomerSearch | undefined): RawBuilder<boolean>[] {
+  if (search?.kind === 'id') return [sql<boolean>`customers.id = ${search.value}`];
+  if (search?.kind === 'text') {
+    const like = likeNeedle(search.value);
+    return [sql<boolean>`(lower(customers.email) like ${like} or lower(customers.name) like ${like})`];
+  }
+  return [];
+}
+
 export async function findCustomerRows(db: Executor, scope: Scope, search: CustomerSearch | undefined, keyset: Keyset): Promise<CustomerListRow[]> {
   let query = db
     .selectFrom('customers')
@@ -27,11 +37,7 @@ export async function findCustomerRows(db: Executor, scope: Scope, search: Custo
     .where('customers.merchant_id', '=', scope.merchantId)
     .where('customers.livemode', '=', scope.livemode)
     .where('customers.deleted_at', 'is', null);
-  if (search?.kind === 'id') query = query.where('customers.id', '=', search.value);
-  if (search?.kind === 'text') {
-    const like = likeNeedle(search.value);
-    query = query.where(sql<boolean>`(lower(customers.email) like ${like} or lower(customers.name) like ${like})`);
-  }
+  for (const c of customerSearchConditions(search)) query = query.where(c);
   return (await applyKeyset(query, 'customers', keyset).execute()) as CustomerListRow[];
 }
 

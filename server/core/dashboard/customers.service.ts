@@ -22,10 +22,15 @@ import { findPayments } from './payments.service.js';
 
 const CUSTOMER_PAYMENTS_PAGE = 10;
 
+/** The customers search box: a customer id, or text matched against email and name. */
+export function classifyCustomerSearch(text: string | undefined): repo.CustomerSearch | undefined {
+  const q = text?.trim();
+  return !q ? undefined : idKind(q) === 'customer' ? { kind: 'id', value: q } : { kind: 'text', value: q };
+}
+
 export async function findCustomers(deps: CoreDeps, scope: Scope, input: CustomerListInput): Promise<CursorPage<CustomerListItem>> {
   const f = customerListInput.parse(input);
-  const q = f.q?.trim();
-  const search: repo.CustomerSearch | undefined = !q ? undefined : idKind(q) === 'customer' ? { kind: 'id', value: q } : { kind: 'text', value: q };
+  const search = classifyCustomerSearch(f.q);
   const cursor = f.cursor ? decodeCursor(f.cursor, 'created', 'desc') : undefined;
   const rows = await repo.findCustomerRows(deps.db, scope, search, { sort: 'created', dir: 'desc', limit: f.limit, cursor });
   const page = pageFromRows(rows, f.limit, 'created', 'desc', cursor);

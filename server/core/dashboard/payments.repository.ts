@@ -87,6 +87,14 @@ function searchCondition(scope: Scope, s: Exclude<PaymentSearch, { kind: 'query'
   return sql<boolean>`(${payerEmailCondition(scope, { like })} or lower(payment_intents.description) like ${like})`;
 }
 
+/** The list's filters and search box as conditions on payment_intents: an export streams exactly the rows the list shows. */
+export function paymentListConditions(scope: Scope, timezone: string, f: PaymentFilters): Condition[] {
+  const out = filterConditions(scope, timezone, f);
+  const s = f.search;
+  if (s) out.push(s.kind === 'query' ? compileSearch('payment_intents', scope, s.query).condition : searchCondition(scope, s));
+  return out;
+}
+
 function where<R>(query: Query<R>, conditions: (Condition | undefined)[]): Query<R> {
   return conditions.reduce<Query<R>>((q, c) => (c ? q.where(c) : q), query);
 }

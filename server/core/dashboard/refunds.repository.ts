@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { SearchQuery } from '../../../shared/search/index.js';
 import type { RefundStatus } from '../../../shared/status.js';
 import type { Executor } from '../../db/database.js';
@@ -10,7 +10,7 @@ import { rangeConditions, type RangeFilters } from './filters.repository.js';
 
 /** The dashboard's refunds list and refund page; every query leads with (merchant_id, livemode). */
 
-interface RefundFilters extends RangeFilters {
+export interface RefundFilters extends RangeFilters {
   status?: readonly RefundStatus[];
   payment?: string;
   search?: RefundSearch;
@@ -45,20 +45,26 @@ function selectRefundRows(db: Executor, scope: Scope) {
     .where('refunds.livemode', '=', scope.livemode);
 }
 
-export async function findRefundRows(db: Executor, scope: Scope, timezone: string, filters: RefundFilters, keyset: Keyset): Promise<RefundListRow[]> {
-  let query = selectRefundRows(db, scope);
-  for (const c of rangeConditions('refunds', timezone, filters)) query = query.where(c);
-  if (filters.status?.length) query = query.where('refunds.status', 'in', [...filters.status] as RefundStatus[]);
-  if (filters.payment) query = query.where('refunds.payment_intent_id', '=', filters.payment);
+/** The list's filters and search box as conditions on refunds: an export streams exactly the rows the list shows. */
+export function refundListConditions(scope: Scope, timezone: string, filters: RefundFilters): RawBuilder<boolean>[] {
+  const out = rangeConditions('refunds', timezone, filters);
+  if (filters.status?.length) out.push(sql<boolean>`refunds.status in (${sql.join([...filters.status])})`);
+  if (filters.payment) out.push(sql<boolean>`refunds.payment_intent_id = ${filters.payment}`);
   const s = filters.search;
-  if (s?.kind === 'id') query = query.where('refunds.id', '=', s.value);
-  else if (s?.kind === 'payment') query = query.where('refunds.payment_intent_id', '=', s.value);
-  else if (s?.kind === 'query') query = query.where(compileSearch('refunds', scope, s.query).condition);
+  if (s?.kind === 'id') out.push(sql<boolean>`refunds.id = ${s.value}`);
+  else if (s?.kind === 'payment') out.push(sql<boolean>`refunds.payment_intent_id = ${s.value}`);
+  else if (s?.kind === 'query') out.push(compileSearch('refunds', scope, s.query).condition);
   else if (s?.kind === 'payer') {
     // The payer's email lives on the payment (receipt email) or its customer: the same trigram-indexed match as the payments list.
     const payer = payerEmailCondition(scope, { like: likeNeedle(s.value) });
-    query = query.where(sql<boolean>`refunds.payment_intent_id in (select payment_intents.id from payment_intents where payment_intents.merchant_id = ${scope.merchantId} and payment_intents.livemode = ${scope.livemode} and ${payer})`);
+    out.push(sql<boolean>`refunds.payment_intent_id in (select payment_intents.id from payment_intents where payment_intents.merchant_id = ${scope.merchantId} and payment_intents.livemode = ${scope.livemode} and ${payer})`);
   }
+  return out;
+}
+
+export async function findRefundRows(db: Executor, scope: Scope, timezone: string, filters: RefundFilters, keyset: Keyset): Promise<RefundListRow[]> {
+  let query = selectRefundRows(db, scope);
+  for (const c of refundListConditions(scope, timezone, filters)) query = query.where(c);
   return (await applyKeyset(query, 'refunds', keyset).execute()) as RefundListRow[];
 }
 

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { refundListFilters, type CursorPage, type RefundDetail, type RefundListFiltersInput, type RefundListItem } from '../../../shared/contracts/dashboard.js';
 import { notFound, PaymentError } from '../../../shared/errors.js';
 import { idKind } from '../../../shared/ids.js';
@@ -55,12 +56,16 @@ function classifyRefundSearch(text: string | undefined, currency: string | undef
   return { search: { kind: 'payer', value: requireSubstring(q) } };
 }
 
+/** The parsed list filters with the search box read (an amount typed there narrows the amount range). */
+export function refundFilters(f: z.output<typeof refundListFilters>): repo.RefundFilters {
+  const { search, amount } = classifyRefundSearch(f.q, f.currency);
+  return amount === undefined ? { ...f, search } : { ...f, amountMin: Math.max(f.amountMin ?? 0, amount), amountMax: Math.min(f.amountMax ?? amount, amount) };
+}
+
 export async function findRefunds(deps: CoreDeps, scope: Scope, timezone: string, input: RefundListFiltersInput): Promise<CursorPage<RefundListItem>> {
   const f = refundListFilters.parse(input);
   const cursor = f.cursor ? decodeCursor(f.cursor, f.sort, f.dir) : undefined;
-  const { search, amount } = classifyRefundSearch(f.q, f.currency);
-  const filters = amount === undefined ? { ...f, search } : { ...f, amountMin: Math.max(f.amountMin ?? 0, amount), amountMax: Math.min(f.amountMax ?? amount, amount) };
-  const rows = await repo.findRefundRows(deps.db, scope, timezone, filters, { sort: f.sort, dir: f.dir, limit: f.limit, cursor });
+  const rows = await repo.findRefundRows(deps.db, scope, timezone, refundFilters(f), { sort: f.sort, dir: f.dir, limit: f.limit, cursor });
   const page = pageFromRows(rows, f.limit, f.sort, f.dir, cursor);
   return { items: await toRefundListItems(deps, scope, page.rows), nextCursor: page.nextCursor, prevCursor: page.prevCursor };
 }

@@ -8,6 +8,7 @@ export interface JobPayloads {
   'deliver-webhook': { merchantId: string; livemode: boolean; deliveryId: string; deferred?: boolean };
   'recover-webhooks': { merchantId: string; livemode: boolean; recoveryId: string };
   'send-mail': { mailId: string };
+  'export-report': { merchantId: string; livemode: boolean; runId: string };
 }
 export type JobName = keyof JobPayloads;
 

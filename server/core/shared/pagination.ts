@@ -19,7 +19,8 @@ type PageableTable =
   | 'payouts'
   | 'payment_methods'
   | 'disputes'
-  | 'checkout_sessions';
+  | 'checkout_sessions'
+  | 'report_runs';
 
 interface PageRequest {
   limit: number;

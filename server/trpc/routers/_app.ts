@@ -11,6 +11,7 @@ import { customersRouter } from './customers.js';
 import { lookupRouter } from './lookup.js';
 import { paymentsRouter } from './payments.js';
 import { refundsRouter } from './refunds.js';
+import { reportsRouter } from './reports.js';
 import { preferencesRouter, viewsRouter } from './views.js';
 import { webhooksRouter } from './webhooks.js';
 
@@ -30,6 +31,7 @@ export const appRouter = router({
   preferences: preferencesRouter,
   webhooks: webhooksRouter,
   analytics: analyticsRouter,
+  reports: reportsRouter,
   balances: balancesRouter,
 });
 

@@ -3,7 +3,9 @@ import { Link, useNavigate } from '@tanstack/react-router';
 import { useEffect, useMemo } from 'react';
 import type { PaymentListItem } from '../../../shared/contracts/dashboard';
 import { DISPLAY_STATUS_LABELS } from '../../../shared/payment-display-status';
-import { Button } from '../../components/button';
+import { Button, buttonClass } from '../../components/button';
+import { can } from '../../../shared/permissions';
+import { exportSearch } from '../../lib/export-search';
 import { Card, PageHeader } from '../../components/card';
 import { EmptyState } from '../../components/empty-state';
 import { Icon } from '../../components/icons';
@@ -75,6 +77,9 @@ export function PaymentsPage({ search }: { search: PaymentsSearch }) {
         <div className="flex shrink-0 items-center gap-2">
           <SavedViewsMenu search={search} />
           <ColumnsMenu />
+          {can(session.role, 'exports:manage') && (
+            <Link to="/reports" search={exportSearch('payments.itemized.1', input)} className={buttonClass('secondary', 'md')}>Export</Link>
+          )}
         </div>
       </div>
 

@@ -4,7 +4,9 @@ import { useMemo } from 'react';
 import type { RefundListItem } from '../../../shared/contracts/dashboard';
 import { REFUND_STATUSES, type RefundStatus } from '../../../shared/status';
 import { REFUND_STATUS_LABELS } from '../../../shared/status';
-import { Button } from '../../components/button';
+import { Button, buttonClass } from '../../components/button';
+import { can } from '../../../shared/permissions';
+import { exportSearch } from '../../lib/export-search';
 import { Card, PageHeader } from '../../components/card';
 import { EmptyState } from '../../components/empty-state';
 import { Icon } from '../../components/icons';
@@ -68,7 +70,12 @@ export function RefundsPage({ search }: { search: RefundsSearch }) {
           <TextFilter label="Payment" fieldLabel="Payment id" placeholder="pi_…" value={search.payment} onChange={(payment) => update({ payment })} />
           {filtered && <Button size="sm" variant="ghost" onClick={clearFilters}>Clear filters</Button>}
         </div>
-        <SavedViewsMenu page="refunds" search={search} />
+        <div className="flex shrink-0 items-center gap-2">
+          <SavedViewsMenu page="refunds" search={search} />
+          {can(session.role, 'exports:manage') && (
+            <Link to="/reports" search={exportSearch('refunds.itemized.1', refundListInput(search, merchant))} className={buttonClass('secondary', 'md')}>Export</Link>
+          )}
+        </div>
       </div>
 
       <Card className="overflow-hidden">

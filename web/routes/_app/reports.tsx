@@ -1,16 +1,25 @@
 import { createFileRoute } from '@tanstack/react-router';
-import { PageHeader } from '../../components/card';
-import { EmptyState } from '../../components/empty-state';
-import { Icon } from '../../components/icons';
+import { can } from '../../../shared/permissions';
+import { NoAccess } from '../../components/no-access';
+import { PageSkeleton } from '../../components/spinner';
+import { ReportsPage } from '../../features/reports/reports-page';
+import { reportsSearchSchema } from '../../features/reports/reports-search';
+import { trpc } from '../../lib/trpc';
+import { useSession } from '../../lib/use-session';
 
-// A minimal page until the Reports area (exports) replaces this file.
 export const Route = createFileRoute('/_app/reports')({
-  component: () => (
-    <>
-      <PageHeader title="Reports" />
-      <div className="rounded-xl border border-dashed border-slate-300 bg-white">
-        <EmptyState icon={<Icon name="reports" />} description="CSV exports of payments, refunds and customers will be listed here." />
-      </div>
-    </>
-  ),
+  validateSearch: reportsSearchSchema,
+  loader: async ({ context }) => {
+    if (!can(context.me.role, 'exports:manage')) return;
+    await Promise.all([
+      context.queryClient.ensureQueryData(trpc.reports.types.queryOptions()),
+      context.queryClient.ensureQueryData(trpc.reports.list.queryOptions({ limit: 20 })),
+    ]).catch(() => undefined);
+  },
+  pendingComponent: PageSkeleton,
+  component: function ReportsRoute() {
+    const role = useSession()?.role ?? null;
+    const search = Route.useSearch();
+    return can(role, 'exports:manage') ? <ReportsPage search={search} /> : <NoAccess role={role} area="Reports" />;
+  },
 });

@@ -1,0 +1,65 @@
+import { readFile } from 'node:fs/promises';
+import type { APIRequestContext } from '@playwright/test';
+import Papa from 'papaparse';
+import { expect, test } from './fixtures';
+
+/**
+ * Reports as finance uses them: export from a filtered payments list, watch the run finish, download the
+ * file and read it with a real CSV parser.
+ */
+
+async function pay(request: APIRequestContext, secret: string, amount: number, currency: string, orderId: string, paymentMethod = 'pm_card_visa'): Promise<string> {
+  const headers = { authorization: `Bearer ${secret}` };
+  const created = await request.post('/v1/payment_intents', { headers, form: { amount: String(amount), currency, 'metadata[order_id]': orderId, description: `Order ${orderId}` } });
+  const intent = await created.json();
+  expect(created.ok(), JSON.stringify(intent)).toBe(true);
+  const confirmed = await request.post(`/v1/payment_intents/${intent.id}/confirm`, { headers, form: { payment_method: paymentMethod } });
+  expect([200, 402]).toContain(confirmed.status());
+  return intent.id;
+}
+
+test('exports a filtered payments list with its filters and downloads a CSV that parses', async ({ page, context, apiKeys }) => {
+  const usd1 = await pay(context.request, apiKeys.secret, 1999, 'usd', 'A-1');
+  const usd2 = await pay(context.request, apiKeys.secret, 4250, 'usd', 'A-2');
+  await pay(context.request, apiKeys.secret, 5000, 'jpy', 'J-1');
+  await pay(context.request, apiKeys.secret, 1200, 'usd', 'D-1', 'pm_card_chargeDeclined');
+
+  await page.goto('/payments?status=succeeded&currency=usd');
+  await expect(page.locator('table tbody tr')).toHaveCount(2);
+  await page.getByRole('link', { name: 'Export' }).click();
+  await expect(page).toHaveURL(/\/reports\?/);
+
+  const form = page.getByRole('form', { name: 'New export' });
+  const carried = form.getByRole('list', { name: 'Carried filters' });
+  await expect(carried).toContainText('Status: succeeded');
+  await expect(carried).toContainText('Currency: usd');
+  await form.getByLabel('Metadata key').fill('order_id');
+  await form.getByRole('button', { name: 'Add column' }).click();
+  await expect(form.getByRole('checkbox', { name: 'metadata[order_id]' })).toBeChecked();
+  await form.getByRole('button', { name: 'Start export' }).click();
+
+  const run = page.locator('tr[data-run]').first();
+  await expect(run.getByText('Ready')).toBeVisible({ timeout: 30_000 });
+  await expect(run).toContainText('2 rows');
+  const [download] = await Promise.all([page.waitForEvent('download'), run.getByRole('button', { name: 'Download' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^payments\.itemized\.1-frr_\w+\.csv$/);
+  const csv = Papa.parse<Record<string, string>>(await readFile((await download.path())!, 'utf8'), { header: true, skipEmptyLines: true });
+  expect(csv.errors).toEqual([]);
+  expect(csv.data.map((r) => [r.id, r.amount, r.currency, r.status, r['metadata[order_id]']])).toEqual([
+    [usd1, '19.99', 'usd', 'succeeded', 'A-1'],
+    [usd2, '42.50', 'usd', 'succeeded', 'A-2'],
+  ]);
+
+  // The column choice is remembered for the next export.
+  await page.reload();
+  await expect(page.getByRole('form', { name: 'New export' }).getByRole('checkbox', { name: 'metadata[order_id]' })).toBeChecked();
+});
+
+test('members without the export permission do not get Reports', async ({ member }) => {
+  const support = await member('support');
+  await support.page.goto('/reports');
+  await expect(support.page.getByRole('heading', { name: /Reports/ })).toBeVisible();
+  await expect(support.page.getByRole('form', { name: 'New export' })).toHaveCount(0);
+  await support.page.goto('/payments');
+  await expect(support.page.getByRole('link', { name: 'Export' })).toHaveCount(0);
+});

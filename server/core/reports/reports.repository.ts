@@ -1,0 +1,242 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { NewRow, Row } from '../../db/schema.js';
+import type { Scope } from '../shared/deps.js';
+import { inScope } from '../shared/scope.js';
+
+/** Report runs, their files, and the keyset-batched reads that stream a report's rows. */
+
+type Condition = RawBuilder<boolean>;
+export type ExportSource = 'payment_intents' | 'refunds' | 'customers' | 'balance_transactions';
+
+export function insertReportRun(db: Executor, row: NewRow<'report_runs'>) {
+  return db.insertInto('report_runs').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function getReportRun(db: Executor, scope: Scope, id: string) {
+  return db.selectFrom('report_runs').selectAll().$call(inScope(scope)).where('id', '=', id).executeTakeFirst();
+}
+
+/** The dashboard's recent runs, newest first, with the member who started each. */
+export function findRecentReportRuns(db: Executor, scope: Scope, limit: number) {
+  return db
+    .selectFrom('report_runs')
+    .leftJoin('users', 'users.id', 'report_runs.created_by_user_id')
+    .selectAll('report_runs')
+    .select('users.email as created_by_email')
+    .where('report_runs.merchant_id', '=', scope.merchantId)
+    .where('report_runs.livemode', '=', scope.livemode)
+    .orderBy('report_runs.created_at', 'desc')
+    .orderBy('report_runs.id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** The base of the REST list (paged by findPage). */
+export function selectReportRuns(db: Executor, scope: Scope) {
+  return db.selectFrom('report_runs').selectAll('report_runs').where('report_runs.merchant_id', '=', scope.merchantId).where('report_runs.livemode', '=', scope.livemode);
+}
+
+export function findReportFiles(db: Executor, scope: Scope, ids: string[]) {
+  if (!ids.length) return Promise.resolve([] as Row<'report_files'>[]);
+  return db.selectFrom('report_files').selectAll().$call(inScope(scope)).where('id', 'in', ids).execute();
+}
+
+export function getReportFile(db: Executor, scope: Scope, id: string) {
+  return db.selectFrom('report_files').selectAll().$call(inScope(scope)).where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Takes the run for one attempt: pending or running (a worker that died mid-run left it running) becomes
+ * running with a new attempt number and no rows; a finished run is left alone (the job is then a no-op).
+ */
+export function claimReportRun(db: Executor, scope: Scope, id: string) {
+  return db
+    .updateTable('report_runs')
+    .set({ status: 'running', attempts: sql`attempts + 1`, rows_written: 0, rows_estimate: null, error: null, started_at: sql`now()` })
+    .$call(inScope(scope))
+    .where('id', '=', id)
+    .where('status', 'in', ['pending', 'running'])
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Progress of one attempt; false when another attempt took the run over (this one must stop). */
+export async function updateReportProgress(db: Executor, scope: Scope, id: string, attempt: number, progress: { rows_written?: number; rows_estimate?: number }): Promise<boolean> {
+  const result = await db
+    .updateTable('report_runs')
+    .set(progress)
+    .$call(inScope(scope))
+    .where('id', '=', id)
+    .where('attempts', '=', attempt)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function insertReportFile(db: Executor, row: NewRow<'report_files'>) {
+  return db.insertInto('report_files').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Ends one attempt; undefined when the run is no longer this attempt's. */
+export function finishReportRun(db: Executor, scope: Scope, id: string, attempt: number, outcome: { status: 'succeeded' | 'failed'; rows_written?: number; file_id?: string; error?: string }) {
+  return db
+    .updateTable('report_runs')
+    .set({ ...outcome, finished_at: sql`now()` })
+    .$call(inScope(scope))
+    .where('id', '=', id)
+    .where('attempts', '=', attempt)
+    .where('status', '=', 'running')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Files past their expiry, oldest first, across merchants (the prune job). */
+export function findExpiredReportFiles(db: Executor, now: Date, limit: number) {
+  return db.selectFrom('report_files').select(['merchant_id', 'id', 'storage_key']).where('expires_at', '<', now).orderBy('expires_at').limit(limit).execute();
+}
+
+export async function deleteReportFile(db: Executor, merchantId: string, id: string) {
+  await db.deleteFrom('report_files').where('merchant_id', '=', merchantId).where('id', '=', id).execute();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Streaming a report's rows
+
+/** [start, end) in unix seconds on the source's created_at: constants, so an index range bound. */
+export function intervalConditions(source: ExportSource, start: number | null, end: number | null): Condition[] {
+  const created = sql.ref(`${source}.created_at`);
+  const out: Condition[] = [];
+  if (start !== null) out.push(sql<boolean>`${created} >= to_timestamp(${start})`);
+  if (end !== null) out.push(sql<boolean>`${created} < to_timestamp(${end})`);
+  return out;
+}
+
+/** The payment itself, or the payment a refund belongs to (a pasted id in the payments search box). */
+export function paymentIdCondition(scope: Scope, by: { payment: string } | { refund: string }): Condition {
+  if ('payment' in by) return sql<boolean>`payment_intents.id = ${by.payment}`;
+  return sql<boolean>`payment_intents.id in (select r.payment_intent_id from refunds r where r.merchant_id = ${scope.merchantId} and r.livemode = ${scope.livemode} and r.id = ${by.refund})`;
+}
+
+/** The oldest row's creation time (data_available_start of a report type). */
+export async function findFirstCreated(db: Executor, source: ExportSource, scope: Scope): Promise<Date | null> {
+  const { rows } = await sql<{ at: Date | null }>`select min(created_at) as at from ${sql.table(source)} where ${scoped(source, scope, [])}`.execute(db);
+  return rows[0]?.at ?? null;
+}
+
+/** The last row of the previous batch, by id: its (created_at, id) is read in the comparison itself. */
+export interface ExportCursor {
+  id: string;
+}
+
+/** The columns an export may read from each source; timestamps come as epoch seconds (int8, cheap to parse). */
+const SOURCE_COLUMNS: Record<ExportSource, readonly string[]> = {
+  payment_intents: [
+    'id', 'created_at', 'amount', 'currency', 'amount_received', 'amount_refunded', 'amount_capturable', 'status', 'description',
+    'customer_id', 'receipt_email', 'card_brand', 'card_last4', 'capture_method', 'payment_method_id', 'failed_attempts', 'canceled_at',
+    'cancellation_reason', 'statement_descriptor', 'metadata',
+  ],
+  refunds: ['id', 'created_at', 'amount', 'currency', 'status', 'reason', 'failure_reason', 'note', 'payment_intent_id', 'customer_id', 'payment_method_id', 'metadata'],
+  customers: ['id', 'created_at', 'email', 'name', 'phone', 'description', 'metadata'],
+  balance_transactions: [
+    'id', 'created_at', 'available_on', 'currency', 'amount', 'fee', 'net', 'reporting_category', 'source_id', 'description', 'payout_id', 'type', 'status',
+    // Read from the transaction's source (a charge's or refund's payment): see balanceSourceColumn.
+    'payment_intent_id', 'customer_id', 'metadata',
+  ],
+};
+const TIMESTAMPS = new Set(['created_at', 'canceled_at', 'available_on']);
+
+/** What a balance transaction's source (a charge or a refund) says: its payment, customer, and the payment's metadata. */
+function balanceSourceColumn(scope: Scope, field: 'payment_intent_id' | 'customer_id' | 'metadata') {
+  const s = sql`c.merchant_id = ${scope.merchantId} and c.livemode = ${scope.livemode} and c.id = balance_transactions.source_id`;
+  const paymentIntent = sql`coalesce((select c.payment_intent_id from charges c where ${s}), (select c.payment_intent_id from refunds c where ${s}))`;
+  if (field === 'payment_intent_id') return sql`${paymentIntent} as payment_intent_id`;
+  if (field === 'customer_id') return sql`coalesce((select c.customer_id from charges c where ${s}), (select c.customer_id from refunds c where ${s})) as customer_id`;
+  return sql`(select p.metadata from payment_intents p where p.merchant_id = ${scope.merchantId} and p.livemode = ${scope.livemode} and p.id = ${paymentIntent}) as metadata`;
+}
+
+/** Balance report filters: a currency, one payout, only what payouts settled. */
+export function balanceConditions(f: { currency?: string; payout?: string; settled?: boolean }): Condition[] {
+  const out: Condition[] = [];
+  if (f.currency) out.push(sql<boolean>`balance_transactions.currency = ${f.currency}`);
+  if (f.payout) out.push(sql<boolean>`balance_transactions.payout_id = ${f.payout}`);
+  if (f.settled) out.push(sql<boolean>`balance_transactions.payout_id is not null and balance_transactions.type <> 'payout'`);
+  return out;
+}
+
+function scoped(source: ExportSource, scope: Scope, conditions: Condition[]): Condition {
+  const all = [sql<boolean>`${sql.ref(`${source}.merchant_id`)} = ${scope.merchantId}`, sql<boolean>`${sql.ref(`${source}.livemode`)} = ${scope.livemode}`, ...conditions];
+  if (source === 'customers') all.push(sql<boolean>`customers.deleted_at is null`);
+  return sql<boolean>`${sql.join(all, sql` and `)}`;
+}
+
+export interface ExportOptions {
+  /** Columns of the source to read (the id always is). */
+  fields: readonly string[];
+  /** payment_intents: the payer's email (a lookup per row with a customer). */
+  customerEmail?: boolean;
+  /** payment_intents: last_payment_error's code. */
+  failureCode?: boolean;
+}
+
+function selectList(source: ExportSource, scope: Scope, options: ExportOptions) {
+  const fields = [...new Set(['id', ...options.fields])];
+  const out: RawBuilder<unknown>[] = fields.map((f) => {
+    if (!SOURCE_COLUMNS[source].includes(f)) throw new Error(`Not an export column of ${source}: ${f}`);
+    if (source === 'balance_transactions' && (f === 'payment_intent_id' || f === 'customer_id' || f === 'metadata')) return balanceSourceColumn(scope, f);
+    const ref = sql.ref(`${source}.${f}`);
+    return TIMESTAMPS.has(f) ? sql`floor(extract(epoch from ${ref}))::int8 as ${sql.id(f)}` : sql`${ref}`;
+  });
+  if (source === 'payment_intents' && options.failureCode) out.push(sql`payment_intents.last_payment_error->>'code' as failure_code`);
+  // The customer's email, else the receipt email: what the payments list shows as the payer.
+  if (source === 'payment_intents' && options.customerEmail) {
+    out.push(sql`case when payment_intents.customer_id is null then payment_intents.receipt_email else coalesce((select c.email from customers c where c.merchant_id = ${scope.merchantId} and c.livemode = ${scope.livemode} and c.id = payment_intents.customer_id), payment_intents.receipt_email) end as customer_email`);
+  }
+  return out;
+}
+
+/**
+ * One batch of a report in (created_at, id) order after `after`: a range scan of the list index, so
+ * every batch costs the same however deep the export is (no OFFSET) and memory holds one batch only.
+ */
+export async function findExportBatch(
+  db: Executor,
+  source: ExportSource,
+  scope: Scope,
+  conditions: Condition[],
+  after: ExportCursor | null,
+  limit: number,
+  options: ExportOptions,
+): Promise<Record<string, unknown>[]> {
+  const table = sql.table(source);
+  const key = sql`(${sql.ref(`${source}.created_at`)}, ${sql.ref(`${source}.id`)})`;
+  // The cursor row's position is read inside the comparison, so microsecond timestamps compare exactly
+  // (and no timestamp is printed as text per row, which cost more than the rest of the row).
+  const position = sql`(select c.created_at, c.id from ${table} c where c.merchant_id = ${scope.merchantId} and c.livemode = ${scope.livemode} and c.id = ${after?.id ?? null})`;
+  const where = after ? [...conditions, sql<boolean>`${key} > ${position}`] : conditions;
+  const { rows } = await sql<Record<string, unknown>>`
+    select ${sql.join(selectList(source, scope, options))}
+    from ${table}
+    where ${scoped(source, scope, where)}
+    order by ${sql.ref(`${source}.created_at`)}, ${sql.ref(`${source}.id`)}
+    limit ${limit}`.execute(db);
+  return rows;
+}
+
+/** How many rows the report will have (the progress bar's total). */
+export async function countExportRows(db: Executor, source: ExportSource, scope: Scope, conditions: Condition[]): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select count(*)::bigint as n from ${sql.table(source)} where ${scoped(source, scope, conditions)}`.execute(db);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Metadata keys on the latest objects of a source, for the column picker. */
+export async function findRecentMetadataKeys(db: Executor, source: ExportSource, scope: Scope, sample = 500): Promise<string[]> {
+  // A balance transaction's metadata columns are its payment's.
+  if (source === 'balance_transactions') source = 'payment_intents';
+  const { rows } = await sql<{ key: string }>`
+    select distinct jsonb_object_keys(metadata) as key from (
+      select metadata from ${sql.table(source)} where ${scoped(source, scope, [])} and metadata <> '{}'::jsonb
+      order by created_at desc limit ${sample}
+    ) recent order by 1 limit 100`.execute(db);
+  return rows.map((r) => r.key);
+}
