@@ -84,3 +84,8 @@ export async function pruneExpiredSessions(db: Db, now: Date = new Date()): Prom
 export async function signOut(db: Db, tokenHash: string): Promise<void> {
   await repo.deleteSession(db, tokenHash);
 }
+
+/** Signs a user out of every session (their second factor was reset by an owner). */
+export async function signOutEverywhere(db: Executor, userId: string): Promise<void> {
+  await repo.deleteUserSessions(db, userId);
+}

@@ -8,6 +8,7 @@ import { lookupRouter } from './lookup.js';
 import { paymentsRouter } from './payments.js';
 import { refundsRouter } from './refunds.js';
 import { preferencesRouter, viewsRouter } from './views.js';
+import { twoFactorRouter } from './two-factor.js';
 import { webhooksRouter } from './webhooks.js';
 
 /** One router per area, merged here. The web app imports only `type AppRouter`. */
@@ -23,6 +24,7 @@ export const appRouter = router({
   preferences: preferencesRouter,
   webhooks: webhooksRouter,
   analytics: analyticsRouter,
+  twoFactor: twoFactorRouter,
 });
 
 export type AppRouter = typeof appRouter;
