@@ -254,6 +254,8 @@ export async function sendTestEvent(deps: CoreDeps, actor: Actor, endpointId: st
 
 export async function listDeliveries(deps: CoreDeps, scope: Scope, endpointId: string, filter: { status?: DeliveryStatus; limit: number }): Promise<DeliveryDto[]> {
   const rows = await repo.findDeliveries(deps.db, scope, endpointId, filter);
+  // No deliveries: say so only for an endpoint of this merchant and mode; another one's id is not found.
+  if (!rows.length && !(await endpointsRepo.getWebhookEndpoint(deps.db, scope, endpointId))) throw notFound('webhook_endpoint', endpointId);
   return rows.map((r) => ({
     id: r.id, eventId: r.event_id, eventType: r.event_type, status: r.status, attemptCount: r.attempt_count, lastStatusCode: r.last_status_code,
     nextAttempt: r.status === 'pending' && r.next_attempt_at ? toUnix(r.next_attempt_at) : null, created: toUnix(r.created_at),
