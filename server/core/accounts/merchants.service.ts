@@ -25,7 +25,7 @@ export async function getMerchant(db: Db, merchantId: string): Promise<MerchantD
   return toMerchantDto(row);
 }
 
-export async function updateMerchantSettings(db: Db, merchantId: string, userId: string, changes: { name?: string; timezone?: string; supportEmail?: string | null; statementDescriptor?: string | null }) {
+export async function updateMerchantSettings(db: Db, merchantId: string, userId: string, changes: { name?: string; timezone?: string; supportEmail?: string | null; statementDescriptor?: string | null }, from: { ip?: string | null; userAgent?: string | null } = {}) {
   return db.transaction().execute(async (tx) => {
     const row = await repo.updateMerchant(tx, merchantId, {
       name: changes.name,
@@ -33,7 +33,7 @@ export async function updateMerchantSettings(db: Db, merchantId: string, userId:
       support_email: changes.supportEmail,
       statement_descriptor: changes.statementDescriptor,
     });
-    await recordAudit(tx, { merchantId, userId, action: 'merchant.updated', targetId: merchantId, data: changes });
+    await recordAudit(tx, { merchantId, userId, action: 'merchant.updated', targetId: merchantId, data: changes, ip: from.ip, userAgent: from.userAgent });
     return toMerchantDto(row);
   });
 }

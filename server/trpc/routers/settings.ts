@@ -10,7 +10,7 @@ export const settingsRouter = router({
   business: memberProcedure('settings:manage').query(({ ctx }) => ctx.merchant),
 
   updateBusiness: memberProcedure('settings:manage').input(updateBusinessSettingsInput).mutation(({ ctx, input }) =>
-    accounts.updateMerchantSettings(ctx.deps.db, ctx.merchant.id, ctx.user.id, input),
+    accounts.updateMerchantSettings(ctx.deps.db, ctx.merchant.id, ctx.user.id, input, ctx.actor),
   ),
 
   members: memberProcedure('settings:manage').query(async ({ ctx }) => ({
