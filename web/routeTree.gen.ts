@@ -12,10 +12,12 @@ import { Route as rootRouteImport } from './routes/__root'
 import { Route as AppRouteImport } from './routes/_app'
 import { Route as SigninRouteImport } from './routes/signin'
 import { Route as SignupRouteImport } from './routes/signup'
+import { Route as TwoFactorSetupRouteImport } from './routes/two-factor-setup'
 import { Route as AppIndexRouteImport } from './routes/_app/index'
 import { Route as AppDevelopersRouteImport } from './routes/_app/developers'
 import { Route as AppReportsRouteImport } from './routes/_app/reports'
 import { Route as AppSettingsRouteImport } from './routes/_app/settings'
+import { Route as SigninTwoFactorRouteImport } from './routes/signin_.two-factor'
 import { Route as AppCustomersIndexRouteImport } from './routes/_app/customers.index'
 import { Route as AppCustomersCustomerIdRouteImport } from './routes/_app/customers.$customerId'
 import { Route as AppDevelopersWebhooksRouteImport } from './routes/_app/developers_.webhooks'
@@ -38,6 +40,11 @@ const SignupRoute = SignupRouteImport.update({
   path: '/signup',
   getParentRoute: () => rootRouteImport,
 } as any)
+const TwoFactorSetupRoute = TwoFactorSetupRouteImport.update({
+  id: '/two-factor-setup',
+  path: '/two-factor-setup',
+  getParentRoute: () => rootRouteImport,
+} as any)
 const AppIndexRoute = AppIndexRouteImport.update({
   id: '/',
   path: '/',
@@ -57,6 +64,11 @@ const AppSettingsRoute = AppSettingsRouteImport.update({
   id: '/settings',
   path: '/settings',
   getParentRoute: () => AppRoute,
+} as any)
+const SigninTwoFactorRoute = SigninTwoFactorRouteImport.update({
+  id: '/signin_/two-factor',
+  path: '/signin/two-factor',
+  getParentRoute: () => rootRouteImport,
 } as any)
 const AppCustomersIndexRoute = AppCustomersIndexRouteImport.update({
   id: '/customers/',
@@ -98,9 +110,11 @@ export interface FileRoutesByFullPath {
   '/': typeof AppIndexRoute
   '/signin': typeof SigninRoute
   '/signup': typeof SignupRoute
+  '/two-factor-setup': typeof TwoFactorSetupRoute
   '/developers': typeof AppDevelopersRoute
   '/reports': typeof AppReportsRoute
   '/settings': typeof AppSettingsRoute
+  '/signin/two-factor': typeof SigninTwoFactorRoute
   '/customers/$customerId': typeof AppCustomersCustomerIdRoute
   '/developers/webhooks': typeof AppDevelopersWebhooksRoute
   '/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
@@ -112,9 +126,11 @@ export interface FileRoutesByFullPath {
 export interface FileRoutesByTo {
   '/signin': typeof SigninRoute
   '/signup': typeof SignupRoute
+  '/two-factor-setup': typeof TwoFactorSetupRoute
   '/developers': typeof AppDevelopersRoute
   '/reports': typeof AppReportsRoute
   '/settings': typeof AppSettingsRoute
+  '/signin/two-factor': typeof SigninTwoFactorRoute
   '/': typeof AppIndexRoute
   '/customers/$customerId': typeof AppCustomersCustomerIdRoute
   '/developers/webhooks': typeof AppDevelopersWebhooksRoute
@@ -129,9 +145,11 @@ export interface FileRoutesById {
   '/_app': typeof AppRouteWithChildren
   '/signin': typeof SigninRoute
   '/signup': typeof SignupRoute
+  '/two-factor-setup': typeof TwoFactorSetupRoute
   '/_app/developers': typeof AppDevelopersRoute
   '/_app/reports': typeof AppReportsRoute
   '/_app/settings': typeof AppSettingsRoute
+  '/signin_/two-factor': typeof SigninTwoFactorRoute
   '/_app/': typeof AppIndexRoute
   '/_app/customers/$customerId': typeof AppCustomersCustomerIdRoute
   '/_app/developers_/webhooks': typeof AppDevelopersWebhooksRoute
@@ -147,9 +165,11 @@ export interface FileRouteTypes {
     | '/'
     | '/signin'
     | '/signup'
+    | '/two-factor-setup'
     | '/developers'
     | '/reports'
     | '/settings'
+    | '/signin/two-factor'
     | '/customers/$customerId'
     | '/developers/webhooks'
     | '/payments/$paymentId'
@@ -161,9 +181,11 @@ export interface FileRouteTypes {
   to:
     | '/signin'
     | '/signup'
+    | '/two-factor-setup'
     | '/developers'
     | '/reports'
     | '/settings'
+    | '/signin/two-factor'
     | '/'
     | '/customers/$customerId'
     | '/developers/webhooks'
@@ -177,9 +199,11 @@ export interface FileRouteTypes {
     | '/_app'
     | '/signin'
     | '/signup'
+    | '/two-factor-setup'
     | '/_app/developers'
     | '/_app/reports'
     | '/_app/settings'
+    | '/signin_/two-factor'
     | '/_app/'
     | '/_app/customers/$customerId'
     | '/_app/developers_/webhooks'
@@ -194,6 +218,8 @@ export interface RootRouteChildren {
   AppRoute: typeof AppRouteWithChildren
   SigninRoute: typeof SigninRoute
   SignupRoute: typeof SignupRoute
+  TwoFactorSetupRoute: typeof TwoFactorSetupRoute
+  SigninTwoFactorRoute: typeof SigninTwoFactorRoute
 }
 
 declare module '@tanstack/react-router' {
@@ -217,6 +243,13 @@ declare module '@tanstack/react-router' {
       path: '/signup'
       fullPath: '/signup'
       preLoaderRoute: typeof SignupRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/two-factor-setup': {
+      id: '/two-factor-setup'
+      path: '/two-factor-setup'
+      fullPath: '/two-factor-setup'
+      preLoaderRoute: typeof TwoFactorSetupRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/_app/': {
@@ -246,6 +279,13 @@ declare module '@tanstack/react-router' {
       fullPath: '/settings'
       preLoaderRoute: typeof AppSettingsRouteImport
       parentRoute: typeof AppRoute
+    }
+    '/signin_/two-factor': {
+      id: '/signin_/two-factor'
+      path: '/signin/two-factor'
+      fullPath: '/signin/two-factor'
+      preLoaderRoute: typeof SigninTwoFactorRouteImport
+      parentRoute: typeof rootRouteImport
     }
     '/_app/customers/': {
       id: '/_app/customers/'
@@ -333,6 +373,8 @@ const rootRouteChildren: RootRouteChildren = {
   AppRoute: AppRouteWithChildren,
   SigninRoute: SigninRoute,
   SignupRoute: SignupRoute,
+  TwoFactorSetupRoute: TwoFactorSetupRoute,
+  SigninTwoFactorRoute: SigninTwoFactorRoute,
 }
 export const routeTree = rootRouteImport
   ._addFileChildren(rootRouteChildren)

@@ -287,6 +287,10 @@ function assertOwner(actor: OwnerActor) {
 
 export async function setTwoFactorRequired(db: Db, actor: OwnerActor, required: boolean) {
   assertOwner(actor);
+  // Requiring it of everyone while having none would send the owner straight to enrolment.
+  if (required && !(await hasSecondFactor(db, actor.userId))) {
+    throw new PaymentError('invalid_request', 'Turn on two-factor authentication for yourself first, then require it for the team.');
+  }
   await db.transaction().execute(async (tx) => {
     const current = await repo.getMerchantRequirement(tx, actor.merchantId);
     if (current?.require_two_factor === required) return;

@@ -124,9 +124,11 @@ describe('required two-factor and the owner reset', () => {
     const owner = await signedIn(m.user.email, m.password);
     const admin = await signedIn(`admin-${m.user.id}@example.test`, 'admin long passphrase', '10.2.0.2');
     await expect((await admin.call()).twoFactor.setRequired({ required: true })).rejects.toThrow(/Only an owner/);
-    // The owner needs a second factor too, so they enrol first (or they would lock themselves out of the dashboard).
+    // The owner needs a second factor first (or requiring one would send them straight to enrolment).
+    await expect((await owner.call()).twoFactor.setRequired({ required: true })).rejects.toThrow(/for yourself first/);
+    await enrolTotp(owner);
     await (await owner.call()).twoFactor.setRequired({ required: true });
-    expect((await (await owner.call()).auth.me())?.twoFactorEnrolmentRequired).toBe(true);
+    expect((await (await owner.call()).auth.me())?.twoFactorEnrolmentRequired).toBe(false);
     expect((await (await admin.call()).auth.me())?.twoFactorEnrolmentRequired).toBe(true);
     await expect((await admin.call()).payments.list({})).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/requires two-factor/) });
     // Enrolment itself stays open to them.
@@ -135,7 +137,7 @@ describe('required two-factor and the owner reset', () => {
     await expect((await admin.call()).payments.list({})).resolves.toBeTruthy();
     const team = await (await admin.call()).twoFactor.team();
     expect(team.required).toBe(true);
-    expect(team.members.map((x) => [x.role, x.enabled])).toEqual([['owner', false], ['admin', true]]);
+    expect(team.members.map((x) => [x.role, x.enabled])).toEqual([['owner', true], ['admin', true]]);
   });
 
   it('lets an owner reset a member’s second factor, signing them out, with an audit entry', async () => {

@@ -4,16 +4,18 @@ import { PageHeader } from '../../components/card';
 import { cx } from '../../lib/format';
 import { useSession } from '../../lib/use-session';
 import { AccountSettings } from './account-settings';
-import { AuditLog } from './audit-log';
+import { AuditLog, type AuditSearch } from './audit-log';
 import { BusinessSettings } from './business-settings';
+import { SecuritySettings } from './security-settings';
 import { TeamSettings } from './team-settings';
 
-type SettingsTab = 'business' | 'team' | 'audit' | 'account';
+type SettingsTab = 'business' | 'team' | 'security' | 'audit' | 'account';
 
 /** Tabs without a permission (the user's own account) are shown to every member. */
 const TABS: { id: SettingsTab; label: string; permission: 'settings:manage' | 'audit:read' | null }[] = [
   { id: 'business', label: 'Business', permission: 'settings:manage' },
   { id: 'team', label: 'Team', permission: 'settings:manage' },
+  { id: 'security', label: 'Security', permission: null },
   { id: 'audit', label: 'Audit log', permission: 'audit:read' },
   { id: 'account', label: 'Your account', permission: null },
 ];
@@ -22,7 +24,7 @@ function visibleSettingsTabs(role: Role | null) {
   return TABS.filter((t) => t.permission === null || can(role, t.permission));
 }
 
-export function SettingsPage({ tab }: { tab: SettingsTab }) {
+export function SettingsPage({ tab, audit }: { tab: SettingsTab; audit?: AuditSearch }) {
   const session = useSession()!;
   const tabs = visibleSettingsTabs(session.role);
   const current = tabs.find((t) => t.id === tab) ?? tabs[0]!;
@@ -54,7 +56,8 @@ export function SettingsPage({ tab }: { tab: SettingsTab }) {
       </nav>
       {current.id === 'business' && <BusinessSettings />}
       {current.id === 'team' && <TeamSettings actorRole={session.role} />}
-      {current.id === 'audit' && <AuditLog timeZone={session.merchant?.timezone ?? 'UTC'} />}
+      {current.id === 'security' && <SecuritySettings role={session.role} currentUserId={session.user.id} />}
+      {current.id === 'audit' && <AuditLog timeZone={session.merchant?.timezone ?? 'UTC'} search={audit} />}
       {current.id === 'account' && <AccountSettings />}
     </>
   );
