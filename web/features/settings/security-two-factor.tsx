@@ -1,6 +1,6 @@
 import { startRegistration } from '@simplewebauthn/browser';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { z } from 'zod';
 import { totpCodeSchema } from '../../../shared/contracts/two-factor';
 import { ROLE_LABELS } from '../../../shared/permissions';
@@ -23,6 +23,9 @@ import { useZodForm } from '../../lib/use-form';
 const codeForm = z.object({ code: totpCodeSchema });
 const passwordForm = z.object({ password: z.string().min(1, 'Enter your password.').max(256) });
 const passkeyNameForm = z.object({ name: z.string().trim().min(1, 'Name this passkey, e.g. "Work laptop".').max(60, 'Use at most 60 characters.') });
+
+/** FormDialog submits without an event; the zod form's handler wants one to cancel. */
+const submitting = (handler: (event: FormEvent) => void) => () => handler({ preventDefault: () => {} } as FormEvent);
 
 function useRefreshTwoFactor() {
   const queryClient = useQueryClient();
@@ -69,7 +72,7 @@ function PasswordDialog({ open, onClose, title, description, submitLabel, danger
     <FormDialog
       open={open} onClose={close} title={title} description={description} submitLabel={submitLabel} submitVariant={danger ? 'danger' : 'primary'}
       busy={busy} error={form.formError}
-      onSubmit={form.handleSubmit(async ({ password }) => {
+      onSubmit={submitting(form.handleSubmit(async ({ password }) => {
         setBusy(true);
         try {
           await run(password);
@@ -79,7 +82,7 @@ function PasswordDialog({ open, onClose, title, description, submitLabel, danger
         } finally {
           setBusy(false);
         }
-      }) as never}
+      }))}
     >
       <Field label="Your password" error={form.errors.password}>
         <Input type="password" autoComplete="current-password" autoFocus {...form.bind('password')} />
@@ -102,13 +105,16 @@ function TotpSetupDialog({ open, onClose, onCodes }: { open: boolean; onClose: (
     onError: form.applyServerError,
   }));
   const close = () => { form.reset(); start.reset(); onClose(); };
-  if (open && start.isIdle) start.mutate();
+  // A fresh secret each time the dialog opens (an unconfirmed one is simply replaced).
+  useEffect(() => {
+    if (open && start.isIdle) start.mutate();
+  }, [open, start]);
   return (
     <FormDialog
       open={open} onClose={close} size="md" title="Set up an authenticator app" submitLabel="Turn on" busy={confirm.isPending}
       description="Scan the QR code with an app such as 1Password, Google Authenticator or Authy, then enter the 6-digit code it shows."
       error={form.formError ?? (start.error ? errorMessage(start.error) : null)}
-      onSubmit={form.handleSubmit((data) => confirm.mutate(data)) as never}
+      onSubmit={submitting(form.handleSubmit((data) => confirm.mutate(data)))}
     >
       {start.data ? (
         <div className="flex flex-col items-center gap-3 sm:flex-row sm:items-start">
@@ -140,7 +146,7 @@ function AddPasskeyDialog({ open, onClose, onCodes }: { open: boolean; onClose: 
     <FormDialog
       open={open} onClose={close} title="Add a passkey" submitLabel="Continue" busy={busy} error={form.formError}
       description="Use your device’s screen lock, a password manager or a security key. Your browser will ask you to confirm."
-      onSubmit={form.handleSubmit(async ({ name }) => {
+      onSubmit={submitting(form.handleSubmit(async ({ name }) => {
         setBusy(true);
         try {
           const optionsJSON = await options.mutateAsync();
@@ -161,7 +167,7 @@ function AddPasskeyDialog({ open, onClose, onCodes }: { open: boolean; onClose: 
         } finally {
           setBusy(false);
         }
-      }) as never}
+      }))}
     >
       {hostHint && <p className="text-sm text-amber-700">Passkeys need a named address. <a className="font-medium underline" href={hostHint}>Open this page on localhost</a>.</p>}
       <Field label="Name" hint="So you can tell your passkeys apart." error={form.errors.name}>
