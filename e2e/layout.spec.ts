@@ -250,7 +250,7 @@ for (const width of WIDTHS) {
     await page.keyboard.press('Escape');
 
     await visit('/reports', 'Reports');
-    for (const tab of ['business', 'team', 'audit', 'account']) await visit(`/settings?tab=${tab}`, `Settings (${tab})`);
+    for (const tab of ['business', 'team', 'security', 'audit', 'account']) await visit(`/settings?tab=${tab}`, `Settings (${tab})`);
     await page.goto('/settings?tab=team');
     await ready(page);
     await checkDialog(page, 'Add member', (p) => p.getByRole('button', { name: 'Add member' }).click());
