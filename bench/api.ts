@@ -9,6 +9,8 @@
  * The servers (the product's app and both baselines) run in a child process and autocannon in this one, so the
  * load generator does not eat the servers' CPU. Phases are interleaved in rounds (a load change on the shared
  * machine hits each alike) and each ratio is the median of the per-round ratios. The baselines exist only here.
+ * (b) What the analytics rollups cost (issue 13, target under 10 %): create+confirm with the rollup triggers
+ *     switched off (ALTER TABLE … DISABLE TRIGGER between phases) is the baseline of the same phase with them on.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -222,8 +224,9 @@ async function serve() {
     process.send!({ type: 'ready', app: appUrl, bareInsert, bareTransaction, secret } satisfies Ready);
     // Stop when told, or when the bench process goes away without saying so.
     await new Promise<void>((resolve) => {
-      process.on('message', (message: { type: string }) => {
+      process.on('message', (message: { type: string; on?: boolean }) => {
         if (message.type === 'cpu') process.send!({ type: 'cpu', micros: cpuMicros() });
+        else if (message.type === 'rollups') void switchRollups(pool, message.on!).then(() => process.send!({ type: 'rollups' }));
         else resolve();
       });
       process.once('disconnect', () => resolve());
@@ -233,10 +236,27 @@ async function serve() {
   }
 }
 
+/** Enables or disables the analytics rollup triggers (migration 0011: every trigger named analytics_*). */
+async function switchRollups(pool: pg.Pool, on: boolean) {
+  const { rows } = await pool.query<{ table: string; name: string }>(
+    `select c.relname as table, t.tgname as name from pg_trigger t join pg_class c on c.oid = t.tgrelid where t.tgname like 'analytics\\_%' and not t.tgisinternal`,
+  );
+  if (rows.length === 0) throw new Error('no analytics_* triggers found: the rollup cost would be meaningless');
+  for (const r of rows) await pool.query(`alter table ${pg.escapeIdentifier(r.table)} ${on ? 'enable' : 'disable'} trigger ${pg.escapeIdentifier(r.name)}`);
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Load side (this process)
 
 const cpuWaiters: ((micros: number) => void)[] = [];
+const rollupWaiters: (() => void)[] = [];
+
+function switchServerRollups(child: ChildProcess, on: boolean): Promise<void> {
+  return new Promise((resolve) => {
+    rollupWaiters.push(resolve);
+    child.send({ type: 'rollups', on });
+  });
+}
 
 /** The server process's CPU time so far, asked over IPC. */
 function serverCpu(child: ChildProcess): Promise<number> {
@@ -256,6 +276,7 @@ function startServers(): Promise<{ child: ChildProcess; ready: Ready }> {
     child.once('message', (message: Ready) => resolve({ child, ready: message }));
     child.on('message', (message: { type: string; micros?: number }) => {
       if (message.type === 'cpu') cpuWaiters.shift()?.(message.micros!);
+      if (message.type === 'rollups') rollupWaiters.shift()?.();
     });
     child.once('exit', (code) => reject(new Error(`the bench server process exited (code ${code}) before it was ready`)));
   });
@@ -270,6 +291,8 @@ interface Phase {
   cpu: number[];
   p50: number[];
   p99: number[];
+  /** Runs around the phase (in the server process): the rollup cost phase switches the triggers off. */
+  around?: { before: () => Promise<void>; after: () => Promise<void> };
 }
 
 export async function runApiBench(report: Report) {
@@ -285,6 +308,10 @@ export async function runApiBench(report: Report) {
       bare_insert: phase({ url: `${ready.bareInsert}/`, method: 'POST', headers: form, body: 'amount=2000&currency=usd', connections: CONNECTIONS }),
       bare_transaction: phase({ url: `${ready.bareTransaction}/`, method: 'POST', headers: form, body, connections: CONNECTIONS }),
       api: phase(createConfirm),
+      api_without_rollups: {
+        ...phase(createConfirm),
+        around: { before: () => switchServerRollups(child, false), after: () => switchServerRollups(child, true) },
+      },
       flows: phase(
         {
           url: `${ready.app}/v1/payment_intents`,
@@ -315,14 +342,20 @@ export async function runApiBench(report: Report) {
     };
 
     log(`warming up (${WARMUP_S} s each); then ${ROUNDS} interleaved rounds per phase`);
-    for (const p of Object.values(phases)) await run({ ...p.options, duration: WARMUP_S });
+    for (const p of Object.values(phases)) {
+      await p.around?.before();
+      await run({ ...p.options, duration: WARMUP_S });
+      await p.around?.after();
+    }
     const roundSeconds = Math.max(1, Math.round(DURATION_S / ROUNDS));
     for (let round = 1; round <= ROUNDS; round++) {
       for (const [name, p] of Object.entries(phases)) {
         log(`round ${round}/${ROUNDS}: ${name}, ${CONNECTIONS} connections for ${roundSeconds} s`);
+        await p.around?.before();
         const cpuBefore = await serverCpu(child);
         const result = await run({ ...p.options, duration: roundSeconds });
         const cpuAfter = await serverCpu(child);
+        await p.around?.after();
         check(name, result);
         p.cpu.push((cpuAfter - cpuBefore) / (result.requests.total / p.perUnit));
         p.rps.push(result.requests.total / p.perUnit / ((result.finish.getTime() - result.start.getTime()) / 1000));
@@ -353,6 +386,18 @@ export async function runApiBench(report: Report) {
     report.add({ name: 'api.create_confirm.server_cpu_per_request', value: mid(api.cpu), unit: 'µs', ratio: ratio(api, base, (x) => x.cpu), baseline: vs('api.bare_insert.server_cpu_per_request', mid(base.cpu)) });
     report.add({ name: 'api.create_confirm.latency_p50', value: mid(api.p50), unit: 'ms', ratio: ratio(api, base, (x) => x.p50), baseline: vs('api.bare_insert.latency_p50', mid(base.p50)) });
     report.add({ name: 'api.create_confirm.latency_p99', value: mid(api.p99), unit: 'ms', ratio: ratio(api, base, (x) => x.p99), baseline: vs('api.bare_insert.latency_p99', mid(base.p99)) });
+    const bareApi = phases.api_without_rollups;
+    const rollupCost = 1 - ratio(api, bareApi);
+    report.add({
+      name: 'api.create_confirm.rollup_cost',
+      value: Math.round(rollupCost * 1000) / 10,
+      unit: '% fewer req/s with the analytics rollup triggers on',
+      ratio: ratio(api, bareApi),
+      baseline: vs('api.create_confirm.throughput with the rollup triggers disabled', mid(bareApi.rps)),
+      target: 'under 10 % slower',
+      met: rollupCost < 0.1,
+    });
+    report.add({ name: 'api.create_confirm.rollup_cpu', value: mid(api.cpu), unit: 'µs', ratio: ratio(api, bareApi, (x) => x.cpu), baseline: vs('api.create_confirm.server_cpu_per_request without the rollup triggers', mid(bareApi.cpu)) });
     const flows = phases.flows;
     report.add({ name: 'api.create_then_confirm.throughput', value: mid(flows.rps), unit: 'payments/s', ratio: ratio(flows, base), baseline: vs('api.bare_insert.throughput', baseRps) });
     report.add({ name: 'api.create_then_confirm.latency_p50', value: mid(flows.p50), unit: 'ms per call', ratio: ratio(flows, base, (x) => x.p50), baseline: vs('api.bare_insert.latency_p50', mid(base.p50)) });

@@ -34,5 +34,12 @@ for (const width of [1440, 390]) {
     await page.getByRole('button', { name: 'View as table' }).first().click();
     await expect(page.getByRole('cell', { name: '$150.50' })).toBeVisible();
     await noSidewaysScroll(page);
+
+    // The last hour is charted by the minute (from the base tables): the payments are there too.
+    await page.goto('/?range=1h');
+    await expect(page.getByLabel('Granularity')).toHaveValue('minute');
+    await expect(gross).toHaveText('$150.50');
+    await expect(page.locator('.recharts-surface').first()).toBeVisible();
+    await noSidewaysScroll(page);
   });
 }

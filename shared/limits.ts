@@ -13,3 +13,6 @@ export const CSRF_HEADER = 'x-paymentflow-csrf';
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
 export type PageSize = (typeof PAGE_SIZES)[number];
 export const DEFAULT_PAGE_SIZE = 25 satisfies PageSize;
+
+/** Page sizes of the public API's list and search endpoints, as Stripe's (`limit` 1 to 100, 10 when omitted). */
+export const API_PAGE_LIMIT = { max: 100, default: 10 } as const;

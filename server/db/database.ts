@@ -47,6 +47,17 @@ function statementName(text: string): string {
 }
 
 /**
+ * INSERT, UPDATE, DELETE, or a WITH statement with one of them inside. A read-only WITH (a search's
+ * materialized matches, an analytics series) is a SELECT: prepared, it would switch to a generic plan after
+ * five runs and lose its parameters' selectivity (a search for an amount no payment has went from
+ * milliseconds to a second that way).
+ */
+export function isWrite(text: string): boolean {
+  if (/^\s*(insert|update|delete)\b/i.test(text)) return true;
+  return /^\s*with\b/i.test(text) && /\b(insert\s+into|update\s+("[^"]+"|\w+)(\s+as\s+\w+)?\s+set|delete\s+from)\b/i.test(text);
+}
+
+/**
  * Writes (INSERT/UPDATE/DELETE and data-modifying WITH statements) run as named prepared statements, so
  * PostgreSQL plans each shape once per connection instead of on every request; on the API's create+confirm
  * path planning was the largest single cost. SELECTs are left unprepared: a generic plan could suit one
@@ -57,7 +68,7 @@ function preparingWrites(pool: pg.Pool) {
     const prepared = new Set<string>();
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as { query: unknown }).query = (config: unknown, values?: unknown, callback?: unknown) => {
-      if (typeof config !== 'string' || !Array.isArray(values) || callback !== undefined || !/^\s*(insert|update|delete|with)\b/i.test(config)) {
+      if (typeof config !== 'string' || !Array.isArray(values) || callback !== undefined || !isWrite(config)) {
         return query(config, values, callback);
       }
       const name = statementName(config);

@@ -5,13 +5,15 @@ import { z } from 'zod';
  * (the merchant's by default): a calendar day (2026-03-01) or a local date-time on a 15-minute boundary
  * (2026-03-01T14:15); `from` inclusive, `to` exclusive. Amounts are integers in the currency's minor units.
  */
-export const ANALYTICS_GRANULARITIES = ['hour', 'day', 'week', 'month'] as const;
+export const ANALYTICS_GRANULARITIES = ['minute', 'hour', 'day', 'week', 'month'] as const;
+/** The granularities the 15-minute rollups answer; `minute` reads the base tables over its short ranges. */
+export const ROLLUP_GRANULARITIES = ['hour', 'day', 'week', 'month'] as const satisfies readonly AnalyticsGranularity[];
 export type AnalyticsGranularity = (typeof ANALYTICS_GRANULARITIES)[number];
 export const ANALYTICS_COMPARISONS = ['previous_period', 'previous_year', 'none'] as const;
 export type AnalyticsComparison = (typeof ANALYTICS_COMPARISONS)[number];
 
 /** How many periods one chart may have, per granularity (beyond it, pick a coarser one). */
-export const MAX_PERIODS: Record<AnalyticsGranularity, number> = { hour: 24 * 31, day: 800, week: 260, month: 120 };
+export const MAX_PERIODS: Record<AnalyticsGranularity, number> = { minute: 6 * 60, hour: 24 * 31, day: 800, week: 260, month: 120 };
 
 const LOCAL_BOUND = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2})?$/;
 const localBound = z.string().trim().regex(LOCAL_BOUND, 'Use a date (2026-03-01) or a local date-time (2026-03-01T14:15).');

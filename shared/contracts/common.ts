@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { API_PAGE_LIMIT } from '../limits.js';
 import { isSupportedCurrency, MAX_AMOUNT } from '../money.js';
 
 /**
@@ -95,7 +96,7 @@ export type CreatedFilter = z.output<typeof createdFilterParam>;
 
 /** Shared by every list endpoint: Stripe's keyset pagination parameters. */
 export const listParamsShape = {
-  limit: intParam({ min: 1, max: 100 }).default(10),
+  limit: intParam({ min: 1, max: API_PAGE_LIMIT.max }).default(API_PAGE_LIMIT.default),
   starting_after: idParam.optional(),
   ending_before: idParam.optional(),
   created: createdFilterParam.optional(),
@@ -105,7 +106,7 @@ export const listParams = z.strictObject(listParamsShape);
 
 export const searchParams = z.strictObject({
   query: z.string().min(1, 'Missing required param: query.').max(2000),
-  limit: intParam({ min: 1, max: 100 }).default(10),
+  limit: intParam({ min: 1, max: API_PAGE_LIMIT.max }).default(API_PAGE_LIMIT.default),
   page: z.string().max(500).optional(),
   expand: expandParam.optional(),
 });

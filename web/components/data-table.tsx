@@ -42,14 +42,15 @@ export function DataTable<T extends RowData>({
   getRowId: (row: T) => string;
   /** Column ids shown; columns not listed are hidden. */
   visible?: ReadonlySet<string>;
-  sort: { id: string; dir: 'asc' | 'desc' };
-  onSort: (columnId: string) => void;
+  /** The server's order, for lists the user can sort (their sortable columns set `enableSorting`). */
+  sort?: { id: string; dir: 'asc' | 'desc' };
+  onSort?: (columnId: string) => void;
   caption: ReactNode;
   loading: boolean;
   busy?: boolean;
   dimmed?: boolean;
 }) {
-  const sorting: SortingState = [{ id: sort.id, desc: sort.dir === 'desc' }];
+  const sorting: SortingState = sort ? [{ id: sort.id, desc: sort.dir === 'desc' }] : [];
   const table = useTable({
     features: dataTableFeatures,
     columns,
@@ -71,7 +72,7 @@ export function DataTable<T extends RowData>({
             {headers.map((header) => {
               const meta = (header.column.columnDef as DataColumn<T>).meta;
               const label = flexRender(header.column.columnDef.header, header.getContext());
-              if (!header.column.getCanSort()) return <Th key={header.id} className={cx(meta?.align === 'right' && 'text-right', meta?.headerClassName)}>{label}</Th>;
+              if (!sort || !onSort || !header.column.getCanSort()) return <Th key={header.id} className={cx(meta?.align === 'right' && 'text-right', meta?.headerClassName)}>{label}</Th>;
               const sorted = header.column.getIsSorted();
               return (
                 <SortHeader key={header.id} active={Boolean(sorted)} dir={sorted || sort.dir} onSort={() => onSort(header.column.id)} align={meta?.align}>

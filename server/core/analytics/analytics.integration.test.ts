@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANALYTICS_GRANULARITIES } from '../../../shared/contracts/analytics.js';
+import { ROLLUP_GRANULARITIES } from '../../../shared/contracts/analytics.js';
 import { PaymentError } from '../../../shared/errors.js';
 import { backdatePayment } from '../../test/backdate.js';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../../test/db.js';
@@ -125,7 +125,7 @@ describe('analytics rollups', () => {
     const from = new Date(Date.UTC(2025, 11, 1));
     const to = new Date(Date.UTC(2026, 11, 1));
     for (const timeZone of zones) {
-      for (const granularity of ANALYTICS_GRANULARITIES) {
+      for (const granularity of ROLLUP_GRANULARITIES) {
         const range = granularity === 'hour' ? { from: new Date(anchors[0] - 2 * 86_400_000), to: new Date(anchors[0] + 2 * 86_400_000) } : { from, to };
         const q = { currency: 'usd', timeZone, granularity, ...range };
         const rolled = await repo.selectRollupSeries(t.db, actor, q);
@@ -290,6 +290,28 @@ describe('analytics time zones', () => {
     expect(fall.totals.gross_volume).toBe(900);
     const lastYear = await getOverview(t.deps, actor, { from: '2027-03-08', to: '2027-03-10', timezone: 'America/New_York', compare: 'previous_year' });
     expect(lastYear.compare_totals?.gross_volume).toBe(1500);
+  });
+
+  it('charts minutes from the base tables: each payment in its own local minute, empty minutes included', async () => {
+    const actor = await newActor();
+    await payAt(actor, '2026-05-04T09:15:10Z', 100); // 15:00 in Kathmandu (+05:45)
+    await payAt(actor, '2026-05-04T09:15:50Z', 200);
+    await payAt(actor, '2026-05-04T09:17:00Z', 400);
+    await payAt(actor, '2026-05-04T09:30:00Z', 800); // 15:15 local: outside the range
+    const minutes = await getOverview(t.deps, actor, { from: '2026-05-04T15:00', to: '2026-05-04T15:15', timezone: 'Asia/Kathmandu', granularity: 'minute', compare: 'previous_period' });
+    expect(minutes.series).toHaveLength(15);
+    expect(minutes.series.slice(0, 3).map((p) => [p.start, p.end - p.start, p.gross_volume, p.successful_payments])).toEqual([
+      [Date.UTC(2026, 4, 4, 9, 15) / 1000, 60, 300, 2],
+      [Date.UTC(2026, 4, 4, 9, 16) / 1000, 60, 0, 0],
+      [Date.UTC(2026, 4, 4, 9, 17) / 1000, 60, 400, 1],
+    ]);
+    expect(minutes.totals.gross_volume).toBe(700);
+    expect(minutes.compare_series).toHaveLength(15);
+    // The same range by the hour (from the rollups) agrees on the totals.
+    const hour = await getOverview(t.deps, actor, { from: '2026-05-04T15:00', to: '2026-05-04T15:15', timezone: 'Asia/Kathmandu', granularity: 'hour', compare: 'none' });
+    expect(hour.totals).toEqual(minutes.totals);
+    const err = await getOverview(t.deps, actor, { from: '2026-05-04T08:00', to: '2026-05-04T15:00', timezone: 'UTC', granularity: 'minute' }).catch((e: PaymentError) => e);
+    expect(err).toMatchObject({ param: 'granularity' });
   });
 
   it('answers bad input with clear errors', async () => {

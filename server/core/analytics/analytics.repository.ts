@@ -7,7 +7,7 @@ import type { Scope } from '../shared/deps.js';
  * each change) and the same figures computed from the base tables (the rebuild check, tests and the bench).
  * Periods are local calendar units in `timeZone`; bucket bounds are UTC instants on 15-minute boundaries.
  */
-export type Granularity = 'hour' | 'day' | 'week' | 'month';
+export type Granularity = 'minute' | 'hour' | 'day' | 'week' | 'month';
 
 export interface RangeQuery {
   currency: string;
@@ -86,7 +86,10 @@ const seriesSelect = sql`
     from periods left join p using (period) left join a using (period) left join c using (period)
     order by periods.period`;
 
-/** The same series by a raw GROUP BY over the base tables: the baseline of the rebuild check, tests and bench. */
+/**
+ * The same series by a raw GROUP BY over the base tables: minute charts (ranges of at most 6 hours, each table
+ * read through its (merchant, mode, created) index), and the baseline of the rebuild check, tests and bench.
+ */
 export async function selectBaseSeries(db: Executor, scope: Scope, q: RangeQuery): Promise<PeriodRow[]> {
   const period = (col: string) => sql`date_trunc(${unit(q.granularity)}, ${sql.ref(col)}, ${q.timeZone})`;
   const { rows } = await sql<Record<string, unknown>>`

@@ -17,7 +17,7 @@ import { parseParams } from '../shared/params.js';
 import * as repo from './analytics.repository.js';
 
 const BUCKET_MS = 15 * 60 * 1000;
-const PERIOD_MS: Record<AnalyticsGranularity, number> = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000, month: 31 * 86_400_000 };
+const PERIOD_MS: Record<AnalyticsGranularity, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000, month: 31 * 86_400_000 };
 
 export function checkTimeZone(zone: string): string {
   try {
@@ -133,9 +133,11 @@ export async function getOverview(deps: CoreDeps, scope: Scope, input: Analytics
   const currencies = [...new Set([...used, settings?.default_currency ?? 'usd', currency])];
   const query = (from: Date, to: Date): repo.RangeQuery => ({ currency, from, to, granularity: range.granularity, timeZone });
   const compare = comparisonRange(range.from, range.to, params.compare);
+  // Minutes are finer than the rollups' 15-minute buckets: their short ranges read the base tables.
+  const series = range.granularity === 'minute' ? repo.selectBaseSeries : repo.selectRollupSeries;
   const [rows, compareRows, breakdowns] = await Promise.all([
-    repo.selectRollupSeries(db, scope, query(range.from, range.to)),
-    compare ? repo.selectRollupSeries(db, scope, query(compare.from, compare.to)) : Promise.resolve(null),
+    series(db, scope, query(range.from, range.to)),
+    compare ? series(db, scope, query(compare.from, compare.to)) : Promise.resolve(null),
     repo.selectAttemptBreakdowns(db, scope, { currency, from: range.from, to: range.to }),
   ]);
   const totals = figuresOf(rows);

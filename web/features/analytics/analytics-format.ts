@@ -1,9 +1,9 @@
 import type { AnalyticsGranularity } from '../../../shared/contracts/analytics';
 
-/** A period's label in the zone: "Mar 8", "Mar 8, 14:00", "Week of Mar 2", "Mar 2026". */
+/** A period's label in the zone: "Mar 8", "Mar 8, 14:00" (hours and minutes), "Week of Mar 2", "Mar 2026". */
 export function periodLabel(unixSeconds: number, granularity: AnalyticsGranularity, timeZone: string): string {
   const options: Intl.DateTimeFormatOptions =
-    granularity === 'hour'
+    granularity === 'hour' || granularity === 'minute'
       ? { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
       : granularity === 'month'
         ? { month: 'short', year: 'numeric' }

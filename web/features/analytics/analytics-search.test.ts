@@ -13,7 +13,7 @@ describe('home analytics range', () => {
   });
 
   it('gives the last hour on quarter-hour bounds in local time', () => {
-    expect(resolveHomeRange({ range: '1h' }, 'Asia/Kolkata', now)).toMatchObject({ from: '2026-03-10T19:45', to: '2026-03-10T20:45', granularity: 'hour' });
+    expect(resolveHomeRange({ range: '1h' }, 'Asia/Kolkata', now)).toMatchObject({ from: '2026-03-10T19:45', to: '2026-03-10T20:45', granularity: 'minute', granularities: ['minute'] });
   });
 
   it('keeps a custom range inclusive of its last day and limits granularity', () => {

@@ -40,14 +40,14 @@ const localDay = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad
 const localMinute = (d: Date) => `${localDay(d)}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 
 const DEFAULT_GRANULARITY: Record<AnalyticsPreset, AnalyticsGranularity> = {
-  '1h': 'hour', today: 'hour', '7d': 'day', '4w': 'day', '3m': 'week', '12m': 'month', mtd: 'day', qtd: 'week', ytd: 'month', custom: 'day',
+  '1h': 'minute', today: 'hour', '7d': 'day', '4w': 'day', '3m': 'week', '12m': 'month', mtd: 'day', qtd: 'week', ytd: 'month', custom: 'day',
 };
-const PERIOD_HOURS: Record<AnalyticsGranularity, number> = { hour: 1, day: 24, week: 168, month: 744 };
+const PERIOD_HOURS: Record<AnalyticsGranularity, number> = { minute: 1 / 60, hour: 1, day: 24, week: 168, month: 744 };
 
 /** The granularities that make sense for a range: not one period only (unless nothing finer fits), not beyond the limit. */
 export function allowedGranularities(from: number, to: number): AnalyticsGranularity[] {
   const hours = (to - from) / 3_600_000;
-  return ANALYTICS_GRANULARITIES.filter((g) => hours / PERIOD_HOURS[g] <= MAX_PERIODS[g] && (g === 'hour' || hours > PERIOD_HOURS[g]));
+  return ANALYTICS_GRANULARITIES.filter((g) => hours / PERIOD_HOURS[g] <= MAX_PERIODS[g] && (g === ANALYTICS_GRANULARITIES[0] || hours > PERIOD_HOURS[g]));
 }
 
 export interface ResolvedHomeRange {

@@ -15,7 +15,7 @@ import { ANALYTICS_PRESET_LABELS, ANALYTICS_PRESETS, resolveHomeRange, type Anal
 
 const AnalyticsCharts = lazy(() => import('./analytics-charts'));
 
-const GRANULARITY_LABELS = { hour: 'Hourly', day: 'Daily', week: 'Weekly', month: 'Monthly' } as const;
+const GRANULARITY_LABELS = { minute: 'By minute', hour: 'Hourly', day: 'Daily', week: 'Weekly', month: 'Monthly' } as const;
 const COMPARE_LABELS = { previous_period: 'Previous period', previous_year: 'Same period last year', none: 'No comparison' } as const;
 
 /** Home's analytics: controls (all in the URL), key figures with their change, and the charts (Recharts, lazy). */

@@ -1,6 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import type { CustomerListItem } from '../../../shared/contracts/dashboard';
 import { can } from '../../../shared/permissions';
 import { Button } from '../../components/button';
 import { Card, PageHeader } from '../../components/card';
@@ -9,7 +10,8 @@ import { Icon } from '../../components/icons';
 import { formatDateTime } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
 import { exactTime } from '../../lib/money';
-import { ListError, Pagination, rowLinkClass, SkeletonRows, tableClass, Th, theadClass } from '../../components/list-table';
+import { DataTable, type DataColumn } from '../../components/data-table';
+import { ListError, Pagination } from '../../components/list-table';
 import { useSession } from '../../lib/use-session';
 import { CustomerFormDialog } from './customer-form-dialog';
 import { customerListQueryInput, type CustomersSearch } from './customers-search';
@@ -25,6 +27,7 @@ export function CustomersPage({ search }: { search: CustomersSearch }) {
   const list = useQuery({ ...trpc.customers.list.queryOptions(customerListQueryInput(search)), placeholderData: keepPreviousData });
   const items = list.data?.items ?? [];
   const canEdit = can(session.role, 'customers:write');
+  const columns = useMemo(() => customerColumns(zone), [zone]);
 
   return (
     <>
@@ -81,43 +84,15 @@ export function CustomersPage({ search }: { search: CustomersSearch }) {
           )
         ) : (
           <>
-            <div className="overflow-x-auto">
-              <table className={tableClass}>
-                <caption className="sr-only">Customers</caption>
-                <thead className={theadClass}>
-                  <tr>
-                    <Th>Name</Th>
-                    <Th>Email</Th>
-                    <Th>Description</Th>
-                    <Th className="text-right">Created</Th>
-                  </tr>
-                </thead>
-                <tbody aria-busy={list.isFetching || undefined} className={list.isPlaceholderData ? 'opacity-60 transition-opacity' : undefined}>
-                  {list.isPending ? (
-                    <SkeletonRows columns={4} />
-                  ) : (
-                    items.map((c) => (
-                      <tr key={c.id} className={`${rowLinkClass} relative`}>
-                        <td className="px-4 py-3">
-                          <Link
-                            to="/customers/$customerId"
-                            params={{ customerId: c.id }}
-                            className="font-medium text-slate-900 outline-none after:absolute after:inset-0 focus-visible:after:outline-2 focus-visible:after:-outline-offset-2 focus-visible:after:outline-brand-500"
-                          >
-                            {c.name ?? <span className="font-mono text-xs text-slate-600">{c.id}</span>}
-                          </Link>
-                        </td>
-                        <td className="max-w-64 truncate px-4 py-3 text-slate-700">{c.email ?? <span className="text-slate-500">—</span>}</td>
-                        <td className="max-w-64 truncate px-4 py-3 text-slate-600">{c.description ?? <span className="text-slate-500">—</span>}</td>
-                        <td className="px-4 py-3 text-right whitespace-nowrap text-slate-600 tabular-nums">
-                          <span className="relative z-10" title={exactTime(c.created, zone)}>{formatDateTime(c.created, zone)}</span>
-                        </td>
-                      </tr>
-                    ))
-                  )}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              columns={columns}
+              data={items}
+              getRowId={(c) => c.id}
+              caption="Customers"
+              loading={list.isPending}
+              busy={list.isFetching}
+              dimmed={list.isPlaceholderData}
+            />
             <Pagination
               label="Customers"
               count={items.length}
@@ -135,4 +110,28 @@ export function CustomersPage({ search }: { search: CustomersSearch }) {
       {canEdit && <CustomerFormDialog open={creating} onClose={() => setCreating(false)} />}
     </>
   );
+}
+
+function customerColumns(zone: string): DataColumn<CustomerListItem>[] {
+  const none = <span className="text-slate-500">—</span>;
+  return [
+    {
+      id: 'name', header: 'Name', enableSorting: false,
+      cell: ({ row: { original: c } }) => (
+        <Link
+          to="/customers/$customerId"
+          params={{ customerId: c.id }}
+          className="font-medium text-slate-900 outline-none after:absolute after:inset-0 focus-visible:after:outline-2 focus-visible:after:-outline-offset-2 focus-visible:after:outline-brand-500"
+        >
+          {c.name ?? <span className="font-mono text-xs text-slate-600">{c.id}</span>}
+        </Link>
+      ),
+    },
+    { id: 'email', header: 'Email', enableSorting: false, meta: { className: 'max-w-64 truncate text-slate-700' }, cell: ({ row }) => row.original.email ?? none },
+    { id: 'description', header: 'Description', enableSorting: false, meta: { className: 'max-w-64 truncate text-slate-600' }, cell: ({ row }) => row.original.description ?? none },
+    {
+      id: 'created', header: 'Created', enableSorting: false, meta: { align: 'right', className: 'whitespace-nowrap text-slate-600 tabular-nums' },
+      cell: ({ row: { original: c } }) => <span className="relative z-10" title={exactTime(c.created, zone)}>{formatDateTime(c.created, zone)}</span>,
+    },
+  ];
 }
