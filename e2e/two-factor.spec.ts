@@ -10,8 +10,13 @@ function nextCode(secret: string) {
 const onHome = (page: Page) => expect(page).toHaveURL((url) => url.pathname === '/');
 
 async function signOut(page: Page) {
-  await page.getByRole('button', { name: 'Account menu' }).click();
-  await page.getByRole('menuitem', { name: 'Sign out' }).or(page.getByRole('button', { name: 'Sign out' })).click();
+  const item = page.getByRole('menuitem', { name: 'Sign out' }).or(page.getByRole('button', { name: 'Sign out' }));
+  // The menu opens once the shell has settled (a click during a re-render can be lost on a busy machine).
+  await expect(async () => {
+    if (!(await item.isVisible())) await page.getByRole('button', { name: 'Account menu' }).click({ timeout: 5_000 });
+    await expect(item).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  await item.click();
   await expect(page).toHaveURL(/\/signin/);
 }
 
