@@ -46,7 +46,25 @@ const PAGES: Array<{ name: string; path: (s: Seeded) => string; ready: (page: Pa
   { name: 'Customer detail', path: (s) => `/customers/${s.customerId}`, ready: async (page) => { await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ada Lovelace'); } },
   { name: 'Developers', path: () => '/developers', ready: async (page) => { await expect(page.locator('[data-testid^="api-key-token-"]').first()).toBeVisible(); } },
   { name: 'Settings', path: () => '/settings', ready: async (page) => { await expect(page.getByLabel('Business name')).not.toHaveValue(''); } },
+  { name: 'Team settings', path: () => '/settings?tab=team', ready: async (page) => { await expect(page.getByRole('button', { name: 'Invite member' })).toBeVisible(); } },
+  { name: 'Security settings', path: () => '/settings?tab=security', ready: async (page) => { await expect(page.getByRole('list', { name: 'Active sessions' })).toBeVisible(); } },
 ];
+
+test('the forgot-password and accept-invitation pages', async ({ account: _, trpc, browser, baseURL, extraHTTPHeaders }) => {
+  const { url } = await trpc.mutation<{ url: string }>('invitations.create', { email: `a11y-${Date.now()}@example.test`, role: 'viewer' });
+  const signedOut = await browser.newContext({ baseURL, extraHTTPHeaders });
+  try {
+    const other = await signedOut.newPage();
+    await other.goto('/forgot-password');
+    await expect(other.getByRole('button', { name: 'Send reset link' })).toBeVisible();
+    await expectAccessible(other, 'Forgot password');
+    await other.goto(new URL(url).pathname + new URL(url).search);
+    await expect(other.getByRole('button', { name: 'Create account and join' })).toBeVisible();
+    await expectAccessible(other, 'Accept invitation');
+  } finally {
+    await signedOut.close();
+  }
+});
 
 for (const { name, path, ready } of PAGES) {
   test(`the ${name} page`, async ({ page, apiKeys }) => {

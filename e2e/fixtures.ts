@@ -29,6 +29,7 @@
 import { randomBytes } from 'node:crypto';
 import { test as base, expect, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
 import type { Role } from '../shared/permissions';
+import { linkIn, openMailbox, type Mailbox } from './mailbox';
 
 export { expect };
 
@@ -116,6 +117,13 @@ function randomClientIp(): string {
   return `10.${a}.${b}.${Math.max(1, c)}`;
 }
 
+/** Follows the verification link mailed at sign-up, as the owner would. */
+export async function verifyEmailOverHttp(request: APIRequestContext, mailbox: Mailbox, email: string): Promise<void> {
+  const link = linkIn(await mailbox.latest(email, /Verify your email address/), '/verify-email');
+  const token = new URL(link, 'http://x').searchParams.get('token')!;
+  await trpcClient(request).mutation('auth.verifyEmail', { token });
+}
+
 export const test = base.extend<{
   clientIp: string;
   account: Account;
@@ -124,16 +132,23 @@ export const test = base.extend<{
   trpc: TrpcClient;
   apiKeys: ApiKeys;
   member: (role: Role) => Promise<Member>;
-}>({
+}, { mailbox: Mailbox }>({
+  mailbox: [async ({}, use) => {
+    const mailbox = await openMailbox();
+    await use(mailbox);
+    await mailbox.close();
+  }, { scope: 'worker' }],
   clientIp: async ({}, use) => {
     await use(randomClientIp());
   },
   extraHTTPHeaders: async ({ extraHTTPHeaders, clientIp }, use) => {
     await use({ ...extraHTTPHeaders, 'x-forwarded-for': clientIp });
   },
-  account: async ({ context }, use) => {
+  account: async ({ context, mailbox }, use) => {
     // context.request shares the browser context's cookie jar: the page is signed in from here on.
-    await use(await signUpOverHttp(context.request));
+    const account = await signUpOverHttp(context.request);
+    await verifyEmailOverHttp(context.request, mailbox, account.email);
+    await use(account);
   },
   signedOutAccount: async ({ request }, use) => {
     // The `request` fixture has its own cookie jar, so the page stays signed out.
@@ -152,15 +167,14 @@ export const test = base.extend<{
     const opened: BrowserContext[] = [];
     await use(async (role) => {
       const credentials = newCredentials(role);
-      await trpcClient(context.request).mutation('settings.addMember', {
-        email: credentials.email, name: credentials.name, role, temporaryPassword: credentials.password,
-      });
+      const { url } = await trpcClient(context.request).mutation<{ url: string }>('invitations.create', { email: credentials.email, role });
       const memberContext = await browser.newContext({ baseURL, extraHTTPHeaders });
       opened.push(memberContext);
-      const signedIn = await trpcClient(memberContext.request).mutation<{ user: { id: string } }>('auth.signIn', {
-        email: credentials.email, password: credentials.password,
+      // Accepting creates the account and signs it in on the member's own context.
+      const accepted = await trpcClient(memberContext.request).mutation<{ user: { id: string } }>('invitations.accept', {
+        token: new URL(url).searchParams.get('token'), name: credentials.name, password: credentials.password,
       });
-      return { ...credentials, userId: signedIn.user.id, context: memberContext, page: await memberContext.newPage() };
+      return { ...credentials, userId: accepted.user.id, context: memberContext, page: await memberContext.newPage() };
     });
     for (const c of opened) await c.close();
   },

@@ -250,10 +250,10 @@ for (const width of WIDTHS) {
     await page.keyboard.press('Escape');
 
     await visit('/reports', 'Reports');
-    for (const tab of ['business', 'team', 'security', 'audit', 'account']) await visit(`/settings?tab=${tab}`, `Settings (${tab})`);
+    for (const tab of ['business', 'team', 'audit', 'account', 'security']) await visit(`/settings?tab=${tab}`, `Settings (${tab})`);
     await page.goto('/settings?tab=team');
     await ready(page);
-    await checkDialog(page, 'Add member', (p) => p.getByRole('button', { name: 'Add member' }).click());
+    await checkDialog(page, 'Invite member', (p) => p.getByRole('button', { name: 'Invite member' }).click());
     await checkDialog(page, 'Remove member', (p) => p.getByRole('button', { name: /^Remove / }).last().click());
 
   });

@@ -110,3 +110,37 @@ describe('npm run cli -- merchant create', { timeout: 90_000 }, () => {
     expect(badFlag.stderr).toContain('--colour');
   });
 });
+
+describe('npm run cli -- mail list', { timeout: 90_000 }, () => {
+  it('shows the kept mails of an address, with their links, when no SMTP server is set', async () => {
+    const { createTestMerchant } = await import('./test/db.js');
+    const { requestPasswordReset } = await import('./core/accounts/accounts.service.js');
+    const { deliverMail } = await import('./core/mail/mail.service.js');
+    const { logMailer } = await import('./core/mail/mailer.js');
+    const m = await createTestMerchant(database.db);
+    await requestPasswordReset(database.db, 'https://pay.example.test', m.user.email);
+    // The send-mail job without SMTP: written to the log, and the body stays in the outbox.
+    const logged: string[] = [];
+    const [queued] = await database.db.selectFrom('mail_outbox').select('id').where('to_address', '=', m.user.email).execute();
+    expect(await deliverMail({ db: database.db, mailer: logMailer((l) => logged.push(l)) }, queued!.id)).toBe('sent');
+    expect(logged.join('\n')).toMatch(/\[mail\] Subject: Reset your PaymentFlow password/);
+    expect(logged.join('\n')).toContain('https://pay.example.test/reset-password?token=');
+
+    const json = await cli(['mail', 'list', '--to', m.user.email.toUpperCase(), '--json']);
+    expect(json.code).toBe(0);
+    const mails = JSON.parse(json.stdout);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toMatchObject({ to: m.user.email, kind: 'reset_password', subject: 'Reset your PaymentFlow password' });
+    expect(mails[0].text).toContain('https://pay.example.test/reset-password?token=');
+    expect(mails[0].sentAt).toEqual(expect.any(Number));
+
+    const text = await cli(['mail', 'list', '--to', m.user.email]);
+    expect(text.stdout).toContain('Subject: Reset your PaymentFlow password');
+    expect(text.stdout).toContain('/reset-password?token=');
+    const none = await cli(['mail', 'list', '--to', 'nobody@example.test']);
+    expect(none.stdout.trim()).toBe('No mail to nobody@example.test.');
+    const bad = await cli(['mail', 'list', '--limit', 'lots']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--limit');
+  });
+});

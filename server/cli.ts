@@ -37,6 +37,10 @@ Commands:
       Recompute the Home analytics rollups from the base tables (one merchant or all) and report how many
       bucket rows differed (0 when the rollups were exact).
 
+  mail list [--to <email>] [--limit <n>] [--json]
+      Show the mails the server sent or queued, newest first (default 20). Without SMTP_URL nothing is
+      delivered: the full text (with its links) is kept here for you to pass on.
+
   help
       Show this text.
 
@@ -184,12 +188,37 @@ async function analyticsRebuild(args: string[]) {
   for (const { table, differences } of report) console.log(`${table}: ${differences === 0 ? 'exact' : `${differences} bucket rows differed, corrected`}`);
 }
 
+async function mailList(args: string[]) {
+  const values = parse(args, { to: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean', default: false } });
+  const limit = values.limit === undefined ? 20 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new UsageError(`--limit must be a whole number from 1 to 500 (got '${values.limit}').`);
+  const to = values.to === undefined ? undefined : validEmail(values.to, 'to');
+  const { findKeptMail } = await import('./core/mail/mail.service.js');
+  const mails = await withDeps((deps) => findKeptMail(deps.db, { to, limit }));
+  if (values.json) {
+    console.log(JSON.stringify(mails, null, 2));
+    return;
+  }
+  if (!mails.length) {
+    console.log(to ? `No mail to ${to}.` : 'No mail yet.');
+    return;
+  }
+  for (const mail of mails) {
+    const state = mail.sentAt ? `sent ${new Date(mail.sentAt * 1000).toISOString()}` : mail.lastError ? `not sent yet (${mail.attempts} attempts; last error: ${mail.lastError})` : 'queued';
+    console.log(`${mail.id}  ${new Date(mail.created * 1000).toISOString()}  ${state}`);
+    console.log(`To: ${mail.to}\nSubject: ${mail.subject}\n`);
+    console.log(mail.text ? mail.text : '(delivered by SMTP; the body is not kept)');
+    console.log('-'.repeat(72));
+  }
+}
+
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   migrate,
   'merchant create': merchantCreate,
   'member add': memberAdd,
   seed,
   'analytics rebuild': analyticsRebuild,
+  'mail list': mailList,
 };
 
 async function main(argv: string[]): Promise<number> {

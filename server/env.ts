@@ -34,6 +34,10 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number({ error: 'must be a number of jobs' }).int().min(1).max(100).default(4),
   WORKER_DB_POOL: z.coerce.number({ error: 'must be a number of connections' }).int().min(3).max(200).default(10),
   WORKER_HEARTBEAT_MS: z.coerce.number({ error: 'must be milliseconds' }).int().min(100).default(10_000),
+  /** Mail goes out through this SMTP server (smtp://user:pass@host:587 or smtps://...); unset: mail is logged and kept (`npm run cli -- mail list`). */
+  SMTP_URL: z.string().refine((v) => /^smtps?:\/\//.test(v), 'must be an smtp:// or smtps:// URL').optional(),
+  /** The From of every mail; default no-reply at APP_URL's host. */
+  MAIL_FROM: z.string().min(3).optional(),
   WORKER_STALE_MS: z.coerce.number({ error: 'must be milliseconds' }).int().min(1000).max(50_000, 'must be at most 50000 (a dead worker\'s jobs are retried within a minute)').default(30_000),
 });
 

@@ -5,6 +5,7 @@ import { DatabaseConnectError, openDatabase } from './db/connect.js';
 import { answerMalformedRequests } from './http/client-error.js';
 import { EnvError, httpConfig, loadEnv } from './env.js';
 import { startWorkers } from './jobs/index.js';
+import { createMailer } from './core/mail/mailer.js';
 import { DEMO_LOGIN, seedDemoIfEmpty } from './seed/demo.js';
 
 const log = (line: string) => console.log(`[paymentflow] ${line}`);
@@ -15,12 +16,13 @@ async function main() {
   if (process.argv.includes('--build-if-missing') && !buildIfMissing(log)) throw new Error('The web build failed; see the output above.');
 
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, log });
-  const deps = { db: database.db, secret: env.APP_SECRET, appUrl: env.APP_URL };
+  const mailer = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM ?? `PaymentFlow <no-reply@${new URL(env.APP_URL).hostname}>`, log });
+  const deps = { db: database.db, secret: env.APP_SECRET, appUrl: env.APP_URL, mailer };
   const workerOnly = process.argv.includes('--worker');
   if (!workerOnly && env.SEED_DEMO) await seedDemoIfEmpty(deps, log);
   const workers = workerOnly || env.WORKERS
     ? await startWorkers(
-        { secret: deps.secret, appUrl: deps.appUrl },
+        { secret: deps.secret, appUrl: deps.appUrl, mailer },
         {
           databaseUrl: database.url,
           concurrency: env.WORKER_CONCURRENCY,

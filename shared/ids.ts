@@ -15,6 +15,7 @@ export const ID_PREFIXES = {
   savedView: 'sv',
   audit: 'aud',
   invitation: 'inv',
+  mail: 'msg',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

@@ -23,7 +23,7 @@ const router = createRouter({
 // Any 401 (expired or revoked session): forget the session and sign in again, then come back here.
 setUnauthorizedHandler(() => {
   const location = router.state.location;
-  if (location.pathname === '/signin' || location.pathname === '/signup') return;
+  if (['/signin', '/signup', '/forgot-password', '/reset-password', '/verify-email', '/accept-invite'].includes(location.pathname)) return;
   queryClient.setQueryData(trpc.auth.me.queryKey(), null);
   void router.navigate({ to: '/signin', search: { redirect: location.href }, replace: true });
 });

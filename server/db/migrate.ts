@@ -10,6 +10,7 @@ import * as m0008 from './migrations/0008_add_refund_customer_and_payment_method
 import * as m0009 from './migrations/0009_add_customer_lookup_index.js';
 import * as m0011 from './migrations/0011_create_analytics_rollups.js';
 import * as m0012 from './migrations/0012_add_webhook_delivery_jobs.js';
+import * as m0018 from './migrations/0018_add_mail_and_account_tokens.js';
 import * as m0019 from './migrations/0019_add_two_factor_and_audit_trail.js';
 
 // Listed explicitly so migrations work the same from tsx, the test runner and a bundle.
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0009_add_customer_lookup_index': m0009,
   '0011_create_analytics_rollups': m0011,
   '0012_add_webhook_delivery_jobs': m0012,
+  '0018_add_mail_and_account_tokens': m0018,
   '0019_add_two_factor_and_audit_trail': m0019,
 };
 

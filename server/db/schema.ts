@@ -5,7 +5,7 @@ type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T = Record<string, string>> = ColumnType<T, string | T | undefined, string | T>;
 type Money = ColumnType<number, number | bigint | undefined, number | bigint>;
 
-export interface UsersTable { id: string; email: string; name: string; password_hash: string; created_at: Timestamp }
+export interface UsersTable { id: string; email: string; name: string; password_hash: string; created_at: Timestamp; email_verified_at: Date | null; last_sign_in_at: Date | null }
 export interface MerchantsTable {
   id: string; name: string; timezone: Generated<string>; default_currency: Generated<string>;
   support_email: string | null; statement_descriptor: string | null; country: Generated<string>; created_at: Timestamp;
@@ -15,11 +15,19 @@ export interface MembershipsTable { merchant_id: string; user_id: string; role: 
 export interface SessionsTable {
   token_hash: string; user_id: string; merchant_id: string | null; livemode: Generated<boolean>;
   created_at: Timestamp; last_seen_at: Timestamp; expires_at: Timestamp; user_agent: string | null; ip: string | null;
+  id: Generated<string>;
 }
 export interface LoginThrottleTable { key: string; failures: number; last_failure_at: Timestamp; blocked_until: Date | null }
 export interface InvitationsTable {
   id: string; merchant_id: string; email: string; role: string; invited_by: string | null; token_hash: string;
-  created_at: Timestamp; expires_at: Timestamp; accepted_at: Date | null;
+  created_at: Timestamp; expires_at: Timestamp; accepted_at: Date | null; sent_at: Timestamp;
+}
+export interface MailOutboxTable {
+  id: string; to_address: string; kind: string; subject: string; text_body: string; html_body: string;
+  created_at: Timestamp; sent_at: Date | null; attempts: Generated<number>; last_error: string | null;
+}
+export interface UserTokensTable {
+  token_hash: string; user_id: string; purpose: 'verify_email' | 'reset_password'; created_at: Timestamp; expires_at: Timestamp; used_at: Date | null;
 }
 export interface AuditLogTable {
   id: string; merchant_id: string; livemode: boolean | null; user_id: string | null; action: string; target_id: string | null;
@@ -114,6 +122,8 @@ export interface Database {
   sessions: SessionsTable;
   login_throttle: LoginThrottleTable;
   invitations: InvitationsTable;
+  mail_outbox: MailOutboxTable;
+  user_tokens: UserTokensTable;
   audit_log: AuditLogTable;
   saved_views: SavedViewsTable;
   user_preferences: UserPreferencesTable;

@@ -80,7 +80,8 @@ function expected(access: ProcedureAccess, role: Role | null, livemode: boolean)
   return allowed ? 'allowed' : 'forbidden';
 }
 
-const PUBLIC_AREAS = /^auth\./;
+/** Sign-in, and an invitation link (its token is the credential). */
+const PUBLIC_AREAS = /^(auth\.|invitations\.(preview|accept)$)/;
 /** The signed-in user's own account: sign-in state, mode and merchant switches, their second factors and sessions. */
 const SIGNED_IN_AREAS = /^(auth|twoFactor|sessions|account)\./;
 

@@ -6,6 +6,7 @@ import { startHeartbeat } from './heartbeat.js';
 import { CRONTAB, periodicTasks } from './periodic.js';
 import { defaultDeliveryOptions, type DeliveryOptions } from '../core/webhooks/webhooks.service.js';
 import { deliverWebhookTask } from './deliver-webhook.js';
+import { sendMailTask } from './send-mail.js';
 import { settleRefundTask } from './settle-refund.js';
 
 export interface WorkerOptions {
@@ -40,6 +41,7 @@ function taskList(deps: CoreDeps, options: WorkerOptions): TaskList {
   return {
     'settle-refund': settleRefundTask(deps),
     'deliver-webhook': deliverWebhookTask(deps, { ...defaultDeliveryOptions(options.log), ...options.webhooks }),
+    'send-mail': sendMailTask(deps),
     ...periodicTasks(deps),
   };
 }

@@ -36,16 +36,10 @@ export const updateBusinessSettingsInput = z.object({
 
 const roleSchema = z.enum(ROLES, { message: 'Choose a role.' });
 
-/**
- * Adding a team member: a new user gets the temporary password (they should change it after signing in);
- * an existing user keeps their own password and the temporary one is ignored.
- */
-export const addMemberInput = z.object({
-  email: emailSchema,
-  name: z.string().trim().min(1, 'Enter their name.').max(100),
-  role: roleSchema,
-  temporaryPassword: z.string().min(10, 'Use at least 10 characters.').max(256, 'Use at most 256 characters.'),
-});
+/** Inviting someone by email with a role; they set their own password when they accept. */
+export const inviteMemberInput = z.object({ email: emailSchema, role: roleSchema });
+export const invitationIdInput = z.object({ invitationId: z.string().min(1).max(64) });
+export const transferOwnershipInput = z.object({ userId: z.string().min(1).max(64) });
 
 export const changeMemberRoleInput = z.object({ userId: z.string().min(1).max(64), role: roleSchema });
 export const removeMemberInput = z.object({ userId: z.string().min(1).max(64) });

@@ -38,6 +38,14 @@ export function findMemberships(db: Executor, userId: string) {
     // Every merchant column, so the current merchant needs no second query.
     .selectAll('merchants')
     .select(['memberships.role', 'memberships.created_at as member_since'])
+    // Live mode needs an owner with a verified email address; the banner and the mode switch read this.
+    .select((eb) => eb.exists(
+      eb.selectFrom('memberships as owners').innerJoin('users as owner_users', 'owner_users.id', 'owners.user_id')
+        .select('owners.user_id')
+        .whereRef('owners.merchant_id', '=', 'merchants.id')
+        .where('owners.role', '=', 'owner')
+        .where('owner_users.email_verified_at', 'is not', null),
+    ).as('has_verified_owner'))
     .where('memberships.user_id', '=', userId)
     .orderBy('memberships.created_at')
     .orderBy('merchants.id')
@@ -57,7 +65,7 @@ export function findMembers(db: Executor, merchantId: string) {
   return db
     .selectFrom('memberships')
     .innerJoin('users', 'users.id', 'memberships.user_id')
-    .select(['users.id', 'users.email', 'users.name', 'memberships.role', 'memberships.created_at'])
+    .select(['users.id', 'users.email', 'users.name', 'users.last_sign_in_at', 'users.email_verified_at', 'memberships.role', 'memberships.created_at'])
     .where('memberships.merchant_id', '=', merchantId)
     .orderBy('memberships.created_at')
     .execute();
@@ -82,7 +90,7 @@ export function getSessionWithUser(db: Executor, tokenHash: string) {
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .selectAll('sessions')
-    .select(['users.email', 'users.name'])
+    .select(['users.email', 'users.name', 'users.email_verified_at'])
     .where('sessions.token_hash', '=', tokenHash)
     .executeTakeFirst();
 }
@@ -191,11 +199,6 @@ export function findAudit(db: Executor, merchantId: string, limit: number, befor
   return query.orderBy('audit_log.created_at', 'desc').orderBy('audit_log.id', 'desc').limit(limit).execute();
 }
 
-export async function findMerchantIdsOfUser(db: Executor, userId: string): Promise<string[]> {
-  const rows = await db.selectFrom('memberships').select('merchant_id').where('user_id', '=', userId).orderBy('merchant_id').execute();
-  return rows.map((r) => r.merchant_id);
-}
-
 /** Locks the merchant's owner memberships so that two concurrent demotions cannot remove the last owner. */
 export function lockOwners(db: Executor, merchantId: string) {
   return db
@@ -216,13 +219,157 @@ export function deleteOtherSessions(db: Executor, userId: string, keepTokenHash:
   return db.deleteFrom('sessions').where('user_id', '=', userId).where('token_hash', '<>', keepTokenHash).execute();
 }
 
-/** Signs a user out everywhere (their second factor was reset). */
-export function deleteUserSessions(db: Executor, userId: string) {
-  return db.deleteFrom('sessions').where('user_id', '=', userId).execute();
-}
-
 /** Emails of the given users (who issued a refund, who changed a setting). */
 export function findUserEmails(db: Executor, ids: string[]) {
   if (!ids.length) return Promise.resolve([] as { id: string; email: string }[]);
   return db.selectFrom('users').select(['id', 'email']).where('id', 'in', ids).execute();
+}
+
+// Single-use links (verify email, reset password), stored hashed.
+export function insertUserToken(db: Executor, token: NewRow<'user_tokens'>) {
+  return db.insertInto('user_tokens').values(token).execute();
+}
+
+/** The newest link of this purpose sent to the user (resends are spaced out). */
+export function latestUserToken(db: Executor, userId: string, purpose: 'verify_email' | 'reset_password') {
+  return db.selectFrom('user_tokens').select(['created_at']).where('user_id', '=', userId).where('purpose', '=', purpose).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+}
+
+/** Only the newest link of a purpose works: sending a new one retires the unused older ones. */
+export function deleteUnusedUserTokens(db: Executor, userId: string, purpose: 'verify_email' | 'reset_password') {
+  return db.deleteFrom('user_tokens').where('user_id', '=', userId).where('purpose', '=', purpose).where('used_at', 'is', null).execute();
+}
+
+export function getUsableUserToken(db: Executor, tokenHash: string, purpose: 'verify_email' | 'reset_password') {
+  return db
+    .selectFrom('user_tokens')
+    .innerJoin('users', 'users.id', 'user_tokens.user_id')
+    .select(['user_tokens.user_id', 'user_tokens.expires_at', 'users.email', 'users.name', 'users.password_hash'])
+    .where('user_tokens.token_hash', '=', tokenHash)
+    .where('user_tokens.purpose', '=', purpose)
+    .where('user_tokens.used_at', 'is', null)
+    .where('user_tokens.expires_at', '>', sql<Date>`now()`)
+    .executeTakeFirst();
+}
+
+/** Uses a link up, once: of two concurrent uses, only one gets the row back. */
+export function consumeUserToken(db: Executor, tokenHash: string, purpose: 'verify_email' | 'reset_password') {
+  return db
+    .updateTable('user_tokens')
+    .set({ used_at: sql`now()` })
+    .where('token_hash', '=', tokenHash)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .returning(['user_id'])
+    .executeTakeFirst();
+}
+
+export function markEmailVerified(db: Executor, userId: string) {
+  return db.updateTable('users').set({ email_verified_at: sql`coalesce(email_verified_at, now())` }).where('id', '=', userId).execute();
+}
+
+export function setLastSignIn(db: Executor, userId: string) {
+  return db.updateTable('users').set({ last_sign_in_at: sql`now()` }).where('id', '=', userId).execute();
+}
+
+/** True when at least one owner of the merchant has verified their email address (live mode needs one). */
+export async function hasVerifiedOwner(db: Executor, merchantId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .select('users.id')
+    .where('memberships.merchant_id', '=', merchantId)
+    .where('memberships.role', '=', 'owner')
+    .where('users.email_verified_at', 'is not', null)
+    .limit(1)
+    .executeTakeFirst();
+  return Boolean(row);
+}
+
+export function deleteAllSessions(db: Executor, userId: string) {
+  return db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+}
+
+export function findUserSessions(db: Executor, userId: string) {
+  return db
+    .selectFrom('sessions')
+    .select(['id', 'token_hash', 'user_agent', 'ip', 'created_at', 'last_seen_at', 'expires_at'])
+    .where('user_id', '=', userId)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .orderBy('last_seen_at', 'desc')
+    .execute();
+}
+
+export function deleteUserSession(db: Executor, userId: string, sessionId: string) {
+  return db.deleteFrom('sessions').where('user_id', '=', userId).where('id', '=', sessionId).executeTakeFirst();
+}
+
+/** The merchants a user belongs to (user-level changes are written to each one's audit log). */
+export function findMerchantIdsOfUser(db: Executor, userId: string) {
+  return db.selectFrom('memberships').select(['merchant_id']).where('user_id', '=', userId).execute();
+}
+
+// Invitations
+export function insertInvitation(db: Executor, invitation: NewRow<'invitations'>) {
+  return db.insertInto('invitations').values(invitation).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Pending invitations of a merchant (accepted ones are members now), newest first. */
+export function findPendingInvitations(db: Executor, merchantId: string) {
+  return db
+    .selectFrom('invitations')
+    .leftJoin('users', 'users.id', 'invitations.invited_by')
+    .select(['invitations.id', 'invitations.email', 'invitations.role', 'invitations.created_at', 'invitations.sent_at', 'invitations.expires_at', 'users.email as invited_by_email'])
+    .where('invitations.merchant_id', '=', merchantId)
+    .where('invitations.accepted_at', 'is', null)
+    .orderBy('invitations.created_at', 'desc')
+    .execute();
+}
+
+export function getPendingInvitation(db: Executor, merchantId: string, invitationId: string) {
+  return db.selectFrom('invitations').selectAll().where('merchant_id', '=', merchantId).where('id', '=', invitationId).where('accepted_at', 'is', null).executeTakeFirst();
+}
+
+export function findPendingInvitationByEmail(db: Executor, merchantId: string, email: string) {
+  return db.selectFrom('invitations').select(['id', 'expires_at']).where('merchant_id', '=', merchantId).where(sql<string>`lower(email)`, '=', email.toLowerCase()).where('accepted_at', 'is', null).executeTakeFirst();
+}
+
+/** An invitation by its link, with what the accept page shows (merchant, who invited). */
+export function getInvitationByToken(db: Executor, tokenHash: string) {
+  return db
+    .selectFrom('invitations')
+    .innerJoin('merchants', 'merchants.id', 'invitations.merchant_id')
+    .leftJoin('users as inviter', 'inviter.id', 'invitations.invited_by')
+    .select(['invitations.id', 'invitations.merchant_id', 'invitations.email', 'invitations.role', 'invitations.expires_at', 'invitations.accepted_at', 'merchants.name as merchant_name', 'inviter.name as inviter_name'])
+    .where('invitations.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+}
+
+/** A new link for a pending invitation: the old one stops working, the 10 days start again. */
+export function renewInvitation(db: Executor, merchantId: string, invitationId: string, tokenHash: string, expiresAt: Date) {
+  return db
+    .updateTable('invitations')
+    .set({ token_hash: tokenHash, expires_at: expiresAt, sent_at: sql`now()` })
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', invitationId)
+    .where('accepted_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export function deleteInvitation(db: Executor, merchantId: string, invitationId: string) {
+  return db.deleteFrom('invitations').where('merchant_id', '=', merchantId).where('id', '=', invitationId).where('accepted_at', 'is', null).executeTakeFirst();
+}
+
+/** Accepts once, before expiry: of two concurrent accepts only one gets the row. */
+export function markInvitationAccepted(db: Executor, invitationId: string) {
+  return db
+    .updateTable('invitations')
+    .set({ accepted_at: sql`now()` })
+    .where('id', '=', invitationId)
+    .where('accepted_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .returning(['merchant_id', 'email', 'role'])
+    .executeTakeFirst();
 }

@@ -7,4 +7,6 @@ export * from './sessions.service.js';
 export * from './merchants.service.js';
 export * from './team.service.js';
 export * from './audit.service.js';
+export * from './account-links.service.js';
+export { issueDeviceToken } from './devices.js';
 export { pruneForgivenThrottles } from './throttle.js';

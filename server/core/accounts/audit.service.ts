@@ -30,12 +30,11 @@ export async function recordAudit(db: Executor, entry: AuditEntryInput) {
   });
 }
 
-/**
- * A change to the user themself (a sign-in, a second factor): one entry in each merchant they are a member
- * of, since every one of those owners relies on it.
- */
-export async function recordAuditForUser(db: Executor, userId: string, entry: Omit<AuditEntryInput, 'merchantId'>) {
-  for (const merchantId of await repo.findMerchantIdsOfUser(db, userId)) await recordAudit(db, { ...entry, merchantId });
+/** A change to a user (not to one merchant): written to the audit log of every merchant the user belongs to. */
+export async function recordUserAudit(db: Executor, userId: string, entry: { action: AuditAction; targetId?: string | null; data?: Record<string, unknown>; ip?: string | null; userAgent?: string | null }) {
+  for (const { merchant_id } of await repo.findMerchantIdsOfUser(db, userId)) {
+    await recordAudit(db, { ...entry, merchantId: merchant_id, userId });
+  }
 }
 
 const AUDIT_CURSOR: CursorParam = { param: 'cursor', invalid: 'This audit log cursor is not valid.' };

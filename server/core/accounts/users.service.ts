@@ -6,11 +6,15 @@ import { createDefaultKeys, type DefaultKeys } from '../api-keys/api-keys.servic
 import type { CoreDeps } from '../shared/deps.js';
 import { startSignInChallenge, verifySignInChallenge, type SecondFactorProof, type SignInChallenge } from '../two-factor/two-factor.service.js';
 import * as repo from './accounts.repository.js';
-import { recordAudit, recordAuditForUser } from './audit.service.js';
+import { recordAudit, recordUserAudit } from './audit.service.js';
 import { deviceIdFor, issueDeviceToken } from './devices.js';
 import { toMerchantDto, type MerchantDto } from './merchants.service.js';
 import { dummyVerify, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
+import { sendEmailVerification } from './account-links.service.js';
 import { createSession, type SessionTokens } from './sessions.service.js';
+import { queueMail } from '../mail/mail.service.js';
+import { newDeviceMail } from '../mail/templates.js';
+import { describeUserAgent } from '../../../shared/user-agent.js';
 import { countAttempt, throttleKeys } from './throttle.js';
 import { verifyCurrentPassword } from './current-password.js';
 
@@ -28,6 +32,12 @@ interface CreateMerchantInput {
   name: string;
   businessName: string;
   timezone?: string;
+  /**
+   * Sign-up: the public URL for the "verify your email address" link, which is mailed in the same
+   * transaction; until it is followed the merchant works in test mode only. Left out (operators: the CLI,
+   * seeding, tests), the address counts as verified at once.
+   */
+  verifyEmailAt?: string;
 }
 
 export interface CreatedMerchant {
@@ -46,7 +56,11 @@ export async function createMerchantWithOwner(db: Db, input: CreateMerchantInput
     if (await repo.findUserByEmail(tx, email)) {
       throw fieldError('email', 'An account with this email already exists. Sign in instead.', 'email_taken');
     }
-    const user = await repo.insertUser(tx, { id: newId('user'), email, name: input.name.trim(), password_hash: passwordHash });
+    const user = await repo.insertUser(tx, {
+      id: newId('user'), email, name: input.name.trim(), password_hash: passwordHash,
+      email_verified_at: input.verifyEmailAt ? null : new Date(), last_sign_in_at: input.verifyEmailAt ? new Date() : null,
+    });
+    if (input.verifyEmailAt) await sendEmailVerification(tx, input.verifyEmailAt, user);
     const merchant = await repo.insertMerchant(tx, {
       id: newId('merchant'),
       name: input.businessName.trim(),
@@ -88,6 +102,8 @@ export interface SignInInput {
   userAgent?: string | null;
   /** The server secret signing device cookies and the cookie this browser presented, if any. */
   device?: { secret: string; token?: string };
+  /** The public URL: a sign-in from a browser without a device cookie for this account mails the member a notice linking there. */
+  appUrl?: string;
 }
 
 /**
@@ -108,12 +124,14 @@ export async function signIn(db: Db, input: SignInInput): Promise<SignInResult> 
   const user = await repo.findUserByEmail(db, email);
   const ok = user ? await verifyPassword(user.password_hash, input.password) : await dummyVerify(input.password);
   if (!user || !ok) {
-    if (user) await recordAuditForUser(db, user.id, { userId: user.id, action: 'user.sign_in_failed', targetId: user.id, data: { reason: 'password' }, ip: input.ip, userAgent: input.userAgent });
+    if (user) await recordUserAudit(db, user.id, { action: 'user.sign_in_failed', targetId: user.id, data: { reason: 'password' }, ip: input.ip, userAgent: input.userAgent });
     // One message for unknown email and wrong password: no account enumeration.
     throw new PaymentError('invalid_credentials', 'Incorrect email or password.', { status: 401 });
   }
   await attempt.succeeded();
   const deviceToken = input.device ? (deviceId ? input.device.token! : issueDeviceToken(input.device.secret, email)) : null;
+  // A correct password from a browser that never signed in to this account: the member hears of it at once.
+  if (input.device && !deviceId && input.appUrl) await notifyNewDevice(db, input.appUrl, user, input);
   const dto = { id: user.id, email: user.email, name: user.name };
   // The password was right; with a second factor, the session waits for it (completeSecondFactorSignIn).
   const twoFactor = await startSignInChallenge(db, user.id, input);
@@ -125,7 +143,8 @@ export async function signIn(db: Db, input: SignInInput): Promise<SignInResult> 
 async function openSignInSession(db: Db, userId: string, meta: { ip: string; userAgent?: string | null }, method: string): Promise<SessionTokens> {
   const memberships = await repo.findMemberships(db, userId);
   const session = await createSession(db, userId, memberships[0]?.id ?? null, meta);
-  await recordAuditForUser(db, userId, { userId, action: 'user.signed_in', targetId: userId, data: { method }, ip: meta.ip, userAgent: meta.userAgent });
+  await repo.setLastSignIn(db, userId);
+  await recordUserAudit(db, userId, { action: 'user.signed_in', targetId: userId, data: { method }, ip: meta.ip, userAgent: meta.userAgent });
   return session;
 }
 
@@ -136,6 +155,13 @@ export async function completeSecondFactorSignIn(deps: CoreDeps, token: string, 
   if (!user) throw new PaymentError('invalid_credentials', 'This sign-in has expired. Enter your email and password again.', { status: 401 });
   const session = await openSignInSession(deps.db, userId, meta, `password+${method}`);
   return { ...session, user: { id: user.id, email: user.email, name: user.name } };
+}
+
+/** "New sign-in to your account": the browser presented no device cookie that this server issued for the account. */
+async function notifyNewDevice(db: Db, appUrl: string, user: { email: string; name: string }, input: { ip: string; userAgent?: string | null }) {
+  await queueMail(db, user.email, 'new_device', newDeviceMail({
+    name: user.name, device: describeUserAgent(input.userAgent), ip: input.ip, when: new Date(), securityUrl: `${appUrl}/settings?tab=security`,
+  }));
 }
 
 /**

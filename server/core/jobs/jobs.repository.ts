@@ -5,6 +5,7 @@ import type { Executor } from '../../db/database.js';
 export interface JobPayloads {
   'settle-refund': { merchantId: string; livemode: boolean; refundId: string };
   'deliver-webhook': { merchantId: string; livemode: boolean; deliveryId: string };
+  'send-mail': { mailId: string };
 }
 export type JobName = keyof JobPayloads;
 

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js';
+import type { Mailer } from '../mail/mailer.js';
 import type { CardProcessor } from '../payment-intents/card-processor.js';
 
 /** What the payment core needs from the outside world; built once in main.ts (or by a test). */
@@ -13,6 +14,8 @@ export interface CoreDeps {
    * refused with a clear error. Test mode always uses the built-in test-card simulator.
    */
   liveCardProcessor?: CardProcessor;
+  /** Where mail goes (SMTP when SMTP_URL is set); without one, mail is logged and kept in the outbox. */
+  mailer?: Mailer;
 }
 
 /** Who is acting and in which tenant: every core call that touches tenant data takes one. */

@@ -8,7 +8,7 @@ import type { SecondFactorMethod } from '../../../shared/contracts/two-factor.js
 import { PaymentError } from '../../../shared/errors.js';
 import type { Db, Executor } from '../../db/database.js';
 // Direct imports (not the accounts barrel): accounts' sign-in calls into this area.
-import { recordAudit, recordAuditForUser } from '../accounts/audit.service.js';
+import { recordAudit, recordUserAudit } from '../accounts/audit.service.js';
 import { verifyCurrentPassword } from '../accounts/current-password.js';
 import { signOutEverywhere } from '../accounts/sessions.service.js';
 import { countAttempt, throttleKeys } from '../accounts/throttle.js';
@@ -40,7 +40,7 @@ export interface TwoFactorStatus { enabled: boolean; totp: boolean; passkeys: Pa
 const unix = (d: Date | string) => Math.floor(new Date(d).getTime() / 1000);
 
 function audit(db: Executor, userId: string, action: AuditAction, meta: RequestMeta, data: Record<string, unknown> = {}, targetId: string | null = userId) {
-  return recordAuditForUser(db, userId, { userId, action, targetId, data, ip: meta.ip, userAgent: meta.userAgent });
+  return recordUserAudit(db, userId, { action, targetId, data, ip: meta.ip, userAgent: meta.userAgent });
 }
 
 export async function getTwoFactorStatus(db: Db, userId: string): Promise<TwoFactorStatus> {

@@ -3,6 +3,8 @@ import { analyticsRouter } from './analytics.js';
 import { authRouter } from './auth.js';
 import { developersRouter } from './developers.js';
 import { settingsRouter } from './settings.js';
+import { invitationsRouter } from './invitations.js';
+import { sessionsRouter } from './sessions.js';
 import { customersRouter } from './customers.js';
 import { lookupRouter } from './lookup.js';
 import { paymentsRouter } from './payments.js';
@@ -15,6 +17,8 @@ import { webhooksRouter } from './webhooks.js';
 export const appRouter = router({
   auth: authRouter,
   settings: settingsRouter,
+  invitations: invitationsRouter,
+  sessions: sessionsRouter,
   developers: developersRouter,
   payments: paymentsRouter,
   refunds: refundsRouter,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMember, createSession, EXISTING_USER_REFUSAL, resolveSession, signIn } from '../../core/accounts/accounts.service.js';
+import { acceptInvitation, addMember, createSession, resolveSession, signIn } from '../../core/accounts/accounts.service.js';
 import type { Role } from '../../../shared/permissions.js';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../../test/db.js';
 import { createInnerContext } from '../context.js';
@@ -55,28 +55,30 @@ describe('settings router', () => {
     await expect(signedOut.settings.business()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 
-  it('adds a member who can then sign in, and refuses adding them twice', async () => {
+  // Members join by invitation (the temporary-password form is gone): see team.integration.test.ts for the mail.
+  it('adds a member by invitation who can then sign in, and refuses adding them twice', async () => {
     const m = await createTestMerchant(t.db);
     const caller = await callerFor(m.user.id, m.merchant.id);
     const email = `new-${Date.now()}@example.test`;
-    await caller.settings.addMember({ email, name: 'New Person', role: 'support', temporaryPassword: 'temporary passphrase 42' });
+    const { url } = await caller.invitations.create({ email, role: 'support' });
+    await acceptInvitation(t.db, new URL(url).searchParams.get('token')!, { session: null, name: 'New Person', password: 'temporary passphrase 42' });
     const { members } = await caller.settings.members();
     expect(members.find((x) => x.email === email)?.role).toBe('support');
     await expect(signIn(t.db, { email, password: 'temporary passphrase 42', ip: '10.9.9.9' })).resolves.toMatchObject({ user: { email } });
-    await expect(caller.settings.addMember({ email, name: 'Again', role: 'viewer', temporaryPassword: 'temporary passphrase 42' }))
+    await expect(caller.invitations.create({ email, role: 'viewer' }))
       .rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('already a member') });
   });
 
-  it('refuses to attach a user of another merchant, revealing nothing about them', async () => {
+  it('never attaches a user of another merchant without their consent, revealing nothing about them', async () => {
     const m = await createTestMerchant(t.db);
     const other = await createTestMerchant(t.db, { name: 'Secret Name' });
     const caller = await callerFor(m.user.id, m.merchant.id);
-    const error = await caller.settings.addMember({ email: other.user.email.toUpperCase(), name: 'Whoever', role: 'viewer', temporaryPassword: 'temporary passphrase 42' }).catch((e) => e);
-    expect(error).toMatchObject({ code: 'BAD_REQUEST', cause: { param: 'email' } });
-    expect(error.message).toBe(EXISTING_USER_REFUSAL);
-    expect(JSON.stringify(error)).not.toContain('Secret Name');
-    expect(JSON.stringify(error)).not.toContain(other.merchant.id);
-    // Not attached, and their password was not replaced by the temporary one.
+    const created = await caller.invitations.create({ email: other.user.email.toUpperCase(), role: 'viewer' });
+    expect(JSON.stringify(created)).not.toContain('Secret Name');
+    expect(JSON.stringify(created)).not.toContain(other.merchant.id);
+    // Not attached until they accept while signed in as themselves; their password is untouched.
+    const token = new URL(created.url).searchParams.get('token')!;
+    await expect(acceptInvitation(t.db, token, { session: null, name: 'Whoever', password: 'temporary passphrase 42' })).rejects.toMatchObject({ code: 'permission_denied' });
     const memberships = await t.db.selectFrom('memberships').select('merchant_id').where('user_id', '=', other.user.id).execute();
     expect(memberships.map((r) => r.merchant_id)).toEqual([other.merchant.id]);
     await expect(signIn(t.db, { email: other.user.email, password: 'temporary passphrase 42', ip: '10.9.9.8' })).rejects.toMatchObject({ code: 'invalid_credentials' });
@@ -92,7 +94,7 @@ describe('settings router', () => {
     await expect(admin.settings.changeRole({ userId: m.user.id, role: 'viewer' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(admin.settings.removeMember({ userId: m.user.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(admin.settings.changeRole({ userId: adminUser.id, role: 'owner' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(admin.settings.addMember({ email: `o-${Date.now()}@example.test`, name: 'O', role: 'owner', temporaryPassword: 'temporary passphrase 42' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(admin.invitations.create({ email: `o-${Date.now()}@example.test`, role: 'owner' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
 
     await expect(owner.settings.changeRole({ userId: m.user.id, role: 'admin' })).rejects.toThrow(/at least one owner/);
     await expect(owner.settings.removeMember({ userId: m.user.id })).rejects.toThrow(/last owner/);

@@ -1,5 +1,5 @@
 import {
-  addMemberInput, auditLogFilters, auditLogInput, changeMemberRoleInput, removeMemberInput, updateBusinessSettingsInput,
+  auditLogFilters, auditLogInput, changeMemberRoleInput, removeMemberInput, transferOwnershipInput, updateBusinessSettingsInput,
 } from '../../../shared/contracts/settings.js';
 import * as accounts from '../../core/accounts/accounts.service.js';
 import { memberProcedure, router } from '../trpc.js';
@@ -18,9 +18,11 @@ export const settingsRouter = router({
     currentUserId: ctx.user.id,
   })),
 
-  addMember: memberProcedure('settings:manage').input(addMemberInput).mutation(({ ctx, input }) =>
-    accounts.addTeamMember(ctx.deps.db, ctx.merchant.id, { userId: ctx.user.id, role: ctx.role, ip: ctx.ip }, input),
-  ),
+  /** The acting owner hands the owner role to another member and becomes an administrator. */
+  transferOwnership: memberProcedure('settings:manage').input(transferOwnershipInput).mutation(async ({ ctx, input }) => {
+    await accounts.transferOwnership(ctx.deps.db, ctx.merchant.id, { userId: ctx.user.id, role: ctx.role, ip: ctx.ip }, input.userId);
+    return { ok: true };
+  }),
 
   changeRole: memberProcedure('settings:manage').input(changeMemberRoleInput).mutation(async ({ ctx, input }) => {
     await accounts.changeMemberRole(ctx.deps.db, ctx.merchant.id, { userId: ctx.user.id, role: ctx.role, ip: ctx.ip }, input.userId, input.role);

@@ -49,7 +49,7 @@ export function SignInPage({ redirect }: { redirect?: string }) {
         <Field label="Email" error={form.errors.email}>
           <Input type="email" autoComplete="email" autoFocus inputMode="email" {...form.bind('email')} />
         </Field>
-        <Field label="Password" error={form.errors.password}>
+        <Field label="Password" error={form.errors.password} aside={<Link to="/forgot-password" className="text-[13px] font-medium text-brand-600 hover:text-brand-700">Forgot password?</Link>}>
           <Input type="password" autoComplete="current-password" {...form.bind('password')} />
         </Field>
         <Button type="submit" variant="primary" className="w-full" loading={signIn.isPending} disabled={throttled}>

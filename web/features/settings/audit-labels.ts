@@ -20,6 +20,19 @@ export function describeAuditEntry(action: string, data: unknown): { title: stri
       return { title, detail: `${d.email ?? 'Someone'} as ${roleLabel(d.role)}` };
     case 'member.role_changed':
       return { title, detail: `${roleLabel(d.from)} → ${roleLabel(d.to)}` };
+    case 'invitation.created':
+    case 'invitation.resent':
+    case 'invitation.revoked':
+    case 'invitation.accepted':
+      return { title, detail: `${d.email ?? 'Someone'} as ${roleLabel(d.role)}` };
+    case 'member.ownership_transferred':
+      return { title, detail: d.previousRole ? `Was ${roleLabel(d.previousRole)}` : null };
+    case 'session.revoked':
+      return { title, detail: [d.device, d.ip].filter((x) => typeof x === 'string' && x).join(' · ') || null };
+    case 'session.others_revoked': {
+      const count = Number(d.count ?? 0);
+      return { title, detail: `${count} session${count === 1 ? '' : 's'}` };
+    }
     case 'member.removed':
       return { title, detail: d.role ? `Was ${roleLabel(d.role)}` : null };
     case 'merchant.updated': {

@@ -6,18 +6,19 @@ import { useSession } from '../../lib/use-session';
 import { AccountSettings } from './account-settings';
 import { AuditLog, type AuditSearch } from './audit-log';
 import { BusinessSettings } from './business-settings';
+import { SecuritySessions } from './security-sessions';
 import { SecuritySettings } from './security-settings';
 import { TeamSettings } from './team-settings';
 
-type SettingsTab = 'business' | 'team' | 'security' | 'audit' | 'account';
+type SettingsTab = 'business' | 'team' | 'audit' | 'account' | 'security';
 
 /** Tabs without a permission (the user's own account) are shown to every member. */
 const TABS: { id: SettingsTab; label: string; permission: 'settings:manage' | 'audit:read' | null }[] = [
   { id: 'business', label: 'Business', permission: 'settings:manage' },
   { id: 'team', label: 'Team', permission: 'settings:manage' },
-  { id: 'security', label: 'Security', permission: null },
   { id: 'audit', label: 'Audit log', permission: 'audit:read' },
   { id: 'account', label: 'Your account', permission: null },
+  { id: 'security', label: 'Security', permission: null },
 ];
 
 function visibleSettingsTabs(role: Role | null) {
@@ -56,9 +57,14 @@ export function SettingsPage({ tab, audit }: { tab: SettingsTab; audit?: AuditSe
       </nav>
       {current.id === 'business' && <BusinessSettings />}
       {current.id === 'team' && <TeamSettings actorRole={session.role} />}
-      {current.id === 'security' && <SecuritySettings role={session.role} currentUserId={session.user.id} />}
       {current.id === 'audit' && <AuditLog timeZone={session.merchant?.timezone ?? 'UTC'} search={audit} />}
       {current.id === 'account' && <AccountSettings />}
+      {current.id === 'security' && (
+        <div className="space-y-6">
+          <SecuritySettings role={session.role} currentUserId={session.user.id} />
+          <SecuritySessions />
+        </div>
+      )}
     </>
   );
 }

@@ -11,6 +11,7 @@ import { Logo } from '../../components/logo';
 import { MerchantSwitcher } from './merchant-switcher';
 import { ModeSwitch } from './mode-switch';
 import { TestModeBanner } from './test-mode-banner';
+import { VerifyEmailNotice } from './verify-email-notice';
 import { UserMenu } from './user-menu';
 import { useSession, type Session } from '../../lib/use-session';
 
@@ -81,6 +82,7 @@ export function AppShell({ palette }: { palette?: ReactNode }) {
           </header>
           <main id="main" tabIndex={-1} className="mx-auto outline-none w-full max-w-6xl flex-1 px-4 py-6 sm:px-6 sm:py-8 lg:px-8">
             {session.merchant && session.livemode && !session.liveProcessor && <LiveProcessorNotice />}
+            {session.merchant && !session.merchantVerified && <VerifyEmailNotice email={session.user.email} selfUnverified={!session.emailVerified} />}
             {session.merchant ? <Outlet /> : <NoAccount />}
           </main>
         </div>
