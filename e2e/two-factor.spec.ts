@@ -10,7 +10,7 @@ function nextCode(secret: string) {
 const onHome = (page: Page) => expect(page).toHaveURL((url) => url.pathname === '/');
 
 async function signOut(page: Page) {
-  const item = page.getByRole('menuitem', { name: 'Sign out' }).or(page.getByRole('button', { name: 'Sign out' }));
+  const item = page.getByRole('menuitem', { name: 'Sign out', exact: true }).or(page.getByRole('button', { name: 'Sign out', exact: true }));
   // The menu opens once the shell has settled (a click during a re-render can be lost on a busy machine).
   await expect(async () => {
     if (!(await item.isVisible())) await page.getByRole('button', { name: 'Account menu' }).click({ timeout: 5_000 });
