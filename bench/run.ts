@@ -1,6 +1,7 @@
 /** Runs every benchmark in turn (each with its own embedded database) and writes bench/results/latest.json. */
 import { runAnalyticsBench } from './analytics.js';
 import { runApiBench } from './api.js';
+import { runBalanceBench } from './balance.js';
 import { runDashboardBench } from './dashboard-lists.js';
 import { log, Report } from './harness.js';
 import { runJobsBench } from './jobs.js';
@@ -8,7 +9,7 @@ import { runListBench } from './list.js';
 import { runSearchBench } from './search.js';
 import { runWebhooksBench } from './webhooks.js';
 
-const benchmarks = { api: runApiBench, list: runListBench, dashboard: runDashboardBench, search: runSearchBench, jobs: runJobsBench, webhooks: runWebhooksBench, analytics: runAnalyticsBench } as const;
+const benchmarks = { api: runApiBench, list: runListBench, dashboard: runDashboardBench, search: runSearchBench, jobs: runJobsBench, webhooks: runWebhooksBench, analytics: runAnalyticsBench, balance: runBalanceBench } as const;
 
 async function main() {
   let failed = false;

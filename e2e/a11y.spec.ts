@@ -48,6 +48,8 @@ const PAGES: Array<{ name: string; path: (s: Seeded) => string; ready: (page: Pa
   { name: 'Settings', path: () => '/settings', ready: async (page) => { await expect(page.getByLabel('Business name')).not.toHaveValue(''); } },
   { name: 'Team settings', path: () => '/settings?tab=team', ready: async (page) => { await expect(page.getByRole('button', { name: 'Invite member' })).toBeVisible(); } },
   { name: 'Security settings', path: () => '/settings?tab=security', ready: async (page) => { await expect(page.getByRole('list', { name: 'Active sessions' })).toBeVisible(); } },
+  { name: 'Balances', path: () => '/balances', ready: async (page) => { await expect(page.getByTestId('pending-usd')).toBeVisible(); } },
+  { name: 'Payouts and fees settings', path: () => '/settings?tab=payouts', ready: async (page) => { await expect(page.getByLabel('Card fee (%)')).toHaveValue('2.9'); } },
 ];
 
 test('the forgot-password and accept-invitation pages', async ({ account: _, trpc, browser, baseURL, extraHTTPHeaders }) => {

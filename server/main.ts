@@ -1,4 +1,6 @@
 import type { Server } from 'node:http';
+import path from 'node:path';
+import { localDiskStorage } from './core/storage/storage.js';
 import { createApp } from './app.js';
 import { buildIfMissing } from './build.js';
 import { DatabaseConnectError, openDatabase } from './db/connect.js';
@@ -17,12 +19,12 @@ async function main() {
 
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, log });
   const mailer = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM ?? `PaymentFlow <no-reply@${new URL(env.APP_URL).hostname}>`, log });
-  const deps = { db: database.db, secret: env.APP_SECRET, appUrl: env.APP_URL, mailer };
+  const deps = { db: database.db, secret: env.APP_SECRET, appUrl: env.APP_URL, mailer, storage: localDiskStorage(path.join(env.DATA_DIR, 'files')) };
   const workerOnly = process.argv.includes('--worker');
   if (!workerOnly && env.SEED_DEMO) await seedDemoIfEmpty(deps, log);
   const workers = workerOnly || env.WORKERS
     ? await startWorkers(
-        { secret: deps.secret, appUrl: deps.appUrl, mailer },
+        { secret: deps.secret, appUrl: deps.appUrl, mailer, storage: deps.storage },
         {
           databaseUrl: database.url,
           concurrency: env.WORKER_CONCURRENCY,

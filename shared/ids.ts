@@ -7,6 +7,9 @@ export const ID_PREFIXES = {
   paymentMethod: 'pm',
   attempt: 'pa',
   refund: 're',
+  charge: 'ch',
+  balanceTransaction: 'txn',
+  payout: 'po',
   event: 'evt',
   webhookEndpoint: 'we',
   webhookDelivery: 'whd',
@@ -16,6 +19,10 @@ export const ID_PREFIXES = {
   audit: 'aud',
   invitation: 'inv',
   mail: 'msg',
+  checkoutSession: 'cs',
+  lineItem: 'li',
+  dispute: 'dp',
+  file: 'file',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

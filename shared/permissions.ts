@@ -9,6 +9,7 @@ export const PERMISSIONS = {
   'payments:read': ['owner', 'admin', 'developer', 'support', 'finance', 'viewer'],
   'payments:write': ['owner', 'admin', 'support'],
   'customers:write': ['owner', 'admin', 'support'],
+  'disputes:respond': ['owner', 'admin', 'support'],
   'analytics:read': ['owner', 'admin', 'developer', 'finance', 'viewer'],
   'exports:manage': ['owner', 'admin', 'finance'],
   'developers:manage': ['owner', 'admin', 'developer'],
@@ -16,6 +17,10 @@ export const PERMISSIONS = {
   'live-keys:manage': ['owner', 'admin'],
   'settings:manage': ['owner', 'admin'],
   'audit:read': ['owner', 'admin'],
+  /** The balance, balance transactions, payouts and the fee and payout schedule, read only. */
+  'balance:read': ['owner', 'admin', 'finance'],
+  /** Manual payouts and editing the fee and payout schedule. */
+  'payouts:manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -22,13 +22,17 @@ import { Route as AppDevelopersRouteImport } from './routes/_app/developers'
 import { Route as AppReportsRouteImport } from './routes/_app/reports'
 import { Route as AppSettingsRouteImport } from './routes/_app/settings'
 import { Route as SigninTwoFactorRouteImport } from './routes/signin_.two-factor'
+import { Route as AppBalancesIndexRouteImport } from './routes/_app/balances.index'
 import { Route as AppCustomersIndexRouteImport } from './routes/_app/customers.index'
 import { Route as AppCustomersCustomerIdRouteImport } from './routes/_app/customers.$customerId'
 import { Route as AppDevelopersWebhooksRouteImport } from './routes/_app/developers_.webhooks'
+import { Route as AppDisputesIndexRouteImport } from './routes/_app/disputes.index'
+import { Route as AppDisputesDisputeIdRouteImport } from './routes/_app/disputes.$disputeId'
 import { Route as AppPaymentsIndexRouteImport } from './routes/_app/payments.index'
 import { Route as AppPaymentsPaymentIdRouteImport } from './routes/_app/payments.$paymentId'
 import { Route as AppRefundsIndexRouteImport } from './routes/_app/refunds.index'
 import { Route as AppRefundsRefundIdRouteImport } from './routes/_app/refunds.$refundId'
+import { Route as AppBalancesPayoutsPayoutIdRouteImport } from './routes/_app/balances.payouts.$payoutId'
 
 const AppRoute = AppRouteImport.update({
   id: '/_app',
@@ -94,6 +98,11 @@ const SigninTwoFactorRoute = SigninTwoFactorRouteImport.update({
   path: '/signin/two-factor',
   getParentRoute: () => rootRouteImport,
 } as any)
+const AppBalancesIndexRoute = AppBalancesIndexRouteImport.update({
+  id: '/balances/',
+  path: '/balances/',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppCustomersIndexRoute = AppCustomersIndexRouteImport.update({
   id: '/customers/',
   path: '/customers/',
@@ -107,6 +116,16 @@ const AppCustomersCustomerIdRoute = AppCustomersCustomerIdRouteImport.update({
 const AppDevelopersWebhooksRoute = AppDevelopersWebhooksRouteImport.update({
   id: '/developers_/webhooks',
   path: '/developers/webhooks',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppDisputesIndexRoute = AppDisputesIndexRouteImport.update({
+  id: '/disputes/',
+  path: '/disputes/',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppDisputesDisputeIdRoute = AppDisputesDisputeIdRouteImport.update({
+  id: '/disputes/$disputeId',
+  path: '/disputes/$disputeId',
   getParentRoute: () => AppRoute,
 } as any)
 const AppPaymentsIndexRoute = AppPaymentsIndexRouteImport.update({
@@ -129,6 +148,12 @@ const AppRefundsRefundIdRoute = AppRefundsRefundIdRouteImport.update({
   path: '/refunds/$refundId',
   getParentRoute: () => AppRoute,
 } as any)
+const AppBalancesPayoutsPayoutIdRoute =
+  AppBalancesPayoutsPayoutIdRouteImport.update({
+    id: '/balances/payouts/$payoutId',
+    path: '/balances/payouts/$payoutId',
+    getParentRoute: () => AppRoute,
+  } as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof AppIndexRoute
@@ -145,11 +170,15 @@ export interface FileRoutesByFullPath {
   '/signin/two-factor': typeof SigninTwoFactorRoute
   '/customers/$customerId': typeof AppCustomersCustomerIdRoute
   '/developers/webhooks': typeof AppDevelopersWebhooksRoute
+  '/disputes/$disputeId': typeof AppDisputesDisputeIdRoute
   '/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
   '/refunds/$refundId': typeof AppRefundsRefundIdRoute
+  '/balances/': typeof AppBalancesIndexRoute
   '/customers/': typeof AppCustomersIndexRoute
+  '/disputes/': typeof AppDisputesIndexRoute
   '/payments/': typeof AppPaymentsIndexRoute
   '/refunds/': typeof AppRefundsIndexRoute
+  '/balances/payouts/$payoutId': typeof AppBalancesPayoutsPayoutIdRoute
 }
 export interface FileRoutesByTo {
   '/accept-invite': typeof AcceptInviteRoute
@@ -166,11 +195,15 @@ export interface FileRoutesByTo {
   '/': typeof AppIndexRoute
   '/customers/$customerId': typeof AppCustomersCustomerIdRoute
   '/developers/webhooks': typeof AppDevelopersWebhooksRoute
+  '/disputes/$disputeId': typeof AppDisputesDisputeIdRoute
   '/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
   '/refunds/$refundId': typeof AppRefundsRefundIdRoute
+  '/balances': typeof AppBalancesIndexRoute
   '/customers': typeof AppCustomersIndexRoute
+  '/disputes': typeof AppDisputesIndexRoute
   '/payments': typeof AppPaymentsIndexRoute
   '/refunds': typeof AppRefundsIndexRoute
+  '/balances/payouts/$payoutId': typeof AppBalancesPayoutsPayoutIdRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
@@ -189,11 +222,15 @@ export interface FileRoutesById {
   '/_app/': typeof AppIndexRoute
   '/_app/customers/$customerId': typeof AppCustomersCustomerIdRoute
   '/_app/developers_/webhooks': typeof AppDevelopersWebhooksRoute
+  '/_app/disputes/$disputeId': typeof AppDisputesDisputeIdRoute
   '/_app/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
   '/_app/refunds/$refundId': typeof AppRefundsRefundIdRoute
+  '/_app/balances/': typeof AppBalancesIndexRoute
   '/_app/customers/': typeof AppCustomersIndexRoute
+  '/_app/disputes/': typeof AppDisputesIndexRoute
   '/_app/payments/': typeof AppPaymentsIndexRoute
   '/_app/refunds/': typeof AppRefundsIndexRoute
+  '/_app/balances/payouts/$payoutId': typeof AppBalancesPayoutsPayoutIdRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
@@ -212,11 +249,15 @@ export interface FileRouteTypes {
     | '/signin/two-factor'
     | '/customers/$customerId'
     | '/developers/webhooks'
+    | '/disputes/$disputeId'
     | '/payments/$paymentId'
     | '/refunds/$refundId'
+    | '/balances/'
     | '/customers/'
+    | '/disputes/'
     | '/payments/'
     | '/refunds/'
+    | '/balances/payouts/$payoutId'
   fileRoutesByTo: FileRoutesByTo
   to:
     | '/accept-invite'
@@ -233,11 +274,15 @@ export interface FileRouteTypes {
     | '/'
     | '/customers/$customerId'
     | '/developers/webhooks'
+    | '/disputes/$disputeId'
     | '/payments/$paymentId'
     | '/refunds/$refundId'
+    | '/balances'
     | '/customers'
+    | '/disputes'
     | '/payments'
     | '/refunds'
+    | '/balances/payouts/$payoutId'
   id:
     | '__root__'
     | '/_app'
@@ -255,11 +300,15 @@ export interface FileRouteTypes {
     | '/_app/'
     | '/_app/customers/$customerId'
     | '/_app/developers_/webhooks'
+    | '/_app/disputes/$disputeId'
     | '/_app/payments/$paymentId'
     | '/_app/refunds/$refundId'
+    | '/_app/balances/'
     | '/_app/customers/'
+    | '/_app/disputes/'
     | '/_app/payments/'
     | '/_app/refunds/'
+    | '/_app/balances/payouts/$payoutId'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
@@ -367,6 +416,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof SigninTwoFactorRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/_app/balances/': {
+      id: '/_app/balances/'
+      path: '/balances'
+      fullPath: '/balances/'
+      preLoaderRoute: typeof AppBalancesIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/customers/': {
       id: '/_app/customers/'
       path: '/customers'
@@ -386,6 +442,20 @@ declare module '@tanstack/react-router' {
       path: '/developers/webhooks'
       fullPath: '/developers/webhooks'
       preLoaderRoute: typeof AppDevelopersWebhooksRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/disputes/': {
+      id: '/_app/disputes/'
+      path: '/disputes'
+      fullPath: '/disputes/'
+      preLoaderRoute: typeof AppDisputesIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/disputes/$disputeId': {
+      id: '/_app/disputes/$disputeId'
+      path: '/disputes/$disputeId'
+      fullPath: '/disputes/$disputeId'
+      preLoaderRoute: typeof AppDisputesDisputeIdRouteImport
       parentRoute: typeof AppRoute
     }
     '/_app/payments/': {
@@ -416,6 +486,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppRefundsRefundIdRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/balances/payouts/$payoutId': {
+      id: '/_app/balances/payouts/$payoutId'
+      path: '/balances/payouts/$payoutId'
+      fullPath: '/balances/payouts/$payoutId'
+      preLoaderRoute: typeof AppBalancesPayoutsPayoutIdRouteImport
+      parentRoute: typeof AppRoute
+    }
   }
 }
 
@@ -426,11 +503,15 @@ interface AppRouteChildren {
   AppIndexRoute: typeof AppIndexRoute
   AppCustomersCustomerIdRoute: typeof AppCustomersCustomerIdRoute
   AppDevelopersWebhooksRoute: typeof AppDevelopersWebhooksRoute
+  AppDisputesDisputeIdRoute: typeof AppDisputesDisputeIdRoute
   AppPaymentsPaymentIdRoute: typeof AppPaymentsPaymentIdRoute
   AppRefundsRefundIdRoute: typeof AppRefundsRefundIdRoute
+  AppBalancesIndexRoute: typeof AppBalancesIndexRoute
   AppCustomersIndexRoute: typeof AppCustomersIndexRoute
+  AppDisputesIndexRoute: typeof AppDisputesIndexRoute
   AppPaymentsIndexRoute: typeof AppPaymentsIndexRoute
   AppRefundsIndexRoute: typeof AppRefundsIndexRoute
+  AppBalancesPayoutsPayoutIdRoute: typeof AppBalancesPayoutsPayoutIdRoute
 }
 
 const AppRouteChildren: AppRouteChildren = {
@@ -440,11 +521,15 @@ const AppRouteChildren: AppRouteChildren = {
   AppIndexRoute: AppIndexRoute,
   AppCustomersCustomerIdRoute: AppCustomersCustomerIdRoute,
   AppDevelopersWebhooksRoute: AppDevelopersWebhooksRoute,
+  AppDisputesDisputeIdRoute: AppDisputesDisputeIdRoute,
   AppPaymentsPaymentIdRoute: AppPaymentsPaymentIdRoute,
   AppRefundsRefundIdRoute: AppRefundsRefundIdRoute,
+  AppBalancesIndexRoute: AppBalancesIndexRoute,
   AppCustomersIndexRoute: AppCustomersIndexRoute,
+  AppDisputesIndexRoute: AppDisputesIndexRoute,
   AppPaymentsIndexRoute: AppPaymentsIndexRoute,
   AppRefundsIndexRoute: AppRefundsIndexRoute,
+  AppBalancesPayoutsPayoutIdRoute: AppBalancesPayoutsPayoutIdRoute,
 }
 
 const AppRouteWithChildren = AppRoute._addFileChildren(AppRouteChildren)

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { expandParam } from '../../shared/contracts/common.js';
 import { PaymentError } from '../../shared/errors.js';
+import { idKind } from '../../shared/ids.js';
+import { getBalanceTransaction } from '../core/balance/balance.service.js';
+import { getCharge } from '../core/charges/charges.service.js';
+import { getDispute } from '../core/disputes/disputes.service.js';
 import { getCustomer } from '../core/customers/customers.service.js';
+import { getPayout } from '../core/payouts/payouts.service.js';
+import { getRefund } from '../core/refunds/refunds.service.js';
 import { getPaymentIntent } from '../core/payment-intents/payment-intents.service.js';
 import { getPaymentMethodRow, toPaymentMethodDto } from '../core/payment-methods/payment-methods.service.js';
 import type { CoreDeps, Scope } from '../core/shared/deps.js';
@@ -13,14 +19,14 @@ import { parseParams } from '../core/shared/params.js';
  * (charges, invoices, reviews...) may be expanded and stays null. Anything else is Stripe's 400.
  */
 
-type Kind = 'customer' | 'payment_intent' | 'payment_method';
+type Kind = 'customer' | 'payment_intent' | 'payment_method' | 'charge' | 'balance_transaction' | 'balance_source';
 
 /** Per object type: the expandable properties and what they expand into (null: always null here). */
 const EXPANDABLE: Record<string, Record<string, Kind | null>> = {
   payment_intent: {
     customer: 'customer',
     payment_method: 'payment_method',
-    latest_charge: null,
+    latest_charge: 'charge',
     application: null,
     invoice: null,
     on_behalf_of: null,
@@ -32,15 +38,34 @@ const EXPANDABLE: Record<string, Record<string, Kind | null>> = {
     payment_intent: 'payment_intent',
     customer: 'customer',
     payment_method: 'payment_method',
-    balance_transaction: null,
-    charge: null,
+    balance_transaction: 'balance_transaction',
+    charge: 'charge',
     source_transfer_reversal: null,
     transfer_reversal: null,
   },
   customer: { default_source: null, test_clock: null },
+  charge: {
+    balance_transaction: 'balance_transaction',
+    customer: 'customer',
+    payment_intent: 'payment_intent',
+    application: null,
+    application_fee: null,
+    failure_balance_transaction: null,
+    on_behalf_of: null,
+    review: null,
+    source_transfer: null,
+  },
+  // A balance transaction's source is a charge, a refund or a payout (or a dispute), by its id.
+  balance_transaction: { source: 'balance_source' },
+  balance: {},
+  payout: { balance_transaction: 'balance_transaction', failure_balance_transaction: 'balance_transaction', destination: null, original_payout: null, reversed_by: null, application_fee: null },
   payment_method: { customer: 'customer' },
+  dispute: { payment_intent: 'payment_intent', charge: 'charge' },
   webhook_endpoint: { application: null },
   event: {},
+  // line_items is a list the session service attaches itself when asked (it is not an id to replace).
+  'checkout.session': { payment_intent: 'payment_intent', customer: 'customer', line_items: null, invoice: null, payment_link: null, setup_intent: null, subscription: null },
+  item: {},
 };
 
 /** Stripe's limit on expansion depth. */
@@ -64,6 +89,12 @@ const RESOURCE_OBJECTS: Record<string, string> = {
   events: 'event',
   webhook_endpoints: 'webhook_endpoint',
   payment_methods: 'payment_method',
+  checkout: 'checkout.session',
+  charges: 'charge',
+  balance: 'balance',
+  balance_transactions: 'balance_transaction',
+  payouts: 'payout',
+  disputes: 'dispute',
 };
 
 /** Checks one path against the table, before any work is done (so a bad expand never half-runs a create). */
@@ -85,7 +116,10 @@ export function requestedExpansions(params: Record<string, unknown>, coerce: boo
   if (params.expand === undefined) return [];
   const { expand } = parseParams(expandOnly, { expand: params.expand }, { coerce });
   const paths = [...new Set(expand ?? [])];
-  const object = RESOURCE_OBJECTS[routePath.split('/')[1] ?? ''];
+  // The innermost resource the path names: `/customers/:customer/payment_methods` answers with payment methods.
+  const segments = routePath.split('/');
+  const resource = segments.filter((segment) => Object.prototype.hasOwnProperty.call(RESOURCE_OBJECTS, segment)).pop();
+  const object = segments[segments.length - 1] === 'line_items' ? 'item' : resource ? RESOURCE_OBJECTS[resource] : undefined;
   for (const path of paths) {
     const parts = path.split('.');
     if (parts.length > MAX_LEVELS) {
@@ -157,5 +191,15 @@ const loaders: Record<Kind, (deps: CoreDeps, scope: Scope, id: string) => Promis
     const row = await getPaymentMethodRow(deps.db, scope, id);
     // Ids on PaymentFlow's own objects always resolve; were one gone, the id is kept rather than failing the read.
     return row ? toPaymentMethodDto(row) : id;
+  },
+  charge: (deps, scope, id) => getCharge(deps, scope, id),
+  balance_transaction: (deps, scope, id) => getBalanceTransaction(deps, scope, id),
+  balance_source: async (deps, scope, id) => {
+    const kind = idKind(id);
+    if (kind === 'charge') return getCharge(deps, scope, id);
+    if (kind === 'refund') return getRefund(deps, scope, id);
+    if (kind === 'payout') return getPayout(deps, scope, id);
+    if (kind === 'dispute') return getDispute(deps, scope, id);
+    return id;
   },
 };

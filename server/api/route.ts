@@ -15,6 +15,8 @@ export interface ApiCall {
   actor: Actor;
   /** The `:id` path segment, when the route has one. */
   id: string;
+  /** Every path segment the route names (`/customers/:customer/payment_methods` -> `customer`). */
+  pathParams: Record<string, string>;
   keyType: 'publishable' | 'secret';
   /** Present when the request carries an Idempotency-Key: pass it to the core so one commit covers both. */
   tx?: Tx;
@@ -52,12 +54,16 @@ export function endpoint(deps: CoreDeps, handler: ApiHandler, options: RouteOpti
     const idempotencyKey = req.method === 'POST' ? req.get('Idempotency-Key') : undefined;
     const scope: Scope = { merchantId: key.merchantId, livemode: key.livemode };
     const rawId = typeof req.params.id === 'string' ? req.params.id : '';
-    if (rawId.includes('\u0000') || rawId.length > 255) throw new PaymentError('invalid_request', 'Invalid object id in the URL.', { status: 404 });
+    const pathParams = Object.fromEntries(Object.entries(req.params).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    for (const value of Object.values(pathParams)) {
+      if (value.includes('\u0000') || value.length > 255) throw new PaymentError('invalid_request', 'Invalid object id in the URL.', { status: 404 });
+    }
     const call: ApiCall = {
       deps,
       scope,
       actor: { ...scope, userId: null, requestId: locals.requestId, idempotencyKey: idempotencyKey ?? null },
       id: rawId,
+      pathParams,
       keyType: key.type,
       params: locals.params,
       parse: (schema) => parseParams(schema, locals.params, { coerce: locals.coerce }),

@@ -125,7 +125,7 @@ describe('every always-present field of the stripe SDK types', () => {
 });
 
 describe('expand[]', () => {
-  it('expands customer and payment_method; latest_charge stays null; form (indexed and []) and JSON', async () => {
+  it('expands customer, payment_method and latest_charge; form (indexed and []) and JSON', async () => {
     const customer = await ok('POST', '/customers', { email: 'expand@example.test', name: 'Expand' });
     const paid = await ok('POST', '/payment_intents', { amount: 2500, currency: 'usd', customer: customer.id, payment_method: 'pm_card_visa', confirm: true });
     expect(paid.customer).toBe(customer.id);
@@ -136,7 +136,8 @@ describe('expand[]', () => {
     expectDeclared(indexed.body.customer, 'resources/Customers.d.ts', 'Customer');
     expect(indexed.body.payment_method).toMatchObject({ id: paid.payment_method, object: 'payment_method', card: { last4: '4242' } });
     expectDeclared(indexed.body.payment_method, PM, 'PaymentMethod');
-    expect(indexed.body.latest_charge).toBeNull();
+    expect(indexed.body.latest_charge).toMatchObject({ object: 'charge', payment_intent: paid.id, amount: 2500, status: 'succeeded' });
+    expectDeclared(indexed.body.latest_charge, 'resources/Charges.d.ts', 'Charge');
 
     const pushed = await call('GET', `/payment_intents/${paid.id}?expand[]=customer`);
     expect(pushed.body.customer.id).toBe(customer.id);

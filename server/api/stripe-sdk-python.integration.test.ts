@@ -62,7 +62,7 @@ describe.skipIf(!python)('official stripe-python against PaymentFlow', () => {
     // expand[0]=customer&expand[1]=payment_method&expand[2]=latest_charge
     expect(out.retrieved.customer).toMatchObject({ id: out.customer.id, object: 'customer' });
     expect(out.retrieved.payment_method).toMatchObject({ object: 'payment_method', card: { last4: '4242', brand: 'visa' } });
-    expect(out.retrieved.latest_charge).toBeNull();
+    expect(out.retrieved.latest_charge).toMatchObject({ object: 'charge', payment_intent: out.retrieved.id, status: 'succeeded' });
 
     expect(out.listed).toMatchObject({ object: 'list', has_more: false });
     expect(out.listed.data.map((pi: { id: string }) => pi.id)).toEqual([out.created.id]);
@@ -76,5 +76,15 @@ describe.skipIf(!python)('official stripe-python against PaymentFlow', () => {
 
     expect(out.decline).toMatchObject({ code: 'card_declined', http_status: 402, decline_code: 'generic_decline' });
     expect(out.bad_expand).toMatchObject({ http_status: 400, message: 'This property cannot be expanded (nonsense).' });
+
+    // Checkout sessions: nested line_items[0][price_data][product_data][name] in Python's form encoding.
+    expect(out.session).toMatchObject({ object: 'checkout.session', status: 'open', currency: 'jpy', amount_total: 2880, client_reference_id: out.session.metadata.tag });
+    expect(out.session.url).toContain(`/checkout/${out.session.id}`);
+    expect(out.session_items.data.map((i: { description: string; quantity: number; amount_total: number }) => [i.description, i.quantity, i.amount_total])).toEqual([
+      ['Sencha', 2, 2400],
+      ['Mochi', 1, 480],
+    ]);
+    expect(out.session_listed.data.map((s: { id: string }) => s.id)).toEqual([out.session.id]);
+    expect(out.session_expired).toMatchObject({ id: out.session.id, status: 'expired', url: null });
   });
 });

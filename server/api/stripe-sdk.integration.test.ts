@@ -145,7 +145,7 @@ describe('official stripe SDK against PaymentFlow', () => {
     const read = await stripe.paymentIntents.retrieve(paid.id, { expand: ['customer', 'payment_method', 'latest_charge'] });
     expect((read.customer as Stripe.Customer).email).toBe('sdk.expand@example.test');
     expect((read.payment_method as Stripe.PaymentMethod).card?.last4).toBe('4242');
-    expect(read.latest_charge).toBeNull();
+    expect((read.latest_charge as Stripe.Charge).amount_captured).toBe(2100);
     const list = await stripe.paymentIntents.list({ customer: customer.id, expand: ['data.customer'] });
     expect((list.data[0].customer as Stripe.Customer).id).toBe(customer.id);
     const refund = await stripe.refunds.create({ payment_intent: paid.id, expand: ['payment_intent.customer'] });

@@ -1,5 +1,6 @@
 import { formatAmount } from '../../shared/money.js';
 import { BOOTSTRAP_ELEMENT_ID, type CheckoutBootstrap } from '../../shared/contracts/checkout.js';
+import type { CheckoutLineItemView } from '../../shared/contracts/checkout-sessions.js';
 import type { CheckoutAssets } from './checkout-assets.js';
 
 /** Server-rendered HTML for the hosted checkout. Every dynamic value goes through escapeHtml or jsonForHtml. */
@@ -102,6 +103,46 @@ ${footer()}
   return layout({ title: options.title, body, assets });
 }
 
+/** A session's items: name, quantity and unit price, line amount; then the total (all in the session's currency). */
+/** Past this many items the rest fold away, so on a phone the card form is not a long scroll down. */
+const ITEMS_SHOWN = 5;
+
+function lineItemsList(items: CheckoutLineItemView[], total: number, currency: string): string {
+  const row = (item: CheckoutLineItemView) => {
+    const image = item.image
+      ? `<img src="${escapeHtml(item.image)}" alt="" width="48" height="48" class="size-12 shrink-0 rounded-lg bg-slate-100 object-cover ring-1 ring-slate-200">`
+      : '';
+    const description = item.description ? `<p class="mt-0.5 text-sm text-slate-500 break-words">${escapeHtml(item.description)}</p>` : '';
+    const each = item.quantity > 1 ? `${escapeHtml(formatAmount(item.unitAmount, currency))} each` : '';
+    return `<li class="flex items-start gap-3 py-4" data-testid="line-item">
+${image}<div class="min-w-0 flex-1">
+<p class="font-medium text-slate-900 break-words" data-testid="line-item-name">${escapeHtml(item.name)}</p>${description}
+<p class="mt-0.5 text-sm text-slate-500" data-testid="line-item-quantity">Qty ${item.quantity}${each ? ` · ${each}` : ''}</p>
+</div>
+<p class="shrink-0 text-right font-medium text-slate-900 tabular-nums" data-testid="line-item-amount">${escapeHtml(formatAmount(item.amount, currency))}</p>
+</li>`;
+  };
+  const list = (part: CheckoutLineItemView[], extra = '') => `<ul role="list" class="divide-y divide-slate-200 ${extra}">${part.map(row).join('')}</ul>`;
+  const shown = items.length > ITEMS_SHOWN + 1 ? items.slice(0, ITEMS_SHOWN) : items;
+  const folded = items.slice(shown.length);
+  const more = folded.length
+    ? `<details class="border-t border-slate-200"><summary class="flex min-h-11 cursor-pointer items-center text-sm font-medium text-indigo-700 hover:text-indigo-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">Show ${folded.length} more items</summary>${list(folded, 'border-t border-slate-200')}</details>`
+    : '';
+  return `<h2 class="sr-only">Order summary</h2>
+<div class="mt-6 border-t border-slate-200" data-testid="line-items">${list(shown)}${more}</div>
+<dl class="border-t border-slate-200 pt-4 text-sm">
+<div class="flex justify-between py-1 text-slate-600"><dt>Subtotal</dt><dd class="tabular-nums" data-testid="subtotal">${escapeHtml(formatAmount(total, currency))}</dd></div>
+<div class="flex justify-between py-1 text-base font-semibold text-slate-900"><dt>Total due</dt><dd class="tabular-nums" data-testid="total">${escapeHtml(formatAmount(total, currency))}</dd></div>
+</dl>`;
+}
+
+/** The origins of the product images a session's page shows (img-src must name them). */
+export function imageOrigins(bootstrap: CheckoutBootstrap): string[] {
+  const origins = new Set<string>();
+  for (const item of bootstrap.session?.lineItems ?? []) if (item.image) origins.add(new URL(item.image).origin);
+  return [...origins];
+}
+
 export function checkoutPage(bootstrap: CheckoutBootstrap, assets: CheckoutAssets | null): string {
   const { intent, merchant } = bootstrap;
   const amount = formatAmount(intent.amount, intent.currency);
@@ -121,6 +162,7 @@ export function checkoutPage(bootstrap: CheckoutBootstrap, assets: CheckoutAsset
 <h1 id="order-heading" class="mt-6 text-sm font-medium text-slate-500">Pay ${escapeHtml(merchant.name)}</h1>
 <p class="mt-1 text-4xl font-semibold tracking-tight text-slate-900 tabular-nums" data-testid="amount">${escapeHtml(amount)}</p>
 ${description}
+${bootstrap.session ? lineItemsList(bootstrap.session.lineItems, intent.amount, intent.currency) : ''}
 </section>
 <main id="checkout-root" class="rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200 sm:p-8">
 ${noAssets}<noscript><p class="text-sm text-slate-700">Please enable JavaScript to pay securely.</p></noscript>

@@ -335,3 +335,31 @@ describe('success_url, cancel_url and return_url (/v1)', () => {
     expect(confirm.body.error).toMatchObject({ code: 'url_invalid', param: 'return_url' });
   });
 });
+
+describe('a returning customer', () => {
+  it("is offered their saved, unexpired cards (never another customer's) and pays with one from the browser", async () => {
+    const secret = apiClient(server.baseUrl, secretKeys.test);
+    const customer = (await secret('POST', '/customers', { params: { email: 'regular@example.test' } })).body;
+    const stranger = (await secret('POST', '/customers', { params: { email: 'stranger@example.test' } })).body;
+    const saved = (await secret('POST', '/payment_methods/pm_card_mastercard/attach', { params: { customer: customer.id } })).body;
+    await secret('POST', '/payment_methods/pm_card_visa/attach', { params: { customer: stranger.id } });
+    // An expired card stays saved but is not offered.
+    const expiring = (await secret('POST', '/payment_methods/pm_card_visa/attach', { params: { customer: customer.id } })).body;
+    await database.db.updateTable('payment_methods').set({ card_exp_year: 2020 }).where('id', '=', expiring.id).execute();
+
+    const intent = await newIntent({ customer: customer.id });
+    const boot = bootstrapOf(await (await fetch(pageUrl(intent.id, intent.client_secret!))).text());
+    expect(boot.savedCards).toEqual([{ id: saved.id, brand: 'mastercard', last4: '4444', expMonth: saved.card.exp_month, expYear: saved.card.exp_year }]);
+    const anonymous = await newIntent();
+    expect(bootstrapOf(await (await fetch(pageUrl(anonymous.id, anonymous.client_secret!))).text()).savedCards).toEqual([]);
+
+    // What the page sends for a saved card: its id, with the publishable key and client secret.
+    const browser = apiClient(server.baseUrl, publishableKey);
+    const paid = await browser('POST', `/payment_intents/${intent.id}/confirm`, { params: { client_secret: intent.client_secret, payment_method: saved.id } });
+    expect(paid.status).toBe(200);
+    expect(paid.body).toMatchObject({ status: 'succeeded', payment_method: saved.id });
+    // The card stays the customer's for the next purchase.
+    const next = await newIntent({ customer: customer.id });
+    expect(bootstrapOf(await (await fetch(pageUrl(next.id, next.client_secret!))).text()).savedCards.map((c) => c.id)).toEqual([saved.id]);
+  });
+});

@@ -10,12 +10,12 @@ import { messagePage, type MessagePageOptions } from './checkout-pages.js';
  * the exact origins a form's answer may redirect to (a redirect after a form post is checked against
  * form-action, so the 3-D Secure challenge names the merchant's return origin).
  */
-function checkoutCsp(formRedirectOrigins: readonly string[] = []): string {
+function checkoutCsp(formRedirectOrigins: readonly string[] = [], imageOrigins: readonly string[] = []): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data:",
+    ["img-src 'self' data:", ...imageOrigins].join(' '),
     "font-src 'self'",
     "connect-src 'self'",
     ["form-action 'self'", ...formRedirectOrigins].join(' '),
@@ -24,11 +24,11 @@ function checkoutCsp(formRedirectOrigins: readonly string[] = []): string {
   ].join('; ');
 }
 
-export function sendHtml(res: Response, status: number, html: string, options: { formRedirectOrigins?: readonly string[] } = {}) {
+export function sendHtml(res: Response, status: number, html: string, options: { formRedirectOrigins?: readonly string[]; imageOrigins?: readonly string[] } = {}) {
   res.status(status);
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
   res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Content-Security-Policy', checkoutCsp(options.formRedirectOrigins));
+  res.setHeader('Content-Security-Policy', checkoutCsp(options.formRedirectOrigins, options.imageOrigins));
   res.setHeader('X-Frame-Options', 'DENY');
   res.send(html);
 }

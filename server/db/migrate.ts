@@ -11,6 +11,9 @@ import * as m0009 from './migrations/0009_add_customer_lookup_index.js';
 import * as m0011 from './migrations/0011_create_analytics_rollups.js';
 import * as m0012 from './migrations/0012_add_webhook_delivery_jobs.js';
 import * as m0018 from './migrations/0018_add_mail_and_account_tokens.js';
+import * as m0016 from './migrations/0016_create_checkout_sessions.js';
+import * as m0013 from './migrations/0013_create_charges_balance_payouts.js';
+import * as m0014 from './migrations/0014_create_disputes.js';
 import * as m0019 from './migrations/0019_add_two_factor_and_audit_trail.js';
 
 // Listed explicitly so migrations work the same from tsx, the test runner and a bundle.
@@ -26,6 +29,9 @@ const migrations: Record<string, Migration> = {
   '0011_create_analytics_rollups': m0011,
   '0012_add_webhook_delivery_jobs': m0012,
   '0018_add_mail_and_account_tokens': m0018,
+  '0016_create_checkout_sessions': m0016,
+  '0013_create_charges_balance_payouts': m0013,
+  '0014_create_disputes': m0014,
   '0019_add_two_factor_and_audit_trail': m0019,
 };
 

@@ -52,6 +52,7 @@ export interface PaymentMethodsTable {
   card_brand: string; card_last4: string; card_exp_month: number; card_exp_year: number; card_funding: Generated<string>;
   card_country: string | null; card_fingerprint: string; test_behavior: string | null; billing_name: string | null;
   billing_email: string | null; created_at: Timestamp;
+  metadata: Json; detached_at: Date | null;
 }
 export interface PaymentIntentsTable {
   id: string; merchant_id: string; livemode: boolean; amount: Money; currency: string; status: string;
@@ -62,6 +63,7 @@ export interface PaymentIntentsTable {
   last_payment_error: Json<Record<string, unknown> | null> | null; next_action: Json<Record<string, unknown> | null> | null;
   card_brand: string | null; card_last4: string | null; card_fingerprint: string | null; failed_attempts: Generated<number>;
   success_url: string | null; cancel_url: string | null; expires_at: Date | null; created_at: Timestamp; updated_at: Timestamp;
+  latest_charge_id: Generated<string | null>;
 }
 export interface PaymentAttemptsTable {
   id: string; merchant_id: string; livemode: boolean; payment_intent_id: string; payment_method_id: string | null;
@@ -76,7 +78,35 @@ export interface RefundsTable {
   settle_lease_until: Generated<Date | null>;
   /** Copied from the payment when the refund is created (Stripe's refund.customer / refund.payment_method). */
   customer_id: string | null; payment_method_id: string | null;
+  charge_id: Generated<string | null>; balance_transaction_id: Generated<string | null>; failure_balance_transaction_id: Generated<string | null>;
 }
+export interface ChargesTable {
+  id: string; merchant_id: string; livemode: boolean; payment_intent_id: string; customer_id: string | null; payment_method_id: string | null;
+  amount: Money; amount_captured: Money; amount_refunded: Money; currency: string; status: 'succeeded' | 'pending' | 'failed';
+  captured: boolean; failure_code: string | null; failure_message: string | null; decline_code: string | null;
+  card_brand: string | null; card_last4: string | null; card_exp_month: number | null; card_exp_year: number | null;
+  card_fingerprint: string | null; card_funding: string | null; card_country: string | null; three_d_secure: string | null;
+  balance_transaction_id: string | null; description: string | null; receipt_email: string | null; statement_descriptor: string | null;
+  metadata: Json; created_at: Timestamp; updated_at: Timestamp;
+}
+export interface BalanceSettingsTable {
+  merchant_id: string; livemode: boolean; fee_percent_bps: Generated<number>; fee_fixed: Money;
+  payout_interval: Generated<'manual' | 'daily' | 'weekly' | 'monthly'>; payout_weekly_anchor: Generated<string>;
+  payout_monthly_anchor: Generated<number>; payout_delay_days: Generated<number>; updated_at: Timestamp;
+}
+export interface PayoutsTable {
+  id: string; merchant_id: string; livemode: boolean; amount: Money; currency: string;
+  status: 'pending' | 'in_transit' | 'paid' | 'failed' | 'canceled'; automatic: boolean; arrival_date: Date;
+  description: string | null; statement_descriptor: string | null; metadata: Json; failure_code: string | null; failure_message: string | null;
+  balance_transaction_id: string; failure_balance_transaction_id: string | null; created_at: Timestamp; updated_at: Timestamp;
+}
+export interface BalanceTransactionsTable {
+  id: string; merchant_id: string; livemode: boolean; type: string; reporting_category: string; amount: Money; fee: Money; net: Money;
+  currency: string; fee_details: Json<FeeDetailRow[]>; source_id: string | null; description: string | null;
+  status: 'pending' | 'available'; available_on: Date; payout_id: string | null; created_at: Timestamp;
+}
+export interface FeeDetailRow { amount: number; currency: string; description: string; type: string }
+export interface BalanceTotalsTable { merchant_id: string; livemode: boolean; currency: string; status: 'pending' | 'available'; amount: Money }
 export interface EventsTable {
   id: string; merchant_id: string; livemode: boolean; type: string; api_version: string; object_id: string;
   data: Json<Record<string, unknown>>; request_id: string | null; idempotency_key: string | null; created_at: Timestamp;
@@ -101,6 +131,27 @@ export interface IdempotencyKeysTable {
   merchant_id: string; livemode: boolean; key: string; request_method: string; request_path: string; request_hash: string;
   status: 'in_progress' | 'completed'; response_status: number | null; response_body: Json<unknown> | null;
   created_at: Timestamp;
+}
+export interface CheckoutSessionsTable {
+  id: string; merchant_id: string; livemode: boolean; status: 'open' | 'complete' | 'expired'; payment_status: 'paid' | 'unpaid';
+  currency: string; amount_subtotal: Money; amount_total: Money; payment_intent_id: string; customer_id: string | null;
+  customer_email: string | null; customer_creation: string | null; client_reference_id: string | null; metadata: Json;
+  success_url: string | null; cancel_url: string | null; customer_details: Json<Record<string, unknown> | null> | null;
+  expires_at: Date; completed_at: Date | null; expired_at: Date | null; created_at: Timestamp; updated_at: Timestamp;
+}
+export interface CheckoutSessionLineItemsTable {
+  id: string; merchant_id: string; livemode: boolean; session_id: string; position: number; name: string; description: string | null;
+  images: Json<string[]>; currency: string; unit_amount: Money; quantity: number; amount_subtotal: Money; amount_total: Money; created_at: Timestamp;
+}
+export interface DisputesTable {
+  id: string; merchant_id: string; livemode: boolean; payment_intent_id: string; charge_id: string | null; amount: Money;
+  currency: string; reason: string; status: string; evidence: Json<Record<string, string | null>>; evidence_due_by: Timestamp;
+  submission_count: Generated<number>; network_reason_code: string | null; card_brand: string | null; metadata: Json;
+  closed_at: Date | null; created_at: Timestamp; updated_at: Timestamp;
+}
+export interface EvidenceFilesTable {
+  id: string; merchant_id: string; livemode: boolean; purpose: string; filename: string; type: string; size: Money;
+  storage_key: string; created_by_user_id: string | null; created_at: Timestamp;
 }
 export interface TwoFactorTotpTable { user_id: string; secret_encrypted: string; confirmed_at: Date | null; last_used_step: number | null; created_at: Timestamp }
 export interface TwoFactorRecoveryCodesTable { user_id: string; code_hash: string; used_at: Date | null; created_at: Timestamp }
@@ -133,6 +184,11 @@ export interface Database {
   payment_intents: PaymentIntentsTable;
   payment_attempts: PaymentAttemptsTable;
   refunds: RefundsTable;
+  charges: ChargesTable;
+  balance_settings: BalanceSettingsTable;
+  payouts: PayoutsTable;
+  balance_transactions: BalanceTransactionsTable;
+  balance_totals: BalanceTotalsTable;
   events: EventsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
@@ -140,6 +196,10 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   rate_limits: RateLimitsTable;
   worker_heartbeats: WorkerHeartbeatsTable;
+  checkout_sessions: CheckoutSessionsTable;
+  checkout_session_line_items: CheckoutSessionLineItemsTable;
+  disputes: DisputesTable;
+  evidence_files: EvidenceFilesTable;
   two_factor_totp: TwoFactorTotpTable;
   two_factor_recovery_codes: TwoFactorRecoveryCodesTable;
   webauthn_credentials: WebauthnCredentialsTable;

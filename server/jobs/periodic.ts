@@ -3,8 +3,11 @@ import { compactAnalytics } from '../core/analytics/analytics.service.js';
 import { pruneExpiredSessions, pruneForgivenThrottles } from '../core/accounts/accounts.service.js';
 import { pruneIdleRateLimitBuckets } from '../core/api-keys/api-keys.service.js';
 import { pruneIdempotencyKeys } from '../core/idempotency/idempotency.service.js';
+import { expireDueSessions } from '../core/checkout-sessions/checkout-sessions.service.js';
 import { expireIntents } from '../core/payment-intents/expiry.service.js';
 import { processPendingRefunds } from '../core/refunds/refunds.service.js';
+import { releaseAvailableFunds } from '../core/balance/balance.service.js';
+import { advanceTestPayouts, runAutomaticPayouts } from '../core/payouts/payouts.service.js';
 import type { CoreDeps } from '../core/shared/deps.js';
 import { pruneExpiredChallenges } from '../core/two-factor/two-factor.service.js';
 
@@ -14,6 +17,8 @@ import { pruneExpiredChallenges } from '../core/two-factor/two-factor.service.js
  */
 export const periodicTasks = (deps: CoreDeps): Record<string, Task> => ({
   'expire-payment-intents': async () => void (await expireIntents(deps)),
+  // Sessions past expires_at: expired (their intents canceled) with checkout.session.expired.
+  'expire-checkout-sessions': async () => void (await expireDueSessions(deps)),
   // A safety net: each refund has its own settle-refund job; this settles any whose job was lost.
   'settle-due-refunds': async () => void (await processPendingRefunds(deps, { olderThanMs: 60_000, limit: 1000 })),
   'prune-idempotency-keys': async () => void (await pruneIdempotencyKeys(deps)),
@@ -23,6 +28,11 @@ export const periodicTasks = (deps: CoreDeps): Record<string, Task> => ({
   'prune-rate-limit-state': async () => void ((await pruneIdleRateLimitBuckets(deps.db)) + (await pruneForgivenThrottles(deps.db))),
   // Folds the analytics rollups' appended delta rows into one row per bucket key.
   'compact-analytics': async () => void (await compactAnalytics(deps)),
+  // Pending balance transactions past available_on become available (with balance.available).
+  'release-available-funds': async () => void (await releaseAvailableFunds(deps)),
+  // Pays out each available balance on its merchant's schedule, then the simulated bank moves test payouts on.
+  'automatic-payouts': async () => void (await runAutomaticPayouts(deps)),
+  'advance-test-payouts': async () => void (await advanceTestPayouts(deps)),
 });
 
 /**
@@ -31,9 +41,13 @@ export const periodicTasks = (deps: CoreDeps): Record<string, Task> => ({
  */
 export const CRONTAB = [
   '* * * * * expire-payment-intents ?fill=5m',
+  '* * * * * expire-checkout-sessions ?fill=5m',
   '* * * * * settle-due-refunds ?fill=5m',
   '*/15 * * * * prune-idempotency-keys',
   '7 * * * * prune-expired-sessions',
   '37 * * * * prune-rate-limit-state',
   '* * * * * compact-analytics',
+  '* * * * * release-available-funds ?fill=5m',
+  '*/5 * * * * automatic-payouts ?fill=1h',
+  '* * * * * advance-test-payouts',
 ].join('\n');

@@ -77,7 +77,7 @@ async function generatePayments(deps: CoreDeps, merchantId: string, livemode: bo
   const prototype: Row<'payment_intents'> = {
     id: 'pi_template', merchant_id: merchantId, livemode, amount: 0, currency: 'usd', status: 'requires_payment_method', capture_method: 'automatic',
     confirmation_method: 'automatic', customer_id: null, payment_method_id: null, description: null, metadata: {}, receipt_email: null,
-    statement_descriptor: null, client_secret: '', amount_capturable: 0, amount_received: 0, amount_refunded: 0, canceled_at: null,
+    statement_descriptor: null, client_secret: '', amount_capturable: 0, amount_received: 0, amount_refunded: 0, canceled_at: null, latest_charge_id: null,
     cancellation_reason: null, last_payment_error: null, next_action: null, card_brand: null, card_last4: null, card_fingerprint: null,
     failed_attempts: 0, success_url: null, cancel_url: null, expires_at: now, created_at: now, updated_at: now,
   };

@@ -6,9 +6,14 @@ import { expireIntents } from '../core/payment-intents/expiry.service.js';
 import { listPaymentIntents, searchPaymentIntents } from '../core/payment-intents/payment-intents-queries.service.js';
 import { getPaymentTimeline } from '../core/payment-intents/timeline.service.js';
 import { createRefund, processPendingRefunds } from '../core/refunds/refunds.service.js';
+import { listDisputes } from '../core/disputes/disputes.service.js';
 import { listEvents } from '../core/events/events.service.js';
 import type { Scope } from '../core/shared/deps.js';
 import { seedDemoHistory } from './demo-history.js';
+import { cardFee } from '../../shared/contracts/balance.js';
+import { sumBalanceHistory } from '../core/balance/balance.repository.js';
+import { getBalance } from '../core/balance/balance.service.js';
+import { listPayouts } from '../core/payouts/payouts.service.js';
 
 let t: TestDatabase;
 let scope: Scope;
@@ -48,6 +53,22 @@ describe('demo history', () => {
     expect(refunds.rows.find((r) => r.status === 'failed')?.n).toBeGreaterThan(0);
   });
 
+  it('has disputes in each state, consistent with the core', async () => {
+    const disputes = await listDisputes(t.deps, scope, { limit: 100 });
+    const statuses = disputes.data.map((d) => d.status).sort();
+    expect(statuses).toEqual(['lost', 'needs_response', 'needs_response', 'under_review', 'warning_closed', 'warning_needs_response', 'won']);
+    for (const d of disputes.data) {
+      const intent = await getPaymentIntent(t.deps, scope, d.payment_intent);
+      expect(d.amount).toBe(intent.amount_received);
+      const inquiry = d.status.startsWith('warning_');
+      // A chargeback withdrew amount and fee; a won one got both back; an inquiry moved nothing.
+      expect(d.balance_transactions.map((b) => (b as { reporting_category: string }).reporting_category)).toEqual(inquiry ? [] : d.status === 'won' ? ['dispute', 'dispute_reversal'] : ['dispute']);
+    }
+    const events = await listEvents(t.deps, scope, { type: 'charge.dispute.*', limit: 100 });
+    expect(events.data.filter((e) => e.type === 'charge.dispute.created')).toHaveLength(7);
+    expect(events.data.filter((e) => e.type === 'charge.dispute.closed')).toHaveLength(3);
+  });
+
   it('is consistent with what the core would have produced', async () => {
     // Nothing is left for the jobs: expired intents were canceled, refunds settled.
     expect(await expireIntents(t.deps)).toBe(0);
@@ -72,5 +93,34 @@ describe('demo history', () => {
     const open = refunded.data.find((p) => p.amount_refunded < p.amount_received);
     if (open) await createRefund(t.deps, { ...scope }, { payment_intent: open.id, amount: 1 });
     expect((await listEvents(t.deps, scope, { type: 'customer.created', limit: 3 })).data).toHaveLength(3);
+  });
+
+  it('has fees, balance transactions and a payout history consistent with the ledger', async () => {
+    const balance = await getBalance(t.deps, scope);
+    const history = await sumBalanceHistory(t.db, scope);
+    for (const h of history) {
+      const list = h.status === 'available' ? balance.available : balance.pending;
+      expect(list.find((b) => b.currency === h.currency)?.amount).toBe(Number(h.amount));
+    }
+    // Every captured charge has its balance transaction with the default fee.
+    const { rows: charges } = await sql<{ amount_captured: number; currency: string; fee: number | null }>`
+      select c.amount_captured, c.currency, b.fee from charges c left join balance_transactions b on b.merchant_id = c.merchant_id and b.id = c.balance_transaction_id
+      where c.merchant_id = ${scope.merchantId} and c.captured`.execute(t.db);
+    expect(charges.length).toBeGreaterThan(3000);
+    for (const c of charges) expect(Number(c.fee)).toBe(cardFee(Number(c.amount_captured), c.currency));
+    // Each payout settles transactions summing to its amount; one failed, the rest paid (or on their way).
+    const payouts = await listPayouts(t.deps, scope, { limit: 100 });
+    expect(payouts.data.length).toBeGreaterThan(50);
+    const { rows: sums } = await sql<{ payout_id: string; net: number }>`
+      select payout_id, sum(net)::bigint as net from balance_transactions where merchant_id = ${scope.merchantId} and payout_id is not null and type <> 'payout' group by payout_id`.execute(t.db);
+    const settled = new Map(sums.map((r) => [r.payout_id, Number(r.net)]));
+    for (const p of payouts.data) expect(settled.get(p.id)).toBe(p.amount);
+    const { rows: statuses } = await sql<{ status: string }>`select distinct status from payouts where merchant_id = ${scope.merchantId}`.execute(t.db);
+    expect(statuses.map((r) => r.status)).toEqual(expect.arrayContaining(['paid', 'failed']));
+    // A refund reaches the balance and names its charge.
+    const { rows: refunds } = await sql<{ n: number }>`
+      select count(*)::int as n from refunds r join balance_transactions b on b.merchant_id = r.merchant_id and b.id = r.balance_transaction_id
+      where r.merchant_id = ${scope.merchantId} and r.charge_id is not null and b.amount = -r.amount`.execute(t.db);
+    expect(refunds[0].n).toBeGreaterThan(100);
   });
 });

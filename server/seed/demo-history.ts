@@ -1,3 +1,4 @@
+import { replayDemoDisputes } from '../core/disputes/disputes.service.js';
 import { randomBytes } from 'node:crypto';
 import { ID_PREFIXES, type IdKind } from '../../shared/ids.js';
 import { API_VERSION } from '../../shared/contracts/events.js';
@@ -13,6 +14,10 @@ import { buildPaymentMethodRow } from '../core/payment-methods/payment-methods.s
 import { toRefundDto } from '../core/refunds/refunds.service.js';
 import type { CoreDeps, Scope } from '../core/shared/deps.js';
 import { findOwnerUserId, insertJsonRows } from './seed.repository.js';
+import { DEFAULT_BALANCE_SETTINGS } from '../../shared/contracts/balance.js';
+import { rebuildBalanceTotals } from '../core/balance/balance.repository.js';
+import { buildBalanceTransactionRow, buildChargeBalanceTransaction } from '../core/balance/balance.service.js';
+import { toPayoutDto } from '../core/payouts/payouts.service.js';
 
 /**
  * The demo merchant's history: ~2,000 customers and ~20,000 test-mode payments over 180 days. Rows are
@@ -166,6 +171,10 @@ interface Collector {
   attempts: object[];
   refunds: object[];
   events: object[];
+  charges: Row<'charges'>[];
+  chargeById: Map<string, Row<'charges'>>;
+  balanceTransactions: Row<'balance_transactions'>[];
+  payouts: Row<'payouts'>[];
 }
 
 interface DemoOptions {
@@ -185,11 +194,17 @@ export async function seedDemoHistory(deps: CoreDeps, merchantId: string, log: (
     await insertJsonRows(tx, 'payment_methods', out.paymentMethods);
     await insertJsonRows(tx, 'payment_intents', out.intents);
     await insertJsonRows(tx, 'payment_attempts', out.attempts);
+    await insertJsonRows(tx, 'charges', out.charges);
     await insertJsonRows(tx, 'refunds', out.refunds);
+    await insertJsonRows(tx, 'payouts', out.payouts);
+    await insertJsonRows(tx, 'balance_transactions', out.balanceTransactions);
+    // The running totals the ledger keeps as it goes, for the history written at once.
+    await rebuildBalanceTotals(tx, { merchantId, livemode: false });
     await insertJsonRows(tx, 'events', out.events, 1000);
   });
+  const disputes = await replayDemoDisputes(deps, { merchantId, livemode: false }, options.now);
   log(
-    `Demo history: ${out.customers.length} customers, ${out.intents.length} payments, ${out.refunds.length} refunds, ${out.events.length} events ` +
+    `Demo history: ${out.customers.length} customers, ${out.intents.length} payments, ${out.refunds.length} refunds, ${disputes} disputes, ${out.payouts.length} payouts, ${out.events.length} events ` +
       `(built in ${((built - started) / 1000).toFixed(1)} s, written in ${((Date.now() - built) / 1000).toFixed(1)} s)`,
   );
 }
@@ -200,7 +215,7 @@ function buildDemoHistory(deps: Pick<CoreDeps, 'secret' | 'appUrl'>, merchantId:
   const rand = mulberry32(options.seed ?? 20240601);
   const now = (options.now ?? new Date()).getTime();
   const scope: Scope = { merchantId, livemode: false };
-  const out: Collector = { customers: [], paymentMethods: [], intents: [], attempts: [], refunds: [], events: [] };
+  const out: Collector = { customers: [], paymentMethods: [], intents: [], attempts: [], refunds: [], events: [], charges: [], chargeById: new Map(), balanceTransactions: [], payouts: [] };
 
   const event = (type: string, object: { id: string }, at: number, requestId: string | null, previous?: Record<string, unknown>) => {
     out.events.push({
@@ -269,8 +284,62 @@ function buildDemoHistory(deps: Pick<CoreDeps, 'secret' | 'appUrl'>, merchantId:
       description: rand() < 0.8 ? pick(rand, PRODUCTS) : null,
     });
   }
-
+  addPayouts({ deps, scope, out, event, rand, now, ownerId });
   return out;
+}
+
+/**
+ * The ledger's later life, replayed: each transaction is available once its available_on has passed, and the
+ * default schedule (daily, automatic) paid out each currency's available balance every day at 08:00 UTC,
+ * settling exactly the transactions that made it up. One payout failed, as a bank's can: its amount came back
+ * as a payout_failure transaction and the next day's payout took it along.
+ */
+function addPayouts(ctx: Ctx) {
+  const { out, event, now, scope } = ctx;
+  for (const t of out.balanceTransactions) t.status = t.available_on.getTime() <= now ? 'available' : 'pending';
+  const stream = [...out.balanceTransactions].sort((a, b) => a.available_on.getTime() - b.available_on.getTime());
+  if (!stream.length) return;
+  const unsettled = new Map<string, Row<'balance_transactions'>[]>();
+  const first = stream[0].available_on.getTime();
+  let i = 0;
+  const failOn = Math.floor((now - 20 * DAY) / DAY) * DAY + 8 * 3_600_000;
+  for (let day = Math.floor(first / DAY) * DAY + DAY + 8 * 3_600_000; day <= now; day += DAY) {
+    while (i < stream.length && stream[i].available_on.getTime() <= day) {
+      const t = stream[i++];
+      unsettled.set(t.currency, [...(unsettled.get(t.currency) ?? []), t]);
+    }
+    for (const [currency, txns] of unsettled) {
+      const amount = txns.reduce((s, t) => s + Number(t.net), 0);
+      if (amount <= 0) continue;
+      const id = newId('payout');
+      const at = new Date(day);
+      const payoutTxn = buildBalanceTransactionRow(scope, { id: newId('balanceTransaction'), type: 'payout', reportingCategory: 'payout', amount: -amount, currency, sourceId: id, description: 'STRIPE PAYOUT', payoutId: id, createdAt: at }, at);
+      const fails = day === failOn && currency === 'usd';
+      const payout: Row<'payouts'> = {
+        id, merchant_id: scope.merchantId, livemode: false, amount, currency,
+        status: fails ? 'failed' : now - day > 2 * DAY ? 'paid' : now - day > DAY ? 'in_transit' : 'pending',
+        automatic: true, arrival_date: at, description: 'STRIPE PAYOUT', statement_descriptor: null, metadata: {},
+        failure_code: fails ? 'account_closed' : null, failure_message: fails ? 'The bank account has been closed.' : null,
+        balance_transaction_id: payoutTxn.id, failure_balance_transaction_id: null, created_at: at, updated_at: at,
+      };
+      for (const t of txns) t.payout_id = id;
+      unsettled.set(currency, []);
+      out.balanceTransactions.push(payoutTxn);
+      event('payout.created', toPayoutDto({ ...payout, status: 'pending', failure_code: null, failure_message: null }), day, null);
+      if (fails) {
+        const failedAt = new Date(day + 6 * 3_600_000);
+        const failure = buildBalanceTransactionRow(scope, { type: 'payout_failure', reportingCategory: 'payout_reversal', amount, currency, sourceId: id, description: `Payout ${id} failed`, createdAt: failedAt }, failedAt);
+        payout.failure_balance_transaction_id = failure.id;
+        payout.updated_at = failedAt;
+        out.balanceTransactions.push(failure);
+        unsettled.set(currency, [failure]);
+        event('payout.failed', toPayoutDto(payout), failedAt.getTime(), null);
+      } else if (payout.status === 'paid') {
+        event('payout.paid', toPayoutDto(payout), day + DAY, null);
+      }
+      out.payouts.push(payout);
+    }
+  }
 }
 
 interface Ctx {
@@ -349,6 +418,12 @@ function simulatePayment(ctx: Ctx, spec: PaymentSpec) {
       at: new Date(atMs),
     });
     row = plan.row;
+    if (plan.charge) {
+      const charge = { ...plan.charge, created_at: new Date(atMs), updated_at: new Date(atMs) };
+      if (charge.captured) addChargeTransaction(ctx, charge, atMs);
+      out.charges.push(charge);
+      out.chargeById.set(charge.id, charge);
+    }
     const attempt = { ...plan.attempt, created_at: new Date(atMs) };
     if (openAttempt) {
       const { outcome, failure_code, decline_code, failure_message, three_d_secure } = attempt;
@@ -423,6 +498,11 @@ function simulatePayment(ctx: Ctx, spec: PaymentSpec) {
     if (captureAt < now) {
       const amountToCapture = spec.scenario === 'manual_partial' ? Math.max(Math.ceil(row.amount * (0.5 + rand() * 0.4)), spec.currency === 'jpy' ? 50 : 50) : row.amount;
       change(captureAt, { status: 'succeeded', amount_received: amountToCapture, amount_capturable: 0 });
+      const charge = row.latest_charge_id ? out.chargeById.get(row.latest_charge_id) : undefined;
+      if (charge) {
+        Object.assign(charge, { captured: true, amount_captured: amountToCapture, updated_at: new Date(captureAt) });
+        addChargeTransaction(ctx, charge, captureAt);
+      }
       event('payment_intent.succeeded', dto(), captureAt, confirmRequest());
       at = captureAt;
     }
@@ -430,6 +510,13 @@ function simulatePayment(ctx: Ctx, spec: PaymentSpec) {
 
   if (row.status === 'succeeded') addRefunds(ctx, () => row, (changes) => { row = { ...row, ...changes }; }, at, spec.scenario === 'refund_fail_card' ? 1 : 0.07);
   out.intents.push(row);
+}
+
+/** A captured charge's balance transaction, with the default fee schedule, as the confirmation writes it. */
+function addChargeTransaction(ctx: Ctx, charge: Row<'charges'>, atMs: number) {
+  const txn = buildChargeBalanceTransaction(ctx.scope, { id: charge.id, amount_captured: Number(charge.amount_captured), currency: charge.currency, description: charge.description }, DEFAULT_BALANCE_SETTINGS, new Date(atMs));
+  charge.balance_transaction_id = txn.id;
+  ctx.out.balanceTransactions.push(txn);
 }
 
 /** Refunds a few payments: full or partial, sometimes twice, settled by the "job" a moment later. */
@@ -466,14 +553,25 @@ function addRefunds(ctx: Ctx, current: () => Row<'payment_intents'>, update: (c:
       created_at: new Date(at),
       updated_at: new Date(at),
       settle_lease_until: null,
+      charge_id: row.latest_charge_id,
+      balance_transaction_id: null,
+      failure_balance_transaction_id: null,
     };
     update({ amount_refunded: Number(row.amount_refunded) + amount, updated_at: new Date(at) });
+    const refundTxn = buildBalanceTransactionRow(scope, { type: 'refund', reportingCategory: 'refund', amount: -amount, currency: row.currency, sourceId: refund.id, description: `Refund for ${row.latest_charge_id ?? row.id}`, createdAt: new Date(at) }, new Date(at));
+    refund.balance_transaction_id = refundTxn.id;
+    out.balanceTransactions.push(refundTxn);
+    const charge = row.latest_charge_id ? out.chargeById.get(row.latest_charge_id) : undefined;
+    if (charge) charge.amount_refunded = Number(charge.amount_refunded) + amount;
     event('refund.created', toRefundDto(refund), at, byDashboard ? null : newId('request'));
     const settledAt = at + 2_000 + Math.floor(rand() * 3_000);
     const pending = toRefundDto(refund);
     const fails = current().card_fingerprint !== null && out.paymentMethods.length > 0 && isRefundFailCard(out, current().payment_method_id);
     if (fails) {
-      Object.assign(refund, { status: 'failed', failure_reason: 'declined', updated_at: new Date(settledAt) });
+      const failure = buildBalanceTransactionRow(scope, { type: 'refund_failure', reportingCategory: 'refund_failure', amount, currency: refund.currency, sourceId: refund.id, description: `Refund ${refund.id} failed`, createdAt: new Date(settledAt) }, new Date(settledAt));
+      out.balanceTransactions.push(failure);
+      if (charge) charge.amount_refunded = Number(charge.amount_refunded) - amount;
+      Object.assign(refund, { status: 'failed', failure_reason: 'declined', updated_at: new Date(settledAt), failure_balance_transaction_id: failure.id });
       update({ amount_refunded: Number(current().amount_refunded) - amount });
       event('refund.updated', toRefundDto(refund), settledAt, null, { status: pending.status, failure_reason: pending.failure_reason });
       event('refund.failed', toRefundDto(refund), settledAt, null, { status: pending.status, failure_reason: pending.failure_reason });

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
 
-type BulkTable = 'customers' | 'payment_methods' | 'payment_intents' | 'payment_attempts' | 'refunds' | 'events';
+type BulkTable = 'customers' | 'payment_methods' | 'payment_intents' | 'payment_attempts' | 'refunds' | 'events' | 'charges' | 'payouts' | 'balance_transactions';
 
 /**
  * Many rows in one statement: the batch travels as a single JSON parameter and PostgreSQL expands it

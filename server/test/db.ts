@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
@@ -8,6 +11,7 @@ import { createMerchantWithOwner, type CreatedMerchant } from '../core/accounts/
 import { createDb, type Db } from '../db/database.js';
 import { withDatabase } from '../db/embedded.js';
 import type { CoreDeps } from '../core/shared/deps.js';
+import { localDiskStorage } from '../core/storage/storage.js';
 import { randomString } from '../../shared/ids.js';
 
 import { TEMPLATE_DATABASE } from './global-setup.js';
@@ -38,13 +42,15 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin.end();
   const url = withDatabase(adminUrl, name);
   const db = createDb(url, { max: 30 });
-  const deps: CoreDeps = { db, secret: 'test-secret-that-is-long-enough-0123456789', appUrl: 'http://127.0.0.1:0' };
+  const storageDir = mkdtempSync(path.join(os.tmpdir(), 'pf-test-files-'));
+  const deps: CoreDeps = { db, secret: 'test-secret-that-is-long-enough-0123456789', appUrl: 'http://127.0.0.1:0', storage: localDiskStorage(storageDir) };
   return {
     db,
     url,
     deps,
     drop: async () => {
       await db.destroy();
+      rmSync(storageDir, { recursive: true, force: true });
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);

@@ -1,3 +1,4 @@
+import type { CheckoutLineItemView } from './checkout-sessions.js';
 import { z } from 'zod';
 import { DISPLAY_STATUSES, type DisplayStatus } from '../payment-display-status.js';
 import { type RefundDto } from './refunds.js';
@@ -191,6 +192,17 @@ export interface PaymentDetail {
   paymentMethod: PaymentMethodSummary | null;
   customer: { id: string; email: string | null; name: string | null; deleted: boolean } | null;
   attempts: PaymentAttemptView[];
+  /** The checkout session the payment was made for, with what the buyer bought. */
+  checkoutSession: PaymentCheckoutSession | null;
+}
+
+export interface PaymentCheckoutSession {
+  id: string;
+  status: 'open' | 'complete' | 'expired';
+  clientReferenceId: string | null;
+  /** The customer or customer_email the merchant created the session with, if any. */
+  knownBuyer: boolean;
+  lineItems: CheckoutLineItemView[];
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -14,6 +14,22 @@ export const EVENT_TYPES = [
   'customer.created',
   'customer.updated',
   'customer.deleted',
+  'checkout.session.completed',
+  'checkout.session.expired',
+  'charge.refunded',
+  'balance.available',
+  'payout.created',
+  'payout.updated',
+  'payout.paid',
+  'payout.failed',
+  'payment_method.attached',
+  'payment_method.detached',
+  'payment_method.updated',
+  'charge.dispute.created',
+  'charge.dispute.updated',
+  'charge.dispute.closed',
+  'charge.dispute.funds_withdrawn',
+  'charge.dispute.funds_reinstated',
 ] as const;
 
 export const API_VERSION = '2024-06-20';

@@ -25,7 +25,7 @@ export function isHttpUrl(value: string): boolean {
 }
 
 /** success_url, cancel_url, return_url. Live mode also requires https (the core checks, as it knows the mode). */
-const urlParam = z.string().trim().max(2048).refine(isHttpUrl, 'must be an absolute http:// or https:// URL');
+export const urlParam = z.string().trim().max(2048).refine(isHttpUrl, 'must be an absolute http:// or https:// URL');
 
 /** The browser-facing URL parameters, in the order they are checked. */
 export const REDIRECT_URL_PARAMS = ['success_url', 'cancel_url', 'return_url'] as const;
@@ -37,16 +37,17 @@ const cardDataParam = z.strictObject({
   cvc: z.string().trim().max(8).optional(),
 });
 
-const paymentMethodDataParam = z.strictObject({
+/** A card's billing details, as a payment method takes them (create and update). */
+export const billingDetailsParam = z.strictObject({
+  name: z.string().max(255).optional(),
+  email: z.union([z.literal(''), emailParam]).optional(),
+  phone: z.string().max(64).optional(),
+});
+
+export const paymentMethodDataParam = z.strictObject({
   type: z.literal('card'),
   card: cardDataParam,
-  billing_details: z
-    .strictObject({
-      name: z.string().max(255).optional(),
-      email: z.union([z.literal(''), emailParam]).optional(),
-      phone: z.string().max(64).optional(),
-    })
-    .optional(),
+  billing_details: billingDetailsParam.optional(),
   metadata: metadataParam.optional(),
 });
 export type PaymentMethodDataParam = z.output<typeof paymentMethodDataParam>;
@@ -173,7 +174,7 @@ export interface PaymentIntentDto {
   excluded_payment_method_types: null;
   invoice: null;
   last_payment_error: LastPaymentErrorDto | null;
-  latest_charge: null;
+  latest_charge: string | null;
   livemode: boolean;
   managed_payments: null;
   metadata: Record<string, string>;

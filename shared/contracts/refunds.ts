@@ -45,8 +45,8 @@ export interface RefundDto {
   id: string;
   object: 'refund';
   amount: number;
-  balance_transaction: null;
-  charge: null;
+  balance_transaction: string | null;
+  charge: string | null;
   created: number;
   currency: string;
   customer: string | null;

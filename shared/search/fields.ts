@@ -5,7 +5,7 @@
 import { PAYMENT_INTENT_STATUSES, REFUND_STATUSES } from '../status.js';
 import { SearchQueryError, type SearchClause, type SearchOperator, type SearchQuery, type SearchValue } from './parse.js';
 
-export type SearchResource = 'payment_intents' | 'customers' | 'refunds';
+export type SearchResource = 'payment_intents' | 'customers' | 'refunds' | 'charges';
 export type SearchFieldType = 'number' | 'string' | 'enum' | 'timestamp' | 'boolean' | 'metadata';
 
 export interface SearchField {
@@ -67,6 +67,18 @@ export const searchFields = {
     currency,
     created,
     payment_intent: { type: 'string', ops: EXACT },
+  },
+  // Stripe's charge search fields.
+  charges: {
+    amount,
+    currency,
+    status: { type: 'enum', ops: EXACT, values: ['succeeded', 'pending', 'failed'] },
+    customer: { type: 'string', ops: EXACT, nullable: true },
+    payment_intent: { type: 'string', ops: EXACT },
+    created,
+    metadata,
+    refunded: { type: 'boolean', ops: EXACT, values: ['true', 'false'] },
+    last4: { type: 'string', ops: EXACT, nullable: true, format: { pattern: /^\d{4}$/, description: '4 digits' } },
   },
 } as const satisfies Record<SearchResource, Record<string, SearchField>>;
 

@@ -51,7 +51,18 @@ function confirmBody(clientSecret: string, card: CardDetails): URLSearchParams {
   return body;
 }
 
-export async function confirmIntent(options: { intentId: string; clientSecret: string; publishableKey: string; card: CardDetails }): Promise<ConfirmOutcome> {
+/** A returning customer's saved card: only its id travels (the server checks it is the intent's customer's). */
+function savedCardBody(clientSecret: string, paymentMethod: string, email: string): URLSearchParams {
+  const body = new URLSearchParams();
+  body.set('client_secret', clientSecret);
+  body.set('payment_method', paymentMethod);
+  if (email) body.set('receipt_email', email);
+  return body;
+}
+
+export async function confirmIntent(
+  options: { intentId: string; clientSecret: string; publishableKey: string } & ({ card: CardDetails } | { savedCard: string; email: string }),
+): Promise<ConfirmOutcome> {
   let response: Response;
   try {
     response = await fetch(`/v1/payment_intents/${encodeURIComponent(options.intentId)}/confirm`, {
@@ -61,7 +72,7 @@ export async function confirmIntent(options: { intentId: string; clientSecret: s
         'Content-Type': 'application/x-www-form-urlencoded',
         Accept: 'application/json',
       },
-      body: confirmBody(options.clientSecret, options.card),
+      body: 'card' in options ? confirmBody(options.clientSecret, options.card) : savedCardBody(options.clientSecret, options.savedCard, options.email),
       credentials: 'omit',
       cache: 'no-store',
     });

@@ -18,7 +18,7 @@ import {
   parseExpiry,
   type FieldProblem,
 } from './card';
-import { h, icon, ICONS, spinner } from './dom';
+import { append, h, icon, ICONS, spinner } from './dom';
 import { CANCELED_AFTER_FAILURES, declineMessage, type DeclineField } from './messages';
 
 const INPUT =
@@ -172,7 +172,14 @@ export function mountCheckout(root: HTMLElement, boot: CheckoutBootstrap) {
     value: boot.receiptEmail,
     check: () => emailProblem(email.input.value),
   });
-  const fields = [email, number, expiry, cvc, name];
+  // A checkout session made for a known buyer: their email is shown, not asked for again.
+  const emailFixed = Boolean(boot.session?.emailFixed && boot.receiptEmail);
+  if (emailFixed) {
+    email.input.readOnly = true;
+    email.input.classList.add('bg-slate-50', 'text-slate-600');
+  }
+  const cardFields = [number, expiry, cvc, name];
+  const fields = [email, ...cardFields];
   const cvcHint = cvc.box.querySelector<HTMLElement>('#card-cvc-hint');
 
   let lastBrand = '';
@@ -234,6 +241,41 @@ export function mountCheckout(root: HTMLElement, boot: CheckoutBootstrap) {
         'Test mode: use card 4242 4242 4242 4242 with any future date and any security code. No real money moves.',
       );
 
+  // A returning customer's saved cards come first; "Use a new card" shows the card fields.
+  let savedChoice: string | null = boot.savedCards?.[0]?.id ?? null;
+  const cardFieldset = h('fieldset', { class: 'grid gap-4' });
+  const savedCards = boot.savedCards?.length
+    ? h(
+        'fieldset',
+        { class: 'grid gap-2', 'data-testid': 'saved-cards' },
+        h('legend', { class: 'mb-1.5 text-sm font-medium text-slate-700' }, 'Your saved cards'),
+        ...[...boot.savedCards.map((c) => ({ id: c.id, label: `${brandLabel(c.brand as Parameters<typeof brandLabel>[0]) || c.brand} ending in ${c.last4}`, hint: `Expires ${String(c.expMonth).padStart(2, '0')}/${String(c.expYear).slice(-2)}` })), { id: '', label: 'Use a new card', hint: '' }].map((choice, i) => {
+          const input = h('input', { type: 'radio', name: 'saved-card', value: choice.id, id: `saved-card-${i}`, class: 'size-4 accent-indigo-600' });
+          input.checked = choice.id === savedChoice;
+          input.addEventListener('change', () => {
+            savedChoice = choice.id || null;
+            cardFieldset.hidden = savedChoice !== null;
+            for (const field of cardFields) field.show(null);
+          });
+          return h(
+            'label',
+            { for: `saved-card-${i}`, class: 'flex min-h-11 cursor-pointer items-center gap-3 rounded-lg px-3 py-2 ring-1 ring-slate-300 ring-inset has-[:checked]:ring-2 has-[:checked]:ring-indigo-600' },
+            input,
+            h('span', { class: 'text-sm font-medium text-slate-900' }, choice.label),
+            choice.hint ? h('span', { class: 'ml-auto text-xs text-slate-500' }, choice.hint) : null,
+          );
+        }),
+      )
+    : null;
+  cardFieldset.hidden = savedChoice !== null;
+  append(cardFieldset, [
+    h('legend', { class: 'sr-only' }, 'Card details'),
+    number.box,
+    brandAnnouncement,
+    h('div', { class: 'grid grid-cols-2 gap-4' }, expiry.box, cvc.box),
+    name.box,
+  ]);
+
   const form = h(
     'form',
     { novalidate: true, class: 'grid gap-5', 'aria-labelledby': 'pay-heading' },
@@ -241,15 +283,8 @@ export function mountCheckout(root: HTMLElement, boot: CheckoutBootstrap) {
     notice,
     alert,
     email.box,
-    h(
-      'fieldset',
-      { class: 'grid gap-4' },
-      h('legend', { class: 'sr-only' }, 'Card details'),
-      number.box,
-      brandAnnouncement,
-      h('div', { class: 'grid grid-cols-2 gap-4' }, expiry.box, cvc.box),
-      name.box,
-    ),
+    savedCards,
+    cardFieldset,
     button,
     testHint,
   );
@@ -263,7 +298,7 @@ export function mountCheckout(root: HTMLElement, boot: CheckoutBootstrap) {
     button.setAttribute('aria-busy', String(value));
     button.firstChild?.replaceWith(value ? spinner() : icon(ICONS.lock, 'size-4 fill-current'));
     buttonLabel.textContent = value ? `Processing ${amountText}…` : payLabel;
-    for (const field of fields) field.input.readOnly = value;
+    for (const field of fields) field.input.readOnly = value || (field === email && emailFixed);
   };
 
   const showAlert = (text: string) => {
@@ -282,6 +317,8 @@ export function mountCheckout(root: HTMLElement, boot: CheckoutBootstrap) {
   const showDecline = (error: { code?: string | null; decline_code?: string | null; message?: string | null }) => {
     const decline = declineMessage(error);
     showAlert(decline.text);
+    // A saved card has no fields on the page: the alert says it all.
+    if (savedChoice) return;
     const field = decline.field ? fieldFor[decline.field] : number;
     if (decline.field) field.show(decline.text);
     field.input.focus();
@@ -399,7 +436,7 @@ export function mountCheckout(root: HTMLElement, boot: CheckoutBootstrap) {
     if (busy) return;
     alert.replaceChildren();
     let firstInvalid: Field | null = null;
-    for (const field of fields) {
+    for (const field of savedChoice ? [email] : fields) {
       const problem = field.check();
       field.show(problem);
       if (problem && !firstInvalid) firstInvalid = field;
@@ -408,24 +445,27 @@ export function mountCheckout(root: HTMLElement, boot: CheckoutBootstrap) {
       firstInvalid.input.focus();
       return;
     }
-    const exp = parseExpiry(expiry.input.value);
-    if (!exp) return;
+    const exp = savedChoice ? null : parseExpiry(expiry.input.value);
+    if (!savedChoice && !exp) return;
     setBusy(true);
     let navigating = false;
     try {
-      const outcome = await confirmIntent({
-        intentId: intent.id,
-        clientSecret: intent.clientSecret,
-        publishableKey: boot.publishableKey,
-        card: {
-          number: digitsOnly(number.input.value),
-          expMonth: exp.month,
-          expYear: exp.year,
-          cvc: digitsOnly(cvc.input.value),
-          name: name.input.value.trim(),
-          email: email.input.value.trim(),
-        },
-      });
+      const target = { intentId: intent.id, clientSecret: intent.clientSecret, publishableKey: boot.publishableKey };
+      const outcome = await confirmIntent(
+        savedChoice || !exp
+          ? { ...target, savedCard: savedChoice!, email: email.input.value.trim() }
+          : {
+              ...target,
+              card: {
+                number: digitsOnly(number.input.value),
+                expMonth: exp.month,
+                expYear: exp.year,
+                cvc: digitsOnly(cvc.input.value),
+                name: name.input.value.trim(),
+                email: email.input.value.trim(),
+              },
+            },
+      );
       if (outcome.kind === 'network') {
         showAlert('We could not reach the payment server. Check your connection and try again. You have not been charged.');
       } else if (outcome.kind === 'intent') {

@@ -9,9 +9,9 @@ function isNotFound(error: unknown) {
 }
 
 /** A detail page for an id this merchant (in this mode) does not have: say so and offer the list. */
-export function detailErrorComponent(kind: 'payment' | 'refund' | 'customer') {
-  const list = { payment: '/payments', refund: '/refunds', customer: '/customers' } as const;
-  const plural = { payment: 'Payments', refund: 'Refunds', customer: 'Customers' } as const;
+export function detailErrorComponent(kind: 'payment' | 'refund' | 'customer' | 'payout' | 'dispute') {
+  const list = { payment: '/payments', refund: '/refunds', customer: '/customers', payout: '/balances', dispute: '/disputes' } as const;
+  const plural = { payment: 'Payments', refund: 'Refunds', customer: 'Customers', payout: 'Balances', dispute: 'Disputes' } as const;
   return function DetailError(props: ErrorComponentProps) {
     if (!isNotFound(props.error)) return <ErrorPage {...props} />;
     return (

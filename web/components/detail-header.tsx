@@ -16,7 +16,7 @@ export function DetailHeader({
   id,
   actions,
 }: {
-  back: { to: '/payments' | '/refunds' | '/customers'; label: string };
+  back: { to: '/payments' | '/refunds' | '/customers' | '/balances' | '/disputes'; label: string };
   kind: string;
   title: ReactNode;
   subtitle?: ReactNode;

@@ -6,7 +6,8 @@ describe('visibleNavItems', () => {
   const labels = (role: Parameters<typeof visibleNavItems>[0]) => visibleNavItems(role).map((i) => i.label);
 
   it('follows the permission table', () => {
-    expect(labels('owner')).toEqual(['Home', 'Payments', 'Customers', 'Reports', 'Developers', 'Settings']);
+    expect(labels('owner')).toEqual(['Home', 'Payments', 'Balances', 'Customers', 'Reports', 'Developers', 'Settings']);
+    expect(labels('finance')).toContain('Balances');
     expect(labels('developer')).toEqual(['Home', 'Payments', 'Customers', 'Reports', 'Developers']);
     expect(labels('support')).toEqual(['Home', 'Payments', 'Customers']);
     expect(labels('viewer')).not.toContain('Developers');

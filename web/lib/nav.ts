@@ -1,9 +1,9 @@
 import { can, type Permission, type Role } from '../../shared/permissions';
 
 interface NavItem {
-  to: '/' | '/payments' | '/customers' | '/reports' | '/developers' | '/settings';
+  to: '/' | '/payments' | '/balances' | '/customers' | '/reports' | '/developers' | '/settings';
   label: string;
-  icon: 'home' | 'payments' | 'customers' | 'reports' | 'developers' | 'settings';
+  icon: 'home' | 'payments' | 'balances' | 'customers' | 'reports' | 'developers' | 'settings';
   /** Shown when the role has any of these; none means every member. */
   anyOf?: Permission[];
   /** Other paths that belong to this area (the refunds pages live under Payments). */
@@ -12,7 +12,8 @@ interface NavItem {
 
 const NAV_ITEMS: NavItem[] = [
   { to: '/', label: 'Home', icon: 'home' },
-  { to: '/payments', label: 'Payments', icon: 'payments', anyOf: ['payments:read'], alsoActiveFor: ['/refunds'] },
+  { to: '/payments', label: 'Payments', icon: 'payments', anyOf: ['payments:read'], alsoActiveFor: ['/refunds', '/disputes'] },
+  { to: '/balances', label: 'Balances', icon: 'balances', anyOf: ['balance:read'] },
   { to: '/customers', label: 'Customers', icon: 'customers', anyOf: ['payments:read'] },
   { to: '/reports', label: 'Reports', icon: 'reports', anyOf: ['exports:manage', 'analytics:read'] },
   { to: '/developers', label: 'Developers', icon: 'developers', anyOf: ['developers:manage'] },

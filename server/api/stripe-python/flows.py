@@ -65,6 +65,22 @@ def main():
     except stripe.error.InvalidRequestError as error:
         out["bad_expand"] = {"http_status": error.http_status, "message": error.user_message}
 
+    # Stripe Checkout: a session with line items, its items, a list by payment intent, expire.
+    session = stripe.checkout.Session.create(
+        mode="payment",
+        line_items=[
+            {"price_data": {"currency": "jpy", "unit_amount": 1200, "product_data": {"name": "Sencha"}}, "quantity": 2},
+            {"price_data": {"currency": "jpy", "unit_amount": 480, "product_data": {"name": "Mochi", "description": "Six pieces"}}, "quantity": 1},
+        ],
+        success_url="https://shop.example/ok?session_id={CHECKOUT_SESSION_ID}",
+        client_reference_id=tag,
+        metadata={"tag": tag},
+    )
+    out["session"] = plain(session)
+    out["session_items"] = plain(stripe.checkout.Session.list_line_items(session.id, limit=10))
+    out["session_listed"] = plain(stripe.checkout.Session.list(payment_intent=session.payment_intent))
+    out["session_expired"] = plain(stripe.checkout.Session.expire(session.id))
+
     print(json.dumps(out))
 
 

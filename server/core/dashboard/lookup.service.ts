@@ -4,6 +4,7 @@ import { formatAmount, isSupportedCurrency } from '../../../shared/money.js';
 import { DISPLAY_STATUS_LABELS } from '../../../shared/payment-display-status.js';
 import { MIN_SUBSTRING_LENGTH } from '../../../shared/search/index.js';
 import type { CoreDeps, Scope } from '../shared/deps.js';
+import { paymentIntentOfSession } from '../checkout-sessions/intent-hooks.js';
 import * as repo from './lookup.repository.js';
 import { toPaymentListItems } from './payments.service.js';
 
@@ -51,6 +52,11 @@ function paymentResult(p: PaymentListItem, withCard = false): LookupResult {
 
 async function resolveId(deps: CoreDeps, scope: Scope, id: string): Promise<LookupResult[]> {
   switch (idKind(id)) {
+    case 'checkoutSession': {
+      // A session opens the payment it was made for.
+      const paymentId = await paymentIntentOfSession(deps.db, scope, id);
+      return paymentId ? resolveId(deps, scope, paymentId) : [];
+    }
     case 'paymentIntent': {
       const row = await repo.getPaymentSummary(deps.db, scope, id);
       if (!row) return [];

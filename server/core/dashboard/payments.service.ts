@@ -10,6 +10,7 @@ import { paymentCancelInput, paymentCaptureInput, paymentListFilters, paymentRef
 import { refundableAmount, type RefundDto } from '../../../shared/contracts/refunds.js';
 import { notFound, PaymentError } from '../../../shared/errors.js';
 import { idKind } from '../../../shared/ids.js';
+import { paymentIntentOfSession, sessionOfIntent } from '../checkout-sessions/intent-hooks.js';
 import { intentDisplayStatus, paymentDisplayStatus } from '../../../shared/payment-display-status.js';
 import { MIN_SUBSTRING_LENGTH } from '../../../shared/search/index.js';
 import type { z } from 'zod';
@@ -30,9 +31,9 @@ import * as lookupRepo from './lookup.repository.js';
 import * as repo from './payments.repository.js';
 
 /** What a search box entry means; an object id is not a filter but a place to go. */
-type ClassifiedSearch = { kind: 'id'; type: 'payment' | 'customer' | 'refund'; id: string } | repo.PaymentSearch;
+type ClassifiedSearch = { kind: 'id'; type: 'payment' | 'customer' | 'refund' | 'checkout_session'; id: string } | repo.PaymentSearch;
 
-const ID_TYPES = { paymentIntent: 'payment', customer: 'customer', refund: 'refund' } as const;
+const ID_TYPES = { paymentIntent: 'payment', customer: 'customer', refund: 'refund', checkoutSession: 'checkout_session' } as const;
 const QUERY_OPERATOR = /[:~<>]/;
 
 /**
@@ -86,7 +87,12 @@ export async function toPaymentListItems(deps: CoreDeps, scope: Scope, rows: rep
   }));
 }
 
-async function resolveJump(deps: CoreDeps, scope: Scope, type: 'payment' | 'customer' | 'refund', id: string): Promise<{ jump: JumpTarget; paymentId: string | null } | null> {
+async function resolveJump(deps: CoreDeps, scope: Scope, type: 'payment' | 'customer' | 'refund' | 'checkout_session', id: string): Promise<{ jump: JumpTarget; paymentId: string | null } | null> {
+  if (type === 'checkout_session') {
+    // A session id finds the payment it was made for.
+    const paymentId = await paymentIntentOfSession(deps.db, scope, id);
+    return paymentId ? { jump: { type: 'payment', id: paymentId, path: `/payments/${paymentId}` }, paymentId } : null;
+  }
   if (type === 'payment') {
     return (await lookupRepo.objectExists(deps.db, scope, 'payment_intents', id)) ? { jump: { type, id, path: `/payments/${id}` }, paymentId: id } : null;
   }
@@ -119,11 +125,12 @@ export async function getPaymentDetail(deps: CoreDeps, scope: Scope, id: string)
   const row = await intentsRepo.getPaymentIntent(deps.db, scope, id);
   if (!row) throw notFound('payment', id);
   const payment = toPaymentIntentDto(row, deps.appUrl);
-  const [refunds, attempts, method, customer] = await Promise.all([
+  const [refunds, attempts, method, customer, checkoutSession] = await Promise.all([
     findRefundsForPayment(deps, scope, id),
     findPaymentAttempts(deps, scope, id),
     row.payment_method_id ? getPaymentMethodRow(deps.db, scope, row.payment_method_id) : Promise.resolve(undefined),
     row.customer_id ? customersRepo.getCustomer(deps.db, scope, row.customer_id) : Promise.resolve(undefined),
+    sessionOfIntent(deps.db, scope, id),
   ]);
   const timeline = await buildPaymentTimeline(deps, scope, id, attempts, refunds);
   const fingerprint = method?.card_fingerprint ?? row.card_fingerprint;
@@ -151,6 +158,7 @@ export async function getPaymentDetail(deps: CoreDeps, scope: Scope, id: string)
           }
         : null,
     customer: customer ? { id: customer.id, email: customer.email, name: customer.name, deleted: customer.deleted_at !== null } : null,
+    checkoutSession,
   };
 }
 

@@ -3,10 +3,13 @@ import type { CheckoutBootstrap } from '../../../shared/contracts/checkout.js';
 import { isHttpUrl } from '../../../shared/contracts/payment-intents.js';
 import type { Executor } from '../../db/database.js';
 import { getActivePublishableKey } from '../api-keys/api-keys.service.js';
+import { findSavedCards } from '../payment-methods/payment-methods.service.js';
 import { safeEqual } from '../shared/crypto.js';
 import { challengePath, checkoutPath } from './payment-intents.dto.js';
 import { getCheckoutIntent, type CheckoutIntentRow } from './payment-intents.repository.js';
 import { MAX_FAILED_ATTEMPTS } from '../../../shared/limits.js';
+import { sessionSuccessUrl } from '../checkout-sessions/checkout-sessions.dto.js';
+import { getSessionForPage, sessionOfIntent } from '../checkout-sessions/intent-hooks.js';
 
 /**
  * The rules of the hosted checkout (server/checkout is its HTTP edge): who may see an intent's page, what
@@ -31,6 +34,16 @@ export async function authorizeCheckout(db: Executor, intentId: string, clientSe
   const intent = /^pi_[A-Za-z0-9]{1,64}$/.test(intentId) ? await getCheckoutIntent(db, intentId) : undefined;
   const matches = safeEqual(intent?.client_secret ?? NO_SECRET, clientSecret ?? '');
   return intent && clientSecret && matches ? { kind: 'ok', intent } : { kind: 'denied' };
+}
+
+/**
+ * The intent behind a checkout session's page. The session id is the page's credential (as with Stripe's
+ * session URL); undefined for an unknown or malformed id, which the page answers like any invalid link.
+ */
+export async function checkoutIntentOfSession(db: Executor, sessionId: string): Promise<CheckoutIntentRow | undefined> {
+  if (!/^cs_[A-Za-z0-9]{1,64}$/.test(sessionId)) return undefined;
+  const session = await getSessionForPage(db, sessionId);
+  return session ? getCheckoutIntent(db, session.payment_intent_id) : undefined;
 }
 
 /** Only http(s) URLs become links: a merchant-supplied `javascript:` URL must never reach an href. */
@@ -111,6 +124,11 @@ export function checkoutState(intent: CheckoutIntentRow, now = new Date()): Chec
 }
 
 export function successRedirectUrl(intent: CheckoutIntentRow): string | null {
+  // A session's buyer goes to the session's success_url, {CHECKOUT_SESSION_ID} filled in (Stripe's redirect).
+  if (intent.checkout_session_id) {
+    const url = safeHttpUrl(intent.session_success_url);
+    return url ? sessionSuccessUrl(url, intent.checkout_session_id) : null;
+  }
   const url = safeHttpUrl(intent.success_url);
   return url ? appendPaymentIntent(url, intent.id) : null;
 }
@@ -120,7 +138,10 @@ export async function buildBootstrap(db: Executor, intent: CheckoutIntentRow, op
   const publishableKey = await getActivePublishableKey(db, { merchantId: intent.merchant_id, livemode: intent.livemode });
   if (!publishableKey) return null;
   const lastError = intent.last_payment_error as { code?: string; decline_code?: string; message?: string } | null;
+  const scope = { merchantId: intent.merchant_id, livemode: intent.livemode };
+  const session = intent.checkout_session_id ? await sessionOfIntent(db, scope, intent.id) : null;
   return {
+    savedCards: intent.customer_id ? await findSavedCards(db, scope, intent.customer_id) : [],
     intent: {
       id: intent.id,
       clientSecret: intent.client_secret,
@@ -130,6 +151,7 @@ export async function buildBootstrap(db: Executor, intent: CheckoutIntentRow, op
       livemode: intent.livemode,
     },
     merchant: { name: intent.merchant_name },
+    session: session ? { id: session.id, lineItems: session.lineItems, emailFixed: session.knownBuyer && Boolean(intent.receipt_email) } : null,
     receiptEmail: intent.receipt_email,
     publishableKey,
     successRedirectUrl: successRedirectUrl(intent),

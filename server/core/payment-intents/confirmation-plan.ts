@@ -10,6 +10,11 @@ import { MAX_FAILED_ATTEMPTS } from '../../../shared/limits.js';
 import { CONFIRMABLE_STATUSES } from '../../../shared/status.js';
 import type { Executor } from '../../db/database.js';
 import type { NewRow, Row } from '../../db/schema.js';
+import { completeSessionOfIntent } from '../checkout-sessions/intent-hooks.js';
+import type { ChargeLedgerEntry } from '../balance/balance.repository.js';
+import { chargeLedgerEntry } from '../balance/balance.service.js';
+import { buildChargeRow } from '../charges/charges.service.js';
+import { testDisputeFor, type TestDispute } from '../disputes/disputes.service.js';
 import { buildEventRows, type EventToEmit } from '../events/events.service.js';
 import {
   getPaymentMethodRow,
@@ -69,6 +74,12 @@ export interface ConfirmationPlan {
   decline?: PaymentError;
   /** A card given with this confirmation, not stored yet. */
   newPaymentMethod?: Row<'payment_methods'>;
+  /** The attempt's charge (none while 3-D Secure is pending). */
+  charge?: Row<'charges'>;
+  /** A captured charge's balance transaction, written in the same statement. */
+  chargeLedger?: ChargeLedgerEntry;
+  /** A test card that is disputed once it has paid (server/core/disputes). */
+  testDispute?: TestDispute;
 }
 
 /**
@@ -93,6 +104,21 @@ export function planOutcome(
     attempt: { outcome: Row<'payment_attempts'>['outcome']; failure_code?: string | null; decline_code?: string | null; failure_message?: string | null; three_d_secure?: string | null },
     events: (dto: PaymentIntentDto) => EventToEmit[],
   ) => {
+    // Every attempt that reaches the network is a charge; a pending 3-D Secure challenge is not yet.
+    const charge =
+      attempt.outcome === 'requires_action'
+        ? undefined
+        : buildChargeRow(actor, row, pm, {
+            status: attempt.outcome === 'failed' ? 'failed' : 'succeeded',
+            captured: attempt.outcome === 'succeeded',
+            failureCode: attempt.failure_code,
+            declineCode: attempt.decline_code,
+            failureMessage: attempt.failure_message,
+            threeDSecure: attempt.three_d_secure ?? threeDs,
+          }, at);
+    const chargeLedger = charge?.captured ? chargeLedgerEntry({ ...charge, amount_captured: Number(charge.amount_captured) }, at) : undefined;
+    if (charge && chargeLedger) charge.balance_transaction_id = chargeLedger.id;
+    if (charge) changes = { ...changes, latest_charge_id: charge.id };
     const updated: Row<'payment_intents'> = { ...row, ...base, ...changes, updated_at: at };
     const dto = toPaymentIntentDto(updated, deps.appUrl);
     return {
@@ -117,12 +143,15 @@ export function planOutcome(
         three_d_secure: attempt.three_d_secure ?? threeDs,
       },
       events: events(dto),
+      ...(charge ? { charge } : {}),
+      ...(chargeLedger ? { chargeLedger } : {}),
     };
   };
 
   if (result.status === 'approved') {
     const manual = row.capture_method === 'manual';
-    return plan(
+    const testDispute = manual || actor.livemode ? null : testDisputeFor(pm.test_behavior);
+    const approved = plan(
       {
         status: manual ? 'requires_capture' : 'succeeded',
         payment_method_id: pm.id,
@@ -134,6 +163,7 @@ export function planOutcome(
       { outcome: manual ? 'authorized' : 'succeeded' },
       (dto) => [{ type: manual ? 'payment_intent.amount_capturable_updated' : 'payment_intent.succeeded', object: dto }],
     );
+    return testDispute ? { ...approved, testDispute } : approved;
   }
 
   if (result.status === 'requires_action') {
@@ -213,13 +243,24 @@ export async function planConfirmation(deps: CoreDeps, db: Executor, actor: Acto
  * new card, the attempt and the events in one statement. The guard cannot fail while the lock is held;
  * if it ever did, the error rolls the caller's transaction back, the statement's other writes with it.
  */
-export async function applyToExistingIntent(t: Executor, actor: Actor, row: Row<'payment_intents'>, plan: ConfirmationPlan, options: { fromStatuses: readonly string[]; attempt: 'insert' | 'finish' }) {
+export async function applyToExistingIntent(
+  deps: CoreDeps,
+  t: Executor,
+  actor: Actor,
+  row: Row<'payment_intents'>,
+  plan: ConfirmationPlan,
+  options: { fromStatuses: readonly string[]; attempt: 'insert' | 'finish' },
+) {
   const updated = await repo.transitionPaymentIntentWithHistory(t, actor, row.id, options.fromStatuses, plan.changes, {
     paymentMethod: plan.newPaymentMethod,
     attempt: options.attempt === 'insert' ? plan.attempt : undefined,
+    charge: plan.charge,
+    chargeLedger: plan.chargeLedger,
     events: buildEventRows(actor, plan.events),
   });
   if (!updated) throw unexpectedState(row, 'confirm', options.fromStatuses);
+  // A checkout session completes in the transaction that pays its intent.
+  if (updated.status === 'succeeded' || updated.status === 'requires_capture') await completeSessionOfIntent(deps, t, actor, updated);
   if (options.attempt === 'finish') {
     // 3-D Secure finishes the attempt that started it rather than adding a second one.
     const { outcome, failure_code, decline_code, failure_message, three_d_secure } = plan.attempt;

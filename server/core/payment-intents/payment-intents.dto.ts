@@ -33,7 +33,7 @@ export function toPaymentIntentDto(row: Row<'payment_intents'>, appUrl: string):
     excluded_payment_method_types: null,
     invoice: null,
     last_payment_error: (row.last_payment_error ?? null) as LastPaymentErrorDto | null,
-    latest_charge: null,
+    latest_charge: row.latest_charge_id ?? null,
     livemode: row.livemode,
     managed_payments: null,
     metadata: (row.metadata ?? {}) as Record<string, string>,

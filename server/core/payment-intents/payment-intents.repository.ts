@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { NewRow, Row, RowUpdate } from '../../db/schema.js';
 import { Statement } from '../../db/statement.js';
+import { chargeBalanceTransactionCtes, type ChargeLedgerEntry } from '../balance/balance.repository.js';
 import { eventCtes } from '../events/events.repository.js';
 import type { Scope } from '../shared/deps.js';
 import { inScope, scopeCondition } from '../shared/scope.js';
@@ -31,13 +32,23 @@ interface History {
   /** A card given with this change, stored in the same statement. */
   paymentMethod?: NewRow<'payment_methods'>;
   attempt?: NewRow<'payment_attempts'>;
+  /** The attempt's charge, and for a captured one its balance transaction (fee, running totals). */
+  charge?: NewRow<'charges'>;
+  chargeLedger?: ChargeLedgerEntry;
   events: NewRow<'events'>[];
+}
+
+function scopeOf(_ledger: ChargeLedgerEntry, charge: NewRow<'charges'> | undefined): Scope {
+  if (!charge) throw new Error('A charge balance transaction needs its charge in the same write');
+  return { merchantId: charge.merchant_id, livemode: charge.livemode };
 }
 
 function historyCtes(statement: Statement, history: History): string[] {
   return [
     ...(history.paymentMethod ? [`written_payment_method as (${statement.insert('payment_methods', [history.paymentMethod])})`] : []),
     ...(history.attempt ? [`written_attempt as (${statement.insert('payment_attempts', [history.attempt])})`] : []),
+    ...(history.charge ? [`written_charge as (${statement.insert('charges', [{ ...history.charge, metadata: JSON.stringify(history.charge.metadata ?? {}) }])})`] : []),
+    ...(history.chargeLedger ? [chargeBalanceTransactionCtes(statement, scopeOf(history.chargeLedger, history.charge), history.chargeLedger)] : []),
     eventCtes(statement, history.events),
   ];
 }
@@ -97,6 +108,11 @@ export function transitionPaymentIntent(db: Executor, scope: Scope, id: string, 
     .where('status', 'in', fromStatuses)
     .returningAll()
     .executeTakeFirst();
+}
+
+/** The customer a checkout session created for the buyer when the payment completed (no status change). */
+export function setIntentCustomer(db: Executor, scope: Scope, id: string, customerId: string) {
+  return db.updateTable('payment_intents').set({ customer_id: customerId, updated_at: sql`now()` }).$call(inScope(scope)).where('id', '=', id).execute();
 }
 
 export function adjustAmountRefunded(db: Executor, scope: Scope, id: string, delta: number) {
@@ -187,6 +203,10 @@ export function getCheckoutIntent(db: Executor, intentId: string) {
   return db
     .selectFrom('payment_intents')
     .innerJoin('merchants', 'merchants.id', 'payment_intents.merchant_id')
+    // An intent made for a checkout session takes the session's pages: its items, its success and cancel URLs.
+    .leftJoin('checkout_sessions', (join) =>
+      join.onRef('checkout_sessions.merchant_id', '=', 'payment_intents.merchant_id').onRef('checkout_sessions.payment_intent_id', '=', 'payment_intents.id'),
+    )
     .select([
       'payment_intents.id',
       'payment_intents.merchant_id',
@@ -198,13 +218,16 @@ export function getCheckoutIntent(db: Executor, intentId: string) {
       'payment_intents.receipt_email',
       'payment_intents.client_secret',
       'payment_intents.success_url',
-      'payment_intents.cancel_url',
+      sql<string | null>`coalesce(checkout_sessions.cancel_url, payment_intents.cancel_url)`.as('cancel_url'),
+      'checkout_sessions.id as checkout_session_id',
+      'checkout_sessions.success_url as session_success_url',
       'payment_intents.expires_at',
       'payment_intents.cancellation_reason',
       'payment_intents.failed_attempts',
       'payment_intents.last_payment_error',
       'payment_intents.next_action',
       'payment_intents.card_last4',
+      'payment_intents.customer_id',
       'merchants.name as merchant_name',
       'merchants.support_email as merchant_support_email',
     ])

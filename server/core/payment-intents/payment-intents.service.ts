@@ -20,9 +20,13 @@ import { currencyInfo, toMajorUnitString } from '../../../shared/money.js';
 import { CANCELABLE_STATUSES, CONFIRMABLE_STATUSES, PAYMENT_INTENT_STATUSES } from '../../../shared/status.js';
 import type { Executor } from '../../db/database.js';
 import type { Row, RowUpdate } from '../../db/schema.js';
+import { chargeLedgerEntry, recordChargeBalanceTransaction } from '../balance/balance.service.js';
+import * as chargesRepo from '../charges/charges.repository.js';
 import { checkMetadataSize, requireLiveCustomer } from '../customers/customers.service.js';
+import { openTestDispute, testDisputeFor } from '../disputes/disputes.service.js';
 import { buildEventRows, emitEvent, type EventToEmit } from '../events/events.service.js';
 import {
+  getPaymentMethodRow,
   precheckPaymentMethodInput,
   preparePaymentMethod,
   resolvePaymentMethod,
@@ -61,6 +65,8 @@ interface NewIntentFields {
   statementDescriptor?: string | null;
   successUrl?: string | null;
   cancelUrl?: string | null;
+  /** Default: INTENT_LIFETIME_MS after creation (a checkout session's intent lives as long as the session). */
+  expiresAt?: Date;
 }
 
 /** A new intent row as the core writes it (also used by the demo history, so both stay identical). */
@@ -94,9 +100,10 @@ export function newPaymentIntentRow(scope: Scope, f: NewIntentFields): Row<'paym
     failed_attempts: 0,
     success_url: f.successUrl ?? null,
     cancel_url: f.cancelUrl ?? null,
-    expires_at: new Date(f.createdAt.getTime() + INTENT_LIFETIME_MS),
+    expires_at: f.expiresAt ?? new Date(f.createdAt.getTime() + INTENT_LIFETIME_MS),
     created_at: f.createdAt,
     updated_at: f.createdAt,
+    latest_charge_id: null,
   };
 }
 
@@ -115,7 +122,7 @@ function checkAmount(amount: number, currency: string, param = 'amount') {
   }
 }
 
-async function lockIntent(t: Executor, scope: Scope, id: string) {
+export async function lockIntent(t: Executor, scope: Scope, id: string) {
   const row = await repo.getPaymentIntent(t, scope, id, { forUpdate: true });
   if (!row) throw notFound('payment_intent', id);
   return row;
@@ -129,7 +136,7 @@ async function finish(deps: CoreDeps, tx: Executor | undefined, work: (t: Execut
 }
 
 /** The contracts take only absolute http(s) URLs; a live buyer is only ever sent to https. */
-function checkRedirectUrls(actor: Actor, params: Partial<Record<(typeof REDIRECT_URL_PARAMS)[number], string>>) {
+export function checkRedirectUrls(actor: Actor, params: Partial<Record<(typeof REDIRECT_URL_PARAMS)[number], string>>) {
   if (!actor.livemode) return;
   for (const param of REDIRECT_URL_PARAMS) {
     const value = params[param];
@@ -139,7 +146,13 @@ function checkRedirectUrls(actor: Actor, params: Partial<Record<(typeof REDIRECT
   }
 }
 
-export async function createPaymentIntent(deps: CoreDeps, actor: Actor, input: CreatePaymentIntentInput, tx?: Executor): Promise<PaymentIntentDto> {
+export async function createPaymentIntent(
+  deps: CoreDeps,
+  actor: Actor,
+  input: CreatePaymentIntentInput,
+  tx?: Executor,
+  options: { expiresAt?: Date } = {},
+): Promise<PaymentIntentDto> {
   const params = parseParams(createPaymentIntentParams, input);
   checkAmount(params.amount, params.currency);
   checkRedirectUrls(actor, params);
@@ -187,6 +200,7 @@ export async function createPaymentIntent(deps: CoreDeps, actor: Actor, input: C
     statementDescriptor: params.statement_descriptor,
     successUrl: params.success_url,
     cancelUrl: params.cancel_url,
+    expiresAt: options.expiresAt,
   });
   const dto = toPaymentIntentDto(row, deps.appUrl);
   const created: EventToEmit = { type: 'payment_intent.created', object: dto };
@@ -201,9 +215,13 @@ export async function createPaymentIntent(deps: CoreDeps, actor: Actor, input: C
     paymentMethod: plan.newPaymentMethod,
     intent: plan.row,
     attempt: plan.attempt,
+    charge: plan.charge,
+    chargeLedger: plan.chargeLedger,
     events: buildEventRows(actor, [created, ...plan.events]),
   });
   if (plan.decline) throw plan.decline;
+  // A dispute test card: the payment is written, then its cardholder disputes it.
+  if (plan.testDispute) await openTestDispute(deps, actor, plan.row.id, plan.testDispute, tx);
   return plan.dto;
 }
 
@@ -269,7 +287,8 @@ export async function confirmPaymentIntent(deps: CoreDeps, actor: Actor, id: str
       current = updated;
     }
     const plan = await planConfirmation(deps, t, actor, current, params);
-    await applyToExistingIntent(t, actor, current, plan, { fromStatuses: CONFIRMABLE_STATUSES, attempt: 'insert' });
+    await applyToExistingIntent(deps, t, actor, current, plan, { fromStatuses: CONFIRMABLE_STATUSES, attempt: 'insert' });
+    if (plan.testDispute) await openTestDispute(deps, actor, id, plan.testDispute, t);
     return plan;
   });
 }
@@ -293,8 +312,18 @@ export async function capturePaymentIntent(deps: CoreDeps, actor: Actor, id: str
     }
     const updated = await repo.transitionPaymentIntent(t, actor, id, ['requires_capture'], changes);
     if (!updated) throw unexpectedState(row, 'capture', ['requires_capture']);
+    if (updated.latest_charge_id) {
+      // The captured amount reaches the balance now, with its fee, in this transaction.
+      const entry = chargeLedgerEntry({ id: updated.latest_charge_id, amount_captured: amount, currency: updated.currency, description: updated.description }, new Date());
+      await recordChargeBalanceTransaction(t, actor, entry);
+      await chargesRepo.updateCharge(t, actor, updated.latest_charge_id, { captured: true, amount_captured: amount, balance_transaction_id: entry.id });
+    }
     const dto = toPaymentIntentDto(updated, deps.appUrl);
     await emitEvent(t, actor, 'payment_intent.succeeded', dto);
+    // A manually captured dispute test card is disputed once captured.
+    const pm = !actor.livemode && updated.payment_method_id ? await getPaymentMethodRow(t, actor, updated.payment_method_id) : undefined;
+    const testDispute = testDisputeFor(pm?.test_behavior);
+    if (testDispute) await openTestDispute(deps, actor, id, testDispute, t);
     return dto;
   });
 }

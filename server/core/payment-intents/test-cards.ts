@@ -8,6 +8,9 @@ type TestBehavior =
   | 'succeed'
   | 'three_d_secure'
   | 'refund_fail'
+  | 'dispute:fraudulent'
+  | 'dispute:product_not_received'
+  | 'dispute:inquiry'
   | 'decline:generic_decline'
   | 'decline:insufficient_funds'
   | 'decline:lost_card'
@@ -42,6 +45,10 @@ export const TEST_CARDS: readonly TestCard[] = [
   card('4000000000003220', 'visa', 'three_d_secure'),
   card('4000002760003184', 'visa', 'three_d_secure'),
   card('4000000000005126', 'visa', 'refund_fail'),
+  // Succeed, then the cardholder disputes the payment (server/core/disputes).
+  card('4000000000000259', 'visa', 'dispute:fraudulent'),
+  card('4000000000002685', 'visa', 'dispute:product_not_received'),
+  card('4000000000001976', 'visa', 'dispute:inquiry'),
 ];
 
 const BY_NUMBER = new Map(TEST_CARDS.map((c) => [c.number, c]));
@@ -64,6 +71,9 @@ export const TEST_PAYMENT_METHODS: Record<string, string> = {
   pm_card_threeDSecure2Required: '4000000000003220',
   pm_card_threeDSecureRequired: '4000000000003220',
   pm_card_refundFail: '4000000000005126',
+  pm_card_createDispute: '4000000000000259',
+  pm_card_createDisputeProductNotReceived: '4000000000002685',
+  pm_card_createDisputeInquiry: '4000000000001976',
 };
 
 /** The test number behind a `pm_card_*` id; own keys only, so `constructor` or `__proto__` are not cards. */

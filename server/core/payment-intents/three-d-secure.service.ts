@@ -25,7 +25,7 @@ export async function completeThreeDSecure(deps: CoreDeps, intentId: string, cli
     const result = outcome === 'complete' ? ({ status: 'approved' } as const) : ({ status: 'authentication_failed' } as const);
     const next = row.next_action as { redirect_to_url?: { return_url?: string | null } } | null;
     const plan = planOutcome(deps, actor, row, pm, result, { attempt: 'finish', returnUrl: next?.redirect_to_url?.return_url ?? null });
-    await applyToExistingIntent(t, actor, row, plan, { fromStatuses: ['requires_action'], attempt: 'finish' });
+    await applyToExistingIntent(deps, t, actor, row, plan, { fromStatuses: ['requires_action'], attempt: 'finish' });
     return plan.dto;
   });
 }

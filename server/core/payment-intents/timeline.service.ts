@@ -3,6 +3,7 @@ import type { RefundDto } from '../../../shared/contracts/refunds.js';
 import { notFound } from '../../../shared/errors.js';
 import { findEventsForObjects } from '../events/events.repository.js';
 import { toEventDto } from '../events/events.service.js';
+import { findDisputeForPayment } from '../disputes/disputes.service.js';
 import { findRefundsForPayment } from '../refunds/refunds.service.js';
 import type { CoreDeps, Scope } from '../shared/deps.js';
 import { toPaymentAttemptDto, type PaymentAttemptDto } from './payment-intents.dto.js';
@@ -34,7 +35,9 @@ export async function buildPaymentTimeline(
   attempts: PaymentAttemptDto[],
   refunds: Awaited<ReturnType<typeof findRefundsForPayment>>,
 ): Promise<TimelineEntry[]> {
-  const events = await findEventsForObjects(deps.db, scope, [intentId, ...refunds.map((r) => r.refund.id)]);
+  // A dispute's events (opened, funds withdrawn, evidence, closed) belong on its payment's timeline too.
+  const dispute = await findDisputeForPayment(deps, scope, intentId);
+  const events = await findEventsForObjects(deps.db, scope, [intentId, ...refunds.map((r) => r.refund.id), ...(dispute ? [dispute.id] : [])]);
   const entries: TimelineEntry[] = [
     ...events.map((e) => {
       const event = toEventDto(e);

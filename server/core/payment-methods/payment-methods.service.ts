@@ -1,14 +1,33 @@
 import type { PaymentMethodDataParam, PaymentMethodDto } from '../../../shared/contracts/payment-intents.js';
+import { mergeMetadata, type ListResult } from '../../../shared/contracts/common.js';
+import {
+  attachPaymentMethodParams,
+  createPaymentMethodParams,
+  detachPaymentMethodParams,
+  listCustomerPaymentMethodsParams,
+  listPaymentMethodsParams,
+  updatePaymentMethodParams,
+  type AttachPaymentMethodInput,
+  type CreatePaymentMethodInput,
+  type ListCustomerPaymentMethodsInput,
+  type ListPaymentMethodsInput,
+  type UpdatePaymentMethodInput,
+} from '../../../shared/contracts/payment-methods.js';
 import { cardNumberValid } from '../../../shared/card.js';
+import type { SavedCard } from '../../../shared/contracts/checkout.js';
 import { notFound, PaymentError } from '../../../shared/errors.js';
 import { newId } from '../../../shared/ids.js';
 import type { Executor } from '../../db/database.js';
-import type { NewRow, Row } from '../../db/schema.js';
+import type { NewRow, Row, RowUpdate } from '../../db/schema.js';
+import { checkMetadataSize, diffAttributes, requireLiveCustomer } from '../customers/customers.service.js';
+import { emitEvent } from '../events/events.service.js';
+import { findPage } from '../shared/pagination.js';
+import { parseParams } from '../shared/params.js';
+import { inTransaction, toUnix } from '../shared/tx.js';
 import type { ProcessorCard } from '../payment-intents/card-processor.js';
 import { detectBrand, findTestCard, testCardNumberFor } from '../payment-intents/test-cards.js';
 import { deriveKey, hmacHex } from '../shared/crypto.js';
-import type { CoreDeps, Scope } from '../shared/deps.js';
-import { toUnix } from '../shared/tx.js';
+import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
 import * as repo from './payment-methods.repository.js';
 
 const fingerprintKeys = new Map<string, Buffer>();
@@ -61,7 +80,7 @@ export function toPaymentMethodDto(row: Row<'payment_methods'>): PaymentMethodDt
     customer: row.customer_id,
     customer_account: null,
     livemode: row.livemode,
-    metadata: {},
+    metadata: (row.metadata ?? {}) as Record<string, string>,
     type: 'card',
   };
 }
@@ -89,16 +108,20 @@ interface CardInput {
   cvc?: string;
 }
 
-/** Checks what a card form would check before anything is stored; the number and CVC go no further. */
-function validateCard(card: CardInput, now = new Date()): { number: string; expMonth: number; expYear: number } {
-  const prefix = 'payment_method_data[card]';
-  const number = card.number.replace(/[\s-]/g, '');
-  if (!cardNumberValid(number)) throw cardError('incorrect_number', 'Your card number is incorrect.', `${prefix}[number]`);
-  const expYear = card.exp_year < 100 ? 2000 + card.exp_year : card.exp_year;
-  const expMonth = card.exp_month;
+/** A two-digit year means 20xx; the card must not have expired, nor expire more than 50 years ahead. */
+function validateExpiry(expMonth: number, rawYear: number, prefix: string, now = new Date()) {
+  const expYear = rawYear < 100 ? 2000 + rawYear : rawYear;
   const year = now.getUTCFullYear();
   if (expYear < year || expYear > year + 50) throw cardError('invalid_expiry_year', "Your card's expiration year is invalid.", `${prefix}[exp_year]`);
   if (expYear === year && expMonth < now.getUTCMonth() + 1) throw cardError('invalid_expiry_month', "Your card's expiration month is invalid.", `${prefix}[exp_month]`);
+  return { expMonth, expYear };
+}
+
+/** Checks what a card form would check before anything is stored; the number and CVC go no further. */
+function validateCard(card: CardInput, prefix = 'payment_method_data[card]', now = new Date()): { number: string; expMonth: number; expYear: number } {
+  const number = card.number.replace(/[\s-]/g, '');
+  if (!cardNumberValid(number)) throw cardError('incorrect_number', 'Your card number is incorrect.', `${prefix}[number]`);
+  const { expMonth, expYear } = validateExpiry(card.exp_month, card.exp_year, prefix, now);
   if (card.cvc !== undefined) {
     const digits = detectBrand(number) === 'amex' ? 4 : 3;
     if (!new RegExp(`^\\d{${digits}}$`).test(card.cvc)) throw cardError('invalid_cvc', "Your card's security code is invalid.", `${prefix}[cvc]`);
@@ -111,7 +134,7 @@ export function buildPaymentMethodRow(
   deps: Pick<CoreDeps, 'secret'>,
   scope: Scope,
   card: { number: string; expMonth: number; expYear: number },
-  extra: { customerId?: string | null; billingName?: string | null; billingEmail?: string | null; createdAt?: Date } = {},
+  extra: { customerId?: string | null; billingName?: string | null; billingEmail?: string | null; metadata?: Record<string, string>; createdAt?: Date } = {},
 ): NewRow<'payment_methods'> {
   const test = findTestCard(card.number);
   return {
@@ -130,6 +153,8 @@ export function buildPaymentMethodRow(
     test_behavior: test?.behavior ?? null,
     billing_name: extra.billingName ?? null,
     billing_email: extra.billingEmail ?? null,
+    metadata: extra.metadata ?? {},
+    detached_at: null,
     ...(extra.createdAt ? { created_at: extra.createdAt } : {}),
   };
 }
@@ -169,7 +194,7 @@ export async function preparePaymentMethod(
   options: { intentId?: string } = {},
 ): Promise<{ row: Row<'payment_methods'>; isNew: boolean } | null> {
   // Written with every column the table would fill in, so the row is what reading it back would give.
-  const newRow = (card: { number: string; expMonth: number; expYear: number }, extra: { billingName?: string | null; billingEmail?: string | null } = {}) => ({
+  const newRow = (card: { number: string; expMonth: number; expYear: number }, extra: { billingName?: string | null; billingEmail?: string | null; metadata?: Record<string, string> } = {}) => ({
     row: buildPaymentMethodRow(deps, scope, card, { customerId, ...extra, createdAt: new Date() }) as Row<'payment_methods'>,
     isNew: true,
   });
@@ -177,7 +202,7 @@ export async function preparePaymentMethod(
     const data = input.payment_method_data;
     const card = validateCard(data.card);
     refuseTestCardInLiveMode(scope, card.number);
-    return newRow(card, { billingName: data.billing_details?.name || null, billingEmail: data.billing_details?.email || null });
+    return newRow(card, { billingName: data.billing_details?.name || null, billingEmail: data.billing_details?.email || null, metadata: cleanMetadata(data.metadata) });
   }
   const id = input.payment_method;
   if (!id) return null;
@@ -203,14 +228,15 @@ export async function preparePaymentMethod(
  * confirmations racing for it are decided one after the other. `intentId`: the intent being confirmed,
  * whose own pending 3-D Secure attempt is not a previous use.
  */
-export async function refuseSpentPaymentMethod(db: Executor, scope: Scope, paymentMethod: Row<'payment_methods'>, intentId?: string) {
+export async function refuseSpentPaymentMethod(db: Executor, scope: Scope, paymentMethod: Row<'payment_methods'>, intentId?: string, param = 'payment_method') {
   if (paymentMethod.customer_id) return;
   await repo.lockPaymentMethod(db, scope, paymentMethod.id);
-  if (await repo.hasConfirmationAttempt(db, scope, paymentMethod.id, intentId)) {
+  // A detached card is spent whether or not it ever paid (Stripe: "...or was detached from a Customer").
+  if (paymentMethod.detached_at || (await repo.hasConfirmationAttempt(db, scope, paymentMethod.id, intentId))) {
     throw new PaymentError(
       'payment_method_unexpected_state',
       'The provided PaymentMethod was previously used with a PaymentIntent without Customer attachment, shared with a connected account without Customer attachment, or was detached from a Customer. It may not be used again. To use a PaymentMethod multiple times, you must attach it to a Customer first.',
-      { param: 'payment_method' },
+      { param },
     );
   }
 }
@@ -235,4 +261,147 @@ function refuseTestCardInLiveMode(scope: Scope, number: string) {
 
 export async function getPaymentMethodRow(db: Executor, scope: Scope, id: string) {
   return repo.getPaymentMethod(db, scope, id);
+}
+
+function cleanMetadata(metadata: Record<string, string> | null | undefined): Record<string, string> {
+  const clean = mergeMetadata({}, metadata);
+  checkMetadataSize(clean);
+  return clean;
+}
+
+const RAW_CARD_DATA_LIVE =
+  'Sending card numbers directly to the API is only possible in test mode. In live mode, collect cards with the hosted checkout, which sends them from the buyer\'s browser.';
+
+/**
+ * `POST /v1/payment_methods` with raw card data, for direct card payments from a PCI-compliant server in
+ * test mode. Only brand, last 4, expiry, funding, country and the fingerprint are kept.
+ */
+export async function createPaymentMethod(deps: CoreDeps, actor: Actor, input: CreatePaymentMethodInput, tx?: Executor): Promise<PaymentMethodDto> {
+  const params = parseParams(createPaymentMethodParams, input);
+  if (actor.livemode) throw new PaymentError('invalid_request', RAW_CARD_DATA_LIVE, { param: 'card' });
+  const card = validateCard(params.card, 'card');
+  const row = buildPaymentMethodRow(deps, actor, card, {
+    billingName: params.billing_details?.name || null,
+    billingEmail: params.billing_details?.email || null,
+    metadata: cleanMetadata(params.metadata),
+  });
+  const db = tx ?? deps.db;
+  return toPaymentMethodDto(await repo.insertPaymentMethod(db, row));
+}
+
+export async function getPaymentMethod(deps: CoreDeps, scope: Scope, id: string): Promise<PaymentMethodDto> {
+  const row = await repo.getPaymentMethod(deps.db, scope, id);
+  if (!row) throw notFound('payment_method', id);
+  return toPaymentMethodDto(row);
+}
+
+/** As in Stripe, only a card attached to a customer may be updated (billing details, expiry, metadata). */
+export async function updatePaymentMethod(deps: CoreDeps, actor: Actor, id: string, input: UpdatePaymentMethodInput = {}, tx?: Executor): Promise<PaymentMethodDto> {
+  const params = parseParams(updatePaymentMethodParams, input);
+  return inTransaction(deps, tx, async (t) => {
+    const before = await repo.getPaymentMethodForUpdate(t, actor, id);
+    if (!before) throw notFound('payment_method', id);
+    if (!before.customer_id) {
+      throw new PaymentError('invalid_request', 'You must save this PaymentMethod to a customer before you can update it.', { param: 'payment_method' });
+    }
+    const changes: RowUpdate<'payment_methods'> = {};
+    const billing = params.billing_details;
+    if (billing?.name !== undefined) changes.billing_name = billing.name || null;
+    if (billing?.email !== undefined) changes.billing_email = billing.email || null;
+    if (params.card) {
+      const { expMonth, expYear } = validateExpiry(params.card.exp_month ?? before.card_exp_month, params.card.exp_year ?? before.card_exp_year, 'card');
+      changes.card_exp_month = expMonth;
+      changes.card_exp_year = expYear;
+    }
+    if (params.metadata !== undefined) {
+      const metadata = mergeMetadata((before.metadata ?? {}) as Record<string, string>, params.metadata);
+      checkMetadataSize(metadata);
+      changes.metadata = JSON.stringify(metadata);
+    }
+    if (!Object.keys(changes).length) return toPaymentMethodDto(before);
+    const dto = toPaymentMethodDto(await repo.updatePaymentMethod(t, actor, id, changes));
+    const previous = diffAttributes(toPaymentMethodDto(before), dto);
+    if (Object.keys(previous).length) await emitEvent(t, actor, 'payment_method.updated', dto, previous);
+    return dto;
+  });
+}
+
+/**
+ * Saves a card to a customer so it can pay again. A card that already paid without a customer, or was
+ * detached, is spent and cannot be attached (Stripe's rule); `pm_card_*` test ids attach a new card.
+ */
+export async function attachPaymentMethod(deps: CoreDeps, actor: Actor, id: string, input: AttachPaymentMethodInput, tx?: Executor): Promise<PaymentMethodDto> {
+  const params = parseParams(attachPaymentMethodParams, input);
+  return inTransaction(deps, tx, async (t) => {
+    const customer = await requireLiveCustomer(t, actor, params.customer);
+    const testNumber = testCardNumberFor(id);
+    if (testNumber) {
+      refuseTestCardInLiveMode(actor, testNumber);
+      const row = await repo.insertPaymentMethod(t, buildPaymentMethodRow(deps, actor, { number: testNumber, ...testExpiry() }, { customerId: customer.id }));
+      const dto = toPaymentMethodDto(row);
+      await emitEvent(t, actor, 'payment_method.attached', dto);
+      return dto;
+    }
+    const before = await repo.getPaymentMethodForUpdate(t, actor, id);
+    if (!before) throw notFound('payment_method', id);
+    if (before.customer_id === customer.id) return toPaymentMethodDto(before);
+    if (before.customer_id) {
+      throw new PaymentError('invalid_request', 'The payment method you provided has already been attached to a customer.', { param: 'payment_method' });
+    }
+    await refuseSpentPaymentMethod(t, actor, before, undefined, 'payment_method');
+    const dto = toPaymentMethodDto(await repo.updatePaymentMethod(t, actor, id, { customer_id: customer.id }));
+    await emitEvent(t, actor, 'payment_method.attached', dto);
+    return dto;
+  });
+}
+
+/** Detaching ends a card's life: it can no longer pay or be attached again (Stripe's rule). */
+export async function detachPaymentMethod(deps: CoreDeps, actor: Actor, id: string, input: Record<string, unknown> = {}, tx?: Executor): Promise<PaymentMethodDto> {
+  parseParams(detachPaymentMethodParams, input);
+  return inTransaction(deps, tx, async (t) => {
+    const before = await repo.getPaymentMethodForUpdate(t, actor, id);
+    if (!before) throw notFound('payment_method', id);
+    if (!before.customer_id) {
+      throw new PaymentError('payment_method_unexpected_state', 'The payment method you provided is not attached to a customer so detachment is impossible.', { param: 'payment_method' });
+    }
+    const dto = toPaymentMethodDto(await repo.updatePaymentMethod(t, actor, id, { customer_id: null, detached_at: new Date() }));
+    await emitEvent(t, actor, 'payment_method.detached', dto, { customer: before.customer_id });
+    return dto;
+  });
+}
+
+export async function listPaymentMethods(deps: CoreDeps, scope: Scope, input: ListPaymentMethodsInput = {}, url = '/v1/payment_methods'): Promise<ListResult<PaymentMethodDto>> {
+  const params = parseParams(listPaymentMethodsParams, input);
+  if (params.customer !== undefined) await requireLiveCustomer(deps.db, scope, params.customer);
+  const query = repo.selectPaymentMethods(deps.db, scope, { customerId: params.customer });
+  const { rows, hasMore } = await findPage(deps.db, 'payment_methods', scope, query, params);
+  return { object: 'list', data: rows.map(toPaymentMethodDto), has_more: hasMore, url };
+}
+
+/** `GET /v1/customers/:id/payment_methods`: the customer's saved cards, newest first. */
+export async function listCustomerPaymentMethods(
+  deps: CoreDeps,
+  scope: Scope,
+  customerId: string,
+  input: ListCustomerPaymentMethodsInput = {},
+): Promise<ListResult<PaymentMethodDto>> {
+  const params = parseParams(listCustomerPaymentMethodsParams, input);
+  await requireLiveCustomer(deps.db, scope, customerId, 'customer');
+  const query = repo.selectPaymentMethods(deps.db, scope, { customerId });
+  const { rows, hasMore } = await findPage(deps.db, 'payment_methods', scope, query, params);
+  return { object: 'list', data: rows.map(toPaymentMethodDto), has_more: hasMore, url: `/v1/customers/${customerId}/payment_methods` };
+}
+
+/** `GET /v1/customers/:id/payment_methods/:pm`: 404 unless the card is that customer's. */
+export async function getCustomerPaymentMethod(deps: CoreDeps, scope: Scope, customerId: string, id: string): Promise<PaymentMethodDto> {
+  await requireLiveCustomer(deps.db, scope, customerId, 'customer');
+  const row = await repo.getPaymentMethod(deps.db, scope, id);
+  if (!row || row.customer_id !== customerId) throw notFound('payment_method', id);
+  return toPaymentMethodDto(row);
+}
+
+/** The cards the hosted checkout offers a returning customer: unexpired, newest first, at most five. */
+export async function findSavedCards(db: Executor, scope: Scope, customerId: string, now = new Date()): Promise<SavedCard[]> {
+  const rows = await repo.findUnexpiredCustomerCards(db, scope, customerId, now, 5);
+  return rows.map((r) => ({ id: r.id, brand: r.card_brand, last4: r.card_last4, expMonth: r.card_exp_month, expYear: r.card_exp_year }));
 }

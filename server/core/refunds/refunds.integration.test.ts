@@ -27,7 +27,7 @@ describe('refunds', () => {
   it('refunds partially then fully, keeps amount_refunded in sync, and records who and why', async () => {
     const pi = await paid(10_000);
     const first = await createRefund(t.deps, actor, { payment_intent: pi.id, amount: '2500', reason: 'requested_by_customer', note: 'Customer called', metadata: { ticket: 'T-1' } });
-    expect(first).toMatchObject({ object: 'refund', amount: 2500, currency: 'usd', status: 'pending', reason: 'requested_by_customer', payment_intent: pi.id, metadata: { ticket: 'T-1' }, charge: null });
+    expect(first).toMatchObject({ object: 'refund', amount: 2500, currency: 'usd', status: 'pending', reason: 'requested_by_customer', payment_intent: pi.id, metadata: { ticket: 'T-1' }, charge: pi.latest_charge });
     expect((await getPaymentIntent(t.deps, actor, pi.id)).amount_refunded).toBe(2500);
     const rest = await createRefund(t.deps, actor, { payment_intent: pi.id });
     expect(rest.amount).toBe(7500);

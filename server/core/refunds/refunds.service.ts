@@ -15,6 +15,7 @@ import { newId } from '../../../shared/ids.js';
 import type { Executor } from '../../db/database.js';
 import type { Row } from '../../db/schema.js';
 import { checkMetadataSize, diffAttributes } from '../customers/customers.service.js';
+import { refuseRefundOfDisputedPayment } from '../disputes/disputes.service.js';
 import { emitEvent, emitEvents } from '../events/events.service.js';
 import { findUserEmails } from '../accounts/accounts.repository.js';
 import * as intentsRepo from '../payment-intents/payment-intents.repository.js';
@@ -26,6 +27,9 @@ import { parseParams } from '../shared/params.js';
 import { compileSearchText } from '../shared/search-sql.js';
 import { inTransaction, toUnix } from '../shared/tx.js';
 import * as repo from './refunds.repository.js';
+import { recordBalanceTransaction } from '../balance/balance.service.js';
+import * as chargesRepo from '../charges/charges.repository.js';
+import { toChargeDto } from '../charges/charges.service.js';
 
 /** How long a refund stays pending before the job settles it (a bank would take days; tests want seconds). */
 export const REFUND_SETTLE_DELAY_MS = 2_000;
@@ -35,8 +39,8 @@ export function toRefundDto(row: Row<'refunds'>): RefundDto {
     id: row.id,
     object: 'refund',
     amount: Number(row.amount),
-    balance_transaction: null,
-    charge: null,
+    balance_transaction: row.balance_transaction_id,
+    charge: row.charge_id,
     created: toUnix(row.created_at),
     currency: row.currency,
     customer: row.customer_id,
@@ -74,6 +78,7 @@ export async function createRefund(deps: CoreDeps, actor: Actor, input: CreateRe
     const intent = await intentsRepo.getPaymentIntent(t, actor, params.payment_intent, { forUpdate: true });
     if (!intent) throw notFound('payment_intent', params.payment_intent, 'payment_intent');
     if (intent.status !== 'succeeded') throw notRefundable(intent);
+    await refuseRefundOfDisputedPayment(t, actor, intent.id);
     // amount_refunded is kept in step with the refunds (a failed one gives its amount back) under this lock.
     const remaining = refundableAmount(intent);
     if (remaining <= 0) {
@@ -87,8 +92,12 @@ export async function createRefund(deps: CoreDeps, actor: Actor, input: CreateRe
         { param: 'amount' },
       );
     }
+    // The refund leaves the balance at once (fee not returned), in this transaction.
+    const balanceTransactionId = newId('balanceTransaction');
     const row = await repo.insertRefund(t, {
       id: newId('refund'),
+      charge_id: intent.latest_charge_id,
+      balance_transaction_id: balanceTransactionId,
       merchant_id: actor.merchantId,
       livemode: actor.livemode,
       payment_intent_id: intent.id,
@@ -103,9 +112,23 @@ export async function createRefund(deps: CoreDeps, actor: Actor, input: CreateRe
       created_by_user_id: actor.userId ?? null,
     });
     await intentsRepo.adjustAmountRefunded(t, actor, intent.id, amount);
+    const charge = intent.latest_charge_id ? await chargesRepo.adjustChargeRefunded(t, actor, intent.latest_charge_id, amount) : null;
+    await recordBalanceTransaction(t, actor, {
+      id: balanceTransactionId,
+      type: 'refund',
+      reportingCategory: 'refund',
+      amount: -amount,
+      currency: intent.currency,
+      sourceId: row.id,
+      description: `Refund for ${charge?.id ?? intent.id}`,
+    });
     await repo.scheduleSettlement(t, row, new Date(Date.now() + REFUND_SETTLE_DELAY_MS));
     const dto = toRefundDto(row);
-    await emitEvent(t, actor, 'refund.created', dto);
+    // Stripe announces the refund on the charge as well (charge.refunded), in the same transaction.
+    await emitEvents(t, actor, [
+      { type: 'refund.created', object: dto },
+      ...(charge ? [{ type: 'charge.refunded', object: toChargeDto(charge), previousAttributes: { amount_refunded: Number(charge.amount_refunded) - amount } }] : []),
+    ]);
     return dto;
   });
 }
@@ -217,9 +240,27 @@ async function settleLeasedRefund(deps: CoreDeps, refund: Row<'refunds'>): Promi
       await emitEvent(t, actor, 'refund.updated', toRefundDto(row), { status: before.status });
       return true;
     }
-    const row = await repo.updateRefund(t, actor, refund.id, { status: 'failed', failure_reason: result.failureReason, settle_lease_until: null }, 'pending');
+    const failureBalanceTransactionId = newId('balanceTransaction');
+    const row = await repo.updateRefund(
+      t,
+      actor,
+      refund.id,
+      { status: 'failed', failure_reason: result.failureReason, settle_lease_until: null, failure_balance_transaction_id: failureBalanceTransactionId },
+      'pending',
+    );
     if (!row) return false;
     await intentsRepo.adjustAmountRefunded(t, actor, refund.payment_intent_id, -Number(refund.amount));
+    if (row.charge_id) await chargesRepo.adjustChargeRefunded(t, actor, row.charge_id, -Number(refund.amount));
+    // The money comes back to the balance: a refund_failure transaction, as Stripe records it.
+    await recordBalanceTransaction(t, actor, {
+      id: failureBalanceTransactionId,
+      type: 'refund_failure',
+      reportingCategory: 'refund_failure',
+      amount: Number(refund.amount),
+      currency: refund.currency,
+      sourceId: refund.id,
+      description: `Refund ${refund.id} failed`,
+    });
     const dto = toRefundDto(row);
     const previousAttributes = { status: before.status, failure_reason: before.failure_reason };
     await emitEvents(t, actor, [

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/database.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { CardProcessor } from '../payment-intents/card-processor.js';
+import type { BlobStorage } from '../storage/storage.js';
 
 /** What the payment core needs from the outside world; built once in main.ts (or by a test). */
 export interface CoreDeps {
@@ -16,6 +17,8 @@ export interface CoreDeps {
   liveCardProcessor?: CardProcessor;
   /** Where mail goes (SMTP when SMTP_URL is set); without one, mail is logged and kept in the outbox. */
   mailer?: Mailer;
+  /** Uploaded and generated files (dispute evidence, reports); local disk under DATA_DIR by default (main.ts). */
+  storage?: BlobStorage;
 }
 
 /** Who is acting and in which tenant: every core call that touches tenant data takes one. */

@@ -8,7 +8,18 @@ import type { Scope } from './deps.js';
 import { inScope } from './scope.js';
 import { isSelective, SELECTIVE_ROWS, type CompiledSearch } from './search-sql.js';
 
-type PageableTable = 'payment_intents' | 'customers' | 'refunds' | 'events' | 'webhook_endpoints';
+type PageableTable =
+  | 'payment_intents'
+  | 'customers'
+  | 'refunds'
+  | 'events'
+  | 'webhook_endpoints'
+  | 'charges'
+  | 'balance_transactions'
+  | 'payouts'
+  | 'payment_methods'
+  | 'disputes'
+  | 'checkout_sessions';
 
 interface PageRequest {
   limit: number;
@@ -139,7 +150,7 @@ export function decodeCursor(text: string, sort: ListSort, dir: SortDirection, a
 // ---------------------------------------------------------------------------------------------------
 // Keyset pages by (sort key, id), with an optional bounded walk
 
-type KeysetTable = 'payment_intents' | 'refunds' | 'customers';
+type KeysetTable = 'payment_intents' | 'refunds' | 'customers' | 'charges';
 
 export interface Keyset {
   sort: ListSort;

@@ -167,7 +167,23 @@ function refundClause(clause: SearchClause): Condition {
   throw new PaymentError('search_query_invalid', `Field "${clause.field}" is not supported for refunds.`, { param: 'query' });
 }
 
+function chargeClause(clause: SearchClause): Condition {
+  switch (clause.field) {
+    case 'amount': return compareNumber('charges.amount', clause);
+    case 'currency': return sql<boolean>`charges.currency = ${String(clause.value)}`;
+    case 'status': return sql<boolean>`charges.status = ${String(clause.value)}`;
+    case 'customer': return compareKey('charges.customer_id', clause);
+    case 'payment_intent': return sql<boolean>`charges.payment_intent_id = ${String(clause.value)}`;
+    case 'created': return compareTimestamp('charges.created_at', clause);
+    case 'metadata': return compareMetadata('charges.metadata', clause);
+    case 'last4': return compareKey('charges.card_last4', clause);
+    case 'refunded': return clause.value === 'true' ? sql<boolean>`(charges.amount_captured > 0 and charges.amount_refunded >= charges.amount_captured)` : sql<boolean>`(charges.amount_captured = 0 or charges.amount_refunded < charges.amount_captured)`;
+  }
+  throw new PaymentError('search_query_invalid', `Field "${clause.field}" is not supported for charges.`, { param: 'query' });
+}
+
 function clauseCondition(resource: SearchResource, scope: Scope, clause: SearchClause): Condition {
+  if (resource === 'charges') return chargeClause(clause);
   return resource === 'payment_intents' ? paymentIntentClause(scope, clause) : resource === 'customers' ? customerClause(clause) : refundClause(clause);
 }
 
@@ -188,6 +204,7 @@ const TRIGRAM_FIELDS: Record<SearchResource, Record<string, { column: string; ca
   payment_intents: { description: { column: 'payment_intents.description', caseInsensitive: false } },
   customers: { email: { column: 'customers.email', caseInsensitive: true }, name: { column: 'customers.name', caseInsensitive: true } },
   refunds: {},
+  charges: {},
 };
 
 function isTrigramExact(resource: SearchResource, clause: SearchClause): boolean {

@@ -1,7 +1,9 @@
 import { router } from '../trpc.js';
 import { analyticsRouter } from './analytics.js';
 import { authRouter } from './auth.js';
+import { balancesRouter } from './balances.js';
 import { developersRouter } from './developers.js';
+import { disputesRouter } from './disputes.js';
 import { settingsRouter } from './settings.js';
 import { invitationsRouter } from './invitations.js';
 import { sessionsRouter } from './sessions.js';
@@ -22,12 +24,14 @@ export const appRouter = router({
   developers: developersRouter,
   payments: paymentsRouter,
   refunds: refundsRouter,
+  disputes: disputesRouter,
   customers: customersRouter,
   lookup: lookupRouter,
   views: viewsRouter,
   preferences: preferencesRouter,
   webhooks: webhooksRouter,
   analytics: analyticsRouter,
+  balances: balancesRouter,
   twoFactor: twoFactorRouter,
 });
 

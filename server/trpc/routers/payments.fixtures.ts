@@ -1,3 +1,4 @@
+import { TRPCError } from '@trpc/server';
 import { addMember, createSession, resolveSession } from '../../core/accounts/accounts.service.js';
 import { randomString } from '../../../shared/ids.js';
 import type { Role } from '../../../shared/permissions.js';
@@ -103,4 +104,15 @@ export async function createPayment(t: TestDatabase, merchantId: string, spec: P
 
 export function sorted<T>(values: T[], compare: (a: T, b: T) => number): boolean {
   return values.every((v, i) => i === 0 || compare(values[i - 1]!, v) <= 0);
+}
+
+/** The TRPCError a call fails with (any other error, or success, fails the test). */
+export async function errorOf(promise: Promise<unknown>): Promise<TRPCError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TRPCError) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
 }

@@ -1,7 +1,7 @@
 import { DetailHeader } from '../../components/detail-header';
 import { Tooltip } from '../../components/tooltip';
 import { KeyValues } from '../../components/key-values';
-import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { lazy, Suspense, useState, type ReactNode } from 'react';
 import type { PaymentDetail as PaymentDetailData } from '../../../shared/contracts/dashboard';
@@ -23,7 +23,9 @@ import { RawJson } from '../../components/raw-json';
 import { invalidatePayment, paymentDetailQuery } from './payment-queries';
 import { REFUND_REASON_LABELS, type RefundReason } from '../../lib/refund-labels';
 import { PaymentStatusBadge, RefundStatusBadge, humanize } from '../../components/status-badge';
+import { PaymentLedgerPanel } from './payment-ledger';
 import { Timeline } from './timeline';
+import { CheckoutSessionPanel } from './checkout-session-panel';
 import { CANCELABLE_STATUSES, REQUESTABLE_CANCELLATION_REASONS } from '../../../shared/status';
 
 // The refund dialog is only needed by members who refund, and only when they do.
@@ -86,6 +88,7 @@ export function PaymentDetailPage({ paymentId }: { paymentId: string }) {
               <Timeline entries={data.timeline} currency={payment.currency} zone={zone} />
             </CardBody>
           </Card>
+          {data.checkoutSession && <CheckoutSessionPanel session={data.checkoutSession} currency={payment.currency} />}
           <RefundsTable data={data} zone={zone} />
           <Card>
             <CardHeader title="Metadata" />
@@ -101,7 +104,9 @@ export function PaymentDetailPage({ paymentId }: { paymentId: string }) {
           </Card>
         </div>
         <div className="min-w-0 space-y-6">
+          <DisputePanel paymentId={payment.id} />
           <PaymentMethodPanel data={data} />
+          <PaymentLedgerPanel paymentId={payment.id} zone={zone} />
           <CustomerPanel data={data} />
           <Card>
             <CardHeader title="Details" />
@@ -149,6 +154,25 @@ function Detail({ label, children }: { label: string; children: ReactNode }) {
       <dt className="text-xs font-medium text-slate-500">{label}</dt>
       <dd className="mt-0.5 break-words text-slate-900">{children}</dd>
     </div>
+  );
+}
+
+/** The payment's dispute, when its cardholder disputed it: status, amount, time left, a link to respond. */
+function DisputePanel({ paymentId }: { paymentId: string }) {
+  const { data: dispute } = useQuery(trpc.disputes.forPayment.queryOptions({ id: paymentId }));
+  if (!dispute) return null;
+  const needsResponse = dispute.status === 'needs_response' || dispute.status === 'warning_needs_response';
+  return (
+    <Card>
+      <CardHeader title={dispute.status.startsWith('warning_') ? 'Inquiry' : 'Dispute'} />
+      <CardBody className="space-y-2 text-sm">
+        <p className="font-semibold text-slate-900 tabular-nums">{money(dispute.amount, dispute.currency)} · {humanize(dispute.status.replace(/^warning_/, 'inquiry_'))}</p>
+        <p className="text-slate-600">Reason: {humanize(dispute.reason)}</p>
+        <Link to="/disputes/$disputeId" params={{ disputeId: dispute.id }} className="inline-block font-medium text-brand-600 hover:text-brand-700">
+          {needsResponse ? 'Respond to the dispute' : 'View the dispute'}
+        </Link>
+      </CardBody>
+    </Card>
   );
 }
 

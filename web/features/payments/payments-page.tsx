@@ -162,11 +162,11 @@ function paymentColumns(zone: string): DataColumn<PaymentListItem>[] {
     },
     { id: 'status', header: 'Status', enableSorting: false, cell: ({ row }) => <PaymentStatusBadge status={row.original.displayStatus} /> },
     {
-      id: 'description', header: 'Description', enableSorting: false, meta: { className: 'max-w-40 truncate text-slate-700 2xl:max-w-64' },
+      id: 'description', header: 'Description', enableSorting: false, meta: { className: 'max-w-32 truncate text-slate-700 2xl:max-w-64' },
       cell: ({ row }) => <span title={row.original.description ?? undefined}>{row.original.description ?? none}</span>,
     },
     {
-      id: 'customer', header: 'Customer', enableSorting: false, meta: { className: 'max-w-44 truncate text-slate-700 2xl:max-w-64' },
+      id: 'customer', header: 'Customer', enableSorting: false, meta: { className: 'max-w-40 truncate text-slate-700 2xl:max-w-64' },
       cell: ({ row }) => <span title={row.original.customerEmail ?? undefined}>{row.original.customerEmail ?? none}</span>,
     },
     {

@@ -106,6 +106,25 @@ function timelineItems(entries: TimelineEntryView[], currency: string): Item[] {
       case 'refund.updated':
         if (object.status === 'succeeded') items.push({ key: entry.id, created: entry.created, tone: 'success', title: `${money(Number(object.amount ?? 0), currency)} refund completed` });
         break;
+      case 'charge.dispute.created':
+        items.push({
+          key: entry.id,
+          created: entry.created,
+          tone: 'danger',
+          title: String(object.status).startsWith('warning_') ? 'The cardholder’s bank opened an inquiry' : `${money(Number(object.amount ?? 0), currency)} disputed`,
+          detail: typeof object.reason === 'string' ? `Reason: ${humanize(object.reason)}` : undefined,
+          meta: String(object.id),
+        });
+        break;
+      case 'charge.dispute.funds_withdrawn':
+        items.push({ key: entry.id, created: entry.created, tone: 'danger', title: 'Disputed amount and dispute fee withdrawn from the balance' });
+        break;
+      case 'charge.dispute.closed':
+        items.push({ key: entry.id, created: entry.created, tone: object.status === 'won' ? 'success' : 'neutral', title: object.status === 'won' ? 'Dispute won' : object.status === 'lost' ? 'Dispute lost' : 'Inquiry closed' });
+        break;
+      case 'charge.dispute.funds_reinstated':
+        items.push({ key: entry.id, created: entry.created, tone: 'success', title: 'Disputed amount and fee returned to the balance' });
+        break;
       default:
         // payment_failed duplicates the failed attempt; refund.created duplicates the refund row.
         break;

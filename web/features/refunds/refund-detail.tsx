@@ -1,8 +1,8 @@
 import { useSuspenseQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import type { ReactNode } from 'react';
 import { REFUND_FAILURE_REASONS } from '../../../shared/status';
 import { Card, CardBody, CardHeader } from '../../components/card';
+import { DetailRow } from '../../components/detail-row';
 import { CopyButton } from '../../components/copy-button';
 import { Icon } from '../../components/icons';
 import { formatDateTime } from '../../lib/format';
@@ -15,14 +15,6 @@ import { humanize, PaymentStatusBadge, RefundStatusBadge } from '../../component
 import { useSession } from '../../lib/use-session';
 import { refundDetailQuery } from './refunds-search';
 
-function Row({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="grid grid-cols-1 gap-1 py-2.5 text-sm sm:grid-cols-[10rem_minmax(0,1fr)] sm:gap-4">
-      <dt className="text-slate-500">{label}</dt>
-      <dd className="min-w-0 break-words text-slate-900">{children}</dd>
-    </div>
-  );
-}
 
 export function RefundDetailPage({ refundId }: { refundId: string }) {
   const zone = useSession()!.merchant!.timezone;
@@ -49,12 +41,12 @@ export function RefundDetailPage({ refundId }: { refundId: string }) {
             <CardHeader title="Details" />
             <CardBody className="py-1">
               <dl className="divide-y divide-slate-100">
-                <Row label="Created"><span title={exactTime(refund.created, zone)}>{formatDateTime(refund.created, zone)}</span></Row>
-                <Row label="Reason">{refund.reason ? REFUND_REASON_LABELS[refund.reason as RefundReason] ?? humanize(refund.reason) : '—'}</Row>
-                <Row label="Issued by">{created_by?.email ?? 'The API'}</Row>
-                <Row label="Internal note">{note ?? '—'}</Row>
+                <DetailRow label="Created"><span title={exactTime(refund.created, zone)}>{formatDateTime(refund.created, zone)}</span></DetailRow>
+                <DetailRow label="Reason">{refund.reason ? REFUND_REASON_LABELS[refund.reason as RefundReason] ?? humanize(refund.reason) : '—'}</DetailRow>
+                <DetailRow label="Issued by">{created_by?.email ?? 'The API'}</DetailRow>
+                <DetailRow label="Internal note">{note ?? '—'}</DetailRow>
                 {refund.status === 'failed' && (
-                  <Row label="Failure">{refund.failure_reason ? REFUND_FAILURE_REASONS[refund.failure_reason] ?? humanize(refund.failure_reason) : 'The refund failed.'}</Row>
+                  <DetailRow label="Failure">{refund.failure_reason ? REFUND_FAILURE_REASONS[refund.failure_reason] ?? humanize(refund.failure_reason) : 'The refund failed.'}</DetailRow>
                 )}
               </dl>
             </CardBody>

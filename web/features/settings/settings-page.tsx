@@ -6,16 +6,18 @@ import { useSession } from '../../lib/use-session';
 import { AccountSettings } from './account-settings';
 import { AuditLog, type AuditSearch } from './audit-log';
 import { BusinessSettings } from './business-settings';
+import { PayoutSettings } from './payout-settings';
 import { SecuritySessions } from './security-sessions';
 import { SecuritySettings } from './security-settings';
 import { TeamSettings } from './team-settings';
 
-type SettingsTab = 'business' | 'team' | 'audit' | 'account' | 'security';
+type SettingsTab = 'business' | 'team' | 'payouts' | 'audit' | 'account' | 'security';
 
 /** Tabs without a permission (the user's own account) are shown to every member. */
-const TABS: { id: SettingsTab; label: string; permission: 'settings:manage' | 'audit:read' | null }[] = [
+const TABS: { id: SettingsTab; label: string; permission: 'settings:manage' | 'audit:read' | 'balance:read' | null }[] = [
   { id: 'business', label: 'Business', permission: 'settings:manage' },
   { id: 'team', label: 'Team', permission: 'settings:manage' },
+  { id: 'payouts', label: 'Payouts and fees', permission: 'balance:read' },
   { id: 'audit', label: 'Audit log', permission: 'audit:read' },
   { id: 'account', label: 'Your account', permission: null },
   { id: 'security', label: 'Security', permission: null },
@@ -57,6 +59,7 @@ export function SettingsPage({ tab, audit }: { tab: SettingsTab; audit?: AuditSe
       </nav>
       {current.id === 'business' && <BusinessSettings />}
       {current.id === 'team' && <TeamSettings actorRole={session.role} />}
+      {current.id === 'payouts' && <PayoutSettings />}
       {current.id === 'audit' && <AuditLog timeZone={session.merchant?.timezone ?? 'UTC'} search={audit} />}
       {current.id === 'account' && <AccountSettings />}
       {current.id === 'security' && (

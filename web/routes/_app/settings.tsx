@@ -8,7 +8,7 @@ import { trpc } from '../../lib/trpc';
 
 export const Route = createFileRoute('/_app/settings')({
   validateSearch: z.object({
-    tab: z.enum(['business', 'team', 'audit', 'account', 'security']).catch('business').default('business'),
+    tab: z.enum(['business', 'team', 'payouts', 'audit', 'account', 'security']).catch('business').default('business'),
     // Audit log filters (shareable as a link): actor, action, target, first and last day in the account's zone.
     actor: z.string().max(254).optional().catch(undefined),
     action: z.string().max(80).optional().catch(undefined),
@@ -23,6 +23,7 @@ export const Route = createFileRoute('/_app/settings')({
     if (deps.tab === 'business' && can(role, 'settings:manage')) await queryClient.ensureQueryData(trpc.settings.business.queryOptions());
     if (deps.tab === 'team' && can(role, 'settings:manage')) await Promise.all([queryClient.ensureQueryData(trpc.settings.members.queryOptions()), queryClient.ensureQueryData(trpc.invitations.list.queryOptions())]);
     if (deps.tab === 'security') await queryClient.ensureQueryData(trpc.sessions.list.queryOptions());
+    if (deps.tab === 'payouts' && can(role, 'balance:read')) await queryClient.ensureQueryData(trpc.balances.settings.queryOptions());
     if (deps.tab === 'audit' && can(role, 'audit:read')) await queryClient.ensureInfiniteQueryData(auditLogQuery(auditFilters(deps.audit, context.me.merchant?.timezone ?? 'UTC')));
   },
   pendingComponent: PageSkeleton,
