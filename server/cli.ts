@@ -6,6 +6,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { emailSchema } from '../shared/contracts/auth.js';
+import { EVENT_TYPES } from '../shared/contracts/events.js';
 import { PaymentError } from '../shared/errors.js';
 import { ROLES, type Role } from '../shared/permissions.js';
 import { addMember, createMerchantWithOwner, getMerchant } from './core/accounts/accounts.service.js';
@@ -37,6 +38,15 @@ Commands:
       Recompute the Home analytics rollups from the base tables (one merchant or all) and report how many
       bucket rows differed (0 when the rollups were exact).
 
+  listen --forward-to <url> [--events <type,type>] [--api-key <sk_test_…>] [--api-base <url>] [--device <name>] [--print-secret]
+      Forward the test-mode events live to a local URL, signed with a signing secret printed at start (the
+      same one every time on this device), one line per event with the local response. Dashboard Resends
+      of these deliveries arrive too.
+
+  trigger <event type> [--api-key <sk_test_…>] [--api-base <url>]
+      Make the test-mode objects that cause the event (through the API), e.g. payment_intent.succeeded:
+      the payment_intent.*, refund.*, customer.* types and charge.refunded.
+
   mail list [--to <email>] [--limit <n>] [--json]
       Show the mails the server sent or queued, newest first (default 20). Without SMTP_URL nothing is
       delivered: the full text (with its links) is kept here for you to pass on.
@@ -45,13 +55,19 @@ Commands:
       Show this text.
 
 Environment: DATABASE_URL (otherwise the embedded PostgreSQL under DATA_DIR, default .data), DATA_DIR, APP_SECRET.
+listen and trigger talk to the API: PAYMENTFLOW_API_KEY (instead of --api-key) and PAYMENTFLOW_API_BASE
+(instead of --api-base; otherwise APP_URL, otherwise http://localhost:PORT).
 Examples:
   npm run cli -- merchant create --name "Ada Lovelace" --email ada@example.com --password 'correct horse battery' --business "Analytical Engines"
   npm run cli -- seed --merchant acct_1AbC... --payments 10000
+  npm run cli -- listen --forward-to http://localhost:4242/webhook --api-key sk_test_...
+  npm run cli -- trigger payment_intent.succeeded --api-key sk_test_...
 `;
 
 /** A mistake in how the command was called: printed with a hint, exit code 1. */
 class UsageError extends Error {}
+/** A command that ran and failed for a reason it can name (e.g. the API refused): printed as it is, exit code 1. */
+class CommandFailed extends Error {}
 
 const log = (line: string) => console.error(`[paymentflow] ${line}`);
 
@@ -188,6 +204,50 @@ async function analyticsRebuild(args: string[]) {
   for (const { table, differences } of report) console.log(`${table}: ${differences === 0 ? 'exact' : `${differences} bucket rows differed, corrected`}`);
 }
 
+/** Where listen and trigger find the API, and with which key. */
+function apiTarget(values: { 'api-key'?: string; 'api-base'?: string }) {
+  const apiKey = values['api-key']?.trim() || process.env.PAYMENTFLOW_API_KEY?.trim();
+  if (!apiKey) throw new UsageError('Missing --api-key: pass a test-mode secret key (sk_test_…, under Developers > API keys) or set PAYMENTFLOW_API_KEY.');
+  const base = values['api-base']?.trim() || process.env.PAYMENTFLOW_API_BASE?.trim() || process.env.APP_URL?.trim() || `http://localhost:${process.env.PORT?.trim() || 3000}`;
+  if (!/^https?:\/\/[^/]+/.test(base)) throw new UsageError(`--api-base must be an http(s) URL (got '${base}').`);
+  return { apiKey, base: base.replace(/\/+$/, '') };
+}
+
+const apiFlags = { 'api-key': { type: 'string' }, 'api-base': { type: 'string' } } as const;
+
+async function listenCommand(args: string[]) {
+  const values = parse(args, { ...apiFlags, 'forward-to': { type: 'string' }, events: { type: 'string' }, device: { type: 'string' }, 'print-secret': { type: 'boolean', default: false } });
+  const forwardTo = values['print-secret'] ? (values['forward-to'] ?? '') : required(values, 'forward-to');
+  if (forwardTo && !/^https?:\/\/[^/]+/.test(forwardTo)) throw new UsageError(`--forward-to must be an http(s) URL (got '${forwardTo}').`);
+  const events = (values.events ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  const unknown = events.filter((e) => e !== '*' && !(EVENT_TYPES as readonly string[]).includes(e));
+  if (unknown.length) throw new UsageError(`--events: unknown event type ${unknown.join(', ')}. Types: ${EVENT_TYPES.join(', ')}.`);
+  const { listen, ApiCallError } = await import('./cli-listen.js');
+  const stop = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+  try {
+    await listen({ target: apiTarget(values), forwardTo, events, deviceName: values.device, printSecret: values['print-secret'], signal: stop.signal });
+  } catch (error) {
+    if (error instanceof ApiCallError) throw new CommandFailed(error.message);
+    throw error;
+  }
+}
+
+async function triggerCommand(args: string[]) {
+  const [type, ...rest] = args;
+  const { trigger, isTriggerable, untriggerable, ApiCallError } = await import('./cli-trigger.js').then(async (m) => ({ ...m, ApiCallError: (await import('./cli-listen.js')).ApiCallError }));
+  if (!type || type.startsWith('--')) throw new UsageError(`Name the event type to trigger, e.g. 'trigger payment_intent.succeeded'. Types: ${EVENT_TYPES.join(', ')}.`);
+  if (untriggerable().includes(type)) throw new UsageError(`'${type}' cannot be triggered from the CLI yet. Types it can trigger: ${EVENT_TYPES.filter((t) => isTriggerable(t)).join(', ')}.`);
+  if (!isTriggerable(type)) throw new UsageError(`Unknown event type '${type}'. Types: ${EVENT_TYPES.join(', ')}.`);
+  const values = parse(rest, apiFlags);
+  try {
+    await trigger(apiTarget(values), type, (line) => console.log(line));
+  } catch (error) {
+    if (error instanceof ApiCallError) throw new CommandFailed(error.message);
+    throw error;
+  }
+}
+
 async function mailList(args: string[]) {
   const values = parse(args, { to: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean', default: false } });
   const limit = values.limit === undefined ? 20 : Number(values.limit);
@@ -213,6 +273,8 @@ async function mailList(args: string[]) {
 }
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
+  listen: listenCommand,
+  trigger: triggerCommand,
   migrate,
   'merchant create': merchantCreate,
   'member add': memberAdd,
@@ -243,7 +305,7 @@ async function main(argv: string[]): Promise<number> {
       console.error(`${error.message}\nRun 'npm run cli -- help' for usage.`);
     } else if (error instanceof PaymentError) {
       console.error(error.param ? `--${error.param === 'businessName' ? 'business' : error.param}: ${error.message}` : error.message);
-    } else if (error instanceof EnvError || error instanceof DatabaseConnectError) {
+    } else if (error instanceof EnvError || error instanceof DatabaseConnectError || error instanceof CommandFailed) {
       console.error(error.message);
     } else {
       console.error('The command failed:', error);

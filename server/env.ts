@@ -18,6 +18,11 @@ const envSchema = z.object({
     .string()
     .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /** A streaming replica for analytics, search and list reads (read-your-writes for the dashboard member who wrote). */
+  DATABASE_REPLICA_URL: z
+    .string()
+    .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   APP_URL: z.string().url().optional(),
   APP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -30,6 +35,12 @@ const envSchema = z.object({
   /** Dashboard (/trpc) requests per second per session (or per IP when signed out); the burst is three times that. */
   RATE_LIMIT_DASHBOARD: requestsPerSecond.default(20),
   LOG_REQUESTS: boolish.default(false),
+  /** pino's levels; default info (warn under NODE_ENV=test). */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  /** json (one JSON object per line, for log shippers) or pretty (coloured text); default pretty in development, json otherwise. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  /** Bearer token that GET /metrics requires (Prometheus scrape config: authorization.credentials); unset, /metrics is off. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   WORKERS: boolish.default(true),
   WORKER_CONCURRENCY: z.coerce.number({ error: 'must be a number of jobs' }).int().min(1).max(100).default(4),
   WORKER_DB_POOL: z.coerce.number({ error: 'must be a number of connections' }).int().min(3).max(200).default(10),

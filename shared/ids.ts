@@ -13,6 +13,7 @@ export const ID_PREFIXES = {
   event: 'evt',
   webhookEndpoint: 'we',
   webhookDelivery: 'whd',
+  webhookRecovery: 'whr',
   apiKey: 'key',
   request: 'req',
   savedView: 'sv',

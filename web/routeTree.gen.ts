@@ -25,6 +25,7 @@ import { Route as SigninTwoFactorRouteImport } from './routes/signin_.two-factor
 import { Route as AppBalancesIndexRouteImport } from './routes/_app/balances.index'
 import { Route as AppCustomersIndexRouteImport } from './routes/_app/customers.index'
 import { Route as AppCustomersCustomerIdRouteImport } from './routes/_app/customers.$customerId'
+import { Route as AppDevelopersEventsRouteImport } from './routes/_app/developers_.events'
 import { Route as AppDevelopersWebhooksRouteImport } from './routes/_app/developers_.webhooks'
 import { Route as AppDisputesIndexRouteImport } from './routes/_app/disputes.index'
 import { Route as AppDisputesDisputeIdRouteImport } from './routes/_app/disputes.$disputeId'
@@ -113,6 +114,11 @@ const AppCustomersCustomerIdRoute = AppCustomersCustomerIdRouteImport.update({
   path: '/customers/$customerId',
   getParentRoute: () => AppRoute,
 } as any)
+const AppDevelopersEventsRoute = AppDevelopersEventsRouteImport.update({
+  id: '/developers_/events',
+  path: '/developers/events',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppDevelopersWebhooksRoute = AppDevelopersWebhooksRouteImport.update({
   id: '/developers_/webhooks',
   path: '/developers/webhooks',
@@ -169,6 +175,7 @@ export interface FileRoutesByFullPath {
   '/settings': typeof AppSettingsRoute
   '/signin/two-factor': typeof SigninTwoFactorRoute
   '/customers/$customerId': typeof AppCustomersCustomerIdRoute
+  '/developers/events': typeof AppDevelopersEventsRoute
   '/developers/webhooks': typeof AppDevelopersWebhooksRoute
   '/disputes/$disputeId': typeof AppDisputesDisputeIdRoute
   '/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
@@ -194,6 +201,7 @@ export interface FileRoutesByTo {
   '/signin/two-factor': typeof SigninTwoFactorRoute
   '/': typeof AppIndexRoute
   '/customers/$customerId': typeof AppCustomersCustomerIdRoute
+  '/developers/events': typeof AppDevelopersEventsRoute
   '/developers/webhooks': typeof AppDevelopersWebhooksRoute
   '/disputes/$disputeId': typeof AppDisputesDisputeIdRoute
   '/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
@@ -221,6 +229,7 @@ export interface FileRoutesById {
   '/signin_/two-factor': typeof SigninTwoFactorRoute
   '/_app/': typeof AppIndexRoute
   '/_app/customers/$customerId': typeof AppCustomersCustomerIdRoute
+  '/_app/developers_/events': typeof AppDevelopersEventsRoute
   '/_app/developers_/webhooks': typeof AppDevelopersWebhooksRoute
   '/_app/disputes/$disputeId': typeof AppDisputesDisputeIdRoute
   '/_app/payments/$paymentId': typeof AppPaymentsPaymentIdRoute
@@ -248,6 +257,7 @@ export interface FileRouteTypes {
     | '/settings'
     | '/signin/two-factor'
     | '/customers/$customerId'
+    | '/developers/events'
     | '/developers/webhooks'
     | '/disputes/$disputeId'
     | '/payments/$paymentId'
@@ -273,6 +283,7 @@ export interface FileRouteTypes {
     | '/signin/two-factor'
     | '/'
     | '/customers/$customerId'
+    | '/developers/events'
     | '/developers/webhooks'
     | '/disputes/$disputeId'
     | '/payments/$paymentId'
@@ -299,6 +310,7 @@ export interface FileRouteTypes {
     | '/signin_/two-factor'
     | '/_app/'
     | '/_app/customers/$customerId'
+    | '/_app/developers_/events'
     | '/_app/developers_/webhooks'
     | '/_app/disputes/$disputeId'
     | '/_app/payments/$paymentId'
@@ -437,6 +449,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppCustomersCustomerIdRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/developers_/events': {
+      id: '/_app/developers_/events'
+      path: '/developers/events'
+      fullPath: '/developers/events'
+      preLoaderRoute: typeof AppDevelopersEventsRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/developers_/webhooks': {
       id: '/_app/developers_/webhooks'
       path: '/developers/webhooks'
@@ -502,6 +521,7 @@ interface AppRouteChildren {
   AppSettingsRoute: typeof AppSettingsRoute
   AppIndexRoute: typeof AppIndexRoute
   AppCustomersCustomerIdRoute: typeof AppCustomersCustomerIdRoute
+  AppDevelopersEventsRoute: typeof AppDevelopersEventsRoute
   AppDevelopersWebhooksRoute: typeof AppDevelopersWebhooksRoute
   AppDisputesDisputeIdRoute: typeof AppDisputesDisputeIdRoute
   AppPaymentsPaymentIdRoute: typeof AppPaymentsPaymentIdRoute
@@ -520,6 +540,7 @@ const AppRouteChildren: AppRouteChildren = {
   AppSettingsRoute: AppSettingsRoute,
   AppIndexRoute: AppIndexRoute,
   AppCustomersCustomerIdRoute: AppCustomersCustomerIdRoute,
+  AppDevelopersEventsRoute: AppDevelopersEventsRoute,
   AppDevelopersWebhooksRoute: AppDevelopersWebhooksRoute,
   AppDisputesDisputeIdRoute: AppDisputesDisputeIdRoute,
   AppPaymentsPaymentIdRoute: AppPaymentsPaymentIdRoute,

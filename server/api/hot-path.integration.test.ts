@@ -72,8 +72,18 @@ describe('create+confirm', () => {
     expect(executed).toBe(2);
     expect(compiled).toBe(0);
     const events = await call('GET', '/events', { params: { limit: 3 } });
-    expect(events.body.data.map((e: { type: string }) => e.type).slice(0, 2)).toEqual(['payment_intent.succeeded', 'payment_intent.created']);
+    // Newest first, in Stripe's order: the intent is created, its charge succeeds, then the intent does.
+    expect(events.body.data.map((e: { type: string }) => e.type)).toEqual(['payment_intent.succeeded', 'charge.succeeded', 'payment_intent.created']);
+    expect(events.body.data[1].data.object).toMatchObject({ object: 'charge', payment_intent: result.body.id, status: 'succeeded' });
     expect(events.body.data[0].data.object.id).toBe(result.body.id);
+  });
+
+  it('announces a declined attempt as charge.failed with its failure code', async () => {
+    const declined = await call('POST', '/payment_intents', { params: { amount: 700, currency: 'usd', confirm: true, payment_method: 'pm_card_chargeDeclinedInsufficientFunds' } });
+    expect(declined.status).toBe(402);
+    const events = await call('GET', '/events', { params: { limit: 2 } });
+    expect(events.body.data.map((e: { type: string }) => e.type)).toEqual(['payment_intent.payment_failed', 'charge.failed']);
+    expect(events.body.data[1].data.object).toMatchObject({ object: 'charge', status: 'failed', failure_code: 'card_declined', payment_intent: declined.body.error.payment_intent.id });
   });
 
   it('confirms an existing intent through the same text-built transition', async () => {

@@ -1,4 +1,6 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { logger } from '../observability/logger.js';
+import { requestIdOf } from '../observability/requests.js';
 import { API_VERSION } from '../../shared/contracts/events.js';
 import { PaymentError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
@@ -40,8 +42,7 @@ export function sendError(res: Response, error: unknown, logErrors = true) {
   const requestId = (res.locals.api as ApiLocals | undefined)?.requestId ?? newId('request');
   const mapped = toErrorResponse(error, requestId);
   if (mapped.unexpected && logErrors) {
-    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    console.error(`[api] ${requestId} failed: ${detail}`);
+    logger.error({ req_id: requestId, err: error }, 'API request failed');
   }
   if (res.headersSent) return;
   if (mapped.status === 401) {
@@ -70,7 +71,8 @@ export function sendJson(res: Response, status: number, body: unknown) {
  * The app-wide security headers are set here too: /v1 is mounted ahead of the app's other middleware.
  */
 function startRequest(req: Request, res: Response, appUrl: string) {
-  const requestId = newId('request');
+  // The id the app gave the request on arrival (server/observability/requests.ts), when mounted in the app.
+  const requestId = requestIdOf(res) ?? newId('request');
   const version = req.headers['stripe-version'];
   const headers = [
     ...baseHeaderPairs(appUrl),

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { PaymentError } from '../../shared/errors.js';
+import { assertKeyMayCall, type AuthenticatedKey } from '../core/api-keys/api-keys.service.js';
 import type { Actor, CoreDeps, Scope } from '../core/shared/deps.js';
 import type { Tx } from '../db/database.js';
 import { expandResponse, requestedExpansions } from './expand.js';
@@ -17,6 +18,7 @@ export interface ApiCall {
   id: string;
   /** Every path segment the route names (`/customers/:customer/payment_methods` -> `customer`). */
   pathParams: Record<string, string>;
+  /** Restricted keys count as secret keys here: they passed the permission check of the route. */
   keyType: 'publishable' | 'secret';
   /** Present when the request carries an Idempotency-Key: pass it to the core so one commit covers both. */
   tx?: Tx;
@@ -30,6 +32,11 @@ export type ApiHandler = (call: ApiCall) => Promise<unknown>;
 export interface RouteOptions {
   /** Publishable keys may call this route (the handler checks the client_secret). */
   publishable?: boolean;
+  /**
+   * A read that may lag (search): served by the replica when DATABASE_REPLICA_URL is set, as Stripe's own
+   * search is documented to trail writes by a little.
+   */
+  fromReplica?: boolean;
 }
 
 const PUBLISHABLE_KEY_REFUSED =
@@ -40,6 +47,18 @@ function requestPath(req: Request): string {
 }
 
 /**
+ * Who may call this route: a publishable key only where the route allows it, a restricted key only with
+ * the permission for the route's resource (every /v1 route goes through here).
+ */
+export function authorizeKey(key: AuthenticatedKey, req: Request, options: RouteOptions = {}): AuthenticatedKey {
+  if (key.type === 'publishable' && !options.publishable) {
+    throw new PaymentError('secret_key_required', PUBLISHABLE_KEY_REFUSED, { status: 403 });
+  }
+  assertKeyMayCall(key, req.method, requestPath(req).replace(/^\/v1(?=\/)/, ''));
+  return key;
+}
+
+/**
  * Adapts a resource handler to Express: key-type check, parameter access, idempotency for POST, `expand[]`,
  * JSON out. The handler's return value is the response body (status 200, as for every Stripe success); the
  * expansions are applied to it inside the idempotent transaction, so a replay returns the same body.
@@ -47,10 +66,7 @@ function requestPath(req: Request): string {
 export function endpoint(deps: CoreDeps, handler: ApiHandler, options: RouteOptions = {}): RequestHandler {
   return async (req: Request, res: Response) => {
     const locals = apiLocals(res);
-    const key = locals.key!;
-    if (key.type !== 'secret' && !options.publishable) {
-      throw new PaymentError('secret_key_required', PUBLISHABLE_KEY_REFUSED, { status: 403 });
-    }
+    const key = authorizeKey(locals.key!, req, options);
     const idempotencyKey = req.method === 'POST' ? req.get('Idempotency-Key') : undefined;
     const scope: Scope = { merchantId: key.merchantId, livemode: key.livemode };
     const rawId = typeof req.params.id === 'string' ? req.params.id : '';
@@ -59,12 +75,12 @@ export function endpoint(deps: CoreDeps, handler: ApiHandler, options: RouteOpti
       if (value.includes('\u0000') || value.length > 255) throw new PaymentError('invalid_request', 'Invalid object id in the URL.', { status: 404 });
     }
     const call: ApiCall = {
-      deps,
+      deps: options.fromReplica && deps.replica && req.method === 'GET' ? { ...deps, db: await deps.replica.forReads(deps.db, null) } : deps,
       scope,
       actor: { ...scope, userId: null, requestId: locals.requestId, idempotencyKey: idempotencyKey ?? null },
       id: rawId,
       pathParams,
-      keyType: key.type,
+      keyType: key.type === 'publishable' ? 'publishable' : 'secret',
       params: locals.params,
       parse: (schema) => parseParams(schema, locals.params, { coerce: locals.coerce }),
     };

@@ -11,6 +11,7 @@ import { customerRoutes } from './resources/customers.js';
 import { disputeRoutes } from './resources/disputes.js';
 import { payoutRoutes } from './resources/payouts.js';
 import { eventRoutes } from './resources/events.js';
+import { listenSessionRoutes } from './resources/listen-sessions.js';
 import { paymentIntentRoutes } from './resources/payment-intents.js';
 import { paymentMethodRoutes } from './resources/payment-methods.js';
 import { refundRoutes } from './resources/refunds.js';
@@ -52,6 +53,7 @@ export function createApiRouter(deps: CoreDeps, options: ApiRouterOptions = {}):
   router.use(balanceRoutes(deps));
   router.use(balanceTransactionRoutes(deps));
   router.use(payoutRoutes(deps));
+  router.use(listenSessionRoutes(deps));
   router.use(unknownRoute);
   router.use(errorHandler(options.logErrors !== false));
   return router;

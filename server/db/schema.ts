@@ -39,9 +39,11 @@ export interface SavedViewsTable {
 export interface UserPreferencesTable { user_id: string; merchant_id: string; key: string; value: Json<unknown>; updated_at: Timestamp }
 
 export interface ApiKeysTable {
-  id: string; merchant_id: string; livemode: boolean; type: 'publishable' | 'secret'; name: string | null;
+  id: string; merchant_id: string; livemode: boolean; type: 'publishable' | 'secret' | 'restricted'; name: string | null;
   secret_hash: string; publishable_token: string | null; prefix: string; last4: string; created_by: string | null;
   created_at: Timestamp; expires_at: Date | null; revoked_at: Date | null; last_used_at: Date | null;
+  /** Restricted keys only: access per resource (shared/contracts/api-keys.ts). */
+  permissions: ColumnType<Record<string, 'read' | 'write'> | null, string | null | undefined, string | null>;
 }
 export interface CustomersTable {
   id: string; merchant_id: string; livemode: boolean; email: string | null; name: string | null; phone: string | null;
@@ -116,6 +118,8 @@ export interface WebhookEndpointsTable {
   status: Generated<'enabled' | 'disabled'>; api_version: string | null; metadata: Json; secret_encrypted: string;
   previous_secret_encrypted: string | null; previous_secret_expires_at: Date | null; failing_since: Date | null;
   created_at: Timestamp; deleted_at: Date | null;
+  /** 'cli': a listen session of `npm run cli -- listen` (one per device), fed by its stream instead of POSTs. */
+  kind: Generated<'url' | 'cli'>; device_name: string | null; listen_until: Date | null;
 }
 export interface WebhookDeliveriesTable {
   id: string; merchant_id: string; livemode: boolean; endpoint_id: string; event_id: string;
@@ -123,9 +127,15 @@ export interface WebhookDeliveriesTable {
   last_status_code: number | null; created_at: Timestamp; updated_at: Timestamp; lease_until: Generated<Date | null>;
 }
 export interface WebhookAttemptsTable {
-  id: Generated<string>; delivery_id: string; status_code: number | null; error: string | null; latency_ms: number | null;
+  id: Generated<string>; merchant_id: string; livemode: boolean; delivery_id: string; status_code: number | null; error: string | null; latency_ms: number | null;
   response_excerpt: string | null; created_at: Timestamp;
   request_headers: Json<Record<string, string>> | null; request_body: string | null; response_headers: Json<Record<string, string>> | null;
+}
+export interface WebhookRecoveriesTable {
+  id: string; merchant_id: string; livemode: boolean; endpoint_id: string; since: Date; event_type: string | null;
+  status: Generated<'queued' | 'running' | 'succeeded' | 'failed'>; total: number | null; queued: Generated<number>;
+  cursor_created_at: Date | null; cursor_id: string | null; error: string | null; created_by: string | null;
+  created_at: Timestamp; finished_at: Date | null;
 }
 export interface IdempotencyKeysTable {
   merchant_id: string; livemode: boolean; key: string; request_method: string; request_path: string; request_hash: string;
@@ -191,6 +201,7 @@ export interface Database {
   balance_totals: BalanceTotalsTable;
   events: EventsTable;
   webhook_endpoints: WebhookEndpointsTable;
+  webhook_recoveries: WebhookRecoveriesTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   idempotency_keys: IdempotencyKeysTable;

@@ -45,3 +45,19 @@ export function setSessionCookie(res: Response, token: string, expiresAt: Date, 
 export function clearSessionCookie(res: Response, secure: boolean) {
   res.clearCookie(cookieName(secure), { httpOnly: true, sameSite: 'lax', secure, path: '/' });
 }
+
+/**
+ * Read-your-writes with a replica: the primary's WAL position after the member's last mutation. Not a
+ * secret (a forged one only sends that browser's reads to the primary); it expires once any replica would
+ * long have replayed it.
+ */
+const READ_AFTER_COOKIE = 'pf_read_after';
+const READ_AFTER_MS = 10 * 60_000;
+
+export function readReadAfter(req: Request): string | undefined {
+  return readCookie(req, READ_AFTER_COOKIE);
+}
+
+export function setReadAfterCookie(res: Response, lsn: string, secure: boolean) {
+  res.cookie(READ_AFTER_COOKIE, lsn, { httpOnly: true, sameSite: 'lax', secure, path: '/trpc', maxAge: READ_AFTER_MS });
+}

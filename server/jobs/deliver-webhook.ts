@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { CoreDeps } from '../core/shared/deps.js';
 import { deliverWebhook, type DeliveryOptions } from '../core/webhooks/webhooks.service.js';
 
-const payload = z.object({ merchantId: z.string().min(1), livemode: z.boolean(), deliveryId: z.string().min(1) });
+const payload = z.object({ merchantId: z.string().min(1), livemode: z.boolean(), deliveryId: z.string().min(1), deferred: z.boolean().optional() });
 
 /**
  * Queued with each outbox row in the statement that writes its event (and again for each retry or
@@ -11,6 +11,6 @@ const payload = z.object({ merchantId: z.string().min(1), livemode: z.boolean(),
  * completes); graphile-worker's own retries only cover the task throwing (database trouble, a held lease).
  */
 export const deliverWebhookTask = (deps: CoreDeps, options: DeliveryOptions): Task => async (raw) => {
-  const { merchantId, livemode, deliveryId } = payload.parse(raw);
-  await deliverWebhook(deps, { merchantId, livemode }, deliveryId, options);
+  const { merchantId, livemode, deliveryId, deferred } = payload.parse(raw);
+  await deliverWebhook(deps, { merchantId, livemode }, deliveryId, options, { deferred });
 };

@@ -7,6 +7,7 @@ import { CRONTAB, periodicTasks } from './periodic.js';
 import { defaultDeliveryOptions, type DeliveryOptions } from '../core/webhooks/webhooks.service.js';
 import { deliverWebhookTask } from './deliver-webhook.js';
 import { sendMailTask } from './send-mail.js';
+import { recoverWebhooksTask } from './recover-webhooks.js';
 import { settleRefundTask } from './settle-refund.js';
 
 export interface WorkerOptions {
@@ -42,6 +43,7 @@ function taskList(deps: CoreDeps, options: WorkerOptions): TaskList {
     'settle-refund': settleRefundTask(deps),
     'deliver-webhook': deliverWebhookTask(deps, { ...defaultDeliveryOptions(options.log), ...options.webhooks }),
     'send-mail': sendMailTask(deps),
+    'recover-webhooks': recoverWebhooksTask(deps),
     ...periodicTasks(deps),
   };
 }

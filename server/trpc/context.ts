@@ -5,7 +5,7 @@ import { resolveSession, type SessionInfo } from '../core/accounts/accounts.serv
 import { takeRateLimitToken } from '../core/api-keys/api-keys.service.js';
 import type { BucketLimit } from '../core/api-keys/rate-limit.js';
 import type { CoreDeps } from '../core/shared/deps.js';
-import { clearSessionCookie, readDeviceToken, readSessionToken, setDeviceCookie, setSessionCookie } from '../http/session-cookie.js';
+import { clearSessionCookie, readDeviceToken, readReadAfter, readSessionToken, setDeviceCookie, setReadAfterCookie, setSessionCookie } from '../http/session-cookie.js';
 
 
 /** The inner context: everything a procedure uses. Tests build it directly with createInnerContext. */
@@ -21,6 +21,10 @@ export interface InnerContext {
   setSession(token: string, expiresAt: Date): void;
   clearSession(): void;
   setDevice(token: string): void;
+  /** The primary's WAL position after this browser's last mutation (read-your-writes with a replica). */
+  readAfter?: string | null;
+  /** Remembers that position in the browser after a mutation. */
+  noteWrite?(lsn: string): void;
 }
 
 export function createInnerContext(input: Partial<InnerContext> & { deps: CoreDeps }): InnerContext {
@@ -62,6 +66,8 @@ export function contextFactory(deps: CoreDeps, options: { rateLimit: BucketLimit
       setSession: (token, expiresAt) => setSessionCookie(res, token, expiresAt, secure),
       clearSession: () => clearSessionCookie(res, secure),
       setDevice: (token) => setDeviceCookie(res, token, secure),
+      readAfter: readReadAfter(req) ?? null,
+      noteWrite: (lsn) => setReadAfterCookie(res, lsn, secure),
     };
   };
 }

@@ -68,9 +68,31 @@ const csrf = t.middleware(({ ctx, type, next }) => {
   return next();
 });
 
+/**
+ * With a replica, every mutation leaves the primary's WAL position (read after its commit) in the browser, so
+ * that the member's replica reads wait for it (fromReplica): nobody sees their own refund vanish.
+ */
+const noteWrites = t.middleware(async ({ ctx, type, next }) => {
+  const result = await next();
+  const replica = ctx.deps.replica;
+  if (type === 'mutation' && replica && ctx.noteWrite) ctx.noteWrite(await replica.primaryPosition(ctx.deps.db));
+  return result;
+});
+
+/**
+ * For reads that may lag (analytics, search, lists): the procedure's deps read from the replica when there is
+ * one and it has replayed the member's last write; otherwise from the primary.
+ */
+export const fromReplica = t.middleware(async ({ ctx, next }) => {
+  const replica = ctx.deps.replica;
+  if (!replica) return next();
+  const db = await replica.forReads(ctx.deps.db, ctx.readAfter);
+  return next({ ctx: { ...ctx, deps: { ...ctx.deps, db } } });
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-const anyoneProcedure = t.procedure.use(mapErrors).use(csrf);
+const anyoneProcedure = t.procedure.use(mapErrors).use(csrf).use(noteWrites);
 export const publicProcedure = anyoneProcedure.meta({ access: 'public' });
 
 export const authedProcedure = anyoneProcedure.meta({ access: 'signed-in' }).use(({ ctx, next }) => {

@@ -165,8 +165,11 @@ interface RefundWithAuthor {
   created_by: { id: string; email: string | null } | null;
 }
 
+/** One webhook of a timeline event: where it went and how it ended (the log has the rest). */
+export interface TimelineWebhookView { id: string; endpoint: string; status: 'pending' | 'succeeded' | 'failed'; attemptCount: number; lastStatusCode: number | null; updated: number }
+
 export type TimelineEntryView =
-  | { kind: 'event'; id: string; created: number; type: string; event: EventDto }
+  | { kind: 'event'; id: string; created: number; type: string; event: EventDto; webhooks: TimelineWebhookView[] }
   | { kind: 'attempt'; id: string; created: number; attempt: PaymentAttemptView }
   | ({ kind: 'refund'; id: string; created: number } & RefundWithAuthor);
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { arrayParam, listParamsShape } from './common.js';
+import { arrayParam, boolParam, listParamsShape } from './common.js';
 
 export const EVENT_TYPES = [
   'payment_intent.created',
@@ -16,6 +16,8 @@ export const EVENT_TYPES = [
   'customer.deleted',
   'checkout.session.completed',
   'checkout.session.expired',
+  'charge.succeeded',
+  'charge.failed',
   'charge.refunded',
   'balance.available',
   'payout.created',
@@ -41,7 +43,8 @@ export const listEventsParams = z.strictObject({
   ...listParamsShape,
   type: eventTypeFilter.optional(),
   types: arrayParam(eventTypeFilter).refine((a) => a.length <= 20, 'At most 20 types').optional(),
-  delivery_success: z.unknown().optional(),
+  /** Stripe's: false finds events with a webhook still pending or failed; true those delivered everywhere. */
+  delivery_success: boolParam().optional(),
 });
 export type ListEventsInput = z.input<typeof listEventsParams>;
 
@@ -56,3 +59,18 @@ export interface EventDto {
   request: { id: string | null; idempotency_key: string | null };
   type: string;
 }
+
+// Dashboard: Developers > Events.
+
+/** Unix seconds; the range is start inclusive, end exclusive. */
+export const dashboardEventsInput = z.strictObject({
+  type: eventTypeFilter.optional(),
+  createdGte: z.number().int().min(0).optional(),
+  createdLt: z.number().int().min(0).optional(),
+  deliverySuccess: z.boolean().optional(),
+  startingAfter: z.string().trim().min(1).max(100).optional(),
+  limit: z.number().int().min(1).max(100).default(25),
+});
+export type DashboardEventsInput = z.input<typeof dashboardEventsInput>;
+
+export const eventIdInput = z.strictObject({ id: z.string().trim().min(1).max(100) });

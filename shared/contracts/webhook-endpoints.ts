@@ -67,6 +67,12 @@ export const endpointIdInput = z.strictObject({ id: endpointId });
 export const listDeliveriesInput = z.strictObject({
   endpointId,
   status: z.enum(DELIVERY_STATUSES).optional(),
+  eventType: z.string().trim().min(1).max(100).optional(),
+  eventId: z.string().trim().min(1).max(100).optional(),
+  /** Unix seconds: created at or after. */
+  createdGte: z.number().int().min(0).optional(),
+  /** Unix seconds: created before. */
+  createdLt: z.number().int().min(0).optional(),
   limit: z.number().int().min(1).max(100).default(50),
 });
 export type ListDeliveriesInput = z.input<typeof listDeliveriesInput>;
@@ -79,7 +85,28 @@ export const recoverFailedInput = z.strictObject({
   id: endpointId,
   /** Unix seconds: every failed delivery created since then is sent again, oldest first. */
   since: z.number().int().min(0),
+  /** Only deliveries of this event type (the log's current filter). */
+  eventType: z.string().trim().min(1).max(100).optional(),
 });
+/** A "Recover failed since" job and its progress. */
+export interface RecoveryDto {
+  id: string;
+  endpointId: string;
+  since: number;
+  eventType: string | null;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  /** Failed deliveries found when the job started (null until then). */
+  total: number | null;
+  /** Sent again so far (in order, into the endpoint's queue). */
+  queued: number;
+  /** Of those, delivered since the recovery started. */
+  delivered: number;
+  error: string | null;
+  created: number;
+  finished: number | null;
+}
+
+export const recoveryIdInput = z.strictObject({ id: z.string().trim().min(1).max(100) });
 
 export const rollSecretInput = z.strictObject({ id: endpointId, overlapHours: z.number().min(0).max(24).default(24) });
 
@@ -92,6 +119,9 @@ export const dashboardUpdateEndpointInput = dashboardEndpointInput.partial().ext
 
 export interface DeliveryDto {
   id: string;
+  endpointId: string;
+  /** The endpoint's URL, or `cli://<device>` for a local listener. */
+  endpointUrl: string;
   eventId: string;
   eventType: string;
   status: DeliveryStatus;
@@ -112,3 +142,45 @@ export interface DeliveryAttemptDto {
   responseHeaders: Record<string, string> | null;
   responseExcerpt: string | null;
 }
+
+// Local forwarding: `npm run cli -- listen` opens a listen session (one per device, test mode only), holds
+// its event stream and reports what the local receiver answered for each delivery.
+
+export const startListenSessionParams = z.strictObject({
+  /** The session (and its signing secret) belongs to this device: the same name gets the same secret. */
+  device_name: z.string().trim().min(1).max(100).regex(/^[\w.@-]+$/, 'Use letters, digits, dots, dashes, @ and underscores'),
+  /** Event types to forward; all of them when left out. */
+  events: enabledEventsParam.optional(),
+});
+export type StartListenSessionInput = z.input<typeof startListenSessionParams>;
+
+export interface ListenSessionDto {
+  id: string;
+  object: 'listen_session';
+  device_name: string;
+  enabled_events: string[];
+  livemode: false;
+  /** The signing secret of everything forwarded to this device, kept across restarts of the CLI. */
+  secret: string;
+}
+
+/** One forwarded delivery, as the stream hands it to the CLI: POST `body` with `headers` to the local URL. */
+export interface ListenDeliveryMessage {
+  delivery_id: string;
+  event_id: string;
+  event_type: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What the local receiver answered (or the network error), reported back by the CLI. */
+export const listenResultParams = z.strictObject({
+  status_code: z.coerce.number().int().min(100).max(599).optional(),
+  error: z.string().max(1000).optional(),
+  latency_ms: z.coerce.number().int().min(0).max(3_600_000),
+  request_headers: z.record(z.string(), z.string().max(4096)).optional(),
+  request_body: z.string().max(1_000_000).optional(),
+  response_headers: z.record(z.string(), z.string().max(4096)).optional(),
+  response_body: z.string().max(100_000).optional(),
+}).refine((r) => r.status_code !== undefined || r.error !== undefined, 'Send status_code or error');
+export type ListenResultInput = z.input<typeof listenResultParams>;

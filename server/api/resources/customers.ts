@@ -17,7 +17,7 @@ export function customerRoutes(deps: CoreDeps): Router {
   const base = '/customers';
   router.post(base, endpoint(deps, (c) => createCustomer(c.deps, c.actor, c.parse(createCustomerParams), c.tx)));
   router.get(base, endpoint(deps, (c) => listCustomers(c.deps, c.scope, c.parse(listCustomersParams), '/v1/customers')));
-  router.get(`${base}/search`, endpoint(deps, (c) => searchCustomers(c.deps, c.scope, c.parse(searchParams), '/v1/customers/search')));
+  router.get(`${base}/search`, endpoint(deps, (c) => searchCustomers(c.deps, c.scope, c.parse(searchParams), '/v1/customers/search'), { fromReplica: true }));
   router.get(`${base}/:id`, endpoint(deps, (c) => (c.parse(retrieveObjectParams), getCustomer(c.deps, c.scope, c.id))));
   router.post(`${base}/:id`, endpoint(deps, (c) => updateCustomer(c.deps, c.actor, c.id, c.parse(updateCustomerParams), c.tx)));
   router.delete(`${base}/:id`, endpoint(deps, (c) => (c.parse(deleteParams), deleteCustomer(c.deps, c.actor, c.id, c.tx))));

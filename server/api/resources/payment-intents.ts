@@ -53,7 +53,7 @@ export function paymentIntentRoutes(deps: CoreDeps): Router {
 
   router.post(base, endpoint(deps, (c) => createPaymentIntent(c.deps, c.actor, c.parse(createPaymentIntentParams), c.tx)));
   router.get(base, endpoint(deps, (c) => listPaymentIntents(c.deps, c.scope, c.parse(listPaymentIntentsParams), '/v1/payment_intents')));
-  router.get(`${base}/search`, endpoint(deps, (c) => searchPaymentIntents(c.deps, c.scope, c.parse(searchParams), '/v1/payment_intents/search')));
+  router.get(`${base}/search`, endpoint(deps, (c) => searchPaymentIntents(c.deps, c.scope, c.parse(searchParams), '/v1/payment_intents/search'), { fromReplica: true }));
   router.get(
     `${base}/:id`,
     endpoint(

@@ -103,7 +103,7 @@ export async function takeToken(db: Executor, bucket: string, limit: BucketLimit
   return rows[0] ?? null;
 }
 
-type ApiKeyWithToken = Pick<Row<'api_keys'>, 'id' | 'type' | 'merchant_id' | 'livemode' | 'revoked_at' | 'expires_at'> & {
+type ApiKeyWithToken = Pick<Row<'api_keys'>, 'id' | 'type' | 'merchant_id' | 'livemode' | 'revoked_at' | 'expires_at' | 'permissions'> & {
   /** Null when the key is not usable (nothing was taken) or its bucket is empty. */
   taken: TakenToken | null;
 };
@@ -130,7 +130,7 @@ export async function findApiKeyAndTakeToken(
   const { rows } = await statement.execute<Omit<ApiKeyWithToken, 'taken'> & { tokens: number | null; now_ms: number | null }>(
     db,
     `with found as (
-      select id, type, merchant_id, livemode, revoked_at, expires_at, last_used_at from api_keys where secret_hash = ${statement.param(secretHash)}
+      select id, type, merchant_id, livemode, revoked_at, expires_at, last_used_at, permissions from api_keys where secret_hash = ${statement.param(secretHash)}
     ),
     usable as (
       select id, type, livemode, last_used_at from found where revoked_at is null and (expires_at is null or expires_at > ${statement.param(now)})
@@ -148,7 +148,7 @@ export async function findApiKeyAndTakeToken(
         clock,
       )}
     )
-    select found.id, found.type, found.merchant_id, found.livemode, found.revoked_at, found.expires_at, taken.tokens, taken.now_ms
+    select found.id, found.type, found.merchant_id, found.livemode, found.revoked_at, found.expires_at, found.permissions, taken.tokens, taken.now_ms
     from found left join taken on true`,
   );
   const row = rows[0];

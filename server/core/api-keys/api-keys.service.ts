@@ -1,3 +1,4 @@
+import { keyAllows, permissionName, requiredPermission, type RestrictedKeyPermissions } from '../../../shared/contracts/api-keys.js';
 import { PaymentError } from '../../../shared/errors.js';
 import { newId, randomString } from '../../../shared/ids.js';
 import type { Db, Executor } from '../../db/database.js';
@@ -15,7 +16,7 @@ import {
   type RateLimitDecision,
 } from './rate-limit.js';
 
-type ApiKeyType = 'publishable' | 'secret';
+type ApiKeyType = 'publishable' | 'secret' | 'restricted';
 
 interface ApiKeyDto {
   id: string;
@@ -33,6 +34,8 @@ interface ApiKeyDto {
    * gone). The key returned by the call that creates it leaves it null: the caller is its creator.
    */
   created_by_email: string | null;
+  /** Restricted keys: what they may do (resources left out: none); null for the others. */
+  permissions: RestrictedKeyPermissions | null;
 }
 
 interface CreatedKey {
@@ -41,8 +44,10 @@ interface CreatedKey {
   plaintext: string;
 }
 
+const PREFIXES: Record<ApiKeyType, string> = { secret: 'sk', publishable: 'pk', restricted: 'rk' };
+
 function prefixFor(type: ApiKeyType, livemode: boolean) {
-  return `${type === 'secret' ? 'sk' : 'pk'}_${livemode ? 'live' : 'test'}_`;
+  return `${PREFIXES[type]}_${livemode ? 'live' : 'test'}_`;
 }
 
 function toApiKeyDto(row: Row<'api_keys'>, createdByEmail: string | null = null): ApiKeyDto {
@@ -57,13 +62,20 @@ function toApiKeyDto(row: Row<'api_keys'>, createdByEmail: string | null = null)
     expires_at: row.expires_at ? Math.floor(row.expires_at.getTime() / 1000) : null,
     last_used_at: row.last_used_at ? Math.floor(row.last_used_at.getTime() / 1000) : null,
     created_by_email: createdByEmail,
+    permissions: row.type === 'restricted' ? (row.permissions ?? {}) : null,
   };
 }
 
 /** `createdBy`: the user who made the key (null only for operator tools such as the CLI or a benchmark). */
-export async function createApiKey(db: Executor, scope: Scope, type: ApiKeyType, options: { name?: string | null; createdBy: string | null }): Promise<CreatedKey> {
+export async function createApiKey(
+  db: Executor,
+  scope: Scope,
+  type: ApiKeyType,
+  options: { name?: string | null; createdBy: string | null; permissions?: RestrictedKeyPermissions | null },
+): Promise<CreatedKey> {
+  if ((type === 'restricted') !== Boolean(options.permissions)) throw new Error('Restricted keys, and only they, carry permissions');
   const prefix = prefixFor(type, scope.livemode);
-  const plaintext = prefix + randomString(type === 'secret' ? 40 : 32);
+  const plaintext = prefix + randomString(type === 'publishable' ? 32 : 40);
   const row = await repo.insertApiKey(db, {
     id: newId('apiKey'),
     merchant_id: scope.merchantId,
@@ -75,6 +87,7 @@ export async function createApiKey(db: Executor, scope: Scope, type: ApiKeyType,
     prefix,
     last4: plaintext.slice(-4),
     created_by: options.createdBy,
+    permissions: options.permissions ? JSON.stringify(options.permissions) : null,
   });
   return { dto: toApiKeyDto(row), plaintext };
 }
@@ -96,6 +109,25 @@ export async function createDefaultKeys(db: Executor, merchantId: string, create
 export interface AuthenticatedKey extends Scope {
   keyId: string;
   type: ApiKeyType;
+  /** Restricted keys only. */
+  permissions: RestrictedKeyPermissions | null;
+}
+
+/**
+ * A restricted key may call a REST route only with the permission for its resource (GET: read; others:
+ * write); Stripe's 403 names the permission that would allow it. Other keys pass (publishable keys are
+ * checked per route).
+ */
+export function assertKeyMayCall(key: AuthenticatedKey, method: string, path: string): void {
+  if (key.type !== 'restricted') return;
+  const { resource, access } = requiredPermission(method, path);
+  if (keyAllows(key.permissions ?? {}, resource, access)) return;
+  const needed = permissionName(resource, access);
+  throw new PaymentError(
+    'permission_denied',
+    `The provided key does not have the required permissions for this endpoint (${method} ${path.slice(0, 200)}). ${resource ? `Having the '${needed}' permission would allow this request to continue.` : 'This endpoint needs a secret key.'}`,
+    { status: 403, extra: { required_permission: resource ? needed : null } },
+  );
 }
 
 function looksLikeKey(presented: string) {
@@ -117,7 +149,7 @@ export async function authenticateApiKey(db: Db, presented: string): Promise<Aut
   const row = looksLikeKey(presented) ? await repo.findApiKeyByHash(db, sha256Hex(presented)) : undefined;
   refuseUnusable(presented, row, new Date());
   void repo.touchApiKey(db, row.id).catch(() => {});
-  return { keyId: row.id, type: row.type, merchantId: row.merchant_id, livemode: row.livemode };
+  return { keyId: row.id, type: row.type, merchantId: row.merchant_id, livemode: row.livemode, permissions: row.permissions };
 }
 
 /** Who is asking, for the publishable key's buckets; `clock` replaces the database's clock (tests). */
@@ -145,7 +177,7 @@ export async function authenticateApiRequest(
   const now = bucketNow ?? new Date();
   const row = looksLikeKey(presented) ? await repo.findApiKeyAndTakeToken(db, sha256Hex(presented), now, limits, { bucketNow }) : undefined;
   refuseUnusable(presented, row, now);
-  const key: AuthenticatedKey = { keyId: row.id, type: row.type, merchantId: row.merchant_id, livemode: row.livemode };
+  const key: AuthenticatedKey = { keyId: row.id, type: row.type, merchantId: row.merchant_id, livemode: row.livemode, permissions: row.permissions };
   if (row.type !== 'publishable') {
     const bucket = row.livemode ? limits.live : limits.test;
     return { key, limit: rateLimitDecision(row.taken, bucket, now), bucket };
@@ -198,7 +230,7 @@ export async function rollApiKey(tx: Executor, scope: Scope, id: string, expires
   if (existing.expires_at) throw new PaymentError('invalid_request', 'This key has already been rolled; roll its replacement instead.', { param: 'id' });
   if (expiresInHours <= 0) await repo.updateApiKey(tx, scope, id, { revoked_at: new Date() });
   else await repo.updateApiKey(tx, scope, id, { expires_at: new Date(Date.now() + expiresInHours * 3_600_000) });
-  return createApiKey(tx, scope, existing.type, { name: existing.name, createdBy: userId });
+  return createApiKey(tx, scope, existing.type, { name: existing.name, createdBy: userId, permissions: existing.permissions });
 }
 
 export async function revokeApiKey(db: Executor, scope: Scope, id: string): Promise<void> {

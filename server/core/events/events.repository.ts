@@ -10,7 +10,7 @@ import { inScope } from '../shared/scope.js';
 /**
  * Two CTEs for a larger statement (their values become placeholders of `statement`): `written_events`
  * inserts the events, `written_deliveries` one outbox row per enabled endpoint of the same merchant and
- * mode that listens to the event's type (or to everything).
+ * mode that listens to the event's type (or to everything), and per CLI listen session whose stream is open.
  * A change, its events and their notifications are then one statement: they commit or fail together even
  * outside a transaction, and the endpoints are read in the same snapshot as the write.
  *
@@ -31,6 +31,7 @@ export function eventCtes(statement: Statement, events: NewRow<'events'>[]): str
       from written_events ev
       join webhook_endpoints e on e.merchant_id = ev.merchant_id and e.livemode = ev.livemode
       where e.deleted_at is null and e.status = 'enabled' and e.enabled_events && array['*', ev.type]::text[]
+        and (e.kind = 'url' or e.listen_until > now())
       order by ev.created_at, ev.id, e.id
       returning event_id, ${addJobExpression('deliver-webhook', WEBHOOK_JOB_PAYLOAD, WEBHOOK_JOB_QUEUE)} as job
     )`;
@@ -96,4 +97,14 @@ export function eventTypeCondition(types: string[]) {
   if (exact.length) parts.push(sql<boolean>`events.type in (${sql.join(exact)})`);
   for (const p of prefixes) parts.push(sql<boolean>`starts_with(events.type, ${p})`);
   return sql<boolean>`(${sql.join(parts, sql` or `)})`;
+}
+
+/**
+ * Stripe's delivery_success: false matches events with a delivery still pending or failed; true, events with
+ * deliveries that all succeeded.
+ */
+export function deliverySuccessCondition(scope: Scope, success: boolean) {
+  const notDelivered = sql<boolean>`exists (select 1 from webhook_deliveries d where d.merchant_id = ${scope.merchantId} and d.livemode = ${scope.livemode} and d.event_id = events.id and d.status <> 'succeeded')`;
+  if (!success) return notDelivered;
+  return sql<boolean>`(not ${notDelivered} and exists (select 1 from webhook_deliveries d where d.merchant_id = ${scope.merchantId} and d.livemode = ${scope.livemode} and d.event_id = events.id))`;
 }

@@ -90,6 +90,7 @@ export async function listEvents(deps: CoreDeps, scope: Scope, input: ListEvents
   const types = [...(params.type ? [params.type] : []), ...(params.types ?? [])];
   const condition = types.length ? repo.eventTypeCondition(types) : null;
   if (condition) query = query.where(condition);
+  if (params.delivery_success !== undefined) query = query.where(repo.deliverySuccessCondition(scope, params.delivery_success));
   const { rows, hasMore } = await findPage(deps.db, 'events', scope, query, params);
   return { object: 'list', data: rows.map(toEventDto), has_more: hasMore, url };
 }

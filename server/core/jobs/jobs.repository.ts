@@ -4,7 +4,9 @@ import type { Executor } from '../../db/database.js';
 /** The queued tasks and their payloads; server/jobs/tasks.ts registers one handler for each. */
 export interface JobPayloads {
   'settle-refund': { merchantId: string; livemode: boolean; refundId: string };
-  'deliver-webhook': { merchantId: string; livemode: boolean; deliveryId: string };
+  /** `deferred`: re-added behind another worker's lease; it only delivers if the delivery is due by then. */
+  'deliver-webhook': { merchantId: string; livemode: boolean; deliveryId: string; deferred?: boolean };
+  'recover-webhooks': { merchantId: string; livemode: boolean; recoveryId: string };
   'send-mail': { mailId: string };
 }
 export type JobName = keyof JobPayloads;
@@ -17,6 +19,8 @@ export interface JobOptions {
   maxAttempts?: number;
   /** Jobs of one queue run one at a time, in order; other queues proceed meanwhile. */
   queueName?: string;
+  /** Lower runs first among due jobs (default 0). */
+  priority?: number;
 }
 
 /**
@@ -30,7 +34,8 @@ export async function addJob<N extends JobName>(db: Executor, name: N, payload: 
     run_at => ${options.runAt ?? null}::timestamptz,
     job_key => ${options.jobKey ?? null}::text,
     max_attempts => ${options.maxAttempts ?? null}::int,
-    queue_name => ${options.queueName ?? null}::text
+    queue_name => ${options.queueName ?? null}::text,
+    priority => ${options.priority ?? null}::int
   )`.execute(db);
 }
 

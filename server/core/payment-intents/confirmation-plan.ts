@@ -13,7 +13,7 @@ import type { NewRow, Row } from '../../db/schema.js';
 import { completeSessionOfIntent } from '../checkout-sessions/intent-hooks.js';
 import type { ChargeLedgerEntry } from '../balance/balance.repository.js';
 import { chargeLedgerEntry } from '../balance/balance.service.js';
-import { buildChargeRow } from '../charges/charges.service.js';
+import { buildChargeRow, toChargeDto } from '../charges/charges.service.js';
 import { testDisputeFor, type TestDispute } from '../disputes/disputes.service.js';
 import { buildEventRows, type EventToEmit } from '../events/events.service.js';
 import {
@@ -142,7 +142,8 @@ export function planOutcome(
         failure_message: attempt.failure_message ?? null,
         three_d_secure: attempt.three_d_secure ?? threeDs,
       },
-      events: events(dto),
+      // Stripe's order: the charge's event, then the intent's.
+      events: [...(charge ? [{ type: charge.status === 'succeeded' ? 'charge.succeeded' : 'charge.failed', object: toChargeDto(charge) }] : []), ...events(dto)],
       ...(charge ? { charge } : {}),
       ...(chargeLedger ? { chargeLedger } : {}),
     };

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js';
+import type { ReadReplica } from '../../db/replica.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { CardProcessor } from '../payment-intents/card-processor.js';
 import type { BlobStorage } from '../storage/storage.js';
@@ -15,6 +16,11 @@ export interface CoreDeps {
    * refused with a clear error. Test mode always uses the built-in test-card simulator.
    */
   liveCardProcessor?: CardProcessor;
+  /**
+   * A streaming replica (DATABASE_REPLICA_URL). Core code never picks it: the edges hand a read that may lag
+   * (analytics, search, lists) a CoreDeps whose db is the replica, when the reader's last write has replayed.
+   */
+  replica?: ReadReplica;
   /** Where mail goes (SMTP when SMTP_URL is set); without one, mail is logged and kept in the outbox. */
   mailer?: Mailer;
   /** Uploaded and generated files (dispute evidence, reports); local disk under DATA_DIR by default (main.ts). */

@@ -29,10 +29,47 @@ export function updateWebhookEndpoint(db: Executor, scope: Scope, id: string, ch
     .executeTakeFirst();
 }
 
+/** The merchant's URL endpoints (listen sessions of the CLI are not endpoints of the API). */
 export function selectWebhookEndpoints(db: Executor, scope: Scope) {
   return db
     .selectFrom('webhook_endpoints')
     .selectAll('webhook_endpoints')
     .$call(inScope(scope, 'webhook_endpoints'))
-    .where('webhook_endpoints.deleted_at', 'is', null);
+    .where('webhook_endpoints.deleted_at', 'is', null)
+    .where('webhook_endpoints.kind', '=', 'url');
+}
+
+/** The listen session of one device, locked: starting a session twice at once makes one. */
+export function findListenSession(db: Executor, scope: Scope, deviceName: string) {
+  return db
+    .selectFrom('webhook_endpoints')
+    .selectAll()
+    .$call(inScope(scope))
+    .where('kind', '=', 'cli')
+    .where('device_name', '=', deviceName)
+    .where('deleted_at', 'is', null)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** Inserts a device's listen session unless a concurrent call just did (then undefined: read it again). */
+export function insertListenSession(db: Executor, row: NewRow<'webhook_endpoints'>) {
+  return db
+    .insertInto('webhook_endpoints')
+    .values({ ...row, kind: 'cli' })
+    .onConflict((oc) => oc.columns(['merchant_id', 'livemode', 'device_name']).where('kind', '=', 'cli').where('deleted_at', 'is', null).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** The merchant's listen sessions (dashboard: local listeners). */
+export function findListenSessions(db: Executor, scope: Scope) {
+  return db
+    .selectFrom('webhook_endpoints')
+    .selectAll()
+    .$call(inScope(scope))
+    .where('kind', '=', 'cli')
+    .where('deleted_at', 'is', null)
+    .orderBy('created_at', 'desc')
+    .execute();
 }

@@ -220,10 +220,15 @@ describe('webhook delivery', () => {
     handlers.set('/hang', () => {});
     await createCustomer(t.deps, actor, { name: 'Hang' });
     const [delivery] = await deliveriesOf(endpoint.id);
-    const first = deliverWebhook(t.deps, actor, delivery.id, options({ timeoutMs: 500 }));
+    const first = deliverWebhook(t.deps, actor, delivery.id, options({ timeoutMs: 500, retryScheduleMs: [60_000, 60_000] }));
     await until('the call to start', async () => received.some((r) => r.path === '/hang'));
-    await expect(deliverWebhook(t.deps, actor, delivery.id, options())).rejects.toThrow(/another worker/);
+    // A second job meanwhile (a resend, or the rescue of a killed worker's job) waits for the lease to lapse.
+    expect(await deliverWebhook(t.deps, actor, delivery.id, options())).toBe('deferred');
+    const held = await t.db.selectFrom('webhook_deliveries').select('lease_until').where('id', '=', delivery.id).executeTakeFirstOrThrow();
+    expect((await jobsFor(delivery.id)).some((j) => Math.abs(j.run_at.getTime() - held.lease_until!.getTime() - 500) < 5)).toBe(true);
     expect(await first).toBe('retrying');
+    // The deferred job, run early, leaves the retry to its own schedule.
+    expect(await deliverWebhook(t.deps, actor, delivery.id, options(), { deferred: true })).toBe('skipped');
     const [attempt] = await attemptsOf(delivery.id);
     expect(attempt).toMatchObject({ status_code: null, error: 'Timed out after 0.5 s' });
   });

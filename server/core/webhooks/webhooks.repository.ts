@@ -7,22 +7,24 @@ import { inScope } from '../shared/scope.js';
 /**
  * Takes a pending delivery for one attempt: committed before the call, so a second worker (a resend's
  * job, or a retry after a crash) leaves it alone until the lease lapses. Undefined when it is not pending
- * or another worker holds it.
+ * and due, or another worker holds it.
  */
-export function leaseDelivery(db: Executor, scope: Scope, id: string, leaseMs: number) {
-  return db
+export function leaseDelivery(db: Executor, scope: Scope, id: string, leaseMs: number, options: { dueOnly?: boolean } = {}) {
+  let query = db
     .updateTable('webhook_deliveries')
     .set({ lease_until: sql<Date>`now() + make_interval(secs => ${leaseMs / 1000})` })
     .$call(inScope(scope))
     .where('id', '=', id)
     .where('status', '=', 'pending')
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', sql<Date>`now()`)]))
-    .returningAll()
-    .executeTakeFirst();
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', sql<Date>`now()`)]));
+  // A job deferred behind a lease whose holder has since scheduled a retry leaves it to the retry's job.
+  if (options.dueOnly) query = query.where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', sql<Date>`now() + interval '1 second'`)]));
+  return query.returningAll().executeTakeFirst();
 }
 
-export function getDelivery(db: Executor, scope: Scope, id: string) {
-  return db.selectFrom('webhook_deliveries').selectAll().$call(inScope(scope)).where('id', '=', id).executeTakeFirst();
+export function getDelivery(db: Executor, scope: Scope, id: string, options: { forUpdate?: boolean } = {}) {
+  const query = db.selectFrom('webhook_deliveries').selectAll().$call(inScope(scope)).where('id', '=', id);
+  return (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
 }
 
 /** Writes the outcome of an attempt and releases the lease. */
@@ -54,33 +56,109 @@ export function findAttempts(db: Executor, scope: Scope, deliveryId: string) {
 }
 
 export type DeliveryRow = Row<'webhook_deliveries'>;
+export type RecoveryRow = Row<'webhook_recoveries'>;
 
-/** Deliveries of one endpoint with their event's type, newest first. */
-export function findDeliveries(db: Executor, scope: Scope, endpointId: string, filter: { status?: 'pending' | 'succeeded' | 'failed'; limit: number }) {
+export interface DeliveryFilter {
+  endpointId?: string;
+  eventId?: string;
+  status?: 'pending' | 'succeeded' | 'failed';
+  eventType?: string;
+  createdGte?: Date;
+  createdLt?: Date;
+  limit: number;
+}
+
+/** Deliveries with their event's type and endpoint's URL, newest first. */
+export function findDeliveries(db: Executor, scope: Scope, filter: DeliveryFilter) {
   let query = db
     .selectFrom('webhook_deliveries as d')
-    .innerJoin('events as ev', 'ev.id', 'd.event_id')
+    .innerJoin('events as ev', (j) => j.onRef('ev.id', '=', 'd.event_id').onRef('ev.merchant_id', '=', 'd.merchant_id'))
+    .innerJoin('webhook_endpoints as e', (j) => j.onRef('e.id', '=', 'd.endpoint_id').onRef('e.merchant_id', '=', 'd.merchant_id'))
     .selectAll('d')
-    .select('ev.type as event_type')
-    .$call(inScope(scope, 'd'))
-    .where('d.endpoint_id', '=', endpointId);
+    .select(['ev.type as event_type', 'e.url as endpoint_url'])
+    .$call(inScope(scope, 'd'));
+  if (filter.endpointId) query = query.where('d.endpoint_id', '=', filter.endpointId);
+  if (filter.eventId) query = query.where('d.event_id', '=', filter.eventId);
   if (filter.status) query = query.where('d.status', '=', filter.status);
+  if (filter.eventType) query = query.where('ev.type', '=', filter.eventType);
+  if (filter.createdGte) query = query.where('d.created_at', '>=', filter.createdGte);
+  if (filter.createdLt) query = query.where('d.created_at', '<', filter.createdLt);
   return query.orderBy('d.created_at', 'desc').orderBy('d.id', 'desc').limit(filter.limit).execute();
 }
 
-/** Failed deliveries of an endpoint created since `since`, oldest first, locked for a resend. */
-export function findFailedSince(db: Executor, scope: Scope, endpointId: string, since: Date) {
-  return db
-    .selectFrom('webhook_deliveries')
-    .selectAll()
-    .$call(inScope(scope))
-    .where('endpoint_id', '=', endpointId)
-    .where('status', '=', 'failed')
-    .where('created_at', '>=', since)
-    .orderBy('created_at', 'asc')
-    .orderBy('id', 'asc')
-    .forUpdate()
-    .execute();
+/**
+ * The next failed deliveries of an endpoint created since `since` (and of one event type), oldest first,
+ * after the keyset cursor, locked for a resend.
+ */
+export function findFailedSince(
+  db: Executor,
+  scope: Scope,
+  endpointId: string,
+  since: Date,
+  options: { eventType?: string | null; after?: { createdAt: Date; id: string } | null; limit: number },
+) {
+  let query = db
+    .selectFrom('webhook_deliveries as d')
+    .selectAll('d')
+    .$call(inScope(scope, 'd'))
+    .where('d.endpoint_id', '=', endpointId)
+    .where('d.status', '=', 'failed')
+    .where('d.created_at', '>=', since);
+  if (options.eventType) {
+    const type = options.eventType;
+    query = query.where((eb) => eb.exists(eb.selectFrom('events as ev').select('ev.id').whereRef('ev.id', '=', 'd.event_id').where('ev.type', '=', type)));
+  }
+  if (options.after) query = query.where(sql<boolean>`(d.created_at, d.id) > (${options.after.createdAt}, ${options.after.id})`);
+  return query.orderBy('d.created_at', 'asc').orderBy('d.id', 'asc').limit(options.limit).forUpdate().execute();
+}
+
+/** How many failed deliveries a recovery will resend (counted when it starts). */
+export async function countFailedSince(db: Executor, scope: Scope, endpointId: string, since: Date, eventType: string | null) {
+  let query = db
+    .selectFrom('webhook_deliveries as d')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .$call(inScope(scope, 'd'))
+    .where('d.endpoint_id', '=', endpointId)
+    .where('d.status', '=', 'failed')
+    .where('d.created_at', '>=', since);
+  if (eventType) query = query.where((eb) => eb.exists(eb.selectFrom('events as ev').select('ev.id').whereRef('ev.id', '=', 'd.event_id').where('ev.type', '=', eventType)));
+  return (await query.executeTakeFirstOrThrow()).n;
+}
+
+export function insertRecovery(db: Executor, row: NewRow<'webhook_recoveries'>) {
+  return db.insertInto('webhook_recoveries').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function getRecovery(db: Executor, scope: Scope, id: string, options: { forUpdate?: boolean } = {}) {
+  const query = db.selectFrom('webhook_recoveries').selectAll().$call(inScope(scope)).where('id', '=', id);
+  return (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
+}
+
+export function updateRecovery(db: Executor, scope: Scope, id: string, changes: RowUpdate<'webhook_recoveries'>) {
+  return db.updateTable('webhook_recoveries').set(changes).$call(inScope(scope)).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+/** The endpoint's latest recovery (the dashboard shows its progress). */
+export function findLatestRecovery(db: Executor, scope: Scope, endpointId: string) {
+  return db.selectFrom('webhook_recoveries').selectAll().$call(inScope(scope)).where('endpoint_id', '=', endpointId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+}
+
+/** Of the deliveries a recovery resent, how many have been delivered since it started. */
+export async function countRecoveredDelivered(db: Executor, scope: Scope, recovery: Row<'webhook_recoveries'>) {
+  let query = db
+    .selectFrom('webhook_deliveries as d')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .$call(inScope(scope, 'd'))
+    .where('d.endpoint_id', '=', recovery.endpoint_id)
+    .where('d.status', '=', 'succeeded')
+    .where('d.created_at', '>=', recovery.since)
+    .where('d.created_at', '<', recovery.created_at)
+    .where('d.updated_at', '>=', recovery.created_at);
+  if (recovery.event_type) {
+    const type = recovery.event_type;
+    query = query.where((eb) => eb.exists(eb.selectFrom('events as ev').select('ev.id').whereRef('ev.id', '=', 'd.event_id').where('ev.type', '=', type)));
+  }
+  return (await query.executeTakeFirstOrThrow()).n;
 }
 
 export function insertDelivery(db: Executor, row: NewRow<'webhook_deliveries'>) {
@@ -90,4 +168,49 @@ export function insertDelivery(db: Executor, row: NewRow<'webhook_deliveries'>) 
 /** A test event: written for the log and the payload, delivered only to the endpoint that asked for it. */
 export function insertTestEvent(db: Executor, row: NewRow<'events'>) {
   return db.insertInto('events').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/**
+ * Leases the oldest pending deliveries of one listen session for its stream (skipping rows another stream
+ * holds); a stream that dies before the CLI reports lets the lease lapse, and the next stream sends them again.
+ */
+export async function leasePendingOfEndpoint(db: Executor, scope: Scope, endpointId: string, limit: number, leaseMs: number) {
+  const { rows } = await sql<{ id: string; event_id: string; created_at: Date }>`
+    update webhook_deliveries d set lease_until = now() + make_interval(secs => ${leaseMs / 1000})
+    where d.id in (
+      select id from webhook_deliveries
+      where merchant_id = ${scope.merchantId} and livemode = ${scope.livemode} and endpoint_id = ${endpointId}
+        and status = 'pending' and (lease_until is null or lease_until < now())
+      order by created_at, id
+      limit ${limit}
+      for update skip locked
+    )
+    returning d.id, d.event_id, d.created_at`.execute(db);
+  return rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : 1));
+}
+
+/** Pending deliveries of an endpoint created before `before` become failed (a listen session's backlog). */
+export function failStalePending(db: Executor, scope: Scope, endpointId: string, before: Date) {
+  return db
+    .updateTable('webhook_deliveries')
+    .set({ status: 'failed', next_attempt_at: null, lease_until: null, updated_at: sql<Date>`now()` })
+    .$call(inScope(scope))
+    .where('endpoint_id', '=', endpointId)
+    .where('status', '=', 'pending')
+    .where('created_at', '<', before)
+    .execute();
+}
+
+/** The delivery outcomes of some events (a payment's timeline), oldest first, with the endpoint's URL. */
+export function findDeliveryOutcomes(db: Executor, scope: Scope, eventIds: string[]) {
+  if (!eventIds.length) return Promise.resolve([]);
+  return db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('webhook_endpoints as e', (j) => j.onRef('e.id', '=', 'd.endpoint_id').onRef('e.merchant_id', '=', 'd.merchant_id'))
+    .select(['d.id', 'd.event_id', 'd.status', 'd.attempt_count', 'd.last_status_code', 'd.updated_at', 'e.url as endpoint_url'])
+    .$call(inScope(scope, 'd'))
+    .where('d.event_id', 'in', eventIds)
+    .orderBy('d.created_at')
+    .orderBy('d.id')
+    .execute();
 }

@@ -1,7 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { EVENT_TYPES } from '../../../shared/contracts/events.js';
-import type { DeliveryAttemptDto, DeliveryDto, DeliveryStatus } from '../../../shared/contracts/webhook-endpoints.js';
+import type { TimelineWebhookView } from '../../../shared/contracts/dashboard.js';
+import type { DeliveryAttemptDto, DeliveryDto, RecoveryDto } from '../../../shared/contracts/webhook-endpoints.js';
 import { notFound, PaymentError } from '../../../shared/errors.js';
 import { newId } from '../../../shared/ids.js';
 import { buildEventRow, getEvent } from '../events/events.service.js';
@@ -25,6 +26,8 @@ export interface DeliveryOptions {
   /** ± this fraction of each delay, so retries of many deliveries spread out. */
   jitter: number;
   timeoutMs: number;
+  /** A delivery's lease is the timeout plus this (default 30 s): time to record the outcome before another worker may retry. */
+  leaseSlackMs?: number;
   /** An endpoint failing without a success for this long is disabled. */
   disableAfterMs: number;
   /** Operator log (endpoint disabled). */
@@ -39,7 +42,7 @@ export const defaultDeliveryOptions = (log: (line: string) => void = console.log
   log,
 });
 
-const EXCERPT_CHARS = 4096;
+export const EXCERPT_CHARS = 4096;
 /** Statuses after which the receiver's Retry-After decides when to try again. */
 const RETRY_AFTER_STATUSES = new Set([429, 502, 503, 504]);
 
@@ -55,7 +58,13 @@ export function activeSecrets(deps: CoreDeps, endpoint: { secret_encrypted: stri
   return secrets;
 }
 
-export type DeliveryOutcome = 'succeeded' | 'retrying' | 'failed' | 'skipped';
+/** The headers of every delivery besides its signatures. */
+export const deliveryHeaders = (): Record<string, string> => ({
+  'Content-Type': 'application/json; charset=utf-8',
+  'User-Agent': 'PaymentFlow/1.0 (+webhooks)',
+});
+
+export type DeliveryOutcome = 'succeeded' | 'retrying' | 'failed' | 'skipped' | 'deferred';
 
 interface CallResult {
   statusCode: number | null;
@@ -69,17 +78,28 @@ interface CallResult {
 /**
  * One attempt of one delivery (the deliver-webhook job): lease the row and commit, call the endpoint
  * outside any transaction, then record the attempt and what comes next in one transaction. A worker dying
- * mid-call leaves the job to be run again (at least once). Throws when another worker holds the lease, so
- * the job runtime retries it after that.
+ * mid-call leaves the job to be run again (at least once). When another worker holds the lease, the job is
+ * deferred to the moment the lease lapses.
  */
-export async function deliverWebhook(deps: CoreDeps, scope: Scope, deliveryId: string, options: DeliveryOptions): Promise<DeliveryOutcome> {
-  const delivery = await repo.leaseDelivery(deps.db, scope, deliveryId, options.timeoutMs + 30_000);
+export async function deliverWebhook(deps: CoreDeps, scope: Scope, deliveryId: string, options: DeliveryOptions, job: { deferred?: boolean } = {}): Promise<DeliveryOutcome> {
+  const delivery = await repo.leaseDelivery(deps.db, scope, deliveryId, options.timeoutMs + (options.leaseSlackMs ?? 30_000), { dueOnly: job.deferred });
   if (!delivery) {
     const row = await repo.getDelivery(deps.db, scope, deliveryId);
-    if (!row || row.status !== 'pending') return 'skipped';
-    throw new Error(`Delivery ${deliveryId} is being attempted by another worker`);
+    if (!row || row.status !== 'pending' || !row.lease_until || row.lease_until.getTime() <= Date.now()) return 'skipped';
+    // Another worker holds it (a resend during an attempt, or a worker killed mid-call): try again when its
+    // lease lapses rather than on the job runtime's backoff, which could leave it stranded for minutes.
+    // Ahead of the endpoint's later deliveries once due, so it keeps (nearly) its place in the order.
+    await addJob(deps.db, 'deliver-webhook', { merchantId: scope.merchantId, livemode: scope.livemode, deliveryId, deferred: true }, {
+      runAt: new Date(row.lease_until.getTime() + 500), queueName: endpointQueue(row.endpoint_id), priority: -1,
+    });
+    return 'deferred';
   }
   const endpoint = await endpointsRepo.getWebhookEndpoint(deps.db, scope, delivery.endpoint_id);
+  if (endpoint?.kind === 'cli') {
+    // A listen session's open stream sends it (listen.service.ts): release it for the stream.
+    await repo.updateDelivery(deps.db, scope, delivery.id, {});
+    return 'skipped';
+  }
   if (!endpoint || endpoint.status !== 'enabled') {
     await repo.updateDelivery(deps.db, scope, delivery.id, { status: 'failed', next_attempt_at: null });
     return 'skipped';
@@ -87,15 +107,13 @@ export async function deliverWebhook(deps: CoreDeps, scope: Scope, deliveryId: s
   const event = await getEvent(deps, scope, delivery.event_id);
   const body = JSON.stringify(event);
   const now = new Date();
-  const headers: Record<string, string> = {
-    'Content-Type': 'application/json; charset=utf-8',
-    'User-Agent': 'PaymentFlow/1.0 (+webhooks)',
-    ...signatureHeaders(activeSecrets(deps, endpoint, now), event.id, body, toUnix(now)),
-  };
+  const headers: Record<string, string> = { ...deliveryHeaders(), ...signatureHeaders(activeSecrets(deps, endpoint, now), event.id, body, toUnix(now)) };
   const result = await callEndpoint(endpoint.url, headers, body, options.timeoutMs, scope.livemode);
 
   return deps.db.transaction().execute(async (tx) => {
     await repo.insertAttempt(tx, {
+      merchant_id: scope.merchantId,
+      livemode: scope.livemode,
       delivery_id: delivery.id,
       status_code: result.statusCode,
       error: result.error,
@@ -220,18 +238,70 @@ export async function resendDelivery(deps: CoreDeps, scope: Scope, deliveryId: s
   });
 }
 
+async function toRecoveryDto(db: Executor, scope: Scope, row: repo.RecoveryRow): Promise<RecoveryDto> {
+  return {
+    id: row.id, endpointId: row.endpoint_id, since: toUnix(row.since), eventType: row.event_type, status: row.status, total: row.total, queued: row.queued,
+    delivered: row.queued ? await repo.countRecoveredDelivered(db, scope, row) : 0, error: row.error, created: toUnix(row.created_at), finished: row.finished_at ? toUnix(row.finished_at) : null,
+  };
+}
+
 /**
- * "Recover failed since": every failed delivery of the endpoint created since `since` is sent again,
- * oldest first (their jobs join the endpoint's queue in that order). Returns how many.
+ * "Recover failed since": a recover-webhooks job, added with its progress row, sends every failed delivery
+ * of the endpoint created since `since` (of one event type, when given) again, oldest first.
  */
-export async function recoverFailedSince(deps: CoreDeps, scope: Scope, endpointId: string, since: Date): Promise<number> {
+export async function startRecovery(deps: CoreDeps, actor: Actor, endpointId: string, since: Date, options: { eventType?: string | null } = {}): Promise<RecoveryDto> {
   return deps.db.transaction().execute(async (tx) => {
-    const endpoint = await endpointsRepo.getWebhookEndpoint(tx, scope, endpointId);
+    const endpoint = await endpointsRepo.getWebhookEndpoint(tx, actor, endpointId);
     if (!endpoint) throw notFound('webhook_endpoint', endpointId);
-    const rows = await repo.findFailedSince(tx, scope, endpointId, since);
-    for (const row of rows) await queueAgain(tx, scope, row);
-    return rows.length;
+    const row = await repo.insertRecovery(tx, {
+      id: newId('webhookRecovery'), merchant_id: actor.merchantId, livemode: actor.livemode, endpoint_id: endpointId, since, event_type: options.eventType ?? null, created_by: actor.userId ?? null,
+    });
+    await addJob(tx, 'recover-webhooks', { merchantId: actor.merchantId, livemode: actor.livemode, recoveryId: row.id });
+    return toRecoveryDto(tx, actor, row);
   });
+}
+
+export async function getRecovery(deps: CoreDeps, scope: Scope, id: string): Promise<RecoveryDto> {
+  const row = await repo.getRecovery(deps.db, scope, id);
+  if (!row) throw notFound('webhook_recovery', id);
+  return toRecoveryDto(deps.db, scope, row);
+}
+
+export async function getLatestRecovery(deps: CoreDeps, scope: Scope, endpointId: string): Promise<RecoveryDto | null> {
+  const row = await repo.findLatestRecovery(deps.db, scope, endpointId);
+  return row ? toRecoveryDto(deps.db, scope, row) : null;
+}
+
+/**
+ * The recover-webhooks job: counts what it will resend, then queues it again in batches, oldest first, each
+ * batch in one transaction with the progress and a keyset cursor, so a rerun after a crash goes on where
+ * the last commit left off and never sends a delivery twice for one recovery.
+ */
+export async function runRecovery(deps: CoreDeps, scope: Scope, recoveryId: string, batchSize = 200): Promise<void> {
+  const first = await repo.getRecovery(deps.db, scope, recoveryId);
+  if (!first || first.status === 'succeeded' || first.status === 'failed') return;
+  if (first.total === null) {
+    const total = await repo.countFailedSince(deps.db, scope, first.endpoint_id, first.since, first.event_type);
+    await repo.updateRecovery(deps.db, scope, recoveryId, { status: 'running', total });
+  }
+  for (;;) {
+    const done = await deps.db.transaction().execute(async (tx) => {
+      const recovery = await repo.getRecovery(tx, scope, recoveryId, { forUpdate: true });
+      if (!recovery || recovery.status !== 'running') return true;
+      const after = recovery.cursor_created_at && recovery.cursor_id ? { createdAt: recovery.cursor_created_at, id: recovery.cursor_id } : null;
+      const rows = await repo.findFailedSince(tx, scope, recovery.endpoint_id, recovery.since, { eventType: recovery.event_type, after, limit: batchSize });
+      for (const row of rows) await queueAgain(tx, scope, row);
+      const last = rows.at(-1);
+      const finished = rows.length < batchSize;
+      await repo.updateRecovery(tx, scope, recoveryId, {
+        queued: recovery.queued + rows.length,
+        ...(last ? { cursor_created_at: last.created_at, cursor_id: last.id } : {}),
+        ...(finished ? { status: 'succeeded', finished_at: new Date() } : {}),
+      });
+      return finished;
+    });
+    if (done) return;
+  }
 }
 
 /** "Send test event": a sample event of `type`, delivered to this endpoint only (signed like any other). */
@@ -252,13 +322,20 @@ export async function sendTestEvent(deps: CoreDeps, actor: Actor, endpointId: st
   });
 }
 
-export async function listDeliveries(deps: CoreDeps, scope: Scope, endpointId: string, filter: { status?: DeliveryStatus; limit: number }): Promise<DeliveryDto[]> {
-  const rows = await repo.findDeliveries(deps.db, scope, endpointId, filter);
+type DeliveryQuery = Omit<repo.DeliveryFilter, 'createdGte' | 'createdLt'> & { createdGte?: number; createdLt?: number };
+
+/** The delivery log: of one endpoint, one event or one object's events, filtered by status, type, event and date. */
+export async function listDeliveries(deps: CoreDeps, scope: Scope, filter: DeliveryQuery): Promise<DeliveryDto[]> {
+  const rows = await repo.findDeliveries(deps.db, scope, {
+    ...filter,
+    createdGte: filter.createdGte === undefined ? undefined : new Date(filter.createdGte * 1000),
+    createdLt: filter.createdLt === undefined ? undefined : new Date(filter.createdLt * 1000),
+  });
   // No deliveries: say so only for an endpoint of this merchant and mode; another one's id is not found.
-  if (!rows.length && !(await endpointsRepo.getWebhookEndpoint(deps.db, scope, endpointId))) throw notFound('webhook_endpoint', endpointId);
+  if (!rows.length && filter.endpointId && !(await endpointsRepo.getWebhookEndpoint(deps.db, scope, filter.endpointId))) throw notFound('webhook_endpoint', filter.endpointId);
   return rows.map((r) => ({
-    id: r.id, eventId: r.event_id, eventType: r.event_type, status: r.status, attemptCount: r.attempt_count, lastStatusCode: r.last_status_code,
-    nextAttempt: r.status === 'pending' && r.next_attempt_at ? toUnix(r.next_attempt_at) : null, created: toUnix(r.created_at),
+    id: r.id, endpointId: r.endpoint_id, endpointUrl: r.endpoint_url, eventId: r.event_id, eventType: r.event_type, status: r.status, attemptCount: r.attempt_count,
+    lastStatusCode: r.last_status_code, nextAttempt: r.status === 'pending' && r.next_attempt_at ? toUnix(r.next_attempt_at) : null, created: toUnix(r.created_at),
   }));
 }
 
@@ -268,4 +345,15 @@ export async function listAttempts(deps: CoreDeps, scope: Scope, deliveryId: str
     id: String(a.id), created: toUnix(a.created_at), statusCode: a.status_code, error: a.error, latencyMs: a.latency_ms,
     requestHeaders: a.request_headers, requestBody: a.request_body, responseHeaders: a.response_headers, responseExcerpt: a.response_excerpt,
   }));
+}
+
+/** What became of each event's webhooks, by event id (a payment's timeline shows them). */
+export async function findWebhookOutcomes(deps: CoreDeps, scope: Scope, eventIds: string[]): Promise<Map<string, TimelineWebhookView[]>> {
+  const byEvent = new Map<string, TimelineWebhookView[]>();
+  for (const r of await repo.findDeliveryOutcomes(deps.db, scope, eventIds)) {
+    const list = byEvent.get(r.event_id) ?? [];
+    list.push({ id: r.id, endpoint: r.endpoint_url, status: r.status, attemptCount: r.attempt_count, lastStatusCode: r.last_status_code, updated: toUnix(r.updated_at) });
+    byEvent.set(r.event_id, list);
+  }
+  return byEvent;
 }

@@ -1,3 +1,4 @@
+import { createRestrictedKeyInput } from '../../../shared/contracts/api-keys.js';
 import { createSecretKeyInput, revokeApiKeyInput, rollApiKeyInput } from '../../../shared/contracts/settings.js';
 import { recordAudit } from '../../core/accounts/accounts.service.js';
 import * as apiKeys from '../../core/api-keys/api-keys.service.js';
@@ -15,6 +16,15 @@ export const developersRouter = router({
     ctx.deps.db.transaction().execute(async (tx) => {
       const created = await apiKeys.createApiKey(tx, ctx.scope, 'secret', { name: input.name || null, createdBy: ctx.user.id });
       await recordAudit(tx, { ...ctx.actor, action: 'api_key.created', targetId: created.dto.id, data: { type: 'secret', name: created.dto.name }, ip: ctx.ip });
+      return { key: created.dto, secret: created.plaintext };
+    }),
+  ),
+
+  /** A restricted key (rk_): access per resource; shown once, like a secret key. */
+  createRestrictedKey: changeKeys.input(createRestrictedKeyInput).mutation(({ ctx, input }) =>
+    ctx.deps.db.transaction().execute(async (tx) => {
+      const created = await apiKeys.createApiKey(tx, ctx.scope, 'restricted', { name: input.name, createdBy: ctx.user.id, permissions: input.permissions });
+      await recordAudit(tx, { ...ctx.actor, action: 'api_key.created', targetId: created.dto.id, data: { type: 'restricted', name: created.dto.name, permissions: input.permissions }, ip: ctx.ip });
       return { key: created.dto, secret: created.plaintext };
     }),
   ),

@@ -4,7 +4,9 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember, createSession, resolveSession } from '../../core/accounts/accounts.service.js';
 import { createCustomer } from '../../core/customers/customers.service.js';
-import { deliverWebhook, defaultDeliveryOptions } from '../../core/webhooks/webhooks.service.js';
+import { createPaymentIntent } from '../../core/payment-intents/payment-intents.service.js';
+import { sql } from 'kysely';
+import { deliverWebhook, defaultDeliveryOptions, runRecovery } from '../../core/webhooks/webhooks.service.js';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../../test/db.js';
 import { createInnerContext } from '../context.js';
 import { createCallerFactory } from '../trpc.js';
@@ -72,12 +74,22 @@ describe('webhooks router', () => {
     status = 200;
     await caller.webhooks.resend({ id: log[0].id });
     expect(await deliverWebhook(t.deps, scope, log[0].id, options)).toBe('succeeded');
-    expect(await caller.webhooks.recoverFailed({ id: created.id, since })).toEqual({ queued: 2 });
+    // Recovery is a job with progress: queued with its row, then run (here by hand, one per batch).
+    const recovery = await caller.webhooks.recoverFailed({ id: created.id, since });
+    expect(recovery).toMatchObject({ status: 'queued', total: null, queued: 0 });
+    const [job] = (await sql<{ payload: { recoveryId: string } }>`select j.payload from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier = 'recover-webhooks'`.execute(t.db)).rows.filter((j) => j.payload.recoveryId === recovery.id);
+    expect(job).toBeDefined();
+    await runRecovery(t.deps, scope, recovery.id, 1);
+    expect(await caller.webhooks.recovery({ id: recovery.id })).toMatchObject({ status: 'succeeded', total: 2, queued: 2, delivered: 0 });
+    // A rerun (a worker killed after its last commit) sends nothing twice.
+    await runRecovery(t.deps, scope, recovery.id, 1);
+    expect((await caller.webhooks.latestRecovery({ id: created.id }))).toMatchObject({ id: recovery.id, queued: 2 });
     const again = (await caller.webhooks.deliveries({ endpointId: created.id, status: 'pending' })).reverse();
     expect(again.map((d) => d.id)).toEqual([failed[0].id, failed[1].id]);
     for (const d of again) await deliverWebhook(t.deps, scope, d.id, options);
     expect((await caller.webhooks.deliveries({ endpointId: created.id })).every((d) => d.status === 'succeeded')).toBe(true);
     expect((await caller.webhooks.attempts({ id: failed[0].id })).map((a) => a.statusCode)).toEqual([500, 200]);
+    expect(await caller.webhooks.recovery({ id: recovery.id })).toMatchObject({ delivered: 2 });
 
     // Disable and edit.
     expect(await caller.webhooks.update({ id: created.id, disabled: true, description: 'Paused' })).toMatchObject({ status: 'disabled', description: 'Paused' });
@@ -99,5 +111,57 @@ describe('webhooks router', () => {
     const support = await addMember(t.db, m.merchant.id, { email: `support-${Date.now()}@example.test`, name: 'S', password: 'a-long-test-passphrase', role: 'support' });
     const supportCaller = await callerFor(support.id, m.merchant.id);
     await expect(supportCaller.webhooks.endpoints()).rejects.toThrow();
+  });
+
+  it('lists events by type and delivery outcome, shows one with its deliveries, filters the log by type, event and date, and gives a payment\'s webhooks to its timeline', async () => {
+    const m = await createTestMerchant(t.db);
+    const caller = await callerFor(m.user.id, m.merchant.id);
+    const scope = { merchantId: m.merchant.id, livemode: false };
+    const endpoint = await caller.webhooks.create({ url: `${base}/all`, enabled_events: ['*'] });
+    status = 200;
+    const delivered = await createCustomer(t.deps, scope, { name: 'delivered' });
+    for (const d of await caller.webhooks.deliveries({ endpointId: endpoint.id, status: 'pending' })) await deliverWebhook(t.deps, scope, d.id, options);
+    status = 500;
+    const failing = await createCustomer(t.deps, scope, { name: 'failing' });
+    const [pending] = await caller.webhooks.deliveries({ endpointId: endpoint.id, status: 'pending' });
+    expect(await deliverWebhook(t.deps, scope, pending.id, options)).toBe('failed');
+    const intent = await createPaymentIntent(t.deps, scope, { amount: 1200, currency: 'usd' });
+
+    // Events page: type filter, delivery outcome (Stripe's delivery_success), date range.
+    const all = await caller.webhooks.events({});
+    expect(all.events.map((e) => e.type)).toEqual(['payment_intent.created', 'customer.created', 'customer.created']);
+    const customers = await caller.webhooks.events({ type: 'customer.created' });
+    expect(customers.events.map((e) => (e.data.object as { id: string }).id)).toEqual([failing.id, delivered.id]);
+    expect((await caller.webhooks.events({ type: 'customer.created', deliverySuccess: false })).events.map((e) => (e.data.object as { id: string }).id)).toEqual([failing.id]);
+    expect((await caller.webhooks.events({ deliverySuccess: true })).events.map((e) => (e.data.object as { id: string }).id)).toEqual([delivered.id]);
+    expect((await caller.webhooks.events({ createdGte: all.events[0].created + 3600 })).events).toEqual([]);
+    expect((await caller.webhooks.events({ limit: 1 })).hasMore).toBe(true);
+
+    // One event: its payload and its deliveries.
+    const failedEvent = customers.events[0];
+    const detail = await caller.webhooks.event({ id: failedEvent.id });
+    expect(detail.event).toMatchObject({ id: failedEvent.id, type: 'customer.created', pending_webhooks: 0, request: { id: null, idempotency_key: null } });
+    expect(detail.deliveries).toMatchObject([{ endpointId: endpoint.id, endpointUrl: `${base}/all`, status: 'failed', lastStatusCode: 500 }]);
+
+    // The log filtered by event type, event id and date.
+    expect((await caller.webhooks.deliveries({ endpointId: endpoint.id, eventType: 'payment_intent.created' })).map((d) => d.eventType)).toEqual(['payment_intent.created']);
+    expect((await caller.webhooks.deliveries({ endpointId: endpoint.id, eventId: failedEvent.id })).map((d) => d.status)).toEqual(['failed']);
+    const now = Math.floor(Date.now() / 1000);
+    expect(await caller.webhooks.deliveries({ endpointId: endpoint.id, createdGte: now + 60 })).toEqual([]);
+    expect(await caller.webhooks.deliveries({ endpointId: endpoint.id, createdLt: now - 3600 })).toEqual([]);
+    expect(await caller.webhooks.deliveries({ endpointId: endpoint.id, createdGte: now - 3600, createdLt: now + 60 })).toHaveLength(3);
+
+    // The payment's timeline: its events' webhooks with their outcome, for a viewer too.
+    const viewer = await addMember(t.db, m.merchant.id, { email: `viewer-${Date.now()}@example.test`, name: 'Vi', password: 'a-long-test-passphrase', role: 'viewer' });
+    const asViewer = await callerFor(viewer.id, m.merchant.id);
+    const detail2 = await asViewer.payments.get({ id: intent.id });
+    const created = detail2.timeline.find((e) => e.kind === 'event' && e.type === 'payment_intent.created');
+    expect(created).toMatchObject({ webhooks: [{ endpoint: `${base}/all`, status: 'pending', attemptCount: 0 }] });
+    await expect(asViewer.webhooks.events({})).rejects.toThrow();
+
+    // Through the API too: /v1/events?delivery_success=false.
+    const { listEvents } = await import('../../core/events/events.service.js');
+    const undelivered = await listEvents(t.deps, scope, { delivery_success: 'false' });
+    expect(undelivered.data.map((e) => e.type)).toEqual(['payment_intent.created', 'customer.created']);
   });
 });

@@ -5,10 +5,12 @@ import {
   endpointIdInput,
   listDeliveriesInput,
   recoverFailedInput,
+  recoveryIdInput,
   rollSecretInput,
   sendTestEventInput,
 } from '../../../shared/contracts/webhook-endpoints.js';
-import { EVENT_TYPES } from '../../../shared/contracts/events.js';
+import { dashboardEventsInput, EVENT_TYPES, eventIdInput } from '../../../shared/contracts/events.js';
+import * as events from '../../core/events/events.service.js';
 import { recordAudit } from '../../core/accounts/accounts.service.js';
 import * as endpoints from '../../core/webhook-endpoints/webhook-endpoints.service.js';
 import * as webhooks from '../../core/webhooks/webhooks.service.js';
@@ -68,13 +70,37 @@ export const webhooksRouter = router({
 
   sendTestEvent: manage.input(sendTestEventInput).mutation(({ ctx, input }) => webhooks.sendTestEvent(ctx.deps, ctx.actor, input.id, input.type)),
 
-  deliveries: manage.input(listDeliveriesInput).query(({ ctx, input }) => webhooks.listDeliveries(ctx.deps, ctx.scope, input.endpointId, input)),
+  deliveries: manage.input(listDeliveriesInput).query(({ ctx, input }) => webhooks.listDeliveries(ctx.deps, ctx.scope, input)),
+
+  /** Developers > Events: newest first, by type, date range and delivery outcome. */
+  events: manage.input(dashboardEventsInput).query(async ({ ctx, input }) => {
+    const created = input.createdGte !== undefined || input.createdLt !== undefined ? { ...(input.createdGte !== undefined ? { gte: input.createdGte } : {}), ...(input.createdLt !== undefined ? { lt: input.createdLt } : {}) } : undefined;
+    const page = await events.listEvents(ctx.deps, ctx.scope, {
+      limit: input.limit,
+      ...(input.type ? { type: input.type } : {}),
+      ...(created ? { created } : {}),
+      ...(input.deliverySuccess !== undefined ? { delivery_success: input.deliverySuccess } : {}),
+      ...(input.startingAfter ? { starting_after: input.startingAfter } : {}),
+    }, '/v1/events');
+    return { events: page.data, hasMore: page.has_more };
+  }),
+
+  /** One event with its payload and its deliveries to every endpoint. */
+  event: manage.input(eventIdInput).query(async ({ ctx, input }) => ({
+    event: await events.getEvent(ctx.deps, ctx.scope, input.id),
+    deliveries: await webhooks.listDeliveries(ctx.deps, ctx.scope, { eventId: input.id, limit: 100 }),
+  })),
 
   attempts: manage.input(deliveryIdInput).query(({ ctx, input }) => webhooks.listAttempts(ctx.deps, ctx.scope, input.id)),
 
   resend: manage.input(deliveryIdInput).mutation(async ({ ctx, input }) => (await webhooks.resendDelivery(ctx.deps, ctx.scope, input.id), { ok: true })),
 
-  recoverFailed: manage.input(recoverFailedInput).mutation(async ({ ctx, input }) => ({
-    queued: await webhooks.recoverFailedSince(ctx.deps, ctx.scope, input.id, new Date(input.since * 1000)),
-  })),
+  /** Starts a recovery job; `recovery` and `latestRecovery` show its progress. */
+  recoverFailed: manage.input(recoverFailedInput).mutation(({ ctx, input }) =>
+    webhooks.startRecovery(ctx.deps, ctx.actor, input.id, new Date(input.since * 1000), { eventType: input.eventType ?? null }),
+  ),
+
+  recovery: manage.input(recoveryIdInput).query(({ ctx, input }) => webhooks.getRecovery(ctx.deps, ctx.scope, input.id)),
+
+  latestRecovery: manage.input(endpointIdInput).query(({ ctx, input }) => webhooks.getLatestRecovery(ctx.deps, ctx.scope, input.id)),
 });

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { createSecretKeyInput, ROLL_EXPIRY_HOURS } from '../../../shared/contracts/settings';
+import { API_KEY_ACCESS, API_KEY_RESOURCE_LABELS, API_KEY_RESOURCES, type ApiKeyAccess, type ApiKeyResource } from '../../../shared/contracts/api-keys';
 import { Badge } from '../../components/badge';
 import { Button } from '../../components/button';
 import { Card, CardHeader, PageHeader } from '../../components/card';
@@ -32,6 +33,7 @@ const EXPIRY_LABELS: Record<(typeof ROLL_EXPIRY_HOURS)[number], string> = {
 export function ApiKeysPage() {
   const { livemode, keys } = useKeys();
   const [creating, setCreating] = useState(false);
+  const [creatingRestricted, setCreatingRestricted] = useState(false);
   const [rolling, setRolling] = useState<ApiKey | null>(null);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
   const [revealed, setRevealed] = useState<{ title: string; secret: string } | null>(null);
@@ -41,6 +43,7 @@ export function ApiKeysPage() {
   const canChange = can(role, 'developers:manage') && (!livemode || can(role, 'live-keys:manage'));
   const publishable = keys.filter((k) => k.type === 'publishable');
   const secret = keys.filter((k) => k.type === 'secret');
+  const restricted = keys.filter((k) => k.type === 'restricted');
 
   return (
     <>
@@ -68,10 +71,21 @@ export function ApiKeysPage() {
           />
           <KeyTable keys={secret} emptyText={canChange ? 'No secret keys in this mode. Create one to call the API from your server.' : 'No secret keys in this mode.'} onRoll={canChange ? setRolling : undefined} onRevoke={setRevoking} />
         </Card>
+
+        <Card>
+          <CardHeader
+            title="Restricted keys"
+            description="Only the access you choose, per resource: give one to a service or plugin that needs less than a secret key."
+            actions={canChange ? <Button icon={<Icon name="plus" className="size-4" />} onClick={() => setCreatingRestricted(true)}>Create restricted key</Button> : undefined}
+          />
+          <KeyTable keys={restricted} emptyText="No restricted keys in this mode." onRoll={canChange ? setRolling : undefined} onRevoke={setRevoking} />
+        </Card>
       </div>
 
+      <CreateRestrictedKeyDialog open={creatingRestricted} onClose={() => setCreatingRestricted(false)} onCreated={(key) => { setCreatingRestricted(false); setRevealed({ title: 'Restricted key created', secret: key }); }} />
+
       <CreateKeyDialog open={creating} onClose={() => setCreating(false)} onCreated={(secretKey) => { setCreating(false); setRevealed({ title: 'Secret key created', secret: secretKey }); }} />
-      <RollKeyDialog apiKey={rolling} onClose={() => setRolling(null)} onRolled={(secretKey, type) => { setRolling(null); setRevealed({ title: type === 'secret' ? 'Secret key rolled' : 'Publishable key rolled', secret: secretKey }); }} />
+      <RollKeyDialog apiKey={rolling} onClose={() => setRolling(null)} onRolled={(secretKey, type) => { setRolling(null); setRevealed({ title: type === 'secret' ? 'Secret key rolled' : type === 'restricted' ? 'Restricted key rolled' : 'Publishable key rolled', secret: secretKey }); }} />
       <RevokeKeyDialog apiKey={revoking} onClose={() => setRevoking(null)} />
       <RevealKeyDialog revealed={revealed} onClose={() => setRevealed(null)} />
     </>
@@ -95,12 +109,13 @@ function KeyTable({ keys, emptyText, onRoll, onRevoke }: { keys: ApiKey[]; empty
         </thead>
         <tbody className="divide-y divide-slate-100">
           {keys.map((key) => {
-            const name = key.name ?? (key.type === 'secret' ? 'Secret key' : 'Publishable key');
+            const name = key.name ?? (key.type === 'secret' ? 'Secret key' : key.type === 'restricted' ? 'Restricted key' : 'Publishable key');
             return (
               <tr key={key.id} className="align-middle">
                 <td className="px-3 py-3 sm:px-5">
                   {/* A name of up to 60 characters stays in its column (full name on hover) instead of drawing over the token. */}
                   <div className="truncate font-medium text-slate-900" title={name} data-testid={`api-key-name-${key.id}`}>{name}</div>
+                  {key.permissions && <div className="truncate text-xs text-slate-500" title={permissionSummary(key.permissions)} data-testid={`api-key-permissions-${key.id}`}>{permissionSummary(key.permissions)}</div>}
                   {key.expires_at && <Badge tone="warning" className="mt-1">Expires {formatRelative(key.expires_at)}</Badge>}
                 </td>
                 <td className="px-3 py-3 sm:px-5">
@@ -123,7 +138,7 @@ function KeyTable({ keys, emptyText, onRoll, onRevoke }: { keys: ApiKey[]; empty
                     trigger={<Icon name="more" className="size-5" />}
                   >
                     <MenuItem icon={<Icon name="refresh" className="size-4" />} onSelect={() => onRoll(key)}>Roll key…</MenuItem>
-                    {key.type === 'secret' && <MenuItem danger icon={<Icon name="trash" className="size-4" />} onSelect={() => onRevoke(key)}>Revoke key…</MenuItem>}
+                    {key.type !== 'publishable' && <MenuItem danger icon={<Icon name="trash" className="size-4" />} onSelect={() => onRevoke(key)}>Revoke key…</MenuItem>}
                   </DropdownMenu>}
                 </td>
               </tr>
@@ -164,6 +179,58 @@ function CreateKeyDialog({ open, onClose, onCreated }: { open: boolean; onClose:
         <Field label="Key name" optional error={form.errors.name} hint='For example "Production web server".'>
           <Input autoFocus maxLength={60} {...form.bind('name')} />
         </Field>
+      </form>
+    </Dialog>
+  );
+}
+
+function permissionSummary(permissions: Partial<Record<ApiKeyResource, 'read' | 'write'>>) {
+  return API_KEY_RESOURCES.filter((r) => permissions[r]).map((r) => `${API_KEY_RESOURCE_LABELS[r].split(' (')[0]}: ${permissions[r]}`).join(' · ');
+}
+
+const ACCESS_LABELS: Record<ApiKeyAccess, string> = { none: 'None', read: 'Read', write: 'Write' };
+
+function CreateRestrictedKeyDialog({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (secret: string) => void }) {
+  const queryClient = useQueryClient();
+  const [name, setName] = useState('');
+  const [permissions, setPermissions] = useState<Record<ApiKeyResource, ApiKeyAccess>>(() => Object.fromEntries(API_KEY_RESOURCES.map((r) => [r, 'none'])) as Record<ApiKeyResource, ApiKeyAccess>);
+  const reset = () => { setName(''); setPermissions(Object.fromEntries(API_KEY_RESOURCES.map((r) => [r, 'none'])) as Record<ApiKeyResource, ApiKeyAccess>); };
+  const create = useMutation(trpc.developers.createRestrictedKey.mutationOptions({
+    onSuccess: async (result) => {
+      await queryClient.invalidateQueries({ queryKey: trpc.developers.keys.queryKey() });
+      reset();
+      onCreated(result.secret);
+    },
+  }));
+  const close = () => { create.reset(); reset(); onClose(); };
+  return (
+    <Dialog
+      open={open}
+      onClose={close}
+      busy={create.isPending}
+      title="Create restricted key"
+      description="Requests for a resource without access are refused with a 403 that names the permission they need."
+      footer={<>
+        <Button onClick={close} disabled={create.isPending}>Cancel</Button>
+        <Button variant="primary" type="submit" form="create-restricted-key-form" loading={create.isPending}>Create key</Button>
+      </>}
+    >
+      <form id="create-restricted-key-form" noValidate onSubmit={(e) => { e.preventDefault(); create.mutate({ name, permissions }); }} className="space-y-4">
+        <FormError message={create.error ? errorMessage(create.error) : null} />
+        <Field label="Key name" hint='For example "Order sync service".'>
+          <Input autoFocus maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
+        </Field>
+        <fieldset className="divide-y divide-slate-100 rounded-md ring-1 ring-slate-200">
+          <legend className="mb-2 text-sm font-medium text-slate-800">Permissions</legend>
+          {API_KEY_RESOURCES.map((resource) => (
+            <div key={resource} className="flex items-center justify-between gap-3 px-3 py-2">
+              <label htmlFor={`permission-${resource}`} className="min-w-0 text-sm text-slate-700">{API_KEY_RESOURCE_LABELS[resource]}</label>
+              <Select id={`permission-${resource}`} className="w-28 shrink-0" value={permissions[resource]} onChange={(e) => setPermissions({ ...permissions, [resource]: e.target.value as ApiKeyAccess })}>
+                {API_KEY_ACCESS.map((a) => <option key={a} value={a}>{ACCESS_LABELS[a]}</option>)}
+              </Select>
+            </div>
+          ))}
+        </fieldset>
       </form>
     </Dialog>
   );
@@ -221,7 +288,7 @@ function RevokeKeyDialog({ apiKey, onClose }: { apiKey: ApiKey | null; onClose: 
       onClose={close}
       busy={revoke.isPending}
       size="sm"
-      title="Revoke secret key?"
+      title={apiKey?.type === 'restricted' ? 'Revoke restricted key?' : 'Revoke secret key?'}
       description="Any request made with this key will fail immediately. This cannot be undone."
       footer={<>
         <Button onClick={close} disabled={revoke.isPending}>Cancel</Button>

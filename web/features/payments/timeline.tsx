@@ -68,6 +68,19 @@ function timelineItems(entries: TimelineEntryView[], currency: string): Item[] {
       });
       continue;
     }
+    // Each webhook of the event, with how it ended (Developers > Webhooks has the attempts).
+    for (const w of entry.webhooks ?? []) {
+      const where = w.endpoint.startsWith('cli://') ? `the local listener ${w.endpoint.slice(6)}` : w.endpoint;
+      const outcome = w.status === 'succeeded' ? 'delivered' : w.status === 'failed' ? 'failed' : 'pending';
+      items.push({
+        key: `${entry.id}:${w.id}`,
+        created: w.updated,
+        tone: w.status === 'succeeded' ? 'success' : w.status === 'failed' ? 'danger' : 'warning',
+        title: `Webhook ${entry.type} ${outcome}`,
+        detail: `To ${where}${w.lastStatusCode ? ` · HTTP ${w.lastStatusCode}` : ''} · ${w.attemptCount} ${w.attemptCount === 1 ? 'attempt' : 'attempts'}`,
+        meta: entry.id,
+      });
+    }
     const object = entry.event.data.object as Record<string, unknown>;
     switch (entry.type) {
       case 'payment_intent.created':

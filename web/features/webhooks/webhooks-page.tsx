@@ -1,7 +1,9 @@
 import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
-import { DELIVERY_STATUSES, type DeliveryDto, type DeliveryStatus, type WebhookEndpointDto } from '../../../shared/contracts/webhook-endpoints';
+import { DELIVERY_STATUSES, type DeliveryStatus, type RecoveryDto, type WebhookEndpointDto } from '../../../shared/contracts/webhook-endpoints';
+import { formatDateTime } from '../../lib/format';
+import { EVENT_TYPES } from '../../../shared/contracts/events';
 import { Badge } from '../../components/badge';
 import { Button } from '../../components/button';
 import { Card, CardHeader, PageHeader } from '../../components/card';
@@ -12,14 +14,23 @@ import { Icon } from '../../components/icons';
 import { Input, Select } from '../../components/input';
 import { toast } from '../../components/toast';
 import { errorMessage } from '../../lib/errors';
-import { formatDateTime, formatRelative } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
 import { DevelopersTabs } from '../../components/developers-tabs';
 
-const STATUS_TONE = { succeeded: 'success', failed: 'danger', pending: 'warning' } as const;
-const STATUS_LABEL = { succeeded: 'Succeeded', failed: 'Failed', pending: 'Pending' } as const;
 
-export function WebhooksPage({ selected }: { selected?: string }) {
+import { DeliveryTable, STATUS_LABEL } from './delivery-log';
+import { fromLocalInput, toLocalInput } from './local-time';
+
+/** The delivery log's filters, kept in the URL (developers_.webhooks.tsx). Dates are unix seconds. */
+export interface DeliveryFilters {
+  status?: DeliveryStatus;
+  type?: string;
+  event?: string;
+  after?: number;
+  before?: number;
+}
+
+export function WebhooksPage({ selected, filters = {}, onFilters }: { selected?: string; filters?: DeliveryFilters; onFilters?: (f: DeliveryFilters) => void }) {
   const endpoints = useSuspenseQuery(trpc.webhooks.endpoints.queryOptions()).data;
   const navigate = useNavigate();
   const [editing, setEditing] = useState<WebhookEndpointDto | 'new' | null>(null);
@@ -61,7 +72,7 @@ export function WebhooksPage({ selected }: { selected?: string }) {
             </ul>
           )}
         </Card>
-        {current && <EndpointDetail key={current.id} endpoint={current} onEdit={() => setEditing(current)} onSecret={setSecret} />}
+        {current && <EndpointDetail key={current.id} endpoint={current} filters={filters} onFilters={(f) => (onFilters ? onFilters(f) : undefined)} onEdit={() => setEditing(current)} onSecret={setSecret} />}
       </div>
       <EndpointDialog
         endpoint={editing}
@@ -77,14 +88,21 @@ export function WebhooksPage({ selected }: { selected?: string }) {
   );
 }
 
-function EndpointDetail({ endpoint, onEdit, onSecret }: { endpoint: WebhookEndpointDto; onEdit: () => void; onSecret: (s: { title: string; secret: string }) => void }) {
+function EndpointDetail({ endpoint, filters, onFilters, onEdit, onSecret }: { endpoint: WebhookEndpointDto; filters: DeliveryFilters; onFilters: (f: DeliveryFilters) => void; onEdit: () => void; onSecret: (s: { title: string; secret: string }) => void }) {
   const queryClient = useQueryClient();
-  const [status, setStatus] = useState<DeliveryStatus | ''>('');
+  const [eventId, setEventId] = useState(filters.event ?? '');
   const [open, setOpen] = useState<string | null>(null);
   const [since, setSince] = useState(() => toLocalInput(new Date(Date.now() - 3_600_000)));
   const deliveriesKey = trpc.webhooks.deliveries.queryKey({ endpointId: endpoint.id });
   const deliveries = useQuery({
-    ...trpc.webhooks.deliveries.queryOptions({ endpointId: endpoint.id, ...(status ? { status } : {}) }),
+    ...trpc.webhooks.deliveries.queryOptions({
+      endpointId: endpoint.id,
+      ...(filters.status ? { status: filters.status } : {}),
+      ...(filters.type ? { eventType: filters.type } : {}),
+      ...(filters.event ? { eventId: filters.event } : {}),
+      ...(filters.after !== undefined ? { createdGte: filters.after } : {}),
+      ...(filters.before !== undefined ? { createdLt: filters.before } : {}),
+    }),
     refetchInterval: 2000,
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: deliveriesKey });
@@ -95,8 +113,14 @@ function EndpointDetail({ endpoint, onEdit, onSecret }: { endpoint: WebhookEndpo
   const toggle = useMutation(trpc.webhooks.update.mutationOptions({ onSuccess: () => refreshEndpoints(), onError }));
   const reveal = useMutation(trpc.webhooks.revealSecret.mutationOptions({ onSuccess: (r) => onSecret({ title: 'Signing secret', secret: r.secret }), onError }));
   const roll = useMutation(trpc.webhooks.rollSecret.mutationOptions({ onSuccess: (r) => onSecret({ title: 'Signing secret rolled', secret: r.secret }), onError }));
+  const latestRecoveryKey = trpc.webhooks.latestRecovery.queryKey({ id: endpoint.id });
+  const latestRecovery = useQuery({
+    ...trpc.webhooks.latestRecovery.queryOptions({ id: endpoint.id }),
+    // Polls while a recovery is running or its deliveries are still going out.
+    refetchInterval: (q) => (q.state.data && (q.state.data.status !== 'succeeded' || q.state.data.delivered < q.state.data.queued) ? 1000 : false),
+  });
   const recover = useMutation(trpc.webhooks.recoverFailed.mutationOptions({
-    onSuccess: (r) => (toast.success(r.queued ? `Resending ${r.queued} failed ${r.queued === 1 ? 'delivery' : 'deliveries'} in order` : 'No failed deliveries since then'), refresh()),
+    onSuccess: () => (toast.success('Recovery started: failed deliveries are sent again, oldest first'), queryClient.invalidateQueries({ queryKey: latestRecoveryKey }), refresh()),
     onError,
   }));
   const disabled = endpoint.status === 'disabled';
@@ -123,116 +147,42 @@ function EndpointDetail({ endpoint, onEdit, onSecret }: { endpoint: WebhookEndpo
         </p>
       )}
       <div className="flex flex-wrap items-end gap-3 border-t border-slate-100 px-5 py-3">
-        <Field label="Status" className="w-40">
-          <Select aria-label="Filter by status" value={status} onChange={(e) => setStatus(e.target.value as DeliveryStatus | '')}>
+        <Field label="Status" className="w-36">
+          <Select aria-label="Filter by status" value={filters.status ?? ''} onChange={(e) => onFilters({ ...filters, status: (e.target.value || undefined) as DeliveryStatus | undefined })}>
             <option value="">All deliveries</option>
             {DELIVERY_STATUSES.map((s) => <option key={s} value={s}>{STATUS_LABEL[s]}</option>)}
           </Select>
+        </Field>
+        <Field label="Event type" className="w-56">
+          <Select aria-label="Filter by event type" value={filters.type ?? ''} onChange={(e) => onFilters({ ...filters, type: e.target.value || undefined })}>
+            <option value="">All types</option>
+            {EVENT_TYPES.map((t) => <option key={t} value={t}>{t}</option>)}
+          </Select>
+        </Field>
+        <Field label="Event ID" className="w-56">
+          <form onSubmit={(e) => (e.preventDefault(), onFilters({ ...filters, event: eventId.trim() || undefined }))}>
+            <Input aria-label="Filter by event ID" placeholder="evt_…" value={eventId} onChange={(e) => setEventId(e.target.value)} onBlur={() => onFilters({ ...filters, event: eventId.trim() || undefined })} className="font-mono text-[13px]" />
+          </form>
+        </Field>
+        <Field label="From">
+          <Input type="datetime-local" aria-label="Deliveries from" value={filters.after !== undefined ? toLocalInput(new Date(filters.after * 1000)) : ''} onChange={(e) => onFilters({ ...filters, after: fromLocalInput(e.target.value) })} />
+        </Field>
+        <Field label="To">
+          <Input type="datetime-local" aria-label="Deliveries to" value={filters.before !== undefined ? toLocalInput(new Date(filters.before * 1000)) : ''} onChange={(e) => onFilters({ ...filters, before: fromLocalInput(e.target.value) })} />
         </Field>
         <div className="ml-auto flex items-end gap-2">
           <Field label="Recover failed since">
             <Input type="datetime-local" aria-label="Recover failed since" value={since} onChange={(e) => setSince(e.target.value)} />
           </Field>
-          <Button variant="primary" loading={recover.isPending} onClick={() => since && recover.mutate({ id: endpoint.id, since: Math.floor(new Date(since).getTime() / 1000) })}>
-            Recover failed
+          <Button variant="primary" loading={recover.isPending} onClick={() => since && recover.mutate({ id: endpoint.id, since: Math.floor(new Date(since).getTime() / 1000), ...(filters.type ? { eventType: filters.type } : {}) })}>
+            {filters.type ? `Recover failed ${filters.type}` : 'Recover failed'}
           </Button>
         </div>
       </div>
-      <DeliveryTable rows={deliveries.data ?? []} loading={deliveries.isLoading} open={open} onOpen={setOpen} onResent={refresh} />
+      {latestRecovery.data && <RecoveryProgress recovery={latestRecovery.data} />}
+      <DeliveryTable rows={deliveries.data ?? []} loading={deliveries.isLoading} open={open} onOpen={setOpen} onResent={refresh}
+        emptyText={Object.values(filters).some((v) => v !== undefined) ? 'No deliveries match these filters.' : 'No deliveries yet. Send a test event to see one here.'} />
     </Card>
-  );
-}
-
-function DeliveryTable({ rows, loading, open, onOpen, onResent }: { rows: DeliveryDto[]; loading: boolean; open: string | null; onOpen: (id: string | null) => void; onResent: () => void }) {
-  const resend = useMutation(trpc.webhooks.resend.mutationOptions({ onSuccess: () => (toast.success('Delivery queued again'), onResent()), onError: (e) => toast.error(errorMessage(e)) }));
-  if (loading) return <p className="px-5 py-8 text-center text-sm text-slate-500">Loading deliveries…</p>;
-  if (!rows.length) return <p className="px-5 py-8 text-center text-sm text-slate-500">No deliveries match. Send a test event to see one here.</p>;
-  return (
-    <table className="w-full text-sm" aria-label="Deliveries">
-      <thead>
-        <tr className="border-y border-slate-100 text-left text-xs font-medium text-slate-500">
-          <th scope="col" className="px-5 py-2.5 font-medium">Event</th>
-          <th scope="col" className="px-3 py-2.5 font-medium">Status</th>
-          <th scope="col" className="hidden px-3 py-2.5 font-medium sm:table-cell">Attempts</th>
-          <th scope="col" className="hidden px-3 py-2.5 font-medium md:table-cell">Created</th>
-          <th scope="col" className="px-5 py-2.5"><span className="sr-only">Actions</span></th>
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-slate-100">
-        {rows.map((d) => (
-          <DeliveryRow key={d.id} delivery={d} open={open === d.id} onToggle={() => onOpen(open === d.id ? null : d.id)} onResend={() => resend.mutate({ id: d.id })} resending={resend.isPending && resend.variables?.id === d.id} />
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-function DeliveryRow({ delivery: d, open, onToggle, onResend, resending }: { delivery: DeliveryDto; open: boolean; onToggle: () => void; onResend: () => void; resending: boolean }) {
-  return (
-    <>
-      <tr data-testid={`delivery-${d.id}`} className="align-middle">
-        <td className="px-5 py-3">
-          <button type="button" onClick={onToggle} aria-expanded={open} className="text-left">
-            <span className="block font-medium text-slate-900">{d.eventType}</span>
-            <span className="block font-mono text-xs text-slate-500">{d.eventId}</span>
-          </button>
-        </td>
-        <td className="px-3 py-3">
-          <Badge tone={STATUS_TONE[d.status]}>{STATUS_LABEL[d.status]}{d.lastStatusCode ? ` · ${d.lastStatusCode}` : ''}</Badge>
-          {d.nextAttempt && <span className="block text-xs text-slate-500">Next try {formatRelative(d.nextAttempt)}</span>}
-        </td>
-        <td className="hidden px-3 py-3 text-slate-600 sm:table-cell">{d.attemptCount}</td>
-        <td className="hidden px-3 py-3 text-slate-500 md:table-cell">{formatDateTime(d.created)}</td>
-        <td className="px-5 py-3 text-right">
-          <Button size="sm" onClick={onResend} loading={resending}>Resend</Button>
-        </td>
-      </tr>
-      {open && (
-        <tr>
-          <td colSpan={5} className="bg-slate-50 px-5 py-3">
-            <Attempts deliveryId={d.id} />
-          </td>
-        </tr>
-      )}
-    </>
-  );
-}
-
-function Attempts({ deliveryId }: { deliveryId: string }) {
-  const attempts = useQuery({ ...trpc.webhooks.attempts.queryOptions({ id: deliveryId }), refetchInterval: 2000 });
-  if (!attempts.data) return <p className="text-sm text-slate-500">Loading attempts…</p>;
-  if (!attempts.data.length) return <p className="text-sm text-slate-500">Not attempted yet.</p>;
-  return (
-    <ol className="space-y-3">
-      {attempts.data.map((a) => (
-        <li key={a.id} className="rounded-md bg-white p-3 ring-1 ring-slate-200" data-testid="delivery-attempt">
-          <div className="flex flex-wrap items-center gap-3 text-sm">
-            <Badge tone={a.statusCode && a.statusCode >= 200 && a.statusCode < 300 ? 'success' : 'danger'}>{a.statusCode ?? 'No response'}</Badge>
-            <span className="text-slate-600">{formatDateTime(a.created)}</span>
-            {a.latencyMs !== null && <span className="text-slate-500">{a.latencyMs} ms</span>}
-            {a.error && <span className="text-red-700">{a.error}</span>}
-          </div>
-          <div className="mt-3 grid gap-3 lg:grid-cols-2">
-            <Block title="Request headers" text={formatHeaders(a.requestHeaders)} />
-            <Block title="Response headers" text={formatHeaders(a.responseHeaders)} />
-            <Block title="Request body" text={a.requestBody ? pretty(a.requestBody) : ''} />
-            <Block title="Response body (first 4 KB)" text={a.responseExcerpt ?? ''} />
-          </div>
-        </li>
-      ))}
-    </ol>
-  );
-}
-
-function Block({ title, text }: { title: string; text: string }) {
-  return (
-    <div className="min-w-0">
-      <div className="mb-1 flex items-center justify-between text-xs font-medium text-slate-500">
-        {title}
-        {text && <CopyButton value={text} label={`Copy ${title.toLowerCase()}`} compact />}
-      </div>
-      <pre className="max-h-64 overflow-auto rounded bg-slate-900 p-3 font-mono text-[12px] leading-relaxed text-slate-100">{text || '—'}</pre>
-    </div>
   );
 }
 
@@ -324,19 +274,24 @@ function SecretDialog({ secret, onClose }: { secret: { title: string; secret: st
   );
 }
 
-function formatHeaders(headers: Record<string, string> | null): string {
-  return headers ? Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\n') : '';
-}
-
-function pretty(body: string): string {
-  try {
-    return JSON.stringify(JSON.parse(body), null, 2);
-  } catch {
-    return body;
-  }
-}
-
-function toLocalInput(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+/** The endpoint's latest "Recover failed since": how far the job got, and how many arrived. */
+function RecoveryProgress({ recovery: r }: { recovery: RecoveryDto }) {
+  const total = r.total ?? 0;
+  const running = r.status === 'queued' || r.status === 'running';
+  const share = total ? Math.round((100 * (running ? r.queued : r.delivered)) / total) : running ? 0 : 100;
+  const what = `failed ${r.eventType ? `${r.eventType} ` : ''}deliveries since ${formatDateTime(r.since)}`;
+  return (
+    <div className="mx-5 mb-3 rounded-md bg-slate-50 px-3 py-2 text-[13px] text-slate-700 ring-1 ring-slate-200" role="status" data-testid="recovery-progress">
+      <p>
+        {r.status === 'failed' ? `Recovery of ${what} stopped: ${r.error ?? 'unknown error'}`
+          : running ? `Recovering ${what}: ${r.queued}${r.total !== null ? ` of ${total}` : ''} sent again…`
+          : total === 0 ? `No ${what}.` : `Recovered ${what}: ${r.queued} sent again, ${r.delivered} delivered.`}
+      </p>
+      {total > 0 && (
+        <div className="mt-1.5 h-1.5 overflow-hidden rounded-full bg-slate-200" aria-hidden="true">
+          <div className="h-full rounded-full bg-brand-600 transition-[width]" style={{ width: `${share}%` }} />
+        </div>
+      )}
+    </div>
+  );
 }
