@@ -18,14 +18,35 @@ export const AUDIT_ACTION_LABELS = {
   'api_key.created': 'API key created',
   'api_key.rolled': 'API key rolled',
   'api_key.revoked': 'API key revoked',
+  'api_key.revealed': 'Secret key revealed',
   'webhook_endpoint.created': 'Webhook endpoint added',
   'webhook_endpoint.secret_revealed': 'Webhook signing secret revealed',
   'webhook_endpoint.secret_rolled': 'Webhook signing secret rolled',
   'report_run.created': 'Export started',
   'report_file.downloaded': 'Export downloaded',
+  'webhook_endpoint.updated': 'Webhook endpoint updated',
+  'webhook_endpoint.deleted': 'Webhook endpoint deleted',
+  'user.signed_in': 'Signed in',
+  'user.sign_in_failed': 'Sign-in failed',
+  'two_factor.totp_enabled': 'Authenticator app turned on',
+  'two_factor.totp_disabled': 'Authenticator app turned off',
+  'two_factor.passkey_added': 'Passkey added',
+  'two_factor.passkey_removed': 'Passkey removed',
+  'two_factor.recovery_codes_regenerated': 'Recovery codes replaced',
+  'two_factor.recovery_code_used': 'Recovery code used',
+  'two_factor.reset': 'Two-factor authentication reset',
+  'two_factor.requirement_changed': 'Two-factor requirement changed',
+  'payment_intent.captured': 'Payment captured',
+  'payment_intent.canceled': 'Payment canceled',
+  'refund.created': 'Refund issued',
+  'customer.created': 'Customer created',
+  'customer.updated': 'Customer updated',
+  'customer.deleted': 'Customer deleted',
 } as const satisfies Record<string, string>;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;
+
+export const AUDIT_ACTIONS = Object.keys(AUDIT_ACTION_LABELS) as AuditAction[];
 
 export function isAuditAction(action: string): action is AuditAction {
   return Object.hasOwn(AUDIT_ACTION_LABELS, action);

@@ -56,6 +56,7 @@ export const ERROR_CODES = {
   email_taken: 'invalid_request_error',
   password_too_weak: 'invalid_request_error',
   csrf_failed: 'permission_error',
+  two_factor_required: 'permission_error',
   internal_error: 'api_error',
 } as const satisfies Record<string, ErrorType>;
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -15,11 +15,13 @@ import { Route as ForgotPasswordRouteImport } from './routes/forgot-password'
 import { Route as ResetPasswordRouteImport } from './routes/reset-password'
 import { Route as SigninRouteImport } from './routes/signin'
 import { Route as SignupRouteImport } from './routes/signup'
+import { Route as TwoFactorSetupRouteImport } from './routes/two-factor-setup'
 import { Route as VerifyEmailRouteImport } from './routes/verify-email'
 import { Route as AppIndexRouteImport } from './routes/_app/index'
 import { Route as AppDevelopersRouteImport } from './routes/_app/developers'
 import { Route as AppReportsRouteImport } from './routes/_app/reports'
 import { Route as AppSettingsRouteImport } from './routes/_app/settings'
+import { Route as SigninTwoFactorRouteImport } from './routes/signin_.two-factor'
 import { Route as AppBalancesIndexRouteImport } from './routes/_app/balances.index'
 import { Route as AppCustomersIndexRouteImport } from './routes/_app/customers.index'
 import { Route as AppCustomersCustomerIdRouteImport } from './routes/_app/customers.$customerId'
@@ -62,6 +64,11 @@ const SignupRoute = SignupRouteImport.update({
   path: '/signup',
   getParentRoute: () => rootRouteImport,
 } as any)
+const TwoFactorSetupRoute = TwoFactorSetupRouteImport.update({
+  id: '/two-factor-setup',
+  path: '/two-factor-setup',
+  getParentRoute: () => rootRouteImport,
+} as any)
 const VerifyEmailRoute = VerifyEmailRouteImport.update({
   id: '/verify-email',
   path: '/verify-email',
@@ -86,6 +93,11 @@ const AppSettingsRoute = AppSettingsRouteImport.update({
   id: '/settings',
   path: '/settings',
   getParentRoute: () => AppRoute,
+} as any)
+const SigninTwoFactorRoute = SigninTwoFactorRouteImport.update({
+  id: '/signin_/two-factor',
+  path: '/signin/two-factor',
+  getParentRoute: () => rootRouteImport,
 } as any)
 const AppBalancesIndexRoute = AppBalancesIndexRouteImport.update({
   id: '/balances/',
@@ -156,10 +168,12 @@ export interface FileRoutesByFullPath {
   '/reset-password': typeof ResetPasswordRoute
   '/signin': typeof SigninRoute
   '/signup': typeof SignupRoute
+  '/two-factor-setup': typeof TwoFactorSetupRoute
   '/verify-email': typeof VerifyEmailRoute
   '/developers': typeof AppDevelopersRoute
   '/reports': typeof AppReportsRoute
   '/settings': typeof AppSettingsRoute
+  '/signin/two-factor': typeof SigninTwoFactorRoute
   '/customers/$customerId': typeof AppCustomersCustomerIdRoute
   '/developers/events': typeof AppDevelopersEventsRoute
   '/developers/webhooks': typeof AppDevelopersWebhooksRoute
@@ -179,10 +193,12 @@ export interface FileRoutesByTo {
   '/reset-password': typeof ResetPasswordRoute
   '/signin': typeof SigninRoute
   '/signup': typeof SignupRoute
+  '/two-factor-setup': typeof TwoFactorSetupRoute
   '/verify-email': typeof VerifyEmailRoute
   '/developers': typeof AppDevelopersRoute
   '/reports': typeof AppReportsRoute
   '/settings': typeof AppSettingsRoute
+  '/signin/two-factor': typeof SigninTwoFactorRoute
   '/': typeof AppIndexRoute
   '/customers/$customerId': typeof AppCustomersCustomerIdRoute
   '/developers/events': typeof AppDevelopersEventsRoute
@@ -205,10 +221,12 @@ export interface FileRoutesById {
   '/reset-password': typeof ResetPasswordRoute
   '/signin': typeof SigninRoute
   '/signup': typeof SignupRoute
+  '/two-factor-setup': typeof TwoFactorSetupRoute
   '/verify-email': typeof VerifyEmailRoute
   '/_app/developers': typeof AppDevelopersRoute
   '/_app/reports': typeof AppReportsRoute
   '/_app/settings': typeof AppSettingsRoute
+  '/signin_/two-factor': typeof SigninTwoFactorRoute
   '/_app/': typeof AppIndexRoute
   '/_app/customers/$customerId': typeof AppCustomersCustomerIdRoute
   '/_app/developers_/events': typeof AppDevelopersEventsRoute
@@ -232,10 +250,12 @@ export interface FileRouteTypes {
     | '/reset-password'
     | '/signin'
     | '/signup'
+    | '/two-factor-setup'
     | '/verify-email'
     | '/developers'
     | '/reports'
     | '/settings'
+    | '/signin/two-factor'
     | '/customers/$customerId'
     | '/developers/events'
     | '/developers/webhooks'
@@ -255,10 +275,12 @@ export interface FileRouteTypes {
     | '/reset-password'
     | '/signin'
     | '/signup'
+    | '/two-factor-setup'
     | '/verify-email'
     | '/developers'
     | '/reports'
     | '/settings'
+    | '/signin/two-factor'
     | '/'
     | '/customers/$customerId'
     | '/developers/events'
@@ -280,10 +302,12 @@ export interface FileRouteTypes {
     | '/reset-password'
     | '/signin'
     | '/signup'
+    | '/two-factor-setup'
     | '/verify-email'
     | '/_app/developers'
     | '/_app/reports'
     | '/_app/settings'
+    | '/signin_/two-factor'
     | '/_app/'
     | '/_app/customers/$customerId'
     | '/_app/developers_/events'
@@ -306,7 +330,9 @@ export interface RootRouteChildren {
   ResetPasswordRoute: typeof ResetPasswordRoute
   SigninRoute: typeof SigninRoute
   SignupRoute: typeof SignupRoute
+  TwoFactorSetupRoute: typeof TwoFactorSetupRoute
   VerifyEmailRoute: typeof VerifyEmailRoute
+  SigninTwoFactorRoute: typeof SigninTwoFactorRoute
 }
 
 declare module '@tanstack/react-router' {
@@ -353,6 +379,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof SignupRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/two-factor-setup': {
+      id: '/two-factor-setup'
+      path: '/two-factor-setup'
+      fullPath: '/two-factor-setup'
+      preLoaderRoute: typeof TwoFactorSetupRouteImport
+      parentRoute: typeof rootRouteImport
+    }
     '/verify-email': {
       id: '/verify-email'
       path: '/verify-email'
@@ -387,6 +420,13 @@ declare module '@tanstack/react-router' {
       fullPath: '/settings'
       preLoaderRoute: typeof AppSettingsRouteImport
       parentRoute: typeof AppRoute
+    }
+    '/signin_/two-factor': {
+      id: '/signin_/two-factor'
+      path: '/signin/two-factor'
+      fullPath: '/signin/two-factor'
+      preLoaderRoute: typeof SigninTwoFactorRouteImport
+      parentRoute: typeof rootRouteImport
     }
     '/_app/balances/': {
       id: '/_app/balances/'
@@ -522,7 +562,9 @@ const rootRouteChildren: RootRouteChildren = {
   ResetPasswordRoute: ResetPasswordRoute,
   SigninRoute: SigninRoute,
   SignupRoute: SignupRoute,
+  TwoFactorSetupRoute: TwoFactorSetupRoute,
   VerifyEmailRoute: VerifyEmailRoute,
+  SigninTwoFactorRoute: SigninTwoFactorRoute,
 }
 export const routeTree = rootRouteImport
   ._addFileChildren(rootRouteChildren)

@@ -15,6 +15,7 @@ import * as m0018 from './migrations/0018_add_mail_and_account_tokens.js';
 import * as m0016 from './migrations/0016_create_checkout_sessions.js';
 import * as m0013 from './migrations/0013_create_charges_balance_payouts.js';
 import * as m0014 from './migrations/0014_create_disputes.js';
+import * as m0019 from './migrations/0019_add_two_factor_and_audit_trail.js';
 import * as m0020 from './migrations/0020_add_listen_sessions_and_restricted_keys.js';
 import * as m0015 from './migrations/0015_create_report_runs.js';
 
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0016_create_checkout_sessions': m0016,
   '0013_create_charges_balance_payouts': m0013,
   '0014_create_disputes': m0014,
+  '0019_add_two_factor_and_audit_trail': m0019,
   '0020_add_listen_sessions_and_restricted_keys': m0020,
   '0015_create_report_runs': m0015,
 };

@@ -9,6 +9,7 @@ export interface UsersTable { id: string; email: string; name: string; password_
 export interface MerchantsTable {
   id: string; name: string; timezone: Generated<string>; default_currency: Generated<string>;
   support_email: string | null; statement_descriptor: string | null; country: Generated<string>; created_at: Timestamp;
+  require_two_factor: Generated<boolean>;
 }
 export interface MembershipsTable { merchant_id: string; user_id: string; role: string; created_at: Timestamp }
 export interface SessionsTable {
@@ -30,7 +31,7 @@ export interface UserTokensTable {
 }
 export interface AuditLogTable {
   id: string; merchant_id: string; livemode: boolean | null; user_id: string | null; action: string; target_id: string | null;
-  data: Json<Record<string, unknown>>; ip: string | null; created_at: Timestamp;
+  data: Json<Record<string, unknown>>; ip: string | null; user_agent: Generated<string | null>; created_at: Timestamp;
 }
 export interface SavedViewsTable {
   id: string; merchant_id: string; user_id: string; page: string; name: string; params: Json<Record<string, unknown>>; created_at: Timestamp;
@@ -162,6 +163,16 @@ export interface EvidenceFilesTable {
   id: string; merchant_id: string; livemode: boolean; purpose: string; filename: string; type: string; size: Money;
   storage_key: string; created_by_user_id: string | null; created_at: Timestamp;
 }
+export interface TwoFactorTotpTable { user_id: string; secret_encrypted: string; confirmed_at: Date | null; last_used_step: number | null; created_at: Timestamp }
+export interface TwoFactorRecoveryCodesTable { user_id: string; code_hash: string; used_at: Date | null; created_at: Timestamp }
+export interface WebauthnCredentialsTable {
+  id: string; user_id: string; public_key: string; counter: ColumnType<number, number | undefined, number>; transports: Json<string[]>;
+  name: string; created_at: Timestamp; last_used_at: Date | null;
+}
+export interface TwoFactorChallengesTable {
+  token_hash: string; user_id: string; purpose: 'sign-in' | 'passkey-registration'; webauthn_challenge: string | null;
+  attempts: Generated<number>; ip: string | null; user_agent: string | null; created_at: Timestamp; expires_at: Timestamp;
+}
 export interface WorkerHeartbeatsTable { worker_id: string; host: string; pid: number; started_at: Timestamp; last_seen_at: Timestamp }
 export interface RateLimitsTable { bucket: string; tokens: number; updated_at: Timestamp }
 
@@ -213,6 +224,10 @@ export interface Database {
   evidence_files: EvidenceFilesTable;
   report_runs: ReportRunsTable;
   report_files: ReportFilesTable;
+  two_factor_totp: TwoFactorTotpTable;
+  two_factor_recovery_codes: TwoFactorRecoveryCodesTable;
+  webauthn_credentials: WebauthnCredentialsTable;
+  two_factor_challenges: TwoFactorChallengesTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

@@ -10,6 +10,7 @@ import { pruneReportFiles } from '../core/reports/reports.service.js';
 import { releaseAvailableFunds } from '../core/balance/balance.service.js';
 import { advanceTestPayouts, runAutomaticPayouts } from '../core/payouts/payouts.service.js';
 import type { CoreDeps } from '../core/shared/deps.js';
+import { pruneExpiredChallenges } from '../core/two-factor/two-factor.service.js';
 
 /**
  * The crontab tasks (no payload beyond graphile-worker's `_cron`). Each is safe to run on several
@@ -22,7 +23,8 @@ export const periodicTasks = (deps: CoreDeps): Record<string, Task> => ({
   // A safety net: each refund has its own settle-refund job; this settles any whose job was lost.
   'settle-due-refunds': async () => void (await processPendingRefunds(deps, { olderThanMs: 60_000, limit: 1000 })),
   'prune-idempotency-keys': async () => void (await pruneIdempotencyKeys(deps)),
-  'prune-expired-sessions': async () => void (await pruneExpiredSessions(deps.db)),
+  // Expired sessions, and the sign-in and passkey challenges that timed out with them.
+  'prune-expired-sessions': async () => void ((await pruneExpiredSessions(deps.db)) + (await pruneExpiredChallenges(deps.db))),
   // Idle rate-limit buckets (API keys, dashboard sessions) and throttle rows that no longer block anything.
   'prune-rate-limit-state': async () => void ((await pruneIdleRateLimitBuckets(deps.db)) + (await pruneForgivenThrottles(deps.db))),
   // Folds the analytics rollups' appended delta rows into one row per bucket key.

@@ -3,14 +3,24 @@ import { ZodError } from 'zod';
 import { PaymentError } from '../../shared/errors.js';
 import { can, type Permission } from '../../shared/permissions.js';
 import { toInvalidInput } from '../core/shared/database-errors.js';
+import { hasSecondFactor } from '../core/two-factor/two-factor.service.js';
 import type { InnerContext } from './context.js';
+
+const TWO_FACTOR_ENROLMENT_REQUIRED = 'This account requires two-factor authentication. Set it up to continue.';
 
 const STATUS_TO_TRPC: Record<number, TRPCError['code']> = {
   400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 402: 'BAD_REQUEST', 403: 'FORBIDDEN', 404: 'NOT_FOUND',
   409: 'CONFLICT', 429: 'TOO_MANY_REQUESTS',
 };
 
-const t = initTRPC.context<InnerContext>().create({
+/**
+ * What a procedure declares about who may call it; the role-matrix test (access.integration.test.ts) reads it
+ * from every procedure. `public`: anyone; `signed-in`: any signed-in user, whatever their role; otherwise
+ * the permission of shared/permissions.ts (and a further one in live mode).
+ */
+export type ProcedureAccess = { access: 'public' } | { access: 'signed-in' } | { access: 'member'; permission: Permission; live?: Permission };
+
+const t = initTRPC.context<InnerContext>().meta<ProcedureAccess>().create({
   // The one place PaymentError and zod errors become what the browser sees: a code, a message and, for
   // forms, errors per field.
   errorFormatter({ shape, error }) {
@@ -82,9 +92,10 @@ export const fromReplica = t.middleware(async ({ ctx, next }) => {
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(mapErrors).use(csrf).use(noteWrites);
+const anyoneProcedure = t.procedure.use(mapErrors).use(csrf).use(noteWrites);
+export const publicProcedure = anyoneProcedure.meta({ access: 'public' });
 
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+export const authedProcedure = anyoneProcedure.meta({ access: 'signed-in' }).use(({ ctx, next }) => {
   if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
   return next({ ctx: { ...ctx, session: ctx.session } });
 });
@@ -95,7 +106,7 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
  * ctx.scope is what every core call is scoped to: the session's merchant and mode.
  */
 export function memberProcedure(permission: Permission, inMode: { live?: Permission } = {}) {
-  return authedProcedure.use(({ ctx, next }) => {
+  return authedProcedure.meta({ access: 'member', permission, live: inMode.live }).use(async ({ ctx, next }) => {
     const { merchant, role, livemode, user } = ctx.session;
     if (!merchant || !role) throw new TRPCError({ code: 'FORBIDDEN', message: 'You are not a member of any account.' });
     if (!can(role, permission)) {
@@ -104,8 +115,15 @@ export function memberProcedure(permission: Permission, inMode: { live?: Permiss
     if (livemode && inMode.live && !can(role, inMode.live)) {
       throw new TRPCError({ code: 'FORBIDDEN', message: `Your role (${role}) does not allow this action in live mode.` });
     }
+    // An account that requires two-factor authentication shows nothing to a member without it (they enrol first).
+    if (merchant.requireTwoFactor && !(await hasSecondFactor(ctx.deps.db, user.id))) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: TWO_FACTOR_ENROLMENT_REQUIRED, cause: new PaymentError('two_factor_required', TWO_FACTOR_ENROLMENT_REQUIRED, { status: 403 }) });
+    }
     return next({
-      ctx: { ...ctx, merchant, role, user, scope: { merchantId: merchant.id, livemode }, actor: { merchantId: merchant.id, livemode, userId: user.id } },
+      ctx: {
+        ...ctx, merchant, role, user, scope: { merchantId: merchant.id, livemode },
+        actor: { merchantId: merchant.id, livemode, userId: user.id, ip: ctx.ip, userAgent: ctx.userAgent },
+      },
     });
   });
 }

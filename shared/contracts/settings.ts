@@ -44,9 +44,21 @@ export const transferOwnershipInput = z.object({ userId: z.string().min(1).max(6
 export const changeMemberRoleInput = z.object({ userId: z.string().min(1).max(64), role: roleSchema });
 export const removeMemberInput = z.object({ userId: z.string().min(1).max(64) });
 
+/** Audit log filters (Settings → Audit log): actor (user id or part of an email), action or action family, target id, UTC date range. */
+export const auditLogFilters = z.object({
+  actor: z.string().trim().max(254).optional(),
+  action: z.string().max(80).regex(/^[a-z_]+(\.[a-z_]+)?$/, 'Choose an action from the list.').optional(),
+  target: z.string().trim().max(255).optional(),
+  /** Unix seconds; from inclusive, to exclusive. */
+  from: z.number().int().min(0).optional(),
+  to: z.number().int().min(0).optional(),
+}).refine((f) => f.from === undefined || f.to === undefined || f.from < f.to, { message: 'The end of the range must be after its start.', path: ['to'] });
+export type AuditLogFilters = z.infer<typeof auditLogFilters>;
+
 export const auditLogInput = z.object({
   cursor: z.string().max(200).nullish(),
   limit: z.number().int().min(1).max(100).default(25),
+  filters: auditLogFilters.optional(),
 });
 
 // Developers: API keys of the current mode.

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { NewRow } from '../../db/schema.js';
+import { likeNeedle } from '../shared/search-sql.js';
 
 export function findUserByEmail(db: Executor, email: string) {
   return db.selectFrom('users').selectAll().where(sql<string>`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
@@ -175,15 +176,26 @@ export function insertAudit(db: Executor, entry: NewRow<'audit_log'>) {
   return db.insertInto('audit_log').values(entry).execute();
 }
 
-export function findAudit(db: Executor, merchantId: string, limit: number, before?: { created_at: Date; id: string }) {
+export interface AuditFilter { actor?: string; action?: string; targetId?: string; from?: Date; to?: Date }
+
+export function findAudit(db: Executor, merchantId: string, limit: number, before?: { created_at: Date; id: string }, filter: AuditFilter = {}) {
   let query = db
     .selectFrom('audit_log')
     .leftJoin('users', 'users.id', 'audit_log.user_id')
-    .select(['audit_log.id', 'audit_log.action', 'audit_log.target_id', 'audit_log.data', 'audit_log.created_at', 'audit_log.livemode', 'users.email as user_email'])
+    .select(['audit_log.id', 'audit_log.action', 'audit_log.target_id', 'audit_log.data', 'audit_log.created_at', 'audit_log.livemode',
+      'audit_log.user_id', 'audit_log.ip', 'audit_log.user_agent', 'users.email as user_email'])
     .where('audit_log.merchant_id', '=', merchantId);
   if (before) {
     query = query.where((eb) => eb(eb.refTuple('audit_log.created_at', 'audit_log.id'), '<', eb.tuple(before.created_at, before.id)));
   }
+  // The actor is a user id or (part of) an email address.
+  const actor = filter.actor;
+  if (actor) query = query.where((eb) => eb.or([eb('audit_log.user_id', '=', actor), eb(sql<string>`lower(users.email)`, 'like', likeNeedle(actor))]));
+  // An action or a family of actions: 'two_factor' matches every 'two_factor.*'.
+  if (filter.action) query = filter.action.includes('.') ? query.where('audit_log.action', '=', filter.action) : query.where('audit_log.action', 'like', `${filter.action}.%`);
+  if (filter.targetId) query = query.where('audit_log.target_id', '=', filter.targetId);
+  if (filter.from) query = query.where('audit_log.created_at', '>=', filter.from);
+  if (filter.to) query = query.where('audit_log.created_at', '<', filter.to);
   return query.orderBy('audit_log.created_at', 'desc').orderBy('audit_log.id', 'desc').limit(limit).execute();
 }
 

@@ -138,3 +138,8 @@ export async function revokeOtherSessions(db: Db, session: SessionInfo, meta: { 
     return count;
   });
 }
+
+/** Signs a user out of every session (their second factor was reset by an owner). */
+export async function signOutEverywhere(db: Executor, userId: string): Promise<void> {
+  await repo.deleteAllSessions(db, userId);
+}

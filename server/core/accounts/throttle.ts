@@ -23,6 +23,8 @@ export const throttleKeys = {
   /** A device that signed in to this account before has its own budget, untouched by other people's failures. */
   accountOnDevice: (email: string, deviceId: string): ThrottleKey => ({ key: `email:${email.toLowerCase()}:device:${deviceId}`, free: FREE_ATTEMPTS_PER_ACCOUNT }),
   currentPassword: (userId: string): ThrottleKey => ({ key: `current-password:${userId}`, free: FREE_ATTEMPTS_PER_ACCOUNT }),
+  /** Second-factor codes of one user, after a correct password: a stolen password cannot brute-force the code. */
+  secondFactor: (userId: string): ThrottleKey => ({ key: `second-factor:${userId}`, free: FREE_ATTEMPTS_PER_ACCOUNT }),
   ip: (ip: string): ThrottleKey => ({ key: `ip:${ip}`, free: FREE_ATTEMPTS_PER_IP, shared: true }),
 };
 
@@ -30,7 +32,7 @@ export const throttleKeys = {
  * Counts one attempt on every key, in order, and throws 429 when one of them is blocked (later keys are
  * then not counted). Call before verifying the password; call `succeeded` after a correct one.
  */
-export async function countAttempt(db: Db, keys: ThrottleKey[], what: 'sign-in' | 'password'): Promise<{ succeeded(): Promise<void> }> {
+export async function countAttempt(db: Db, keys: ThrottleKey[], what: 'sign-in' | 'password' | 'code'): Promise<{ succeeded(): Promise<void> }> {
   const counted: ThrottleKey[] = [];
   for (const k of keys) {
     if (await repo.takeAttempt(db, k.key, k.free)) {

@@ -3,8 +3,10 @@ import { newId } from '../../../shared/ids.js';
 import type { Role } from '../../../shared/permissions.js';
 import type { Db } from '../../db/database.js';
 import { createDefaultKeys, type DefaultKeys } from '../api-keys/api-keys.service.js';
+import type { CoreDeps } from '../shared/deps.js';
+import { startSignInChallenge, verifySignInChallenge, type SecondFactorProof, type SignInChallenge } from '../two-factor/two-factor.service.js';
 import * as repo from './accounts.repository.js';
-import { recordAudit } from './audit.service.js';
+import { recordAudit, recordUserAudit } from './audit.service.js';
 import { deviceIdFor, issueDeviceToken } from './devices.js';
 import { toMerchantDto, type MerchantDto } from './merchants.service.js';
 import { dummyVerify, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
@@ -14,6 +16,7 @@ import { queueMail } from '../mail/mail.service.js';
 import { newDeviceMail } from '../mail/templates.js';
 import { describeUserAgent } from '../../../shared/user-agent.js';
 import { countAttempt, throttleKeys } from './throttle.js';
+import { verifyCurrentPassword } from './current-password.js';
 
 /** Users, sign-up and sign-in. */
 
@@ -107,7 +110,11 @@ export interface SignInInput {
  * Checks the password, counting the attempt first (per account, or per account on a device that signed in
  * before, and per IP), and opens a session. With `device`, returns the device token to keep in a cookie.
  */
-export async function signIn(db: Db, input: SignInInput): Promise<SessionTokens & { user: UserDto; deviceToken: string | null }> {
+export type SignInResult =
+  | (SessionTokens & { user: UserDto; deviceToken: string | null; twoFactor?: undefined })
+  | { twoFactor: SignInChallenge; user: UserDto; deviceToken: string | null };
+
+export async function signIn(db: Db, input: SignInInput): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase();
   const deviceId = input.device ? deviceIdFor(input.device.secret, email, input.device.token) : null;
   const attempt = await countAttempt(db, [
@@ -117,16 +124,37 @@ export async function signIn(db: Db, input: SignInInput): Promise<SessionTokens 
   const user = await repo.findUserByEmail(db, email);
   const ok = user ? await verifyPassword(user.password_hash, input.password) : await dummyVerify(input.password);
   if (!user || !ok) {
+    if (user) await recordUserAudit(db, user.id, { action: 'user.sign_in_failed', targetId: user.id, data: { reason: 'password' }, ip: input.ip, userAgent: input.userAgent });
     // One message for unknown email and wrong password: no account enumeration.
     throw new PaymentError('invalid_credentials', 'Incorrect email or password.', { status: 401 });
   }
   await attempt.succeeded();
-  const memberships = await repo.findMemberships(db, user.id);
-  const session = await createSession(db, user.id, memberships[0]?.id ?? null, input);
   const deviceToken = input.device ? (deviceId ? input.device.token! : issueDeviceToken(input.device.secret, email)) : null;
-  await repo.setLastSignIn(db, user.id);
+  // A correct password from a browser that never signed in to this account: the member hears of it at once.
   if (input.device && !deviceId && input.appUrl) await notifyNewDevice(db, input.appUrl, user, input);
-  return { ...session, user: { id: user.id, email: user.email, name: user.name }, deviceToken };
+  const dto = { id: user.id, email: user.email, name: user.name };
+  // The password was right; with a second factor, the session waits for it (completeSecondFactorSignIn).
+  const twoFactor = await startSignInChallenge(db, user.id, input);
+  if (twoFactor) return { twoFactor, user: dto, deviceToken };
+  return { ...(await openSignInSession(db, user.id, input, 'password')), user: dto, deviceToken };
+}
+
+/** The session of a finished sign-in, in the user's first merchant, with an audit entry in each of theirs. */
+async function openSignInSession(db: Db, userId: string, meta: { ip: string; userAgent?: string | null }, method: string): Promise<SessionTokens> {
+  const memberships = await repo.findMemberships(db, userId);
+  const session = await createSession(db, userId, memberships[0]?.id ?? null, meta);
+  await repo.setLastSignIn(db, userId);
+  await recordUserAudit(db, userId, { action: 'user.signed_in', targetId: userId, data: { method }, ip: meta.ip, userAgent: meta.userAgent });
+  return session;
+}
+
+/** The second step of a sign-in: the challenge from signIn and an authenticator code, recovery code or passkey. */
+export async function completeSecondFactorSignIn(deps: CoreDeps, token: string, proof: SecondFactorProof, meta: { ip: string; userAgent?: string | null }): Promise<SessionTokens & { user: UserDto }> {
+  const { userId, method } = await verifySignInChallenge(deps, token, proof, meta);
+  const user = await repo.getUser(deps.db, userId);
+  if (!user) throw new PaymentError('invalid_credentials', 'This sign-in has expired. Enter your email and password again.', { status: 401 });
+  const session = await openSignInSession(deps.db, userId, meta, `password+${method}`);
+  return { ...session, user: { id: user.id, email: user.email, name: user.name } };
 }
 
 /** "New sign-in to your account": the browser presented no device cookie that this server issued for the account. */
@@ -143,13 +171,7 @@ async function notifyNewDevice(db: Db, appUrl: string, user: { email: string; na
  * session is no way to guess the password, and strangers' failed sign-ins do not block it.
  */
 export async function changePassword(db: Db, userId: string, currentPassword: string, newPassword: string, keepSessionTokenHash: string, ip: string): Promise<void> {
-  const user = await repo.getUser(db, userId);
-  if (!user) throw new PaymentError('resource_missing', 'No such user.', { status: 404 });
-  const attempt = await countAttempt(db, [throttleKeys.currentPassword(user.id), throttleKeys.ip(ip)], 'password');
-  if (!(await verifyPassword(user.password_hash, currentPassword))) {
-    throw new PaymentError('invalid_credentials', 'Your current password is not correct.', { param: 'currentPassword', status: 400 });
-  }
-  await attempt.succeeded();
+  const user = await verifyCurrentPassword(db, userId, currentPassword, ip);
   const problem = passwordProblem(newPassword, [user.email.split('@')[0] ?? '', user.name]);
   if (problem) throw fieldError('newPassword', problem, 'password_too_weak');
   const passwordHash = await hashPassword(newPassword);

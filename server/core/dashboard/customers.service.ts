@@ -13,6 +13,7 @@ import type { CustomerDto } from '../../../shared/contracts/customers.js';
 import type { DeletedObject } from '../../../shared/contracts/common.js';
 import { notFound } from '../../../shared/errors.js';
 import { idKind } from '../../../shared/ids.js';
+import { recordAudit } from '../accounts/audit.service.js';
 import * as core from '../customers/customers.service.js';
 import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
 import { toUnix } from '../shared/tx.js';
@@ -56,16 +57,30 @@ export async function getCustomerDetail(deps: CoreDeps, scope: Scope, id: string
   };
 }
 
+// Each change is audited in its own transaction: what changed (the fields sent), by whom, from where.
 export function createCustomer(deps: CoreDeps, actor: Actor, input: CustomerCreateInput): Promise<CustomerDto> {
-  return core.createCustomer(deps, actor, customerCreateInput.parse(input));
+  const params = customerCreateInput.parse(input);
+  return deps.db.transaction().execute(async (tx) => {
+    const customer = await core.createCustomer(deps, actor, params, tx);
+    await recordAudit(tx, { ...actor, action: 'customer.created', targetId: customer.id, data: { email: customer.email, name: customer.name } });
+    return customer;
+  });
 }
 
 /** Metadata merges as in Stripe's API: a key set to "" is removed, other keys are kept. */
 export function updateCustomer(deps: CoreDeps, actor: Actor, input: CustomerUpdateInput): Promise<CustomerDto> {
   const { id, ...params } = customerUpdateInput.parse(input);
-  return core.updateCustomer(deps, actor, id, params);
+  return deps.db.transaction().execute(async (tx) => {
+    const customer = await core.updateCustomer(deps, actor, id, params, tx);
+    await recordAudit(tx, { ...actor, action: 'customer.updated', targetId: id, data: { changed: Object.keys(params).filter((k) => params[k as keyof typeof params] !== undefined) } });
+    return customer;
+  });
 }
 
 export function deleteCustomer(deps: CoreDeps, actor: Actor, id: string): Promise<DeletedObject<'customer'>> {
-  return core.deleteCustomer(deps, actor, id);
+  return deps.db.transaction().execute(async (tx) => {
+    const deleted = await core.deleteCustomer(deps, actor, id, tx);
+    await recordAudit(tx, { ...actor, action: 'customer.deleted', targetId: id });
+    return deleted;
+  });
 }

@@ -14,6 +14,7 @@ import { paymentIntentOfSession, sessionOfIntent } from '../checkout-sessions/in
 import { intentDisplayStatus, paymentDisplayStatus } from '../../../shared/payment-display-status.js';
 import { MIN_SUBSTRING_LENGTH } from '../../../shared/search/index.js';
 import type { z } from 'zod';
+import { recordAudit } from '../accounts/audit.service.js';
 import * as customersRepo from '../customers/customers.repository.js';
 import { toPaymentIntentDto } from '../payment-intents/payment-intents.dto.js';
 import * as intentsRepo from '../payment-intents/payment-intents.repository.js';
@@ -164,18 +165,28 @@ export async function getPaymentDetail(deps: CoreDeps, scope: Scope, id: string)
 /** The core decides what may be refunded (and serialises concurrent refunds); the dashboard records who and why. */
 export async function refundPayment(deps: CoreDeps, actor: Actor, input: PaymentRefundInput): Promise<{ refund: RefundDto; detail: PaymentDetail }> {
   const params = paymentRefundInput.parse(input);
-  const refund = await createRefund(deps, actor, { payment_intent: params.id, amount: params.amount, reason: params.reason, note: params.note });
+  const refund = await deps.db.transaction().execute(async (tx) => {
+    const created = await createRefund(deps, actor, { payment_intent: params.id, amount: params.amount, reason: params.reason, note: params.note }, tx);
+    await recordAudit(tx, { ...actor, action: 'refund.created', targetId: created.id, data: { paymentIntent: params.id, amount: created.amount, currency: created.currency, reason: created.reason } });
+    return created;
+  });
   return { refund, detail: await getPaymentDetail(deps, actor, params.id) };
 }
 
 export async function capturePayment(deps: CoreDeps, actor: Actor, input: z.input<typeof paymentCaptureInput>): Promise<PaymentDetail> {
   const params = paymentCaptureInput.parse(input);
-  await capturePaymentIntent(deps, actor, params.id, params.amount === undefined ? {} : { amount_to_capture: params.amount });
+  await deps.db.transaction().execute(async (tx) => {
+    const captured = await capturePaymentIntent(deps, actor, params.id, params.amount === undefined ? {} : { amount_to_capture: params.amount }, tx);
+    await recordAudit(tx, { ...actor, action: 'payment_intent.captured', targetId: params.id, data: { amount: captured.amount_received, currency: captured.currency } });
+  });
   return getPaymentDetail(deps, actor, params.id);
 }
 
 export async function cancelPayment(deps: CoreDeps, actor: Actor, input: z.input<typeof paymentCancelInput>): Promise<PaymentDetail> {
   const params = paymentCancelInput.parse(input);
-  await cancelPaymentIntent(deps, actor, params.id, params.reason ? { cancellation_reason: params.reason } : {});
+  await deps.db.transaction().execute(async (tx) => {
+    await cancelPaymentIntent(deps, actor, params.id, params.reason ? { cancellation_reason: params.reason } : {}, tx);
+    await recordAudit(tx, { ...actor, action: 'payment_intent.canceled', targetId: params.id, data: { reason: params.reason ?? null } });
+  });
   return getPaymentDetail(deps, actor, params.id);
 }

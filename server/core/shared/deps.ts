@@ -37,4 +37,7 @@ export interface Actor extends Scope {
   userId?: string | null;
   requestId?: string | null;
   idempotencyKey?: string | null;
+  /** Where a dashboard member acted from (the audit log keeps both). */
+  ip?: string | null;
+  userAgent?: string | null;
 }

@@ -331,6 +331,8 @@ export async function listDeliveries(deps: CoreDeps, scope: Scope, filter: Deliv
     createdGte: filter.createdGte === undefined ? undefined : new Date(filter.createdGte * 1000),
     createdLt: filter.createdLt === undefined ? undefined : new Date(filter.createdLt * 1000),
   });
+  // No deliveries: say so only for an endpoint of this merchant and mode; another one's id is not found.
+  if (!rows.length && filter.endpointId && !(await endpointsRepo.getWebhookEndpoint(deps.db, scope, filter.endpointId))) throw notFound('webhook_endpoint', filter.endpointId);
   return rows.map((r) => ({
     id: r.id, endpointId: r.endpoint_id, endpointUrl: r.endpoint_url, eventId: r.event_id, eventType: r.event_type, status: r.status, attemptCount: r.attempt_count,
     lastStatusCode: r.last_status_code, nextAttempt: r.status === 'pending' && r.next_attempt_at ? toUnix(r.next_attempt_at) : null, created: toUnix(r.created_at),

@@ -13,6 +13,7 @@ import { paymentsRouter } from './payments.js';
 import { refundsRouter } from './refunds.js';
 import { reportsRouter } from './reports.js';
 import { preferencesRouter, viewsRouter } from './views.js';
+import { twoFactorRouter } from './two-factor.js';
 import { webhooksRouter } from './webhooks.js';
 
 /** One router per area, merged here. The web app imports only `type AppRouter`. */
@@ -33,6 +34,7 @@ export const appRouter = router({
   analytics: analyticsRouter,
   reports: reportsRouter,
   balances: balancesRouter,
+  twoFactor: twoFactorRouter,
 });
 
 export type AppRouter = typeof appRouter;

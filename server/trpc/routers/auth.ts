@@ -1,14 +1,18 @@
 import { changePasswordInput, requestPasswordResetInput, resetPasswordInput, setModeInput, signInInput, signUpInput, switchMerchantInput, tokenInput } from '../../../shared/contracts/auth.js';
+import { passkeySignInOptionsInput, verifySecondFactorInput } from '../../../shared/contracts/two-factor.js';
 import * as accounts from '../../core/accounts/accounts.service.js';
+import * as twoFactor from '../../core/two-factor/two-factor.service.js';
 import { authedProcedure, publicProcedure, router } from '../trpc.js';
 
 export const authRouter = router({
   /** The signed-in user, current merchant, role and mode; null when signed out (not an error). */
-  me: publicProcedure.query(({ ctx }) => {
+  me: publicProcedure.query(async ({ ctx }) => {
     const s = ctx.session;
     if (!s) return null;
     // liveProcessor: without a card-processor connector every live payment is declined; the dashboard says so.
-    return { user: s.user, merchant: s.merchant, role: s.role, livemode: s.livemode, memberships: s.memberships, liveProcessor: Boolean(ctx.deps.liveCardProcessor), emailVerified: s.emailVerified, merchantVerified: s.merchantVerified };
+    // twoFactorEnrolmentRequired: the account requires a second factor this member has not set up; the dashboard sends them to enrol.
+    const twoFactorEnrolmentRequired = Boolean(s.merchant?.requireTwoFactor) && !(await twoFactor.hasSecondFactor(ctx.deps.db, s.user.id));
+    return { user: s.user, merchant: s.merchant, role: s.role, livemode: s.livemode, memberships: s.memberships, liveProcessor: Boolean(ctx.deps.liveCardProcessor), emailVerified: s.emailVerified, merchantVerified: s.merchantVerified, twoFactorEnrolmentRequired };
   }),
 
   signUp: publicProcedure.input(signUpInput).mutation(async ({ ctx, input }) => {
@@ -22,8 +26,19 @@ export const authRouter = router({
 
   signIn: publicProcedure.input(signInInput).mutation(async ({ ctx, input }) => {
     const result = await accounts.signIn(ctx.deps.db, { ...input, ip: ctx.ip, userAgent: ctx.userAgent, device: { secret: ctx.deps.secret, token: ctx.deviceToken }, appUrl: ctx.deps.appUrl });
-    ctx.setSession(result.token, result.expiresAt);
     if (result.deviceToken) ctx.setDevice(result.deviceToken);
+    // A correct password of a user with a second factor: no session yet, a challenge for auth.verifySecondFactor.
+    if (result.twoFactor) return { user: result.user, twoFactor: { challenge: result.twoFactor.token, methods: result.twoFactor.methods } };
+    ctx.setSession(result.token, result.expiresAt);
+    return { user: result.user, twoFactor: null };
+  }),
+
+  /** WebAuthn options for signing in with a passkey (the challenge from auth.signIn). */
+  passkeySignInOptions: publicProcedure.input(passkeySignInOptionsInput).mutation(({ ctx, input }) => twoFactor.passkeySignInOptions(ctx.deps, input.challenge)),
+
+  verifySecondFactor: publicProcedure.input(verifySecondFactorInput).mutation(async ({ ctx, input }) => {
+    const result = await accounts.completeSecondFactorSignIn(ctx.deps, input.challenge, input.proof, { ip: ctx.ip, userAgent: ctx.userAgent });
+    ctx.setSession(result.token, result.expiresAt);
     return { user: result.user };
   }),
 

@@ -1,5 +1,5 @@
 import {
-  auditLogInput, changeMemberRoleInput, removeMemberInput, transferOwnershipInput, updateBusinessSettingsInput,
+  auditLogFilters, auditLogInput, changeMemberRoleInput, removeMemberInput, transferOwnershipInput, updateBusinessSettingsInput,
 } from '../../../shared/contracts/settings.js';
 import * as accounts from '../../core/accounts/accounts.service.js';
 import { memberProcedure, router } from '../trpc.js';
@@ -10,7 +10,7 @@ export const settingsRouter = router({
   business: memberProcedure('settings:manage').query(({ ctx }) => ctx.merchant),
 
   updateBusiness: memberProcedure('settings:manage').input(updateBusinessSettingsInput).mutation(({ ctx, input }) =>
-    accounts.updateMerchantSettings(ctx.deps.db, ctx.merchant.id, ctx.user.id, input),
+    accounts.updateMerchantSettings(ctx.deps.db, ctx.merchant.id, ctx.user.id, input, ctx.actor),
   ),
 
   members: memberProcedure('settings:manage').query(async ({ ctx }) => ({
@@ -35,6 +35,12 @@ export const settingsRouter = router({
   }),
 
   auditLog: memberProcedure('audit:read').input(auditLogInput).query(({ ctx, input }) =>
-    accounts.findAuditLog(ctx.deps.db, ctx.merchant.id, input.limit, input.cursor ?? undefined),
+    accounts.findAuditLog(ctx.deps.db, ctx.merchant.id, input.limit, input.cursor ?? undefined, input.filters),
   ),
+
+  /** The audit log entries matching the filters, as CSV (RFC 4180), for the member to download. */
+  auditLogCsv: memberProcedure('audit:read').input(auditLogFilters).query(async ({ ctx, input }) => ({
+    filename: `audit-log-${ctx.merchant.id}-${new Date().toISOString().slice(0, 10)}.csv`,
+    csv: await accounts.exportAuditLogCsv(ctx.deps.db, ctx.merchant.id, input),
+  })),
 });

@@ -38,10 +38,20 @@ export const webhooksRouter = router({
 
   update: manage.input(dashboardUpdateEndpointInput).mutation(({ ctx, input }) => {
     const { id, ...changes } = input;
-    return endpoints.updateWebhookEndpoint(ctx.deps, ctx.actor, id, changes);
+    return ctx.deps.db.transaction().execute(async (tx) => {
+      const updated = await endpoints.updateWebhookEndpoint(ctx.deps, ctx.actor, id, changes, tx);
+      await recordAudit(tx, { ...ctx.actor, action: 'webhook_endpoint.updated', targetId: id, data: changes });
+      return updated;
+    });
   }),
 
-  remove: manage.input(endpointIdInput).mutation(({ ctx, input }) => endpoints.deleteWebhookEndpoint(ctx.deps, ctx.actor, input.id)),
+  remove: manage.input(endpointIdInput).mutation(({ ctx, input }) =>
+    ctx.deps.db.transaction().execute(async (tx) => {
+      const deleted = await endpoints.deleteWebhookEndpoint(ctx.deps, ctx.actor, input.id, tx);
+      await recordAudit(tx, { ...ctx.actor, action: 'webhook_endpoint.deleted', targetId: input.id });
+      return deleted;
+    }),
+  ),
 
   /** Shows the signing secret again; every reveal is in the audit log. */
   revealSecret: secrets.input(endpointIdInput).mutation(async ({ ctx, input }) => {

@@ -6,6 +6,7 @@ import { Button } from '../../components/button';
 import { Field, FormError } from '../../components/field';
 import { Input } from '../../components/input';
 import { formatWait, retryAfterSeconds, safeRedirect } from '../../lib/errors';
+import { savePendingSignIn } from '../../lib/second-factor';
 import { trpc } from '../../lib/trpc';
 import { useZodForm } from '../../lib/use-form';
 import { AuthLayout } from './auth-layout';
@@ -18,7 +19,13 @@ export function SignInPage({ redirect }: { redirect?: string }) {
   const secondsLeft = useCountdown(retryAt);
 
   const signIn = useMutation(trpc.auth.signIn.mutationOptions({
-    onSuccess: async () => {
+    onSuccess: async (result, variables) => {
+      if (result.twoFactor) {
+        // The password was right; the second factor opens the session.
+        savePendingSignIn({ ...result.twoFactor, email: variables.email });
+        await navigate({ to: '/signin/two-factor', search: redirect ? { redirect } : {} });
+        return;
+      }
       // A new identity: nothing cached for the previous one may leak into this session.
       queryClient.clear();
       await navigate({ to: safeRedirect(redirect), replace: true });

@@ -13,7 +13,20 @@ describe('describeAuditEntry', () => {
   });
 
   it('falls back to the action code for actions it does not know', () => {
-    expect(describeAuditEntry('refund.created', null)).toEqual({ title: 'refund.created', detail: null });
+    // (refund.created used to be the example; it is audited now.)
+    expect(describeAuditEntry('payout.created', null)).toEqual({ title: 'payout.created', detail: null });
+  });
+
+  it('says how sign-ins, second factors, money and customers changed', () => {
+    expect(describeAuditEntry('user.sign_in_failed', { reason: 'second_factor', method: 'totp' }).detail).toBe('Wrong authenticator code');
+    expect(describeAuditEntry('user.sign_in_failed', { reason: 'password' }).detail).toBe('Wrong password');
+    expect(describeAuditEntry('user.signed_in', { method: 'password+passkey' }).detail).toBe('Password and passkey');
+    expect(describeAuditEntry('two_factor.requirement_changed', { from: false, to: true }).detail).toBe('Now required for every member');
+    expect(describeAuditEntry('two_factor.passkey_added', { name: 'Work laptop' }).detail).toBe('“Work laptop”');
+    expect(describeAuditEntry('two_factor.recovery_code_used', { left: 9 }).detail).toBe('9 codes left');
+    expect(describeAuditEntry('refund.created', { amount: 1500, currency: 'usd', reason: 'duplicate' }).detail).toBe('$15.00 · Duplicate payment');
+    expect(describeAuditEntry('payment_intent.captured', { amount: 500000, currency: 'jpy' }).detail).toBe('¥500,000');
+    expect(describeAuditEntry('customer.updated', { changed: ['name', 'email'] }).detail).toBe('Changed name, email');
   });
 
   it('titles every action the server writes with its shared label', () => {

@@ -1,5 +1,10 @@
 import { AUDIT_ACTION_LABELS, isAuditAction } from '../../../shared/audit';
 import { ROLE_LABELS, type Role } from '../../../shared/permissions';
+import { money } from '../../lib/money';
+import { REFUND_REASON_LABELS, type RefundReason } from '../../lib/refund-labels';
+
+const FACTOR_LABELS: Record<string, string> = { password: 'password', totp: 'authenticator code', recovery: 'recovery code', passkey: 'passkey' };
+const amountOf = (d: Record<string, unknown>) => (typeof d.amount === 'number' && typeof d.currency === 'string' ? money(d.amount, d.currency) : null);
 
 
 const roleLabel = (role: unknown) => (typeof role === 'string' && role in ROLE_LABELS ? ROLE_LABELS[role as Role] : String(role));
@@ -40,6 +45,27 @@ export function describeAuditEntry(action: string, data: unknown): { title: stri
       const hours = Number(d.expiresInHours ?? 0);
       return { title, detail: hours > 0 ? `Old key kept working for ${hours} hour${hours === 1 ? '' : 's'}` : 'Old key revoked at once' };
     }
+    case 'user.signed_in': {
+      const methods = String(d.method ?? 'password').split('+').map((m) => FACTOR_LABELS[m] ?? m);
+      return { title, detail: methods.map((m, i) => (i === 0 ? m[0]!.toUpperCase() + m.slice(1) : m)).join(' and ') };
+    }
+    case 'user.sign_in_failed':
+      return { title, detail: d.reason === 'second_factor' ? `Wrong ${FACTOR_LABELS[String(d.method)] ?? 'second factor'}` : 'Wrong password' };
+    case 'two_factor.requirement_changed':
+      return { title, detail: d.to ? 'Now required for every member' : 'No longer required' };
+    case 'two_factor.passkey_added':
+    case 'two_factor.passkey_removed':
+      return { title, detail: typeof d.name === 'string' ? `“${d.name}”` : null };
+    case 'two_factor.recovery_code_used':
+      return { title, detail: typeof d.left === 'number' ? `${d.left} code${d.left === 1 ? '' : 's'} left` : null };
+    case 'refund.created': {
+      const reason = typeof d.reason === 'string' && d.reason in REFUND_REASON_LABELS ? REFUND_REASON_LABELS[d.reason as RefundReason] : null;
+      return { title, detail: [amountOf(d), reason].filter(Boolean).join(' · ') || null };
+    }
+    case 'payment_intent.captured':
+      return { title, detail: amountOf(d) };
+    case 'customer.updated':
+      return { title, detail: Array.isArray(d.changed) && d.changed.length ? `Changed ${d.changed.join(', ')}` : null };
     default:
       return { title, detail: null };
   }

@@ -4,10 +4,11 @@ import { PageHeader } from '../../components/card';
 import { cx } from '../../lib/format';
 import { useSession } from '../../lib/use-session';
 import { AccountSettings } from './account-settings';
-import { AuditLog } from './audit-log';
+import { AuditLog, type AuditSearch } from './audit-log';
 import { BusinessSettings } from './business-settings';
 import { PayoutSettings } from './payout-settings';
 import { SecuritySessions } from './security-sessions';
+import { SecuritySettings } from './security-settings';
 import { TeamSettings } from './team-settings';
 
 type SettingsTab = 'business' | 'team' | 'payouts' | 'audit' | 'account' | 'security';
@@ -26,7 +27,7 @@ function visibleSettingsTabs(role: Role | null) {
   return TABS.filter((t) => t.permission === null || can(role, t.permission));
 }
 
-export function SettingsPage({ tab }: { tab: SettingsTab }) {
+export function SettingsPage({ tab, audit }: { tab: SettingsTab; audit?: AuditSearch }) {
   const session = useSession()!;
   const tabs = visibleSettingsTabs(session.role);
   const current = tabs.find((t) => t.id === tab) ?? tabs[0]!;
@@ -59,9 +60,14 @@ export function SettingsPage({ tab }: { tab: SettingsTab }) {
       {current.id === 'business' && <BusinessSettings />}
       {current.id === 'team' && <TeamSettings actorRole={session.role} />}
       {current.id === 'payouts' && <PayoutSettings />}
-      {current.id === 'audit' && <AuditLog timeZone={session.merchant?.timezone ?? 'UTC'} />}
+      {current.id === 'audit' && <AuditLog timeZone={session.merchant?.timezone ?? 'UTC'} search={audit} />}
       {current.id === 'account' && <AccountSettings />}
-      {current.id === 'security' && <SecuritySessions />}
+      {current.id === 'security' && (
+        <div className="space-y-6">
+          <SecuritySettings role={session.role} currentUserId={session.user.id} />
+          <SecuritySessions />
+        </div>
+      )}
     </>
   );
 }
