@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { can, ROLES, type Role } from '../../shared/permissions.js';
+import { requiredPermission } from '../../shared/contracts/api-keys.js';
 import { addMember, createSession, resolveSession, setMode } from '../core/accounts/accounts.service.js';
 import { createApiKey, revokeApiKey } from '../core/api-keys/api-keys.service.js';
 import { createApiRouter } from '../api/router.js';
@@ -145,6 +146,11 @@ describe('REST key matrix', () => {
 
   it('finds the routes', () => {
     expect(routes.length).toBeGreaterThan(20);
+  });
+
+  it('names a restricted-key resource for every route, so a new route is never refused to every restricted key by omission', () => {
+    const unowned = routes.filter((r) => requiredPermission(r.method, r.path).resource === null).map((r) => `${r.method} ${r.path}`);
+    expect(unowned).toEqual([]);
   });
 
   it('answers every route as its key allows', async () => {

@@ -5,14 +5,23 @@ import { z } from 'zod';
  * resource its path starts with; GET needs read, anything else write (write includes read). A route whose
  * resource is not listed here is refused to every restricted key.
  */
-export const API_KEY_RESOURCES = ['payment_intents', 'refunds', 'customers', 'checkout_sessions', 'events', 'webhook_endpoints'] as const;
+export const API_KEY_RESOURCES = [
+  'payment_intents', 'charges', 'refunds', 'customers', 'payment_methods', 'disputes', 'checkout_sessions',
+  'balance', 'payouts', 'reporting', 'events', 'webhook_endpoints',
+] as const;
 export type ApiKeyResource = (typeof API_KEY_RESOURCES)[number];
 
 export const API_KEY_RESOURCE_LABELS: Record<ApiKeyResource, string> = {
   payment_intents: 'PaymentIntents',
+  charges: 'Charges',
   refunds: 'Refunds',
   customers: 'Customers',
+  payment_methods: 'PaymentMethods',
+  disputes: 'Disputes',
   checkout_sessions: 'Checkout Sessions',
+  balance: 'Balance and balance transactions',
+  payouts: 'Payouts',
+  reporting: 'Report runs and their files',
   events: 'Events',
   webhook_endpoints: 'Webhook endpoints (and local forwarding)',
 };
@@ -37,9 +46,17 @@ export type CreateRestrictedKeyInput = z.input<typeof createRestrictedKeyInput>;
 /** The first path segment names the resource; the CLI's listen sessions belong to webhook endpoints. */
 const PATH_RESOURCES: Record<string, ApiKeyResource> = {
   payment_intents: 'payment_intents',
+  charges: 'charges',
   refunds: 'refunds',
   customers: 'customers',
+  payment_methods: 'payment_methods',
+  disputes: 'disputes',
   checkout: 'checkout_sessions',
+  balance: 'balance',
+  balance_transactions: 'balance',
+  payouts: 'payouts',
+  reporting: 'reporting',
+  files: 'reporting',
   events: 'events',
   webhook_endpoints: 'webhook_endpoints',
   cli: 'webhook_endpoints',
