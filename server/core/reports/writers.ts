@@ -6,7 +6,7 @@ import type { ReportColumnKind, ReportFormat } from '../../../shared/contracts/r
 /**
  * Streaming writers for report files: rows go out as they come, nothing is kept beyond the current batch.
  * Cells arrive as strings already formatted for the file (amounts in major units, ISO timestamps) or null;
- * the column kind decides quoting, numbers and formula neutralisation. docs/decisions/009-report-formats.md.
+ * the column kind decides quoting, numbers and formula neutralisation. docs/decisions/011-report-formats.md.
  */
 
 export type Cell = string | null;
