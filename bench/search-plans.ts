@@ -135,7 +135,7 @@ export async function explain(db: Executor, compiled: CompiledQuery): Promise<Ca
  * each select.
  */
 export async function capturePlans(deps: CoreDeps, fn: (deps: CoreDeps) => Promise<unknown>): Promise<CapturedPlan[]> {
-  // Queries that are only compiled (the planner estimates of search-sql.ts) pass transformQuery but never
+  // Queries that are only compiled (the planner estimates of search.repository.ts) pass transformQuery but never
   // return a result, so only those with a result are kept, in the order they ran.
   const built = new Map<QueryId, RootOperationNode>();
   const executed: RootOperationNode[] = [];

@@ -20,15 +20,6 @@ const RULES: { name: string; pattern: RegExp }[] = [
 
 const ALLOWED = [/^core\/.+\.repository\.ts$/, /^db\//, /^seed\//, /^test\//, /\.test\.ts$/];
 
-/**
- * Files other helpers are moving right now (issue 9); each entry must still offend, so the list only
- * shrinks. Remove an entry when its move lands.
- */
-const PENDING: Record<string, string> = {
-  'core/shared/pagination.ts': 'keyset SQL shared by repositories; to become a repository module (issue 9.3, search)',
-  'core/shared/search-sql.ts': 'search-language compiler to SQL; to become a repository module (issue 9.3, search)',
-};
-
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
@@ -62,15 +53,9 @@ describe('layering', () => {
 
   it('keeps Kysely and SQL inside server/core/**/*.repository.ts, server/db/ and server/seed/', () => {
     const report = checked
-      .filter((f) => !(f in PENDING))
       .map((f) => ({ file: f, lines: offences(path.join(SERVER, f)) }))
       .filter((r) => r.lines.length)
       .map((r) => `server/${r.file} (move these into a core repository):\n${r.lines.join('\n')}`);
     expect(report.join('\n\n'), 'SQL outside the repositories').toBe('');
-  });
-
-  it('lists only pending moves that still need doing', () => {
-    const done = Object.keys(PENDING).filter((f) => !files.includes(f) || offences(path.join(SERVER, f)).length === 0);
-    expect(done, 'these files no longer hold SQL: remove them from PENDING in server/layering.test.ts').toEqual([]);
   });
 });

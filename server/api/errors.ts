@@ -1,7 +1,7 @@
 import { ZodError } from 'zod';
 import { PaymentError } from '../../shared/errors.js';
 import { SearchQueryError } from '../../shared/search/index.js';
-import { toSearchError } from '../core/shared/search-sql.js';
+import { toSearchError } from '../core/shared/search.repository.js';
 import { issueToPaymentError } from '../core/shared/params.js';
 import { toInvalidInput } from '../core/shared/database-errors.js';
 

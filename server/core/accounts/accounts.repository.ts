@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { NewRow } from '../../db/schema.js';
-import { likeNeedle } from '../shared/search-sql.js';
+import { likeNeedle } from '../shared/search.repository.js';
 
 export function findUserByEmail(db: Executor, email: string) {
   return db.selectFrom('users').selectAll().where(sql<string>`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();

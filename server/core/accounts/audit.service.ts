@@ -3,7 +3,7 @@ import type { AuditLogFilters } from '../../../shared/contracts/settings.js';
 import { PaymentError } from '../../../shared/errors.js';
 import { newId } from '../../../shared/ids.js';
 import type { Db, Executor } from '../../db/database.js';
-import { decodeCursor, encodeCursor, type CursorParam } from '../shared/pagination.js';
+import { decodeCursor, encodeCursor, type CursorParam } from '../shared/cursor.js';
 import * as repo from './accounts.repository.js';
 
 export interface AuditEntryInput {

@@ -20,7 +20,7 @@ import type { Executor } from '../../db/database.js';
 import type { NewRow, Row } from '../../db/schema.js';
 import { emitEvents } from '../events/events.service.js';
 import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
-import { findPage } from '../shared/pagination.js';
+import { findPage } from '../shared/keyset.repository.js';
 import { parseParams } from '../shared/params.js';
 import { inTransaction, toUnix } from '../shared/tx.js';
 import * as repo from './balance.repository.js';

@@ -26,7 +26,7 @@ import { checkMetadataSize, requireLiveCustomer } from '../customers/customers.s
 import { emitEvent } from '../events/events.service.js';
 import { cancelLocked, checkRedirectUrls, createPaymentIntent, lockIntent } from '../payment-intents/payment-intents.service.js';
 import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
-import { findPage } from '../shared/pagination.js';
+import { findPage } from '../shared/keyset.repository.js';
 import { parseParams } from '../shared/params.js';
 import { inTransaction } from '../shared/tx.js';
 import { toCheckoutSessionDto, toLineItemDto } from './checkout-sessions.dto.js';

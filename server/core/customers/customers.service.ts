@@ -16,9 +16,9 @@ import type { Executor } from '../../db/database.js';
 import type { Row } from '../../db/schema.js';
 import { emitEvent } from '../events/events.service.js';
 import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
-import { findPage, findSearchPage } from '../shared/pagination.js';
+import { findPage, findSearchPage } from '../shared/keyset.repository.js';
 import { parseParams } from '../shared/params.js';
-import { compileSearchText } from '../shared/search-sql.js';
+import { compileSearchText } from '../shared/search.repository.js';
 import { inTransaction, toUnix } from '../shared/tx.js';
 import * as repo from './customers.repository.js';
 

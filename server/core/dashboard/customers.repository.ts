@@ -1,9 +1,9 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { Scope } from '../shared/deps.js';
-import { applyKeyset, type Keyset } from '../shared/pagination.js';
+import { applyKeyset, type Keyset } from '../shared/keyset.repository.js';
 import { inScope } from '../shared/scope.js';
-import { likeNeedle } from '../shared/search-sql.js';
+import { likeNeedle } from '../shared/search.repository.js';
 
 /** The dashboard's customers list and customer page; every query leads with (merchant_id, livemode). */
 

@@ -17,7 +17,7 @@ import { recordAudit } from '../accounts/audit.service.js';
 import * as core from '../customers/customers.service.js';
 import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
 import { toUnix } from '../shared/tx.js';
-import { decodeCursor, pageFromRows } from '../shared/pagination.js';
+import { decodeCursor, pageFromRows } from '../shared/cursor.js';
 import * as repo from './customers.repository.js';
 import { findPayments } from './payments.service.js';
 

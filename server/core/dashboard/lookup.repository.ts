@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { Scope } from '../shared/deps.js';
 import { inScope } from '../shared/scope.js';
-import { likeNeedle } from '../shared/search-sql.js';
+import { likeNeedle } from '../shared/search.repository.js';
 import { findPaymentRows, type PaymentListRow } from './payments.repository.js';
 
 /** The command palette and the search box's id jumps: does an object exist here, and one line about it. */

@@ -4,9 +4,10 @@ import type { SearchQuery } from '../../../shared/search/index.js';
 import type { Executor } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import type { Scope } from '../shared/deps.js';
-import { applyKeyset, fetchSearchPage, walkFilter, type Keyset, type WalkEnd } from '../shared/pagination.js';
+import { applyKeyset, fetchSearchPage, walkFilter, type Keyset } from '../shared/keyset.repository.js';
+import { type WalkEnd } from '../shared/cursor.js';
 import { inScope } from '../shared/scope.js';
-import { compileSearch, likeNeedle, payerEmailCondition } from '../shared/search-sql.js';
+import { compileSearch, likeNeedle, payerEmailCondition } from '../shared/search.repository.js';
 import { dateConditions, rangeConditions, type RangeFilters } from './filters.repository.js';
 
 /**
@@ -133,7 +134,7 @@ function selectPaymentRows(db: Executor, scope: Scope) {
 }
 
 /**
- * One page of the list. A query in the search language goes through fetchSearchPage (pagination.ts):
+ * One page of the list. A query in the search language goes through fetchSearchPage (keyset.repository.ts):
  * the matches collected through the indexes when they narrow the list (with the other filters) to few
  * rows, else a walk of the sort's index bounded at SEARCH_WALK_ROWS rows per page. Everything else is
  * one query whose plan the indexes decide.

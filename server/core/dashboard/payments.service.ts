@@ -25,8 +25,8 @@ import { getPaymentMethodRow } from '../payment-methods/payment-methods.service.
 import { createRefund, findRefundsForPayment } from '../refunds/refunds.service.js';
 import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
 import { toUnix } from '../shared/tx.js';
-import { decodeCursor, pageFromRows } from '../shared/pagination.js';
-import { parseSearch } from '../shared/search-sql.js';
+import { decodeCursor, pageFromRows } from '../shared/cursor.js';
+import { parseSearch } from '../shared/search.repository.js';
 import * as lookupRepo from './lookup.repository.js';
 import * as repo from './payments.repository.js';
 

@@ -3,9 +3,9 @@ import type { SearchQuery } from '../../../shared/search/index.js';
 import type { RefundStatus } from '../../../shared/status.js';
 import type { Executor } from '../../db/database.js';
 import type { Scope } from '../shared/deps.js';
-import { applyKeyset, type Keyset } from '../shared/pagination.js';
+import { applyKeyset, type Keyset } from '../shared/keyset.repository.js';
 import { inScope } from '../shared/scope.js';
-import { compileSearch, likeNeedle, payerEmailCondition } from '../shared/search-sql.js';
+import { compileSearch, likeNeedle, payerEmailCondition } from '../shared/search.repository.js';
 import { rangeConditions, type RangeFilters } from './filters.repository.js';
 
 /** The dashboard's refunds list and refund page; every query leads with (merchant_id, livemode). */

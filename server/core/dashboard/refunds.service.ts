@@ -6,11 +6,11 @@ import { isSupportedCurrency, parseMajorUnits } from '../../../shared/money.js';
 import { findRefundsForPayment } from '../refunds/refunds.service.js';
 import type { CoreDeps, Scope } from '../shared/deps.js';
 import { toUnix } from '../shared/tx.js';
-import { decodeCursor, pageFromRows } from '../shared/pagination.js';
+import { decodeCursor, pageFromRows } from '../shared/cursor.js';
 import * as repo from './refunds.repository.js';
 import { findPaymentRowsByIds } from './payments.repository.js';
 import { requireSubstring, toPaymentListItems } from './payments.service.js';
-import { parseSearch } from '../shared/search-sql.js';
+import { parseSearch } from '../shared/search.repository.js';
 import { findUserEmails } from '../accounts/accounts.repository.js';
 
 async function toRefundListItems(deps: CoreDeps, scope: Scope, rows: repo.RefundListRow[]): Promise<RefundListItem[]> {

@@ -31,7 +31,7 @@ import * as balanceRepo from '../balance/balance.repository.js';
 import { recordBalanceTransaction, toBalanceTransactionDto } from '../balance/balance.service.js';
 import * as intentsRepo from '../payment-intents/payment-intents.repository.js';
 import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
-import { findPage } from '../shared/pagination.js';
+import { findPage } from '../shared/keyset.repository.js';
 import { parseParams } from '../shared/params.js';
 import { inTransaction, toUnix } from '../shared/tx.js';
 import * as repo from './disputes.repository.js';

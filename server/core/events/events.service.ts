@@ -5,7 +5,7 @@ import { newId } from '../../../shared/ids.js';
 import type { Executor } from '../../db/database.js';
 import type { NewRow, Row } from '../../db/schema.js';
 import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
-import { findPage } from '../shared/pagination.js';
+import { findPage } from '../shared/keyset.repository.js';
 import { parseParams } from '../shared/params.js';
 import { toUnix } from '../shared/tx.js';
 import * as repo from './events.repository.js';

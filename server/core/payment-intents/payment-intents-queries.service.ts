@@ -3,9 +3,9 @@ import type { RawBuilder } from 'kysely';
 import { searchParams, type ListResult, type SearchParamsInput, type SearchResult } from '../../../shared/contracts/common.js';
 import { listPaymentIntentsParams, type ListPaymentIntentsInput, type PaymentIntentDto } from '../../../shared/contracts/payment-intents.js';
 import type { CoreDeps, Scope } from '../shared/deps.js';
-import { findPage, findSearchPage } from '../shared/pagination.js';
+import { findPage, findSearchPage } from '../shared/keyset.repository.js';
 import { parseParams } from '../shared/params.js';
-import { compileSearchText } from '../shared/search-sql.js';
+import { compileSearchText } from '../shared/search.repository.js';
 import { toPaymentAttemptDto, toPaymentIntentDto, type PaymentAttemptDto } from './payment-intents.dto.js';
 import * as repo from './payment-intents.repository.js';
 

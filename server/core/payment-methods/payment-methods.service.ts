@@ -21,7 +21,7 @@ import type { Executor } from '../../db/database.js';
 import type { NewRow, Row, RowUpdate } from '../../db/schema.js';
 import { checkMetadataSize, diffAttributes, requireLiveCustomer } from '../customers/customers.service.js';
 import { emitEvent } from '../events/events.service.js';
-import { findPage } from '../shared/pagination.js';
+import { findPage } from '../shared/keyset.repository.js';
 import { parseParams } from '../shared/params.js';
 import { inTransaction, toUnix } from '../shared/tx.js';
 import type { ProcessorCard } from '../payment-intents/card-processor.js';

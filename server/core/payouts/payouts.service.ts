@@ -10,7 +10,7 @@ import type { Row } from '../../db/schema.js';
 import { getBalanceSettings, recordBalanceTransaction } from '../balance/balance.service.js';
 import { emitEvent, emitEvents } from '../events/events.service.js';
 import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
-import { findPage } from '../shared/pagination.js';
+import { findPage } from '../shared/keyset.repository.js';
 import { parseParams } from '../shared/params.js';
 import { inTransaction, toUnix } from '../shared/tx.js';
 import * as repo from './payouts.repository.js';

@@ -47,7 +47,7 @@ import { emitEvent } from '../events/events.service.js';
 import { addJob } from '../jobs/jobs.repository.js';
 import { deriveKey, hmacHex, safeEqual } from '../shared/crypto.js';
 import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
-import { findPage } from '../shared/pagination.js';
+import { findPage } from '../shared/keyset.repository.js';
 import { parseParams } from '../shared/params.js';
 import { inTransaction, toUnix } from '../shared/tx.js';
 import type { FileStorage } from '../storage/storage.js';

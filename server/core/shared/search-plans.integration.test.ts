@@ -15,7 +15,7 @@ import { searchCustomers } from '../customers/customers.service.js';
 import { findPayments } from '../dashboard/payments.service.js';
 import { searchPaymentIntents } from '../payment-intents/payment-intents-queries.service.js';
 import type { CoreDeps, Scope } from './deps.js';
-import { SEARCH_WALK_ROWS } from './pagination.js';
+import { SEARCH_WALK_ROWS } from './keyset.repository.js';
 
 const PAYMENTS = 20_000;
 

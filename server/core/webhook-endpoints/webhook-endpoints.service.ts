@@ -17,7 +17,7 @@ import { checkMetadataSize } from '../customers/customers.service.js';
 import { API_VERSION } from '../events/events.service.js';
 import { decrypt, encrypt } from '../shared/crypto.js';
 import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
-import { findPage } from '../shared/pagination.js';
+import { findPage } from '../shared/keyset.repository.js';
 import { parseParams } from '../shared/params.js';
 import { inTransaction, toUnix } from '../shared/tx.js';
 import { checkWebhookTarget } from '../webhooks/webhook-target.js';

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 
-// Issue 8 item 12: every field of the search language answered by an index (server/core/shared/search-sql.ts).
+// Issue 8 item 12: every field of the search language answered by an index (server/core/shared/search.repository.ts).
 // - an amount range applies to one currency (issue 8 item 7): (currency, amount) serves the range and the
 //   list sorted by amount within that currency;
 // - customers' `phone:"..."` and refunds' `currency:"..."` had no index.

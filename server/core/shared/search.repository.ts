@@ -20,7 +20,7 @@ import type { Scope } from './deps.js';
  * refunded flag; jsonb_path_ops GIN for metadata values; pg_trgm GIN for description and email, exact
  * values included (a LIKE without wildcards is a trigram lookup). Negations and null checks (absent
  * metadata keys, missing descriptions) cannot be narrowed by an index: those searches walk the list index
- * a bounded number of rows per page (pagination.ts, SEARCH_WALK_ROWS).
+ * a bounded number of rows per page (keyset.repository.ts, SEARCH_WALK_ROWS).
  */
 
 type Condition = RawBuilder<boolean>;
@@ -263,7 +263,7 @@ export function compileSearchText(resource: SearchResource, scope: Scope, text: 
 /**
  * The indexed part of a search is selective when the planner estimates it keeps at most this share of
  * the merchant's rows, and at most SELECTIVE_ROWS of them: then the matches are collected through the
- * indexes and ordered (pagination.ts, fetchSearchPage).
+ * indexes and ordered (keyset.repository.ts, fetchSearchPage).
  * Above it the indexed clauses are broad (status:"succeeded", amount>100): matches are either dense (a
  * short walk finds a page) or rare only through an unindexable clause, and the walk is bounded.
  */

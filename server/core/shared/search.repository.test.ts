@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SearchQuerySyntaxError, SearchQueryValidationError } from '../../../shared/search/index.js';
 import { toErrorResponse } from '../../api/errors.js';
 import { classifyPaymentSearch } from '../dashboard/payments.service.js';
-import { compileSearchText, toSearchError } from './search-sql.js';
+import { compileSearchText, toSearchError } from './search.repository.js';
 
 const scope = { merchantId: 'acct_x', livemode: false };
 const compiler = new Kysely<unknown>({

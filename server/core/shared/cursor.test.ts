@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DASHBOARD_CURSOR, decodeCursor, encodeCursor, pageFromRows, SEARCH_PAGE } from './pagination.js';
+import { DASHBOARD_CURSOR, decodeCursor, encodeCursor, pageFromRows, SEARCH_PAGE } from './cursor.js';
 
 const row = (id: string, key = '2026-01-01 00:00:00.123456+00') => ({ id, sort_key: key });
 
