@@ -12,7 +12,7 @@ import { ROLES, type Role } from '../shared/permissions.js';
 import { addMember, createMerchantWithOwner, getMerchant } from './core/accounts/accounts.service.js';
 import type { CoreDeps } from './core/shared/deps.js';
 import { DatabaseConnectError, openDatabase, type OpenDatabase } from './db/connect.js';
-import { EnvError, loadEnv } from './env.js';
+import { cliApiEnv, EnvError, loadEnv } from './env.js';
 
 const HELP = `PaymentFlow operator commands
 
@@ -206,9 +206,10 @@ async function analyticsRebuild(args: string[]) {
 
 /** Where listen and trigger find the API, and with which key. */
 function apiTarget(values: { 'api-key'?: string; 'api-base'?: string }) {
-  const apiKey = values['api-key']?.trim() || process.env.PAYMENTFLOW_API_KEY?.trim();
+  const fromEnv = cliApiEnv();
+  const apiKey = values['api-key']?.trim() || fromEnv.apiKey;
   if (!apiKey) throw new UsageError('Missing --api-key: pass a test-mode secret key (sk_test_…, under Developers > API keys) or set PAYMENTFLOW_API_KEY.');
-  const base = values['api-base']?.trim() || process.env.PAYMENTFLOW_API_BASE?.trim() || process.env.APP_URL?.trim() || `http://localhost:${process.env.PORT?.trim() || 3000}`;
+  const base = values['api-base']?.trim() || fromEnv.apiBase;
   if (!/^https?:\/\/[^/]+/.test(base)) throw new UsageError(`--api-base must be an http(s) URL (got '${base}').`);
   return { apiKey, base: base.replace(/\/+$/, '') };
 }

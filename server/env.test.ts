@@ -64,3 +64,14 @@ describe('httpConfig: rate limits and request logging come only from server/env.
     expect(message).toContain('LOG_REQUESTS');
   });
 });
+
+describe('client and build settings', () => {
+  it('gives the CLI its API key and base from the environment, the app URL or the port', async () => {
+    const { cliApiEnv, isProduction } = await import('./env.js');
+    expect(cliApiEnv({ PAYMENTFLOW_API_KEY: ' sk_test_x ', PAYMENTFLOW_API_BASE: 'http://127.0.0.1:9' })).toEqual({ apiKey: 'sk_test_x', apiBase: 'http://127.0.0.1:9' });
+    expect(cliApiEnv({ APP_URL: 'https://pay.example' })).toEqual({ apiKey: undefined, apiBase: 'https://pay.example' });
+    expect(cliApiEnv({ PORT: '4000' })).toEqual({ apiKey: undefined, apiBase: 'http://localhost:4000' });
+    expect(isProduction({ NODE_ENV: 'production' })).toBe(true);
+    expect(isProduction({ NODE_ENV: 'test' })).toBe(false);
+  });
+});

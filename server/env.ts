@@ -133,3 +133,15 @@ export function httpConfig(
     logRequests: env.LOG_REQUESTS,
   };
 }
+
+/** Whether this is a production run (NODE_ENV=production): built assets never change under a running server. */
+export function isProduction(source: NodeJS.ProcessEnv = process.env): boolean {
+  return source.NODE_ENV?.trim() === 'production';
+}
+
+/** The CLI's client settings for `listen` and `trigger`, used when no flag gives them: which API, with which key. */
+export function cliApiEnv(source: NodeJS.ProcessEnv = process.env): { apiKey?: string; apiBase: string } {
+  const apiKey = source.PAYMENTFLOW_API_KEY?.trim() || undefined;
+  const apiBase = source.PAYMENTFLOW_API_BASE?.trim() || source.APP_URL?.trim() || `http://localhost:${source.PORT?.trim() || 3000}`;
+  return { apiKey, apiBase };
+}

@@ -58,4 +58,13 @@ describe('layering', () => {
       .map((r) => `server/${r.file} (move these into a core repository):\n${r.lines.join('\n')}`);
     expect(report.join('\n\n'), 'SQL outside the repositories').toBe('');
   });
+
+  it('reads configuration only through server/env.ts (issue 9.4)', () => {
+    // The stripe-python helper finds an interpreter for the SDK test suite; it is test tooling, not configuration.
+    const exempt = new Set(['env.ts', 'api/stripe-python/find-python.ts']);
+    const readers = files
+      .filter((f) => !exempt.has(f) && !/\.test\.ts$/.test(f) && !f.startsWith('test/'))
+      .filter((f) => readFileSync(path.join(SERVER, f), 'utf8').split('\n').some((line) => /process\.env\b/.test(code(line))));
+    expect(readers).toEqual([]);
+  });
 });

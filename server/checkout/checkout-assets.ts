@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isProduction } from '../env.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The checkout client's build output (vite.checkout.config.ts); served under /checkout/assets. */
@@ -22,7 +23,7 @@ interface ManifestChunk {
 let cached: { mtimeMs: number; assets: CheckoutAssets | null } | null = null;
 // In production the bundle never changes under a running server: read the manifest once. In development
 // a `vite build --watch` rewrites it, so its modification time is checked on each page.
-const WATCH_MANIFEST = process.env.NODE_ENV !== 'production';
+const WATCH_MANIFEST = !isProduction();
 
 /**
  * The hashed file names of the client bundle, from Vite's manifest. While the bundle is not built the pages
