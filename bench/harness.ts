@@ -11,7 +11,7 @@ import { migrateJobQueue, migrateToLatest } from '../server/db/migrate.js';
 import { randomString } from '../shared/ids.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const RESULTS_FILE = path.join(here, 'results', 'latest.json');
+const RESULTS_FILE = path.join(here, 'results', 'latest.json');
 
 export interface Figure {
   name: string;

@@ -122,7 +122,7 @@ function scanNodes(plan: Record<string, unknown>, out: string[] = []): string[] 
   return out;
 }
 
-export async function explain(db: Executor, compiled: CompiledQuery): Promise<CapturedPlan> {
+async function explain(db: Executor, compiled: CompiledQuery): Promise<CapturedPlan> {
   const { rows } = await db.executeQuery<{ 'QUERY PLAN': [{ Plan: Record<string, unknown> }] }>(
     CompiledQuery.raw(`explain (format json) ${compiled.sql}`, [...compiled.parameters]),
   );

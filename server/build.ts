@@ -28,7 +28,7 @@ export function newestChange(paths: readonly string[]): number {
 }
 
 /** Why the web build must be (re)made before serving, or null when it is present and newer than its sources. */
-export function buildNeeded(): string | null {
+function buildNeeded(): string | null {
   if (!BUILD_OUTPUTS.every((file) => existsSync(file))) return 'first run';
   const built = Math.min(...BUILD_OUTPUTS.map((file) => statSync(file).mtimeMs));
   return newestChange(BUILD_INPUTS) > built ? 'the sources changed since the last build' : null;

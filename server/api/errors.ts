@@ -35,11 +35,11 @@ const DOCUMENTED = new Set([
   'secret_key_required', 'url_invalid', 'search_query_invalid',
 ]);
 
-export function docUrl(code: string): string | undefined {
+function docUrl(code: string): string | undefined {
   return DOCUMENTED.has(code) ? `https://docs.stripe.com/error-codes/${code.replace(/_/g, '-')}` : undefined;
 }
 
-export function paymentErrorBody(error: PaymentError): StripeErrorBody {
+function paymentErrorBody(error: PaymentError): StripeErrorBody {
   const body: StripeErrorBody['error'] = { type: error.type, code: error.code, message: error.message };
   if (error.param) body.param = error.param;
   if (error.declineCode) body.decline_code = error.declineCode;

@@ -38,7 +38,7 @@ export function addHeader(res: Response, name: string, value: string) {
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Sends Stripe's error JSON for anything thrown; unexpected errors are logged with the request id only. */
-export function sendError(res: Response, error: unknown, logErrors = true) {
+function sendError(res: Response, error: unknown, logErrors = true) {
   const requestId = (res.locals.api as ApiLocals | undefined)?.requestId ?? newId('request');
   const mapped = toErrorResponse(error, requestId);
   if (mapped.unexpected && logErrors) {
@@ -132,7 +132,7 @@ const MISSING_KEY_MESSAGE =
   "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See the PaymentFlow API reference (docs/api.md#authentication) for details.";
 
 /** The presented key and how it was presented, from Bearer, Basic (key as user name) or X-API-Key. */
-export function presentedKey(req: Request): { key: string | null; deprecatedHeader: boolean } {
+function presentedKey(req: Request): { key: string | null; deprecatedHeader: boolean } {
   const authorization = req.get('Authorization');
   if (authorization !== undefined) {
     const match = /^\s*(\S+)(?:\s+(.*))?$/.exec(authorization);

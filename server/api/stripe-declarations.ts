@@ -12,7 +12,7 @@ import path from 'node:path';
 const require = createRequire(import.meta.url);
 
 /** The folder holding the package's declarations (resources/*.d.ts, lib.d.ts). */
-export function stripeDeclarationsDir(): string {
+function stripeDeclarationsDir(): string {
   // The CommonJS entry sits in cjs/, beside the declarations.
   return path.dirname(require.resolve('stripe'));
 }
@@ -25,7 +25,7 @@ function stripComments(text: string): string {
  * Every interface in a declaration file by qualified name (`PaymentIntent`, `PaymentIntent.LastPaymentError`),
  * with its members as `{ name, optional }`.
  */
-export function readInterfaces(file: string): Map<string, { name: string; optional: boolean }[]> {
+function readInterfaces(file: string): Map<string, { name: string; optional: boolean }[]> {
   const text = stripComments(readFileSync(file, 'utf8'));
   const out = new Map<string, { name: string; optional: boolean }[]>();
   // A stack of open blocks: a namespace or interface (named) or any other brace (anonymous).

@@ -4,7 +4,7 @@ import { createDb, type Db, type Executor } from './database.js';
 /** A WAL position as PostgreSQL prints it (`16/B374D848`). */
 const LSN = /^[0-9A-F]{1,8}\/[0-9A-F]{1,8}$/i;
 
-export function isLsn(value: unknown): value is string {
+function isLsn(value: unknown): value is string {
   return typeof value === 'string' && LSN.test(value);
 }
 

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 
 /** How long SIGTERM waits for requests in flight before closing what is left (issue 16: up to 30 s). */
-export const DRAIN_TIMEOUT_MS = 30_000;
+const DRAIN_TIMEOUT_MS = 30_000;
 
 /**
  * Stops accepting connections and lets the requests in flight finish: idle keep-alive connections are closed

@@ -2,11 +2,11 @@ import type { NextFunction, Request, Response } from 'express';
 import express from 'express';
 
 /** Deeper JSON than any dashboard input needs; 5,000 levels would exhaust the stack of whatever walks it. */
-export const MAX_JSON_DEPTH = 32;
-export const MAX_JSON_BYTES = 1024 * 1024;
+const MAX_JSON_DEPTH = 32;
+const MAX_JSON_BYTES = 1024 * 1024;
 
 /** The deepest nesting of arrays and objects in a JSON text, stopping early past `limit` (strings are skipped). */
-export function jsonDepthExceeds(text: string, limit: number): boolean {
+function jsonDepthExceeds(text: string, limit: number): boolean {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -23,7 +23,7 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
 }
 
 /** A tRPC-shaped error, for requests refused before tRPC sees them. */
-export function trpcError(res: Response, status: number, code: string, message: string) {
+function trpcError(res: Response, status: number, code: string, message: string) {
   res.status(status).json({ error: { message, code: status === 429 ? -32029 : -32600, data: { code, httpStatus: status } } });
 }
 

@@ -16,7 +16,7 @@ const SECRET_TEXT = [
 ];
 const REDACTED = '[redacted]';
 
-export function scrubText(text: string): string {
+function scrubText(text: string): string {
   let out = text;
   for (const pattern of SECRET_TEXT) out = out.replace(pattern, REDACTED);
   return out;

@@ -99,7 +99,7 @@ export function createMetrics(options: { db: Db; replicaDb?: Db; token?: string;
  * The route template Express matched (`/v1/payment_intents/:id`), the tRPC procedure (`/trpc/payments.list`,
  * only names the router has), or a fixed label for everything else (static files, 404s).
  */
-export function routeLabel(req: Request, procedures?: ReadonlySet<string>): string {
+function routeLabel(req: Request, procedures?: ReadonlySet<string>): string {
   const route = (req as { route?: { path?: unknown } }).route;
   if (route && typeof route.path === 'string') return `${req.baseUrl}${route.path}`;
   const original = req.originalUrl.split('?')[0];

@@ -32,7 +32,7 @@ export type ApiKeyAccess = (typeof API_KEY_ACCESS)[number];
 /** What a restricted key may do: resources left out are `none`. */
 export type RestrictedKeyPermissions = Partial<Record<ApiKeyResource, 'read' | 'write'>>;
 
-export const restrictedKeyPermissions = z
+const restrictedKeyPermissions = z
   .partialRecord(z.enum(API_KEY_RESOURCES), z.enum(API_KEY_ACCESS))
   .transform((p): RestrictedKeyPermissions => Object.fromEntries(Object.entries(p).filter(([, access]) => access !== 'none')))
   .refine((p) => Object.keys(p).length > 0, 'Give the key at least one permission');

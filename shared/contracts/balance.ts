@@ -10,7 +10,7 @@ export interface FeeSchedule {
   percent_bps: number;
   fixed: number;
 }
-export const DEFAULT_FEE_SCHEDULE: FeeSchedule = { percent_bps: 290, fixed: 30 };
+const DEFAULT_FEE_SCHEDULE: FeeSchedule = { percent_bps: 290, fixed: 30 };
 
 /**
  * The fee on a card charge, in minor units, with integer arithmetic only: the percentage is rounded half

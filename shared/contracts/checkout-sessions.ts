@@ -14,7 +14,7 @@ export const MAX_LINE_ITEMS = 100;
 export const SESSION_MIN_LIFETIME_S = 30 * 60;
 export const SESSION_MAX_LIFETIME_S = 24 * 60 * 60;
 
-export const CHECKOUT_SESSION_STATUSES = ['open', 'complete', 'expired'] as const;
+const CHECKOUT_SESSION_STATUSES = ['open', 'complete', 'expired'] as const;
 export type CheckoutSessionStatus = (typeof CHECKOUT_SESSION_STATUSES)[number];
 
 /** The placeholder Stripe replaces in success_url with the session's id. */

@@ -346,7 +346,7 @@ export interface SavedViewDto {
   created: number;
 }
 
-export const PREFERENCE_KEY = /^[a-z0-9][a-z0-9_.:-]{0,63}$/;
+const PREFERENCE_KEY = /^[a-z0-9][a-z0-9_.:-]{0,63}$/;
 const preferenceKeyParam = z.string().regex(PREFERENCE_KEY, 'Preference keys are short lowercase names, e.g. "payments.columns".');
 export const preferencesGetInput = z.object({ key: preferenceKeyParam });
 export const preferencesSetInput = z.object({

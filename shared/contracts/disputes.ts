@@ -71,7 +71,7 @@ export const EVIDENCE_TEXT_FIELDS = [
 ] as const;
 export type EvidenceField = (typeof EVIDENCE_FILE_FIELDS)[number] | (typeof EVIDENCE_TEXT_FIELDS)[number];
 
-export const EVIDENCE_FIELD_MAX = 20_000;
+const EVIDENCE_FIELD_MAX = 20_000;
 /** Stripe: the combined character count of all evidence fields. */
 export const EVIDENCE_TOTAL_MAX = 150_000;
 
@@ -82,7 +82,7 @@ const evidenceShape = {
 } as Record<EvidenceField, z.ZodOptional<z.ZodString | z.ZodUnion<[z.ZodLiteral<''>, z.ZodString]>>>;
 
 /** `""` clears a field, as elsewhere in Stripe's API. */
-export const disputeEvidenceParam = z.strictObject(evidenceShape);
+const disputeEvidenceParam = z.strictObject(evidenceShape);
 export type DisputeEvidenceInput = Partial<Record<EvidenceField, string>>;
 
 export const updateDisputeParams = z.strictObject({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { amountParam, currencyParam, expandParam, listParamsShape, metadataParam } from './common.js';
 
-export const PAYOUT_STATUSES = ['pending', 'in_transit', 'paid', 'failed', 'canceled'] as const;
+const PAYOUT_STATUSES = ['pending', 'in_transit', 'paid', 'failed', 'canceled'] as const;
 export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
 
 /**

@@ -150,7 +150,7 @@ export function reportColumn(type: ReportTypeId, id: string): ReportColumn | und
   return m ? { id, label: `Metadata: ${m[1]}`, kind: 'text', default: false } : undefined;
 }
 
-export const MAX_REPORT_COLUMNS = 100;
+const MAX_REPORT_COLUMNS = 100;
 /** Files are kept this long (REPORT_FILE_TTL_DAYS), then removed by the prune-report-files job. */
 export const DEFAULT_REPORT_FILE_TTL_DAYS = 7;
 

@@ -45,7 +45,7 @@ export function listOf(values: readonly string[]): RegExp {
 }
 
 /** An amount typed in major units of a currency, in minor units. */
-export function amountBound(text: string | undefined, currency: string): number | undefined {
+function amountBound(text: string | undefined, currency: string): number | undefined {
   if (!text) return undefined;
   return parseMajorUnits(text, currency) ?? undefined;
 }

@@ -13,14 +13,14 @@ import { fieldError } from './users.service.js';
  * Links sent by mail that prove the reader holds the mailbox: verify an email address (24 h) and reset a
  * forgotten password (1 h, single use). Each is a random token kept only as its SHA-256 hash.
  */
-export const VERIFY_EMAIL_TTL_MS = 24 * 3_600_000;
-export const RESET_PASSWORD_TTL_MS = 3_600_000;
+const VERIFY_EMAIL_TTL_MS = 24 * 3_600_000;
+const RESET_PASSWORD_TTL_MS = 3_600_000;
 /** A new link of the same kind is sent at most this often (a resend button pressed twice, a mailbox flooded). */
-export const RESEND_AFTER_MS = 60_000;
+const RESEND_AFTER_MS = 60_000;
 
 type Purpose = 'verify_email' | 'reset_password';
 
-export const linkUrls = {
+const linkUrls = {
   verifyEmail: (appUrl: string, token: string) => `${appUrl}/verify-email?token=${encodeURIComponent(token)}`,
   resetPassword: (appUrl: string, token: string) => `${appUrl}/reset-password?token=${encodeURIComponent(token)}`,
 };

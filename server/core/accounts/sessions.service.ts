@@ -80,7 +80,7 @@ export async function switchMerchant(db: Db, session: SessionInfo, merchantId: s
   await repo.updateSessionTenant(db, session.tokenHash, { merchant_id: merchantId, livemode: false });
 }
 
-export const UNVERIFIED_LIVE_MODE = 'Verify your email address to use live mode. Until an owner of the account has verified theirs, it works in test mode only.';
+const UNVERIFIED_LIVE_MODE = 'Verify your email address to use live mode. Until an owner of the account has verified theirs, it works in test mode only.';
 
 export async function setMode(db: Db, session: SessionInfo, livemode: boolean): Promise<void> {
   if (livemode && (!session.merchant || !(await repo.hasVerifiedOwner(db, session.merchant.id)))) {

@@ -87,13 +87,13 @@ export async function transferOwnership(db: Db, merchantId: string, actor: TeamA
 // Invitations: a link mailed to the address (and shown to the inviter to copy), valid for 10 days. The token
 // is kept only as its hash, so resending makes a new link and the old one stops working.
 
-export const INVITATION_TTL_MS = 10 * 24 * 3_600_000;
+const INVITATION_TTL_MS = 10 * 24 * 3_600_000;
 
 export interface InvitationDto {
   id: string; email: string; role: Role; invitedBy: string | null; created: number; sent: number; expires: number; expired: boolean;
 }
 
-export const invitationUrl = (appUrl: string, token: string) => `${appUrl}/accept-invite?token=${encodeURIComponent(token)}`;
+const invitationUrl = (appUrl: string, token: string) => `${appUrl}/accept-invite?token=${encodeURIComponent(token)}`;
 
 export async function findInvitations(db: Executor, merchantId: string): Promise<InvitationDto[]> {
   const rows = await repo.findPendingInvitations(db, merchantId);

@@ -28,7 +28,7 @@ export function checkTimeZone(zone: string): string {
 }
 
 /** A local bound (2026-03-01 or 2026-03-01T14:15) as the instant it names in the zone. */
-export function localBoundToInstant(bound: string, zone: string, param: string): TZDate {
+function localBoundToInstant(bound: string, zone: string, param: string): TZDate {
   const [day, time = '00:00'] = bound.split('T');
   const [y, m, d] = day.split('-').map(Number);
   const [hh, mm] = time.split(':').map(Number);
@@ -57,7 +57,7 @@ export function comparisonRange(from: TZDate, to: TZDate, compare: AnalyticsComp
 
 const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 
-export function figuresOf(rows: repo.PeriodRow[]): AnalyticsFigures {
+function figuresOf(rows: repo.PeriodRow[]): AnalyticsFigures {
   const sum = (k: keyof repo.PeriodRow) => rows.reduce((s, r) => s + (r[k] as number), 0);
   const gross = sum('gross_amount');
   const refunded = sum('refunded_amount');

@@ -11,7 +11,7 @@ import { inScope } from '../shared/scope.js';
  * grouped first so one statement touches each totals row once. The ledger and its totals therefore
  * commit together, even outside a transaction, and /v1/balance reads the totals instead of the history.
  */
-export function balanceTransactionCtes(statement: Statement, rows: NewRow<'balance_transactions'>[]): string {
+function balanceTransactionCtes(statement: Statement, rows: NewRow<'balance_transactions'>[]): string {
   const values = rows.map((r) => ({ ...r, fee_details: JSON.stringify(r.fee_details ?? []) }));
   return `
     written_balance_transactions as (${statement.insert('balance_transactions', values, '*')}),
@@ -33,7 +33,7 @@ const TOTALS_CTE = `written_balance_totals as (
  * round trip to read it first. Integer division truncates like BigInt's on these non-negative values;
  * balance.integration.test.ts checks both agree on every currency class.
  */
-export function cardFeeSql(exponent: number): string {
+function cardFeeSql(exponent: number): string {
   const fee = `(amount * bps + 5000) / 10000 + fixed`;
   return `least(amount, ${exponent === 3 ? `((${fee} + 5) / 10) * 10` : fee})`;
 }

@@ -10,11 +10,6 @@ export function getCharge(db: Executor, scope: Scope, id: string, options: { for
   return query.executeTakeFirst();
 }
 
-export function findChargesByIds(db: Executor, scope: Scope, ids: string[]) {
-  if (!ids.length) return Promise.resolve([]);
-  return db.selectFrom('charges').selectAll().$call(inScope(scope)).where('id', 'in', ids).execute();
-}
-
 export function selectCharges(db: Executor, scope: Scope, filters: { paymentIntent?: string; customer?: string; condition?: RawBuilder<boolean> } = {}) {
   let query = db.selectFrom('charges').selectAll('charges').$call(inScope(scope, 'charges'));
   if (filters.condition) query = query.where(filters.condition);

@@ -206,7 +206,7 @@ export async function createCheckoutSession(deps: CoreDeps, actor: Actor, input:
 }
 
 /** `expand[]=line_items` (or `data.line_items` on a list) attaches the session's items, as Stripe does. */
-export function wantsLineItems(expand: readonly string[] | undefined, list = false): boolean {
+function wantsLineItems(expand: readonly string[] | undefined, list = false): boolean {
   return (expand ?? []).includes(list ? 'data.line_items' : 'line_items');
 }
 

@@ -68,18 +68,3 @@ export function getCustomerSummary(db: Executor, scope: Scope, id: string) {
     .executeTakeFirst();
 }
 
-/** Customers whose email contains the needle, exact matches first. */
-export function findCustomersByEmail(db: Executor, scope: Scope, needle: string, limit: number) {
-  const value = needle.toLowerCase();
-  return db
-    .selectFrom('customers')
-    .select(['id', 'email', 'name'])
-    .$call(inScope(scope))
-    .where('deleted_at', 'is', null)
-    .where(sql<boolean>`lower(email) like ${likeNeedle(value)}`)
-    .orderBy(sql`lower(email) = ${value}`, 'desc')
-    .orderBy('created_at', 'desc')
-    .limit(limit)
-    .execute();
-}
-

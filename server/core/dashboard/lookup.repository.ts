@@ -9,7 +9,7 @@ import { findPaymentRows, type PaymentListRow } from './payments.repository.js';
 
 export { getPaymentSummary } from './payments.repository.js';
 export { getRefundPaymentId } from './refunds.repository.js';
-export { findCustomersByEmail, getCustomerSummary } from './customers.repository.js';
+export { getCustomerSummary } from './customers.repository.js';
 
 const LOOKUP_TABLES = ['payment_intents', 'customers', 'refunds', 'events', 'webhook_endpoints'] as const;
 type LookupTable = (typeof LOOKUP_TABLES)[number];

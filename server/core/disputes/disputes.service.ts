@@ -59,7 +59,7 @@ function emptyEvidence(): DisputeEvidence {
   return out;
 }
 
-export function toDisputeDto(row: Row<'disputes'>, now = new Date(), balanceTransactions: BalanceTransactionDto[] = []): DisputeDto {
+function toDisputeDto(row: Row<'disputes'>, now = new Date(), balanceTransactions: BalanceTransactionDto[] = []): DisputeDto {
   const stored = (row.evidence ?? {}) as Record<string, string | null>;
   const evidence = emptyEvidence();
   for (const [field, value] of Object.entries(stored)) if (field in evidence && field !== 'enhanced_evidence') evidence[field as EvidenceField] = value;
@@ -375,7 +375,7 @@ const MAGIC: Record<string, (b: Buffer) => boolean> = {
   'image/png': (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
   'image/jpeg': (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
 };
-export const EVIDENCE_FILE_MAX_BYTES = 5 * 1024 * 1024;
+const EVIDENCE_FILE_MAX_BYTES = 5 * 1024 * 1024;
 
 /** Stores an evidence file (PDF, PNG or JPEG, at most 5 MB) through the storage interface. */
 export async function uploadEvidenceFile(deps: CoreDeps, actor: Actor, input: { filename: string; type: string; contentBase64: string }): Promise<EvidenceFileDto> {
@@ -402,7 +402,7 @@ export async function uploadEvidenceFile(deps: CoreDeps, actor: Actor, input: { 
   return toEvidenceFileDto(row);
 }
 
-export async function findEvidenceFilesById(deps: CoreDeps, scope: Scope, ids: string[]): Promise<EvidenceFileDto[]> {
+async function findEvidenceFilesById(deps: CoreDeps, scope: Scope, ids: string[]): Promise<EvidenceFileDto[]> {
   return (await repo.findEvidenceFiles(deps.db, scope, ids)).map(toEvidenceFileDto);
 }
 

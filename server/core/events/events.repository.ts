@@ -40,7 +40,7 @@ export function eventCtes(statement: Statement, events: NewRow<'events'>[]): str
 /** The deliver-webhook job of an outbox row, over webhook_deliveries' columns. */
 const WEBHOOK_JOB_PAYLOAD = `json_build_object('merchantId', merchant_id, 'livemode', livemode, 'deliveryId', id)`;
 /** One job queue per endpoint: serial delivery in order for it, while other endpoints proceed. */
-export const WEBHOOK_JOB_QUEUE = `'webhooks:' || endpoint_id`;
+const WEBHOOK_JOB_QUEUE = `'webhooks:' || endpoint_id`;
 
 /** Written events with their count of outbox rows, oldest first. */
 export async function insertEventsWithDeliveries(db: Executor, events: NewRow<'events'>[]) {

@@ -19,7 +19,7 @@ export async function queueMail(db: Executor, to: string, kind: MailKind, conten
 
 const fallbackMailer = logMailer();
 
-export function mailerOf(deps: Pick<CoreDeps, 'mailer'>): Mailer {
+function mailerOf(deps: Pick<CoreDeps, 'mailer'>): Mailer {
   return deps.mailer ?? fallbackMailer;
 }
 

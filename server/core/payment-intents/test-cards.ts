@@ -29,7 +29,7 @@ interface TestCard {
 
 const card = (number: string, brand: string, behavior: TestBehavior, funding: 'credit' | 'debit' = 'credit', country = 'US'): TestCard => ({ number, brand, funding, country, behavior });
 
-export const TEST_CARDS: readonly TestCard[] = [
+const TEST_CARDS: readonly TestCard[] = [
   card('4242424242424242', 'visa', 'succeed'),
   card('4000056655665556', 'visa', 'succeed', 'debit'),
   card('5555555555554444', 'mastercard', 'succeed'),

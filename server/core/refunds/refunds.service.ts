@@ -32,7 +32,7 @@ import * as chargesRepo from '../charges/charges.repository.js';
 import { toChargeDto } from '../charges/charges.service.js';
 
 /** How long a refund stays pending before the job settles it (a bank would take days; tests want seconds). */
-export const REFUND_SETTLE_DELAY_MS = 2_000;
+const REFUND_SETTLE_DELAY_MS = 2_000;
 
 export function toRefundDto(row: Row<'refunds'>): RefundDto {
   return {

@@ -17,7 +17,7 @@ function formatter(zone: string): Intl.DateTimeFormat {
 }
 
 /** Minutes to add to UTC for the zone's wall clock at that instant. */
-export function zoneOffsetMinutes(ms: number, zone: string): number {
+function zoneOffsetMinutes(ms: number, zone: string): number {
   let byBucket = offsets.get(zone);
   if (!byBucket) offsets.set(zone, (byBucket = new Map()));
   const bucket = Math.floor(ms / QUARTER_HOUR_MS);

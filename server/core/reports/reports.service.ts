@@ -58,7 +58,7 @@ import { CONTENT_TYPES, createReportWriter, fileExtension, type Cell } from './w
 type Condition = RawBuilder<boolean>;
 
 /** Rows per keyset batch: large enough that a batch's round trip is noise, small enough to stay a few MB. */
-export const EXPORT_BATCH_ROWS = 10_000;
+const EXPORT_BATCH_ROWS = 10_000;
 const SOURCES: Record<ReportTypeId, repo.ExportSource> = {
   'payments.itemized.1': 'payment_intents', 'refunds.itemized.1': 'refunds', 'customers.itemized.1': 'customers',
   'balance_change_from_activity.itemized.3': 'balance_transactions', 'payout_reconciliation.itemized.5': 'balance_transactions',
@@ -80,7 +80,7 @@ function invalid(message: string, param: string) {
   return new PaymentError('invalid_request', message, { param });
 }
 
-export function storageOf(deps: CoreDeps): FileStorage {
+function storageOf(deps: CoreDeps): FileStorage {
   if (!deps.storage) throw new PaymentError('internal_error', 'File storage is not configured on this server.', { status: 500 });
   return deps.storage;
 }

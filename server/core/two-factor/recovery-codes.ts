@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { deriveKey, hmacHex } from '../shared/crypto.js';
 
-export const RECOVERY_CODE_COUNT = 10;
+const RECOVERY_CODE_COUNT = 10;
 // No 0/o, 1/l/i: codes are copied by hand from paper.
 const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 

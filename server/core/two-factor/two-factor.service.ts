@@ -32,7 +32,7 @@ interface TwoFactorUser { id: string; email: string; name: string }
 const SIGN_IN_CHALLENGE_MS = 10 * 60_000;
 const REGISTRATION_CHALLENGE_MS = 5 * 60_000;
 /** Wrong codes one sign-in challenge takes before the password must be entered again. */
-export const MAX_CHALLENGE_ATTEMPTS = 5;
+const MAX_CHALLENGE_ATTEMPTS = 5;
 
 export interface PasskeyDto { id: string; name: string; created: number; lastUsed: number | null }
 export interface TwoFactorStatus { enabled: boolean; totp: boolean; passkeys: PasskeyDto[]; recoveryCodesLeft: number }

@@ -62,14 +62,3 @@ export function insertListenSession(db: Executor, row: NewRow<'webhook_endpoints
     .executeTakeFirst();
 }
 
-/** The merchant's listen sessions (dashboard: local listeners). */
-export function findListenSessions(db: Executor, scope: Scope) {
-  return db
-    .selectFrom('webhook_endpoints')
-    .selectAll()
-    .$call(inScope(scope))
-    .where('kind', '=', 'cli')
-    .where('deleted_at', 'is', null)
-    .orderBy('created_at', 'desc')
-    .execute();
-}

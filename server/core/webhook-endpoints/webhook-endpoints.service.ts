@@ -23,7 +23,7 @@ import { inTransaction, toUnix } from '../shared/tx.js';
 import { checkWebhookTarget } from '../webhooks/webhook-target.js';
 import * as repo from './webhook-endpoints.repository.js';
 
-export function toWebhookEndpointDto(row: Row<'webhook_endpoints'>): WebhookEndpointDto {
+function toWebhookEndpointDto(row: Row<'webhook_endpoints'>): WebhookEndpointDto {
   return {
     id: row.id,
     object: 'webhook_endpoint',
@@ -78,7 +78,7 @@ export async function getWebhookEndpointSecret(deps: CoreDeps, scope: Scope, id:
 }
 
 /** The longest a rolled secret keeps signing beside its replacement. */
-export const MAX_SECRET_OVERLAP_HOURS = 24;
+const MAX_SECRET_OVERLAP_HOURS = 24;
 
 /**
  * Replaces the signing secret; the old one keeps signing beside it for `overlapHours` (0 to 24), so

@@ -38,7 +38,7 @@ export interface ListenStreamOptions {
   listenWindowMs: number;
 }
 
-export const defaultListenStreamOptions: ListenStreamOptions = { pollMs: 200, leaseMs: 60_000, listenWindowMs: 30_000 };
+const defaultListenStreamOptions: ListenStreamOptions = { pollMs: 200, leaseMs: 60_000, listenWindowMs: 30_000 };
 
 const TEST_MODE_ONLY = 'Local forwarding works in test mode only: use a test-mode secret key (sk_test_…).';
 

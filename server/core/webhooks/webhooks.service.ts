@@ -47,7 +47,7 @@ export const EXCERPT_CHARS = 4096;
 const RETRY_AFTER_STATUSES = new Set([429, 502, 503, 504]);
 
 /** The job queue of one endpoint: its deliveries run one at a time, in order, beside other endpoints'. */
-export const endpointQueue = (endpointId: string) => `webhooks:${endpointId}`;
+const endpointQueue = (endpointId: string) => `webhooks:${endpointId}`;
 
 /** The secrets that sign now: the current one and, until its overlap ends, the one it replaced. */
 export function activeSecrets(deps: CoreDeps, endpoint: { secret_encrypted: string; previous_secret_encrypted: string | null; previous_secret_expires_at: Date | null }, now = new Date()): string[] {

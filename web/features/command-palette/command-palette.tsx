@@ -9,11 +9,6 @@ loadOnIdle(loadPalette);
 
 const OPEN_EVENT = 'paymentflow:command-palette';
 
-/** For a visible "Search" button elsewhere in the layout: opens the palette as Ctrl/Cmd+K does. */
-export function openCommandPalette() {
-  window.dispatchEvent(new Event(OPEN_EVENT));
-}
-
 /**
  * Ctrl/Cmd+K: jump to any page, or to a payment, refund or customer by its id, part of a name or email, or
  * a card's last 4; with nothing typed, the objects this member opened last. A modal dialog around cmdk's

@@ -31,7 +31,7 @@ export function readRecent(storage: Pick<Storage, 'getItem'>, key: string): Look
 }
 
 /** Puts `item` first, without duplicates, keeping the newest MAX_RECENT. */
-export function withRecent(list: LookupResult[], item: LookupResult): LookupResult[] {
+function withRecent(list: LookupResult[], item: LookupResult): LookupResult[] {
   const { type, id, path, label, detail } = item;
   return [{ type, id, path, label, detail }, ...list.filter((r) => !(r.type === item.type && r.id === item.id))].slice(0, MAX_RECENT);
 }

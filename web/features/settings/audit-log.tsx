@@ -3,7 +3,6 @@ import { useNavigate } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { AUDIT_ACTION_LABELS, AUDIT_ACTIONS } from '../../../shared/audit';
 import type { AuditLogFilters } from '../../../shared/contracts/settings';
-import { DEFAULT_PAGE_SIZE } from '../../../shared/limits';
 import { Badge } from '../../components/badge';
 import { Button } from '../../components/button';
 import { Card, CardHeader } from '../../components/card';
@@ -11,34 +10,11 @@ import { Field, FormError } from '../../components/field';
 import { Input, Select } from '../../components/input';
 import { Skeleton } from '../../components/spinner';
 import { toast } from '../../components/toast';
-import { addDays, DAY_PATTERN, startOfDayIn } from '../../lib/date-range';
 import { errorMessage } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
 import { trpcClient, trpc } from '../../lib/trpc';
 import { describeAuditEntry } from './audit-labels';
-
-const AUDIT_PAGE_SIZE = DEFAULT_PAGE_SIZE;
-
-/** The filters as they sit in the URL (Settings → Audit log): days are calendar days in the account's zone. */
-export interface AuditSearch { actor?: string; action?: string; target?: string; from?: string; to?: string }
-
-/** What the server filters on: `to` is the day after the last day picked (exclusive), both in the account's zone. */
-export function auditFilters(search: AuditSearch, timeZone: string): AuditLogFilters {
-  const day = (d?: string) => (d && DAY_PATTERN.test(d) ? d : undefined);
-  const from = day(search.from);
-  const to = day(search.to);
-  return {
-    actor: search.actor || undefined,
-    action: search.action || undefined,
-    target: search.target || undefined,
-    from: from ? startOfDayIn(timeZone, from) : undefined,
-    to: to ? startOfDayIn(timeZone, addDays(to, 1)) : undefined,
-  };
-}
-
-export function auditLogQuery(filters: AuditLogFilters = {}) {
-  return trpc.settings.auditLog.infiniteQueryOptions({ limit: AUDIT_PAGE_SIZE, filters }, { getNextPageParam: (page) => page.nextCursor ?? undefined });
-}
+import { auditFilters, auditLogQuery, type AuditSearch } from './audit-log-query';
 
 /** Action families ("Two-factor", "Customers") and each action, for the filter's list. */
 const FAMILY_LABELS: Record<string, string> = {

@@ -8,7 +8,7 @@ import { errorMessage } from '../../lib/errors';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
 
-export const STATUS_TONE = { succeeded: 'success', failed: 'danger', pending: 'warning' } as const;
+const STATUS_TONE = { succeeded: 'success', failed: 'danger', pending: 'warning' } as const;
 export const STATUS_LABEL = { succeeded: 'Succeeded', failed: 'Failed', pending: 'Pending' } as const;
 
 /** The delivery log: one row per delivery, its attempts (what was sent, what came back) on demand. */

@@ -2,7 +2,7 @@ import { createFileRoute } from '@tanstack/react-router';
 import { z } from 'zod';
 import { can } from '../../../shared/permissions';
 import { PageSkeleton } from '../../components/spinner';
-import { auditFilters, auditLogQuery } from '../../features/settings/audit-log';
+import { auditFilters, auditLogQuery } from '../../features/settings/audit-log-query';
 import { SettingsPage } from '../../features/settings/settings-page';
 import { trpc } from '../../lib/trpc';
 
