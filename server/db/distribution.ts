@@ -22,6 +22,10 @@ export const GLOBAL_TABLES: Record<string, { kind: GlobalKind; reason: string }>
   worker_heartbeats: { kind: 'coordinator', reason: 'one row per worker process' },
   mail_outbox: { kind: 'coordinator', reason: 'mail to an address (sign-up, password reset), not to a merchant' },
   user_tokens: { kind: 'coordinator', reason: "a user's single-use links (verify email, reset password), found by token hash" },
+  two_factor_totp: { kind: 'coordinator', reason: "a user's authenticator secret: a second factor belongs to the person, across merchants" },
+  two_factor_recovery_codes: { kind: 'coordinator', reason: "a user's recovery codes, checked at sign-in before a merchant is chosen" },
+  webauthn_credentials: { kind: 'coordinator', reason: "a user's passkeys, found by credential id at sign-in before a merchant is chosen" },
+  two_factor_challenges: { kind: 'coordinator', reason: 'the pending second step of a sign-in, found by its token before a merchant is chosen' },
   kysely_migration: { kind: 'coordinator', reason: 'migration bookkeeping' },
   kysely_migration_lock: { kind: 'coordinator', reason: 'migration bookkeeping' },
 };
