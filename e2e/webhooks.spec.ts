@@ -106,7 +106,11 @@ test('an endpoint that answered 410 is re-enabled, its failed deliveries recover
 
     // Developers > Events: filtered by type, one opened with its payload and where it went.
     await page.getByRole('navigation', { name: 'Developers' }).getByRole('link', { name: 'Events' }).click();
+    // The webhooks page has a filter of the same name: wait for the Events page before using its own.
+    await expect(page).toHaveURL(/\/developers\/events/);
+    await expect(page.getByRole('list', { name: 'Events' })).toBeVisible();
     await page.getByLabel('Filter by event type').selectOption('customer.created');
+    await expect(page).toHaveURL(/type=customer\.created/);
     const list = page.getByRole('list', { name: 'Events' });
     await expect(list.getByRole('button')).toHaveCount(2);
     await list.getByRole('button').first().click();
