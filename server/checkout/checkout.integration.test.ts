@@ -362,4 +362,20 @@ describe('a returning customer', () => {
     const next = await newIntent({ customer: customer.id });
     expect(bootstrapOf(await (await fetch(pageUrl(next.id, next.client_secret!))).text()).savedCards.map((c) => c.id)).toEqual([saved.id]);
   });
+
+  it('is offered their saved card on a checkout session made for them (issue 15 item 2)', async () => {
+    const secret = apiClient(server.baseUrl, secretKeys.test);
+    const customer = (await secret('POST', '/customers', { params: { email: 'session-regular@example.test' } })).body;
+    const saved = (await secret('POST', '/payment_methods/pm_card_amex/attach', { params: { customer: customer.id } })).body;
+    const session = (await secret('POST', '/checkout/sessions', {
+      params: { mode: 'payment', customer: customer.id, success_url: SUCCESS_URL, cancel_url: CANCEL_URL, line_items: [{ quantity: 2, price_data: { currency: 'usd', unit_amount: 1250, product_data: { name: 'Tea' } } }] },
+    })).body;
+    expect(session.url).toMatch(/\/checkout\/cs_/);
+    const boot = bootstrapOf(await (await fetch(session.url)).text());
+    expect(boot.savedCards.map((c) => [c.id, c.brand])).toEqual([[saved.id, 'amex']]);
+    const guest = (await secret('POST', '/checkout/sessions', {
+      params: { mode: 'payment', success_url: SUCCESS_URL, line_items: [{ quantity: 1, price_data: { currency: 'usd', unit_amount: 500, product_data: { name: 'Cup' } } }] },
+    })).body;
+    expect(bootstrapOf(await (await fetch(guest.url)).text()).savedCards).toEqual([]);
+  });
 });
