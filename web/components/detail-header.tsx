@@ -1,5 +1,6 @@
 import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
+import { money } from '../lib/money';
 import { CopyButton } from './copy-button';
 import { Icon } from './icons';
 
@@ -42,5 +43,16 @@ export function DetailHeader({
         {actions && <div className="flex flex-wrap gap-2 sm:shrink-0">{actions}</div>}
       </div>
     </div>
+  );
+}
+
+/** The title of a money object's detail page: its amount, its currency code, and its status badge. */
+export function AmountTitle({ amount, currency, status }: { amount: number; currency: string; status: ReactNode }) {
+  return (
+    <>
+      {money(amount, currency)}
+      <span className="text-lg font-normal text-slate-500 uppercase">{currency}</span>
+      {status}
+    </>
   );
 }

@@ -1,7 +1,7 @@
 import { useSuspenseQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { Card, CardBody, CardHeader } from '../../components/card';
-import { DetailHeader } from '../../components/detail-header';
+import { AmountTitle, DetailHeader } from '../../components/detail-header';
 import { tableClass, theadClass, Th } from '../../components/list-table';
 import { RawJson } from '../../components/raw-json';
 import { formatDate, formatDateTime } from '../../lib/format';
@@ -23,13 +23,7 @@ export function PayoutDetailPage({ payoutId }: { payoutId: string }) {
         back={{ to: '/balances', label: 'Balances' }}
         kind="Payout"
         id={payout.id}
-        title={
-          <>
-            {money(payout.amount, payout.currency)}
-            <span className="text-lg font-normal text-slate-500 uppercase">{payout.currency}</span>
-            <PayoutStatusBadge status={payout.status} />
-          </>
-        }
+        title={<AmountTitle amount={payout.amount} currency={payout.currency} status={<PayoutStatusBadge status={payout.status} />} />}
       />
       <Card>
         <CardHeader title="Details" />

@@ -7,7 +7,7 @@ import { Badge } from '../../components/badge';
 import { Button } from '../../components/button';
 import { Card, CardBody, CardHeader } from '../../components/card';
 import { DetailRow } from '../../components/detail-row';
-import { DetailHeader } from '../../components/detail-header';
+import { AmountTitle, DetailHeader } from '../../components/detail-header';
 import { Field, FormError } from '../../components/field';
 import { FormDialog } from '../../components/form-dialog';
 import { Input, Textarea } from '../../components/input';
@@ -124,13 +124,7 @@ export function DisputeDetailPage({ disputeId }: { disputeId: string }) {
         back={{ to: '/disputes', label: 'Disputes' }}
         kind={inquiry ? 'Inquiry' : 'Dispute'}
         id={dispute.id}
-        title={
-          <>
-            {money(dispute.amount, dispute.currency)}
-            <span className="text-lg font-normal text-slate-500 uppercase">{dispute.currency}</span>
-            <Badge tone={DISPUTE_STATUS_TONES[dispute.status]}>{DISPUTE_STATUS_LABELS[dispute.status]}</Badge>
-          </>
-        }
+        title={<AmountTitle amount={dispute.amount} currency={dispute.currency} status={<Badge tone={DISPUTE_STATUS_TONES[dispute.status]}>{DISPUTE_STATUS_LABELS[dispute.status]}</Badge>} />}
         subtitle={left ? <span className="font-medium text-red-700" data-testid="time-left">{left} to respond (due {formatDateTime(dispute.evidence_details.due_by!, zone)})</span> : undefined}
         actions={canRespond && open ? <Button variant="danger" onClick={() => setConfirmAccept(true)}>{inquiry ? 'Close inquiry' : 'Accept dispute'}</Button> : undefined}
       />

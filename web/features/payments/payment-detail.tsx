@@ -1,4 +1,4 @@
-import { DetailHeader } from '../../components/detail-header';
+import { AmountTitle, DetailHeader } from '../../components/detail-header';
 import { Tooltip } from '../../components/tooltip';
 import { KeyValues } from '../../components/key-values';
 import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
@@ -49,13 +49,7 @@ export function PaymentDetailPage({ paymentId }: { paymentId: string }) {
         back={{ to: '/payments', label: 'Payments' }}
         kind="Payment"
         id={payment.id}
-        title={
-          <>
-            {money(payment.amount, payment.currency)}
-            <span className="text-lg font-normal text-slate-500 uppercase">{payment.currency}</span>
-            <PaymentStatusBadge status={displayStatus} />
-          </>
-        }
+        title={<AmountTitle amount={payment.amount} currency={payment.currency} status={<PaymentStatusBadge status={displayStatus} />} />}
         actions={canWrite && (
           <>
             {payment.status === 'requires_capture' && <Button variant="primary" onPointerEnter={loadCaptureDialog} onFocus={loadCaptureDialog} onClick={() => setDialog('capture')}>Capture</Button>}

@@ -7,7 +7,7 @@ import { CopyButton } from '../../components/copy-button';
 import { Icon } from '../../components/icons';
 import { formatDateTime } from '../../lib/format';
 import { brandName, exactTime, money } from '../../lib/money';
-import { DetailHeader } from '../../components/detail-header';
+import { AmountTitle, DetailHeader } from '../../components/detail-header';
 import { KeyValues } from '../../components/key-values';
 import { RawJson } from '../../components/raw-json';
 import { REFUND_REASON_LABELS, type RefundReason } from '../../lib/refund-labels';
@@ -26,13 +26,7 @@ export function RefundDetailPage({ refundId }: { refundId: string }) {
         back={{ to: '/refunds', label: 'Refunds' }}
         kind="Refund"
         id={refund.id}
-        title={
-          <>
-            {money(refund.amount, refund.currency)}
-            <span className="text-lg font-normal text-slate-500 uppercase">{refund.currency}</span>
-            <RefundStatusBadge status={refund.status} />
-          </>
-        }
+        title={<AmountTitle amount={refund.amount} currency={refund.currency} status={<RefundStatusBadge status={refund.status} />} />}
       />
 
       <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-3">
