@@ -24,6 +24,8 @@ export const AUDIT_ACTION_LABELS = {
   'webhook_endpoint.secret_rolled': 'Webhook signing secret rolled',
   'report_run.created': 'Export started',
   'report_file.downloaded': 'Export downloaded',
+  'file.uploaded': 'File uploaded',
+  'file.downloaded': 'File downloaded',
   'webhook_endpoint.updated': 'Webhook endpoint updated',
   'webhook_endpoint.deleted': 'Webhook endpoint deleted',
   'user.signed_in': 'Signed in',

@@ -255,15 +255,26 @@ function bodyReadError(error: unknown): unknown {
   return new PaymentError('invalid_request', `Invalid request: the body could not be read (${(error as Error).message?.slice(0, 100) ?? 'unknown reason'}).`);
 }
 
+/** The routes that take multipart/form-data uploads (Stripe's files host serves POST /v1/files). */
+const isUploadPath = (path: string) => /^\/files\/?$/.test(path);
+
 /**
  * Reads the body once as bytes and parses it by content type: JSON, or form encoding (also when no
  * type is sent, like curl -d). The query string is parsed the same way, so `created[gte]=…` works in both.
  */
 async function parseParameters(req: Request, res: Response) {
-  const buffer = await readBody(req, res);
   const locals = apiLocals(res);
   const queryIndex = req.originalUrl.indexOf('?');
   const query = queryIndex === -1 ? {} : parseForm(req.originalUrl.slice(queryIndex + 1));
+  if (mediaType(req) === 'multipart/form-data') {
+    // File uploads only: the route streams the parts itself (resources/files.ts), past MAX_BODY_BYTES.
+    if (req.method !== 'POST' || !isUploadPath(req.path)) {
+      throw new PaymentError('invalid_request', 'Invalid request: multipart/form-data is accepted only by POST /v1/files. Send application/x-www-form-urlencoded or application/json.', { status: 415 });
+    }
+    locals.params = query;
+    return;
+  }
+  const buffer = await readBody(req, res);
   let body: Record<string, unknown> = {};
   let coerce = true;
   if (buffer.length > 0) {

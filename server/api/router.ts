@@ -11,6 +11,7 @@ import { customerRoutes } from './resources/customers.js';
 import { disputeRoutes } from './resources/disputes.js';
 import { payoutRoutes } from './resources/payouts.js';
 import { eventRoutes } from './resources/events.js';
+import { fileRoutes } from './resources/files.js';
 import { listenSessionRoutes } from './resources/listen-sessions.js';
 import { paymentIntentRoutes } from './resources/payment-intents.js';
 import { paymentMethodRoutes } from './resources/payment-methods.js';
@@ -51,6 +52,7 @@ export function createApiRouter(deps: CoreDeps, options: ApiRouterOptions = {}):
   router.use(webhookEndpointRoutes(deps));
   router.use(checkoutSessionRoutes(deps));
   router.use(reportingRoutes(deps));
+  router.use(fileRoutes(deps));
   router.use(chargeRoutes(deps));
   router.use(balanceRoutes(deps));
   router.use(balanceTransactionRoutes(deps));

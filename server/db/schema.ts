@@ -159,10 +159,6 @@ export interface DisputesTable {
   submission_count: Generated<number>; network_reason_code: string | null; card_brand: string | null; metadata: Json;
   closed_at: Date | null; created_at: Timestamp; updated_at: Timestamp;
 }
-export interface EvidenceFilesTable {
-  id: string; merchant_id: string; livemode: boolean; purpose: string; filename: string; type: string; size: Money;
-  storage_key: string; created_by_user_id: string | null; created_at: Timestamp;
-}
 export interface TwoFactorTotpTable { user_id: string; secret_encrypted: string; confirmed_at: Date | null; last_used_step: number | null; created_at: Timestamp }
 export interface TwoFactorRecoveryCodesTable { user_id: string; code_hash: string; used_at: Date | null; created_at: Timestamp }
 export interface WebauthnCredentialsTable {
@@ -185,6 +181,8 @@ export interface ReportRunsTable {
 export interface ReportFilesTable {
   id: string; merchant_id: string; livemode: boolean; purpose: Generated<string>; filename: string; type: string;
   content_type: string; size: number; storage_key: string; created_at: Timestamp; expires_at: Date | null;
+  /** Who uploaded it (null for generated files and uploads through the API). */
+  created_by_user_id: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface Database {
@@ -221,7 +219,6 @@ export interface Database {
   checkout_sessions: CheckoutSessionsTable;
   checkout_session_line_items: CheckoutSessionLineItemsTable;
   disputes: DisputesTable;
-  evidence_files: EvidenceFilesTable;
   report_runs: ReportRunsTable;
   report_files: ReportFilesTable;
   two_factor_totp: TwoFactorTotpTable;

@@ -1,7 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import { Router, type Response } from 'express';
 import { PaymentError } from '../../shared/errors.js';
-import { openSignedDownload, type OpenedFile } from '../core/reports/reports.service.js';
+import { openSignedDownload, type OpenedFile } from '../core/files/files.service.js';
 import type { CoreDeps } from '../core/shared/deps.js';
 
 /**
@@ -22,7 +22,7 @@ export async function sendStoredFile(res: Response, opened: OpenedFile, headers:
 }
 
 /**
- * The dashboard's downloads: `/files/:id/download?…` links minted by tRPC reports.downloadLink (signed,
+ * The dashboard's downloads: `/files/:id/download?…` links minted by tRPC reports.downloadLink and disputes.fileLink (signed,
  * five minutes, for one member, checked against that member's current role). Anything else is a 404.
  */
 export function fileDownloadRouter(deps: CoreDeps): Router {
@@ -33,7 +33,7 @@ export function fileDownloadRouter(deps: CoreDeps): Router {
       await sendStoredFile(res, opened);
     } catch (error) {
       if (!(error instanceof PaymentError) || error.status !== 404) throw error;
-      res.status(404).type('text/plain').send('This download link is not valid or has expired. Start the download again from Reports.');
+      res.status(404).type('text/plain').send('This download link is not valid or has expired. Start the download again from the page you came from.');
     }
   });
   return router;

@@ -7,7 +7,7 @@ import { z } from 'zod';
  */
 export const API_KEY_RESOURCES = [
   'payment_intents', 'charges', 'refunds', 'customers', 'payment_methods', 'disputes', 'checkout_sessions',
-  'balance', 'payouts', 'reporting', 'events', 'webhook_endpoints',
+  'balance', 'payouts', 'reporting', 'files', 'events', 'webhook_endpoints',
 ] as const;
 export type ApiKeyResource = (typeof API_KEY_RESOURCES)[number];
 
@@ -21,7 +21,8 @@ export const API_KEY_RESOURCE_LABELS: Record<ApiKeyResource, string> = {
   checkout_sessions: 'Checkout Sessions',
   balance: 'Balance and balance transactions',
   payouts: 'Payouts',
-  reporting: 'Report runs and their files',
+  reporting: 'Report runs',
+  files: 'Files (uploads such as dispute evidence, and report results)',
   events: 'Events',
   webhook_endpoints: 'Webhook endpoints (and local forwarding)',
 };
@@ -56,7 +57,7 @@ const PATH_RESOURCES: Record<string, ApiKeyResource> = {
   balance_transactions: 'balance',
   payouts: 'payouts',
   reporting: 'reporting',
-  files: 'reporting',
+  files: 'files',
   events: 'events',
   webhook_endpoints: 'webhook_endpoints',
   cli: 'webhook_endpoints',

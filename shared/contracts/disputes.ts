@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { boolParam, expandParam, idParam, listParamsShape, metadataParam } from './common.js';
+import { fileIdParam } from './files.js';
 
 /** Stripe's dispute statuses; `warning_*` are inquiries (no money moves until one escalates). */
 export const DISPUTE_STATUSES = [
@@ -75,9 +76,9 @@ const EVIDENCE_FIELD_MAX = 20_000;
 /** Stripe: the combined character count of all evidence fields. */
 export const EVIDENCE_TOTAL_MAX = 150_000;
 
-const fileIdParam = z.union([z.literal(''), z.string().trim().regex(/^file_[A-Za-z0-9]{1,64}$/, 'Must be the id of an uploaded file (file_…)')]);
+const evidenceFileParam = z.union([z.literal(''), fileIdParam]);
 const evidenceShape = {
-  ...Object.fromEntries(EVIDENCE_FILE_FIELDS.map((f) => [f, fileIdParam.optional()])),
+  ...Object.fromEntries(EVIDENCE_FILE_FIELDS.map((f) => [f, evidenceFileParam.optional()])),
   ...Object.fromEntries(EVIDENCE_TEXT_FIELDS.map((f) => [f, z.string().max(EVIDENCE_FIELD_MAX, `Must be at most ${EVIDENCE_FIELD_MAX} characters`).optional()])),
 } as Record<EvidenceField, z.ZodOptional<z.ZodString | z.ZodUnion<[z.ZodLiteral<''>, z.ZodString]>>>;
 
@@ -148,10 +149,4 @@ export const submitDisputeEvidenceInput = z.object({
   id: idParam,
   evidence: disputeEvidenceParam,
   submit: z.boolean(),
-});
-export const uploadEvidenceFileInput = z.object({
-  filename: z.string().trim().min(1).max(255),
-  type: z.enum(['application/pdf', 'image/png', 'image/jpeg']),
-  /** The file's bytes, base64-encoded. */
-  contentBase64: z.string().min(1).max(Math.ceil((5 * 1024 * 1024 * 4) / 3) + 4, 'Files can be at most 5 MB'),
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { arrayParam, boolParam, idParam, intParam, listParamsShape } from './common.js';
 import { dateBoundParam } from './dashboard.js';
+import type { FileDto } from './files.js';
 
 /**
  * Reports (exports): the report types and their columns, what the dashboard (tRPC reports.*) and the
@@ -244,19 +245,8 @@ export type CreateReportRunParams = z.input<typeof createReportRunParams>;
 
 export const listReportRunsParams = z.strictObject(listParamsShape);
 
-export interface FileDto {
-  id: string;
-  object: 'file';
-  created: number;
-  expires_at: number | null;
-  filename: string;
-  links: null;
-  purpose: string;
-  size: number;
-  title: string | null;
-  type: string;
-  url: string;
-}
+/** Stripe's File object, in shared/contracts/files.ts (report results are files like any upload). */
+export type { FileDto };
 
 export interface ReportRunDto {
   id: string;

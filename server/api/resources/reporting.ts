@@ -1,24 +1,19 @@
 import { Router } from 'express';
 import { retrieveObjectParams } from '../../../shared/contracts/common.js';
 import { createReportRunParams, listReportRunsParams } from '../../../shared/contracts/reports.js';
-import { PaymentError } from '../../../shared/errors.js';
 import {
   createReportRunFromApi,
-  getFile,
   getReportRun,
   getReportType,
   listReportRuns,
   listReportTypes,
-  openFileForApi,
 } from '../../core/reports/reports.service.js';
 import type { CoreDeps } from '../../core/shared/deps.js';
-import { sendStoredFile } from '../../http/file-download.js';
-import { apiLocals } from '../pipeline.js';
 import { endpoint } from '../route.js';
 
 /**
- * Stripe's reporting API (report types and runs) and the files a run produces. A run's `result.url` is
- * /v1/files/:id/contents on this server, fetched with the secret key as Stripe's files host is.
+ * Stripe's reporting API (report types and runs). The files a run produces are served by resources/files.ts:
+ * a run's `result.url` is /v1/files/:id/contents on this server.
  */
 export function reportingRoutes(deps: CoreDeps): Router {
   const router = Router();
@@ -27,13 +22,5 @@ export function reportingRoutes(deps: CoreDeps): Router {
   router.post('/reporting/report_runs', endpoint(deps, (c) => createReportRunFromApi(c.deps, c.actor, c.parse(createReportRunParams), c.tx)));
   router.get('/reporting/report_runs', endpoint(deps, (c) => listReportRuns(c.deps, c.scope, c.parse(listReportRunsParams))));
   router.get('/reporting/report_runs/:id', endpoint(deps, (c) => (c.parse(retrieveObjectParams), getReportRun(c.deps, c.scope, c.id))));
-  router.get('/files/:id', endpoint(deps, (c) => (c.parse(retrieveObjectParams), getFile(c.deps, c.scope, c.id))));
-  router.get('/files/:id/contents', async (req, res) => {
-    const locals = apiLocals(res);
-    const key = locals.key!;
-    if (key.type !== 'secret') throw new PaymentError('secret_key_required', 'File contents can only be downloaded with a secret API key.', { status: 403 });
-    const opened = await openFileForApi(deps, { merchantId: key.merchantId, livemode: key.livemode }, String(req.params.id));
-    await sendStoredFile(res, opened, locals.headers);
-  });
   return router;
 }

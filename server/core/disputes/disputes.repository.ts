@@ -66,19 +66,6 @@ export function countDisputesNeedingResponse(db: Executor, scope: Scope) {
     .executeTakeFirstOrThrow();
 }
 
-export function insertEvidenceFile(db: Executor, row: NewRow<'evidence_files'>) {
-  return db.insertInto('evidence_files').values(row).returningAll().executeTakeFirstOrThrow();
-}
-
-export function findEvidenceFiles(db: Executor, scope: Scope, ids: string[]) {
-  if (!ids.length) return Promise.resolve([]);
-  return db.selectFrom('evidence_files').selectAll().$call(inScope(scope)).where('id', 'in', ids).execute();
-}
-
-export function getEvidenceFile(db: Executor, scope: Scope, id: string) {
-  return db.selectFrom('evidence_files').selectAll().$call(inScope(scope)).where('id', '=', id).executeTakeFirst();
-}
-
 /** The demo history's candidates: succeeded, unrefunded, undisputed payments made before `before`, newest first. */
 export function findDisputablePayments(db: Executor, scope: Scope, before: Date, limit: number) {
   return db

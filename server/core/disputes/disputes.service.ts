@@ -7,7 +7,6 @@ import {
   closeDisputeParams,
   listDisputesParams,
   updateDisputeParams,
-  uploadEvidenceFileInput,
   type DisputeDto,
   type DisputeEvidence,
   type DisputeListFilters,
@@ -18,6 +17,7 @@ import {
   type UpdateDisputeInput,
 } from '../../../shared/contracts/disputes.js';
 import { mergeMetadata, type ListResult } from '../../../shared/contracts/common.js';
+import { uploadEvidenceFileInput, type FileDto } from '../../../shared/contracts/files.js';
 import { refundableAmount } from '../../../shared/contracts/refunds.js';
 import { notFound, PaymentError } from '../../../shared/errors.js';
 import { newId } from '../../../shared/ids.js';
@@ -34,6 +34,7 @@ import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
 import { findPage } from '../shared/keyset.repository.js';
 import { parseParams } from '../shared/params.js';
 import { inTransaction, toUnix } from '../shared/tx.js';
+import { createFile, findFilesById } from '../files/files.service.js';
 import * as repo from './disputes.repository.js';
 
 /** How long the merchant has to respond (card networks give 7–21 days; Stripe's test disputes about a week). */
@@ -282,7 +283,7 @@ export async function updateDispute(deps: CoreDeps, actor: Actor, id: string, in
       if (evidenceLength(evidence) > EVIDENCE_TOTAL_MAX) {
         throw new PaymentError('invalid_request', `The combined length of all evidence fields may be at most ${EVIDENCE_TOTAL_MAX} characters.`, { param: 'evidence' });
       }
-      await checkEvidenceFiles(t, actor, evidence);
+      await checkEvidenceFiles(deps, t, actor, evidence);
       changes.evidence = JSON.stringify(evidence);
     }
     if (params.metadata !== undefined) {
@@ -340,77 +341,22 @@ export async function closeDispute(deps: CoreDeps, actor: Actor, id: string, inp
   });
 }
 
-/** Every file an evidence field names must be one this merchant uploaded, in this mode. */
-async function checkEvidenceFiles(t: Executor, scope: Scope, evidence: Record<string, string | null>) {
+/**
+ * Every file an evidence field names must be a dispute_evidence file this merchant uploaded, in this mode:
+ * another merchant's file, a report result or a logo answers Stripe's resource_missing naming the field.
+ */
+async function checkEvidenceFiles(deps: CoreDeps, t: Executor, scope: Scope, evidence: Record<string, string | null>) {
   const ids = EVIDENCE_FILE_FIELDS.map((f) => evidence[f]).filter((v): v is string => Boolean(v));
   if (!ids.length) return;
-  const found = new Set((await repo.findEvidenceFiles(t, scope, [...new Set(ids)])).map((f) => f.id));
+  const found = new Set((await findFilesById(deps, scope, ids, 'dispute_evidence', t)).map((f) => f.id));
   const field = EVIDENCE_FILE_FIELDS.find((f) => evidence[f] && !found.has(evidence[f]!));
   if (field) throw notFound('file', evidence[field]!, `evidence[${field}]`);
 }
 
-export interface EvidenceFileDto {
-  id: string;
-  object: 'file';
-  created: number;
-  filename: string;
-  purpose: 'dispute_evidence';
-  size: number;
-  type: string;
-}
-
-const toEvidenceFileDto = (row: Row<'evidence_files'>): EvidenceFileDto => ({
-  id: row.id,
-  object: 'file',
-  created: toUnix(row.created_at),
-  filename: row.filename,
-  purpose: 'dispute_evidence',
-  size: Number(row.size),
-  type: row.type,
-});
-
-/** File signatures, so a file is what its type claims (the dashboard shows it back). */
-const MAGIC: Record<string, (b: Buffer) => boolean> = {
-  'application/pdf': (b) => b.subarray(0, 5).toString('latin1') === '%PDF-',
-  'image/png': (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
-  'image/jpeg': (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
-};
-const EVIDENCE_FILE_MAX_BYTES = 5 * 1024 * 1024;
-
-/** Stores an evidence file (PDF, PNG or JPEG, at most 5 MB) through the storage interface. */
-export async function uploadEvidenceFile(deps: CoreDeps, actor: Actor, input: { filename: string; type: string; contentBase64: string }): Promise<EvidenceFileDto> {
+/** The dashboard's upload (base64 over tRPC): the same checks and storage as POST /v1/files with purpose dispute_evidence. */
+export async function uploadEvidenceFile(deps: CoreDeps, actor: Actor, input: { filename: string; type: string; contentBase64: string }): Promise<FileDto> {
   const params = parseParams(uploadEvidenceFileInput, input);
-  if (!deps.storage) throw new PaymentError('internal_error', 'File storage is not configured on this installation.', { status: 500 });
-  const bytes = Buffer.from(params.contentBase64, 'base64');
-  if (!bytes.length) throw new PaymentError('invalid_request', 'The file is empty.', { param: 'file' });
-  if (bytes.length > EVIDENCE_FILE_MAX_BYTES) throw new PaymentError('invalid_request', 'Evidence files can be at most 5 MB.', { param: 'file' });
-  if (!MAGIC[params.type](bytes)) throw new PaymentError('invalid_request', `The file is not a valid ${params.type} file.`, { param: 'file' });
-  const id = newId('file');
-  const key = `evidence/${actor.merchantId}/${id}`;
-  const { size } = await deps.storage.put(key, bytes);
-  const row = await repo.insertEvidenceFile(deps.db, {
-    id,
-    merchant_id: actor.merchantId,
-    livemode: actor.livemode,
-    purpose: 'dispute_evidence',
-    filename: params.filename.replace(/[\\/\u0000-\u001f]/g, '_'),
-    type: params.type,
-    size,
-    storage_key: key,
-    created_by_user_id: actor.userId ?? null,
-  });
-  return toEvidenceFileDto(row);
-}
-
-async function findEvidenceFilesById(deps: CoreDeps, scope: Scope, ids: string[]): Promise<EvidenceFileDto[]> {
-  return (await repo.findEvidenceFiles(deps.db, scope, ids)).map(toEvidenceFileDto);
-}
-
-/** The bytes of an evidence file (at most 5 MB), for the members allowed to read disputes. */
-export async function getEvidenceFileContent(deps: CoreDeps, scope: Scope, id: string) {
-  const row = await repo.getEvidenceFile(deps.db, scope, id);
-  if (!row || !deps.storage) throw notFound('file', id);
-  return { file: toEvidenceFileDto(row), contentBase64: (await deps.storage.get(row.storage_key)).toString('base64') };
+  return createFile(deps, actor, { purpose: 'dispute_evidence' }, { filename: params.filename, contentType: params.type, bytes: Buffer.from(params.contentBase64, 'base64') });
 }
 
 // Demo history ---------------------------------------------------------------------------------------
@@ -511,7 +457,7 @@ export async function getDisputeDetail(deps: CoreDeps, scope: Scope, id: string,
   const fileIds = EVIDENCE_FILE_FIELDS.map((f) => dispute.evidence[f]).filter((v): v is string => Boolean(v));
   return {
     dispute,
-    files: await findEvidenceFilesById(deps, scope, fileIds),
+    files: await findFilesById(deps, scope, fileIds, 'dispute_evidence'),
     fee: fundsWithdrawn(dispute.status) ? disputeFee(dispute.currency) : 0,
     secondsLeft: RESPONDING.has(dispute.status) ? Math.floor((new Date(row.evidence_due_by).getTime() - now.getTime()) / 1000) : null,
   };

@@ -42,10 +42,6 @@ export function findReportFiles(db: Executor, scope: Scope, ids: string[]) {
   return db.selectFrom('report_files').selectAll().$call(inScope(scope)).where('id', 'in', ids).execute();
 }
 
-export function getReportFile(db: Executor, scope: Scope, id: string) {
-  return db.selectFrom('report_files').selectAll().$call(inScope(scope)).where('id', '=', id).executeTakeFirst();
-}
-
 /**
  * Takes the run for one attempt: pending or running (a worker that died mid-run left it running) becomes
  * running with a new attempt number and no rows; a finished run is left alone (the job is then a no-op).

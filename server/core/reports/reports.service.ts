@@ -52,6 +52,7 @@ import { parseParams } from '../shared/params.js';
 import { inTransaction, toUnix } from '../shared/tx.js';
 import type { FileStorage } from '../storage/storage.js';
 import { zonedTimestamp } from './cells.js';
+import { createFileDownloadLink, openSignedDownload, toFileDto } from '../files/files.service.js';
 import * as repo from './reports.repository.js';
 import { CONTENT_TYPES, createReportWriter, fileExtension, type Cell } from './writers.js';
 
@@ -242,14 +243,6 @@ function checkTimeZoneParam(zone: string): string {
 // ---------------------------------------------------------------------------------------------------
 // DTOs
 
-function fileDto(deps: CoreDeps, file: Row<'report_files'>, title: string | null = null): FileDto {
-  return {
-    id: file.id, object: 'file', created: toUnix(file.created_at), expires_at: file.expires_at ? toUnix(file.expires_at) : null,
-    filename: file.filename, links: null, purpose: file.purpose, size: Number(file.size), title, type: file.type,
-    url: `${deps.appUrl}/v1/files/${file.id}/contents`,
-  };
-}
-
 function runParameters(row: Row<'report_runs'>): RunParameters {
   const p = row.parameters as unknown as Partial<RunParameters>;
   return { interval_start: p.interval_start ?? null, interval_end: p.interval_end ?? null, timezone: p.timezone ?? 'UTC', columns: p.columns ?? [], filters: p.filters ?? {}, bom: p.bom ?? false };
@@ -264,7 +257,7 @@ function toRunDto(deps: CoreDeps, row: Row<'report_runs'>, file: Row<'report_fil
   if (typeof p.filters.payout === 'string') parameters.payout = p.filters.payout;
   return {
     id: row.id, object: 'reporting.report_run', created: toUnix(row.created_at), error: row.status === 'failed' ? row.error : null,
-    livemode: row.livemode, parameters, report_type: row.report_type, result: row.status === 'succeeded' && file ? fileDto(deps, file) : null,
+    livemode: row.livemode, parameters, report_type: row.report_type, result: row.status === 'succeeded' && file ? toFileDto(deps, file) : null,
     // Stripe has no "running": a run is pending until it has a result.
     status: row.status === 'succeeded' ? 'succeeded' : row.status === 'failed' ? 'failed' : 'pending',
     succeeded_at: row.status === 'succeeded' && row.finished_at ? toUnix(row.finished_at) : null,
@@ -519,65 +512,12 @@ export async function pruneReportFiles(deps: CoreDeps, now = new Date(), limit =
 // ---------------------------------------------------------------------------------------------------
 // Downloads
 
-export interface OpenedFile {
-  file: FileDto;
-  contentType: string;
-  body: Readable;
-}
-
-async function openFile(deps: CoreDeps, scope: Scope, fileId: string, userId: string | null): Promise<OpenedFile> {
-  const file = await repo.getReportFile(deps.db, scope, fileId);
-  if (!file || (file.expires_at && file.expires_at.getTime() <= Date.now())) throw notFound('file', fileId);
-  let body: Readable;
-  try {
-    body = await storageOf(deps).open(file.storage_key);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw notFound('file', fileId);
-    throw error;
-  }
-  await recordAudit(deps.db, { merchantId: scope.merchantId, livemode: scope.livemode, userId, action: 'report_file.downloaded', targetId: file.id, data: { filename: file.filename } });
-  return { file: fileDto(deps, file), contentType: file.content_type, body };
-}
-
-export async function getFile(deps: CoreDeps, scope: Scope, fileId: string): Promise<FileDto> {
-  const file = await repo.getReportFile(deps.db, scope, fileId);
-  if (!file) throw notFound('file', fileId);
-  return fileDto(deps, file);
-}
-
-/** GET /v1/files/:id/contents with a secret key. */
-export function openFileForApi(deps: CoreDeps, scope: Scope, fileId: string): Promise<OpenedFile> {
-  return openFile(deps, scope, fileId, null);
-}
-
-const DOWNLOAD_LINK_SECONDS = 300;
-
-function linkSignature(deps: CoreDeps, fields: { merchantId: string; livemode: boolean; fileId: string; userId: string; expires: number }) {
-  return hmacHex(deriveKey(deps.secret, 'report-download-link'), `${fields.merchantId}|${fields.livemode ? 1 : 0}|${fields.fileId}|${fields.userId}|${fields.expires}`);
-}
-
 /** A short-lived link to a run's file for the member who asked (the dashboard's Download button). */
 export async function createDownloadLink(deps: CoreDeps, actor: Actor & { userId: string }, runId: string): Promise<{ url: string; expiresAt: number }> {
   const run = await repo.getReportRun(deps.db, actor, runId);
   if (!run) throw notFound('report run', runId);
   if (run.status !== 'succeeded' || !run.file_id) throw new PaymentError('invalid_request', 'This export has no file yet.', { param: 'id' });
-  const expires = Math.floor(Date.now() / 1000) + DOWNLOAD_LINK_SECONDS;
-  const fields = { merchantId: actor.merchantId, livemode: actor.livemode, fileId: run.file_id, userId: actor.userId, expires };
-  const query = new URLSearchParams({ m: fields.merchantId, l: fields.livemode ? '1' : '0', u: fields.userId, e: String(expires), s: linkSignature(deps, fields) });
-  return { url: `/files/${run.file_id}/download?${query}`, expiresAt: expires };
+  return createFileDownloadLink(deps, actor, run.file_id);
 }
 
-/**
- * Opens a file for a signed link. A wrong or expired signature, another merchant's file, or a member who
- * may no longer export all answer not-found, so a link reveals nothing once it stops working.
- */
-export async function openSignedDownload(deps: CoreDeps, fileId: string, query: Record<string, unknown>): Promise<OpenedFile> {
-  const text = (k: string) => (typeof query[k] === 'string' ? (query[k] as string) : '');
-  const expires = Number(text('e'));
-  const fields = { merchantId: text('m'), livemode: text('l') === '1', fileId, userId: text('u'), expires };
-  const valid = fields.merchantId && fields.userId && Number.isSafeInteger(expires) && expires >= Date.now() / 1000 && safeEqual(text('s'), linkSignature(deps, fields));
-  if (!valid) throw notFound('file', fileId);
-  const membership = await getMembership(deps.db, fields.userId, fields.merchantId);
-  if (!can(membership?.role as Role | undefined, 'exports:manage')) throw notFound('file', fileId);
-  return openFile(deps, { merchantId: fields.merchantId, livemode: fields.livemode }, fileId, fields.userId);
-}
+export { openSignedDownload };

@@ -21,7 +21,8 @@ type PageableTable =
   | 'payment_methods'
   | 'disputes'
   | 'checkout_sessions'
-  | 'report_runs';
+  | 'report_runs'
+  | 'report_files';
 
 interface PageRequest {
   limit: number;
@@ -63,7 +64,7 @@ async function assertCursorExists(db: Executor, table: PageableTable, scope: Sco
     .$call(inScope(scope))
     .where('id', '=', id)
     .executeTakeFirst();
-  if (!found) throw notFound(table.replace(/s$/, '').replace(/_/g, ' '), id, param);
+  if (!found) throw notFound(table === 'report_files' ? 'file' : table.replace(/s$/, '').replace(/_/g, ' '), id, param);
 }
 
 /**

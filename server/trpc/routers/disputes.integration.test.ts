@@ -1,6 +1,8 @@
+import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../../core/customers/customers.service.js';
 import { openDispute } from '../../core/disputes/disputes.service.js';
+import { openSignedDownload } from '../../core/files/files.service.js';
 import { createPaymentIntent } from '../../core/payment-intents/payment-intents.service.js';
 import type { Actor } from '../../core/shared/deps.js';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../../test/db.js';
@@ -61,10 +63,14 @@ describe('disputes router', () => {
     expect(detail.files).toEqual([expect.objectContaining({ id: file.id, filename: 'tracking.pdf', size: Buffer.from(PDF, 'base64').length })]);
     expect(detail.dispute.evidence).toMatchObject({ shipping_tracking_number: '1Z999', shipping_documentation: file.id });
     // The file comes back as uploaded, to this merchant only.
-    expect(await owner.disputes.file({ id: file.id })).toMatchObject({ file: { filename: 'tracking.pdf', type: 'application/pdf' }, contentBase64: PDF });
+    // (Through the member's signed download link, which server/http/file-download.ts serves.)
+    const link = await owner.disputes.fileLink({ id: file.id });
+    const opened = await openSignedDownload(t.deps, file.id, Object.fromEntries(new URL(link.url, 'http://localhost').searchParams));
+    expect(opened).toMatchObject({ file: { filename: 'tracking.pdf', type: 'pdf' }, contentType: 'application/pdf' });
+    expect((await buffer(opened.body)).toString('base64')).toBe(PDF);
     const stranger = await createTestMerchant(t.db);
     const strangerCaller = await callerFor(t, stranger.user.id, stranger.merchant.id);
-    expect((await errorOf(strangerCaller.disputes.file({ id: file.id }))).code).toBe('NOT_FOUND');
+    expect((await errorOf(strangerCaller.disputes.fileLink({ id: file.id }))).code).toBe('NOT_FOUND');
     const submitted = await owner.disputes.saveEvidence({ id: dispute.id, submit: true, evidence: { uncategorized_text: 'winning_evidence' } });
     expect(submitted.status).toBe('won');
     expect((await owner.disputes.forPayment({ id: dispute.payment_intent }))?.id).toBe(dispute.id);

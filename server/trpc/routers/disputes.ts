@@ -1,5 +1,7 @@
-import { disputeIdInput, disputeListFilters, submitDisputeEvidenceInput, uploadEvidenceFileInput } from '../../../shared/contracts/disputes.js';
+import { disputeIdInput, disputeListFilters, submitDisputeEvidenceInput } from '../../../shared/contracts/disputes.js';
+import { fileIdInput, uploadEvidenceFileInput } from '../../../shared/contracts/files.js';
 import * as disputes from '../../core/disputes/disputes.service.js';
+import { createFileDownloadLink } from '../../core/files/files.service.js';
 import { memberProcedure, router } from '../trpc.js';
 
 // Every member who sees payments sees their disputes (finance included); owner, admin and support respond.
@@ -9,7 +11,8 @@ const respond = memberProcedure('disputes:respond');
 export const disputesRouter = router({
   list: read.input(disputeListFilters).query(({ ctx, input }) => disputes.findDisputeQueue(ctx.deps, ctx.scope, input)),
   get: read.input(disputeIdInput).query(({ ctx, input }) => disputes.getDisputeDetail(ctx.deps, ctx.scope, input.id)),
-  file: read.input(disputeIdInput).query(({ ctx, input }) => disputes.getEvidenceFileContent(ctx.deps, ctx.scope, input.id)),
+  /** A five-minute download link to an evidence file, for this member (server/http/file-download.ts serves it). */
+  fileLink: read.input(fileIdInput).mutation(({ ctx, input }) => createFileDownloadLink(ctx.deps, { ...ctx.actor, userId: ctx.user.id }, input.id, 'dispute_evidence')),
   forPayment: read.input(disputeIdInput).query(({ ctx, input }) => disputes.findDisputeForPayment(ctx.deps, ctx.scope, input.id)),
   saveEvidence: respond
     .input(submitDisputeEvidenceInput)

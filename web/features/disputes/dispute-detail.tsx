@@ -21,10 +21,8 @@ import { trpc } from '../../lib/trpc';
 import { useSession } from '../../lib/use-session';
 import { DISPUTE_REASON_LABELS, DISPUTE_STATUS_LABELS, DISPUTE_STATUS_TONES, EVIDENCE_FORM, timeLeftLabel } from './dispute-labels';
 import { disputeDetailQuery } from './disputes-search';
+import { EVIDENCE_HINT, EvidenceFileField, evidenceFileProblem } from './evidence-file-field';
 
-
-const FILE_TYPES = ['application/pdf', 'image/png', 'image/jpeg'] as const;
-const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
 function readBase64(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -57,33 +55,26 @@ export function DisputeDetailPage({ disputeId }: { disputeId: string }) {
   const save = useMutation(trpc.disputes.saveEvidence.mutationOptions());
   const accept = useMutation(trpc.disputes.accept.mutationOptions());
   const upload = useMutation(trpc.disputes.uploadFile.mutationOptions());
+  const fileLink = useMutation(trpc.disputes.fileLink.mutationOptions({
+    onSuccess: ({ url }) => window.location.assign(url),
+    onError: (error) => toast.error(errorMessage(error)),
+  }));
+  // The field whose file is uploading, and that file's name (one upload at a time).
+  const [uploading, setUploading] = useState<{ field: EvidenceField; name: string } | null>(null);
 
-  async function attach(field: EvidenceField, file: File | undefined) {
-    if (!file) return;
-    setFieldErrors((e) => ({ ...e, [field]: '' }));
-    if (!(FILE_TYPES as readonly string[]).includes(file.type)) return setFieldErrors((e) => ({ ...e, [field]: 'Upload a PDF, PNG or JPEG file.' }));
-    if (file.size > MAX_FILE_BYTES) return setFieldErrors((e) => ({ ...e, [field]: 'Files can be at most 5 MB.' }));
+  async function attach(field: EvidenceField, file: File) {
+    const problem = evidenceFileProblem(file);
+    setFieldErrors((e) => ({ ...e, [field]: problem ?? '' }));
+    if (problem) return;
+    setUploading({ field, name: file.name });
     try {
-      const stored = await upload.mutateAsync({ filename: file.name, type: file.type as (typeof FILE_TYPES)[number], contentBase64: await readBase64(file) });
+      const stored = await upload.mutateAsync({ filename: file.name, type: file.type, contentBase64: await readBase64(file) });
       setDraft((d) => ({ ...d, [field]: stored.id }));
       setFileNames((n) => ({ ...n, [stored.id]: stored.filename }));
     } catch (error) {
       setFieldErrors((e) => ({ ...e, [field]: errorMessage(error) }));
-    }
-  }
-
-  async function download(fileId: string) {
-    try {
-      const { file, contentBase64 } = await queryClient.fetchQuery(trpc.disputes.file.queryOptions({ id: fileId }));
-      const bytes = Uint8Array.from(atob(contentBase64), (c) => c.charCodeAt(0));
-      const url = URL.createObjectURL(new Blob([bytes], { type: file.type }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = file.filename;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    } catch (error) {
-      toast.error(errorMessage(error));
+    } finally {
+      setUploading(null);
     }
   }
 
@@ -158,16 +149,18 @@ export function DisputeDetailPage({ disputeId }: { disputeId: string }) {
                   const value = draft[field] ?? '';
                   if (kind === 'file') {
                     return (
-                      <div key={field} className="space-y-1.5">
-                        <Field label={label} hint={value ? `Attached: ${fileNames[value] ?? value}` : (hint ?? 'PDF, PNG or JPEG, at most 5 MB.')} error={fieldErrors[field] || null} optional>
-                          <Input type="file" accept={FILE_TYPES.join(',')} disabled={disabled} className="h-auto py-1.5" onChange={(e) => void attach(field, e.currentTarget.files?.[0])} />
-                        </Field>
-                        {value && (
-                          <Button size="sm" variant="ghost" onClick={() => void download(value)}>
-                            Download {fileNames[value] ?? 'file'}
-                          </Button>
-                        )}
-                      </div>
+                      <EvidenceFileField
+                        key={field}
+                        label={label}
+                        hint={hint ? `${hint} ${EVIDENCE_HINT}` : undefined}
+                        file={value ? { id: value, name: fileNames[value] ?? value } : null}
+                        pending={uploading?.field === field ? uploading.name : null}
+                        error={fieldErrors[field] || null}
+                        disabled={disabled}
+                        onChoose={(file) => void attach(field, file)}
+                        onRemove={() => setDraft((d) => ({ ...d, [field]: '' }))}
+                        onDownload={() => fileLink.mutate({ id: value })}
+                      />
                     );
                   }
                   const Control = kind === 'long' ? Textarea : Input;

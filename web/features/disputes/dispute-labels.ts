@@ -59,5 +59,8 @@ export const EVIDENCE_FORM: { field: EvidenceField; label: string; kind: 'text' 
   { field: 'receipt', label: 'Receipt', kind: 'file' },
   { field: 'customer_communication', label: 'Customer communication', kind: 'file', hint: 'Emails or chats with the customer.' },
   { field: 'shipping_documentation', label: 'Proof of delivery', kind: 'file' },
+  { field: 'service_documentation', label: 'Service documentation', kind: 'file', hint: 'A contract, timesheet or proof the service was provided.' },
+  { field: 'refund_policy', label: 'Refund policy', kind: 'file', hint: 'As the customer saw it when paying.' },
+  { field: 'uncategorized_file', label: 'Other file', kind: 'file' },
   { field: 'uncategorized_text', label: 'Anything else the bank should know', kind: 'long', hint: 'In test mode, "winning_evidence" wins the dispute and "losing_evidence" loses it.' },
 ];
