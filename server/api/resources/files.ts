@@ -18,8 +18,8 @@ const MAX_FIELDS = 100;
 const MAX_FIELD_BYTES = 64 * 1024;
 
 /**
- * Reads a multipart/form-data body (busboy): the `file` part into memory up to MAX_UPLOAD_BYTES (one more
- * byte marks it too large, and the rest is read and dropped so the client gets the answer), the other parts
+ * Reads a multipart/form-data body (busboy): the `file` part into memory up to MAX_UPLOAD_BYTES and one byte
+ * more, which marks it too large (the rest is read and dropped, so the client gets the answer), the other parts
  * as bracket-notation parameters (`file_link_data[create]=true`), exactly as a form body would be parsed.
  * The key is checked first, so nothing is read for a caller who may not upload.
  */
@@ -32,7 +32,7 @@ function readMultipart(options: { publishable: boolean }): RequestHandler {
     const upload = await new Promise<Upload | null>((resolve, reject) => {
       let parser: busboy.Busboy;
       try {
-        parser = busboy({ headers: req.headers, limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: MAX_FIELDS, fieldSize: MAX_FIELD_BYTES, parts: MAX_FIELDS + 1 } });
+        parser = busboy({ headers: req.headers, limits: { fileSize: MAX_UPLOAD_BYTES + 1, files: 1, fields: MAX_FIELDS, fieldSize: MAX_FIELD_BYTES, parts: MAX_FIELDS + 1 } });
       } catch (error) {
         return reject(new PaymentError('invalid_request', `Invalid multipart/form-data body: ${(error as Error).message}.`));
       }
