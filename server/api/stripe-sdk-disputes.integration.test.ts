@@ -89,3 +89,28 @@ describe('official stripe SDK: disputes', () => {
     await expect(stripe.disputes.update(second!.id, { evidence: { customer_name: 'late' } })).rejects.toMatchObject({ type: 'StripeInvalidRequestError', code: 'dispute_unexpected_state' });
   });
 });
+
+describe('official stripe SDK: files', () => {
+  const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n');
+
+  it('files.create uploads to this server (the `host` option also moves the files host), then evidence names the file and wins', async () => {
+    // stripe-node sends files.create to its `files` base address; a `host` given to the constructor replaces
+    // every base address (resolveBaseAddress in stripe.core.js), so the setup above needs nothing more.
+    const file = await stripe.files.create({ purpose: 'dispute_evidence', file: { data: PDF, name: 'receipt.pdf', type: 'application/pdf' } });
+    expect(file).toMatchObject({ object: 'file', purpose: 'dispute_evidence', filename: 'receipt.pdf', size: PDF.length, type: 'pdf', url: `${server.baseUrl}/v1/files/${file.id}/contents` });
+    const missing = requiredProperties('resources/Files.d.ts', 'File').filter((p) => !Object.prototype.hasOwnProperty.call(file, p));
+    expect(missing, 'File: properties the stripe SDK declares always present').toEqual([]);
+    expect((await stripe.files.retrieve(file.id)).id).toBe(file.id);
+    expect((await stripe.files.list({ purpose: 'dispute_evidence', limit: 5 })).data.map((f) => f.id)).toContain(file.id);
+
+    await expect(stripe.files.create({ purpose: 'dispute_evidence', file: { data: Buffer.from('not a pdf'), name: 'fake.pdf', type: 'application/pdf' } }))
+      .rejects.toMatchObject({ type: 'StripeInvalidRequestError', param: 'file', statusCode: 400 });
+
+    const paid = await stripe.paymentIntents.create({ amount: 3900, currency: 'usd', payment_method: 'pm_card_createDispute', confirm: true });
+    const [dispute] = (await stripe.disputes.list({ payment_intent: paid.id })).data;
+    await expect(stripe.disputes.update(dispute!.id, { evidence: { receipt: 'file_notmine' }, submit: false }))
+      .rejects.toMatchObject({ type: 'StripeInvalidRequestError', code: 'resource_missing', param: 'evidence[receipt]' });
+    const won = await stripe.disputes.update(dispute!.id, { evidence: { receipt: file.id, uncategorized_text: 'winning_evidence' } });
+    expect(won).toMatchObject({ status: 'won', evidence: { receipt: file.id } });
+  });
+});

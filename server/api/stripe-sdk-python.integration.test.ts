@@ -86,5 +86,10 @@ describe.skipIf(!python)('official stripe-python against PaymentFlow', () => {
     ]);
     expect(out.session_listed.data.map((s: { id: string }) => s.id)).toEqual([out.session.id]);
     expect(out.session_expired).toMatchObject({ id: out.session.id, status: 'expired', url: null });
+
+    // stripe.upload_api_base points File.create at this server; the evidence names the upload.
+    expect(out.file).toMatchObject({ object: 'file', purpose: 'dispute_evidence', filename: 'receipt.pdf', type: 'pdf', size: 50 });
+    expect(out.dispute_with_file).toMatchObject({ object: 'dispute', status: 'won', evidence: { receipt: out.file.id } });
+    expect(out.bad_file).toEqual({ http_status: 400, param: 'file' });
   });
 });

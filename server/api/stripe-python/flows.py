@@ -4,6 +4,7 @@ Usage: python3 flows.py BASE_URL SECRET_KEY
 Runs the flows a Python integration makes and prints one JSON object with what it saw, for the test to check.
 stripe-python sends booleans as `True`/`False` and lists as `expand[0]=...`, `payment_method_types[0]=card`.
 """
+import io
 import json
 import sys
 
@@ -17,6 +18,8 @@ def plain(obj):
 def main():
     base_url, secret_key = sys.argv[1], sys.argv[2]
     stripe.api_base = base_url
+    # Uploads go to Stripe's files host unless told otherwise (StripeClient: base_addresses={"files": ...}).
+    stripe.upload_api_base = base_url
     stripe.api_key = secret_key
     stripe.max_network_retries = 0
     tag = sys.argv[3] if len(sys.argv) > 3 else "python"
@@ -80,6 +83,22 @@ def main():
     out["session_items"] = plain(stripe.checkout.Session.list_line_items(session.id, limit=10))
     out["session_listed"] = plain(stripe.checkout.Session.list(payment_intent=session.payment_intent))
     out["session_expired"] = plain(stripe.checkout.Session.expire(session.id))
+
+    # Dispute evidence: a PDF uploaded with File.create (multipart, to upload_api_base), named by a dispute.
+    evidence = io.BytesIO(b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
+    evidence.name = "receipt.pdf"
+    uploaded = stripe.File.create(purpose="dispute_evidence", file=evidence)
+    out["file"] = plain(uploaded)
+    paid = stripe.PaymentIntent.create(amount=3100, currency="usd", payment_method="pm_card_createDispute", confirm=True)
+    disputed = stripe.Dispute.list(payment_intent=paid.id).data[0]
+    out["dispute_with_file"] = plain(stripe.Dispute.modify(disputed.id, evidence={"receipt": uploaded.id, "uncategorized_text": "winning_evidence"}))
+    try:
+        fake = io.BytesIO(b"not a pdf at all")
+        fake.name = "fake.pdf"
+        stripe.File.create(purpose="dispute_evidence", file=fake)
+        out["bad_file"] = None
+    except stripe.error.InvalidRequestError as error:
+        out["bad_file"] = {"http_status": error.http_status, "param": error.param}
 
     print(json.dumps(out))
 
