@@ -74,6 +74,49 @@ test('a disputed payment is listed first with the time left; evidence with a fil
   expect(dispute).toMatchObject({ status: 'won', evidence: { customer_name: 'Jane Buyer', receipt: expect.stringMatching(/^file_/) } });
 });
 
+test('evidence files: wrong type or size refused inline, a dropped PDF uploads and can be removed, then submitted', async ({ page, apiKeys }) => {
+  const { disputeId } = await disputedPayment(page.request, apiKeys.secret, 5900);
+  await openDispute(page, '$59.00');
+
+  // Refused in the browser before sending: another type, too large.
+  await page.getByLabel('Customer communication').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+  const communication = page.locator('[data-evidence-field="Customer communication"]');
+  await expect(communication).toContainText('Upload a PDF, JPEG or PNG file.');
+  await page.getByLabel('Customer communication').setInputFiles({ name: 'huge.pdf', mimeType: 'application/pdf', buffer: Buffer.concat([PDF, Buffer.alloc(5 * 1024 * 1024)]) });
+  await expect(communication).toContainText('This file is too large: evidence files can be at most 5 MB.');
+  // Refused by the server, which reads the bytes: a text file named like a PDF.
+  await page.getByLabel('Customer communication').setInputFiles({ name: 'fake.pdf', mimeType: 'application/pdf', buffer: Buffer.from('not really a pdf') });
+  await expect(communication).toContainText('The file is not a valid application/pdf file');
+
+  // Dropped on the box: uploads, then shows its name with Download and Remove.
+  const proof = page.locator('[data-evidence-field="Proof of delivery"]');
+  const dataTransfer = await page.evaluateHandle((base64) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], 'delivery.pdf', { type: 'application/pdf' }));
+    return transfer;
+  }, PDF.toString('base64'));
+  await proof.getByTestId('evidence-drop').dispatchEvent('drop', { dataTransfer });
+  await expect(proof).toContainText('Attached: delivery.pdf');
+  await proof.getByRole('button', { name: 'Remove delivery.pdf' }).click();
+  await expect(proof).toContainText('Drop a file here');
+  await page.getByLabel('Receipt').setInputFiles({ name: 'receipt.pdf', mimeType: 'application/pdf', buffer: PDF });
+  await expect(page.locator('[data-evidence-field="Receipt"]')).toContainText('Attached: receipt.pdf');
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.getByLabel('Anything else the bank should know').fill('winning_evidence');
+  await page.getByRole('button', { name: 'Submit evidence' }).click();
+  await expect(page.getByText('Evidence submitted. The dispute is won.')).toBeVisible();
+
+  const headers = { Authorization: `Bearer ${apiKeys.secret}` };
+  const dispute = (await (await page.request.get(`/v1/disputes/${disputeId}`, { headers })).json()) as { evidence: Record<string, string | null> };
+  expect(dispute.evidence).toMatchObject({ receipt: expect.stringMatching(/^file_/), shipping_documentation: null, customer_communication: null });
+  // The same file through the API, byte for byte.
+  const file = await page.request.get(`/v1/files/${dispute.evidence.receipt}/contents`, { headers });
+  expect(file.headers()['content-disposition']).toBe('attachment; filename="receipt.pdf"');
+  expect(Buffer.from(await file.body()).equals(PDF)).toBe(true);
+});
+
 async function expectAccessible(page: Page, name: string) {
   await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
   await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));

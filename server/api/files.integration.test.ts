@@ -40,7 +40,7 @@ interface Part { name?: string; filename?: string; type?: string; bytes?: Buffer
 async function upload(key: string, fields: Record<string, string>, file: Part | null, headers: Record<string, string> = {}) {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  if (file) form.append(file.name ?? 'file', new Blob([file.bytes ?? PDF], { type: file.type ?? 'application/octet-stream' }), file.filename ?? 'evidence.pdf');
+  if (file) form.append(file.name ?? 'file', new Blob([new Uint8Array(file.bytes ?? PDF)], { type: file.type ?? 'application/octet-stream' }), file.filename ?? 'evidence.pdf');
   const res = await fetch(`${server.baseUrl}/v1/files`, { method: 'POST', headers: { Authorization: `Bearer ${key}`, ...headers }, body: form });
   return { status: res.status, body: (await res.json()) as any };
 }

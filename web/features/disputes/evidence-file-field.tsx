@@ -14,7 +14,7 @@ export const EVIDENCE_HINT = `${purposeKindsLabel('dispute_evidence')}, at most 
 /** The check the browser can make before sending (type by name or media type, size); null when it may go. */
 export function evidenceFileProblem(file: File): string | null {
   if (!TYPES.includes(file.type) && !EXTENSIONS.test(file.name)) return `Upload a ${purposeKindsLabel('dispute_evidence')} file.`;
-  if (file.size > RULE.maxBytes) return `This file is ${formatBytes(file.size)}; evidence files can be at most ${formatBytes(RULE.maxBytes)}.`;
+  if (file.size > RULE.maxBytes) return `This file is too large: evidence files can be at most ${formatBytes(RULE.maxBytes)}.`;
   if (file.size === 0) return 'This file is empty.';
   return null;
 }
@@ -50,7 +50,7 @@ export function EvidenceFileField({ label, hint, file, pending, error, disabled,
   }
 
   return (
-    <div className="space-y-1.5">
+    <div className="space-y-1.5" data-evidence-field={label}>
       <label htmlFor={id} className="text-sm font-medium text-slate-800">
         {label}
         <span className="ml-1 font-normal text-slate-500">(optional)</span>
