@@ -124,6 +124,10 @@ describe('POST /v1/files', () => {
     const logo = await upload(key, { purpose: 'business_icon' }, { filename: 'icon.png', type: 'image/png', bytes: Buffer.concat([PNG, Buffer.alloc(512 * 1024)]) });
     expect(logo.body.error.message).toBe('The file is too large: files with purpose business_icon can be at most 512 KB.');
 
+    // A body many times the limit is not read to its end: 413, and the connection is closed.
+    const huge = await upload(key, { purpose: 'dispute_evidence' }, { filename: 'huge.pdf', type: 'application/pdf', bytes: Buffer.concat([PDF, Buffer.alloc(4 * limit)]) });
+    expect(huge).toMatchObject({ status: 413, body: { error: { param: 'file', message: 'The request is too large: files can be at most 5 MB.' } } });
+
     const listed = await api(key, 'GET', '/files');
     expect(listed.body.data.map((f: { id: string }) => f.id)).toEqual([atLimit.body.id, kept.body.id]);
     expect((await contents(key, kept.body.id)).bytes.equals(PDF)).toBe(true);

@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import busboy from 'busboy';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { retrieveObjectParams } from '../../../shared/contracts/common.js';
-import { createFileParams, listFilesParams, MAX_UPLOAD_BYTES } from '../../../shared/contracts/files.js';
+import { createFileParams, formatBytes, listFilesParams, MAX_UPLOAD_BYTES } from '../../../shared/contracts/files.js';
 import { PaymentError } from '../../../shared/errors.js';
 import { createFile, getFile, listFiles, openFile, type Upload } from '../../core/files/files.service.js';
 import type { CoreDeps } from '../../core/shared/deps.js';
 import { sendStoredFile } from '../../http/file-download.js';
 import { parseForm } from '../form.js';
-import { apiLocals } from '../pipeline.js';
+import { addHeader, apiLocals } from '../pipeline.js';
 import { authorizeKey, endpoint } from '../route.js';
 
 /** The upload read from a POST /v1/files body, keyed by the request's parameters object (the handler's `c.params`). */
@@ -16,6 +16,7 @@ const uploads = new WeakMap<object, Upload>();
 
 const MAX_FIELDS = 100;
 const MAX_FIELD_BYTES = 64 * 1024;
+const MAX_REQUEST_BYTES = 4 * MAX_UPLOAD_BYTES;
 
 /**
  * Reads a multipart/form-data body (busboy): the `file` part into memory up to MAX_UPLOAD_BYTES and one byte
@@ -49,6 +50,8 @@ function readMultipart(options: { publishable: boolean }): RequestHandler {
           return;
         }
         const chunks: Buffer[] = [];
+        // A malformed body fails the parser too, which rejects; the part's own error needs no second answer.
+        stream.on('error', () => undefined);
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
           found = { filename: info.filename ?? '', contentType: info.mimeType || null, bytes: Buffer.concat(chunks), truncated: stream.truncated };
@@ -60,6 +63,16 @@ function readMultipart(options: { publishable: boolean }): RequestHandler {
       parser.on('error', (error: Error) => reject(new PaymentError('invalid_request', `Invalid multipart/form-data body: ${error.message.slice(0, 200)}.`)));
       parser.on('close', () => (problem ? reject(problem) : resolve(found)));
       req.on('aborted', () => reject(new PaymentError('invalid_request', 'The upload was aborted.')));
+      // Past a few times the largest upload, the rest is not worth reading: answer and close the connection.
+      let received = 0;
+      req.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received <= MAX_REQUEST_BYTES || problem?.status === 413) return;
+        problem = new PaymentError('invalid_request', `The request is too large: files can be at most ${formatBytes(MAX_UPLOAD_BYTES)}.`, { param: 'file', status: 413 });
+        req.unpipe(parser);
+        addHeader(res, 'Connection', 'close');
+        reject(problem);
+      });
       req.pipe(parser);
     });
     locals.params = { ...locals.params, ...parseForm(fields.join('&')) };
