@@ -87,6 +87,9 @@ test('evidence files: wrong type or size refused inline, a dropped PDF uploads a
   // Refused by the server, which reads the bytes: a text file named like a PDF.
   await page.getByLabel('Customer communication').setInputFiles({ name: 'fake.pdf', mimeType: 'application/pdf', buffer: Buffer.from('not really a pdf') });
   await expect(communication).toContainText('The file is not a valid application/pdf file');
+  // A large file within the limit goes through (base64 over the dashboard's API).
+  await page.getByLabel('Customer communication').setInputFiles({ name: 'chat-log.pdf', mimeType: 'application/pdf', buffer: Buffer.concat([PDF, Buffer.alloc(4.5 * 1024 * 1024, 0x20)]) });
+  await expect(communication).toContainText('Attached: chat-log.pdf');
 
   // Dropped on the box: uploads, then shows its name with Download and Remove.
   const proof = page.locator('[data-evidence-field="Proof of delivery"]');
@@ -110,7 +113,7 @@ test('evidence files: wrong type or size refused inline, a dropped PDF uploads a
 
   const headers = { Authorization: `Bearer ${apiKeys.secret}` };
   const dispute = (await (await page.request.get(`/v1/disputes/${disputeId}`, { headers })).json()) as { evidence: Record<string, string | null> };
-  expect(dispute.evidence).toMatchObject({ receipt: expect.stringMatching(/^file_/), shipping_documentation: null, customer_communication: null });
+  expect(dispute.evidence).toMatchObject({ receipt: expect.stringMatching(/^file_/), shipping_documentation: null, customer_communication: expect.stringMatching(/^file_/) });
   // The same file through the API, byte for byte.
   const file = await page.request.get(`/v1/files/${dispute.evidence.receipt}/contents`, { headers });
   expect(file.headers()['content-disposition']).toBe('attachment; filename="receipt.pdf"');

@@ -28,6 +28,14 @@ function trpcError(res: Response, status: number, code: string, message: string)
 }
 
 const readRaw = express.raw({ type: () => true, limit: MAX_JSON_BYTES });
+/**
+ * The dashboard's evidence upload carries the file base64-encoded (at most 5 MB, so about 6.7 MB of JSON): only
+ * a request naming that procedure may be that large.
+ */
+const UPLOAD_PROCEDURES = new Set(['disputes.uploadFile']);
+const MAX_UPLOAD_JSON_BYTES = 7 * 1024 * 1024;
+const readUpload = express.raw({ type: () => true, limit: MAX_UPLOAD_JSON_BYTES });
+const namesUpload = (req: Request) => req.path.slice(1).split(',').some((procedure) => UPLOAD_PROCEDURES.has(procedure));
 
 /**
  * The /trpc body and `?input=`: read as text, refused with 400 when nested deeper than MAX_JSON_DEPTH, and
@@ -36,7 +44,7 @@ const readRaw = express.raw({ type: () => true, limit: MAX_JSON_BYTES });
 export function boundedJson(req: Request, res: Response, next: NextFunction) {
   const input = typeof req.query.input === 'string' ? req.query.input : '';
   if (input && jsonDepthExceeds(input, MAX_JSON_DEPTH)) return trpcError(res, 400, 'BAD_REQUEST', `The input is nested more than ${MAX_JSON_DEPTH} levels deep.`);
-  readRaw(req, res, (error?: unknown) => {
+  (namesUpload(req) ? readUpload : readRaw)(req, res, (error?: unknown) => {
     if (error) {
       const status = (error as { status?: number }).status ?? 400;
       return trpcError(res, status, status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', status === 413 ? 'The request body is too large.' : 'The request body could not be read.');
