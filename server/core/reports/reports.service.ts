@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { RawBuilder } from 'kysely';
 import { TZDate } from '@date-fns/tz';
 import type { ListResult } from '../../../shared/contracts/common.js';
@@ -17,7 +16,6 @@ import {
   METADATA_COLUMN,
   type CreateReportRunInput,
   type CreateReportRunParams,
-  type FileDto,
   type ReportColumn,
   type ReportFormat,
   type ReportRunDto,
@@ -32,8 +30,7 @@ import { toMajorUnitString } from '../../../shared/money.js';
 import { paymentDisplayStatus } from '../../../shared/payment-display-status.js';
 import type { z } from 'zod';
 import type { Row } from '../../db/schema.js';
-import { can, type Role } from '../../../shared/permissions.js';
-import { getMembership, getMerchant } from '../accounts/accounts.repository.js';
+import { getMerchant } from '../accounts/accounts.repository.js';
 import { recordAudit } from '../accounts/audit.service.js';
 import { checkTimeZone } from '../analytics/analytics.service.js';
 import { paymentListConditions } from '../dashboard/payments.repository.js';
@@ -45,7 +42,6 @@ import { refundFilters } from '../dashboard/refunds.service.js';
 import { getPreference, setPreference } from '../dashboard/saved-views.service.js';
 import { emitEvent } from '../events/events.service.js';
 import { addJob } from '../jobs/jobs.repository.js';
-import { deriveKey, hmacHex, safeEqual } from '../shared/crypto.js';
 import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
 import { findPage } from '../shared/keyset.repository.js';
 import { parseParams } from '../shared/params.js';
