@@ -72,6 +72,17 @@ describe('/trpc input limits', () => {
     expect((await response.json()).result.data.value.a[0][0].b).toMatch(/^\[+$/);
   });
 
+  it('lets the evidence upload carry a 5 MB file (base64, about 6.7 MB of JSON); other procedures stay at 1 MB', async () => {
+    const origin = await serve();
+    const cookie = await sessionCookie();
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(5 * 1024 * 1024 - 9, 0x20)]);
+    const upload = await mutation(origin, 'disputes.uploadFile', JSON.stringify({ filename: 'big.pdf', type: 'application/pdf', contentBase64: pdf.toString('base64') }), cookie);
+    expect(upload.status).toBe(200);
+    expect((await upload.json()).result.data).toMatchObject({ object: 'file', purpose: 'dispute_evidence', size: 5 * 1024 * 1024, type: 'pdf' });
+    const other = await mutation(origin, 'preferences.set', JSON.stringify({ key: 'payments.columns', value: { a: 'x'.repeat(2 * 1024 * 1024) } }), cookie);
+    expect(other.status).toBe(413);
+  });
+
   it(`caps a batch at ${MAX_TRPC_BATCH} calls`, async () => {
     const origin = await serve();
     const cookie = await sessionCookie();
