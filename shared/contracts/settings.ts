@@ -45,8 +45,11 @@ export const changeMemberRoleInput = z.object({ userId: z.string().min(1).max(64
 export const removeMemberInput = z.object({ userId: z.string().min(1).max(64) });
 
 /** Audit log filters (Settings → Audit log): actor (user id or part of an email), action or action family, target id, UTC date range. */
+/** Who acted: a member (dashboard), an API key (REST API) or PaymentFlow itself. */
+export const AUDIT_ACTOR_KINDS = ['member', 'api_key', 'system'] as const;
 export const auditLogFilters = z.object({
   actor: z.string().trim().max(254).optional(),
+  actorKind: z.enum(AUDIT_ACTOR_KINDS, { message: 'Choose members, API keys or PaymentFlow.' }).optional(),
   action: z.string().max(80).regex(/^[a-z_]+(\.[a-z_]+)?$/, 'Choose an action from the list.').optional(),
   target: z.string().trim().max(255).optional(),
   /** Unix seconds; from inclusive, to exclusive. */

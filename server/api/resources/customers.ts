@@ -10,16 +10,25 @@ import {
   updateCustomer,
 } from '../../core/customers/customers.service.js';
 import type { CoreDeps } from '../../core/shared/deps.js';
-import { endpoint } from '../route.js';
+import { audited, endpoint, sentParams } from '../route.js';
 
 export function customerRoutes(deps: CoreDeps): Router {
   const router = Router();
   const base = '/customers';
-  router.post(base, endpoint(deps, (c) => createCustomer(c.deps, c.actor, c.parse(createCustomerParams), c.tx)));
+  router.post(base, endpoint(deps, audited(
+    (c) => createCustomer(c.deps, c.actor, c.parse(createCustomerParams), c.tx),
+    (customer) => ({ action: 'customer.created', targetId: customer.id, data: { email: customer.email, name: customer.name } }),
+  )));
   router.get(base, endpoint(deps, (c) => listCustomers(c.deps, c.scope, c.parse(listCustomersParams), '/v1/customers')));
   router.get(`${base}/search`, endpoint(deps, (c) => searchCustomers(c.deps, c.scope, c.parse(searchParams), '/v1/customers/search'), { fromReplica: true }));
   router.get(`${base}/:id`, endpoint(deps, (c) => (c.parse(retrieveObjectParams), getCustomer(c.deps, c.scope, c.id))));
-  router.post(`${base}/:id`, endpoint(deps, (c) => updateCustomer(c.deps, c.actor, c.id, c.parse(updateCustomerParams), c.tx)));
-  router.delete(`${base}/:id`, endpoint(deps, (c) => (c.parse(deleteParams), deleteCustomer(c.deps, c.actor, c.id, c.tx))));
+  router.post(`${base}/:id`, endpoint(deps, audited(
+    (c) => updateCustomer(c.deps, c.actor, c.id, c.parse(updateCustomerParams), c.tx),
+    (customer, c) => ({ action: 'customer.updated', targetId: customer.id, data: { changed: sentParams(c) } }),
+  )));
+  router.delete(`${base}/:id`, endpoint(deps, audited(
+    (c) => (c.parse(deleteParams), deleteCustomer(c.deps, c.actor, c.id, c.tx)),
+    (deleted) => ({ action: 'customer.deleted', targetId: deleted.id }),
+  )));
   return router;
 }

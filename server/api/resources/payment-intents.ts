@@ -12,7 +12,7 @@ import { PaymentError } from '../../../shared/errors.js';
 import { cancelPaymentIntent, capturePaymentIntent, confirmPaymentIntent, createPaymentIntent, getPaymentIntent, updatePaymentIntent } from '../../core/payment-intents/payment-intents.service.js';
 import { listPaymentIntents, searchPaymentIntents } from '../../core/payment-intents/payment-intents-queries.service.js';
 import type { CoreDeps } from '../../core/shared/deps.js';
-import { endpoint, type ApiCall } from '../route.js';
+import { audited, endpoint, type ApiCall } from '../route.js';
 
 /**
  * A publishable key proves nothing about the merchant's server, so it must bring the intent's
@@ -88,7 +88,13 @@ export function paymentIntentRoutes(deps: CoreDeps): Router {
       { publishable: true },
     ),
   );
-  router.post(`${base}/:id/capture`, endpoint(deps, (c) => capturePaymentIntent(c.deps, c.actor, c.id, c.parse(capturePaymentIntentParams), c.tx)));
-  router.post(`${base}/:id/cancel`, endpoint(deps, (c) => cancelPaymentIntent(c.deps, c.actor, c.id, c.parse(cancelPaymentIntentParams), c.tx)));
+  router.post(`${base}/:id/capture`, endpoint(deps, audited(
+    (c) => capturePaymentIntent(c.deps, c.actor, c.id, c.parse(capturePaymentIntentParams), c.tx),
+    (intent) => ({ action: 'payment_intent.captured', targetId: intent.id, data: { amount: intent.amount_received, currency: intent.currency } }),
+  )));
+  router.post(`${base}/:id/cancel`, endpoint(deps, audited(
+    (c) => cancelPaymentIntent(c.deps, c.actor, c.id, c.parse(cancelPaymentIntentParams), c.tx),
+    (intent) => ({ action: 'payment_intent.canceled', targetId: intent.id, data: { reason: intent.cancellation_reason } }),
+  )));
   return router;
 }

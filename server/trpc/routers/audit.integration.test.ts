@@ -109,10 +109,10 @@ describe('audit log', () => {
     const { csv, filename } = await api.settings.auditLogCsv({ action: 'customer' });
     expect(filename).toMatch(/^audit-log-acct_\w+-\d{4}-\d{2}-\d{2}\.csv$/);
     const rows = parseCsv(csv);
-    expect(rows[0]).toEqual(['id', 'created_utc', 'action', 'actor_email', 'actor_id', 'target_id', 'changes', 'mode', 'ip', 'user_agent']);
-    expect(rows.slice(1).map((r) => [r[2], r[3], r[5], r[7], r[8], r[9]])).toEqual([
-      ['customer.created', m.user.email, second.id, 'test', IP, UA],
-      ['customer.created', m.user.email, first.id, 'test', IP, UA],
+    expect(rows[0]).toEqual(['id', 'created_utc', 'action', 'actor_email', 'actor_id', 'target_id', 'changes', 'mode', 'ip', 'user_agent', 'actor_type', 'api_key']);
+    expect(rows.slice(1).map((r) => [r[2], r[3], r[5], r[7], r[8], r[9], r[10], r[11]])).toEqual([
+      ['customer.created', m.user.email, second.id, 'test', IP, UA, 'member', ''],
+      ['customer.created', m.user.email, first.id, 'test', IP, UA, 'member', ''],
     ]);
     expect(rows[1]![1]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     // The changes column is JSON; a value a spreadsheet would run stays text.

@@ -20,17 +20,17 @@ export const settingsRouter = router({
 
   /** The acting owner hands the owner role to another member and becomes an administrator. */
   transferOwnership: memberProcedure('settings:manage').input(transferOwnershipInput).mutation(async ({ ctx, input }) => {
-    await accounts.transferOwnership(ctx.deps.db, ctx.merchant.id, { userId: ctx.user.id, role: ctx.role, ip: ctx.ip }, input.userId);
+    await accounts.transferOwnership(ctx.deps.db, ctx.merchant.id, { userId: ctx.user.id, role: ctx.role, ip: ctx.ip, userAgent: ctx.userAgent }, input.userId);
     return { ok: true };
   }),
 
   changeRole: memberProcedure('settings:manage').input(changeMemberRoleInput).mutation(async ({ ctx, input }) => {
-    await accounts.changeMemberRole(ctx.deps.db, ctx.merchant.id, { userId: ctx.user.id, role: ctx.role, ip: ctx.ip }, input.userId, input.role);
+    await accounts.changeMemberRole(ctx.deps.db, ctx.merchant.id, { userId: ctx.user.id, role: ctx.role, ip: ctx.ip, userAgent: ctx.userAgent }, input.userId, input.role);
     return { ok: true };
   }),
 
   removeMember: memberProcedure('settings:manage').input(removeMemberInput).mutation(async ({ ctx, input }) => {
-    await accounts.removeTeamMember(ctx.deps.db, ctx.merchant.id, { userId: ctx.user.id, role: ctx.role, ip: ctx.ip }, input.userId);
+    await accounts.removeTeamMember(ctx.deps.db, ctx.merchant.id, { userId: ctx.user.id, role: ctx.role, ip: ctx.ip, userAgent: ctx.userAgent }, input.userId);
     return { ok: true };
   }),
 
