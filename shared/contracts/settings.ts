@@ -44,9 +44,12 @@ export const transferOwnershipInput = z.object({ userId: z.string().min(1).max(6
 export const changeMemberRoleInput = z.object({ userId: z.string().min(1).max(64), role: roleSchema });
 export const removeMemberInput = z.object({ userId: z.string().min(1).max(64) });
 
-/** Audit log filters (Settings → Audit log): actor (user id or part of an email), action or action family, target id, UTC date range. */
 /** Who acted: a member (dashboard), an API key (REST API) or PaymentFlow itself. */
 export const AUDIT_ACTOR_KINDS = ['member', 'api_key', 'system'] as const;
+/**
+ * Audit log filters (Settings → Audit log): actor (user id or part of an email; an API key's id, part of its
+ * name or its last four), who acted, action or action family, target id, UTC date range.
+ */
 export const auditLogFilters = z.object({
   actor: z.string().trim().max(254).optional(),
   actorKind: z.enum(AUDIT_ACTOR_KINDS, { message: 'Choose members, API keys or PaymentFlow.' }).optional(),

@@ -16,10 +16,10 @@ afterAll(async () => { await t.drop(); });
 const IP = '10.5.0.1';
 const UA = 'Mozilla/5.0 (Audit Test)';
 
-function browser() {
+function browser(from: { ip: string; userAgent: string } = { ip: IP, userAgent: UA }) {
   const jar: { token?: string } = {};
   const call = async () => createCaller(createInnerContext({
-    deps: t.deps, ip: IP, userAgent: UA, session: await resolveSession(t.db, jar.token), setSession: (token) => { jar.token = token; },
+    deps: t.deps, ip: from.ip, userAgent: from.userAgent, session: await resolveSession(t.db, jar.token), setSession: (token) => { jar.token = token; },
   }));
   return { jar, call };
 }
@@ -117,5 +117,48 @@ describe('audit log', () => {
     expect(rows[1]![1]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     // The changes column is JSON; a value a spreadsheet would run stays text.
     expect(JSON.parse(rows[2]![6]!)).toEqual({ email: null, name: '=HYPERLINK("http://evil")' });
+  });
+
+  it('records the user agent of team, session and password actions too (issue 14.6: every entry)', async () => {
+    const m = await createTestMerchant(t.db);
+    const owner = browser();
+    await (await owner.call()).auth.signIn({ email: m.user.email, password: m.password });
+    const api = await owner.call();
+    const tokenOf = (url: string) => new URL(url).searchParams.get('token')!;
+    const revoked = await api.invitations.create({ email: `gone-${Date.now()}@example.test`, role: 'viewer' });
+    await api.invitations.resend({ invitationId: revoked.invitation.id });
+    await api.invitations.revoke({ invitationId: revoked.invitation.id });
+
+    // Newcomers accept from their own browser: their entries carry their address and user agent.
+    const NEWCOMER = { ip: '10.5.0.2', userAgent: 'Mozilla/5.0 (Newcomer)' };
+    const join = async (role: 'support' | 'viewer') => {
+      const email = `new-${role}-${Date.now()}@example.test`;
+      const { url } = await api.invitations.create({ email, role });
+      const { user } = await (await browser(NEWCOMER).call()).invitations.accept({ token: tokenOf(url), name: 'Joiner', password: 'temporary passphrase 42' });
+      return user.id;
+    };
+    const stays = await join('support');
+    const leaves = await join('viewer');
+    await api.settings.changeRole({ userId: stays, role: 'admin' });
+    await api.settings.removeMember({ userId: leaves });
+    await (await browser({ ip: IP, userAgent: 'another device' }).call()).auth.signIn({ email: m.user.email, password: m.password });
+    await api.sessions.revokeOthers();
+    await api.auth.changePassword({ currentPassword: m.password, newPassword: 'a brand new owner passphrase' });
+    await api.auth.requestPasswordReset({ email: m.user.email });
+    await api.settings.transferOwnership({ userId: stays });
+
+    const { entries } = await api.settings.auditLog({ limit: 100 });
+    const seen = entries.filter((e) => e.action !== 'merchant.created').map((e) => [e.action, e.ip, e.userAgent]);
+    const fromOwner = (action: string) => [action, IP, UA];
+    const fromNewcomer = (action: string) => [action, NEWCOMER.ip, NEWCOMER.userAgent];
+    for (const expected of [
+      fromOwner('invitation.created'), fromOwner('invitation.resent'), fromOwner('invitation.revoked'),
+      fromNewcomer('invitation.accepted'), fromNewcomer('member.added'),
+      fromOwner('member.role_changed'), fromOwner('member.removed'), fromOwner('session.others_revoked'),
+      fromOwner('user.password_changed'), fromOwner('user.password_reset_requested'), fromOwner('member.ownership_transferred'),
+    ]) expect(seen).toContainEqual(expected);
+    // Not one entry without a user agent (the sign-in from the other device has its own).
+    expect(seen.filter(([, , userAgent]) => !userAgent)).toEqual([]);
+    expect(seen).toContainEqual(['user.signed_in', IP, 'another device']);
   });
 });
