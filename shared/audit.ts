@@ -2,6 +2,7 @@
 export const AUDIT_ACTION_LABELS = {
   'merchant.created': 'Account created',
   'merchant.updated': 'Business settings updated',
+  'balance_settings.updated': 'Payout and fee settings updated',
   'member.added': 'Team member added',
   'member.role_changed': 'Role changed',
   'member.removed': 'Team member removed',

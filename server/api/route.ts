@@ -2,7 +2,8 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { PaymentError } from '../../shared/errors.js';
 import { assertKeyMayCall, type AuthenticatedKey } from '../core/api-keys/api-keys.service.js';
-import { recordAudit, type AuditEntryInput } from '../core/accounts/audit.service.js';
+import type { AuditRecord } from '../core/accounts/audit-entries.js';
+import { recordAudit } from '../core/accounts/audit.service.js';
 import type { Actor, CoreDeps, Scope } from '../core/shared/deps.js';
 import { inTransaction } from '../core/shared/tx.js';
 import type { Tx } from '../db/database.js';
@@ -32,9 +33,12 @@ export interface ApiCall {
 export type ApiHandler = (call: ApiCall) => Promise<unknown>;
 
 /** What an audited route records of its result: the action, its target and what changed (never secrets). */
-export type ApiAudit<T> = (result: T, call: ApiCall) => Pick<AuditEntryInput, 'action' | 'targetId' | 'data'>;
+export type ApiAudit<T> = (result: T, call: ApiCall) => AuditRecord;
 
-/** The parameters a call sent (what it asked to change), without `expand`, which changes nothing. */
+/**
+ * The names of the parameters a call sent (what it asked to change), without `expand`, which changes nothing:
+ * for changes whose values stay out of the log (personal data, evidence), as the dashboard records them.
+ */
 export function sentParams(call: ApiCall): string[] {
   return Object.keys(call.params).filter((name) => name !== 'expand');
 }

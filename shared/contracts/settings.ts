@@ -61,6 +61,15 @@ export const auditLogFilters = z.object({
 }).refine((f) => f.from === undefined || f.to === undefined || f.from < f.to, { message: 'The end of the range must be after its start.', path: ['to'] });
 export type AuditLogFilters = z.infer<typeof auditLogFilters>;
 
+/** The API key that acted, as the keys page shows it: never the secret, only its prefix and last four. */
+export interface AuditApiKeyActor { id: string; type: 'publishable' | 'secret' | 'restricted' | null; name: string | null; redacted: string | null }
+
+/** One audit log entry as the dashboard reads it: the actor is a member (userId), an API key, or neither (PaymentFlow). */
+export interface AuditEntryDto {
+  id: string; action: string; targetId: string | null; data: Record<string, unknown>; livemode: boolean | null;
+  userId: string | null; userEmail: string | null; apiKey: AuditApiKeyActor | null; ip: string | null; userAgent: string | null; created: number;
+}
+
 export const auditLogInput = z.object({
   cursor: z.string().max(200).nullish(),
   limit: z.number().int().min(1).max(100).default(25),

@@ -1,3 +1,4 @@
+import { auditOf } from '../../core/accounts/audit-entries.js';
 import { Router } from 'express';
 import { deleteParams, retrieveObjectParams, searchParams } from '../../../shared/contracts/common.js';
 import { createCustomerParams, listCustomersParams, updateCustomerParams } from '../../../shared/contracts/customers.js';
@@ -17,18 +18,18 @@ export function customerRoutes(deps: CoreDeps): Router {
   const base = '/customers';
   router.post(base, endpoint(deps, audited(
     (c) => createCustomer(c.deps, c.actor, c.parse(createCustomerParams), c.tx),
-    (customer) => ({ action: 'customer.created', targetId: customer.id, data: { email: customer.email, name: customer.name } }),
+    (customer) => auditOf.customerCreated(customer),
   )));
   router.get(base, endpoint(deps, (c) => listCustomers(c.deps, c.scope, c.parse(listCustomersParams), '/v1/customers')));
   router.get(`${base}/search`, endpoint(deps, (c) => searchCustomers(c.deps, c.scope, c.parse(searchParams), '/v1/customers/search'), { fromReplica: true }));
   router.get(`${base}/:id`, endpoint(deps, (c) => (c.parse(retrieveObjectParams), getCustomer(c.deps, c.scope, c.id))));
   router.post(`${base}/:id`, endpoint(deps, audited(
     (c) => updateCustomer(c.deps, c.actor, c.id, c.parse(updateCustomerParams), c.tx),
-    (customer, c) => ({ action: 'customer.updated', targetId: customer.id, data: { changed: sentParams(c) } }),
+    (customer, c) => auditOf.customerUpdated(customer.id, sentParams(c)),
   )));
   router.delete(`${base}/:id`, endpoint(deps, audited(
     (c) => (c.parse(deleteParams), deleteCustomer(c.deps, c.actor, c.id, c.tx)),
-    (deleted) => ({ action: 'customer.deleted', targetId: deleted.id }),
+    (deleted) => auditOf.customerDeleted(deleted.id),
   )));
   return router;
 }

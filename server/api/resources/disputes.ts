@@ -1,3 +1,4 @@
+import { auditOf } from '../../core/accounts/audit-entries.js';
 import { Router } from 'express';
 import { retrieveObjectParams } from '../../../shared/contracts/common.js';
 import { closeDisputeParams, listDisputesParams, updateDisputeParams } from '../../../shared/contracts/disputes.js';
@@ -12,11 +13,11 @@ export function disputeRoutes(deps: CoreDeps): Router {
   router.get(`${base}/:id`, endpoint(deps, (c) => (c.parse(retrieveObjectParams), getDispute(c.deps, c.scope, c.id))));
   router.post(`${base}/:id`, endpoint(deps, audited(
     (c) => updateDispute(c.deps, c.actor, c.id, c.parse(updateDisputeParams), c.tx),
-    (dispute, c) => ({ action: 'dispute.updated', targetId: dispute.id, data: { changed: sentParams(c), status: dispute.status } }),
+    (dispute, c) => auditOf.disputeUpdated(dispute, sentParams(c)),
   )));
   router.post(`${base}/:id/close`, endpoint(deps, audited(
     (c) => closeDispute(c.deps, c.actor, c.id, c.parse(closeDisputeParams), c.tx),
-    (dispute) => ({ action: 'dispute.closed', targetId: dispute.id, data: { amount: dispute.amount, currency: dispute.currency, status: dispute.status } }),
+    (dispute) => auditOf.disputeClosed(dispute),
   )));
   return router;
 }

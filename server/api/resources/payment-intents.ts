@@ -1,3 +1,4 @@
+import { auditOf } from '../../core/accounts/audit-entries.js';
 import { Router } from 'express';
 import { retrieveParams, searchParams } from '../../../shared/contracts/common.js';
 import {
@@ -90,11 +91,11 @@ export function paymentIntentRoutes(deps: CoreDeps): Router {
   );
   router.post(`${base}/:id/capture`, endpoint(deps, audited(
     (c) => capturePaymentIntent(c.deps, c.actor, c.id, c.parse(capturePaymentIntentParams), c.tx),
-    (intent) => ({ action: 'payment_intent.captured', targetId: intent.id, data: { amount: intent.amount_received, currency: intent.currency } }),
+    (intent) => auditOf.captured(intent),
   )));
   router.post(`${base}/:id/cancel`, endpoint(deps, audited(
     (c) => cancelPaymentIntent(c.deps, c.actor, c.id, c.parse(cancelPaymentIntentParams), c.tx),
-    (intent) => ({ action: 'payment_intent.canceled', targetId: intent.id, data: { reason: intent.cancellation_reason } }),
+    (intent) => auditOf.canceled(intent),
   )));
   return router;
 }

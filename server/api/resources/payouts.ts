@@ -1,3 +1,4 @@
+import { auditOf } from '../../core/accounts/audit-entries.js';
 import { Router } from 'express';
 import { retrieveObjectParams } from '../../../shared/contracts/common.js';
 import { createPayoutParams, listPayoutsParams } from '../../../shared/contracts/payouts.js';
@@ -10,7 +11,7 @@ export function payoutRoutes(deps: CoreDeps): Router {
   const base = '/payouts';
   router.post(base, endpoint(deps, audited(
     (c) => createPayout(c.deps, c.actor, c.parse(createPayoutParams), c.tx),
-    (payout) => ({ action: 'payout.created', targetId: payout.id, data: { amount: payout.amount, currency: payout.currency } }),
+    (payout) => auditOf.payoutCreated(payout),
   )));
   router.get(base, endpoint(deps, (c) => listPayouts(c.deps, c.scope, c.parse(listPayoutsParams), '/v1/payouts')));
   router.get(`${base}/:id`, endpoint(deps, (c) => (c.parse(retrieveObjectParams), getPayout(c.deps, c.scope, c.id))));

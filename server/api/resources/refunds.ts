@@ -1,3 +1,4 @@
+import { auditOf } from '../../core/accounts/audit-entries.js';
 import { Router } from 'express';
 import { retrieveObjectParams } from '../../../shared/contracts/common.js';
 import { createRefundApiParams, listRefundsParams, updateRefundParams } from '../../../shared/contracts/refunds.js';
@@ -10,13 +11,13 @@ export function refundRoutes(deps: CoreDeps): Router {
   const base = '/refunds';
   router.post(base, endpoint(deps, audited(
     (c) => createRefund(c.deps, c.actor, c.parse(createRefundApiParams), c.tx),
-    (refund) => ({ action: 'refund.created', targetId: refund.id, data: { paymentIntent: refund.payment_intent, amount: refund.amount, currency: refund.currency, reason: refund.reason } }),
+    (refund) => auditOf.refundCreated(refund),
   )));
   router.get(base, endpoint(deps, (c) => listRefunds(c.deps, c.scope, c.parse(listRefundsParams), '/v1/refunds')));
   router.get(`${base}/:id`, endpoint(deps, (c) => (c.parse(retrieveObjectParams), getRefund(c.deps, c.scope, c.id))));
   router.post(`${base}/:id`, endpoint(deps, audited(
     (c) => updateRefund(c.deps, c.actor, c.id, c.parse(updateRefundParams), c.tx),
-    (refund, c) => ({ action: 'refund.updated', targetId: refund.id, data: { changed: sentParams(c) } }),
+    (refund, c) => auditOf.refundUpdated(refund, sentParams(c)),
   )));
   return router;
 }

@@ -9,7 +9,7 @@ import {
   updateWebhookEndpoint,
 } from '../../core/webhook-endpoints/webhook-endpoints.service.js';
 import type { CoreDeps } from '../../core/shared/deps.js';
-import { audited, endpoint, sentParams } from '../route.js';
+import { audited, endpoint } from '../route.js';
 
 export function webhookEndpointRoutes(deps: CoreDeps): Router {
   const router = Router();
@@ -23,7 +23,11 @@ export function webhookEndpointRoutes(deps: CoreDeps): Router {
   router.get(`${base}/:id`, endpoint(deps, (c) => (c.parse(retrieveObjectParams), getWebhookEndpoint(c.deps, c.scope, c.id))));
   router.post(`${base}/:id`, endpoint(deps, audited(
     (c) => updateWebhookEndpoint(c.deps, c.actor, c.id, c.parse(updateWebhookEndpointParams), c.tx),
-    (updated, c) => ({ action: 'webhook_endpoint.updated', targetId: updated.id, data: { changed: sentParams(c) } }),
+    (updated, c) => {
+      // As the dashboard records it: the new values (an endpoint holds no personal data, and no secret).
+      const { expand: _expand, ...changes } = c.parse(updateWebhookEndpointParams);
+      return { action: 'webhook_endpoint.updated', targetId: updated.id, data: changes };
+    },
   )));
   router.delete(`${base}/:id`, endpoint(deps, audited(
     (c) => (c.parse(deleteParams), deleteWebhookEndpoint(c.deps, c.actor, c.id, c.tx)),

@@ -1,5 +1,5 @@
 import type { AuditAction } from '../../../shared/audit.js';
-import type { AuditLogFilters } from '../../../shared/contracts/settings.js';
+import type { AuditApiKeyActor, AuditEntryDto, AuditLogFilters } from '../../../shared/contracts/settings.js';
 import { PaymentError } from '../../../shared/errors.js';
 import { newId } from '../../../shared/ids.js';
 import type { Db, Executor } from '../../db/database.js';
@@ -44,13 +44,7 @@ export async function recordUserAudit(db: Executor, userId: string, entry: { act
 
 const AUDIT_CURSOR: CursorParam = { param: 'cursor', invalid: 'This audit log cursor is not valid.' };
 
-/** The API key that acted, as the keys page shows it: never the secret, only its prefix and last four. */
-export interface AuditApiKeyActor { id: string; type: 'publishable' | 'secret' | 'restricted' | null; name: string | null; redacted: string | null }
-
-export interface AuditEntryDto {
-  id: string; action: string; targetId: string | null; data: Record<string, unknown>; livemode: boolean | null;
-  userId: string | null; userEmail: string | null; apiKey: AuditApiKeyActor | null; ip: string | null; userAgent: string | null; created: number;
-}
+export type { AuditApiKeyActor, AuditEntryDto };
 
 function toFilter(filters: AuditLogFilters): repo.AuditFilter {
   return {

@@ -7,6 +7,8 @@ import { createInnerContext } from '../context.js';
 import { createCallerFactory } from '../trpc.js';
 import { appRouter } from './_app.js';
 import { createPayment } from './payments.fixtures.js';
+import { findDisputeForPayment } from '../../core/disputes/disputes.service.js';
+import { releaseAvailableFunds } from '../../core/balance/balance.service.js';
 
 const createCaller = createCallerFactory(appRouter);
 let t: TestDatabase;
@@ -160,5 +162,36 @@ describe('audit log', () => {
     // Not one entry without a user agent (the sign-in from the other device has its own).
     expect(seen.filter(([, , userAgent]) => !userAgent)).toEqual([]);
     expect(seen).toContainEqual(['user.signed_in', IP, 'another device']);
+  });
+
+  it('records payouts, payout and fee settings, and dispute responses from the dashboard, as the API does', async () => {
+    const m = await createTestMerchant(t.db);
+    const b = browser();
+    await (await b.call()).auth.signIn({ email: m.user.email, password: m.password });
+    const api = await b.call();
+    const scope = { merchantId: m.merchant.id, livemode: false };
+    const staged = await createPayment(t, m.merchant.id, { outcome: 'succeeded', amount: 4900, card: 'pm_card_createDispute' });
+    const accepted = await createPayment(t, m.merchant.id, { outcome: 'succeeded', amount: 4900, card: 'pm_card_createDispute' });
+    await createPayment(t, m.merchant.id, { outcome: 'succeeded', amount: 20_000 });
+    const stagedDispute = (await findDisputeForPayment(t.deps, scope, staged))!;
+    const acceptedDispute = (await findDisputeForPayment(t.deps, scope, accepted))!;
+    await api.disputes.saveEvidence({ id: stagedDispute.id, evidence: { customer_name: 'Jane Buyer' }, submit: false });
+    await api.disputes.accept({ id: acceptedDispute.id });
+    await api.balances.updateSettings({ fee_percent_bps: 250, fee_fixed: 25, payout_interval: 'weekly', payout_weekly_anchor: 'friday', payout_monthly_anchor: 1, payout_delay_days: 3 });
+    await releaseAvailableFunds(t.deps, { now: new Date(Date.now() + 10 * 86_400_000) });
+    const payout = await api.balances.createPayout({ currency: 'usd' });
+    // A refused action writes nothing: accepting the same dispute again.
+    await expect(api.disputes.accept({ id: acceptedDispute.id })).rejects.toThrow();
+
+    const { entries } = await api.settings.auditLog({ limit: 100, filters: { actorKind: 'member' } });
+    const rows = entries.filter((e) => ['dispute', 'payout', 'balance_settings'].includes(e.action.split('.')[0]!))
+      .map((e) => ({ action: e.action, target: e.targetId, data: e.data, by: e.userEmail, ip: e.ip, ua: e.userAgent }));
+    const from = { by: m.user.email, ip: IP, ua: UA };
+    expect(rows).toEqual([
+      { action: 'payout.created', target: payout.id, data: { amount: payout.amount, currency: 'usd' }, ...from },
+      { action: 'balance_settings.updated', target: m.merchant.id, data: { fee_percent_bps: 250, fee_fixed: 25, payout_interval: 'weekly', payout_weekly_anchor: 'friday', payout_monthly_anchor: 1, payout_delay_days: 3 }, ...from },
+      { action: 'dispute.closed', target: acceptedDispute.id, data: { amount: 4900, currency: 'usd', status: 'lost' }, ...from },
+      { action: 'dispute.updated', target: stagedDispute.id, data: { changed: ['evidence', 'submit'], status: 'needs_response' }, ...from },
+    ]);
   });
 });
