@@ -26,6 +26,7 @@ export const AUDIT_ACTION_LABELS = {
   'webhook_endpoint.secret_rolled': 'Webhook signing secret rolled',
   'report_run.created': 'Export started',
   'report_file.downloaded': 'Export downloaded',
+  'audit_log.exported': 'Audit log exported',
   'webhook_endpoint.updated': 'Webhook endpoint updated',
   'webhook_endpoint.deleted': 'Webhook endpoint deleted',
   'user.signed_in': 'Signed in',

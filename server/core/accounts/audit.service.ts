@@ -103,8 +103,12 @@ function csvCell(value: unknown): string {
 
 const CSV_PAGE = 1000;
 
-/** Every entry matching the filters as RFC 4180 CSV (UTF-8, CRLF), newest first, times in UTC (ISO 8601). */
-export async function exportAuditLogCsv(db: Db, merchantId: string, filters: AuditLogFilters = {}): Promise<string> {
+/**
+ * Every entry matching the filters as RFC 4180 CSV (UTF-8, CRLF), newest first, times in UTC (ISO 8601). The
+ * export is itself an export of who did what, so it is audited (after the rows are read: it is not in itself).
+ */
+export async function exportAuditLogCsv(db: Db, actor: Omit<AuditEntryInput, 'action' | 'targetId' | 'data'>, filters: AuditLogFilters = {}): Promise<string> {
+  const merchantId = actor.merchantId;
   const lines = [['id', 'created_utc', 'action', 'actor_email', 'actor_id', 'target_id', 'changes', 'mode', 'ip', 'user_agent', 'actor_type', 'api_key'].join(',')];
   let before: { created_at: Date; id: string } | undefined;
   for (;;) {
@@ -119,5 +123,6 @@ export async function exportAuditLogCsv(db: Db, merchantId: string, filters: Aud
     const last = rows.at(-1)!;
     before = { created_at: new Date(last.created_at), id: last.id };
   }
+  await recordAudit(db, { ...actor, action: 'audit_log.exported', targetId: merchantId, data: { filters, entries: lines.length - 1 } });
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -119,6 +119,9 @@ describe('audit log', () => {
     expect(rows[1]![1]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     // The changes column is JSON; a value a spreadsheet would run stays text.
     expect(JSON.parse(rows[2]![6]!)).toEqual({ email: null, name: '=HYPERLINK("http://evil")' });
+    // Downloading the log is itself recorded, with who, from where and which filters.
+    const [exported] = (await api.settings.auditLog({ limit: 1 })).entries;
+    expect(exported).toMatchObject({ action: 'audit_log.exported', userEmail: m.user.email, ip: IP, userAgent: UA, livemode: null, data: { filters: { action: 'customer' }, entries: 2 } });
   });
 
   it('records the user agent of team, session and password actions too (issue 14.6: every entry)', async () => {

@@ -41,6 +41,6 @@ export const settingsRouter = router({
   /** The audit log entries matching the filters, as CSV (RFC 4180), for the member to download. */
   auditLogCsv: memberProcedure('audit:read').input(auditLogFilters).query(async ({ ctx, input }) => ({
     filename: `audit-log-${ctx.merchant.id}-${new Date().toISOString().slice(0, 10)}.csv`,
-    csv: await accounts.exportAuditLogCsv(ctx.deps.db, ctx.merchant.id, input),
+    csv: await accounts.exportAuditLogCsv(ctx.deps.db, { ...ctx.actor, livemode: null }, input),
   })),
 });

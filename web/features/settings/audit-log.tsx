@@ -20,7 +20,7 @@ import { auditFilters, auditLogQuery, type AuditSearch } from './audit-log-query
 const FAMILY_LABELS: Record<string, string> = {
   user: 'Sign-ins and passwords', two_factor: 'Two-factor', member: 'Team', invitation: 'Invitations', session: 'Sessions',
   merchant: 'Account settings', balance_settings: 'Payout and fee settings', api_key: 'API keys', webhook_endpoint: 'Webhooks', payment_intent: 'Payments', refund: 'Refunds',
-  customer: 'Customers', payout: 'Payouts', dispute: 'Disputes', report_run: 'Exports', report_file: 'Export downloads',
+  customer: 'Customers', payout: 'Payouts', dispute: 'Disputes', report_run: 'Exports', report_file: 'Export downloads', audit_log: 'Audit log',
 };
 
 const ACTOR_KIND_LABELS: Record<NonNullable<AuditSearch['by']>, string> = { member: 'Team members', api_key: 'API keys', system: 'PaymentFlow' };
@@ -69,15 +69,15 @@ function AuditFilterBar({ search, onChange }: { search: AuditSearch; onChange: (
   };
   const active = Object.values(search).some(Boolean);
   return (
-    <form onSubmit={submit} aria-label="Filter the audit log" className="grid gap-3 border-b border-slate-100 px-5 pb-4 sm:grid-cols-2 lg:grid-cols-4">
-      <Field label="Actor"><Input placeholder="Email, key name or last 4" value={draft.actor ?? ''} onChange={set('actor')} /></Field>
-      <Field label="Done by">
+    <form onSubmit={submit} aria-label="Filter the audit log" className="grid grid-cols-2 gap-3 border-b border-slate-100 px-5 pt-4 pb-4 lg:grid-cols-4">
+      <Field className="col-span-2 sm:col-span-1" label="Actor"><Input placeholder="Email, key name or last 4" value={draft.actor ?? ''} onChange={set('actor')} /></Field>
+      <Field className="col-span-2 sm:col-span-1" label="Done by">
         <Select value={draft.by ?? ''} onChange={set('by')}>
           <option value="">Anyone</option>
           {(Object.keys(ACTOR_KIND_LABELS) as (keyof typeof ACTOR_KIND_LABELS)[]).map((kind) => <option key={kind} value={kind}>{ACTOR_KIND_LABELS[kind]}</option>)}
         </Select>
       </Field>
-      <Field label="Action">
+      <Field className="col-span-2 sm:col-span-1" label="Action">
         <Select value={draft.action ?? ''} onChange={set('action')}>
           <option value="">All actions</option>
           {FAMILIES.map((family) => (
@@ -88,10 +88,10 @@ function AuditFilterBar({ search, onChange }: { search: AuditSearch; onChange: (
           ))}
         </Select>
       </Field>
-      <Field label="Target"><Input placeholder="Object id" spellCheck={false} value={draft.target ?? ''} onChange={set('target')} /></Field>
+      <Field className="col-span-2 sm:col-span-1" label="Target"><Input placeholder="Object id" spellCheck={false} value={draft.target ?? ''} onChange={set('target')} /></Field>
       <Field label="From"><Input type="date" value={draft.from ?? ''} onChange={set('from')} /></Field>
       <Field label="To"><Input type="date" value={draft.to ?? ''} onChange={set('to')} /></Field>
-      <div className="flex items-end gap-2 sm:col-span-2 lg:col-span-1">
+      <div className="col-span-2 flex items-end gap-2 lg:col-span-1">
         <Button type="submit" variant="primary">Apply</Button>
         {active && <Button onClick={() => { setDraft({}); onChange({}); }}>Clear</Button>}
       </div>
