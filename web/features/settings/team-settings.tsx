@@ -84,7 +84,7 @@ export function TeamSettings({ actorRole }: { actorRole: Role | null }) {
                   <p className="truncate text-[13px] text-slate-500">{member.lastSignIn ? `Last signed in ${formatRelative(member.lastSignIn)}` : 'Never signed in'}</p>
                 </div>
               </div>
-              <div className="flex items-center gap-2 sm:shrink-0">
+              <div className="flex flex-wrap items-center gap-2 sm:shrink-0 sm:flex-nowrap">
                 {ownerLocked || lastOwner ? (
                   <span className="inline-flex h-9 items-center" title={lastOwner ? 'The only owner keeps the owner role.' : 'Only owners can change an owner.'}>
                     <Badge tone="neutral">{ROLE_LABELS[member.role]}</Badge>
@@ -92,7 +92,7 @@ export function TeamSettings({ actorRole }: { actorRole: Role | null }) {
                 ) : (
                   <Select
                     aria-label={`Role for ${member.name}`}
-                    className="min-w-0 flex-1 sm:w-48 sm:flex-none"
+                    className="sm:w-48"
                     value={member.role}
                     disabled={changeRole.isPending}
                     onChange={(e) => changeRole.mutate({ userId: member.userId, role: e.target.value as Role })}
