@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findAuditLog, type AuditEntryDto } from '../core/accounts/audit.service.js';
 import { authenticateApiKey, createApiKey } from '../core/api-keys/api-keys.service.js';
 import { releaseAvailableFunds } from '../core/balance/balance.service.js';
+import { runReport } from '../core/reports/reports.service.js';
 import { createTestDatabase, createTestMerchant, startTestServer, type TestDatabase, type TestServer } from '../test/db.js';
 import { apiClient, type Params } from './test-client.js';
 
@@ -156,6 +157,21 @@ const CASES: Case[] = [
     act: () => ok('POST', '/reporting/report_runs', { report_type: 'payments.itemized.1', 'parameters[interval_start]': '0', 'parameters[interval_end]': String(Math.floor(Date.now() / 1000) + 60) }),
     data: () => ({ report_type: 'payments.itemized.1', format: 'csv' }),
   },
+  {
+    action: 'report_file.downloaded',
+    setup: async () => {
+      const run = await ok('POST', '/reporting/report_runs', { report_type: 'payments.itemized.1', 'parameters[interval_start]': '0', 'parameters[interval_end]': String(Math.floor(Date.now() / 1000) + 60) });
+      expect(await runReport(t.deps, { merchantId: merchant.merchant.id, livemode: false }, run.id)).toBe('succeeded');
+      const done = await ok('GET', `/reporting/report_runs/${run.id}`);
+      return { file: done.result.id, filename: done.result.filename };
+    },
+    act: async (ids) => {
+      const response = await call('GET', `/files/${ids.file}/contents`, { headers: { 'user-agent': UA } });
+      expect(response.status).toBe(200);
+      return { id: ids.file! };
+    },
+    data: (ids) => ({ filename: ids.filename }),
+  },
 ];
 
 describe('REST actions taken with an API key are audited', () => {
@@ -179,7 +195,7 @@ describe('REST actions taken with an API key are audited', () => {
   it('covers every audited REST route (a new sensitive route needs a row above)', () => {
     expect(CASES.map((c) => c.action).sort()).toEqual([
       'customer.created', 'customer.deleted', 'customer.updated', 'dispute.closed', 'dispute.updated', 'payment_intent.canceled',
-      'payment_intent.captured', 'payout.created', 'refund.created', 'refund.updated', 'report_run.created',
+      'payment_intent.captured', 'payout.created', 'refund.created', 'refund.updated', 'report_file.downloaded', 'report_run.created',
       'webhook_endpoint.created', 'webhook_endpoint.deleted', 'webhook_endpoint.updated',
     ]);
   });
