@@ -9,7 +9,7 @@ import type { CoreDeps } from '../../core/shared/deps.js';
 import { sendStoredFile } from '../../http/file-download.js';
 import { parseForm } from '../form.js';
 import { addHeader, apiLocals } from '../pipeline.js';
-import { authorizeKey, endpoint } from '../route.js';
+import { authorizeKey, endpoint, keyActor } from '../route.js';
 
 /** The upload read from a POST /v1/files body, keyed by the request's parameters object (the handler's `c.params`). */
 const uploads = new WeakMap<object, Upload>();
@@ -99,7 +99,8 @@ export function fileRoutes(deps: CoreDeps): Router {
     const locals = apiLocals(res);
     const key = authorizeKey(locals.key!, req);
     if (key.type !== 'secret' && key.type !== 'restricted') throw new PaymentError('secret_key_required', 'File contents can only be downloaded with a secret API key.', { status: 403 });
-    const opened = await openFile(deps, { merchantId: key.merchantId, livemode: key.livemode }, String(req.params.id), null);
+    const actor = keyActor(req, key);
+    const opened = await openFile(deps, actor, String(req.params.id), actor);
     await sendStoredFile(res, opened, locals.headers);
   });
   return router;

@@ -127,7 +127,10 @@ export async function createFile(deps: CoreDeps, actor: Actor, input: CreateFile
       content_type: FILE_KINDS[kind].contentType, size, storage_key: storageKey, created_at: now,
       expires_at: rule.expiresInMonths === null ? null : addMonths(now, rule.expiresInMonths), created_by_user_id: actor.userId ?? null,
     });
-    await recordAudit(db, { merchantId: actor.merchantId, livemode: actor.livemode, userId: actor.userId ?? null, action: 'file.uploaded', targetId: id, data: { purpose, filename: row.filename, size, type: kind } });
+    await recordAudit(db, {
+      merchantId: actor.merchantId, livemode: actor.livemode, userId: actor.userId ?? null, apiKeyId: actor.apiKeyId ?? null, ip: actor.ip, userAgent: actor.userAgent,
+      action: 'file.uploaded', targetId: id, data: { purpose, filename: row.filename, size, type: kind },
+    });
     return toFileDto(deps, row);
   } catch (error) {
     await storage.remove(storageKey);
@@ -158,11 +161,14 @@ export interface OpenedFile {
   body: Readable;
 }
 
+/** Who downloads, for the audit log: the member of a signed link or the API key, and where from. */
+export type Downloader = Pick<Actor, 'userId' | 'apiKeyId' | 'ip' | 'userAgent'>;
+
 /**
  * A file's bytes as a stream, for a download (the API's contents, the dashboard's links); written to the audit
  * log. An expired file, or one whose bytes are gone, is not found.
  */
-export async function openFile(deps: CoreDeps, scope: Scope, fileId: string, userId: string | null): Promise<OpenedFile> {
+export async function openFile(deps: CoreDeps, scope: Scope, fileId: string, by: Downloader): Promise<OpenedFile> {
   const file = await repo.getFile(deps.db, scope, fileId);
   if (!file || (file.expires_at && file.expires_at.getTime() <= Date.now())) throw notFound('file', fileId);
   let body: Readable;
@@ -173,7 +179,7 @@ export async function openFile(deps: CoreDeps, scope: Scope, fileId: string, use
     throw error;
   }
   const action = file.purpose === 'finance_report_run' ? 'report_file.downloaded' : 'file.downloaded';
-  await recordAudit(deps.db, { merchantId: scope.merchantId, livemode: scope.livemode, userId, action, targetId: file.id, data: { filename: file.filename } });
+  await recordAudit(deps.db, { ...by, merchantId: scope.merchantId, livemode: scope.livemode, action, targetId: file.id, data: { filename: file.filename } });
   return { file: toFileDto(deps, file), contentType: file.content_type, body };
 }
 
@@ -207,7 +213,7 @@ export async function createFileDownloadLink(deps: CoreDeps, actor: Actor & { us
  * Opens a file for a signed link. A wrong or expired signature, another merchant's file, or a member whose
  * role may no longer read it all answer not-found, so a link reveals nothing once it stops working.
  */
-export async function openSignedDownload(deps: CoreDeps, fileId: string, query: Record<string, unknown>): Promise<OpenedFile> {
+export async function openSignedDownload(deps: CoreDeps, fileId: string, query: Record<string, unknown>, from: Pick<Actor, 'ip' | 'userAgent'> = {}): Promise<OpenedFile> {
   const text = (k: string) => (typeof query[k] === 'string' ? (query[k] as string) : '');
   const expires = Number(text('e'));
   const fields = { merchantId: text('m'), livemode: text('l') === '1', fileId, userId: text('u'), expires };
@@ -217,5 +223,5 @@ export async function openSignedDownload(deps: CoreDeps, fileId: string, query: 
   const file = await repo.getFile(deps.db, scope, fileId);
   const membership = await getMembership(deps.db, fields.userId, fields.merchantId);
   if (!file || !can(membership?.role as Role | undefined, downloadPermission(file.purpose))) throw notFound('file', fileId);
-  return openFile(deps, scope, fileId, fields.userId);
+  return openFile(deps, scope, fileId, { ...from, userId: fields.userId });
 }

@@ -29,7 +29,7 @@ import {
 import { openFile } from '../files/files.service.js';
 
 /** GET /v1/files/:id/contents's core call (a secret key: no member). */
-const openFileForApi = (d: CoreDeps, scope: Scope, id: string) => openFile(d, scope, id, null);
+const openFileForApi = (d: CoreDeps, scope: Scope, id: string) => openFile(d, scope, id, {});
 
 let t: TestDatabase;
 let deps: CoreDeps;

@@ -172,7 +172,7 @@ async function insertRun(deps: CoreDeps, actor: Actor, spec: Spec, tx?: Paramete
     });
     // The run and its job commit together: a run never waits for a job that was not queued.
     await addJob(t, 'export-report', { merchantId: actor.merchantId, livemode: actor.livemode, runId: row.id }, { jobKey: `export-report:${row.id}`, maxAttempts: 3 });
-    await recordAudit(t, { merchantId: actor.merchantId, livemode: actor.livemode, userId: actor.userId ?? null, action: 'report_run.created', targetId: row.id, data: { report_type: spec.reportType, format: spec.format } });
+    await recordAudit(t, { ...actor, action: 'report_run.created', targetId: row.id, data: { report_type: spec.reportType, format: spec.format } });
     return row;
   });
 }

@@ -1,6 +1,7 @@
 import { disputeIdInput, disputeListFilters, submitDisputeEvidenceInput } from '../../../shared/contracts/disputes.js';
 import { fileIdInput, uploadEvidenceFileInput } from '../../../shared/contracts/files.js';
 import * as disputes from '../../core/disputes/disputes.service.js';
+import { auditOf, recordAudit } from '../../core/accounts/accounts.service.js';
 import { createFileDownloadLink } from '../../core/files/files.service.js';
 import { memberProcedure, router } from '../trpc.js';
 
@@ -16,7 +17,19 @@ export const disputesRouter = router({
   forPayment: read.input(disputeIdInput).query(({ ctx, input }) => disputes.findDisputeForPayment(ctx.deps, ctx.scope, input.id)),
   saveEvidence: respond
     .input(submitDisputeEvidenceInput)
-    .mutation(({ ctx, input }) => disputes.updateDispute(ctx.deps, ctx.actor, input.id, { evidence: input.evidence, submit: input.submit })),
-  accept: respond.input(disputeIdInput).mutation(({ ctx, input }) => disputes.closeDispute(ctx.deps, ctx.actor, input.id)),
+    .mutation(({ ctx, input }) =>
+      ctx.deps.db.transaction().execute(async (tx) => {
+        const dispute = await disputes.updateDispute(ctx.deps, ctx.actor, input.id, { evidence: input.evidence, submit: input.submit }, tx);
+        await recordAudit(tx, { ...ctx.actor, ...auditOf.disputeUpdated(dispute, ['evidence', 'submit']) });
+        return dispute;
+      }),
+    ),
+  accept: respond.input(disputeIdInput).mutation(({ ctx, input }) =>
+    ctx.deps.db.transaction().execute(async (tx) => {
+      const dispute = await disputes.closeDispute(ctx.deps, ctx.actor, input.id, {}, tx);
+      await recordAudit(tx, { ...ctx.actor, ...auditOf.disputeClosed(dispute) });
+      return dispute;
+    }),
+  ),
   uploadFile: respond.input(uploadEvidenceFileInput).mutation(({ ctx, input }) => disputes.uploadEvidenceFile(ctx.deps, ctx.actor, input)),
 });
