@@ -99,7 +99,7 @@ describe('official stripe SDK: charge.disputed', () => {
     expect(charge.disputed).toBe(true);
     expect((await stripe.disputes.list({ payment_intent: paid.id })).data[0]!.charge).toBe(charge.id);
     expect((await stripe.charges.retrieve(charge.id)).disputed).toBe(true);
-    expect((await stripe.charges.retrieve(plain.latest_charge && (plain.latest_charge as Stripe.Charge).id)).disputed).toBe(false);
+    expect((await stripe.charges.retrieve((plain.latest_charge as Stripe.Charge).id)).disputed).toBe(false);
     const listed = await stripe.charges.list({ payment_intent: paid.id });
     expect(listed.data.map((c) => c.disputed)).toEqual([true]);
     const retrieved = await stripe.paymentIntents.retrieve(paid.id, { expand: ['latest_charge'] });
