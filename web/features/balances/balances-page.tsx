@@ -52,7 +52,7 @@ export function BalancesPage({ search }: { search: BalancesSearch }) {
               <CardHeader
                 title={<span className="uppercase">{currency}</span>}
                 actions={mayPayOut && available > 0 ? (
-                  <Button size="sm" onClick={() => setPayoutCurrency(currency)}>Pay out</Button>
+                  <Button size="sm" onClick={() => setPayoutCurrency(currency)}>Pay out now</Button>
                 ) : undefined}
               />
               <CardBody>

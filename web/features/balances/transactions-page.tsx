@@ -19,19 +19,20 @@ import { useSession } from '../../lib/use-session';
 import { TRANSACTION_TYPE_LABELS } from './balance-queries';
 import { TRANSACTION_FILTER_KEYS, transactionListInput, transactionsQuery, type TransactionsSearch } from './transactions-search';
 
-const linkClass = 'font-mono text-xs text-brand-600 hover:text-brand-700 break-all';
+// Ids are long: one line, cut with an ellipsis, the whole id in the tooltip.
+const linkClass = 'block max-w-40 truncate font-mono text-xs text-brand-600 hover:text-brand-700';
 
 /** Where a transaction comes from: the payment of a charge, the refund, the dispute or the payout. */
 export function TransactionSource({ t }: { t: Pick<BalanceTransactionListItem, 'source' | 'payment_intent'> }) {
   const source = t.source;
   if (!source) return <span className="text-slate-500">—</span>;
   if (t.payment_intent && source.startsWith('ch_')) {
-    return <Link to="/payments/$paymentId" params={{ paymentId: t.payment_intent }} className={linkClass}>{source}</Link>;
+    return <Link to="/payments/$paymentId" params={{ paymentId: t.payment_intent }} title={source} className={linkClass}>{source}</Link>;
   }
-  if (source.startsWith('re_')) return <Link to="/refunds/$refundId" params={{ refundId: source }} className={linkClass}>{source}</Link>;
-  if (source.startsWith('dp_')) return <Link to="/disputes/$disputeId" params={{ disputeId: source }} className={linkClass}>{source}</Link>;
-  if (source.startsWith('po_')) return <Link to="/balances/payouts/$payoutId" params={{ payoutId: source }} className={linkClass}>{source}</Link>;
-  return <span className="font-mono text-xs break-all">{source}</span>;
+  if (source.startsWith('re_')) return <Link to="/refunds/$refundId" params={{ refundId: source }} title={source} className={linkClass}>{source}</Link>;
+  if (source.startsWith('dp_')) return <Link to="/disputes/$disputeId" params={{ disputeId: source }} title={source} className={linkClass}>{source}</Link>;
+  if (source.startsWith('po_')) return <Link to="/balances/payouts/$payoutId" params={{ payoutId: source }} title={source} className={linkClass}>{source}</Link>;
+  return <span title={source} className="block max-w-40 truncate font-mono text-xs">{source}</span>;
 }
 
 function typeLabel(t: Pick<BalanceTransactionListItem, 'type' | 'reporting_category'>): string {
@@ -134,7 +135,7 @@ function transactionColumns(zone: string): DataColumn<BalanceTransactionListItem
     {
       id: 'payout', header: 'Payout', enableSorting: false, meta: { className: 'max-w-48' },
       cell: ({ row: { original: t } }) => t.payout && t.type !== 'payout'
-        ? <Link to="/balances/payouts/$payoutId" params={{ payoutId: t.payout }} className={linkClass}>{t.payout}</Link>
+        ? <Link to="/balances/payouts/$payoutId" params={{ payoutId: t.payout }} title={t.payout} className={linkClass}>{t.payout}</Link>
         : <span className="text-slate-500">—</span>,
     },
     {
