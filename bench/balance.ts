@@ -7,7 +7,8 @@
  * - Measured: GET /v1/balance over HTTP (the real route: key check, rate limit, the running totals), p50/p95.
  * - Baseline, same run: the plain SUM over the whole history (sumBalanceHistory), p50/p95; each figure prints
  *   its ratio to it. Both answers are checked equal first. A last pair of figures prints GET /v1/balance
- *   against getBalance alone (what the HTTP layer adds to the read).
+ *   against getBalance alone (what the HTTP layer adds to the read), and against a request that only passes
+ *   the /v1 pipeline (key check and rate-limit write, then an unknown route's 404): what the balance route adds.
  * - Target: p95 under 20 ms.
  */
 import { createServer, type Server } from 'node:http';
@@ -104,7 +105,14 @@ export async function runBalanceBench(report: Report) {
     }
     log(`balance: ${JSON.stringify(balance.available.map((b) => `${b.amount} ${b.currency}`))} available`);
 
+    // The pipeline alone: the same key check and rate limit, then an unknown route's 404 (no handler work).
+    const pipelineOnly = async () => {
+      const response = await fetch(`${url}/v1/bench_unknown_route`, { headers });
+      if (response.status !== 404) throw new Error(`GET /v1/bench_unknown_route: ${response.status}`);
+      await response.arrayBuffer();
+    };
     const fast = await timings(read, ITERATIONS);
+    const pipeline = await timings(pipelineOnly, ITERATIONS);
     const service = await timings(() => getBalance(bench.deps, scope), ITERATIONS);
     const slow = await timings(baseline, BASELINE_ITERATIONS);
     for (const p of [50, 95] as const) {
@@ -142,6 +150,17 @@ export async function runBalanceBench(report: Report) {
         unit: 'ms',
         ratio: value / baseValue,
         baseline: { name: `getBalance, p${p}`, value: baseValue },
+      });
+    }
+    for (const p of [50, 95] as const) {
+      const value = percentile(fast, p);
+      const baseValue = percentile(pipeline, p);
+      report.add({
+        name: `GET /v1/balance over the /v1 pipeline alone (key check, rate limit, an unknown route's 404), p${p}`,
+        value,
+        unit: 'ms',
+        ratio: value / baseValue,
+        baseline: { name: `GET /v1/<unknown route>, p${p}`, value: baseValue },
       });
     }
   } finally {
