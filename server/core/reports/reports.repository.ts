@@ -260,7 +260,9 @@ function majorUnitsSql(amount: RawBuilder<unknown>, currency: RawBuilder<unknown
 /** A text cell: formula neutralisation (a leading apostrophe before = + - @ tab CR LF), then RFC 4180 quoting. */
 function csvTextSql(value: RawBuilder<unknown>) {
   const neutralised = sql`(case when ${value} ~ '^[-=+@\t\r\n]' then '''' || ${value} else ${value} end)`;
-  return sql`case when ${neutralised} ~ '[",\r\n]' then '"' || replace(${neutralised}, '"', '""') || '"' else ${neutralised} end`;
+  const quoted = sql`(case when ${neutralised} ~ '[",\r\n]' then '"' || replace(${neutralised}, '"', '""') || '"' else ${neutralised} end)`;
+  // Most cells need neither: one match decides, and only the few that do are rewritten.
+  return sql`case when ${value} ~ '^[-=+@\t\r\n]|[",\r\n]' then ${quoted} else ${value} end`;
 }
 
 function csvCellSql(cell: CsvCell, value: RawBuilder<unknown>) {
