@@ -207,6 +207,16 @@ function selectList(source: ExportSource, scope: Scope, options: ExportOptions) 
   return out;
 }
 
+/** The conditions of the batch after `after` in (created_at, id) order. */
+function afterCursor(source: ExportSource, scope: Scope, conditions: Condition[], after: ExportCursor | null): Condition[] {
+  if (!after) return conditions;
+  const key = sql`(${sql.ref(`${source}.created_at`)}, ${sql.ref(`${source}.id`)})`;
+  // The cursor row's position is read inside the comparison, so microsecond timestamps compare exactly
+  // (and no timestamp is printed as text per row, which cost more than the rest of the row).
+  const position = sql`(select c.created_at, c.id from ${sql.table(source)} c where c.merchant_id = ${scope.merchantId} and c.livemode = ${scope.livemode} and c.id = ${after.id})`;
+  return [...conditions, sql<boolean>`${key} > ${position}`];
+}
+
 /**
  * One batch of a report in (created_at, id) order after `after`: a range scan of the list index, so
  * every batch costs the same however deep the export is (no OFFSET) and memory holds one batch only.
@@ -220,16 +230,10 @@ export async function findExportBatch(
   limit: number,
   options: ExportOptions,
 ): Promise<Record<string, unknown>[]> {
-  const table = sql.table(source);
-  const key = sql`(${sql.ref(`${source}.created_at`)}, ${sql.ref(`${source}.id`)})`;
-  // The cursor row's position is read inside the comparison, so microsecond timestamps compare exactly
-  // (and no timestamp is printed as text per row, which cost more than the rest of the row).
-  const position = sql`(select c.created_at, c.id from ${table} c where c.merchant_id = ${scope.merchantId} and c.livemode = ${scope.livemode} and c.id = ${after?.id ?? null})`;
-  const where = after ? [...conditions, sql<boolean>`${key} > ${position}`] : conditions;
   const { rows } = await sql<Record<string, unknown>>`
     select ${sql.join(selectList(source, scope, options))}
-    from ${table}
-    where ${scoped(source, scope, where)}
+    from ${sql.table(source)}
+    where ${scoped(source, scope, afterCursor(source, scope, conditions, after))}
     order by ${sql.ref(`${source}.created_at`)}, ${sql.ref(`${source}.id`)}
     limit ${limit}`.execute(db);
   return rows;
@@ -293,10 +297,6 @@ export async function findExportCsvBatch(
   limit: number,
   cells: CsvCell[],
 ): Promise<{ text: string; rows: number; lastId: string | null }> {
-  const table = sql.table(source);
-  const key = sql`(${sql.ref(`${source}.created_at`)}, ${sql.ref(`${source}.id`)})`;
-  const position = sql`(select c.created_at, c.id from ${table} c where c.merchant_id = ${scope.merchantId} and c.livemode = ${scope.livemode} and c.id = ${after?.id ?? null})`;
-  const where = after ? [...conditions, sql<boolean>`${key} > ${position}`] : conditions;
   // The inner query reads each value once (some are subqueries); the outer one formats them.
   const values: RawBuilder<unknown>[] = [sql`${sql.ref(`${source}.id`)} as id`];
   if (cells.some((c) => c.kind === 'amount')) values.push(sql`${fieldValue(source, scope, 'currency')} as currency`);
@@ -312,8 +312,8 @@ export async function findExportCsvBatch(
     select string_agg(${sql.join(line, sql` || ',' || `)} || E'\r\n', '') as text, count(*)::int as rows, (array_agg(r.id))[count(*)] as last_id
     from (
       select ${sql.join(values)}
-      from ${table}
-      where ${scoped(source, scope, where)}
+      from ${sql.table(source)}
+      where ${scoped(source, scope, afterCursor(source, scope, conditions, after))}
       order by ${sql.ref(`${source}.created_at`)}, ${sql.ref(`${source}.id`)}
       limit ${limit}
     ) r`.execute(db);
