@@ -116,7 +116,7 @@ export async function streamListenSession(
       session = renewed;
       renewedAt = Date.now();
     }
-    const batch = await repo.leasePendingOfEndpoint(deps.db, scope, id, 20, options.leaseMs);
+    const batch = await repo.leaseDueOfEndpoint(deps.db, scope, id, 20, options.leaseMs);
     for (const delivery of batch) {
       if (signal.aborted) return;
       const event = await getEvent(deps, scope, delivery.event_id);

@@ -10,7 +10,7 @@ import { createCustomer, updateCustomer } from '../customers/customers.service.j
 import type { Actor } from '../shared/deps.js';
 import { createWebhookEndpoint, getWebhookEndpoint, rollWebhookEndpointSecret } from '../webhook-endpoints/webhook-endpoints.service.js';
 import { isPublicAddress } from './webhook-target.js';
-import { deliverWebhook, nextDelay, parseRetryAfter, resendDelivery, RETRY_SCHEDULE_MS, type DeliveryOptions } from './webhooks.service.js';
+import { defaultDeliveryOptions, deliverWebhook, drainEndpoint, nextDelay, parseRetryAfter, resendDelivery, RETRY_SCHEDULE_MS, type DeliveryOptions } from './webhooks.service.js';
 
 let t: TestDatabase;
 const stripe = new Stripe('sk_test_unused');
@@ -233,31 +233,91 @@ describe('webhook delivery', () => {
     expect(attempt).toMatchObject({ status_code: null, error: 'Timed out after 0.5 s' });
   });
 
-  it('the workers deliver each endpoint\'s events in order, and recover once the receiver does', async () => {
+  it('a drain keeps at most inFlight calls open to an endpoint, leased and started oldest first; with 1, strictly in order', async () => {
+    const { actor, endpoint } = await setup('/window');
+    const held: ServerResponse[] = [];
+    handlers.set('/window', (_r, res) => held.push(res));
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) ids.push((await createCustomer(t.deps, actor, { name: `w${i}` })).id);
+    const [first] = await deliveriesOf(endpoint.id);
+    const drained = drainEndpoint(t.deps, actor, first.id, options({ inFlight: 3 }));
+    // Three calls open at the receiver, none answered: the drain has leased those three and no more.
+    await until('three calls open', async () => held.length === 3);
+    const leased = (await deliveriesOf(endpoint.id)).filter((d) => d.lease_until && d.status === 'pending');
+    expect(leased.map((d) => d.event_id)).toEqual((await deliveriesOf(endpoint.id)).slice(0, 3).map((d) => d.event_id));
+    expect(held).toHaveLength(3);
+    // From now on the receiver answers at once; the rest go out as slots free.
+    handlers.delete('/window');
+    for (const res of held.splice(0)) res.writeHead(200).end('ok');
+    expect(await drained).toBe('succeeded');
+    const order = received.filter((r) => r.path === '/window').map((r) => ids.indexOf(JSON.parse(r.body).data.object.id));
+    expect([...order].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expectStartedInOrder(order, 3);
+    const sent = await deliveriesOf(endpoint.id);
+    expect(sent.every((d) => d.status === 'succeeded' && d.attempt_count === 1)).toBe(true);
+    // The jobs of the deliveries it sent for the others are gone with their attempt; its own job is the caller's.
+    expect((await Promise.all(sent.map((d) => jobsFor(d.id)))).map((jobs) => jobs.length)).toEqual([1, 0, 0, 0, 0, 0, 0]);
+
+    const strict = await setup('/strict');
+    const strictIds: string[] = [];
+    for (let i = 0; i < 6; i++) strictIds.push((await createCustomer(t.deps, strict.actor, { name: `s${i}` })).id);
+    const [head] = await deliveriesOf(strict.endpoint.id);
+    expect(await drainEndpoint(t.deps, strict.actor, head.id, options({ inFlight: 1 }))).toBe('succeeded');
+    expect(received.filter((r) => r.path === '/strict').map((r) => JSON.parse(r.body).data.object.id)).toEqual(strictIds);
+  });
+
+  it('the workers deliver each endpoint\'s events in order, and recover once the receiver does', { timeout: 300_000 }, async () => {
     const a = await setup('/ordered');
     const b = await setup('/recovers');
-    let down = true;
-    handlers.set('/recovers', (_r, res) => res.writeHead(down ? 503 : 200).end());
+    // Down for its first two attempts, whatever the pace of the machine, then up.
+    let recoversCalls = 0;
+    handlers.set('/recovers', (_r, res) => res.writeHead(++recoversCalls <= 2 ? 503 : 200).end());
+    // An endpoint that hangs until the test lets go (well within the timeout): the others must not wait for it.
+    const stuck = await setup('/stuck');
+    const stuckHeld: ServerResponse[] = [];
+    handlers.set('/stuck', (_r, res) => stuckHeld.push(res));
+    for (let i = 0; i < 2; i++) await createCustomer(t.deps, stuck.actor, { name: `stuck${i}` });
     const workers = await startWorkers(t.deps, {
       databaseUrl: t.url, concurrency: 4, poolSize: 8, heartbeatMs: 200, staleAfterMs: 2000, pollIntervalMs: 100, crontab: false,
-      webhooks: { retryScheduleMs: [100, 100, 100, 100, 100, 100, 100, 100, 100], jitter: 0, timeoutMs: 2000 }, log: (l) => lines.push(l),
+      webhooks: { retryScheduleMs: [100, 100, 100, 100, 100, 100, 100, 100, 100], jitter: 0, timeoutMs: 200_000 }, log: (l) => lines.push(l),
     });
     try {
+      await until('the stuck endpoint\'s calls to hang', async () => stuckHeld.length === 2, 240_000);
       const ids: string[] = [];
       for (let i = 0; i < 15; i++) ids.push((await createCustomer(t.deps, a.actor, { name: `c${i}` })).id);
       await createCustomer(t.deps, b.actor, { name: 'later' });
-      await until('the ordered deliveries', async () => received.filter((r) => r.path === '/ordered').length >= 15);
-      const order = received.filter((r) => r.path === '/ordered').map((r) => JSON.parse(r.body).data.object.id);
-      expect(order).toEqual(ids);
-      await until('a failed attempt', async () => received.filter((r) => r.path === '/recovers').length >= 2);
-      down = false;
-      await until('the recovery', async () => (await deliveriesOf(b.endpoint.id))[0].status === 'succeeded');
+      await until('the ordered deliveries', async () => received.filter((r) => r.path === '/ordered').length >= 15, 240_000);
+      const order = received.filter((r) => r.path === '/ordered').map((r) => ids.indexOf(JSON.parse(r.body).data.object.id));
+      expect([...order].sort((x, y) => x - y)).toEqual(ids.map((_, i) => i));
+      expectStartedInOrder(order, defaultDeliveryOptions().inFlight!);
+      await until('the recovery', async () => (await deliveriesOf(b.endpoint.id))[0].status === 'succeeded', 240_000);
+      expect(recoversCalls).toBe(3);
+      await until('every ordered delivery to be recorded', async () => (await deliveriesOf(a.endpoint.id)).every((d) => d.status === 'succeeded'), 240_000);
+      // All that while, the stuck endpoint's calls were still open.
+      const stuckDeliveries = await deliveriesOf(stuck.endpoint.id);
+      expect(stuckHeld).toHaveLength(2);
+      expect((await Promise.all(stuckDeliveries.map((d) => attemptsOf(d.id)))).flat()).toEqual([]);
+      for (const res of stuckHeld.splice(0)) res.writeHead(200).end();
+      await until('the stuck endpoint\'s deliveries', async () => (await deliveriesOf(stuck.endpoint.id)).every((d) => d.status === 'succeeded'), 240_000);
     } finally {
+      for (const res of stuckHeld.splice(0)) res.writeHead(200).end();
       await workers.stop();
     }
     expect((await deliveriesOf(a.endpoint.id)).every((d) => d.status === 'succeeded')).toBe(true);
   });
 });
+
+/**
+ * Deliveries started oldest first with at most `inFlight` open at once, as a receiver that answers at once
+ * sees them: when event j arrives, every event before j - inFlight + 1 has already arrived (its call had to
+ * end to free the slot j's call took). With inFlight 1, exactly in order.
+ */
+function expectStartedInOrder(arrivalOrder: number[], inFlight: number) {
+  arrivalOrder.forEach((j, position) => {
+    const before = new Set(arrivalOrder.slice(0, position));
+    for (let i = 0; i <= j - inFlight; i++) expect(before.has(i), `event ${i} arrived before event ${j}`).toBe(true);
+  });
+}
 
 describe('live-mode targets', () => {
   it('refuses http, loopback, private, link-local and metadata addresses in live mode, including through a DNS name', async () => {

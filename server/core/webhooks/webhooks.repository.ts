@@ -171,22 +171,34 @@ export function insertTestEvent(db: Executor, row: NewRow<'events'>) {
 }
 
 /**
- * Leases the oldest pending deliveries of one listen session for its stream (skipping rows another stream
- * holds); a stream that dies before the CLI reports lets the lease lapse, and the next stream sends them again.
+ * Leases the oldest due deliveries of one endpoint (a drain of the deliver-webhook job, or a listen
+ * session's stream), skipping rows another worker or stream holds, while the endpoint is enabled. Oldest
+ * first, so they are started in creation order; one that dies before recording lets the lease lapse and is
+ * sent again.
  */
-export async function leasePendingOfEndpoint(db: Executor, scope: Scope, endpointId: string, limit: number, leaseMs: number) {
-  const { rows } = await sql<{ id: string; event_id: string; created_at: Date }>`
+export async function leaseDueOfEndpoint(db: Executor, scope: Scope, endpointId: string, limit: number, leaseMs: number) {
+  if (limit <= 0) return [];
+  // Sorted in SQL: created_at has microseconds (events written together are that far apart), Date has not.
+  const { rows } = await sql<Row<'webhook_deliveries'>>`
+    with leased as (
     update webhook_deliveries d set lease_until = now() + make_interval(secs => ${leaseMs / 1000})
     where d.id in (
       select id from webhook_deliveries
       where merchant_id = ${scope.merchantId} and livemode = ${scope.livemode} and endpoint_id = ${endpointId}
         and status = 'pending' and (lease_until is null or lease_until < now())
+        and (next_attempt_at is null or next_attempt_at <= now())
+        and exists (
+          select 1 from webhook_endpoints e
+          where e.merchant_id = ${scope.merchantId} and e.livemode = ${scope.livemode} and e.id = ${endpointId} and e.status = 'enabled' and e.deleted_at is null
+        )
       order by created_at, id
       limit ${limit}
       for update skip locked
     )
-    returning d.id, d.event_id, d.created_at`.execute(db);
-  return rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : 1));
+    returning d.*
+    )
+    select * from leased order by created_at, id`.execute(db);
+  return rows;
 }
 
 /** Pending deliveries of an endpoint created before `before` become failed (a listen session's backlog). */

@@ -1,12 +1,13 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { EVENT_TYPES } from '../../../shared/contracts/events.js';
+import type { EventDto } from '../../../shared/contracts/events.js';
 import type { TimelineWebhookView } from '../../../shared/contracts/dashboard.js';
 import type { DeliveryAttemptDto, DeliveryDto, RecoveryDto } from '../../../shared/contracts/webhook-endpoints.js';
 import { notFound, PaymentError } from '../../../shared/errors.js';
 import { newId } from '../../../shared/ids.js';
-import { buildEventRow, getEvent } from '../events/events.service.js';
-import { addJob } from '../jobs/jobs.repository.js';
+import { buildEventRow, getEvent, getEventsById } from '../events/events.service.js';
+import { addJob, removeJobs } from '../jobs/jobs.repository.js';
 import { decrypt } from '../shared/crypto.js';
 import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
 import { toUnix } from '../shared/tx.js';
@@ -30,15 +31,23 @@ export interface DeliveryOptions {
   leaseSlackMs?: number;
   /** An endpoint failing without a success for this long is disabled. */
   disableAfterMs: number;
+  /** Calls in flight at once to one endpoint, started in creation order (DEFAULT_IN_FLIGHT; 1 is strictly serial). */
+  inFlight?: number;
+  /** A drain leases no more deliveries after this long (default 5 s), so busy endpoints take turns at the workers. */
+  drainBudgetMs?: number;
   /** Operator log (endpoint disabled). */
   log: (line: string) => void;
 }
+
+/** Calls in flight per endpoint: enough to keep up with 100 events/s over a slow link, few enough to keep the order. */
+export const DEFAULT_IN_FLIGHT = 4;
 
 export const defaultDeliveryOptions = (log: (line: string) => void = console.log): DeliveryOptions => ({
   retryScheduleMs: RETRY_SCHEDULE_MS,
   jitter: 0.1,
   timeoutMs: 15_000,
   disableAfterMs: 5 * DAY,
+  inFlight: DEFAULT_IN_FLIGHT,
   log,
 });
 
@@ -46,8 +55,14 @@ export const EXCERPT_CHARS = 4096;
 /** Statuses after which the receiver's Retry-After decides when to try again. */
 const RETRY_AFTER_STATUSES = new Set([429, 502, 503, 504]);
 
-/** The job queue of one endpoint: its deliveries run one at a time, in order, beside other endpoints'. */
+/** The job queue of one endpoint: one drain of it at a time, in order, beside other endpoints'. */
 const endpointQueue = (endpointId: string) => `webhooks:${endpointId}`;
+/**
+ * The key of a delivery's first job (the outbox's, a resend's): a drain that sends the delivery with
+ * others removes it in the transaction that records the attempt, so one busy endpoint's queue is not left
+ * with a job per delivery to run through. Retries and deferrals are unkeyed: they keep their own run_at.
+ */
+const webhookJobKey = (deliveryId: string) => `webhook:${deliveryId}`;
 
 /** The secrets that sign now: the current one and, until its overlap ends, the one it replaced. */
 export function activeSecrets(deps: CoreDeps, endpoint: { secret_encrypted: string; previous_secret_encrypted: string | null; previous_secret_expires_at: Date | null }, now = new Date()): string[] {
@@ -76,13 +91,14 @@ interface CallResult {
 }
 
 /**
- * One attempt of one delivery (the deliver-webhook job): lease the row and commit, call the endpoint
- * outside any transaction, then record the attempt and what comes next in one transaction. A worker dying
- * mid-call leaves the job to be run again (at least once). When another worker holds the lease, the job is
- * deferred to the moment the lease lapses.
+ * One attempt of one delivery: lease the row and commit, call the endpoint outside any transaction, then
+ * record the attempt and what comes next in one transaction. A worker dying mid-call leaves the job to be
+ * run again (at least once). When another worker holds the lease, the job is deferred to the moment the
+ * lease lapses. `deferred` (a job that may run after the delivery's attempt was already made and a retry
+ * scheduled): only a delivery that is due is attempted.
  */
 export async function deliverWebhook(deps: CoreDeps, scope: Scope, deliveryId: string, options: DeliveryOptions, job: { deferred?: boolean } = {}): Promise<DeliveryOutcome> {
-  const delivery = await repo.leaseDelivery(deps.db, scope, deliveryId, options.timeoutMs + (options.leaseSlackMs ?? 30_000), { dueOnly: job.deferred });
+  const delivery = await repo.leaseDelivery(deps.db, scope, deliveryId, leaseMs(options), { dueOnly: job.deferred });
   if (!delivery) {
     const row = await repo.getDelivery(deps.db, scope, deliveryId);
     if (!row || row.status !== 'pending' || !row.lease_until || row.lease_until.getTime() <= Date.now()) return 'skipped';
@@ -104,13 +120,76 @@ export async function deliverWebhook(deps: CoreDeps, scope: Scope, deliveryId: s
     await repo.updateDelivery(deps.db, scope, delivery.id, { status: 'failed', next_attempt_at: null });
     return 'skipped';
   }
-  const event = await getEvent(deps, scope, delivery.event_id);
+  return attemptLeased(deps, scope, { ...endpoint }, delivery, await getEvent(deps, scope, delivery.event_id), options);
+}
+
+const leaseMs = (options: DeliveryOptions) => options.timeoutMs + (options.leaseSlackMs ?? 30_000);
+
+type EndpointRow = NonNullable<Awaited<ReturnType<typeof endpointsRepo.getWebhookEndpoint>>>;
+
+/**
+ * The deliver-webhook job: drains the due deliveries of its delivery's endpoint with up to `inFlight`
+ * calls at once, leased and started oldest first, so a healthy endpoint gets its events in the order they
+ * happened and one busy endpoint is not limited to one round trip at a time. Its own delivery is the job's
+ * promise (at least once): the others it sends are a head start, and their own jobs, still queued behind
+ * it in the endpoint's queue, then find them delivered. A drain stops leasing after `drainBudgetMs`, so a
+ * busy endpoint gives its worker back to the others' queues now and then.
+ */
+export async function drainEndpoint(deps: CoreDeps, scope: Scope, deliveryId: string, options: DeliveryOptions, job: { deferred?: boolean } = {}): Promise<DeliveryOutcome> {
+  const own = await repo.getDelivery(deps.db, scope, deliveryId);
+  if (!own || own.status !== 'pending') return 'skipped';
+  const endpoint = await endpointsRepo.getWebhookEndpoint(deps.db, scope, own.endpoint_id);
+  if (!endpoint || endpoint.kind !== 'url' || endpoint.status !== 'enabled') return deliverWebhook(deps, scope, deliveryId, options, job);
+  // One view of the endpoint's failing streak and status for the whole drain, kept current by its attempts.
+  const state: EndpointRow = { ...endpoint };
+  const limit = Math.max(1, options.inFlight ?? DEFAULT_IN_FLIGHT);
+  const stopLeasingAt = Date.now() + (options.drainBudgetMs ?? 5_000);
+  const inFlight = new Set<Promise<unknown>>();
+  let ownOutcome: DeliveryOutcome | undefined;
+  let failure: unknown;
+  let more = true;
+  while (failure === undefined && (more || inFlight.size)) {
+    if (more && inFlight.size < limit) {
+      const free = limit - inFlight.size;
+      const rows = state.status === 'enabled' && Date.now() < stopLeasingAt ? await repo.leaseDueOfEndpoint(deps.db, scope, endpoint.id, free, leaseMs(options)).catch((e) => ((failure = e), [])) : [];
+      // Fewer than asked: nothing else is due now.
+      more = rows.length === free;
+      const events = rows.length ? await getEventsById(deps, scope, rows.map((r) => r.event_id)).catch((e) => ((failure = e), new Map())) : new Map();
+      for (const row of rows) {
+        const event = events.get(row.event_id);
+        if (!event) {
+          failure ??= notFound('event', row.event_id);
+          break;
+        }
+        const call: Promise<unknown> = attemptLeased(deps, scope, state, row, event, options, { removeJob: row.id !== deliveryId }).then(
+          (outcome) => { if (row.id === deliveryId) ownOutcome = outcome; },
+          (e) => { failure ??= e; },
+        ).finally(() => inFlight.delete(call));
+        inFlight.add(call);
+      }
+    }
+    if (inFlight.size) {
+      await Promise.race(inFlight);
+      // A slot is free: deliveries that came due meanwhile go next.
+      more = true;
+    }
+  }
+  await Promise.all(inFlight);
+  if (failure !== undefined) throw failure;
+  // Not among those it sent (leased elsewhere, not due, or the budget ran out first): the single path decides.
+  return ownOutcome ?? deliverWebhook(deps, scope, deliveryId, options, { deferred: true });
+}
+
+/** Calls the endpoint with a delivery this worker leased, then records the attempt and what comes next. */
+async function attemptLeased(
+  deps: CoreDeps, scope: Scope, endpoint: EndpointRow, delivery: repo.DeliveryRow, event: EventDto, options: DeliveryOptions, { removeJob = false } = {},
+): Promise<'succeeded' | 'retrying' | 'failed'> {
   const body = JSON.stringify(event);
   const now = new Date();
   const headers: Record<string, string> = { ...deliveryHeaders(), ...signatureHeaders(activeSecrets(deps, endpoint, now), event.id, body, toUnix(now)) };
   const result = await callEndpoint(endpoint.url, headers, body, options.timeoutMs, scope.livemode);
 
-  return deps.db.transaction().execute(async (tx) => {
+  const outcome = await deps.db.transaction().execute(async (tx) => {
     await repo.insertAttempt(tx, {
       merchant_id: scope.merchantId,
       livemode: scope.livemode,
@@ -123,13 +202,15 @@ export async function deliverWebhook(deps: CoreDeps, scope: Scope, deliveryId: s
       request_body: body,
       response_headers: result.responseHeaders ? JSON.stringify(result.responseHeaders) : null,
     });
+    // Sent by another delivery's drain: its own job has nothing left to do (a retry gets a job of its own below).
+    if (removeJob) await removeJobs(tx, [webhookJobKey(delivery.id)]);
     const attemptCount = delivery.attempt_count + 1;
     const common = { attempt_count: attemptCount, last_status_code: result.statusCode };
     const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     if (ok) {
       await repo.updateDelivery(tx, scope, delivery.id, { ...common, status: 'succeeded', next_attempt_at: null });
       if (endpoint.failing_since) await endpointsRepo.updateWebhookEndpoint(tx, scope, endpoint.id, { failing_since: null });
-      return 'succeeded';
+      return { outcome: 'succeeded' as const, failingSince: null };
     }
     const failingSince = endpoint.failing_since ?? now;
     const disable = result.statusCode === 410 ? 'it answered 410 Gone' : now.getTime() - failingSince.getTime() >= options.disableAfterMs ? `it has failed continuously since ${failingSince.toISOString()}` : null;
@@ -137,19 +218,23 @@ export async function deliverWebhook(deps: CoreDeps, scope: Scope, deliveryId: s
       await endpointsRepo.updateWebhookEndpoint(tx, scope, endpoint.id, { status: 'disabled', failing_since: failingSince });
       await repo.updateDelivery(tx, scope, delivery.id, { ...common, status: 'failed', next_attempt_at: null });
       options.log(`Webhook endpoint ${endpoint.id} (merchant ${scope.merchantId}, ${endpoint.url}) disabled: ${disable}`);
-      return 'failed';
+      return { outcome: 'failed' as const, failingSince, disabled: true };
     }
     if (!endpoint.failing_since) await endpointsRepo.updateWebhookEndpoint(tx, scope, endpoint.id, { failing_since: failingSince });
     const delay = nextDelay(attemptCount, result.retryAfterMs, options);
     if (delay === null) {
       await repo.updateDelivery(tx, scope, delivery.id, { ...common, status: 'failed', next_attempt_at: null });
-      return 'failed';
+      return { outcome: 'failed' as const, failingSince };
     }
     const runAt = new Date(now.getTime() + delay);
     await repo.updateDelivery(tx, scope, delivery.id, { ...common, next_attempt_at: runAt });
     await addJob(tx, 'deliver-webhook', { merchantId: scope.merchantId, livemode: scope.livemode, deliveryId: delivery.id }, { runAt, queueName: endpointQueue(endpoint.id) });
-    return 'retrying';
+    return { outcome: 'retrying' as const, failingSince };
   });
+  // Committed: the drain's later attempts see the streak (and a disable) as it now is.
+  endpoint.failing_since = outcome.failingSince;
+  if ('disabled' in outcome) endpoint.status = 'disabled';
+  return outcome.outcome;
 }
 
 /** Milliseconds until the next attempt after `attemptCount` failed ones, or null when none is left. */
@@ -226,7 +311,7 @@ function callEndpoint(rawUrl: string, headers: Record<string, string>, body: str
 
 async function queueAgain(tx: Executor, scope: Scope, delivery: { id: string; endpoint_id: string }) {
   await repo.updateDelivery(tx, scope, delivery.id, { status: 'pending', next_attempt_at: new Date() });
-  await addJob(tx, 'deliver-webhook', { merchantId: scope.merchantId, livemode: scope.livemode, deliveryId: delivery.id }, { queueName: endpointQueue(delivery.endpoint_id) });
+  await addJob(tx, 'deliver-webhook', { merchantId: scope.merchantId, livemode: scope.livemode, deliveryId: delivery.id }, { queueName: endpointQueue(delivery.endpoint_id), jobKey: webhookJobKey(delivery.id) });
 }
 
 /** Sends a delivery again (dashboard "Resend"): pending once more, with a job in its endpoint's queue. */
@@ -317,7 +402,7 @@ export async function sendTestEvent(deps: CoreDeps, actor: Actor, endpointId: st
     const delivery = await repo.insertDelivery(tx, {
       id: newId('webhookDelivery'), merchant_id: actor.merchantId, livemode: actor.livemode, endpoint_id: endpoint.id, event_id: event.id, next_attempt_at: new Date(),
     });
-    await addJob(tx, 'deliver-webhook', { merchantId: actor.merchantId, livemode: actor.livemode, deliveryId: delivery.id }, { queueName: endpointQueue(endpoint.id) });
+    await addJob(tx, 'deliver-webhook', { merchantId: actor.merchantId, livemode: actor.livemode, deliveryId: delivery.id }, { queueName: endpointQueue(endpoint.id), jobKey: webhookJobKey(delivery.id) });
     return { deliveryId: delivery.id, eventId: event.id };
   });
 }
