@@ -38,8 +38,21 @@ export function updateDelivery(db: Executor, scope: Scope, id: string, changes: 
     .executeTakeFirstOrThrow();
 }
 
-export function insertAttempt(db: Executor, row: NewRow<'webhook_attempts'>) {
-  return db.insertInto('webhook_attempts').values(row).returningAll().executeTakeFirstOrThrow();
+/** Attempts answered together, in one statement. */
+export async function insertAttempts(db: Executor, rows: NewRow<'webhook_attempts'>[]) {
+  if (rows.length) await db.insertInto('webhook_attempts').values(rows).execute();
+}
+
+export interface SucceededDelivery { id: string; attemptCount: number; statusCode: number }
+
+/** Deliveries whose attempt succeeded, in one statement; each lease is released. */
+export async function markSucceeded(db: Executor, scope: Scope, rows: SucceededDelivery[]) {
+  if (!rows.length) return;
+  await sql`
+    update webhook_deliveries d
+    set status = 'succeeded', attempt_count = v.attempt_count, last_status_code = v.status_code, next_attempt_at = null, lease_until = null, updated_at = now()
+    from unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.attemptCount)}::int[], ${rows.map((r) => r.statusCode)}::int[]) as v(id, attempt_count, status_code)
+    where d.merchant_id = ${scope.merchantId} and d.livemode = ${scope.livemode} and d.id = v.id`.execute(db);
 }
 
 /** Attempts of one delivery, oldest first; the delivery must be in scope. */

@@ -120,7 +120,9 @@ export async function deliverWebhook(deps: CoreDeps, scope: Scope, deliveryId: s
     await repo.updateDelivery(deps.db, scope, delivery.id, { status: 'failed', next_attempt_at: null });
     return 'skipped';
   }
-  return attemptLeased(deps, scope, { ...endpoint }, delivery, await getEvent(deps, scope, delivery.event_id), options);
+  const sent = await sendLeased(deps, scope, endpoint, delivery, await getEvent(deps, scope, delivery.event_id), options);
+  const [outcome] = await recordSent(deps, scope, { ...endpoint }, [sent], options);
+  return outcome;
 }
 
 const leaseMs = (options: DeliveryOptions) => options.timeoutMs + (options.leaseSlackMs ?? 30_000);
@@ -130,41 +132,55 @@ type EndpointRow = NonNullable<Awaited<ReturnType<typeof endpointsRepo.getWebhoo
 /**
  * The deliver-webhook job: drains the due deliveries of its delivery's endpoint with up to `inFlight`
  * calls at once, leased and started oldest first, so a healthy endpoint gets its events in the order they
- * happened and one busy endpoint is not limited to one round trip at a time. Its own delivery is the job's
- * promise (at least once): the others it sends are a head start, and their own jobs, still queued behind
- * it in the endpoint's queue, then find them delivered. A drain stops leasing after `drainBudgetMs`, so a
- * busy endpoint gives its worker back to the others' queues now and then.
+ * happened and one busy endpoint is not limited to one round trip at a time (ADR 017). A call's slot frees
+ * when its answer arrives; the answers are recorded in the background, those that arrive together in one
+ * transaction (each delivery stays leased until its attempt is recorded). Its own delivery is the job's
+ * promise (at least once): the others it sends are a head start, and their keyed jobs are removed with
+ * their attempts. A drain stops leasing after `drainBudgetMs`, so busy endpoints take turns at the workers.
  */
 export async function drainEndpoint(deps: CoreDeps, scope: Scope, deliveryId: string, options: DeliveryOptions, job: { deferred?: boolean } = {}): Promise<DeliveryOutcome> {
   const own = await repo.getDelivery(deps.db, scope, deliveryId);
   if (!own || own.status !== 'pending') return 'skipped';
   const endpoint = await endpointsRepo.getWebhookEndpoint(deps.db, scope, own.endpoint_id);
   if (!endpoint || endpoint.kind !== 'url' || endpoint.status !== 'enabled') return deliverWebhook(deps, scope, deliveryId, options, job);
-  // One view of the endpoint's failing streak and status for the whole drain, kept current by its attempts.
+  // One view of the endpoint's failing streak and status for the whole drain, kept current as attempts are recorded.
   const state: EndpointRow = { ...endpoint };
   const limit = Math.max(1, options.inFlight ?? DEFAULT_IN_FLIGHT);
   const stopLeasingAt = Date.now() + (options.drainBudgetMs ?? 5_000);
   const inFlight = new Set<Promise<unknown>>();
+  const answered: Sent[] = [];
+  let recording: Promise<void> | undefined;
   let ownOutcome: DeliveryOutcome | undefined;
   let failure: unknown;
+  const record = () => {
+    recording ??= (async () => {
+      while (answered.length && failure === undefined) {
+        const batch = answered.splice(0);
+        const outcomes = await recordSent(deps, scope, state, batch, options).catch((e) => ((failure ??= e), []));
+        outcomes.forEach((outcome, i) => { if (batch[i].delivery.id === deliveryId) ownOutcome = outcome; });
+      }
+    })().finally(() => {
+      recording = undefined;
+      if (answered.length && failure === undefined) record();
+    });
+  };
   let more = true;
   while (failure === undefined && (more || inFlight.size)) {
     if (more && inFlight.size < limit) {
       const free = limit - inFlight.size;
-      const rows = state.status === 'enabled' && Date.now() < stopLeasingAt ? await repo.leaseDueOfEndpoint(deps.db, scope, endpoint.id, free, leaseMs(options)).catch((e) => ((failure = e), [])) : [];
+      const rows = state.status === 'enabled' && Date.now() < stopLeasingAt ? await repo.leaseDueOfEndpoint(deps.db, scope, endpoint.id, free, leaseMs(options)).catch((e) => ((failure ??= e), [])) : [];
       // Fewer than asked: nothing else is due now.
       more = rows.length === free;
-      const events = rows.length ? await getEventsById(deps, scope, rows.map((r) => r.event_id)).catch((e) => ((failure = e), new Map())) : new Map();
+      const events = rows.length ? await getEventsById(deps, scope, rows.map((r) => r.event_id)).catch((e) => ((failure ??= e), new Map<string, EventDto>())) : new Map<string, EventDto>();
       for (const row of rows) {
         const event = events.get(row.event_id);
         if (!event) {
           failure ??= notFound('event', row.event_id);
           break;
         }
-        const call: Promise<unknown> = attemptLeased(deps, scope, state, row, event, options, { removeJob: row.id !== deliveryId }).then(
-          (outcome) => { if (row.id === deliveryId) ownOutcome = outcome; },
-          (e) => { failure ??= e; },
-        ).finally(() => inFlight.delete(call));
+        const call: Promise<unknown> = sendLeased(deps, scope, state, row, event, options, { removeJob: row.id !== deliveryId })
+          .then((sent) => (answered.push(sent), record()))
+          .finally(() => inFlight.delete(call));
         inFlight.add(call);
       }
     }
@@ -175,22 +191,41 @@ export async function drainEndpoint(deps: CoreDeps, scope: Scope, deliveryId: st
     }
   }
   await Promise.all(inFlight);
+  while (recording) await recording;
   if (failure !== undefined) throw failure;
   // Not among those it sent (leased elsewhere, not due, or the budget ran out first): the single path decides.
   return ownOutcome ?? deliverWebhook(deps, scope, deliveryId, options, { deferred: true });
 }
 
-/** Calls the endpoint with a delivery this worker leased, then records the attempt and what comes next. */
-async function attemptLeased(
-  deps: CoreDeps, scope: Scope, endpoint: EndpointRow, delivery: repo.DeliveryRow, event: EventDto, options: DeliveryOptions, { removeJob = false } = {},
-): Promise<'succeeded' | 'retrying' | 'failed'> {
-  const body = JSON.stringify(event);
-  const now = new Date();
-  const headers: Record<string, string> = { ...deliveryHeaders(), ...signatureHeaders(activeSecrets(deps, endpoint, now), event.id, body, toUnix(now)) };
-  const result = await callEndpoint(endpoint.url, headers, body, options.timeoutMs, scope.livemode);
+/** A leased delivery's call and its answer, to be recorded. */
+interface Sent {
+  delivery: repo.DeliveryRow;
+  headers: Record<string, string>;
+  body: string;
+  result: CallResult;
+  at: Date;
+  /** Sent by another delivery's drain: its own (keyed) job has nothing left to do. */
+  removeJob: boolean;
+}
 
-  const outcome = await deps.db.transaction().execute(async (tx) => {
-    await repo.insertAttempt(tx, {
+/** Signs and POSTs a delivery this worker leased (no transaction open). */
+async function sendLeased(deps: CoreDeps, scope: Scope, endpoint: EndpointRow, delivery: repo.DeliveryRow, event: EventDto, options: DeliveryOptions, { removeJob = false } = {}): Promise<Sent> {
+  const body = JSON.stringify(event);
+  const at = new Date();
+  const headers: Record<string, string> = { ...deliveryHeaders(), ...signatureHeaders(activeSecrets(deps, endpoint, at), event.id, body, toUnix(at)) };
+  const result = await callEndpoint(endpoint.url, headers, body, options.timeoutMs, scope.livemode);
+  return { delivery, headers, body, result, at, removeJob };
+}
+
+/**
+ * Records answered calls of one endpoint, oldest first, in one transaction: each attempt, then per delivery
+ * success, a retry on the schedule (or Retry-After) with its job, or failure; the endpoint's failing streak
+ * ends with a success, and 410 Gone or 5 days of failing disables it (with an operator log line).
+ * `endpoint` is updated to what was committed.
+ */
+async function recordSent(deps: CoreDeps, scope: Scope, endpoint: EndpointRow, items: Sent[], options: DeliveryOptions): Promise<Array<'succeeded' | 'retrying' | 'failed'>> {
+  const committed = await deps.db.transaction().execute(async (tx) => {
+    await repo.insertAttempts(tx, items.map(({ delivery, headers, body, result }) => ({
       merchant_id: scope.merchantId,
       livemode: scope.livemode,
       delivery_id: delivery.id,
@@ -201,40 +236,48 @@ async function attemptLeased(
       request_headers: JSON.stringify(headers),
       request_body: body,
       response_headers: result.responseHeaders ? JSON.stringify(result.responseHeaders) : null,
-    });
-    // Sent by another delivery's drain: its own job has nothing left to do (a retry gets a job of its own below).
-    if (removeJob) await removeJobs(tx, [webhookJobKey(delivery.id)]);
-    const attemptCount = delivery.attempt_count + 1;
-    const common = { attempt_count: attemptCount, last_status_code: result.statusCode };
-    const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
-    if (ok) {
-      await repo.updateDelivery(tx, scope, delivery.id, { ...common, status: 'succeeded', next_attempt_at: null });
-      if (endpoint.failing_since) await endpointsRepo.updateWebhookEndpoint(tx, scope, endpoint.id, { failing_since: null });
-      return { outcome: 'succeeded' as const, failingSince: null };
+    })));
+    // A retry gets a job of its own below.
+    await removeJobs(tx, items.filter((i) => i.removeJob).map((i) => webhookJobKey(i.delivery.id)));
+    let failingSince = endpoint.failing_since;
+    let status = endpoint.status;
+    const succeeded: repo.SucceededDelivery[] = [];
+    const outcomes: Array<'succeeded' | 'retrying' | 'failed'> = [];
+    for (const { delivery, result, at: now } of items) {
+      const attemptCount = delivery.attempt_count + 1;
+      const common = { attempt_count: attemptCount, last_status_code: result.statusCode };
+      if (result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300) {
+        succeeded.push({ id: delivery.id, attemptCount, statusCode: result.statusCode });
+        failingSince = null;
+        outcomes.push('succeeded');
+        continue;
+      }
+      failingSince ??= now;
+      const disable = result.statusCode === 410 ? 'it answered 410 Gone' : now.getTime() - failingSince.getTime() >= options.disableAfterMs ? `it has failed continuously since ${failingSince.toISOString()}` : null;
+      const delay = disable ? null : nextDelay(attemptCount, result.retryAfterMs, options);
+      if (disable && status !== 'disabled') {
+        status = 'disabled';
+        options.log(`Webhook endpoint ${endpoint.id} (merchant ${scope.merchantId}, ${endpoint.url}) disabled: ${disable}`);
+      }
+      if (delay === null) {
+        await repo.updateDelivery(tx, scope, delivery.id, { ...common, status: 'failed', next_attempt_at: null });
+        outcomes.push('failed');
+        continue;
+      }
+      const runAt = new Date(now.getTime() + delay);
+      await repo.updateDelivery(tx, scope, delivery.id, { ...common, next_attempt_at: runAt });
+      await addJob(tx, 'deliver-webhook', { merchantId: scope.merchantId, livemode: scope.livemode, deliveryId: delivery.id }, { runAt, queueName: endpointQueue(endpoint.id) });
+      outcomes.push('retrying');
     }
-    const failingSince = endpoint.failing_since ?? now;
-    const disable = result.statusCode === 410 ? 'it answered 410 Gone' : now.getTime() - failingSince.getTime() >= options.disableAfterMs ? `it has failed continuously since ${failingSince.toISOString()}` : null;
-    if (disable) {
-      await endpointsRepo.updateWebhookEndpoint(tx, scope, endpoint.id, { status: 'disabled', failing_since: failingSince });
-      await repo.updateDelivery(tx, scope, delivery.id, { ...common, status: 'failed', next_attempt_at: null });
-      options.log(`Webhook endpoint ${endpoint.id} (merchant ${scope.merchantId}, ${endpoint.url}) disabled: ${disable}`);
-      return { outcome: 'failed' as const, failingSince, disabled: true };
+    await repo.markSucceeded(tx, scope, succeeded);
+    if (status !== endpoint.status || failingSince?.getTime() !== endpoint.failing_since?.getTime()) {
+      await endpointsRepo.updateWebhookEndpoint(tx, scope, endpoint.id, { failing_since: failingSince, ...(status !== endpoint.status ? { status } : {}) });
     }
-    if (!endpoint.failing_since) await endpointsRepo.updateWebhookEndpoint(tx, scope, endpoint.id, { failing_since: failingSince });
-    const delay = nextDelay(attemptCount, result.retryAfterMs, options);
-    if (delay === null) {
-      await repo.updateDelivery(tx, scope, delivery.id, { ...common, status: 'failed', next_attempt_at: null });
-      return { outcome: 'failed' as const, failingSince };
-    }
-    const runAt = new Date(now.getTime() + delay);
-    await repo.updateDelivery(tx, scope, delivery.id, { ...common, next_attempt_at: runAt });
-    await addJob(tx, 'deliver-webhook', { merchantId: scope.merchantId, livemode: scope.livemode, deliveryId: delivery.id }, { runAt, queueName: endpointQueue(endpoint.id) });
-    return { outcome: 'retrying' as const, failingSince };
+    return { outcomes, failingSince, status };
   });
-  // Committed: the drain's later attempts see the streak (and a disable) as it now is.
-  endpoint.failing_since = outcome.failingSince;
-  if ('disabled' in outcome) endpoint.status = 'disabled';
-  return outcome.outcome;
+  endpoint.failing_since = committed.failingSince;
+  endpoint.status = committed.status;
+  return committed.outcomes;
 }
 
 /** Milliseconds until the next attempt after `attemptCount` failed ones, or null when none is left. */
