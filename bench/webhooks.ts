@@ -3,8 +3,9 @@
  * - throughput: N events written first, then drained by the workers to one endpoint with C calls in flight
  *   (the drain's default), vs C bare loops POSTing the same signed payloads to the same receiver (measured
  *   before and after; the ratio is to the faster of the two); target >= 25 % of the baseline;
- * - lag at a steady 100 events/s to that endpoint: from the writer's commit (emitEvents returning) to the
- *   receiver reading the request, p50/p95; target p95 < 1 s. Beside it, the bare POST's own round trip.
+ * - lag at a steady 100 events/s to that endpoint (written open loop, one event per commit): from the
+ *   writer's commit (emitEvents returning) to the receiver reading the request, p50/p95; target p95 < 1 s.
+ *   Beside it, the bare POST's own round trip and the rate the writes were actually issued at.
  * The workers, the writer and the receiver share this process and the machine: absolute times under load
  * are not meaningful, the ratios and the load average printed with them are.
  * Usage: npm run bench:webhooks [-- <events>]
@@ -87,14 +88,17 @@ export async function runWebhooksBench(report: Report, events = Number(process.a
     expected = lagEvents;
     const committed = new Map<string, number>();
     const all = new Promise<void>((r) => (done = r));
+    // Open loop, as many API clients would write: each event is written at its time, whether or not the
+    // previous write has returned (a closed loop would slow down with the machine and hide the lag).
     const t0 = performance.now();
+    const writes: Promise<void>[] = [];
     for (let i = 0; i < lagEvents; i++) {
       const wait = t0 + (i * 1000) / RATE - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const [e] = await emitEvents(bench.db, actor, [{ type: 'customer.created', object: { id: `cus_lag_${i}` } }]);
-      committed.set(e.id, performance.now());
+      writes.push(emitEvents(bench.db, actor, [{ type: 'customer.created', object: { id: `cus_lag_${i}` } }]).then(([e]) => void committed.set(e.id, performance.now())));
     }
     const writeRate = lagEvents / ((performance.now() - t0) / 1000);
+    await Promise.all(writes);
     await all;
     await workers.stop();
     const lags = [...committed].map(([id, at]) => arrivals.get(id)! - at).sort((a, b) => a - b);
@@ -128,7 +132,7 @@ export async function runWebhooksBench(report: Report, events = Number(process.a
     report.add({ name: 'webhooks.lag.p50', value: p50, unit: 'ms', ratio: p50 / rttP50, baseline: { name: 'webhooks.lag.bare_post_rtt.p50', value: rttP50 } });
     report.add({ name: 'webhooks.lag.p95', value: p95, unit: 'ms', ratio: p95 / rttP95, baseline: { name: 'webhooks.lag.bare_post_rtt.p95', value: rttP95 }, target: `< 1000 ms at ${RATE} events/s`, met: p95 < 1000 });
     report.add({ name: 'webhooks.lag.max', value: lags.at(-1)!, unit: 'ms' });
-    report.add({ name: 'webhooks.lag.write_rate', value: writeRate, unit: 'events/s', target: `~${RATE} events/s`, met: writeRate >= RATE * 0.9 });
+    report.add({ name: 'webhooks.lag.write_rate', value: writeRate, unit: 'events/s issued', target: `~${RATE} events/s`, met: writeRate >= RATE * 0.9 });
     log(`load average at end: ${loadAverage()}`);
     if (lines.length) log(`worker log:\n${lines.slice(0, 20).join('\n')}`);
   } finally {

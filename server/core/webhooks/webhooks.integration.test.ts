@@ -10,7 +10,7 @@ import { createCustomer, updateCustomer } from '../customers/customers.service.j
 import type { Actor } from '../shared/deps.js';
 import { createWebhookEndpoint, getWebhookEndpoint, rollWebhookEndpointSecret } from '../webhook-endpoints/webhook-endpoints.service.js';
 import { isPublicAddress } from './webhook-target.js';
-import { defaultDeliveryOptions, deliverWebhook, drainEndpoint, nextDelay, parseRetryAfter, resendDelivery, RETRY_SCHEDULE_MS, type DeliveryOptions } from './webhooks.service.js';
+import { defaultDeliveryOptions, deliverWebhook, drainEndpoint, getRecovery, nextDelay, parseRetryAfter, resendDelivery, RETRY_SCHEDULE_MS, runRecovery, startRecovery, type DeliveryOptions } from './webhooks.service.js';
 
 let t: TestDatabase;
 const stripe = new Stripe('sk_test_unused');
@@ -231,6 +231,42 @@ describe('webhook delivery', () => {
     expect(await deliverWebhook(t.deps, actor, delivery.id, options(), { deferred: true })).toBe('skipped');
     const [attempt] = await attemptsOf(delivery.id);
     expect(attempt).toMatchObject({ status_code: null, error: 'Timed out after 0.5 s' });
+  });
+
+  it('a resend while an attempt is in flight waits for it instead of calling a second time at once', async () => {
+    const { actor, endpoint } = await setup('/busy-resend');
+    const held: ServerResponse[] = [];
+    handlers.set('/busy-resend', (_r, res) => held.push(res));
+    await createCustomer(t.deps, actor, { name: 'In flight' });
+    const [delivery] = await deliveriesOf(endpoint.id);
+    const first = deliverWebhook(t.deps, actor, delivery.id, options({ timeoutMs: 60_000 }));
+    await until('the call to start', async () => held.length === 1);
+    await resendDelivery(t.deps, actor, delivery.id);
+    // The resend's job: the delivery is leased by the call in flight, so it waits for the lease.
+    expect(await drainEndpoint(t.deps, actor, delivery.id, options())).toBe('deferred');
+    expect(received.filter((r) => r.path === '/busy-resend')).toHaveLength(1);
+    held[0].writeHead(200).end();
+    expect(await first).toBe('succeeded');
+    expect(await attemptsOf(delivery.id)).toHaveLength(1);
+  });
+
+  it('"Recover failed since" also sends again the deliveries still waiting for a retry (a receiver down for an hour)', async () => {
+    const { actor, endpoint } = await setup('/down-an-hour');
+    let up = false;
+    handlers.set('/down-an-hour', (_r, res) => res.writeHead(up ? 200 : 502).end());
+    const since = new Date(Date.now() - 1000);
+    for (let i = 0; i < 2; i++) await createCustomer(t.deps, actor, { name: `d${i}` });
+    const rows = await deliveriesOf(endpoint.id);
+    // Next try in an hour; nothing has been given up on yet.
+    for (const d of rows) expect(await deliverWebhook(t.deps, actor, d.id, options({ retryScheduleMs: [3_600_000, 3_600_000] }))).toBe('retrying');
+    const recovery = await startRecovery(t.deps, { ...actor, userId: null }, endpoint.id, since);
+    await runRecovery(t.deps, actor, recovery.id);
+    expect(await getRecovery(t.deps, actor, recovery.id)).toMatchObject({ status: 'succeeded', total: 2, queued: 2 });
+    up = true;
+    // Due now: the recovery's job sends both at once, oldest first, not in an hour.
+    expect(await drainEndpoint(t.deps, actor, rows[0].id, options())).toBe('succeeded');
+    expect((await deliveriesOf(endpoint.id)).map((d) => [d.status, d.attempt_count])).toEqual([['succeeded', 2], ['succeeded', 2]]);
+    expect(await getRecovery(t.deps, actor, recovery.id)).toMatchObject({ delivered: 2 });
   });
 
   it('a drain keeps at most inFlight calls open to an endpoint, leased and started oldest first; with 1, strictly in order', async () => {

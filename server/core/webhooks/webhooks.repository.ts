@@ -100,6 +100,25 @@ export function findDeliveries(db: Executor, scope: Scope, filter: DeliveryFilte
 }
 
 /**
+ * Pending again, due now (a resend, a recovery). A lease held by a call in flight is kept: that call
+ * records its answer, and the new job waits for the lease instead of calling a second time at once.
+ */
+export function requeueDelivery(db: Executor, scope: Scope, id: string) {
+  return db
+    .updateTable('webhook_deliveries')
+    .set({ status: 'pending', next_attempt_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+    .$call(inScope(scope))
+    .where('id', '=', id)
+    .execute();
+}
+
+/**
+ * "Failed" for a recovery: given up on, or still waiting for a retry after a failed attempt (a receiver
+ * down for an hour has deliveries of both kinds; the schedule runs for three days).
+ */
+const lastAttemptFailed = sql<boolean>`(d.status = 'failed' or (d.status = 'pending' and d.attempt_count > 0))`;
+
+/**
  * The next failed deliveries of an endpoint created since `since` (and of one event type), oldest first,
  * after the keyset cursor, locked for a resend.
  */
@@ -108,20 +127,24 @@ export function findFailedSince(
   scope: Scope,
   endpointId: string,
   since: Date,
-  options: { eventType?: string | null; after?: { createdAt: Date; id: string } | null; limit: number },
+  options: { eventType?: string | null; afterId?: string | null; limit: number },
 ) {
   let query = db
     .selectFrom('webhook_deliveries as d')
     .selectAll('d')
     .$call(inScope(scope, 'd'))
     .where('d.endpoint_id', '=', endpointId)
-    .where('d.status', '=', 'failed')
+    .where(lastAttemptFailed)
     .where('d.created_at', '>=', since);
   if (options.eventType) {
     const type = options.eventType;
     query = query.where((eb) => eb.exists(eb.selectFrom('events as ev').select('ev.id').whereRef('ev.id', '=', 'd.event_id').where('ev.type', '=', type)));
   }
-  if (options.after) query = query.where(sql<boolean>`(d.created_at, d.id) > (${options.after.createdAt}, ${options.after.id})`);
+  // The cursor's time is read here, to the microsecond (a Date would round it down to the millisecond, and the
+  // row at the cursor, still failed or pending again, would come back).
+  if (options.afterId) {
+    query = query.where(sql<boolean>`(d.created_at, d.id) > (select c.created_at, c.id from webhook_deliveries c where c.merchant_id = ${scope.merchantId} and c.livemode = ${scope.livemode} and c.id = ${options.afterId})`);
+  }
   return query.orderBy('d.created_at', 'asc').orderBy('d.id', 'asc').limit(options.limit).forUpdate().execute();
 }
 
@@ -132,7 +155,7 @@ export async function countFailedSince(db: Executor, scope: Scope, endpointId: s
     .select(sql<number>`count(*)::int`.as('n'))
     .$call(inScope(scope, 'd'))
     .where('d.endpoint_id', '=', endpointId)
-    .where('d.status', '=', 'failed')
+    .where(lastAttemptFailed)
     .where('d.created_at', '>=', since);
   if (eventType) query = query.where((eb) => eb.exists(eb.selectFrom('events as ev').select('ev.id').whereRef('ev.id', '=', 'd.event_id').where('ev.type', '=', eventType)));
   return (await query.executeTakeFirstOrThrow()).n;

@@ -353,7 +353,7 @@ function callEndpoint(rawUrl: string, headers: Record<string, string>, body: str
 }
 
 async function queueAgain(tx: Executor, scope: Scope, delivery: { id: string; endpoint_id: string }) {
-  await repo.updateDelivery(tx, scope, delivery.id, { status: 'pending', next_attempt_at: new Date() });
+  await repo.requeueDelivery(tx, scope, delivery.id);
   await addJob(tx, 'deliver-webhook', { merchantId: scope.merchantId, livemode: scope.livemode, deliveryId: delivery.id }, { queueName: endpointQueue(delivery.endpoint_id), jobKey: webhookJobKey(delivery.id) });
 }
 
@@ -375,7 +375,8 @@ async function toRecoveryDto(db: Executor, scope: Scope, row: repo.RecoveryRow):
 
 /**
  * "Recover failed since": a recover-webhooks job, added with its progress row, sends every failed delivery
- * of the endpoint created since `since` (of one event type, when given) again, oldest first.
+ * of the endpoint created since `since` (of one event type, when given) again, oldest first: those given up
+ * on and those still waiting for a retry.
  */
 export async function startRecovery(deps: CoreDeps, actor: Actor, endpointId: string, since: Date, options: { eventType?: string | null } = {}): Promise<RecoveryDto> {
   return deps.db.transaction().execute(async (tx) => {
@@ -416,8 +417,7 @@ export async function runRecovery(deps: CoreDeps, scope: Scope, recoveryId: stri
     const done = await deps.db.transaction().execute(async (tx) => {
       const recovery = await repo.getRecovery(tx, scope, recoveryId, { forUpdate: true });
       if (!recovery || recovery.status !== 'running') return true;
-      const after = recovery.cursor_created_at && recovery.cursor_id ? { createdAt: recovery.cursor_created_at, id: recovery.cursor_id } : null;
-      const rows = await repo.findFailedSince(tx, scope, recovery.endpoint_id, recovery.since, { eventType: recovery.event_type, after, limit: batchSize });
+      const rows = await repo.findFailedSince(tx, scope, recovery.endpoint_id, recovery.since, { eventType: recovery.event_type, afterId: recovery.cursor_id, limit: batchSize });
       for (const row of rows) await queueAgain(tx, scope, row);
       const last = rows.at(-1);
       const finished = rows.length < batchSize;
