@@ -26,7 +26,7 @@ export function DeliveryTable({ rows, loading, open, onOpen, onResent, zone, sho
           <th scope="col" className="px-3 py-2.5 font-medium">Status</th>
           <th scope="col" className="hidden px-3 py-2.5 font-medium sm:table-cell">Attempts</th>
           <th scope="col" className="hidden px-3 py-2.5 font-medium md:table-cell">Created</th>
-          <th scope="col" className="px-5 py-2.5"><span className="sr-only">Actions</span></th>
+          <th scope="col" className="hidden px-5 py-2.5 sm:table-cell"><span className="sr-only">Actions</span></th>
         </tr>
       </thead>
       <tbody className="divide-y divide-slate-100">
@@ -45,11 +45,11 @@ function DeliveryRow({ delivery: d, zone, showEndpoint, open, onToggle, onResend
         <td className="px-5 py-3">
           <button type="button" onClick={onToggle} aria-expanded={open} className="text-left">
             {showEndpoint ? (
-              <span className="block max-w-[28rem] truncate font-mono text-[13px] text-slate-900" title={d.endpointUrl}>{d.endpointUrl.startsWith('cli://') ? `Local listener (${d.endpointUrl.slice(6)})` : d.endpointUrl}</span>
+              <span className="block max-w-[10rem] truncate font-mono text-[13px] text-slate-900 sm:max-w-[28rem]" title={d.endpointUrl}>{d.endpointUrl.startsWith('cli://') ? `Local listener (${d.endpointUrl.slice(6)})` : d.endpointUrl}</span>
             ) : (
               <>
-                <span className="block font-medium text-slate-900">{d.eventType}</span>
-                <span className="block font-mono text-xs text-slate-500">{d.eventId}</span>
+                <span className="block max-w-[10rem] truncate font-medium text-slate-900 sm:max-w-none" title={d.eventType}>{d.eventType}</span>
+                <span className="block max-w-[10rem] truncate font-mono text-xs text-slate-500 sm:max-w-none" title={d.eventId}>{d.eventId}</span>
               </>
             )}
           </button>
@@ -60,14 +60,21 @@ function DeliveryRow({ delivery: d, zone, showEndpoint, open, onToggle, onResend
         </td>
         <td className="hidden px-3 py-3 text-slate-600 sm:table-cell">{d.attemptCount}</td>
         <td className="hidden px-3 py-3 whitespace-nowrap text-slate-500 tabular-nums md:table-cell" title={exactTime(d.created, zone)}>{formatListDateTime(d.created, zone)}</td>
-        <td className="px-5 py-3 text-right">
+        <td className="hidden px-5 py-3 text-right sm:table-cell">
           <Button size="sm" onClick={onResend} loading={resending}>Resend</Button>
         </td>
       </tr>
       {open && (
         <tr>
           <td colSpan={5} className="bg-slate-50 px-5 py-3">
-            <Attempts deliveryId={d.id} zone={zone} />
+            {/* Zero width, full cell: long headers and bodies scroll in their own boxes instead of widening the table. */}
+            <div className="w-0 min-w-full">
+              {/* On a phone the row has no room for its button: it is here, with what it would resend. */}
+              <div className="mb-3 sm:hidden">
+                <Button size="sm" onClick={onResend} loading={resending}>Resend</Button>
+              </div>
+              <Attempts deliveryId={d.id} zone={zone} />
+            </div>
           </td>
         </tr>
       )}

@@ -50,23 +50,23 @@ export function EventsPage({ filters, onChange }: { filters: EventFilters; onCha
         <Card>
           <CardHeader title="Events" description="Newest first. Select one to see its payload and where it was delivered." />
           <div className="flex flex-wrap items-end gap-3 border-t border-slate-100 px-5 py-3">
-            <Field label="Type" className="w-60">
+            <Field label="Type" className="w-full sm:w-60">
               <Select aria-label="Filter by event type" value={filters.type ?? ''} onChange={(e) => filter({ type: e.target.value || undefined })}>
                 <option value="">All types</option>
                 {EVENT_TYPES.map((t) => <option key={t} value={t}>{t}</option>)}
               </Select>
             </Field>
-            <Field label="Webhooks" className="w-44">
+            <Field label="Webhooks" className="w-full sm:w-44">
               <Select aria-label="Filter by delivery" value={filters.delivery ?? ''} onChange={(e) => filter({ delivery: (e.target.value || undefined) as EventFilters['delivery'] })}>
                 <option value="">Any</option>
                 <option value="failed">Not delivered</option>
                 <option value="succeeded">All delivered</option>
               </Select>
             </Field>
-            <Field label="From">
+            <Field label="From" className="w-full sm:w-auto">
               <Input type="datetime-local" aria-label="Events from" value={filters.after !== undefined ? zonedInputValue(filters.after, zone) : ''} onChange={(e) => filter({ after: instantFromZonedInput(e.target.value, zone) })} />
             </Field>
-            <Field label="To">
+            <Field label="To" className="w-full sm:w-auto">
               <Input type="datetime-local" aria-label="Events to" value={filters.before !== undefined ? zonedInputValue(filters.before, zone) : ''} onChange={(e) => filter({ before: instantFromZonedInput(e.target.value, zone) })} />
             </Field>
             <p className="basis-full text-xs text-slate-500" data-testid="times-zone">Times are in {zone.replaceAll('_', ' ')} ({zoneOffsetLabel(zone)}), the account's time zone.</p>

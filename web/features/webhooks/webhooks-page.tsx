@@ -131,7 +131,7 @@ function EndpointDetail({ endpoint, filters, onFilters, onEdit, onSecret }: { en
   return (
     <Card>
       <CardHeader
-        title={<span className="font-mono text-[14px]">{endpoint.url}</span>}
+        title={<span className="block truncate font-mono text-[14px]" title={endpoint.url}>{endpoint.url}</span>}
         description={<>{endpoint.description ? `${endpoint.description} · ` : ''}{endpoint.enabled_events.includes('*') ? 'All events' : endpoint.enabled_events.join(', ')}</>}
         actions={
           <div className="flex flex-wrap gap-2">
@@ -150,31 +150,31 @@ function EndpointDetail({ endpoint, filters, onFilters, onEdit, onSecret }: { en
         </p>
       )}
       <div className="flex flex-wrap items-end gap-3 border-t border-slate-100 px-5 py-3">
-        <Field label="Status" className="w-36">
+        <Field label="Status" className="w-full sm:w-36">
           <Select aria-label="Filter by status" value={filters.status ?? ''} onChange={(e) => onFilters({ ...filters, status: (e.target.value || undefined) as DeliveryStatus | undefined })}>
             <option value="">All deliveries</option>
             {DELIVERY_STATUSES.map((s) => <option key={s} value={s}>{STATUS_LABEL[s]}</option>)}
           </Select>
         </Field>
-        <Field label="Event type" className="w-56">
+        <Field label="Event type" className="w-full sm:w-56">
           <Select aria-label="Filter by event type" value={filters.type ?? ''} onChange={(e) => onFilters({ ...filters, type: e.target.value || undefined })}>
             <option value="">All types</option>
             {EVENT_TYPES.map((t) => <option key={t} value={t}>{t}</option>)}
           </Select>
         </Field>
-        <Field label="Event ID" className="w-56">
+        <Field label="Event ID" className="w-full sm:w-56">
           <form onSubmit={(e) => (e.preventDefault(), onFilters({ ...filters, event: eventId.trim() || undefined }))}>
             <Input aria-label="Filter by event ID" placeholder="evt_…" value={eventId} onChange={(e) => setEventId(e.target.value)} onBlur={() => onFilters({ ...filters, event: eventId.trim() || undefined })} className="font-mono text-[13px]" />
           </form>
         </Field>
-        <Field label="From">
+        <Field label="From" className="w-full sm:w-auto">
           <Input type="datetime-local" aria-label="Deliveries from" value={filters.after !== undefined ? zonedInputValue(filters.after, zone) : ''} onChange={(e) => onFilters({ ...filters, after: instantFromZonedInput(e.target.value, zone) })} />
         </Field>
-        <Field label="To">
+        <Field label="To" className="w-full sm:w-auto">
           <Input type="datetime-local" aria-label="Deliveries to" value={filters.before !== undefined ? zonedInputValue(filters.before, zone) : ''} onChange={(e) => onFilters({ ...filters, before: instantFromZonedInput(e.target.value, zone) })} />
         </Field>
-        <div className="ml-auto flex items-end gap-2">
-          <Field label="Recover failed since">
+        <div className="flex w-full flex-wrap items-end gap-2 sm:ml-auto sm:w-auto">
+          <Field label="Recover failed since" className="w-full sm:w-auto">
             <Input type="datetime-local" aria-label="Recover failed since" value={since} onChange={(e) => setSince(e.target.value)} />
           </Field>
           <Button variant="primary" loading={recover.isPending} disabled={sinceInstant === undefined} onClick={() => sinceInstant !== undefined && recover.mutate({ id: endpoint.id, since: sinceInstant, ...(filters.type ? { eventType: filters.type } : {}) })}>
