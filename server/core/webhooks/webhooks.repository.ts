@@ -38,6 +38,12 @@ export function updateDelivery(db: Executor, scope: Scope, id: string, changes: 
     .executeTakeFirstOrThrow();
 }
 
+/** Gives back leases this worker took but will not use (the deliveries stay as they were). */
+export async function releaseLeases(db: Executor, scope: Scope, ids: string[]) {
+  if (!ids.length) return;
+  await db.updateTable('webhook_deliveries').set({ lease_until: null }).$call(inScope(scope)).where('id', 'in', ids).where('status', '=', 'pending').execute();
+}
+
 /** Attempts answered together, in one statement. */
 export async function insertAttempts(db: Executor, rows: NewRow<'webhook_attempts'>[]) {
   if (rows.length) await db.insertInto('webhook_attempts').values(rows).execute();

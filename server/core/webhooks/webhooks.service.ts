@@ -27,7 +27,7 @@ export interface DeliveryOptions {
   /** ± this fraction of each delay, so retries of many deliveries spread out. */
   jitter: number;
   timeoutMs: number;
-  /** A delivery's lease is the timeout plus this (default 30 s): time to record the outcome before another worker may retry. */
+  /** A delivery's lease is the timeout plus this (default 30 s, at least the timeout): time to record the outcome before another worker may retry. */
   leaseSlackMs?: number;
   /** An endpoint failing without a success for this long is disabled. */
   disableAfterMs: number;
@@ -125,7 +125,8 @@ export async function deliverWebhook(deps: CoreDeps, scope: Scope, deliveryId: s
   return outcome;
 }
 
-const leaseMs = (options: DeliveryOptions) => options.timeoutMs + (options.leaseSlackMs ?? 30_000);
+/** A lease outlasts a call and one more before it (a drain's waiting deliveries): the slack is at least the timeout. */
+const leaseMs = (options: DeliveryOptions) => options.timeoutMs + Math.max(options.leaseSlackMs ?? 30_000, options.timeoutMs);
 
 type EndpointRow = NonNullable<Awaited<ReturnType<typeof endpointsRepo.getWebhookEndpoint>>>;
 
@@ -164,25 +165,33 @@ export async function drainEndpoint(deps: CoreDeps, scope: Scope, deliveryId: st
       if (answered.length && failure === undefined) record();
     });
   };
+  // Leased a slot-full at a time (one lease and one event read per `limit` deliveries); those that wait for a
+  // slot are started oldest first as calls end. A lease outlasts one round of calls timing out (leaseMs),
+  // so a waiting one is never sent after its lease could have lapsed.
+  const waiting: Array<{ row: repo.DeliveryRow; event: EventDto }> = [];
   let more = true;
-  while (failure === undefined && (more || inFlight.size)) {
-    if (more && inFlight.size < limit) {
-      const free = limit - inFlight.size;
-      const rows = state.status === 'enabled' && Date.now() < stopLeasingAt ? await repo.leaseDueOfEndpoint(deps.db, scope, endpoint.id, free, leaseMs(options)).catch((e) => ((failure ??= e), [])) : [];
+  while (failure === undefined && (more || inFlight.size || waiting.length)) {
+    if (more && !waiting.length && inFlight.size < limit) {
+      const rows = state.status === 'enabled' && Date.now() < stopLeasingAt ? await repo.leaseDueOfEndpoint(deps.db, scope, endpoint.id, limit, leaseMs(options)).catch((e) => ((failure ??= e), [])) : [];
       // Fewer than asked: nothing else is due now.
-      more = rows.length === free;
+      more = rows.length === limit;
       const events = rows.length ? await getEventsById(deps, scope, rows.map((r) => r.event_id)).catch((e) => ((failure ??= e), new Map<string, EventDto>())) : new Map<string, EventDto>();
       for (const row of rows) {
         const event = events.get(row.event_id);
-        if (!event) {
-          failure ??= notFound('event', row.event_id);
-          break;
-        }
-        const call: Promise<unknown> = sendLeased(deps, scope, state, row, event, options, { removeJob: row.id !== deliveryId })
-          .then((sent) => (answered.push(sent), record()))
-          .finally(() => inFlight.delete(call));
-        inFlight.add(call);
+        if (!event) failure ??= notFound('event', row.event_id);
+        else waiting.push({ row, event });
       }
+    }
+    if (state.status !== 'enabled' || failure !== undefined) {
+      // Disabled meanwhile (410), or trouble: the waiting ones are not sent; their own jobs decide.
+      await repo.releaseLeases(deps.db, scope, waiting.splice(0).map((w) => w.row.id)).catch((e) => (failure ??= e));
+    }
+    while (inFlight.size < limit && waiting.length) {
+      const { row, event } = waiting.shift()!;
+      const call: Promise<unknown> = sendLeased(deps, scope, state, row, event, options, { removeJob: row.id !== deliveryId })
+        .then((sent) => (answered.push(sent), record()))
+        .finally(() => inFlight.delete(call));
+      inFlight.add(call);
     }
     if (inFlight.size) {
       await Promise.race(inFlight);
