@@ -161,6 +161,8 @@ describe('webhook delivery', () => {
 
   it('the schedule is immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, 24 h, 24 h with jitter; Retry-After wins where it applies', () => {
     expect(RETRY_SCHEDULE_MS.map((ms) => ms / 1000)).toEqual([5, 300, 1800, 7200, 18000, 36000, 36000, 86400, 86400]);
+    // A call times out at 15 s and an endpoint failing for 5 days is disabled, unless a test says otherwise.
+    expect(defaultDeliveryOptions()).toMatchObject({ retryScheduleMs: RETRY_SCHEDULE_MS, timeoutMs: 15_000, disableAfterMs: 5 * 86_400_000, jitter: 0.1 });
     const o = { retryScheduleMs: RETRY_SCHEDULE_MS, jitter: 0.1 };
     expect(nextDelay(1, null, o, () => 0)).toBe(4500);
     expect(nextDelay(1, null, o, () => 1)).toBe(5500);
