@@ -7,10 +7,11 @@ import {
   payoutIdInput,
 } from '../../../shared/contracts/balance.js';
 import { findDisputeForPayment } from '../../core/disputes/disputes.service.js';
-import { findBalanceTransactionsForSources, findPayoutTransactions, getBalance, listBalanceTransactions, updateBalanceSettings } from '../../core/balance/balance.service.js';
+import { findBalanceTransactionsForSources, findBalanceTransactionsPage, findPayoutTransactions, getBalance, updateBalanceSettings } from '../../core/balance/balance.service.js';
 import { findChargesForPayment } from '../../core/charges/charges.service.js';
 import { createPayout, getPayout, getPayoutSchedule, listPayouts } from '../../core/payouts/payouts.service.js';
 import { findRefundsForPayment } from '../../core/refunds/refunds.service.js';
+import { auditOf, recordAudit } from '../../core/accounts/accounts.service.js';
 import { memberProcedure, router } from '../trpc.js';
 
 const read = memberProcedure('balance:read');
@@ -28,10 +29,22 @@ export const balancesRouter = router({
     const transactions = await findPayoutTransactions(ctx.deps, ctx.scope, input.id);
     return { payout, transactions };
   }),
-  transactions: read.input(dashboardTransactionListInput).query(({ ctx, input }) => listBalanceTransactions(ctx.deps, ctx.scope, input)),
-  createPayout: manage.input(dashboardCreatePayoutInput).mutation(({ ctx, input }) => createPayout(ctx.deps, ctx.actor, input)),
+  transactions: read.input(dashboardTransactionListInput).query(({ ctx, input }) => findBalanceTransactionsPage(ctx.deps, ctx.scope, input)),
+  createPayout: manage.input(dashboardCreatePayoutInput).mutation(({ ctx, input }) =>
+    ctx.deps.db.transaction().execute(async (tx) => {
+      const payout = await createPayout(ctx.deps, ctx.actor, input, tx);
+      await recordAudit(tx, { ...ctx.actor, ...auditOf.payoutCreated(payout) });
+      return payout;
+    }),
+  ),
   settings: read.query(async ({ ctx }) => (await getPayoutSchedule(ctx.deps, ctx.scope)).settings),
-  updateSettings: manage.input(balanceSettingsInput).mutation(({ ctx, input }) => updateBalanceSettings(ctx.deps, ctx.actor, input)),
+  updateSettings: manage.input(balanceSettingsInput).mutation(({ ctx, input }) =>
+    ctx.deps.db.transaction().execute(async (tx) => {
+      const settings = await updateBalanceSettings(ctx.deps, ctx.actor, input, tx);
+      await recordAudit(tx, { ...ctx.actor, action: 'balance_settings.updated', targetId: ctx.actor.merchantId, data: { ...input } });
+      return settings;
+    }),
+  ),
   /** A payment's charges and the balance transactions of its charges, refunds and dispute (fee, net, available on). */
   forPayment: memberProcedure('payments:read')
     .input(paymentLedgerInput)
