@@ -12,7 +12,7 @@ import { createCustomer } from '../customers/customers.service.js';
 import { listPaymentIntents } from '../payment-intents/payment-intents-queries.service.js';
 import { createPaymentIntent } from '../payment-intents/payment-intents.service.js';
 import { createRefund } from '../refunds/refunds.service.js';
-import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
+import type { Actor, CoreDeps } from '../shared/deps.js';
 import { localFileStorage } from '../storage/storage.js';
 import { backdatePayment } from '../../test/backdate.js';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../../test/db.js';
@@ -22,14 +22,11 @@ import {
   findReportTypeViews,
   getReportRun,
   getReportRunView,
+  openFileForApi,
   openSignedDownload,
   pruneReportFiles,
   runReport,
 } from './reports.service.js';
-import { openFile } from '../files/files.service.js';
-
-/** GET /v1/files/:id/contents's core call (a secret key: no member). */
-const openFileForApi = (d: CoreDeps, scope: Scope, id: string) => openFile(d, scope, id, {});
 
 let t: TestDatabase;
 let deps: CoreDeps;

@@ -48,7 +48,7 @@ import { parseParams } from '../shared/params.js';
 import { inTransaction, toUnix } from '../shared/tx.js';
 import type { FileStorage } from '../storage/storage.js';
 import { zonedTimestamp } from './cells.js';
-import { createFileDownloadLink, openSignedDownload, toFileDto } from '../files/files.service.js';
+import { createFileDownloadLink, openFile, openSignedDownload, toFileDto } from '../files/files.service.js';
 import * as repo from './reports.repository.js';
 import { CONTENT_TYPES, createReportWriter, fileExtension, type Cell } from './writers.js';
 
@@ -555,3 +555,8 @@ export async function createDownloadLink(deps: CoreDeps, actor: Actor & { userId
 }
 
 export { openSignedDownload };
+
+/** A run's file as GET /v1/files/:id/contents serves it (files/ owns every File; this keeps the reports area's callers). */
+export function openFileForApi(deps: CoreDeps, actor: Actor, fileId: string) {
+  return openFile(deps, actor, fileId, actor);
+}
