@@ -398,6 +398,9 @@ describe('analytics time zones', () => {
     await sql`update analytics_daily_payment_buckets set gross_amount = gross_amount + 7 where ctid = (select ctid from analytics_daily_payment_buckets where merchant_id = ${actor.merchantId} and day = '2026-04-10' limit 1)`.execute(t.db);
     expect((await getOverview(t.deps, actor, days)).series.map((p) => p.gross_volume)).toEqual([400, 207]);
     expect((await getOverview(t.deps, actor, { ...days, timezone: 'Asia/Kolkata' })).series.map((p) => p.gross_volume)).toEqual([600, 0]);
+    // With the zone and currency given, the figures are read alongside the settings: the same layers answer.
+    expect((await getOverview(t.deps, actor, { ...days, timezone: 'Asia/Kathmandu', currency: 'usd' })).series.map((p) => p.gross_volume)).toEqual([400, 207]);
+    expect((await getOverview(t.deps, actor, { ...days, timezone: 'Asia/Kolkata', currency: 'usd' })).series.map((p) => p.gross_volume)).toEqual([600, 0]);
     expect((await getOverview(t.deps, actor, { ...days, from: '2026-04-09T06:00' })).totals.gross_volume).toBe(600);
     const report = await rebuildAnalytics(t.deps, actor.merchantId);
     expect(report.find((r) => r.table === 'analytics_daily_payment_buckets')?.differences).toBe(2);

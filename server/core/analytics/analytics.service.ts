@@ -137,21 +137,16 @@ function dailyLayerFits(granularity: AnalyticsGranularity, ranges: { from: TZDat
   return ranges.every((r) => midnight(r.from) && midnight(r.to));
 }
 
-/** Home: key figures with their change against the comparison period, the charts' series and breakdowns. */
-export async function getOverview(deps: CoreDeps, scope: Scope, input: AnalyticsOverviewInput, db: Executor = deps.db): Promise<AnalyticsOverviewDto> {
-  const params = parseParams(analyticsOverviewInput, input);
-  const context = await repo.selectMerchantAnalyticsContext(db, scope);
-  const timeZone = checkTimeZone(params.timezone ?? context?.timezone ?? 'UTC');
+/**
+ * The range, its comparison and their rows: minutes from the base tables; days, weeks and months from the
+ * daily layer when it fits (`dayZone`: the zone the merchant's days are cut in, as Settings spells it), else
+ * from the 15-minute buckets.
+ */
+async function readFigures(db: Executor, scope: Scope, params: ReturnType<typeof analyticsOverviewInput.parse>, timeZone: string, dayZone: string | undefined, currency: string) {
   const range = resolveRange(params, timeZone);
-  const used = context?.currencies ?? [];
-  const currency =
-    params.currency ??
-    (context && (used.length === 0 || used.includes(context.default_currency)) ? context.default_currency : ((await repo.selectMostUsedCurrency(db, scope)) ?? 'usd'));
-  const currencies = [...new Set([...used, context?.default_currency ?? 'usd', currency])];
-  const query = (from: Date, to: Date): repo.RangeQuery => ({ currency, from, to, granularity: range.granularity, timeZone });
   const compare = comparisonRange(range.from, range.to, params.compare);
   const ranges = compare ? [range, compare] : [range];
-  const queries = ranges.map((r) => query(r.from, r.to));
+  const queries = ranges.map((r): repo.RangeQuery => ({ currency, from: r.from, to: r.to, granularity: range.granularity, timeZone }));
   let overview: repo.OverviewRows;
   if (range.granularity === 'minute') {
     // Minutes are finer than the rollups' 15-minute buckets: their short ranges read the base tables.
@@ -161,13 +156,34 @@ export async function getOverview(deps: CoreDeps, scope: Scope, input: Analytics
     ]);
     overview = { series, breakdowns, zoneCurrent: true };
   } else {
-    const daily = dailyLayerFits(range.granularity, ranges, timeZone, context?.timezone);
+    const daily = dailyLayerFits(range.granularity, ranges, timeZone, dayZone);
     // The days carry the zone as Settings spells it (Asia/Kolkata), which may differ from the canonical name.
-    const dayQueries = daily ? queries.map((q) => ({ ...q, timeZone: context!.timezone })) : queries;
-    overview = await repo.selectOverviewRows(db, scope, dayQueries, daily ? 'daily' : 'quarter_hour');
-    // The merchant's zone changed between the two reads: its days are cut in the new zone now.
+    overview = await repo.selectOverviewRows(db, scope, daily ? queries.map((q) => ({ ...q, timeZone: dayZone! })) : queries, daily ? 'daily' : 'quarter_hour');
+    // The merchant's days are cut in another zone (or it changed between two reads): the 15-minute buckets answer.
     if (daily && !overview.zoneCurrent) overview = await repo.selectOverviewRows(db, scope, queries, 'quarter_hour');
   }
+  return { range, compare, overview };
+}
+
+/** Home: key figures with their change against the comparison period, the charts' series and breakdowns. */
+export async function getOverview(deps: CoreDeps, scope: Scope, input: AnalyticsOverviewInput, db: Executor = deps.db): Promise<AnalyticsOverviewDto> {
+  const params = parseParams(analyticsOverviewInput, input);
+  // With the zone and currency given (the page sends them once it has loaded), the figures need nothing from
+  // the merchant's settings: both reads go out at once, the daily layer assumed to be cut in the given zone
+  // (the statement itself checks that, and the 15-minute buckets answer when it is not).
+  const given = params.timezone !== undefined && params.currency !== undefined ? { timeZone: checkTimeZone(params.timezone), currency: params.currency } : null;
+  const contextRead = repo.selectMerchantAnalyticsContext(db, scope);
+  const speculative = given ? readFigures(db, scope, params, given.timeZone, params.timezone!, given.currency) : null;
+  // Not awaited yet: a failure of either read surfaces below, not as an unhandled rejection.
+  speculative?.catch(() => undefined);
+  const context = await contextRead;
+  const timeZone = given?.timeZone ?? checkTimeZone(params.timezone ?? context?.timezone ?? 'UTC');
+  const used = context?.currencies ?? [];
+  const currency =
+    given?.currency ??
+    (context && (used.length === 0 || used.includes(context.default_currency)) ? context.default_currency : ((await repo.selectMostUsedCurrency(db, scope)) ?? 'usd'));
+  const currencies = [...new Set([...used, context?.default_currency ?? 'usd', currency])];
+  const { range, compare, overview } = await (speculative ?? readFigures(db, scope, params, timeZone, context?.timezone, currency));
   const [rows, compareRows] = [overview.series[0]!, compare ? overview.series[1]! : null];
   const { breakdowns } = overview;
   const totals = figuresOf(rows);
