@@ -16,7 +16,7 @@ import type { Actor } from '../shared/deps.js';
 import { seedBulkPayments } from '../../seed/bulk.js';
 import { seedDemoHistory } from '../../seed/demo-history.js';
 import * as repo from './analytics.repository.js';
-import { checkTimeZone, compactAnalytics, getOverview, rebuildAnalytics } from './analytics.service.js';
+import { compactAnalytics, getOverview, rebuildAnalytics } from './analytics.service.js';
 
 let t: TestDatabase;
 
@@ -209,7 +209,10 @@ describe('analytics rollups', () => {
       const dailyBreakdowns = await repo.selectAttemptBreakdowns(t.db, actor, { currency: 'usd', timeZone, ...local }, 'daily');
       expect(dailyBreakdowns).toEqual(await repo.selectAttemptBreakdowns(t.db, actor, { currency: 'usd', ...local }));
       const overview = await getOverview(t.deps, actor, { from: '2025-12-01', to: '2026-12-01', granularity: 'month', compare: 'previous_year', currency: 'usd' });
-      expect(overview.timezone).toBe(checkTimeZone(timeZone));
+      expect(overview.timezone).toBe(timeZone);
+      expect(overview.three_d_secure).toEqual(dailyBreakdowns.three_d_secure);
+      expect(overview.card_brands).toEqual(dailyBreakdowns.card_brand.map((d) => ({ key: d.key || 'unknown', attempts: d.attempts })));
+      expect(overview.decline_reasons).toEqual(dailyBreakdowns.decline_code.map((d) => ({ key: d.key || 'unknown', attempts: d.attempts })));
       const base = await repo.selectBaseSeries(t.db, actor, { currency: 'usd', timeZone, granularity: 'month', ...local });
       expect(overview.series.map((p) => [p.start, p.gross_volume, p.net_volume, p.fees, p.disputes, p.disputed_amount])).toEqual(
         base.map((r, i) => [Math.max(r.period.getTime(), local.from.getTime()) / 1000, r.gross_amount, r.gross_amount - r.refunded_amount - r.disputed_amount - r.fee_amount, r.fee_amount, r.disputes, r.disputed_amount]),

@@ -137,30 +137,69 @@ export async function selectRollupSeries(db: Executor, scope: Scope, q: RangeQue
   return splitParts(rows, 1)[0]!;
 }
 
+export interface AnalyticsContext {
+  timezone: string;
+  default_currency: string;
+  /** The currencies the merchant has taken payments in. */
+  currencies: string[];
+}
+
 export interface OverviewRows {
   /** One series per range asked for, in the same order. */
   series: PeriodRow[][];
   breakdowns: Breakdowns;
   /** Daily layer only: whether the merchant's days are cut in the zone read (false during a zone change). */
   zoneCurrent: boolean;
+  /** The merchant's settings and currencies, read in the same statement (absent for base-table reads). */
+  context?: AnalyticsContext;
+}
+
+/** The merchant's currencies by a skip scan of the rollup's key index (one probe per currency), as CTE `used`. */
+function usedCurrenciesCte(scope: Scope) {
+  return sql`used as (
+      (select currency from analytics_payment_buckets r where ${scoped('r', scope)} order by currency limit 1)
+      union all
+      select (select currency from analytics_payment_buckets r where ${scoped('r', scope)} and r.currency > used.currency order by currency limit 1)
+      from used where used.currency is not null)`;
 }
 
 /**
  * Home in one statement (one round trip, one snapshot): the series of every range (the chart and its
- * comparison, whose sums are the key figures) and the attempt breakdowns of the first range.
+ * comparison, whose sums are the key figures), the attempt breakdowns of the first range, and the merchant's
+ * zone, default currency and currencies. Plain rows tagged by `part` (JSON aggregation cost more than the
+ * reads): n >= 0 a range's periods, -1 a breakdown (`label` its dimension, `label2` its key, in `attempts`),
+ * -2 a currency (`label`), -3 the merchant (`label` its zone, `label2` its default currency).
  */
 export async function selectOverviewRows(db: Executor, scope: Scope, queries: RangeQuery[], layer: RollupLayer): Promise<OverviewRows> {
   const { ctes, select } = rollupSeriesStatement(scope, queries, layer);
-  const breakdowns = breakdownCtes(scope, queries[0]!, layer);
-  const zone = layer === 'daily' ? sql`(select timezone = ${queries[0]!.timeZone} from merchants where id = ${scope.merchantId})` : sql`true`;
-  const { rows } = await sql<{ zone_current: boolean; series: Record<string, unknown>[] | null; breakdowns: BreakdownJson[] | null }>`
-    with ${ctes}, ${breakdowns},
+  const zone = layer === 'daily' ? sql`m.timezone = ${queries[0]!.timeZone}` : sql`true`;
+  const zeros = (except?: { column: string; value: RawBuilder<unknown> }) =>
+    sql.join([...PAYMENT_FIGURES, 'new_customers'].map((f) => (f === except?.column ? except.value : sql`0`)));
+  const { rows } = await sql<Record<string, unknown> & { part: number; label: string | null; label2: string | null; attempts: string }>`
+    with recursive ${usedCurrenciesCte(scope)}, ${ctes}, ${breakdownCtes(scope, queries[0]!, layer)},
     series as (${select})
-    select ${zone} zone_current,
-      (select json_agg(series) from series) series,
-      (select json_agg(b order by dim, n) from kept b where n <= 20) breakdowns`.execute(db);
-  const row = rows[0]!;
-  return { series: splitParts(row.series ?? [], queries.length), breakdowns: toBreakdowns(row.breakdowns ?? []), zoneCurrent: row.zone_current === true };
+    select *, null::text label, null::text label2 from series
+    union all select -1, null, ${zeros({ column: 'attempts', value: sql`attempts` })}, dim, key from kept where n <= 20
+    union all select -2, null, ${zeros()}, currency, null from used where currency is not null
+    union all select -3, null, ${zeros({ column: 'payments', value: sql`(${zone})::int` })}, m.timezone, m.default_currency from merchants m where m.id = ${scope.merchantId}`.execute(db);
+  const seriesRows: Record<string, unknown>[] = [];
+  const breakdowns: BreakdownJson[] = [];
+  const currencies: string[] = [];
+  let merchant: (typeof rows)[number] | undefined;
+  for (const row of rows) {
+    const part = Number(row.part);
+    if (part >= 0) seriesRows.push(row);
+    else if (part === -1) breakdowns.push({ dim: row.label as keyof Breakdowns, key: row.label2 ?? '', attempts: row.attempts });
+    else if (part === -2) currencies.push(row.label!);
+    else merchant = row;
+  }
+  breakdowns.sort((a, b) => (a.dim < b.dim ? -1 : a.dim > b.dim ? 1 : Number(b.attempts) - Number(a.attempts) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)));
+  return {
+    series: splitParts(seriesRows.map(({ label: _l, label2: _l2, ...r }) => r), queries.length),
+    breakdowns: toBreakdowns(breakdowns),
+    zoneCurrent: Number(merchant?.payments ?? 0) === 1,
+    context: merchant && { timezone: merchant.label!, default_currency: merchant.label2!, currencies: currencies.sort() },
+  };
 }
 
 const seriesSelect = sql`
@@ -278,18 +317,11 @@ export async function selectAttemptBreakdowns(
   return toBreakdowns(rows);
 }
 
-/**
- * The merchant's settings and the currencies it has taken payments in (a skip scan of the rollup's key
- * index, one probe per currency), with the most used one, in one round trip.
- */
-export async function selectMerchantAnalyticsContext(db: Executor, scope: Scope): Promise<{ timezone: string; default_currency: string; currencies: string[] } | undefined> {
+/** The merchant's settings and the currencies it has taken payments in, in one round trip. */
+export async function selectMerchantAnalyticsContext(db: Executor, scope: Scope): Promise<AnalyticsContext | undefined> {
   const { rows } = await sql<{ timezone: string; default_currency: string; currencies: string[] | null }>`
-    with recursive c as (
-      (select currency from analytics_payment_buckets r where ${scoped('r', scope)} order by currency limit 1)
-      union all
-      select (select currency from analytics_payment_buckets r where ${scoped('r', scope)} and r.currency > c.currency order by currency limit 1)
-      from c where c.currency is not null)
-    select m.timezone, m.default_currency, (select array_agg(currency order by currency) from c where currency is not null) currencies
+    with recursive ${usedCurrenciesCte(scope)}
+    select m.timezone, m.default_currency, (select array_agg(currency order by currency) from used where currency is not null) currencies
     from merchants m where m.id = ${scope.merchantId}`.execute(db);
   const row = rows[0];
   return row && { timezone: row.timezone, default_currency: row.default_currency, currencies: row.currencies ?? [] };

@@ -169,21 +169,19 @@ async function readFigures(db: Executor, scope: Scope, params: ReturnType<typeof
 export async function getOverview(deps: CoreDeps, scope: Scope, input: AnalyticsOverviewInput, db: Executor = deps.db): Promise<AnalyticsOverviewDto> {
   const params = parseParams(analyticsOverviewInput, input);
   // With the zone and currency given (the page sends them once it has loaded), the figures need nothing from
-  // the merchant's settings: both reads go out at once, the daily layer assumed to be cut in the given zone
-  // (the statement itself checks that, and the 15-minute buckets answer when it is not).
+  // the merchant's settings first: the daily layer is assumed to be cut in the given zone (the statement
+  // itself checks that, and the 15-minute buckets answer when it is not).
+  // The rollup statement reads the settings too: then Home is one round trip.
   const given = params.timezone !== undefined && params.currency !== undefined ? { timeZone: checkTimeZone(params.timezone), currency: params.currency } : null;
-  const contextRead = repo.selectMerchantAnalyticsContext(db, scope);
-  const speculative = given ? readFigures(db, scope, params, given.timeZone, params.timezone!, given.currency) : null;
-  // Not awaited yet: a failure of either read surfaces below, not as an unhandled rejection.
-  speculative?.catch(() => undefined);
-  const context = await contextRead;
+  const speculative = given ? await readFigures(db, scope, params, given.timeZone, params.timezone!, given.currency) : null;
+  const context = speculative?.overview.context ?? (await repo.selectMerchantAnalyticsContext(db, scope));
   const timeZone = given?.timeZone ?? checkTimeZone(params.timezone ?? context?.timezone ?? 'UTC');
   const used = context?.currencies ?? [];
   const currency =
     given?.currency ??
     (context && (used.length === 0 || used.includes(context.default_currency)) ? context.default_currency : ((await repo.selectMostUsedCurrency(db, scope)) ?? 'usd'));
   const currencies = [...new Set([...used, context?.default_currency ?? 'usd', currency])];
-  const { range, compare, overview } = await (speculative ?? readFigures(db, scope, params, timeZone, context?.timezone, currency));
+  const { range, compare, overview } = speculative ?? (await readFigures(db, scope, params, timeZone, context?.timezone, currency));
   const [rows, compareRows] = [overview.series[0]!, compare ? overview.series[1]! : null];
   const { breakdowns } = overview;
   const totals = figuresOf(rows);
@@ -191,7 +189,8 @@ export async function getOverview(deps: CoreDeps, scope: Scope, input: Analytics
   return {
     currency,
     currencies,
-    timezone: timeZone,
+    // As asked or as Settings spells it (Asia/Kolkata), not Intl's canonical alias (Asia/Calcutta).
+    timezone: params.timezone ?? context?.timezone ?? timeZone,
     granularity: range.granularity,
     compare: params.compare,
     range: { start: range.from.getTime() / 1000, end: range.to.getTime() / 1000 },
