@@ -152,7 +152,7 @@ function KeyFigures({ data }: { data: AnalyticsOverviewDto | undefined }) {
             <dd className="mt-1 text-lg font-semibold tabular-nums break-words text-slate-900 sm:text-xl" data-testid={`figure-${f.key}`}>
               {data ? f.format(data.totals[f.key], data) : <Skeleton className="h-7 w-24" />}
             </dd>
-            <dd className="mt-1 h-4 truncate text-xs text-slate-500">
+            <dd className="mt-1 min-h-4 text-xs text-slate-500 sm:h-4 sm:truncate">
               {data?.compare_totals && (
                 <>
                   <span className={cx('font-medium', delta !== null && delta !== undefined && delta !== 0 && ((delta > 0) !== Boolean(f.lowerIsBetter) ? 'text-emerald-700' : 'text-rose-700'))}>{deltaLabel(delta)}</span>{' '}
@@ -174,6 +174,11 @@ function ChartsSkeleton() {
       <Skeleton className="h-[340px] xl:col-span-2" />
       <Skeleton className="h-[300px]" />
       <Skeleton className="h-[300px]" />
+      <div className="grid gap-6 md:grid-cols-2 xl:col-span-2 xl:grid-cols-3">
+        <Skeleton className="h-[290px]" />
+        <Skeleton className="h-[290px]" />
+        <Skeleton className="h-[290px] md:col-span-2 xl:col-span-1" />
+      </div>
     </div>
   );
 }
