@@ -9,6 +9,7 @@ import {
   createReportRunParams,
   defaultColumns,
   DEFAULT_REPORT_FILE_TTL_DAYS,
+  disputeReportFilters,
   isReportType,
   listReportRunsParams,
   REPORT_TYPE_IDS,
@@ -42,6 +43,7 @@ import { customerSearchConditions } from '../dashboard/customers.repository.js';
 import { classifyCustomerSearch } from '../dashboard/customers.service.js';
 import { refundListConditions } from '../dashboard/refunds.repository.js';
 import { refundFilters } from '../dashboard/refunds.service.js';
+import { QUEUE_STATUSES } from '../disputes/disputes.service.js';
 import { getPreference, setPreference } from '../dashboard/saved-views.service.js';
 import { emitEvent } from '../events/events.service.js';
 import { addJob } from '../jobs/jobs.repository.js';
@@ -62,6 +64,7 @@ const EXPORT_BATCH_ROWS = 10_000;
 const SOURCES: Record<ReportTypeId, repo.ExportSource> = {
   'payments.itemized.1': 'payment_intents', 'refunds.itemized.1': 'refunds', 'customers.itemized.1': 'customers',
   'balance_change_from_activity.itemized.3': 'balance_transactions', 'payout_reconciliation.itemized.5': 'balance_transactions',
+  'balance.summary.1': 'balance_transactions', 'disputes.itemized.1': 'disputes',
 };
 const LIST_CONTROLS = ['sort', 'dir', 'limit', 'cursor'];
 
@@ -112,7 +115,8 @@ function checkFilters(type: ReportTypeId, filters: Record<string, unknown> | und
   else if (list === 'balance') {
     const f = parseFilters(balanceReportFilters, clean);
     if (f.payout && type !== 'payout_reconciliation.itemized.5') throw invalid('The payout filter applies to payout_reconciliation.itemized.5.', 'filters.payout');
-  } else parseFilters(customerListInput, clean);
+  } else if (list === 'disputes') parseFilters(disputeReportFilters, clean);
+  else parseFilters(customerListInput, clean);
   return clean;
 }
 
@@ -146,6 +150,10 @@ function runConditions(type: ReportTypeId, scope: Scope, p: RunParameters): Cond
     return [...interval, ...repo.balanceConditions({ ...f, settled: type === 'payout_reconciliation.itemized.5' })];
   }
   if (list === 'refunds') return [...interval, ...refundListConditions(scope, p.timezone, refundFilters(parseFilters(refundListFilters, p.filters)))];
+  if (list === 'disputes') {
+    const f = parseFilters(disputeReportFilters, p.filters);
+    return [...interval, ...repo.disputeConditions({ statuses: f.status ? QUEUE_STATUSES[f.status] : undefined, charge: f.charge, paymentIntent: f.payment_intent })];
+  }
   return [...interval, ...customerSearchConditions(classifyCustomerSearch(parseFilters(customerListInput, p.filters).q))];
 }
 
@@ -167,10 +175,10 @@ function checkSpec(scope: Scope, spec: Spec, param: (name: string) => string): S
   return spec;
 }
 
-async function insertRun(deps: CoreDeps, actor: Actor, spec: Spec, tx?: Parameters<typeof inTransaction>[1]) {
+async function insertRun(deps: CoreDeps, actor: Actor, spec: Spec, tx?: Parameters<typeof inTransaction>[1], id = newId('reportRun')) {
   return inTransaction(deps, tx, async (t) => {
     const row = await repo.insertReportRun(t, {
-      id: newId('reportRun'), merchant_id: actor.merchantId, livemode: actor.livemode, report_type: spec.reportType,
+      id, merchant_id: actor.merchantId, livemode: actor.livemode, report_type: spec.reportType,
       parameters: JSON.stringify(spec.parameters) as never, format: spec.format, gzip: spec.gzip, created_by_user_id: actor.userId ?? null,
     });
     // The run and its job commit together: a run never waits for a job that was not queued.
@@ -178,6 +186,34 @@ async function insertRun(deps: CoreDeps, actor: Actor, spec: Spec, tx?: Paramete
     await recordAudit(t, { merchantId: actor.merchantId, livemode: actor.livemode, userId: actor.userId ?? null, action: 'report_run.created', targetId: row.id, data: { report_type: spec.reportType, format: spec.format } });
     return row;
   });
+}
+
+/** A report's settings as a scheduled export saves them; each run adds its period. */
+export interface SavedReport {
+  reportType: ReportTypeId;
+  format: ReportFormat;
+  gzip: boolean;
+  bom: boolean;
+  timezone: string;
+  columns: string[];
+  filters: Record<string, unknown>;
+}
+
+/** A saved report checked as an export of it would be (unknown columns, bad filters, gzip with XLSX). */
+export function checkSavedReport(scope: Scope, input: Omit<SavedReport, 'columns' | 'filters'> & { columns?: string[]; filters?: Record<string, unknown> }): SavedReport {
+  const timezone = checkTimeZone(input.timezone);
+  const columns = checkColumns(input.reportType, input.columns, 'columns');
+  const filters = checkFilters(input.reportType, input.filters);
+  checkSpec(scope, { reportType: input.reportType, format: input.format, gzip: input.gzip, parameters: { interval_start: null, interval_end: null, timezone, columns, filters, bom: input.bom } }, (name) => name);
+  return { reportType: input.reportType, format: input.format, gzip: input.gzip, bom: input.bom, timezone, columns, filters };
+}
+
+/** Starts a run of a saved report over [start, end) in the caller's transaction, with the given run id. */
+export function startSavedReportRun(deps: CoreDeps, tx: Parameters<typeof inTransaction>[1], actor: Actor, saved: SavedReport, period: { start: number; end: number }, runId: string) {
+  return insertRun(deps, actor, {
+    reportType: saved.reportType, format: saved.format, gzip: saved.gzip,
+    parameters: { interval_start: period.start, interval_end: period.end, timezone: saved.timezone, columns: saved.columns, filters: saved.filters, bom: saved.bom },
+  }, tx, runId);
 }
 
 const columnsPreferenceKey = (type: ReportTypeId) => `reports.columns.${type}`;
@@ -213,7 +249,7 @@ export async function createReportRunFromApi(deps: CoreDeps, actor: Actor, param
   const timezone = q.timezone ? checkTimeZoneParam(q.timezone) : ((await getMerchant(deps.db, actor.merchantId))?.timezone ?? 'UTC');
   const filters: Record<string, unknown> = {};
   if (q.currency) {
-    if (REPORT_TYPES[p.report_type].list === 'customers') throw invalid('parameters[currency] does not apply to customer reports.', 'parameters[currency]');
+    if (REPORT_TYPES[p.report_type].list === 'customers' || REPORT_TYPES[p.report_type].list === 'disputes') throw invalid(`parameters[currency] does not apply to ${REPORT_TYPES[p.report_type].list} reports.`, 'parameters[currency]');
     filters.currency = q.currency;
   }
   if (q.payout !== undefined) {
@@ -404,6 +440,67 @@ function cellReaders(type: ReportTypeId, columns: string[], zone: string): ((row
   });
 }
 
+/** Where a run's rows come from: keyset batches of its source, or (a summary) a few computed rows. */
+interface RowReader {
+  count(): Promise<number>;
+  batch(after: repo.ExportCursor | null, limit: number, options: repo.ExportOptions): Promise<SourceRow[]>;
+}
+
+function rowReader(deps: CoreDeps, type: ReportTypeId, scope: Scope, p: RunParameters, conditions: Condition[]): RowReader {
+  const source = SOURCES[type];
+  if (type === 'balance.summary.1') {
+    let rows: Promise<SourceRow[]> | undefined;
+    const all = () => (rows ??= balanceSummaryRows(deps, scope, p));
+    return { count: async () => (await all()).length, batch: async (after) => (after ? [] : all()) };
+  }
+  return {
+    count: () => repo.countExportRows(deps.db, source, scope, conditions),
+    batch: (after, limit, options) => repo.findExportBatch(deps.db, source, scope, conditions, after, limit, options),
+  };
+}
+
+const PAYOUT_CATEGORIES = new Set(['payout', 'payout_reversal']);
+const CATEGORY_LABELS: Record<string, string> = {
+  charge: 'Charges', refund: 'Refunds', refund_failure: 'Refund failures', dispute: 'Disputes', dispute_reversal: 'Dispute reversals',
+  fee: 'Fees', other_adjustment: 'Other adjustments', payout: 'Less payouts', payout_reversal: 'Payout reversals',
+};
+
+/**
+ * balance.summary.1, per currency: the starting balance (every transaction before the range), the range's
+ * activity by reporting category, its payouts, and the ending balance (start plus all of them), each
+ * net_amount signed as it moves the balance. Without an end, the ending balance is today's /v1/balance
+ * (available plus pending).
+ */
+async function balanceSummaryRows(deps: CoreDeps, scope: Scope, p: RunParameters): Promise<SourceRow[]> {
+  const { currency } = parseFilters(balanceReportFilters, p.filters);
+  const [starting, activity] = await Promise.all([
+    p.interval_start === null ? Promise.resolve([]) : repo.sumBalanceBefore(deps.db, scope, p.interval_start, currency),
+    repo.sumBalanceActivity(deps.db, scope, p.interval_start, p.interval_end, currency),
+  ]);
+  const day = (unix: number) => zonedTimestamp(unix * 1000, p.timezone).slice(0, 10);
+  const endDay = day((p.interval_end ?? Math.floor(Date.now() / 1000)) - 1);
+  const currencies = [...new Set([...starting.map((r) => r.currency), ...activity.map((r) => r.currency)])].sort();
+  const out: SourceRow[] = [];
+  const line = (row: Partial<SourceRow>): SourceRow => ({ reporting_category: null, count: null, amount: null, fee: null, ...row });
+  for (const cur of currencies) {
+    const start = starting.find((r) => r.currency === cur)?.net ?? 0;
+    out.push(line({ category: 'starting_balance', description: p.interval_start === null ? 'Starting balance' : `Starting balance (${day(p.interval_start)})`, net_amount: start, currency: cur }));
+    let end = start;
+    const moves = activity.filter((r) => r.currency === cur);
+    for (const payouts of [false, true]) {
+      for (const r of moves.filter((m) => PAYOUT_CATEGORIES.has(m.reportingCategory) === payouts)) {
+        end += r.net;
+        out.push(line({
+          category: payouts ? 'payouts' : 'activity', description: CATEGORY_LABELS[r.reportingCategory] ?? r.reportingCategory, net_amount: r.net, currency: cur,
+          reporting_category: r.reportingCategory, count: r.count, amount: r.amount, fee: r.fee,
+        }));
+      }
+    }
+    out.push(line({ category: 'ending_balance', description: `Ending balance (${endDay})`, net_amount: end, currency: cur }));
+  }
+  return out;
+}
+
 class Superseded extends Error {}
 
 export interface RunReportOptions {
@@ -440,7 +537,8 @@ export async function runReport(deps: CoreDeps, scope: Scope, runId: string, opt
     checkTimeZone(p.timezone);
     checkColumns(type, p.columns, 'columns');
     const conditions = runConditions(type, scope, p);
-    const estimate = await repo.countExportRows(deps.db, source, scope, conditions);
+    const reader = rowReader(deps, type, scope, p, conditions);
+    const estimate = await reader.count();
     if (!(await repo.updateReportProgress(deps.db, scope, runId, attempt, { rows_estimate: estimate }))) throw new Superseded();
     const storage = storageOf(deps);
     const readers = cellReaders(type, p.columns, p.timezone);
@@ -452,7 +550,7 @@ export async function runReport(deps: CoreDeps, scope: Scope, runId: string, opt
     stored.catch(() => {});
     const read = exportOptions(type, p.columns);
     const batchSize = options.batchSize ?? EXPORT_BATCH_ROWS;
-    const fetchAfter = (after: repo.ExportCursor | null) => repo.findExportBatch(deps.db, source, scope, conditions, after, batchSize, read);
+    const fetchAfter = (after: repo.ExportCursor | null) => reader.batch(after, batchSize, read);
     let written = 0;
     let next = fetchAfter(null);
     for (;;) {
@@ -556,15 +654,19 @@ function linkSignature(deps: CoreDeps, fields: { merchantId: string; livemode: b
   return hmacHex(deriveKey(deps.secret, 'report-download-link'), `${fields.merchantId}|${fields.livemode ? 1 : 0}|${fields.fileId}|${fields.userId}|${fields.expires}`);
 }
 
+/** A signed link to a file for one member until `expires` (unix seconds); relative to the app's origin. */
+export function signedDownloadPath(deps: CoreDeps, fields: { merchantId: string; livemode: boolean; fileId: string; userId: string; expires: number }): string {
+  const query = new URLSearchParams({ m: fields.merchantId, l: fields.livemode ? '1' : '0', u: fields.userId, e: String(fields.expires), s: linkSignature(deps, fields) });
+  return `/files/${fields.fileId}/download?${query}`;
+}
+
 /** A short-lived link to a run's file for the member who asked (the dashboard's Download button). */
 export async function createDownloadLink(deps: CoreDeps, actor: Actor & { userId: string }, runId: string): Promise<{ url: string; expiresAt: number }> {
   const run = await repo.getReportRun(deps.db, actor, runId);
   if (!run) throw notFound('report run', runId);
   if (run.status !== 'succeeded' || !run.file_id) throw new PaymentError('invalid_request', 'This export has no file yet.', { param: 'id' });
   const expires = Math.floor(Date.now() / 1000) + DOWNLOAD_LINK_SECONDS;
-  const fields = { merchantId: actor.merchantId, livemode: actor.livemode, fileId: run.file_id, userId: actor.userId, expires };
-  const query = new URLSearchParams({ m: fields.merchantId, l: fields.livemode ? '1' : '0', u: fields.userId, e: String(expires), s: linkSignature(deps, fields) });
-  return { url: `/files/${run.file_id}/download?${query}`, expiresAt: expires };
+  return { url: signedDownloadPath(deps, { merchantId: actor.merchantId, livemode: actor.livemode, fileId: run.file_id, userId: actor.userId, expires }), expiresAt: expires };
 }
 
 /**
