@@ -63,3 +63,44 @@ test('members without the export permission do not get Reports', async ({ member
   await support.page.goto('/payments');
   await expect(support.page.getByRole('link', { name: 'Export' })).toHaveCount(0);
 });
+
+test('finance schedules a weekly export to a member, sees it listed with its next run, pauses and deletes it', async ({ page, account, member }) => {
+  const finance = await member('finance');
+  await finance.page.goto('/reports');
+  const schedules = finance.page.getByRole('table', { name: 'Scheduled exports' });
+  await expect(finance.page.getByText('No scheduled exports')).toBeVisible();
+  await finance.page.getByRole('button', { name: 'New schedule' }).click();
+
+  const dialog = finance.page.getByRole('dialog', { name: 'New scheduled export' });
+  await dialog.getByLabel('Name').fill('Weekly disputes for accounting');
+  await dialog.getByLabel('Report').selectOption({ label: 'Disputes' });
+  await dialog.getByLabel('Runs').selectOption('weekly');
+  await dialog.getByLabel('On', { exact: true }).selectOption({ label: 'Friday' });
+  // Creating without a recipient says what is missing.
+  await dialog.getByRole('button', { name: 'Create schedule' }).click();
+  await expect(dialog.getByText('Choose at least one member to send the file to.')).toBeVisible();
+  await dialog.getByRole('checkbox', { name: new RegExp(account.email.replace(/[.+]/g, '\\$&')) }).check();
+  await dialog.getByRole('button', { name: 'Create schedule' }).click();
+  await expect(dialog).toBeHidden();
+
+  const row = schedules.locator('tr[data-schedule]');
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('Weekly disputes for accounting');
+  await expect(row).toContainText('Disputes · Every Friday, the 7 days before');
+  await expect(row).toContainText(`To: ${account.email}`);
+  await expect(row).toContainText('Not run yet');
+  // The next run: a date and time, on a Friday.
+  await expect(row.locator('td').nth(1)).toHaveText(/\w{3} \d{1,2}, \d{4}, 12:00\sAM/);
+
+  // The owner sees the same schedule.
+  await page.goto('/reports');
+  await expect(page.getByRole('table', { name: 'Scheduled exports' }).locator('tr[data-schedule]')).toContainText('Weekly disputes for accounting');
+
+  await row.getByRole('button', { name: 'Pause' }).click();
+  await expect(row.getByText('Paused')).toBeVisible();
+  await row.getByRole('button', { name: 'Resume' }).click();
+  await expect(row.getByText('Paused')).toHaveCount(0);
+  await row.getByRole('button', { name: 'Delete' }).click();
+  await finance.page.getByRole('dialog', { name: 'Delete this scheduled export?' }).getByRole('button', { name: 'Delete schedule' }).click();
+  await expect(finance.page.getByText('No scheduled exports')).toBeVisible();
+});
