@@ -97,9 +97,10 @@ test('finance schedules a weekly export to a member, sees it listed with its nex
   await expect(page.getByRole('table', { name: 'Scheduled exports' }).locator('tr[data-schedule]')).toContainText('Weekly disputes for accounting');
 
   await row.getByRole('button', { name: 'Pause' }).click();
-  await expect(row.getByText('Paused')).toBeVisible();
+  await expect(row.getByText('Paused', { exact: true })).toBeVisible();
   await row.getByRole('button', { name: 'Resume' }).click();
-  await expect(row.getByText('Paused')).toHaveCount(0);
+  await expect(row.getByText('Paused', { exact: true })).toHaveCount(0);
+  await expect(row.getByRole('button', { name: 'Pause', exact: true })).toBeVisible();
   await row.getByRole('button', { name: 'Delete' }).click();
   await finance.page.getByRole('dialog', { name: 'Delete this scheduled export?' }).getByRole('button', { name: 'Delete schedule' }).click();
   await expect(finance.page.getByText('No scheduled exports')).toBeVisible();
