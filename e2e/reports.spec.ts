@@ -105,3 +105,24 @@ test('finance schedules a weekly export to a member, sees it listed with its nex
   await finance.page.getByRole('dialog', { name: 'Delete this scheduled export?' }).getByRole('button', { name: 'Delete schedule' }).click();
   await expect(finance.page.getByText('No scheduled exports')).toBeVisible();
 });
+
+test('exports the disputes list with its status tab and downloads one row per dispute', async ({ page, context, apiKeys }) => {
+  const disputed = await pay(context.request, apiKeys.secret, 3100, 'usd', 'DS-1', 'pm_card_createDispute');
+  await pay(context.request, apiKeys.secret, 1200, 'usd', 'OK-1');
+  await page.goto('/disputes?status=needs_response');
+  await expect(page.getByTestId('dispute-row')).toHaveCount(1);
+  await page.getByRole('link', { name: 'Export' }).click();
+  const form = page.getByRole('form', { name: 'New export' });
+  await expect(form.getByLabel('Report')).toHaveValue('disputes.itemized.1');
+  await expect(form.getByRole('list', { name: 'Carried filters' })).toContainText('Status: needs_response');
+  await form.getByLabel('Metadata key').fill('order_id');
+  await form.getByRole('button', { name: 'Add column' }).click();
+  await form.getByRole('button', { name: 'Start export' }).click();
+
+  const run = page.locator('tr[data-run]').first();
+  await expect(run.getByText('Ready')).toBeVisible({ timeout: 30_000 });
+  const [download] = await Promise.all([page.waitForEvent('download'), run.getByRole('button', { name: 'Download' }).click()]);
+  const csv = Papa.parse<Record<string, string>>(await readFile((await download.path())!, 'utf8'), { header: true, skipEmptyLines: true });
+  expect(csv.errors).toEqual([]);
+  expect(csv.data.map((r) => [r.payment_intent_id, r.amount, r.currency, r.status, r['metadata[order_id]']])).toEqual([[disputed, '31.00', 'usd', 'needs_response', 'DS-1']]);
+});

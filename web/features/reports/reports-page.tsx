@@ -43,6 +43,7 @@ function fileSize(bytes: number): string {
 
 const FILTER_LABELS: Record<string, string> = {
   status: 'Status', amountMin: 'Min amount', amountMax: 'Max amount', currency: 'Currency', last4: 'Card last 4', customer: 'Customer', q: 'Search', payment: 'Payment',
+  payment_intent: 'Payment', charge: 'Charge',
 };
 
 function filterText(key: string, value: unknown): string {
