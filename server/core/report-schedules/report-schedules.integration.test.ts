@@ -202,3 +202,11 @@ describe('running scheduled exports', () => {
     await expect(openSignedDownload(deps, fileId, { ...Object.fromEntries(url.searchParams), u: admin.id })).rejects.toMatchObject({ code: 'resource_missing' });
   });
 });
+
+describe('the export job for runs that are no schedule\'s', () => {
+  it('mails nothing and does not fail for an ordinary run or a run that no longer exists', async () => {
+    const { actor } = await newMerchant();
+    expect(await mailScheduledRun(deps, actor, 'frr_missing')).toBe(0);
+    expect(await runReportAndMail(deps, actor, 'frr_missing')).toBe('skipped');
+  });
+});

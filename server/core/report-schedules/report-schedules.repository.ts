@@ -79,6 +79,11 @@ export async function findLatestScheduleRuns(db: Executor, scope: Scope, schedul
   return rows;
 }
 
+/** A scheduled run whose mail has not gone out yet (undefined for every other run: most runs are no schedule's). */
+export function getUnmailedScheduleRun(db: Executor, scope: Scope, reportRunId: string) {
+  return db.selectFrom('report_schedule_runs').selectAll().$call(inScope(scope)).where('report_run_id', '=', reportRunId).where('mailed_at', 'is', null).executeTakeFirst();
+}
+
 /** Marks a scheduled run's file as mailed; undefined when it was mailed already or the run is no schedule's. */
 export function claimScheduleRunMail(db: Executor, scope: Scope, reportRunId: string) {
   return db

@@ -235,6 +235,7 @@ function periodText(start: number, end: number, zone: string): string {
  * link of their own that expires with the file. Returns how many mails were queued.
  */
 export async function mailScheduledRun(deps: CoreDeps, scope: Scope, runId: string): Promise<number> {
+  if (!(await repo.getUnmailedScheduleRun(deps.db, scope, runId))) return 0;
   const run = await getReportRunView(deps, scope, runId);
   if (run.status !== 'succeeded' || !run.file) return 0;
   const file = run.file;
