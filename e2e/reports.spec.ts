@@ -126,3 +126,24 @@ test('exports the disputes list with its status tab and downloads one row per di
   expect(csv.errors).toEqual([]);
   expect(csv.data.map((r) => [r.payment_intent_id, r.amount, r.currency, r.status, r['metadata[order_id]']])).toEqual([[disputed, '31.00', 'usd', 'needs_response', 'DS-1']]);
 });
+
+test('schedules an export from a filtered list: the schedule keeps the list filters', async ({ page, account }) => {
+  await page.goto('/payments?status=succeeded&currency=eur');
+  await page.getByRole('link', { name: 'Export' }).click();
+  const form = page.getByRole('form', { name: 'New export' });
+  await expect(form.getByRole('list', { name: 'Carried filters' })).toContainText('Currency: eur');
+  await form.getByRole('button', { name: 'Schedule this export…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New scheduled export' });
+  await expect(dialog.getByLabel('Schedule filters')).toContainText('currency: eur');
+  await dialog.getByLabel('Name').fill('Monthly euro payments');
+  await dialog.getByLabel('Runs').selectOption('monthly');
+  await dialog.getByLabel('On day').selectOption('1');
+  await dialog.getByRole('checkbox', { name: new RegExp(account.email.replace(/[.+]/g, '\\$&')) }).check();
+  await dialog.getByRole('button', { name: 'Create schedule' }).click();
+  await expect(dialog).toBeHidden();
+  const row = page.getByRole('table', { name: 'Scheduled exports' }).locator('tr[data-schedule]');
+  await expect(row).toContainText('Monthly euro payments');
+  await expect(row).toContainText('Payments · Monthly on day 1, the month before');
+  await expect(row).toContainText('Filters: status: succeeded · currency: eur');
+  await expect(row.locator('td').nth(1)).toHaveText(/\w{3} 1, \d{4}, 12:00\sAM/);
+});

@@ -31,11 +31,16 @@ function cadenceText(s: Pick<ReportScheduleView, 'frequency' | 'weekday' | 'mont
   return 'Daily, the day before';
 }
 
+const filtersText = (filters: Record<string, unknown>) => Object.entries(filters).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`).join(' · ');
+
 const RUN_TONES = { pending: 'neutral', running: 'info', succeeded: 'success', failed: 'danger' } as const;
 const RUN_LABELS = { pending: 'Queued', running: 'Running', succeeded: 'Sent', failed: 'Failed' } as const;
 
+/** An export form's settings to start a new schedule from ("Schedule this export"). */
+export type ScheduleDraft = Pick<ReportScheduleInput, 'reportType' | 'columns' | 'format' | 'gzip' | 'timezone' | 'filters'>;
+
 /** The Reports page's scheduled exports: the list with next and last runs, and create, edit, pause, delete. */
-export function ReportSchedules({ types, zone }: { types: ReportTypeView[]; zone: string }) {
+export function ReportSchedules({ types, zone, draft, onDraftClosed }: { types: ReportTypeView[]; zone: string; draft?: ScheduleDraft | null; onDraftClosed?: () => void }) {
   const queryClient = useQueryClient();
   const schedules = useQuery(trpc.reports.schedules.list.queryOptions());
   const [editing, setEditing] = useState<ReportScheduleView | 'new' | null>(null);
@@ -76,6 +81,7 @@ export function ReportSchedules({ types, zone }: { types: ReportTypeView[]; zone
                     <p className="font-medium text-slate-900">{s.name} <span className="text-xs font-normal text-slate-500 uppercase">{s.format}{s.gzip ? '.gz' : ''}</span></p>
                     <p className="text-xs text-slate-600">{s.reportName} · {cadenceText(s)} · {s.timezone}</p>
                     <p className="text-xs text-slate-500">To: {s.recipients.map((r) => r.email).join(', ') || 'nobody (edit to choose members)'}</p>
+                    {Object.keys(s.filters).length > 0 && <p className="text-xs text-slate-500">Filters: {filtersText(s.filters)}</p>}
                   </td>
                   <td className="px-4 py-3 text-xs text-slate-700">
                     {s.paused || s.nextRunAt === null ? <Badge tone="neutral">Paused</Badge> : formatDateTime(s.nextRunAt, s.timezone)}
@@ -107,6 +113,7 @@ export function ReportSchedules({ types, zone }: { types: ReportTypeView[]; zone
         </div>
       )}
       {editing && <ScheduleDialog key={editing === 'new' ? 'new' : editing.id} schedule={editing === 'new' ? null : editing} types={types} zone={zone} onClose={() => setEditing(null)} onSaved={refresh} />}
+      {draft && !editing && <ScheduleDialog key="draft" schedule={null} draft={draft} types={types} zone={zone} onClose={() => onDraftClosed?.()} onSaved={refresh} />}
       <FormDialog
         open={deleting !== null}
         onClose={() => setDeleting(null)}
@@ -122,21 +129,25 @@ export function ReportSchedules({ types, zone }: { types: ReportTypeView[]; zone
   );
 }
 
-function ScheduleDialog({ schedule, types, zone, onClose, onSaved }: { schedule: ReportScheduleView | null; types: ReportTypeView[]; zone: string; onClose: () => void; onSaved: () => Promise<unknown> }) {
+function ScheduleDialog({ schedule, draft, types, zone, onClose, onSaved }: {
+  schedule: ReportScheduleView | null; draft?: ScheduleDraft; types: ReportTypeView[]; zone: string; onClose: () => void; onSaved: () => Promise<unknown>;
+}) {
+  const initial = schedule ?? draft;
   const recipients = useQuery(trpc.reports.schedules.recipients.queryOptions());
   const zones = useMemo(() => timeZoneOptions(), []);
   const [name, setName] = useState(schedule?.name ?? '');
-  const [typeId, setTypeId] = useState<ReportTypeId>(schedule?.reportType ?? 'payments.itemized.1');
+  const [typeId, setTypeId] = useState<ReportTypeId>(initial?.reportType ?? 'payments.itemized.1');
   const type = types.find((t) => t.id === typeId)!;
-  const [columns, setColumns] = useState<string[]>(schedule?.columns ?? type.lastColumns ?? type.defaultColumns);
-  const [format, setFormat] = useState<ReportFormat>(schedule?.format ?? 'csv');
-  const [gzip, setGzip] = useState(schedule?.gzip ?? false);
-  const [timezone, setTimezone] = useState(schedule?.timezone ?? zone);
+  const [columns, setColumns] = useState<string[]>(initial?.columns ?? type.lastColumns ?? type.defaultColumns);
+  const [format, setFormat] = useState<ReportFormat>(initial?.format ?? 'csv');
+  const [gzip, setGzip] = useState(initial?.gzip ?? false);
+  const [timezone, setTimezone] = useState(initial?.timezone ?? zone);
   const [frequency, setFrequency] = useState<ReportScheduleFrequency>(schedule?.frequency ?? 'daily');
   const [weekday, setWeekday] = useState(schedule?.weekday ?? 1);
   const [monthDay, setMonthDay] = useState(schedule?.monthDay ?? 1);
   const [chosen, setChosen] = useState<string[]>(schedule?.recipients.map((r) => r.userId) ?? []);
   const [typeTouched, setTypeTouched] = useState(false);
+  const filters = initial?.filters && Object.keys(initial.filters).length ? initial.filters : undefined;
 
   useEffect(() => {
     if (typeTouched) setColumns(type.lastColumns ?? type.defaultColumns);
@@ -165,7 +176,7 @@ function ScheduleDialog({ schedule, types, zone, onClose, onSaved }: { schedule:
       onSubmit={() => submit({
         name, reportType: typeId, columns, format, gzip: format !== 'xlsx' && gzip, timezone, frequency, recipients: chosen,
         weekday: frequency === 'weekly' ? weekday : null, monthDay: frequency === 'monthly' ? monthDay : null,
-        filters: schedule?.reportType === typeId ? schedule.filters : undefined,
+        filters: filters && initial?.reportType === typeId ? filters : undefined,
       })}
     >
       <div className="space-y-4">
@@ -177,6 +188,11 @@ function ScheduleDialog({ schedule, types, zone, onClose, onSaved }: { schedule:
             {types.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
           </Select>
         </Field>
+        {filters && initial?.reportType === typeId && (
+          <p className="text-sm text-slate-700" aria-label="Schedule filters">
+            Filters: {filtersText(filters)}
+          </p>
+        )}
         <div className="grid grid-cols-2 gap-3">
           <Field label="Runs">
             <Select value={frequency} onChange={(e) => setFrequency(e.target.value as ReportScheduleFrequency)}>

@@ -23,7 +23,7 @@ import { formatDateTime, timeZoneOptions } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
 import { useSession } from '../../lib/use-session';
 import { ColumnPicker } from './column-picker';
-import { ReportSchedules } from './report-schedules';
+import { ReportSchedules, type ScheduleDraft } from './report-schedules';
 import type { ReportsSearch } from './reports-search';
 
 /** The first day of last month and of this month (YYYY-MM-DD) in the zone: the default range. */
@@ -54,6 +54,7 @@ export function ReportsPage({ search }: { search: ReportsSearch }) {
   const session = useSession()!;
   const zone = session.merchant!.timezone;
   const types = useQuery(trpc.reports.types.queryOptions());
+  const [draft, setDraft] = useState<ScheduleDraft | null>(null);
   const runs = useQuery({
     ...trpc.reports.list.queryOptions({ limit: 20 }),
     // A live progress bar while anything is queued or running.
@@ -68,7 +69,7 @@ export function ReportsPage({ search }: { search: ReportsSearch }) {
           <CardHeader title="New export" />
           <CardBody>
             {types.data ? (
-              <ExportForm key={`${search.type ?? ''}:${JSON.stringify(search.filters ?? {})}`} types={types.data} search={search} zone={zone} />
+              <ExportForm key={`${search.type ?? ''}:${JSON.stringify(search.filters ?? {})}`} types={types.data} search={search} zone={zone} onSchedule={setDraft} />
             ) : types.isError ? (
               <FormError message={errorMessage(types.error)} />
             ) : (
@@ -85,12 +86,12 @@ export function ReportsPage({ search }: { search: ReportsSearch }) {
           )}
         </Card>
       </div>
-      {types.data && <div className="mt-6"><ReportSchedules types={types.data} zone={zone} /></div>}
+      {types.data && <div className="mt-6"><ReportSchedules types={types.data} zone={zone} draft={draft} onDraftClosed={() => setDraft(null)} /></div>}
     </>
   );
 }
 
-function ExportForm({ types, search, zone }: { types: ReportTypeView[]; search: ReportsSearch; zone: string }) {
+function ExportForm({ types, search, zone, onSchedule }: { types: ReportTypeView[]; search: ReportsSearch; zone: string; onSchedule: (draft: ScheduleDraft) => void }) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const initialType = search.type ?? 'payments.itemized.1';
@@ -203,7 +204,10 @@ function ExportForm({ types, search, zone }: { types: ReportTypeView[]; search: 
       <ColumnPicker type={type} columns={columns} onChange={setColumns} error={fieldErrors.columns} />
 
       <FormError message={create.error && Object.keys(fieldErrors).length === 0 ? errorMessage(create.error) : null} />
-      <Button type="submit" variant="primary" loading={create.isPending} disabled={columns.length === 0}>Start export</Button>
+      <div className="flex flex-wrap gap-2">
+        <Button type="submit" variant="primary" loading={create.isPending} disabled={columns.length === 0}>Start export</Button>
+        <Button disabled={columns.length === 0} onClick={() => onSchedule({ reportType: typeId, columns, format, gzip: format !== 'xlsx' && gzip, timezone, filters })}>Schedule this export…</Button>
+      </div>
     </form>
   );
 }
