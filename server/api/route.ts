@@ -2,7 +2,10 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { PaymentError } from '../../shared/errors.js';
 import { assertKeyMayCall, type AuthenticatedKey } from '../core/api-keys/api-keys.service.js';
+import type { AuditRecord } from '../core/accounts/audit-entries.js';
+import { recordAudit } from '../core/accounts/audit.service.js';
 import type { Actor, CoreDeps, Scope } from '../core/shared/deps.js';
+import { inTransaction } from '../core/shared/tx.js';
 import type { Tx } from '../db/database.js';
 import { expandResponse, requestedExpansions } from './expand.js';
 import { runIdempotent } from './idempotency.js';
@@ -28,6 +31,31 @@ export interface ApiCall {
 }
 
 export type ApiHandler = (call: ApiCall) => Promise<unknown>;
+
+/** What an audited route records of its result: the action, its target and what changed (never secrets). */
+export type ApiAudit<T> = (result: T, call: ApiCall) => AuditRecord;
+
+/**
+ * The names of the parameters a call sent (what it asked to change), without `expand`, which changes nothing:
+ * for changes whose values stay out of the log (personal data, evidence), as the dashboard records them.
+ */
+export function sentParams(call: ApiCall): string[] {
+  return Object.keys(call.params).filter((name) => name !== 'expand');
+}
+
+/**
+ * A sensitive action through the API (issue 14.6): the change and its audit entry, whose actor is the API
+ * key with the caller's IP and user agent, commit in one transaction (the idempotency layer's when there
+ * is an Idempotency-Key, so a replay writes no second entry). A refused action rolls back and records nothing,
+ * as in the dashboard.
+ */
+export function audited<T>(handler: (call: ApiCall) => Promise<T>, audit: ApiAudit<T>): ApiHandler {
+  return (call) => inTransaction(call.deps, call.tx, async (tx) => {
+    const result = await handler({ ...call, tx: tx as Tx });
+    await recordAudit(tx, { ...call.actor, ...audit(result, call) });
+    return result;
+  });
+}
 
 export interface RouteOptions {
   /** Publishable keys may call this route (the handler checks the client_secret). */
@@ -58,6 +86,14 @@ export function authorizeKey(key: AuthenticatedKey, req: Request, options: Route
   return key;
 }
 
+/** Who acts in a REST call, for the core and the audit log: the key's tenant, the key (never its secret), and where the call came from. */
+export function keyActor(req: Request, key: AuthenticatedKey): Actor {
+  return {
+    merchantId: key.merchantId, livemode: key.livemode, userId: null, apiKeyId: key.keyId,
+    ip: req.ip ?? req.socket.remoteAddress ?? null, userAgent: req.get('user-agent') ?? null,
+  };
+}
+
 /**
  * Adapts a resource handler to Express: key-type check, parameter access, idempotency for POST, `expand[]`,
  * JSON out. The handler's return value is the response body (status 200, as for every Stripe success); the
@@ -77,7 +113,7 @@ export function endpoint(deps: CoreDeps, handler: ApiHandler, options: RouteOpti
     const call: ApiCall = {
       deps: options.fromReplica && deps.replica && req.method === 'GET' ? { ...deps, db: await deps.replica.forReads(deps.db, null) } : deps,
       scope,
-      actor: { ...scope, userId: null, requestId: locals.requestId, idempotencyKey: idempotencyKey ?? null },
+      actor: { ...keyActor(req, key), requestId: locals.requestId, idempotencyKey: idempotencyKey ?? null },
       id: rawId,
       pathParams,
       keyType: key.type === 'publishable' ? 'publishable' : 'secret',

@@ -32,6 +32,8 @@ export interface UserTokensTable {
 export interface AuditLogTable {
   id: string; merchant_id: string; livemode: boolean | null; user_id: string | null; action: string; target_id: string | null;
   data: Json<Record<string, unknown>>; ip: string | null; user_agent: Generated<string | null>; created_at: Timestamp;
+  /** The API key that acted (REST calls); null for members and the system. */
+  api_key_id: Generated<string | null>;
 }
 export interface SavedViewsTable {
   id: string; merchant_id: string; user_id: string; page: string; name: string; params: Json<Record<string, unknown>>; created_at: Timestamp;

@@ -29,7 +29,7 @@ export function fileDownloadRouter(deps: CoreDeps): Router {
   const router = Router();
   router.get('/:id/download', async (req, res) => {
     try {
-      const opened = await openSignedDownload(deps, String(req.params.id), req.query as Record<string, unknown>);
+      const opened = await openSignedDownload(deps, String(req.params.id), req.query as Record<string, unknown>, { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null });
       await sendStoredFile(res, opened);
     } catch (error) {
       if (!(error instanceof PaymentError) || error.status !== 404) throw error;

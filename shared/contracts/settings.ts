@@ -44,9 +44,15 @@ export const transferOwnershipInput = z.object({ userId: z.string().min(1).max(6
 export const changeMemberRoleInput = z.object({ userId: z.string().min(1).max(64), role: roleSchema });
 export const removeMemberInput = z.object({ userId: z.string().min(1).max(64) });
 
-/** Audit log filters (Settings → Audit log): actor (user id or part of an email), action or action family, target id, UTC date range. */
+/** Who acted: a member (dashboard), an API key (REST API) or PaymentFlow itself. */
+export const AUDIT_ACTOR_KINDS = ['member', 'api_key', 'system'] as const;
+/**
+ * Audit log filters (Settings → Audit log): actor (user id or part of an email; an API key's id, part of its
+ * name or its last four), who acted, action or action family, target id, UTC date range.
+ */
 export const auditLogFilters = z.object({
   actor: z.string().trim().max(254).optional(),
+  actorKind: z.enum(AUDIT_ACTOR_KINDS, { message: 'Choose members, API keys or PaymentFlow.' }).optional(),
   action: z.string().max(80).regex(/^[a-z_]+(\.[a-z_]+)?$/, 'Choose an action from the list.').optional(),
   target: z.string().trim().max(255).optional(),
   /** Unix seconds; from inclusive, to exclusive. */
@@ -54,6 +60,15 @@ export const auditLogFilters = z.object({
   to: z.number().int().min(0).optional(),
 }).refine((f) => f.from === undefined || f.to === undefined || f.from < f.to, { message: 'The end of the range must be after its start.', path: ['to'] });
 export type AuditLogFilters = z.infer<typeof auditLogFilters>;
+
+/** The API key that acted, as the keys page shows it: never the secret, only its prefix and last four. */
+export interface AuditApiKeyActor { id: string; type: 'publishable' | 'secret' | 'restricted' | null; name: string | null; redacted: string | null }
+
+/** One audit log entry as the dashboard reads it: the actor is a member (userId), an API key, or neither (PaymentFlow). */
+export interface AuditEntryDto {
+  id: string; action: string; targetId: string | null; data: Record<string, unknown>; livemode: boolean | null;
+  userId: string | null; userEmail: string | null; apiKey: AuditApiKeyActor | null; ip: string | null; userAgent: string | null; created: number;
+}
 
 export const auditLogInput = z.object({
   cursor: z.string().max(200).nullish(),

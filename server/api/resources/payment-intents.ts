@@ -1,3 +1,4 @@
+import { auditOf } from '../../core/accounts/audit-entries.js';
 import { Router } from 'express';
 import { retrieveParams, searchParams } from '../../../shared/contracts/common.js';
 import {
@@ -12,7 +13,7 @@ import { PaymentError } from '../../../shared/errors.js';
 import { cancelPaymentIntent, capturePaymentIntent, confirmPaymentIntent, createPaymentIntent, getPaymentIntent, updatePaymentIntent } from '../../core/payment-intents/payment-intents.service.js';
 import { listPaymentIntents, searchPaymentIntents } from '../../core/payment-intents/payment-intents-queries.service.js';
 import type { CoreDeps } from '../../core/shared/deps.js';
-import { endpoint, type ApiCall } from '../route.js';
+import { audited, endpoint, type ApiCall } from '../route.js';
 
 /**
  * A publishable key proves nothing about the merchant's server, so it must bring the intent's
@@ -88,7 +89,13 @@ export function paymentIntentRoutes(deps: CoreDeps): Router {
       { publishable: true },
     ),
   );
-  router.post(`${base}/:id/capture`, endpoint(deps, (c) => capturePaymentIntent(c.deps, c.actor, c.id, c.parse(capturePaymentIntentParams), c.tx)));
-  router.post(`${base}/:id/cancel`, endpoint(deps, (c) => cancelPaymentIntent(c.deps, c.actor, c.id, c.parse(cancelPaymentIntentParams), c.tx)));
+  router.post(`${base}/:id/capture`, endpoint(deps, audited(
+    (c) => capturePaymentIntent(c.deps, c.actor, c.id, c.parse(capturePaymentIntentParams), c.tx),
+    (intent) => auditOf.captured(intent),
+  )));
+  router.post(`${base}/:id/cancel`, endpoint(deps, audited(
+    (c) => cancelPaymentIntent(c.deps, c.actor, c.id, c.parse(cancelPaymentIntentParams), c.tx),
+    (intent) => auditOf.canceled(intent),
+  )));
   return router;
 }

@@ -14,7 +14,7 @@ import {
 import type { CoreDeps } from '../../core/shared/deps.js';
 import { sendStoredFile } from '../../http/file-download.js';
 import { apiLocals } from '../pipeline.js';
-import { endpoint } from '../route.js';
+import { endpoint, keyActor } from '../route.js';
 
 /**
  * Stripe's reporting API (report types and runs) and the files a run produces. A run's `result.url` is
@@ -32,7 +32,7 @@ export function reportingRoutes(deps: CoreDeps): Router {
     const locals = apiLocals(res);
     const key = locals.key!;
     if (key.type !== 'secret') throw new PaymentError('secret_key_required', 'File contents can only be downloaded with a secret API key.', { status: 403 });
-    const opened = await openFileForApi(deps, { merchantId: key.merchantId, livemode: key.livemode }, String(req.params.id));
+    const opened = await openFileForApi(deps, keyActor(req, key), String(req.params.id));
     await sendStoredFile(res, opened, locals.headers);
   });
   return router;

@@ -4,7 +4,7 @@ import { queueMail } from '../mail/mail.service.js';
 import { resetPasswordMail, verifyEmailMail } from '../mail/templates.js';
 import { randomToken, sha256Hex } from '../shared/crypto.js';
 import * as repo from './accounts.repository.js';
-import { recordUserAudit } from './audit.service.js';
+import { recordUserAudit, type AuditOrigin } from './audit.service.js';
 import { hashPassword, passwordProblem } from './passwords.js';
 import { throttleKeys } from './throttle.js';
 import { fieldError } from './users.service.js';
@@ -58,14 +58,14 @@ export async function resendEmailVerification(db: Db, appUrl: string, userId: st
 
 const INVALID_VERIFY_LINK = 'This verification link is not valid any more. Sign in and send yourself a new one.';
 
-export async function verifyEmail(db: Db, token: string): Promise<{ email: string }> {
+export async function verifyEmail(db: Db, token: string, meta: AuditOrigin = {}): Promise<{ email: string }> {
   const tokenHash = sha256Hex(token);
   return db.transaction().execute(async (tx) => {
     const row = await repo.getUsableUserToken(tx, tokenHash, 'verify_email');
     const used = row && (await repo.consumeUserToken(tx, tokenHash, 'verify_email'));
     if (!row || !used) throw new PaymentError('invalid_request', INVALID_VERIFY_LINK, { param: 'token' });
     await repo.markEmailVerified(tx, row.user_id);
-    await recordUserAudit(tx, row.user_id, { action: 'user.email_verified', targetId: row.user_id, data: { email: row.email } });
+    await recordUserAudit(tx, row.user_id, { action: 'user.email_verified', targetId: row.user_id, data: { email: row.email }, ip: meta.ip, userAgent: meta.userAgent });
     return { email: row.email };
   });
 }
@@ -74,13 +74,13 @@ export async function verifyEmail(db: Db, token: string): Promise<{ email: strin
  * "Forgot password": mails a reset link when the address has an account. The caller answers the same
  * either way (no account enumeration); a second request within a minute sends nothing new.
  */
-export async function requestPasswordReset(db: Db, appUrl: string, email: string, meta: { ip?: string | null } = {}): Promise<void> {
+export async function requestPasswordReset(db: Db, appUrl: string, email: string, meta: AuditOrigin = {}): Promise<void> {
   const user = await repo.findUserByEmail(db, email.trim().toLowerCase());
   if (!user || (await sentRecently(db, user.id, 'reset_password'))) return;
   await db.transaction().execute(async (tx) => {
     const token = await issueToken(tx, user.id, 'reset_password', RESET_PASSWORD_TTL_MS);
     await queueMail(tx, user.email, 'reset_password', resetPasswordMail({ name: user.name, url: linkUrls.resetPassword(appUrl, token) }));
-    await recordUserAudit(tx, user.id, { action: 'user.password_reset_requested', targetId: user.id, ip: meta.ip });
+    await recordUserAudit(tx, user.id, { action: 'user.password_reset_requested', targetId: user.id, ip: meta.ip, userAgent: meta.userAgent });
   });
 }
 
@@ -97,7 +97,7 @@ export async function checkPasswordResetLink(db: Db, token: string): Promise<{ v
  * acceptable, and every session of the user ends: whoever was signed in with the old password is out.
  * Reading the mail proved the address, so it counts as verified too.
  */
-export async function resetPassword(db: Db, token: string, newPassword: string, meta: { ip?: string | null } = {}): Promise<{ email: string }> {
+export async function resetPassword(db: Db, token: string, newPassword: string, meta: AuditOrigin = {}): Promise<{ email: string }> {
   const tokenHash = sha256Hex(token);
   const row = await repo.getUsableUserToken(db, tokenHash, 'reset_password');
   if (!row) throw new PaymentError('invalid_request', INVALID_RESET_LINK, { param: 'token' });
@@ -111,7 +111,7 @@ export async function resetPassword(db: Db, token: string, newPassword: string, 
     // Whoever proved the mailbox may sign in at once, whatever guesses strangers made before.
     await repo.clearThrottle(tx, throttleKeys.account(row.email).key);
     await repo.markEmailVerified(tx, row.user_id);
-    await recordUserAudit(tx, row.user_id, { action: 'user.password_reset', targetId: row.user_id, ip: meta.ip });
+    await recordUserAudit(tx, row.user_id, { action: 'user.password_reset', targetId: row.user_id, ip: meta.ip, userAgent: meta.userAgent });
     return { email: row.email };
   });
 }

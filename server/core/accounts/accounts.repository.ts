@@ -176,21 +176,33 @@ export function insertAudit(db: Executor, entry: NewRow<'audit_log'>) {
   return db.insertInto('audit_log').values(entry).execute();
 }
 
-export interface AuditFilter { actor?: string; action?: string; targetId?: string; from?: Date; to?: Date }
+export type AuditActorKind = 'member' | 'api_key' | 'system';
+export interface AuditFilter { actor?: string; actorKind?: AuditActorKind; action?: string; targetId?: string; from?: Date; to?: Date }
 
 export function findAudit(db: Executor, merchantId: string, limit: number, before?: { created_at: Date; id: string }, filter: AuditFilter = {}) {
   let query = db
     .selectFrom('audit_log')
     .leftJoin('users', 'users.id', 'audit_log.user_id')
+    // The key that acted, even once revoked or rolled (key rows are never deleted while the merchant exists).
+    .leftJoin('api_keys', (join) => join.onRef('api_keys.merchant_id', '=', 'audit_log.merchant_id').onRef('api_keys.id', '=', 'audit_log.api_key_id'))
     .select(['audit_log.id', 'audit_log.action', 'audit_log.target_id', 'audit_log.data', 'audit_log.created_at', 'audit_log.livemode',
-      'audit_log.user_id', 'audit_log.ip', 'audit_log.user_agent', 'users.email as user_email'])
+      'audit_log.user_id', 'audit_log.ip', 'audit_log.user_agent', 'users.email as user_email', 'audit_log.api_key_id',
+      'api_keys.type as api_key_type', 'api_keys.name as api_key_name', 'api_keys.prefix as api_key_prefix', 'api_keys.last4 as api_key_last4'])
     .where('audit_log.merchant_id', '=', merchantId);
   if (before) {
     query = query.where((eb) => eb(eb.refTuple('audit_log.created_at', 'audit_log.id'), '<', eb.tuple(before.created_at, before.id)));
   }
-  // The actor is a user id or (part of) an email address.
+  // The actor is a user id or (part of) an email address, or an API key: its id, (part of) its name or its last four.
   const actor = filter.actor;
-  if (actor) query = query.where((eb) => eb.or([eb('audit_log.user_id', '=', actor), eb(sql<string>`lower(users.email)`, 'like', likeNeedle(actor))]));
+  if (actor) {
+    query = query.where((eb) => eb.or([
+      eb('audit_log.user_id', '=', actor), eb(sql<string>`lower(users.email)`, 'like', likeNeedle(actor)),
+      eb('audit_log.api_key_id', '=', actor), eb(sql<string>`lower(api_keys.name)`, 'like', likeNeedle(actor)), eb('api_keys.last4', '=', actor),
+    ]));
+  }
+  if (filter.actorKind === 'api_key') query = query.where('audit_log.api_key_id', 'is not', null);
+  if (filter.actorKind === 'member') query = query.where('audit_log.user_id', 'is not', null);
+  if (filter.actorKind === 'system') query = query.where('audit_log.user_id', 'is', null).where('audit_log.api_key_id', 'is', null);
   // An action or a family of actions: 'two_factor' matches every 'two_factor.*'.
   if (filter.action) query = filter.action.includes('.') ? query.where('audit_log.action', '=', filter.action) : query.where('audit_log.action', 'like', `${filter.action}.%`);
   if (filter.targetId) query = query.where('audit_log.target_id', '=', filter.targetId);

@@ -10,3 +10,4 @@ export * from './audit.service.js';
 export * from './account-links.service.js';
 export { issueDeviceToken } from './devices.js';
 export { pruneForgivenThrottles } from './throttle.js';
+export { auditOf, type AuditRecord } from './audit-entries.js';

@@ -4,7 +4,7 @@ import type { Db, Executor } from '../../db/database.js';
 import { randomToken, sha256Hex } from '../shared/crypto.js';
 import { describeUserAgent } from '../../../shared/user-agent.js';
 import * as repo from './accounts.repository.js';
-import { recordUserAudit } from './audit.service.js';
+import { recordUserAudit, type AuditOrigin } from './audit.service.js';
 import { toMerchantDto, type MerchantDto } from './merchants.service.js';
 import type { UserDto } from './users.service.js';
 
@@ -118,23 +118,23 @@ export async function findSessions(db: Db, session: SessionInfo): Promise<Sessio
 }
 
 /** Signs out one of the user's own sessions (not the current one: that is "Sign out"). */
-export async function revokeSession(db: Db, session: SessionInfo, sessionId: string, meta: { ip?: string | null } = {}): Promise<void> {
+export async function revokeSession(db: Db, session: SessionInfo, sessionId: string, meta: AuditOrigin = {}): Promise<void> {
   await db.transaction().execute(async (tx) => {
     const mine = await repo.findUserSessions(tx, session.user.id);
     const target = mine.find((s) => s.id === sessionId);
     if (!target) throw new PaymentError('resource_missing', 'No such session: it may have been signed out already.', { param: 'sessionId', status: 404 });
     if (target.token_hash === session.tokenHash) throw new PaymentError('invalid_request', 'This is the session you are using. Use Sign out instead.', { param: 'sessionId' });
     await repo.deleteUserSession(tx, session.user.id, sessionId);
-    await recordUserAudit(tx, session.user.id, { action: 'session.revoked', targetId: sessionId, data: { device: describeUserAgent(target.user_agent), ip: target.ip }, ip: meta.ip });
+    await recordUserAudit(tx, session.user.id, { action: 'session.revoked', targetId: sessionId, data: { device: describeUserAgent(target.user_agent), ip: target.ip }, ip: meta.ip, userAgent: meta.userAgent });
   });
 }
 
 /** "Sign out all other sessions": only the current one stays. */
-export async function revokeOtherSessions(db: Db, session: SessionInfo, meta: { ip?: string | null } = {}): Promise<number> {
+export async function revokeOtherSessions(db: Db, session: SessionInfo, meta: AuditOrigin = {}): Promise<number> {
   return db.transaction().execute(async (tx) => {
     const [result] = await repo.deleteOtherSessions(tx, session.user.id, session.tokenHash);
     const count = Number(result?.numDeletedRows ?? 0);
-    await recordUserAudit(tx, session.user.id, { action: 'session.others_revoked', data: { count }, ip: meta.ip });
+    await recordUserAudit(tx, session.user.id, { action: 'session.others_revoked', data: { count }, ip: meta.ip, userAgent: meta.userAgent });
     return count;
   });
 }

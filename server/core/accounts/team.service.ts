@@ -3,7 +3,7 @@ import { newId } from '../../../shared/ids.js';
 import type { Role } from '../../../shared/permissions.js';
 import type { Db, Executor } from '../../db/database.js';
 import * as repo from './accounts.repository.js';
-import { recordAudit } from './audit.service.js';
+import { recordAudit, type AuditOrigin } from './audit.service.js';
 import { ROLE_LABELS } from '../../../shared/permissions.js';
 import { queueMail } from '../mail/mail.service.js';
 import { invitationMail } from '../mail/templates.js';
@@ -17,7 +17,7 @@ const unix = (d: Date | string) => Math.floor(new Date(d).getTime() / 1000);
 // Team management: members join by invitation (mailed, and shown to copy). Admins manage the team, but only an owner may grant, change or take away the owner
 // role, and an account always keeps at least one owner.
 
-interface TeamActor { userId: string; role: Role; ip?: string | null }
+interface TeamActor extends AuditOrigin { userId: string; role: Role }
 
 export async function findMembers(db: Db, merchantId: string) {
   const rows = await repo.findMembers(db, merchantId);
@@ -48,7 +48,7 @@ export async function changeMemberRole(db: Db, merchantId: string, actor: TeamAc
     if (membership.role === 'owner' || role === 'owner') assertMayTouchOwner(actor);
     if (membership.role === 'owner') await assertNotLastOwner(tx, merchantId, userId, 'The account needs at least one owner. Make someone else an owner first.');
     await repo.setMemberRole(tx, merchantId, userId, role);
-    await recordAudit(tx, { merchantId, userId: actor.userId, action: 'member.role_changed', targetId: userId, data: { from: membership.role, to: role }, ip: actor.ip });
+    await recordAudit(tx, { merchantId, userId: actor.userId, action: 'member.role_changed', targetId: userId, data: { from: membership.role, to: role }, ip: actor.ip, userAgent: actor.userAgent });
   });
 }
 
@@ -61,7 +61,7 @@ export async function removeTeamMember(db: Db, merchantId: string, actor: TeamAc
       await assertNotLastOwner(tx, merchantId, userId, 'The last owner cannot be removed. Make someone else an owner first.');
     }
     await repo.deleteMembership(tx, merchantId, userId);
-    await recordAudit(tx, { merchantId, userId: actor.userId, action: 'member.removed', targetId: userId, data: { role: membership.role }, ip: actor.ip });
+    await recordAudit(tx, { merchantId, userId: actor.userId, action: 'member.removed', targetId: userId, data: { role: membership.role }, ip: actor.ip, userAgent: actor.userAgent });
   });
 }
 
@@ -80,7 +80,7 @@ export async function transferOwnership(db: Db, merchantId: string, actor: TeamA
     if (mine?.role !== 'owner') throw new PaymentError('permission_denied', 'Only an owner can transfer ownership.', { param: 'userId' });
     await repo.setMemberRole(tx, merchantId, userId, 'owner');
     await repo.setMemberRole(tx, merchantId, actor.userId, 'admin');
-    await recordAudit(tx, { merchantId, userId: actor.userId, action: 'member.ownership_transferred', targetId: userId, data: { from: actor.userId, to: userId, previousRole: target.role }, ip: actor.ip });
+    await recordAudit(tx, { merchantId, userId: actor.userId, action: 'member.ownership_transferred', targetId: userId, data: { from: actor.userId, to: userId, previousRole: target.role }, ip: actor.ip, userAgent: actor.userAgent });
   });
 }
 
@@ -128,7 +128,7 @@ export async function inviteMember(db: Db, merchantId: string, actor: TeamActor 
       token_hash: sha256Hex(token), expires_at: new Date(Date.now() + INVITATION_TTL_MS),
     });
     const url = await mailInvitation(tx, actor, email, input.role, token);
-    await recordAudit(tx, { merchantId, userId: actor.userId, action: 'invitation.created', targetId: row.id, data: { email, role: input.role }, ip: actor.ip });
+    await recordAudit(tx, { merchantId, userId: actor.userId, action: 'invitation.created', targetId: row.id, data: { email, role: input.role }, ip: actor.ip, userAgent: actor.userAgent });
     const [invitation] = (await findInvitations(tx, merchantId)).filter((i) => i.id === row.id);
     return { invitation: invitation!, url };
   }).catch((error: unknown) => {
@@ -147,7 +147,7 @@ export async function resendInvitation(db: Db, merchantId: string, actor: TeamAc
     if (current.role === 'owner') assertMayTouchOwner(actor);
     await repo.renewInvitation(tx, merchantId, invitationId, sha256Hex(token), new Date(Date.now() + INVITATION_TTL_MS));
     const url = await mailInvitation(tx, actor, current.email, current.role as Role, token);
-    await recordAudit(tx, { merchantId, userId: actor.userId, action: 'invitation.resent', targetId: invitationId, data: { email: current.email, role: current.role }, ip: actor.ip });
+    await recordAudit(tx, { merchantId, userId: actor.userId, action: 'invitation.resent', targetId: invitationId, data: { email: current.email, role: current.role }, ip: actor.ip, userAgent: actor.userAgent });
     return { url };
   });
 }
@@ -158,7 +158,7 @@ export async function revokeInvitation(db: Db, merchantId: string, actor: TeamAc
     if (!current) throw new PaymentError('resource_missing', 'No such invitation: it may have been accepted or revoked.', { param: 'invitationId', status: 404 });
     if (current.role === 'owner') assertMayTouchOwner(actor);
     await repo.deleteInvitation(tx, merchantId, invitationId);
-    await recordAudit(tx, { merchantId, userId: actor.userId, action: 'invitation.revoked', targetId: invitationId, data: { email: current.email, role: current.role }, ip: actor.ip });
+    await recordAudit(tx, { merchantId, userId: actor.userId, action: 'invitation.revoked', targetId: invitationId, data: { email: current.email, role: current.role }, ip: actor.ip, userAgent: actor.userAgent });
   });
 }
 
@@ -216,8 +216,8 @@ export async function acceptInvitation(
     const user = existing ?? (await repo.insertUser(tx, { id: newId('user'), email, name, password_hash: passwordHash!, email_verified_at: null, last_sign_in_at: new Date() }));
     if (await repo.getMembership(tx, user.id, row.merchant_id)) throw new PaymentError('invalid_request', 'You are already a member of this account.', { param: 'token' });
     await repo.insertMembership(tx, { merchant_id: row.merchant_id, user_id: user.id, role: accepted.role });
-    await recordAudit(tx, { merchantId: row.merchant_id, userId: user.id, action: 'invitation.accepted', targetId: row.id, data: { email, role: accepted.role }, ip: input.ip });
-    await recordAudit(tx, { merchantId: row.merchant_id, userId: user.id, action: 'member.added', targetId: user.id, data: { email, role: accepted.role, invitationId: row.id }, ip: input.ip });
+    await recordAudit(tx, { merchantId: row.merchant_id, userId: user.id, action: 'invitation.accepted', targetId: row.id, data: { email, role: accepted.role }, ip: input.ip, userAgent: input.userAgent });
+    await recordAudit(tx, { merchantId: row.merchant_id, userId: user.id, action: 'member.added', targetId: user.id, data: { email, role: accepted.role, invitationId: row.id }, ip: input.ip, userAgent: input.userAgent });
     let session: SessionTokens | null = null;
     if (existing && input.session) {
       // Straight into the account just joined, in test mode.

@@ -6,7 +6,7 @@ import { createDefaultKeys, type DefaultKeys } from '../api-keys/api-keys.servic
 import type { CoreDeps } from '../shared/deps.js';
 import { startSignInChallenge, verifySignInChallenge, type SecondFactorProof, type SignInChallenge } from '../two-factor/two-factor.service.js';
 import * as repo from './accounts.repository.js';
-import { recordAudit, recordUserAudit } from './audit.service.js';
+import { recordAudit, recordUserAudit, type AuditOrigin } from './audit.service.js';
 import { deviceIdFor, issueDeviceToken } from './devices.js';
 import { toMerchantDto, type MerchantDto } from './merchants.service.js';
 import { dummyVerify, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
@@ -38,6 +38,8 @@ interface CreateMerchantInput {
    * seeding, tests), the address counts as verified at once.
    */
   verifyEmailAt?: string;
+  /** Where the sign-up came from (the audit log's first entry); operators leave it out. */
+  from?: AuditOrigin;
 }
 
 export interface CreatedMerchant {
@@ -68,7 +70,7 @@ export async function createMerchantWithOwner(db: Db, input: CreateMerchantInput
     });
     await repo.insertMembership(tx, { merchant_id: merchant.id, user_id: user.id, role: 'owner' });
     const keys = await createDefaultKeys(tx, merchant.id, user.id);
-    await recordAudit(tx, { merchantId: merchant.id, userId: user.id, action: 'merchant.created', targetId: merchant.id });
+    await recordAudit(tx, { merchantId: merchant.id, userId: user.id, action: 'merchant.created', targetId: merchant.id, ip: input.from?.ip, userAgent: input.from?.userAgent });
     return { user: { id: user.id, email: user.email, name: user.name }, merchant: toMerchantDto(merchant), keys };
   }).catch((error: unknown) => {
     // Two sign-ups racing for one email: the unique index decides.
@@ -170,13 +172,14 @@ async function notifyNewDevice(db: Db, appUrl: string, user: { email: string; na
  * The current-password check is throttled like sign-in (its own budget per user, and per IP), so a stolen
  * session is no way to guess the password, and strangers' failed sign-ins do not block it.
  */
-export async function changePassword(db: Db, userId: string, currentPassword: string, newPassword: string, keepSessionTokenHash: string, ip: string): Promise<void> {
-  const user = await verifyCurrentPassword(db, userId, currentPassword, ip);
+export async function changePassword(db: Db, userId: string, currentPassword: string, newPassword: string, keepSessionTokenHash: string, from: AuditOrigin & { ip: string }): Promise<void> {
+  const user = await verifyCurrentPassword(db, userId, currentPassword, from.ip);
   const problem = passwordProblem(newPassword, [user.email.split('@')[0] ?? '', user.name]);
   if (problem) throw fieldError('newPassword', problem, 'password_too_weak');
   const passwordHash = await hashPassword(newPassword);
   await db.transaction().execute(async (tx) => {
     await repo.updatePasswordHash(tx, user.id, passwordHash);
     await repo.deleteOtherSessions(tx, user.id, keepSessionTokenHash);
+    await recordUserAudit(tx, user.id, { action: 'user.password_changed', targetId: user.id, ip: from.ip, userAgent: from.userAgent });
   });
 }

@@ -9,8 +9,22 @@ export function insertApiKey(db: Executor, key: NewRow<'api_keys'>) {
   return db.insertInto('api_keys').values(key).returningAll().executeTakeFirstOrThrow();
 }
 
-export function findApiKeyByHash(db: Executor, secretHash: string) {
-  return db.selectFrom('api_keys').selectAll().where('secret_hash', '=', secretHash).executeTakeFirst();
+/**
+ * Live mode needs an owner with a verified email address (issue 14.2; accounts.repository hasVerifiedOwner
+ * is the same rule for the dashboard). Written as text: it is part of the one statement of every API request.
+ */
+const OWNER_VERIFIED = (merchantId: string, livemode: string) => `(not ${livemode} or exists (
+      select 1 from memberships m join users u on u.id = m.user_id
+      where m.merchant_id = ${merchantId} and m.role = 'owner' and u.email_verified_at is not null
+    ))`;
+
+export async function findApiKeyByHash(db: Executor, secretHash: string) {
+  const statement = new Statement();
+  const { rows } = await statement.execute<Row<'api_keys'> & { owner_verified: boolean }>(
+    db,
+    `select k.*, ${OWNER_VERIFIED('k.merchant_id', 'k.livemode')} as owner_verified from api_keys k where k.secret_hash = ${statement.param(secretHash)}`,
+  );
+  return rows[0];
 }
 
 /** The scope's usable keys, newest first, each with the email of the member who created it. */
@@ -104,6 +118,8 @@ export async function takeToken(db: Executor, bucket: string, limit: BucketLimit
 }
 
 type ApiKeyWithToken = Pick<Row<'api_keys'>, 'id' | 'type' | 'merchant_id' | 'livemode' | 'revoked_at' | 'expires_at' | 'permissions'> & {
+  /** False for a live key whose merchant has no owner with a verified email address (the key is refused). */
+  owner_verified: boolean;
   /** Null when the key is not usable (nothing was taken) or its bucket is empty. */
   taken: TakenToken | null;
 };
@@ -148,7 +164,8 @@ export async function findApiKeyAndTakeToken(
         clock,
       )}
     )
-    select found.id, found.type, found.merchant_id, found.livemode, found.revoked_at, found.expires_at, found.permissions, taken.tokens, taken.now_ms
+    select found.id, found.type, found.merchant_id, found.livemode, found.revoked_at, found.expires_at, found.permissions, taken.tokens, taken.now_ms,
+      ${OWNER_VERIFIED('found.merchant_id', 'found.livemode')} as owner_verified
     from found left join taken on true`,
   );
   const row = rows[0];

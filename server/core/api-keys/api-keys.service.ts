@@ -3,6 +3,7 @@ import { PaymentError } from '../../../shared/errors.js';
 import { newId, randomString } from '../../../shared/ids.js';
 import type { Db, Executor } from '../../db/database.js';
 import type { Row } from '../../db/schema.js';
+import { hasVerifiedOwner } from '../accounts/accounts.repository.js';
 import { sha256Hex } from '../shared/crypto.js';
 import type { Scope } from '../shared/deps.js';
 import * as repo from './api-keys.repository.js';
@@ -66,13 +67,25 @@ function toApiKeyDto(row: Row<'api_keys'>, createdByEmail: string | null = null)
   };
 }
 
+interface NewKeyOptions { name?: string | null; createdBy: string | null; permissions?: RestrictedKeyPermissions | null }
+
+const UNVERIFIED_LIVE_KEY_CHANGE =
+  'Live mode API keys cannot be created or rolled until an owner of this account has verified their email address. Verify it first; test mode keys work meanwhile.';
+
+/** Creating or rolling a live key needs a verified owner, like every other use of live mode (issue 14.2). */
+async function refuseLiveKeyChangeIfUnverified(db: Executor, scope: Scope) {
+  if (scope.livemode && !(await hasVerifiedOwner(db, scope.merchantId))) {
+    throw new PaymentError('permission_denied', UNVERIFIED_LIVE_KEY_CHANGE, { status: 403 });
+  }
+}
+
 /** `createdBy`: the user who made the key (null only for operator tools such as the CLI or a benchmark). */
-export async function createApiKey(
-  db: Executor,
-  scope: Scope,
-  type: ApiKeyType,
-  options: { name?: string | null; createdBy: string | null; permissions?: RestrictedKeyPermissions | null },
-): Promise<CreatedKey> {
+export async function createApiKey(db: Executor, scope: Scope, type: ApiKeyType, options: NewKeyOptions): Promise<CreatedKey> {
+  await refuseLiveKeyChangeIfUnverified(db, scope);
+  return insertNewKey(db, scope, type, options);
+}
+
+async function insertNewKey(db: Executor, scope: Scope, type: ApiKeyType, options: NewKeyOptions): Promise<CreatedKey> {
   if ((type === 'restricted') !== Boolean(options.permissions)) throw new Error('Restricted keys, and only they, carry permissions');
   const prefix = prefixFor(type, scope.livemode);
   const plaintext = prefix + randomString(type === 'publishable' ? 32 : 40);
@@ -97,11 +110,14 @@ export interface DefaultKeys {
   live: { publishable: string; secret: string };
 }
 
-/** Every merchant starts with a publishable and a secret key in each mode. */
+/**
+ * Every merchant starts with a publishable and a secret key in each mode. The live pair exists from sign-up
+ * (hidden, and refused by the API) so that verifying the owner is all it takes to go live.
+ */
 export async function createDefaultKeys(db: Executor, merchantId: string, createdBy: string | null): Promise<DefaultKeys> {
   const make = async (livemode: boolean) => ({
-    publishable: (await createApiKey(db, { merchantId, livemode }, 'publishable', { createdBy })).plaintext,
-    secret: (await createApiKey(db, { merchantId, livemode }, 'secret', { createdBy })).plaintext,
+    publishable: (await insertNewKey(db, { merchantId, livemode }, 'publishable', { createdBy })).plaintext,
+    secret: (await insertNewKey(db, { merchantId, livemode }, 'secret', { createdBy })).plaintext,
   });
   return { test: await make(false), live: await make(true) };
 }
@@ -144,10 +160,19 @@ function refuseUnusable(presented: string, row: Pick<Row<'api_keys'>, 'revoked_a
   }
 }
 
+export const UNVERIFIED_LIVE_KEY =
+  'Live mode API keys cannot be used until an owner of this account has verified their email address. Verify it from the link we emailed (or resend it from the dashboard banner); until then, use your test mode keys.';
+
+/** A usable key of live mode still needs a verified owner (issue 14.2): refused as a permission error, never as an unknown key. */
+function refuseUnverifiedLiveKey(row: { livemode: boolean; owner_verified: boolean }) {
+  if (row.livemode && !row.owner_verified) throw new PaymentError('permission_denied', UNVERIFIED_LIVE_KEY, { status: 403 });
+}
+
 /** Resolves a presented key to its merchant and mode (without taking a rate-limit token). */
 export async function authenticateApiKey(db: Db, presented: string): Promise<AuthenticatedKey> {
   const row = looksLikeKey(presented) ? await repo.findApiKeyByHash(db, sha256Hex(presented)) : undefined;
   refuseUnusable(presented, row, new Date());
+  refuseUnverifiedLiveKey(row);
   void repo.touchApiKey(db, row.id).catch(() => {});
   return { keyId: row.id, type: row.type, merchantId: row.merchant_id, livemode: row.livemode, permissions: row.permissions };
 }
@@ -177,6 +202,7 @@ export async function authenticateApiRequest(
   const now = bucketNow ?? new Date();
   const row = looksLikeKey(presented) ? await repo.findApiKeyAndTakeToken(db, sha256Hex(presented), now, limits, { bucketNow }) : undefined;
   refuseUnusable(presented, row, now);
+  refuseUnverifiedLiveKey(row);
   const key: AuthenticatedKey = { keyId: row.id, type: row.type, merchantId: row.merchant_id, livemode: row.livemode, permissions: row.permissions };
   if (row.type !== 'publishable') {
     const bucket = row.livemode ? limits.live : limits.test;
@@ -225,12 +251,13 @@ export async function findApiKeys(db: Executor, scope: Scope): Promise<ApiKeyDto
  * its expiry back and revive a key its owner meant to retire.
  */
 export async function rollApiKey(tx: Executor, scope: Scope, id: string, expiresInHours: number, userId: string | null): Promise<CreatedKey> {
+  await refuseLiveKeyChangeIfUnverified(tx, scope);
   const existing = await repo.lockApiKey(tx, scope, id);
   if (!existing || existing.revoked_at) throw new PaymentError('resource_missing', `No such API key: '${id}'`, { param: 'id' });
   if (existing.expires_at) throw new PaymentError('invalid_request', 'This key has already been rolled; roll its replacement instead.', { param: 'id' });
   if (expiresInHours <= 0) await repo.updateApiKey(tx, scope, id, { revoked_at: new Date() });
   else await repo.updateApiKey(tx, scope, id, { expires_at: new Date(Date.now() + expiresInHours * 3_600_000) });
-  return createApiKey(tx, scope, existing.type, { name: existing.name, createdBy: userId, permissions: existing.permissions });
+  return insertNewKey(tx, scope, existing.type, { name: existing.name, createdBy: userId, permissions: existing.permissions });
 }
 
 export async function revokeApiKey(db: Executor, scope: Scope, id: string): Promise<void> {

@@ -13,6 +13,7 @@ import type { CustomerDto } from '../../../shared/contracts/customers.js';
 import type { DeletedObject } from '../../../shared/contracts/common.js';
 import { notFound } from '../../../shared/errors.js';
 import { idKind } from '../../../shared/ids.js';
+import { auditOf } from '../accounts/audit-entries.js';
 import { recordAudit } from '../accounts/audit.service.js';
 import * as core from '../customers/customers.service.js';
 import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
@@ -62,7 +63,7 @@ export function createCustomer(deps: CoreDeps, actor: Actor, input: CustomerCrea
   const params = customerCreateInput.parse(input);
   return deps.db.transaction().execute(async (tx) => {
     const customer = await core.createCustomer(deps, actor, params, tx);
-    await recordAudit(tx, { ...actor, action: 'customer.created', targetId: customer.id, data: { email: customer.email, name: customer.name } });
+    await recordAudit(tx, { ...actor, ...auditOf.customerCreated(customer) });
     return customer;
   });
 }
@@ -72,7 +73,7 @@ export function updateCustomer(deps: CoreDeps, actor: Actor, input: CustomerUpda
   const { id, ...params } = customerUpdateInput.parse(input);
   return deps.db.transaction().execute(async (tx) => {
     const customer = await core.updateCustomer(deps, actor, id, params, tx);
-    await recordAudit(tx, { ...actor, action: 'customer.updated', targetId: id, data: { changed: Object.keys(params).filter((k) => params[k as keyof typeof params] !== undefined) } });
+    await recordAudit(tx, { ...actor, ...auditOf.customerUpdated(id, Object.keys(params).filter((k) => params[k as keyof typeof params] !== undefined)) });
     return customer;
   });
 }
@@ -80,7 +81,7 @@ export function updateCustomer(deps: CoreDeps, actor: Actor, input: CustomerUpda
 export function deleteCustomer(deps: CoreDeps, actor: Actor, id: string): Promise<DeletedObject<'customer'>> {
   return deps.db.transaction().execute(async (tx) => {
     const deleted = await core.deleteCustomer(deps, actor, id, tx);
-    await recordAudit(tx, { ...actor, action: 'customer.deleted', targetId: id });
+    await recordAudit(tx, { ...actor, ...auditOf.customerDeleted(id) });
     return deleted;
   });
 }

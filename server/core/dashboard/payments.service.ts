@@ -14,6 +14,7 @@ import { paymentIntentOfSession, sessionOfIntent } from '../checkout-sessions/in
 import { intentDisplayStatus, paymentDisplayStatus } from '../../../shared/payment-display-status.js';
 import { MIN_SUBSTRING_LENGTH } from '../../../shared/search/index.js';
 import type { z } from 'zod';
+import { auditOf } from '../accounts/audit-entries.js';
 import { recordAudit } from '../accounts/audit.service.js';
 import * as customersRepo from '../customers/customers.repository.js';
 import { toPaymentIntentDto } from '../payment-intents/payment-intents.dto.js';
@@ -167,7 +168,7 @@ export async function refundPayment(deps: CoreDeps, actor: Actor, input: Payment
   const params = paymentRefundInput.parse(input);
   const refund = await deps.db.transaction().execute(async (tx) => {
     const created = await createRefund(deps, actor, { payment_intent: params.id, amount: params.amount, reason: params.reason, note: params.note }, tx);
-    await recordAudit(tx, { ...actor, action: 'refund.created', targetId: created.id, data: { paymentIntent: params.id, amount: created.amount, currency: created.currency, reason: created.reason } });
+    await recordAudit(tx, { ...actor, ...auditOf.refundCreated(created) });
     return created;
   });
   return { refund, detail: await getPaymentDetail(deps, actor, params.id) };
@@ -177,7 +178,7 @@ export async function capturePayment(deps: CoreDeps, actor: Actor, input: z.inpu
   const params = paymentCaptureInput.parse(input);
   await deps.db.transaction().execute(async (tx) => {
     const captured = await capturePaymentIntent(deps, actor, params.id, params.amount === undefined ? {} : { amount_to_capture: params.amount }, tx);
-    await recordAudit(tx, { ...actor, action: 'payment_intent.captured', targetId: params.id, data: { amount: captured.amount_received, currency: captured.currency } });
+    await recordAudit(tx, { ...actor, ...auditOf.captured(captured) });
   });
   return getPaymentDetail(deps, actor, params.id);
 }
@@ -185,8 +186,8 @@ export async function capturePayment(deps: CoreDeps, actor: Actor, input: z.inpu
 export async function cancelPayment(deps: CoreDeps, actor: Actor, input: z.input<typeof paymentCancelInput>): Promise<PaymentDetail> {
   const params = paymentCancelInput.parse(input);
   await deps.db.transaction().execute(async (tx) => {
-    await cancelPaymentIntent(deps, actor, params.id, params.reason ? { cancellation_reason: params.reason } : {}, tx);
-    await recordAudit(tx, { ...actor, action: 'payment_intent.canceled', targetId: params.id, data: { reason: params.reason ?? null } });
+    const canceled = await cancelPaymentIntent(deps, actor, params.id, params.reason ? { cancellation_reason: params.reason } : {}, tx);
+    await recordAudit(tx, { ...actor, ...auditOf.canceled(canceled) });
   });
   return getPaymentDetail(deps, actor, params.id);
 }

@@ -183,7 +183,7 @@ async function insertRun(deps: CoreDeps, actor: Actor, spec: Spec, tx?: Paramete
     });
     // The run and its job commit together: a run never waits for a job that was not queued.
     await addJob(t, 'export-report', { merchantId: actor.merchantId, livemode: actor.livemode, runId: row.id }, { jobKey: `export-report:${row.id}`, maxAttempts: 3 });
-    await recordAudit(t, { merchantId: actor.merchantId, livemode: actor.livemode, userId: actor.userId ?? null, action: 'report_run.created', targetId: row.id, data: { report_type: spec.reportType, format: spec.format } });
+    await recordAudit(t, { ...actor, action: 'report_run.created', targetId: row.id, data: { report_type: spec.reportType, format: spec.format } });
     return row;
   });
 }
@@ -623,7 +623,10 @@ export interface OpenedFile {
   body: Readable;
 }
 
-async function openFile(deps: CoreDeps, scope: Scope, fileId: string, userId: string | null): Promise<OpenedFile> {
+/** Who downloads, for the audit log: the member of a signed link or the API key, and where from. */
+type Downloader = Pick<Actor, 'userId' | 'apiKeyId' | 'ip' | 'userAgent'>;
+
+async function openFile(deps: CoreDeps, scope: Scope, fileId: string, by: Downloader): Promise<OpenedFile> {
   const file = await repo.getReportFile(deps.db, scope, fileId);
   if (!file || (file.expires_at && file.expires_at.getTime() <= Date.now())) throw notFound('file', fileId);
   let body: Readable;
@@ -633,7 +636,7 @@ async function openFile(deps: CoreDeps, scope: Scope, fileId: string, userId: st
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw notFound('file', fileId);
     throw error;
   }
-  await recordAudit(deps.db, { merchantId: scope.merchantId, livemode: scope.livemode, userId, action: 'report_file.downloaded', targetId: file.id, data: { filename: file.filename } });
+  await recordAudit(deps.db, { ...by, merchantId: scope.merchantId, livemode: scope.livemode, action: 'report_file.downloaded', targetId: file.id, data: { filename: file.filename } });
   return { file: fileDto(deps, file), contentType: file.content_type, body };
 }
 
@@ -644,8 +647,8 @@ export async function getFile(deps: CoreDeps, scope: Scope, fileId: string): Pro
 }
 
 /** GET /v1/files/:id/contents with a secret key. */
-export function openFileForApi(deps: CoreDeps, scope: Scope, fileId: string): Promise<OpenedFile> {
-  return openFile(deps, scope, fileId, null);
+export function openFileForApi(deps: CoreDeps, actor: Actor, fileId: string): Promise<OpenedFile> {
+  return openFile(deps, actor, fileId, actor);
 }
 
 const DOWNLOAD_LINK_SECONDS = 300;
@@ -673,7 +676,7 @@ export async function createDownloadLink(deps: CoreDeps, actor: Actor & { userId
  * Opens a file for a signed link. A wrong or expired signature, another merchant's file, or a member who
  * may no longer export all answer not-found, so a link reveals nothing once it stops working.
  */
-export async function openSignedDownload(deps: CoreDeps, fileId: string, query: Record<string, unknown>): Promise<OpenedFile> {
+export async function openSignedDownload(deps: CoreDeps, fileId: string, query: Record<string, unknown>, from: Pick<Actor, 'ip' | 'userAgent'> = {}): Promise<OpenedFile> {
   const text = (k: string) => (typeof query[k] === 'string' ? (query[k] as string) : '');
   const expires = Number(text('e'));
   const fields = { merchantId: text('m'), livemode: text('l') === '1', fileId, userId: text('u'), expires };
@@ -681,5 +684,5 @@ export async function openSignedDownload(deps: CoreDeps, fileId: string, query: 
   if (!valid) throw notFound('file', fileId);
   const membership = await getMembership(deps.db, fields.userId, fields.merchantId);
   if (!can(membership?.role as Role | undefined, 'exports:manage')) throw notFound('file', fileId);
-  return openFile(deps, { merchantId: fields.merchantId, livemode: fields.livemode }, fileId, fields.userId);
+  return openFile(deps, { merchantId: fields.merchantId, livemode: fields.livemode }, fileId, { ...from, userId: fields.userId });
 }

@@ -40,4 +40,6 @@ export interface Actor extends Scope {
   /** Where a dashboard member acted from (the audit log keeps both). */
   ip?: string | null;
   userAgent?: string | null;
+  /** The API key behind a REST call (the audit log names it as the actor); null for members. */
+  apiKeyId?: string | null;
 }

@@ -7,6 +7,8 @@ import { createInnerContext } from '../context.js';
 import { createCallerFactory } from '../trpc.js';
 import { appRouter } from './_app.js';
 import { createPayment } from './payments.fixtures.js';
+import { findDisputeForPayment } from '../../core/disputes/disputes.service.js';
+import { releaseAvailableFunds } from '../../core/balance/balance.service.js';
 
 const createCaller = createCallerFactory(appRouter);
 let t: TestDatabase;
@@ -16,10 +18,10 @@ afterAll(async () => { await t.drop(); });
 const IP = '10.5.0.1';
 const UA = 'Mozilla/5.0 (Audit Test)';
 
-function browser() {
+function browser(from: { ip: string; userAgent: string } = { ip: IP, userAgent: UA }) {
   const jar: { token?: string } = {};
   const call = async () => createCaller(createInnerContext({
-    deps: t.deps, ip: IP, userAgent: UA, session: await resolveSession(t.db, jar.token), setSession: (token) => { jar.token = token; },
+    deps: t.deps, ip: from.ip, userAgent: from.userAgent, session: await resolveSession(t.db, jar.token), setSession: (token) => { jar.token = token; },
   }));
   return { jar, call };
 }
@@ -109,13 +111,90 @@ describe('audit log', () => {
     const { csv, filename } = await api.settings.auditLogCsv({ action: 'customer' });
     expect(filename).toMatch(/^audit-log-acct_\w+-\d{4}-\d{2}-\d{2}\.csv$/);
     const rows = parseCsv(csv);
-    expect(rows[0]).toEqual(['id', 'created_utc', 'action', 'actor_email', 'actor_id', 'target_id', 'changes', 'mode', 'ip', 'user_agent']);
-    expect(rows.slice(1).map((r) => [r[2], r[3], r[5], r[7], r[8], r[9]])).toEqual([
-      ['customer.created', m.user.email, second.id, 'test', IP, UA],
-      ['customer.created', m.user.email, first.id, 'test', IP, UA],
+    expect(rows[0]).toEqual(['id', 'created_utc', 'action', 'actor_email', 'actor_id', 'target_id', 'changes', 'mode', 'ip', 'user_agent', 'actor_type', 'api_key']);
+    expect(rows.slice(1).map((r) => [r[2], r[3], r[5], r[7], r[8], r[9], r[10], r[11]])).toEqual([
+      ['customer.created', m.user.email, second.id, 'test', IP, UA, 'member', ''],
+      ['customer.created', m.user.email, first.id, 'test', IP, UA, 'member', ''],
     ]);
     expect(rows[1]![1]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     // The changes column is JSON; a value a spreadsheet would run stays text.
     expect(JSON.parse(rows[2]![6]!)).toEqual({ email: null, name: '=HYPERLINK("http://evil")' });
+    // Downloading the log is itself recorded, with who, from where and which filters.
+    const [exported] = (await api.settings.auditLog({ limit: 1 })).entries;
+    expect(exported).toMatchObject({ action: 'audit_log.exported', userEmail: m.user.email, ip: IP, userAgent: UA, livemode: null, data: { filters: { action: 'customer' }, entries: 2 } });
+  });
+
+  it('records the user agent of team, session and password actions too (issue 14.6: every entry)', async () => {
+    const m = await createTestMerchant(t.db);
+    const owner = browser();
+    await (await owner.call()).auth.signIn({ email: m.user.email, password: m.password });
+    const api = await owner.call();
+    const tokenOf = (url: string) => new URL(url).searchParams.get('token')!;
+    const revoked = await api.invitations.create({ email: `gone-${Date.now()}@example.test`, role: 'viewer' });
+    await api.invitations.resend({ invitationId: revoked.invitation.id });
+    await api.invitations.revoke({ invitationId: revoked.invitation.id });
+
+    // Newcomers accept from their own browser: their entries carry their address and user agent.
+    const NEWCOMER = { ip: '10.5.0.2', userAgent: 'Mozilla/5.0 (Newcomer)' };
+    const join = async (role: 'support' | 'viewer') => {
+      const email = `new-${role}-${Date.now()}@example.test`;
+      const { url } = await api.invitations.create({ email, role });
+      const { user } = await (await browser(NEWCOMER).call()).invitations.accept({ token: tokenOf(url), name: 'Joiner', password: 'temporary passphrase 42' });
+      return user.id;
+    };
+    const stays = await join('support');
+    const leaves = await join('viewer');
+    await api.settings.changeRole({ userId: stays, role: 'admin' });
+    await api.settings.removeMember({ userId: leaves });
+    await (await browser({ ip: IP, userAgent: 'another device' }).call()).auth.signIn({ email: m.user.email, password: m.password });
+    await api.sessions.revokeOthers();
+    await api.auth.changePassword({ currentPassword: m.password, newPassword: 'a brand new owner passphrase' });
+    await api.auth.requestPasswordReset({ email: m.user.email });
+    await api.settings.transferOwnership({ userId: stays });
+
+    const { entries } = await api.settings.auditLog({ limit: 100 });
+    const seen = entries.filter((e) => e.action !== 'merchant.created').map((e) => [e.action, e.ip, e.userAgent]);
+    const fromOwner = (action: string) => [action, IP, UA];
+    const fromNewcomer = (action: string) => [action, NEWCOMER.ip, NEWCOMER.userAgent];
+    for (const expected of [
+      fromOwner('invitation.created'), fromOwner('invitation.resent'), fromOwner('invitation.revoked'),
+      fromNewcomer('invitation.accepted'), fromNewcomer('member.added'),
+      fromOwner('member.role_changed'), fromOwner('member.removed'), fromOwner('session.others_revoked'),
+      fromOwner('user.password_changed'), fromOwner('user.password_reset_requested'), fromOwner('member.ownership_transferred'),
+    ]) expect(seen).toContainEqual(expected);
+    // Not one entry without a user agent (the sign-in from the other device has its own).
+    expect(seen.filter(([, , userAgent]) => !userAgent)).toEqual([]);
+    expect(seen).toContainEqual(['user.signed_in', IP, 'another device']);
+  });
+
+  it('records payouts, payout and fee settings, and dispute responses from the dashboard, as the API does', async () => {
+    const m = await createTestMerchant(t.db);
+    const b = browser();
+    await (await b.call()).auth.signIn({ email: m.user.email, password: m.password });
+    const api = await b.call();
+    const scope = { merchantId: m.merchant.id, livemode: false };
+    const staged = await createPayment(t, m.merchant.id, { outcome: 'succeeded', amount: 4900, card: 'pm_card_createDispute' });
+    const accepted = await createPayment(t, m.merchant.id, { outcome: 'succeeded', amount: 4900, card: 'pm_card_createDispute' });
+    await createPayment(t, m.merchant.id, { outcome: 'succeeded', amount: 20_000 });
+    const stagedDispute = (await findDisputeForPayment(t.deps, scope, staged))!;
+    const acceptedDispute = (await findDisputeForPayment(t.deps, scope, accepted))!;
+    await api.disputes.saveEvidence({ id: stagedDispute.id, evidence: { customer_name: 'Jane Buyer' }, submit: false });
+    await api.disputes.accept({ id: acceptedDispute.id });
+    await api.balances.updateSettings({ fee_percent_bps: 250, fee_fixed: 25, payout_interval: 'weekly', payout_weekly_anchor: 'friday', payout_monthly_anchor: 1, payout_delay_days: 3 });
+    await releaseAvailableFunds(t.deps, { now: new Date(Date.now() + 10 * 86_400_000) });
+    const payout = await api.balances.createPayout({ currency: 'usd' });
+    // A refused action writes nothing: accepting the same dispute again.
+    await expect(api.disputes.accept({ id: acceptedDispute.id })).rejects.toThrow();
+
+    const { entries } = await api.settings.auditLog({ limit: 100, filters: { actorKind: 'member' } });
+    const rows = entries.filter((e) => ['dispute', 'payout', 'balance_settings'].includes(e.action.split('.')[0]!))
+      .map((e) => ({ action: e.action, target: e.targetId, data: e.data, by: e.userEmail, ip: e.ip, ua: e.userAgent }));
+    const from = { by: m.user.email, ip: IP, ua: UA };
+    expect(rows).toEqual([
+      { action: 'payout.created', target: payout.id, data: { amount: payout.amount, currency: 'usd' }, ...from },
+      { action: 'balance_settings.updated', target: m.merchant.id, data: { fee_percent_bps: 250, fee_fixed: 25, payout_interval: 'weekly', payout_weekly_anchor: 'friday', payout_monthly_anchor: 1, payout_delay_days: 3 }, ...from },
+      { action: 'dispute.closed', target: acceptedDispute.id, data: { amount: 4900, currency: 'usd', status: 'lost' }, ...from },
+      { action: 'dispute.updated', target: stagedDispute.id, data: { changed: ['evidence', 'submit'], status: 'needs_response' }, ...from },
+    ]);
   });
 });

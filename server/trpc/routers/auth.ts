@@ -16,7 +16,7 @@ export const authRouter = router({
   }),
 
   signUp: publicProcedure.input(signUpInput).mutation(async ({ ctx, input }) => {
-    const created = await accounts.createMerchantWithOwner(ctx.deps.db, { ...input, verifyEmailAt: ctx.deps.appUrl });
+    const created = await accounts.createMerchantWithOwner(ctx.deps.db, { ...input, verifyEmailAt: ctx.deps.appUrl, from: { ip: ctx.ip, userAgent: ctx.userAgent } });
     const session = await accounts.createSession(ctx.deps.db, created.user.id, created.merchant.id, { ip: ctx.ip, userAgent: ctx.userAgent });
     ctx.setSession(session.token, session.expiresAt);
     // This browser is the account's first known device: signing in here again sends no new-device mail.
@@ -50,7 +50,7 @@ export const authRouter = router({
 
   /** Changes the signed-in user's password and signs out their other sessions; this one stays signed in. */
   changePassword: authedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
-    await accounts.changePassword(ctx.deps.db, ctx.session.user.id, input.currentPassword, input.newPassword, ctx.session.tokenHash, ctx.ip);
+    await accounts.changePassword(ctx.deps.db, ctx.session.user.id, input.currentPassword, input.newPassword, ctx.session.tokenHash, { ip: ctx.ip, userAgent: ctx.userAgent });
     return { ok: true };
   }),
 
@@ -65,13 +65,13 @@ export const authRouter = router({
   }),
 
   // Mailed links: verify the email address, reset a forgotten password.
-  verifyEmail: publicProcedure.input(tokenInput).mutation(({ ctx, input }) => accounts.verifyEmail(ctx.deps.db, input.token)),
+  verifyEmail: publicProcedure.input(tokenInput).mutation(({ ctx, input }) => accounts.verifyEmail(ctx.deps.db, input.token, { ip: ctx.ip, userAgent: ctx.userAgent })),
 
   resendVerification: authedProcedure.mutation(({ ctx }) => accounts.resendEmailVerification(ctx.deps.db, ctx.deps.appUrl, ctx.session.user.id)),
 
   /** The same answer whether or not the address has an account. */
   requestPasswordReset: publicProcedure.input(requestPasswordResetInput).mutation(async ({ ctx, input }) => {
-    await accounts.requestPasswordReset(ctx.deps.db, ctx.deps.appUrl, input.email, { ip: ctx.ip });
+    await accounts.requestPasswordReset(ctx.deps.db, ctx.deps.appUrl, input.email, { ip: ctx.ip, userAgent: ctx.userAgent });
     return { ok: true };
   }),
 
@@ -79,7 +79,7 @@ export const authRouter = router({
 
   /** Sets the new password and signs out every session, this browser's included: the user signs in afresh. */
   resetPassword: publicProcedure.input(resetPasswordInput).mutation(async ({ ctx, input }) => {
-    const result = await accounts.resetPassword(ctx.deps.db, input.token, input.password, { ip: ctx.ip });
+    const result = await accounts.resetPassword(ctx.deps.db, input.token, input.password, { ip: ctx.ip, userAgent: ctx.userAgent });
     ctx.clearSession();
     return result;
   }),

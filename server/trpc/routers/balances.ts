@@ -11,6 +11,7 @@ import { findBalanceTransactionsForSources, findPayoutTransactions, getBalance, 
 import { findChargesForPayment } from '../../core/charges/charges.service.js';
 import { createPayout, getPayout, getPayoutSchedule, listPayouts } from '../../core/payouts/payouts.service.js';
 import { findRefundsForPayment } from '../../core/refunds/refunds.service.js';
+import { auditOf, recordAudit } from '../../core/accounts/accounts.service.js';
 import { memberProcedure, router } from '../trpc.js';
 
 const read = memberProcedure('balance:read');
@@ -29,9 +30,21 @@ export const balancesRouter = router({
     return { payout, transactions };
   }),
   transactions: read.input(dashboardTransactionListInput).query(({ ctx, input }) => listBalanceTransactions(ctx.deps, ctx.scope, input)),
-  createPayout: manage.input(dashboardCreatePayoutInput).mutation(({ ctx, input }) => createPayout(ctx.deps, ctx.actor, input)),
+  createPayout: manage.input(dashboardCreatePayoutInput).mutation(({ ctx, input }) =>
+    ctx.deps.db.transaction().execute(async (tx) => {
+      const payout = await createPayout(ctx.deps, ctx.actor, input, tx);
+      await recordAudit(tx, { ...ctx.actor, ...auditOf.payoutCreated(payout) });
+      return payout;
+    }),
+  ),
   settings: read.query(async ({ ctx }) => (await getPayoutSchedule(ctx.deps, ctx.scope)).settings),
-  updateSettings: manage.input(balanceSettingsInput).mutation(({ ctx, input }) => updateBalanceSettings(ctx.deps, ctx.actor, input)),
+  updateSettings: manage.input(balanceSettingsInput).mutation(({ ctx, input }) =>
+    ctx.deps.db.transaction().execute(async (tx) => {
+      const settings = await updateBalanceSettings(ctx.deps, ctx.actor, input, tx);
+      await recordAudit(tx, { ...ctx.actor, action: 'balance_settings.updated', targetId: ctx.actor.merchantId, data: { ...input } });
+      return settings;
+    }),
+  ),
   /** A payment's charges and the balance transactions of its charges, refunds and dispute (fee, net, available on). */
   forPayment: memberProcedure('payments:read')
     .input(paymentLedgerInput)

@@ -1,5 +1,6 @@
 import { disputeIdInput, disputeListFilters, submitDisputeEvidenceInput, uploadEvidenceFileInput } from '../../../shared/contracts/disputes.js';
 import * as disputes from '../../core/disputes/disputes.service.js';
+import { auditOf, recordAudit } from '../../core/accounts/accounts.service.js';
 import { memberProcedure, router } from '../trpc.js';
 
 // Every member who sees payments sees their disputes (finance included); owner, admin and support respond.
@@ -13,7 +14,19 @@ export const disputesRouter = router({
   forPayment: read.input(disputeIdInput).query(({ ctx, input }) => disputes.findDisputeForPayment(ctx.deps, ctx.scope, input.id)),
   saveEvidence: respond
     .input(submitDisputeEvidenceInput)
-    .mutation(({ ctx, input }) => disputes.updateDispute(ctx.deps, ctx.actor, input.id, { evidence: input.evidence, submit: input.submit })),
-  accept: respond.input(disputeIdInput).mutation(({ ctx, input }) => disputes.closeDispute(ctx.deps, ctx.actor, input.id)),
+    .mutation(({ ctx, input }) =>
+      ctx.deps.db.transaction().execute(async (tx) => {
+        const dispute = await disputes.updateDispute(ctx.deps, ctx.actor, input.id, { evidence: input.evidence, submit: input.submit }, tx);
+        await recordAudit(tx, { ...ctx.actor, ...auditOf.disputeUpdated(dispute, ['evidence', 'submit']) });
+        return dispute;
+      }),
+    ),
+  accept: respond.input(disputeIdInput).mutation(({ ctx, input }) =>
+    ctx.deps.db.transaction().execute(async (tx) => {
+      const dispute = await disputes.closeDispute(ctx.deps, ctx.actor, input.id, {}, tx);
+      await recordAudit(tx, { ...ctx.actor, ...auditOf.disputeClosed(dispute) });
+      return dispute;
+    }),
+  ),
   uploadFile: respond.input(uploadEvidenceFileInput).mutation(({ ctx, input }) => disputes.uploadEvidenceFile(ctx.deps, ctx.actor, input)),
 });

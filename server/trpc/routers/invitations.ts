@@ -16,7 +16,7 @@ export const invitationsRouter = router({
   ),
 
   revoke: memberProcedure('settings:manage').input(invitationIdInput).mutation(async ({ ctx, input }) => {
-    await accounts.revokeInvitation(ctx.deps.db, ctx.merchant.id, { userId: ctx.user.id, role: ctx.role, ip: ctx.ip }, input.invitationId);
+    await accounts.revokeInvitation(ctx.deps.db, ctx.merchant.id, { userId: ctx.user.id, role: ctx.role, ip: ctx.ip, userAgent: ctx.userAgent }, input.invitationId);
     return { ok: true };
   }),
 
@@ -33,6 +33,6 @@ export const invitationsRouter = router({
   }),
 });
 
-function mailActor(ctx: { user: { id: string; name: string }; role: import('../../../shared/permissions.js').Role; ip: string; merchant: { name: string }; deps: { appUrl: string } }) {
-  return { userId: ctx.user.id, role: ctx.role, ip: ctx.ip, appUrl: ctx.deps.appUrl, inviterName: ctx.user.name, merchantName: ctx.merchant.name };
+function mailActor(ctx: { user: { id: string; name: string }; role: import('../../../shared/permissions.js').Role; ip: string; userAgent: string | null; merchant: { name: string }; deps: { appUrl: string } }) {
+  return { userId: ctx.user.id, role: ctx.role, ip: ctx.ip, userAgent: ctx.userAgent, appUrl: ctx.deps.appUrl, inviterName: ctx.user.name, merchantName: ctx.merchant.name };
 }

@@ -7,9 +7,9 @@ export const sessionsRouter = router({
   list: authedProcedure.query(({ ctx }) => accounts.findSessions(ctx.deps.db, ctx.session)),
 
   revoke: authedProcedure.input(revokeSessionInput).mutation(async ({ ctx, input }) => {
-    await accounts.revokeSession(ctx.deps.db, ctx.session, input.sessionId, { ip: ctx.ip });
+    await accounts.revokeSession(ctx.deps.db, ctx.session, input.sessionId, { ip: ctx.ip, userAgent: ctx.userAgent });
     return { ok: true };
   }),
 
-  revokeOthers: authedProcedure.mutation(async ({ ctx }) => ({ signedOut: await accounts.revokeOtherSessions(ctx.deps.db, ctx.session, { ip: ctx.ip }) })),
+  revokeOthers: authedProcedure.mutation(async ({ ctx }) => ({ signedOut: await accounts.revokeOtherSessions(ctx.deps.db, ctx.session, { ip: ctx.ip, userAgent: ctx.userAgent }) })),
 });

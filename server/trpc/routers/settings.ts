@@ -20,17 +20,17 @@ export const settingsRouter = router({
 
   /** The acting owner hands the owner role to another member and becomes an administrator. */
   transferOwnership: memberProcedure('settings:manage').input(transferOwnershipInput).mutation(async ({ ctx, input }) => {
-    await accounts.transferOwnership(ctx.deps.db, ctx.merchant.id, { userId: ctx.user.id, role: ctx.role, ip: ctx.ip }, input.userId);
+    await accounts.transferOwnership(ctx.deps.db, ctx.merchant.id, { userId: ctx.user.id, role: ctx.role, ip: ctx.ip, userAgent: ctx.userAgent }, input.userId);
     return { ok: true };
   }),
 
   changeRole: memberProcedure('settings:manage').input(changeMemberRoleInput).mutation(async ({ ctx, input }) => {
-    await accounts.changeMemberRole(ctx.deps.db, ctx.merchant.id, { userId: ctx.user.id, role: ctx.role, ip: ctx.ip }, input.userId, input.role);
+    await accounts.changeMemberRole(ctx.deps.db, ctx.merchant.id, { userId: ctx.user.id, role: ctx.role, ip: ctx.ip, userAgent: ctx.userAgent }, input.userId, input.role);
     return { ok: true };
   }),
 
   removeMember: memberProcedure('settings:manage').input(removeMemberInput).mutation(async ({ ctx, input }) => {
-    await accounts.removeTeamMember(ctx.deps.db, ctx.merchant.id, { userId: ctx.user.id, role: ctx.role, ip: ctx.ip }, input.userId);
+    await accounts.removeTeamMember(ctx.deps.db, ctx.merchant.id, { userId: ctx.user.id, role: ctx.role, ip: ctx.ip, userAgent: ctx.userAgent }, input.userId);
     return { ok: true };
   }),
 
@@ -41,6 +41,6 @@ export const settingsRouter = router({
   /** The audit log entries matching the filters, as CSV (RFC 4180), for the member to download. */
   auditLogCsv: memberProcedure('audit:read').input(auditLogFilters).query(async ({ ctx, input }) => ({
     filename: `audit-log-${ctx.merchant.id}-${new Date().toISOString().slice(0, 10)}.csv`,
-    csv: await accounts.exportAuditLogCsv(ctx.deps.db, ctx.merchant.id, input),
+    csv: await accounts.exportAuditLogCsv(ctx.deps.db, { ...ctx.actor, livemode: null }, input),
   })),
 });

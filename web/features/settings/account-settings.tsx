@@ -21,7 +21,7 @@ export function AccountSettings() {
 
   return (
     <Card>
-      <CardHeader title="Security" description="Change your password. Your other sessions are signed out; this one stays signed in." />
+      <CardHeader title="Password" description="Change your password. Your other sessions are signed out; this one stays signed in." />
       <form ref={form.formRef} noValidate onSubmit={form.handleSubmit((data) => change.mutate(data))}>
         <CardBody className="grid max-w-md gap-5">
           {form.formError && <FormError message={form.formError} />}

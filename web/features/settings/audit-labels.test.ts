@@ -13,8 +13,8 @@ describe('describeAuditEntry', () => {
   });
 
   it('falls back to the action code for actions it does not know', () => {
-    // (refund.created used to be the example; it is audited now.)
-    expect(describeAuditEntry('payout.created', null)).toEqual({ title: 'payout.created', detail: null });
+    // (refund.created, then payout.created, used to be the example; both are audited now.)
+    expect(describeAuditEntry('ledger.rewritten', null)).toEqual({ title: 'ledger.rewritten', detail: null });
   });
 
   it('says how sign-ins, second factors, money and customers changed', () => {
@@ -27,6 +27,15 @@ describe('describeAuditEntry', () => {
     expect(describeAuditEntry('refund.created', { amount: 1500, currency: 'usd', reason: 'duplicate' }).detail).toBe('$15.00 · Duplicate payment');
     expect(describeAuditEntry('payment_intent.captured', { amount: 500000, currency: 'jpy' }).detail).toBe('¥500,000');
     expect(describeAuditEntry('customer.updated', { changed: ['name', 'email'] }).detail).toBe('Changed name, email');
+  });
+
+  it('describes what API keys did through the REST API', () => {
+    expect(describeAuditEntry('payout.created', { amount: 20427, currency: 'usd' })).toEqual({ title: 'Payout created', detail: '$204.27' });
+    expect(describeAuditEntry('payment_intent.canceled', { reason: 'requested_by_customer' }).detail).toBe('Reason: requested by customer');
+    expect(describeAuditEntry('dispute.closed', { amount: 4900, currency: 'usd', status: 'lost' })).toEqual({ title: 'Dispute accepted', detail: '$49.00 lost' });
+    expect(describeAuditEntry('dispute.updated', { changed: ['evidence', 'submit'] }).detail).toBe('Changed evidence, submit');
+    expect(describeAuditEntry('refund.updated', { changed: ['metadata'] }).detail).toBe('Changed metadata');
+    expect(describeAuditEntry('webhook_endpoint.updated', { description: 'Orders', enabled_events: ['*'] }).detail).toBe('Changed description, enabled events');
   });
 
   it('titles every action the server writes with its shared label', () => {

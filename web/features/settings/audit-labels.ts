@@ -63,9 +63,20 @@ export function describeAuditEntry(action: string, data: unknown): { title: stri
       return { title, detail: [amountOf(d), reason].filter(Boolean).join(' · ') || null };
     }
     case 'payment_intent.captured':
+    case 'payout.created':
       return { title, detail: amountOf(d) };
+    case 'payment_intent.canceled':
+      return { title, detail: typeof d.reason === 'string' ? `Reason: ${d.reason.replace(/_/g, ' ')}` : null };
+    case 'dispute.closed':
+      return { title, detail: amountOf(d) ? `${amountOf(d)} lost` : null };
     case 'customer.updated':
+    case 'refund.updated':
+    case 'dispute.updated':
       return { title, detail: Array.isArray(d.changed) && d.changed.length ? `Changed ${d.changed.join(', ')}` : null };
+    case 'webhook_endpoint.updated': {
+      const fields = Object.keys(d).map((k) => k.replace(/_/g, ' '));
+      return { title, detail: fields.length ? `Changed ${fields.join(', ')}` : null };
+    }
     default:
       return { title, detail: null };
   }

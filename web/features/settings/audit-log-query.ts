@@ -1,4 +1,4 @@
-import type { AuditLogFilters } from '../../../shared/contracts/settings';
+import type { AUDIT_ACTOR_KINDS, AuditLogFilters } from '../../../shared/contracts/settings';
 import { DEFAULT_PAGE_SIZE } from '../../../shared/limits';
 import { addDays, DAY_PATTERN, startOfDayIn } from '../../lib/date-range';
 import { trpc } from '../../lib/trpc';
@@ -8,7 +8,8 @@ import { trpc } from '../../lib/trpc';
 const AUDIT_PAGE_SIZE = DEFAULT_PAGE_SIZE;
 
 /** The filters as they sit in the URL (Settings → Audit log): days are calendar days in the account's zone. */
-export interface AuditSearch { actor?: string; action?: string; target?: string; from?: string; to?: string }
+/** `by`: who acted (members, API keys, PaymentFlow itself). */
+export interface AuditSearch { actor?: string; by?: (typeof AUDIT_ACTOR_KINDS)[number]; action?: string; target?: string; from?: string; to?: string }
 
 /** What the server filters on: `to` is the day after the last day picked (exclusive), both in the account's zone. */
 export function auditFilters(search: AuditSearch, timeZone: string): AuditLogFilters {
@@ -17,6 +18,7 @@ export function auditFilters(search: AuditSearch, timeZone: string): AuditLogFil
   const to = day(search.to);
   return {
     actor: search.actor || undefined,
+    actorKind: search.by || undefined,
     action: search.action || undefined,
     target: search.target || undefined,
     from: from ? startOfDayIn(timeZone, from) : undefined,

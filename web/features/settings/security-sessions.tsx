@@ -39,14 +39,14 @@ export function SecuritySessions() {
                 {session.device}
                 {session.current && <Badge tone="success">This device</Badge>}
               </p>
-              <p className="truncate text-[13px] text-slate-500" title={session.userAgent ?? undefined}>
+              <p className="text-[13px] text-slate-500 sm:truncate" title={session.userAgent ?? undefined}>
                 {session.ip ?? 'Unknown IP'} · {session.current ? 'active now' : `last seen ${formatRelative(session.lastSeen)}`} · signed in {formatDateTime(session.created)}
               </p>
             </div>
             {!session.current && (
               <Button
                 size="sm"
-                variant="ghost"
+                className="self-start sm:self-auto"
                 loading={revoke.isPending && revoke.variables?.sessionId === session.id}
                 onClick={() => revoke.mutate({ sessionId: session.id })}
                 aria-label={`Sign out ${session.device} (${session.ip ?? 'unknown IP'})`}

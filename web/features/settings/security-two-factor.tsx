@@ -288,8 +288,8 @@ export function TeamTwoFactor({ isOwner, currentUserId }: { isOwner: boolean; cu
   return (
     <Card>
       <CardHeader
-        title="Team two-factor authentication"
-        description="Require a second factor of every member: members without one are asked to set it up before they can use the dashboard."
+        title={<span className="flex items-center gap-2">Team two-factor authentication {data && (data.required ? <Badge tone="success">Required</Badge> : <Badge>Optional</Badge>)}</span>}
+        description={`Require a second factor of every member: members without one are asked to set it up before they can use the dashboard.${isOwner ? '' : ' Only an owner can change this.'}`}
         actions={data && isOwner ? (
           <Button variant={data.required ? 'secondary' : 'primary'} loading={setRequired.isPending} onClick={() => setRequired.mutate({ required: !data.required })}>
             {data.required ? 'Stop requiring' : 'Require for everyone'}
@@ -298,8 +298,7 @@ export function TeamTwoFactor({ isOwner, currentUserId }: { isOwner: boolean; cu
       />
       {team.isPending ? <CardBody><Skeleton className="h-16 w-full" /></CardBody> : team.isError ? <CardBody><FormError message={errorMessage(team.error)} /></CardBody> : (
         <>
-          <p className="px-5 pb-2 text-sm text-slate-600">{data!.required ? <Badge tone="success">Required</Badge> : <Badge>Optional</Badge>} {!isOwner && <span className="ml-2 text-[13px] text-slate-500">Only an owner can change this.</span>}</p>
-          <ul className="divide-y divide-slate-100 border-t border-slate-100">
+          <ul className="divide-y divide-slate-100">
             {data!.members.map((m) => (
               <li key={m.userId} className="flex flex-wrap items-center justify-between gap-3 px-5 py-3 text-sm">
                 <div className="min-w-0">

@@ -1,6 +1,7 @@
-import { Link } from '@tanstack/react-router';
+import { Link, useNavigate } from '@tanstack/react-router';
 import { can, type Role } from '../../../shared/permissions';
 import { PageHeader } from '../../components/card';
+import { Select } from '../../components/input';
 import { cx } from '../../lib/format';
 import { useSession } from '../../lib/use-session';
 import { AccountSettings } from './account-settings';
@@ -30,6 +31,7 @@ function visibleSettingsTabs(role: Role | null) {
 
 export function SettingsPage({ tab, audit }: { tab: SettingsTab; audit?: AuditSearch }) {
   const session = useSession()!;
+  const navigate = useNavigate();
   const tabs = visibleSettingsTabs(session.role);
   const current = tabs.find((t) => t.id === tab) ?? tabs[0]!;
   const managesAccount = tabs.some((t) => t.permission !== null);
@@ -39,7 +41,13 @@ export function SettingsPage({ tab, audit }: { tab: SettingsTab; audit?: AuditSe
         title="Settings"
         description={managesAccount ? `Manage ${session.merchant?.name ?? 'your account'}: business details, team and activity.` : 'Your own sign-in and security.'}
       />
-      <nav aria-label="Settings sections" className="mb-6 border-b border-slate-200">
+      {/* Phones: the sections as one picker (six tabs do not fit 390 px without scrolling sideways). */}
+      <div className="mb-6 sm:hidden">
+        <Select aria-label="Settings section" value={current.id} onChange={(e) => navigate({ to: '/settings', search: { tab: e.target.value as SettingsTab } })}>
+          {tabs.map((t) => <option key={t.id} value={t.id}>{t.label}</option>)}
+        </Select>
+      </div>
+      <nav aria-label="Settings sections" className="mb-6 hidden border-b border-slate-200 sm:block">
         <ul className="-mb-px flex gap-6 overflow-x-auto">
           {tabs.map((t) => (
             <li key={t.id}>

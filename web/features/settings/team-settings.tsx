@@ -84,7 +84,7 @@ export function TeamSettings({ actorRole }: { actorRole: Role | null }) {
                   <p className="truncate text-[13px] text-slate-500">{member.lastSignIn ? `Last signed in ${formatRelative(member.lastSignIn)}` : 'Never signed in'}</p>
                 </div>
               </div>
-              <div className="flex items-center gap-2 sm:shrink-0">
+              <div className="flex flex-wrap items-center gap-2 sm:shrink-0 sm:flex-nowrap">
                 {ownerLocked || lastOwner ? (
                   <span className="inline-flex h-9 items-center" title={lastOwner ? 'The only owner keeps the owner role.' : 'Only owners can change an owner.'}>
                     <Badge tone="neutral">{ROLE_LABELS[member.role]}</Badge>
@@ -92,7 +92,7 @@ export function TeamSettings({ actorRole }: { actorRole: Role | null }) {
                 ) : (
                   <Select
                     aria-label={`Role for ${member.name}`}
-                    className="w-48"
+                    className="sm:w-48"
                     value={member.role}
                     disabled={changeRole.isPending}
                     onChange={(e) => changeRole.mutate({ userId: member.userId, role: e.target.value as Role })}
@@ -155,8 +155,8 @@ function PendingInvitations({ actorRole, onChanged }: { actorRole: Role | null; 
           return (
             <li key={invitation.id} className="flex flex-col gap-3 px-5 py-4 sm:flex-row sm:items-center">
               <div className="min-w-0 flex-1">
-                <p className="flex items-center gap-2 truncate text-sm font-medium text-slate-900">
-                  {invitation.email}
+                <p className="flex min-w-0 flex-wrap items-center gap-x-2 gap-y-1 text-sm font-medium text-slate-900">
+                  <span className="min-w-0 max-w-full truncate">{invitation.email}</span>
                   <Badge tone="neutral">{ROLE_LABELS[invitation.role]}</Badge>
                   {invitation.expired ? <Badge tone="warning">Expired</Badge> : <Badge tone="info">Invited</Badge>}
                 </p>

@@ -1,5 +1,6 @@
 import { createFileRoute } from '@tanstack/react-router';
 import { z } from 'zod';
+import { AUDIT_ACTOR_KINDS } from '../../../shared/contracts/settings';
 import { can } from '../../../shared/permissions';
 import { PageSkeleton } from '../../components/spinner';
 import { auditFilters, auditLogQuery } from '../../features/settings/audit-log-query';
@@ -9,14 +10,15 @@ import { trpc } from '../../lib/trpc';
 export const Route = createFileRoute('/_app/settings')({
   validateSearch: z.object({
     tab: z.enum(['business', 'team', 'payouts', 'audit', 'account', 'security']).catch('business').default('business'),
-    // Audit log filters (shareable as a link): actor, action, target, first and last day in the account's zone.
+    // Audit log filters (shareable as a link): actor, who acted (by), action, target, first and last day in the account's zone.
     actor: z.string().max(254).optional().catch(undefined),
+    by: z.enum(AUDIT_ACTOR_KINDS).optional().catch(undefined),
     action: z.string().max(80).optional().catch(undefined),
     target: z.string().max(255).optional().catch(undefined),
     from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
     to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
   }),
-  loaderDeps: ({ search }) => ({ tab: search.tab, audit: { actor: search.actor, action: search.action, target: search.target, from: search.from, to: search.to } }),
+  loaderDeps: ({ search }) => ({ tab: search.tab, audit: { actor: search.actor, by: search.by, action: search.action, target: search.target, from: search.from, to: search.to } }),
   loader: async ({ context, deps }) => {
     const role = context.me.role;
     const { queryClient } = context;
