@@ -49,6 +49,7 @@ const PAGES: Array<{ name: string; path: (s: Seeded) => string; ready: (page: Pa
   { name: 'Team settings', path: () => '/settings?tab=team', ready: async (page) => { await expect(page.getByRole('button', { name: 'Invite member' })).toBeVisible(); } },
   { name: 'Security settings', path: () => '/settings?tab=security', ready: async (page) => { await expect(page.getByRole('list', { name: 'Active sessions' })).toBeVisible(); } },
   { name: 'Balances', path: () => '/balances', ready: async (page) => { await expect(page.getByTestId('pending-usd')).toBeVisible(); } },
+  { name: 'Balance transactions', path: () => '/balances/transactions', ready: async (page) => { await expect(page.locator('table tbody tr')).toHaveCount(2); } },
   { name: 'Payouts and fees settings', path: () => '/settings?tab=payouts', ready: async (page) => { await expect(page.getByLabel('Card fee (%)')).toHaveValue('2.9'); } },
 ];
 

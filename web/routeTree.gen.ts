@@ -23,6 +23,7 @@ import { Route as AppReportsRouteImport } from './routes/_app/reports'
 import { Route as AppSettingsRouteImport } from './routes/_app/settings'
 import { Route as SigninTwoFactorRouteImport } from './routes/signin_.two-factor'
 import { Route as AppBalancesIndexRouteImport } from './routes/_app/balances.index'
+import { Route as AppBalancesTransactionsRouteImport } from './routes/_app/balances.transactions'
 import { Route as AppCustomersIndexRouteImport } from './routes/_app/customers.index'
 import { Route as AppCustomersCustomerIdRouteImport } from './routes/_app/customers.$customerId'
 import { Route as AppDevelopersEventsRouteImport } from './routes/_app/developers_.events'
@@ -104,6 +105,11 @@ const AppBalancesIndexRoute = AppBalancesIndexRouteImport.update({
   path: '/balances/',
   getParentRoute: () => AppRoute,
 } as any)
+const AppBalancesTransactionsRoute = AppBalancesTransactionsRouteImport.update({
+  id: '/balances/transactions',
+  path: '/balances/transactions',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppCustomersIndexRoute = AppCustomersIndexRouteImport.update({
   id: '/customers/',
   path: '/customers/',
@@ -174,6 +180,7 @@ export interface FileRoutesByFullPath {
   '/reports': typeof AppReportsRoute
   '/settings': typeof AppSettingsRoute
   '/signin/two-factor': typeof SigninTwoFactorRoute
+  '/balances/transactions': typeof AppBalancesTransactionsRoute
   '/customers/$customerId': typeof AppCustomersCustomerIdRoute
   '/developers/events': typeof AppDevelopersEventsRoute
   '/developers/webhooks': typeof AppDevelopersWebhooksRoute
@@ -200,6 +207,7 @@ export interface FileRoutesByTo {
   '/settings': typeof AppSettingsRoute
   '/signin/two-factor': typeof SigninTwoFactorRoute
   '/': typeof AppIndexRoute
+  '/balances/transactions': typeof AppBalancesTransactionsRoute
   '/customers/$customerId': typeof AppCustomersCustomerIdRoute
   '/developers/events': typeof AppDevelopersEventsRoute
   '/developers/webhooks': typeof AppDevelopersWebhooksRoute
@@ -228,6 +236,7 @@ export interface FileRoutesById {
   '/_app/settings': typeof AppSettingsRoute
   '/signin_/two-factor': typeof SigninTwoFactorRoute
   '/_app/': typeof AppIndexRoute
+  '/_app/balances/transactions': typeof AppBalancesTransactionsRoute
   '/_app/customers/$customerId': typeof AppCustomersCustomerIdRoute
   '/_app/developers_/events': typeof AppDevelopersEventsRoute
   '/_app/developers_/webhooks': typeof AppDevelopersWebhooksRoute
@@ -256,6 +265,7 @@ export interface FileRouteTypes {
     | '/reports'
     | '/settings'
     | '/signin/two-factor'
+    | '/balances/transactions'
     | '/customers/$customerId'
     | '/developers/events'
     | '/developers/webhooks'
@@ -282,6 +292,7 @@ export interface FileRouteTypes {
     | '/settings'
     | '/signin/two-factor'
     | '/'
+    | '/balances/transactions'
     | '/customers/$customerId'
     | '/developers/events'
     | '/developers/webhooks'
@@ -309,6 +320,7 @@ export interface FileRouteTypes {
     | '/_app/settings'
     | '/signin_/two-factor'
     | '/_app/'
+    | '/_app/balances/transactions'
     | '/_app/customers/$customerId'
     | '/_app/developers_/events'
     | '/_app/developers_/webhooks'
@@ -435,6 +447,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppBalancesIndexRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/balances/transactions': {
+      id: '/_app/balances/transactions'
+      path: '/balances/transactions'
+      fullPath: '/balances/transactions'
+      preLoaderRoute: typeof AppBalancesTransactionsRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/customers/': {
       id: '/_app/customers/'
       path: '/customers'
@@ -520,6 +539,7 @@ interface AppRouteChildren {
   AppReportsRoute: typeof AppReportsRoute
   AppSettingsRoute: typeof AppSettingsRoute
   AppIndexRoute: typeof AppIndexRoute
+  AppBalancesTransactionsRoute: typeof AppBalancesTransactionsRoute
   AppCustomersCustomerIdRoute: typeof AppCustomersCustomerIdRoute
   AppDevelopersEventsRoute: typeof AppDevelopersEventsRoute
   AppDevelopersWebhooksRoute: typeof AppDevelopersWebhooksRoute
@@ -539,6 +559,7 @@ const AppRouteChildren: AppRouteChildren = {
   AppReportsRoute: AppReportsRoute,
   AppSettingsRoute: AppSettingsRoute,
   AppIndexRoute: AppIndexRoute,
+  AppBalancesTransactionsRoute: AppBalancesTransactionsRoute,
   AppCustomersCustomerIdRoute: AppCustomersCustomerIdRoute,
   AppDevelopersEventsRoute: AppDevelopersEventsRoute,
   AppDevelopersWebhooksRoute: AppDevelopersWebhooksRoute,

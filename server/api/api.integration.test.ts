@@ -305,6 +305,20 @@ describe('endpoints', () => {
     expect(retrieved.body.request.id).toBe(customer.headers.get('request-id'));
   });
 
+  it('events: types[], created[...] and delivery_success find the undelivered ones through the API (issue 10, Events)', async () => {
+    const since = Math.floor(Date.now() / 1000) - 1;
+    // Nothing delivers in this file: a delivery to this endpoint stays pending.
+    const hook = await call('POST', '/webhook_endpoints', { params: { url: 'http://127.0.0.1:9/undelivered', enabled_events: ['customer.updated'] } });
+    const customer = await call('POST', '/customers', { params: { name: 'Findable' } });
+    await call('POST', `/customers/${customer.body.id}`, { params: { name: 'Found' } });
+    const ours = (list: { body: { data: Array<{ type: string; data: { object: { id: string } } }> } }) => list.body.data.filter((e) => e.data.object.id === customer.body.id).map((e) => e.type);
+    expect(ours(await call('GET', '/events', { params: { types: ['customer.created', 'customer.updated'], created: { gte: since }, limit: 100 } }))).toEqual(['customer.updated', 'customer.created']);
+    expect(ours(await call('GET', '/events', { params: { created: { lt: since }, limit: 100 } }))).toEqual([]);
+    expect(ours(await call('GET', '/events', { params: { delivery_success: false, created: { gte: since }, limit: 100 } }))).toContain('customer.updated');
+    expect(ours(await call('GET', '/events', { params: { delivery_success: true, created: { gte: since }, limit: 100 } }))).not.toContain('customer.updated');
+    expect((await call('DELETE', `/webhook_endpoints/${hook.body.id}`)).status).toBe(200);
+  });
+
   it('webhook endpoints: create, retrieve, update, delete, list', async () => {
     const created = await call('POST', '/webhook_endpoints', { params: { url: 'http://127.0.0.1:9/hook', enabled_events: ['payment_intent.succeeded', 'refund.created'] } });
     expect(created.status).toBe(200);

@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { logger } from '../observability/logger.js';
+import { routeLabel } from '../observability/metrics.js';
 import { requestIdOf } from '../observability/requests.js';
 import { API_VERSION } from '../../shared/contracts/events.js';
 import { PaymentError } from '../../shared/errors.js';
@@ -116,14 +117,26 @@ export function apiRequest(deps: CoreDeps, limits: RateLimitConfig, clock?: () =
   };
 }
 
-/** Access log without parameters, bodies or keys: the path (ids only), status, duration and request id. */
+/**
+ * The access log: one structured line per request through the process's logger (pino), with the request id,
+ * method, route template, path (never the query string, which may carry a client_secret), status and
+ * duration. Bodies, parameters and keys are never logged.
+ */
 export const requestLog: RequestHandler = (req, res, next) => {
   const started = process.hrtime.bigint();
   res.on('finish', () => {
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    const path = req.originalUrl.split('?')[0].slice(0, 200);
-    const requestId = (res.locals.api as ApiLocals | undefined)?.requestId ?? '-';
-    console.log(`[api] ${req.method} /v1${path.startsWith('/v1') ? path.slice(3) : path} ${res.statusCode} ${ms.toFixed(1)}ms ${String(requestId)}`);
+    const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+    logger.info(
+      {
+        req_id: (res.locals.api as ApiLocals | undefined)?.requestId ?? requestIdOf(res) ?? null,
+        method: req.method,
+        route: routeLabel(req),
+        path: req.originalUrl.split('?')[0].slice(0, 200),
+        status: res.statusCode,
+        duration_ms: Math.round(durationMs * 10) / 10,
+      },
+      'api request',
+    );
   });
   next();
 };

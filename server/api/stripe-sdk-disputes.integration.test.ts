@@ -89,3 +89,25 @@ describe('official stripe SDK: disputes', () => {
     await expect(stripe.disputes.update(second!.id, { evidence: { customer_name: 'late' } })).rejects.toMatchObject({ type: 'StripeInvalidRequestError', code: 'dispute_unexpected_state' });
   });
 });
+
+describe('official stripe SDK: charge.disputed', () => {
+  it('is false until a dispute exists on the charge, then true in retrieve, list, search and expanded latest_charge', async () => {
+    const plain = await stripe.paymentIntents.create({ amount: 3100, currency: 'usd', payment_method: 'pm_card_visa', confirm: true, expand: ['latest_charge'] });
+    expect((plain.latest_charge as Stripe.Charge).disputed).toBe(false);
+    const paid = await stripe.paymentIntents.create({ amount: 3200, currency: 'usd', payment_method: 'pm_card_createDispute', confirm: true, expand: ['latest_charge'] });
+    const charge = paid.latest_charge as Stripe.Charge;
+    expect(charge.disputed).toBe(true);
+    expect((await stripe.disputes.list({ payment_intent: paid.id })).data[0]!.charge).toBe(charge.id);
+    expect((await stripe.charges.retrieve(charge.id)).disputed).toBe(true);
+    expect((await stripe.charges.retrieve((plain.latest_charge as Stripe.Charge).id)).disputed).toBe(false);
+    const listed = await stripe.charges.list({ payment_intent: paid.id });
+    expect(listed.data.map((c) => c.disputed)).toEqual([true]);
+    const retrieved = await stripe.paymentIntents.retrieve(paid.id, { expand: ['latest_charge'] });
+    expect((retrieved.latest_charge as Stripe.Charge).disputed).toBe(true);
+    const found = await stripe.charges.search({ query: `disputed:"true" AND payment_intent:"${paid.id}"` });
+    expect(found.data.map((c) => c.id)).toEqual([charge.id]);
+    const notDisputed = await stripe.charges.search({ query: `disputed:"false" AND payment_intent:"${plain.id}"` });
+    expect(notDisputed.data).toHaveLength(1);
+    expect((await stripe.charges.search({ query: `disputed:"true" AND payment_intent:"${plain.id}"` })).data).toEqual([]);
+  });
+});

@@ -111,3 +111,28 @@ describe('the ledger through the official stripe SDK', () => {
     expect(missing.status).toBe(404);
   });
 });
+
+describe('partial payouts through the official stripe SDK', () => {
+  it('payouts.create with any amount up to the available balance; more is balance_insufficient; parallel requests never overdraw', async () => {
+    const merchant = await createTestMerchant(database.db);
+    const port = Number(new URL(server.baseUrl).port);
+    const sdk = new Stripe(merchant.keys.test.secret, { host: '127.0.0.1', port, protocol: 'http', maxNetworkRetries: 0, telemetry: false });
+    await sdk.paymentIntents.create({ amount: 20_000, currency: 'eur', payment_method: 'pm_card_visa', confirm: true });
+    await releaseAvailableFunds(database.deps, { now: new Date(Date.now() + 3 * 86_400_000) });
+    const available = (await sdk.balance.retrieve()).available.find((b) => b.currency === 'eur')!.amount;
+    expect(available).toBe(20_000 - 610);
+
+    const part = await sdk.payouts.create({ amount: 5000, currency: 'eur' });
+    expect(part).toMatchObject({ amount: 5000, currency: 'eur', reconciliation_status: 'not_applicable' });
+    expectDeclared(part, 'resources/Payouts.d.ts', 'Payout');
+    expect((await sdk.balance.retrieve()).available.find((b) => b.currency === 'eur')!.amount).toBe(available - 5000);
+    await expect(sdk.payouts.create({ amount: available, currency: 'eur' })).rejects.toMatchObject({ type: 'StripeInvalidRequestError', code: 'balance_insufficient', param: 'amount' });
+    await expect(sdk.payouts.create({ amount: 0, currency: 'eur' })).rejects.toMatchObject({ type: 'StripeInvalidRequestError', param: 'amount' });
+    await expect(sdk.payouts.create({ amount: 100, currency: 'usd' })).rejects.toMatchObject({ code: 'balance_insufficient' });
+
+    // Five requests of 4,000 race for 13,390: three fit.
+    const results = await Promise.allSettled([1, 2, 3, 4, 5].map(() => sdk.payouts.create({ amount: 4000, currency: 'eur' })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+    expect((await sdk.balance.retrieve()).available.find((b) => b.currency === 'eur')!.amount).toBe(available - 5000 - 12_000);
+  });
+});

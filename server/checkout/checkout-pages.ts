@@ -22,7 +22,7 @@ export function jsonForHtml(value: unknown): string {
 const ICON =
   "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E%3Crect width='32' height='32' rx='8' fill='%234f46e5'/%3E%3Cpath d='M9 22V10h8a4 4 0 0 1 0 8h-5' stroke='white' stroke-width='3' fill='none' stroke-linecap='round'/%3E%3C/svg%3E";
 
-function layout(options: { title: string; body: string; assets: CheckoutAssets | null; withScript?: boolean; head?: string }): string {
+export function layout(options: { title: string; body: string; assets: CheckoutAssets | null; withScript?: boolean; head?: string }): string {
   const { assets } = options;
   const css = assets ? assets.css.map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}">`).join('') : '';
   const script = assets && options.withScript ? `<script type="module" src="${escapeHtml(assets.js)}"></script>` : '';
@@ -43,18 +43,18 @@ ${options.body}
 </html>`;
 }
 
-function testModeBadge(livemode: boolean): string {
+export function testModeBadge(livemode: boolean): string {
   return livemode
     ? ''
     : '<span class="inline-flex items-center rounded-md bg-amber-100 px-2 py-0.5 text-xs font-semibold uppercase tracking-wide text-amber-800 ring-1 ring-amber-300 ring-inset">Test mode</span>';
 }
 
-function merchantMark(name: string): string {
+export function merchantMark(name: string): string {
   const initial = escapeHtml((name.trim()[0] ?? '?').toUpperCase());
   return `<span aria-hidden="true" class="flex size-8 shrink-0 items-center justify-center rounded-full bg-indigo-600 text-sm font-semibold text-white">${initial}</span>`;
 }
 
-function footer(): string {
+export function footer(): string {
   return `<footer class="mt-10 flex items-center justify-center gap-2 text-xs text-slate-500">
 <svg aria-hidden="true" viewBox="0 0 20 20" class="size-3.5 fill-current"><path d="M10 1a5 5 0 0 0-5 5v3H4a1 1 0 0 0-1 1v8a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1v-8a1 1 0 0 0-1-1h-1V6a5 5 0 0 0-5-5Zm3 8H7V6a3 3 0 1 1 6 0v3Z"/></svg>
 <span>Secure payment powered by <strong class="font-semibold text-slate-600">PaymentFlow</strong></span>

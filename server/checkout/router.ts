@@ -4,6 +4,7 @@ import type { CoreDeps } from '../core/shared/deps.js';
 import { CHECKOUT_DIST } from './checkout-assets.js';
 import { challengeRoutes } from './challenge.routes.js';
 import { payPageRoutes } from './pay-page.routes.js';
+import { receiptRoutes } from './receipt.routes.js';
 import { checkoutErrorHandler, linkNotValid } from './responses.js';
 
 /**
@@ -26,6 +27,7 @@ export function createCheckoutRouter(deps: CoreDeps) {
   );
   router.use(challengeRoutes(deps));
   router.use(payPageRoutes(deps));
+  router.use(receiptRoutes(deps));
   router.use((_req, res) => linkNotValid(res));
   router.use(checkoutErrorHandler);
   return router;

@@ -92,6 +92,8 @@ export interface ChargesTable {
   card_fingerprint: string | null; card_funding: string | null; card_country: string | null; three_d_secure: string | null;
   balance_transaction_id: string | null; description: string | null; receipt_email: string | null; statement_descriptor: string | null;
   metadata: Json; created_at: Timestamp; updated_at: Timestamp;
+  /** The random part of the hosted receipt's URL (succeeded charges only). */
+  receipt_token: string | null; disputed: Generated<boolean>;
 }
 export interface BalanceSettingsTable {
   merchant_id: string; livemode: boolean; fee_percent_bps: Generated<number>; fee_fixed: Money;
@@ -103,6 +105,8 @@ export interface PayoutsTable {
   status: 'pending' | 'in_transit' | 'paid' | 'failed' | 'canceled'; automatic: boolean; arrival_date: Date;
   description: string | null; statement_descriptor: string | null; metadata: Json; failure_code: string | null; failure_message: string | null;
   balance_transaction_id: string; failure_balance_transaction_id: string | null; created_at: Timestamp; updated_at: Timestamp;
+  /** False for a partial manual payout: it settles no transactions (decision 009). */
+  itemized: Generated<boolean>;
 }
 export interface BalanceTransactionsTable {
   id: string; merchant_id: string; livemode: boolean; type: string; reporting_category: string; amount: Money; fee: Money; net: Money;

@@ -1,13 +1,13 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import client from 'prom-client';
-import { jobQueueFigures, webhookDeliveryFigures } from '../core/operations/operations.service.js';
+import { exportDurations, jobQueueFigures, webhookDeliveryFigures, type ExportDurationFigures } from '../core/operations/operations.service.js';
 import type { Db } from '../db/database.js';
 import { poolOf } from '../db/database.js';
 
 /**
  * Prometheus metrics (prom-client), one registry per app: request latency per route, the job queue's depth
- * and age, webhook delivery lag and failures, database pool use, and Node's own process figures. Queue and
+ * and age, webhook delivery lag and failures, export durations, database pool use, and Node's own process figures. Queue and
  * webhook figures are read from PostgreSQL when scraped, so every instance reports the same cluster-wide
  * values (scrape one, or take max()).
  */
@@ -39,6 +39,15 @@ export function createMetrics(options: { db: Db; replicaDb?: Db; token?: string;
   const webhookLag = new client.Gauge({ name: 'paymentflow_webhook_delivery_lag_seconds', help: 'Age of the oldest webhook delivery that is due and not yet delivered.', registers: [registry] });
   const webhookFailures = new client.Gauge({ name: 'paymentflow_webhook_failed_attempts', help: 'Webhook attempts that did not get a 2xx (all time).', registers: [registry] });
   const pool = new client.Gauge({ name: 'paymentflow_db_pool_connections', help: "This instance's database connections by pool (primary, replica) and state.", labelNames: ['pool', 'state'], registers: [registry] });
+  // A histogram read from report_runs at each scrape (see exportDurationFigures): prom-client's Histogram only
+  // counts what this process observed, and exports run in the worker processes, which serve no /metrics.
+  let exports: ExportDurationFigures[] = [];
+  const exportMetric = {
+    name: EXPORT_DURATION, help: 'Report export durations (last attempt) by report type, format and outcome.', type: 'histogram', aggregator: 'max',
+    get: async () => ({ name: EXPORT_DURATION, help: exportMetric.help, type: 'histogram', aggregator: 'max', values: exportHistogramValues(exports) }),
+    reset: () => { exports = []; },
+  };
+  registry.registerMetric(exportMetric as unknown as client.Metric);
   const scrapeErrors = new client.Counter({ name: 'paymentflow_metrics_collect_errors_total', help: 'Scrapes whose database figures could not be read.', registers: [registry] });
 
   const collect = async () => {
@@ -50,7 +59,8 @@ export function createMetrics(options: { db: Db; replicaDb?: Db; token?: string;
       pool.set({ pool: name, state: 'waiting' }, p.waitingCount);
     }
     try {
-      const [q, w] = await Promise.all([jobQueueFigures(options.db), webhookDeliveryFigures(options.db)]);
+      const [q, w, e] = await Promise.all([jobQueueFigures(options.db), webhookDeliveryFigures(options.db), exportDurations(options.db, EXPORT_BUCKETS)]);
+      exports = e;
       queue.set({ state: 'ready' }, q.ready);
       queue.set({ state: 'locked' }, q.locked);
       queue.set({ state: 'scheduled' }, q.scheduled);
@@ -95,11 +105,26 @@ export function createMetrics(options: { db: Db; replicaDb?: Db; token?: string;
   };
 }
 
+const EXPORT_DURATION = 'paymentflow_report_export_duration_seconds';
+const EXPORT_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600];
+
+function exportHistogramValues(figures: ExportDurationFigures[]) {
+  return figures.flatMap((f) => {
+    const labels = { report_type: f.reportType, format: f.format, status: f.status };
+    return [
+      ...EXPORT_BUCKETS.map((le, i) => ({ metricName: `${EXPORT_DURATION}_bucket`, labels: { ...labels, le }, value: f.atMost[i] ?? 0 })),
+      { metricName: `${EXPORT_DURATION}_bucket`, labels: { ...labels, le: '+Inf' }, value: f.count },
+      { metricName: `${EXPORT_DURATION}_sum`, labels, value: f.sumSeconds },
+      { metricName: `${EXPORT_DURATION}_count`, labels, value: f.count },
+    ];
+  });
+}
+
 /**
  * The route template Express matched (`/v1/payment_intents/:id`), the tRPC procedure (`/trpc/payments.list`,
  * only names the router has), or a fixed label for everything else (static files, 404s).
  */
-function routeLabel(req: Request, procedures?: ReadonlySet<string>): string {
+export function routeLabel(req: Request, procedures?: ReadonlySet<string>): string {
   const route = (req as { route?: { path?: unknown } }).route;
   if (route && typeof route.path === 'string') return `${req.baseUrl}${route.path}`;
   const original = req.originalUrl.split('?')[0];

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, DASHBOARD_PROCEDURES, type Lifecycle } from '../app.js';
 import { recordHeartbeats } from '../core/jobs/jobs.service.js';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../test/db.js';
-import { createLogger, scrub } from './logger.js';
+import { configureLogger, createLogger, scrub } from './logger.js';
 import { createMetrics } from './metrics.js';
 
 const TOKEN = 'metrics-token-for-the-test-0123456789';
@@ -99,6 +99,31 @@ describe('/metrics', () => {
     expect(text).toContain('paymentflow_process_resident_memory_bytes');
   });
 
+  it('reports export durations from every finished run, whichever process ran it', async () => {
+    const m = await createTestMerchant(t.db);
+    const now = Date.now();
+    const run = (id: string, status: 'succeeded' | 'failed' | 'running', seconds: number) => ({
+      id, merchant_id: m.merchant.id, livemode: false, report_type: 'refunds.itemized.1', parameters: JSON.stringify({}) as never, format: 'jsonl', status,
+      started_at: new Date(now - seconds * 1000), finished_at: status === 'running' ? null : new Date(now),
+    });
+    await t.db.insertInto('report_runs').values([run('frr_metrics_1', 'succeeded', 3), run('frr_metrics_2', 'succeeded', 100), run('frr_metrics_3', 'failed', 0.5), run('frr_metrics_4', 'running', 7)]).execute();
+    const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+    expect(text).toContain('# TYPE paymentflow_report_export_duration_seconds histogram');
+    const series = (suffix: string, status: string, le?: string) =>
+      new RegExp(`^paymentflow_report_export_duration_seconds_${suffix}\\{report_type="refunds.itemized.1",format="jsonl",status="${status}"${le ? `,le="${le.replace('+', '\\+')}"` : ''}\\} ([\\d.e+-]+)$`, 'm');
+    const value = (re: RegExp) => Number(re.exec(text)?.[1]);
+    expect(value(series('bucket', 'succeeded', '1'))).toBe(0);
+    expect(value(series('bucket', 'succeeded', '5'))).toBe(1);
+    expect(value(series('bucket', 'succeeded', '120'))).toBe(2);
+    expect(value(series('bucket', 'succeeded', '+Inf'))).toBe(2);
+    expect(value(series('count', 'succeeded'))).toBe(2);
+    expect(value(series('sum', 'succeeded'))).toBeCloseTo(103, 1);
+    expect(value(series('count', 'failed'))).toBe(1);
+    expect(value(series('bucket', 'failed', '1'))).toBe(1);
+    // A run still going has no duration yet.
+    expect(text).not.toMatch(/status="running"/);
+  });
+
   it('an unknown tRPC path does not become a series of its own', async () => {
     await fetch(`${base}/trpc/no.such.procedure.${Date.now()}`);
     const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
@@ -133,6 +158,35 @@ describe('structured logs', () => {
     }
     expect(lines[0]).toContain('[redacted]');
     expect((line.err as { message: string }).message).toMatch(/^signing with \[redacted\] failed/);
+  });
+
+  it('the API access log is one JSON line with request id, method, route, status and duration, never a key or client_secret', async () => {
+    const lines: string[] = [];
+    configureLogger({ level: 'info', destination: new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }) });
+    const app = createApp(t.deps, { api: { logRequests: true }, metrics: createMetrics({ db: t.db }) });
+    const s: Server = await new Promise((resolve) => { const x = app.listen(0, '127.0.0.1', () => resolve(x)); });
+    try {
+      const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+      const m = await createTestMerchant(t.db);
+      const created = await (await fetch(`${url}/v1/payment_intents`, { method: 'POST', headers: { authorization: `Bearer ${m.keys.test.secret}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'amount=1500&currency=usd' })).json() as { id: string; client_secret: string };
+      const read = await fetch(`${url}/v1/payment_intents/${created.id}?client_secret=${encodeURIComponent(created.client_secret)}`, { headers: { authorization: `Bearer ${m.keys.test.publishable}` } });
+      expect(read.status).toBe(200);
+      const requestId = read.headers.get('request-id');
+      let entry: Record<string, unknown> | undefined;
+      for (let i = 0; i < 50 && !entry; i++) {
+        entry = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'api request' && l.req_id === requestId);
+        if (!entry) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(entry).toMatchObject({ level: 'info', req_id: requestId, method: 'GET', route: '/v1/payment_intents/:id', path: `/v1/payment_intents/${created.id}`, status: 200 });
+      expect(typeof entry!.duration_ms).toBe('number');
+      const all = lines.join('');
+      for (const secret of [created.client_secret, m.keys.test.secret, m.keys.test.publishable, 'client_secret=']) expect(all).not.toContain(secret);
+      expect(lines.filter((l) => JSON.parse(l).msg === 'api request').length).toBeGreaterThanOrEqual(2);
+    } finally {
+      configureLogger({ level: 'warn' });
+      s.closeAllConnections();
+      await new Promise<void>((resolve) => s.close(() => resolve()));
+    }
   });
 
   it('scrub keeps what is not secret', () => {

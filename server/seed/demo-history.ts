@@ -320,7 +320,7 @@ function addPayouts(ctx: Ctx) {
         status: fails ? 'failed' : now - day > 2 * DAY ? 'paid' : now - day > DAY ? 'in_transit' : 'pending',
         automatic: true, arrival_date: at, description: 'STRIPE PAYOUT', statement_descriptor: null, metadata: {},
         failure_code: fails ? 'account_closed' : null, failure_message: fails ? 'The bank account has been closed.' : null,
-        balance_transaction_id: payoutTxn.id, failure_balance_transaction_id: null, created_at: at, updated_at: at,
+        balance_transaction_id: payoutTxn.id, failure_balance_transaction_id: null, itemized: true, created_at: at, updated_at: at,
       };
       for (const t of txns) t.payout_id = id;
       unsettled.set(currency, []);

@@ -1,7 +1,8 @@
 /**
  * Issue 16, item 1: two app instances and one separate worker process (`npm run worker`) on one PostgreSQL,
  * behind a round-robin proxy, behave as one: sessions, idempotency, rate limits and webhook delivery are
- * shared through the database, and stopping any one process loses nothing.
+ * shared through the database, an export started on one instance downloads through the other, and stopping
+ * any one process loses nothing.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -11,6 +12,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeForm } from '../api/test-client.js';
+import { createSession } from '../core/accounts/accounts.service.js';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from './db.js';
 import { startInstance, startRoundRobinProxy, type Instance, type Proxy } from './instances.js';
 
@@ -166,6 +168,55 @@ describe('two instances and a worker behind a round-robin proxy', () => {
     }
     expect(refusedByBoth).toBe(true);
   });
+
+  it('an export started through one instance is run by the worker and downloads through the other, both ways', async () => {
+    // Files live under DATA_DIR (the storage interface): the instances and the worker share it, as
+    // docs/deploy.md tells operators to (or an object store).
+    const m = await createTestMerchant(t.db);
+    const { token } = await createSession(t.db, m.user.id, m.merchant.id);
+    const cookie = `pf_session=${token}`;
+    const made: { id: string; amount: number; currency: string }[] = [];
+    for (const [i, [amount, currency]] of ([[1999, 'usd'], [5000, 'jpy'], [1500, 'kwd']] as const).entries()) {
+      const pi = await api(apps[i % 2].url, m.keys.test.secret, 'POST', '/payment_intents', { amount, currency, confirm: 'true', payment_method: 'pm_card_visa', description: i === 0 ? '=formula, "quoted"' : `payment ${i}` });
+      expect(pi.status).toBe(200);
+      made.push({ id: pi.body.id, amount, currency });
+    }
+    const expected = [
+      'id,amount,currency,description',
+      `${made[0].id},19.99,usd,"'=formula, ""quoted"""`,
+      `${made[1].id},5000,jpy,payment 1`,
+      `${made[2].id},1.500,kwd,payment 2`,
+      '',
+    ].join('\r\n');
+    const columns = ['id', 'amount', 'currency', 'description'];
+    const trpc = async (app: Instance, procedure: string, input: unknown, method: 'GET' | 'POST') => {
+      const url = method === 'GET' ? `${app.url}/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}` : `${app.url}/trpc/${procedure}`;
+      const response = await fetch(url, { method, headers: { ...CSRF, cookie }, body: method === 'POST' ? JSON.stringify(input) : undefined });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { result: { data: any } }).result.data;
+    };
+
+    // The dashboard: started on the first instance, followed and downloaded (signed link) on the second.
+    const started = await trpc(apps[0], 'reports.create', { reportType: 'payments.itemized.1', columns, timezone: 'UTC' }, 'POST');
+    await waitFor(async () => (await trpc(apps[1], 'reports.get', { id: started.id }, 'GET')).status === 'succeeded', 'the dashboard export to succeed in the worker');
+    const link = await trpc(apps[1], 'reports.downloadLink', { id: started.id }, 'POST');
+    const viaLink = await fetch(`${apps[1].url}${link.url}`, { headers: { cookie } });
+    expect(viaLink.status).toBe(200);
+    expect(viaLink.headers.get('content-disposition')).toMatch(/attachment; filename="payments\.itemized\.1-/);
+    expect(await viaLink.text()).toBe(expected);
+
+    // The API: created on the second instance, retrieved and downloaded (/v1/files/:id/contents) on the first.
+    const run = await api(apps[1].url, m.keys.test.secret, 'POST', '/reporting/report_runs', { report_type: 'payments.itemized.1', parameters: { columns, timezone: 'UTC' } });
+    expect(run.status).toBe(200);
+    let retrieved = run;
+    await waitFor(async () => (retrieved = await api(apps[0].url, m.keys.test.secret, 'GET', `/reporting/report_runs/${run.body.id}`)).body.status === 'succeeded', 'the API export to succeed in the worker');
+    const contents = await fetch(`${apps[0].url}/v1/files/${retrieved.body.result.id}/contents`, { headers: { authorization: `Bearer ${m.keys.test.secret}` } });
+    expect(contents.status).toBe(200);
+    expect(await contents.text()).toBe(expected);
+    // Neither app instance ran a job: the worker process did.
+    const runs = await t.db.selectFrom('report_runs').select(['status', 'rows_written']).where('merchant_id', '=', m.merchant.id).execute();
+    expect(runs).toEqual([{ status: 'succeeded', rows_written: 3 }, { status: 'succeeded', rows_written: 3 }]);
+  }, 180_000);
 
   it('each webhook event is delivered, never twice at the same time, and stopping any process loses nothing', async () => {
     const m = await createTestMerchant(t.db);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { currencyInfo } from '../money.js';
-import { idParam, intParam, listParamsShape } from './common.js';
+import { amountParam, currencyParam, idParam, intParam, listParamsShape } from './common.js';
 
 /**
  * A merchant's card fee: a percentage in basis points (290 = 2.9 %) plus a fixed part in the charge
@@ -121,14 +121,26 @@ export const dashboardPayoutListInput = z.strictObject({
   ending_before: idParam.optional(),
   limit: intParam({ min: 1, max: 100 }).default(20),
 });
+/**
+ * The Balances page's list of every balance transaction (keyset pages, newest first). `created` bounds are
+ * Unix seconds: the page turns the calendar days it keeps in the URL into the merchant zone's midnights.
+ */
 export const dashboardTransactionListInput = z.strictObject({
   starting_after: idParam.optional(),
   ending_before: idParam.optional(),
-  type: z.string().trim().max(50).optional(),
+  type: z.enum(BALANCE_TRANSACTION_TYPES).optional(),
+  currency: currencyParam.optional(),
   payout: idParam.optional(),
+  created: z.strictObject({ gte: intParam({ min: 0 }).optional(), lt: intParam({ min: 0 }).optional() }).optional(),
   limit: intParam({ min: 1, max: 100 }).default(25),
 });
-export const dashboardCreatePayoutInput = z.strictObject({ currency: z.string().trim().toLowerCase().length(3) });
+
+export type DashboardTransactionListInput = z.input<typeof dashboardTransactionListInput>;
+
+/** A row of that list: the transaction, and the payment its source belongs to (a charge's or a refund's). */
+export type BalanceTransactionListItem = BalanceTransactionDto & { payment_intent: string | null };
+/** The manual payout dialog: an amount in minor units (the dialog converts what is typed); none: the whole available balance. */
+export const dashboardCreatePayoutInput = z.strictObject({ currency: currencyParam, amount: amountParam.optional() });
 export const paymentLedgerInput = z.strictObject({ paymentIntentId: idParam });
 
 /** "2.9" -> 290 basis points, without floating point; null when the text is not a percentage with at most 2 decimals. */

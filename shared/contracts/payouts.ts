@@ -5,8 +5,8 @@ const PAYOUT_STATUSES = ['pending', 'in_transit', 'paid', 'failed', 'canceled'] 
 export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
 
 /**
- * A manual payout pays out the whole available balance of a currency, so that every payout settles a
- * definite set of balance transactions whose sum is its amount. `amount`, when given, must equal it.
+ * A manual payout: `amount` (minor units) up to the available balance of the currency; without it, the
+ * whole available balance. Only a whole-balance payout is itemized (decision 009).
  */
 export const createPayoutParams = z.strictObject({
   currency: currencyParam,

@@ -78,6 +78,7 @@ export const searchFields = {
     created,
     metadata,
     refunded: { type: 'boolean', ops: EXACT, values: ['true', 'false'] },
+    disputed: { type: 'boolean', ops: EXACT, values: ['true', 'false'] },
     last4: { type: 'string', ops: EXACT, nullable: true, format: { pattern: /^\d{4}$/, description: '4 digits' } },
   },
 } as const satisfies Record<SearchResource, Record<string, SearchField>>;

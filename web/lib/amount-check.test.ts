@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCaptureAmount, checkRefundAmount } from './amount-check';
+import { checkCaptureAmount, checkPayoutAmount, checkRefundAmount } from './amount-check';
 
 describe('partial capture amount', () => {
   it('converts major units to minor units exactly', () => {
@@ -37,5 +37,23 @@ describe('partial refund amount', () => {
     expect(checkRefundAmount('0.01', 'usd', 2500)).toEqual({ ok: true, amount: 1 });
     expect(checkRefundAmount('25.01', 'usd', 2500)).toEqual({ ok: false, error: 'At most $25.00 can be refunded.' });
     expect(checkRefundAmount('1.5', 'jpy', 5000)).toEqual({ ok: false, error: 'Enter a whole amount in JPY.' });
+  });
+});
+
+describe('manual payout amount', () => {
+  it('takes any amount up to the available balance, in the currency\'s own decimals', () => {
+    expect(checkPayoutAmount('12.34', 'usd', 8000)).toEqual({ ok: true, amount: 1234 });
+    expect(checkPayoutAmount('0.01', 'usd', 8000)).toEqual({ ok: true, amount: 1 });
+    expect(checkPayoutAmount('5,000', 'jpy', 5000)).toEqual({ ok: true, amount: 5000 });
+    expect(checkPayoutAmount('1.005', 'kwd', 5000)).toEqual({ ok: true, amount: 1005 });
+  });
+
+  it('refuses more than available, zero or negative, and too many decimals', () => {
+    expect(checkPayoutAmount('80.01', 'usd', 8000)).toEqual({ ok: false, error: 'At most $80.00 can be paid out.' });
+    expect(checkPayoutAmount('0', 'usd', 8000)).toEqual({ ok: false, error: 'Enter an amount greater than zero.' });
+    expect(checkPayoutAmount('-3', 'usd', 8000)).toEqual({ ok: false, error: 'Enter an amount greater than zero.' });
+    expect(checkPayoutAmount('1.5', 'jpy', 8000)).toEqual({ ok: false, error: 'Enter a whole amount in JPY.' });
+    expect(checkPayoutAmount('1.0005', 'kwd', 8000)).toEqual({ ok: false, error: 'Enter an amount like 10.000 (at most 3 decimals).' });
+    expect(checkPayoutAmount('1.234', 'usd', 8000)).toEqual({ ok: false, error: 'Enter an amount like 10.00 (at most 2 decimals).' });
   });
 });

@@ -1,7 +1,7 @@
 import { currencyInfo, parseMajorUnits, toMajorUnitString } from '../../shared/money';
 import { money } from './money';
 
-export type AmountVerb = 'captured' | 'refunded';
+export type AmountVerb = 'captured' | 'refunded' | 'paid out';
 
 export type AmountCheck = { ok: true; amount: number } | { ok: false; error: string };
 
@@ -36,6 +36,11 @@ export function checkCaptureAmount(text: string, currency: string, capturable: n
 /** Refunds have no minimum beyond one minor unit. */
 export function checkRefundAmount(text: string, currency: string, refundable: number): AmountCheck {
   return checkTypedAmount(text, currency, refundable, 'refunded');
+}
+
+/** A manual payout: up to the available balance of its currency. */
+export function checkPayoutAmount(text: string, currency: string, available: number): AmountCheck {
+  return checkTypedAmount(text, currency, available, 'paid out');
 }
 
 /** What the dialogs say when the server refuses an amount (someone refunded or captured in the meantime). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, dayIn, resolveDateRange, startOfDayIn } from './date-range';
+import { addDays, dayIn, instantFromZonedInput, resolveDateRange, startOfDayIn, zonedInputValue } from './date-range';
 
 describe('date filters', () => {
   const now = new Date('2026-03-10T02:30:00Z');
@@ -42,5 +42,25 @@ describe('date filters', () => {
 
   it('keeps "last 3 months" on the calendar at month ends', () => {
     expect(resolveDateRange({ date: '3m' }, 'UTC', new Date('2026-05-31T12:00:00Z'))).toEqual({ from: '2026-02-28' });
+  });
+});
+
+describe('date-time inputs in the merchant time zone', () => {
+  it('reads the wall clock typed into a datetime-local input in the given zone, not the browser one', () => {
+    // 14:00 in Kathmandu (+05:45) is 08:15 UTC; 14:00 in New York in March 2026 (EDT, -04:00) is 18:00 UTC.
+    expect(instantFromZonedInput('2026-03-10T14:00', 'Asia/Kathmandu')).toBe(Date.parse('2026-03-10T08:15:00Z') / 1000);
+    expect(instantFromZonedInput('2026-03-10T14:00', 'America/New_York')).toBe(Date.parse('2026-03-10T18:00:00Z') / 1000);
+    expect(instantFromZonedInput('2026-03-10T14:00:30', 'UTC')).toBe(Date.parse('2026-03-10T14:00:30Z') / 1000);
+    expect(instantFromZonedInput('', 'UTC')).toBeUndefined();
+    expect(instantFromZonedInput('yesterday', 'UTC')).toBeUndefined();
+  });
+
+  it('shows an instant as the wall clock of the zone, and reads it back to the same minute', () => {
+    const at = Date.parse('2026-03-10T08:15:00Z') / 1000;
+    expect(zonedInputValue(at, 'Asia/Kathmandu')).toBe('2026-03-10T14:00');
+    expect(zonedInputValue(at, 'America/Los_Angeles')).toBe('2026-03-10T01:15');
+    for (const zone of ['UTC', 'Asia/Kolkata', 'Pacific/Chatham', 'America/St_Johns']) {
+      expect(instantFromZonedInput(zonedInputValue(at, zone), zone)).toBe(at);
+    }
   });
 });

@@ -84,3 +84,25 @@ export function resolveDateRange(
       };
   }
 }
+
+const INPUT_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+/**
+ * An `<input type="datetime-local">` value ("2026-03-10T14:00") read as a wall-clock time in a zone (the
+ * merchant's, as the rows beside it are shown), to Unix seconds; undefined when empty or malformed. The
+ * browser's own zone plays no part, so two people in different places mean the same instant.
+ */
+export function instantFromZonedInput(value: string, zone: string): number | undefined {
+  const m = INPUT_PATTERN.exec(value);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1).map((part) => Number(part ?? 0));
+  const at = new TZDate(y, mo - 1, d, h, mi, s, zone).getTime();
+  return Number.isNaN(at) ? undefined : Math.floor(at / 1000);
+}
+
+/** Unix seconds to an `<input type="datetime-local">` value showing the wall clock of a zone. */
+export function zonedInputValue(unixSeconds: number, zone: string): string {
+  const t = new TZDate(unixSeconds * 1000, zone);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${isoDay(t)}T${pad(t.getHours())}:${pad(t.getMinutes())}`;
+}

@@ -122,6 +122,16 @@ export function selectBalanceTransactions(db: Executor, scope: Scope, filters: {
   return query;
 }
 
+/**
+ * The dashboard's list of balance transactions: the filters of selectBalanceTransactions, with the payment
+ * a charge's transaction comes from (refunds, disputes and payouts link by their own id).
+ */
+export function selectBalanceTransactionsWithPayments(db: Executor, scope: Scope, filters: { type?: string; payout?: string; currency?: string } = {}) {
+  return selectBalanceTransactions(db, scope, filters)
+    .leftJoin('charges', (j) => j.onRef('charges.merchant_id', '=', 'balance_transactions.merchant_id').onRef('charges.id', '=', 'balance_transactions.source_id'))
+    .select('charges.payment_intent_id');
+}
+
 export function findBalanceTransactionsBySource(db: Executor, scope: Scope, sourceIds: string[]) {
   if (!sourceIds.length) return Promise.resolve([]);
   return db

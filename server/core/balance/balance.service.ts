@@ -4,6 +4,9 @@ import {
   cardFee,
   DEFAULT_BALANCE_SETTINGS,
   listBalanceTransactionsParams,
+  dashboardTransactionListInput,
+  type BalanceTransactionListItem,
+  type DashboardTransactionListInput,
   type BalanceAmountDto,
   type BalanceDto,
   type BalanceSettingsDto,
@@ -214,6 +217,14 @@ export async function listBalanceTransactions(
   const query = repo.selectBalanceTransactions(deps.db, scope, { type: params.type, payout: params.payout, source: params.source, currency: params.currency });
   const { rows, hasMore } = await findPage(deps.db, 'balance_transactions', scope, query, params);
   return { object: 'list', data: rows.map(toBalanceTransactionDto), has_more: hasMore, url };
+}
+
+/** The Balances page's list of every balance transaction, filtered, newest first, in keyset pages. */
+export async function findBalanceTransactionsPage(deps: CoreDeps, scope: Scope, input: DashboardTransactionListInput): Promise<{ data: BalanceTransactionListItem[]; has_more: boolean }> {
+  const params = parseParams(dashboardTransactionListInput, input);
+  const query = repo.selectBalanceTransactionsWithPayments(deps.db, scope, { type: params.type, payout: params.payout, currency: params.currency });
+  const { rows, hasMore } = await findPage(deps.db, 'balance_transactions', scope, query, params);
+  return { data: rows.map((r) => ({ ...toBalanceTransactionDto(r), payment_intent: r.payment_intent_id })), has_more: hasMore };
 }
 
 /**

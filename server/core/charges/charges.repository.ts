@@ -49,3 +49,21 @@ export function adjustChargeRefunded(db: Executor, scope: Scope, id: string, del
     .returningAll()
     .executeTakeFirstOrThrow();
 }
+
+/** Stripe's charge.disputed: true from the moment a dispute exists on the charge. */
+export function markChargeDisputed(db: Executor, scope: Scope, id: string) {
+  return db.updateTable('charges').set({ disputed: true, updated_at: sql`now()` }).$call(inScope(scope)).where('id', '=', id).execute();
+}
+
+/** The hosted receipt: a succeeded charge by its receipt token, with its merchant's name and time zone. */
+export function findChargeByReceiptToken(db: Executor, scope: Scope, token: string) {
+  return db
+    .selectFrom('charges')
+    .innerJoin('merchants', 'merchants.id', 'charges.merchant_id')
+    .selectAll('charges')
+    .select(['merchants.name as merchant_name', 'merchants.timezone as merchant_timezone'])
+    .$call(inScope(scope, 'charges'))
+    .where('charges.receipt_token', '=', token)
+    .where('charges.status', '=', 'succeeded')
+    .executeTakeFirst();
+}

@@ -2,6 +2,7 @@
 import { searchParams, type ListResult, type SearchParamsInput, type SearchResult } from '../../../shared/contracts/common.js';
 import { listChargesParams, type ChargeDto, type ChargeOutcomeDto, type ListChargesInput } from '../../../shared/contracts/charges.js';
 import { notFound } from '../../../shared/errors.js';
+import { randomBytes } from 'node:crypto';
 import { newId } from '../../../shared/ids.js';
 import type { Executor } from '../../db/database.js';
 import type { Row } from '../../db/schema.js';
@@ -35,7 +36,25 @@ function outcomeOf(row: Row<'charges'>): ChargeOutcomeDto {
   };
 }
 
-export function toChargeDto(row: Row<'charges'>): ChargeDto {
+/**
+ * The hosted receipt of a succeeded charge, on this app's origin. The token is random and stored with the
+ * charge, so the URL cannot be derived from the charge's id; the path names the merchant and the mode
+ * because the receipt is looked up by them (every query is scoped by merchant and mode).
+ */
+export function receiptUrl(appUrl: string, row: Pick<Row<'charges'>, 'merchant_id' | 'livemode' | 'status' | 'receipt_token'>): string | null {
+  if (row.status !== 'succeeded' || !row.receipt_token) return null;
+  return `${appUrl}${RECEIPT_PATH}/${encodeURIComponent(row.merchant_id)}/${row.livemode ? 'live' : 'test'}/${row.receipt_token}`;
+}
+
+/** Where the receipt pages are served (server/checkout/receipt.routes.ts). */
+export const RECEIPT_PATH = '/checkout/receipts';
+
+/** 32 random bytes, base64url: the unguessable part of a receipt's URL. */
+export function newReceiptToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function toChargeDto(row: Row<'charges'>, appUrl: string): ChargeDto {
   const amountCaptured = Number(row.amount_captured);
   const amountRefunded = Number(row.amount_refunded);
   return {
@@ -55,7 +74,7 @@ export function toChargeDto(row: Row<'charges'>): ChargeDto {
     currency: row.currency,
     customer: row.customer_id,
     description: row.description,
-    disputed: false,
+    disputed: row.disputed,
     failure_balance_transaction: null,
     failure_code: row.failure_code,
     failure_message: row.failure_message,
@@ -86,7 +105,7 @@ export function toChargeDto(row: Row<'charges'>): ChargeDto {
     },
     receipt_email: row.receipt_email,
     receipt_number: null,
-    receipt_url: null,
+    receipt_url: receiptUrl(appUrl, row),
     refunded: amountCaptured > 0 && amountRefunded >= amountCaptured,
     review: null,
     shipping: null,
@@ -141,6 +160,8 @@ export function buildChargeRow(
     receipt_email: intent.receipt_email,
     statement_descriptor: intent.statement_descriptor,
     metadata: (intent.metadata ?? {}) as Record<string, string>,
+    receipt_token: outcome.status === 'succeeded' ? newReceiptToken() : null,
+    disputed: false,
     created_at: at,
     updated_at: at,
   };
@@ -149,19 +170,19 @@ export function buildChargeRow(
 export async function getCharge(deps: CoreDeps, scope: Scope, id: string): Promise<ChargeDto> {
   const row = await repo.getCharge(deps.db, scope, id);
   if (!row) throw notFound('charge', id);
-  return toChargeDto(row);
+  return toChargeDto(row, deps.appUrl);
 }
 
 export async function listCharges(deps: CoreDeps, scope: Scope, input: ListChargesInput = {}, url = '/v1/charges'): Promise<ListResult<ChargeDto>> {
   const params = parseParams(listChargesParams, input);
   const query = repo.selectCharges(deps.db, scope, { paymentIntent: params.payment_intent, customer: params.customer });
   const { rows, hasMore } = await findPage(deps.db, 'charges', scope, query, params);
-  return { object: 'list', data: rows.map(toChargeDto), has_more: hasMore, url };
+  return { object: 'list', data: rows.map((r) => toChargeDto(r, deps.appUrl)), has_more: hasMore, url };
 }
 
 /** A payment's charges, oldest first (the dashboard's payment detail). */
 export async function findChargesForPayment(deps: CoreDeps, scope: Scope, paymentIntentId: string, db: Executor = deps.db): Promise<ChargeDto[]> {
-  return (await repo.findChargesForIntent(db, scope, paymentIntentId)).map(toChargeDto);
+  return (await repo.findChargesForIntent(db, scope, paymentIntentId)).map((r) => toChargeDto(r, deps.appUrl));
 }
 
 export async function searchCharges(deps: CoreDeps, scope: Scope, input: SearchParamsInput, url = '/v1/charges/search'): Promise<SearchResult<ChargeDto>> {
@@ -169,5 +190,11 @@ export async function searchCharges(deps: CoreDeps, scope: Scope, input: SearchP
   const search = compileSearchText('charges', scope, params.query);
   const select = (condition?: RawBuilder<boolean>) => repo.selectCharges(deps.db, scope, { condition });
   const { rows, hasMore, nextPage } = await findSearchPage(deps.db, 'charges', select, search, params.limit, params.page);
-  return { object: 'search_result', data: rows.map(toChargeDto), has_more: hasMore, next_page: nextPage, url };
+  return { object: 'search_result', data: rows.map((r) => toChargeDto(r, deps.appUrl)), has_more: hasMore, next_page: nextPage, url };
 }
+
+/** Called in the transaction that opens a dispute on the charge (disputes.service.ts). */
+export async function markChargeDisputed(db: Executor, scope: Scope, chargeId: string): Promise<void> {
+  await repo.markChargeDisputed(db, scope, chargeId);
+}
+

@@ -48,6 +48,13 @@ const DISPLAY_STATUS_SQL: Record<DisplayStatus, { statuses: string[]; condition:
   canceled: { statuses: ['canceled'], condition: sql<boolean>`(payment_intents.status = 'canceled' and payment_intents.failed_attempts = 0)` },
 };
 
+/** The display status of each row as text (reports write it; the list filters by the same predicates). */
+export function paymentDisplayStatusSql(): RawBuilder<string> {
+  const cases = (Object.entries(DISPLAY_STATUS_SQL) as [DisplayStatus, { condition: Condition }][]).map(([status, { condition }]) => sql`when ${condition} then ${sql.lit(status)}`);
+  // requires_confirmation and processing fall through to incomplete, as in paymentDisplayStatus.
+  return sql<string>`(case ${sql.join(cases, sql` `)} else 'incomplete' end)`;
+}
+
 function displayStatusCondition(statuses: readonly DisplayStatus[]): Condition {
   const raw = [...new Set(statuses.flatMap((s) => DISPLAY_STATUS_SQL[s].statuses))];
   const conditions = statuses.map((s) => DISPLAY_STATUS_SQL[s].condition);

@@ -24,6 +24,7 @@ import { newId } from '../../../shared/ids.js';
 import { currencyInfo } from '../../../shared/money.js';
 import type { Executor } from '../../db/database.js';
 import type { Row } from '../../db/schema.js';
+import { markChargeDisputed } from '../charges/charges.service.js';
 import { checkMetadataSize, diffAttributes } from '../customers/customers.service.js';
 import { emitEvents, type EventToEmit } from '../events/events.service.js';
 import type { BalanceTransactionDto } from '../../../shared/contracts/balance.js';
@@ -164,6 +165,7 @@ export async function openDispute(deps: CoreDeps, actor: Actor, input: OpenDispu
       created_at: at,
       updated_at: at,
     });
+    if (row.charge_id) await markChargeDisputed(t, actor, row.charge_id);
     const withdrawal = input.inquiry ? null : await moveDisputeFunds(t, actor, row, 'withdrawn', at);
     const dto = toDisputeDto(row, at, withdrawal ? [withdrawal] : []);
     const events: EventToEmit[] = [{ type: 'charge.dispute.created', object: dto }];

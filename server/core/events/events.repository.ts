@@ -18,7 +18,8 @@ import { inScope } from '../shared/scope.js';
  * together keep the order they happened in (and distinct times) even when the clock has not ticked.
  * Delivery ids are made here because how many there are depends on the endpoints found: the
  * webhookDelivery prefix and 24 characters (hex, a subset of the base62 of shared/ids.ts) from a random UUID.
- * Each outbox row gets its deliver-webhook job in the same statement (from the insert's RETURNING list),
+ * An outbox row is created at its event's time, so an endpoint's deliveries sort in the order their events
+ * happened (the drain starts them in that order). Each outbox row gets its deliver-webhook job in the same statement (from the insert's RETURNING list),
  * in the endpoint's own queue, so one endpoint's deliveries go out in the order the events happened.
  */
 export function eventCtes(statement: Statement, events: NewRow<'events'>[]): string {
@@ -26,14 +27,14 @@ export function eventCtes(statement: Statement, events: NewRow<'events'>[]): str
   return `
     written_events as (${statement.insert('events', rows, '*')}),
     written_deliveries as (
-      insert into webhook_deliveries (id, merchant_id, livemode, endpoint_id, event_id, next_attempt_at)
-      select ${statement.param(ID_PREFIXES.webhookDelivery + '_')} || substr(md5(gen_random_uuid()::text), 1, 24), ev.merchant_id, ev.livemode, e.id, ev.id, ev.created_at
+      insert into webhook_deliveries (id, merchant_id, livemode, endpoint_id, event_id, next_attempt_at, created_at)
+      select ${statement.param(ID_PREFIXES.webhookDelivery + '_')} || substr(md5(gen_random_uuid()::text), 1, 24), ev.merchant_id, ev.livemode, e.id, ev.id, ev.created_at, ev.created_at
       from written_events ev
       join webhook_endpoints e on e.merchant_id = ev.merchant_id and e.livemode = ev.livemode
       where e.deleted_at is null and e.status = 'enabled' and e.enabled_events && array['*', ev.type]::text[]
         and (e.kind = 'url' or e.listen_until > now())
       order by ev.created_at, ev.id, e.id
-      returning event_id, ${addJobExpression('deliver-webhook', WEBHOOK_JOB_PAYLOAD, WEBHOOK_JOB_QUEUE)} as job
+      returning event_id, ${addJobExpression('deliver-webhook', WEBHOOK_JOB_PAYLOAD, WEBHOOK_JOB_QUEUE, WEBHOOK_JOB_KEY)} as job
     )`;
 }
 
@@ -41,6 +42,8 @@ export function eventCtes(statement: Statement, events: NewRow<'events'>[]): str
 const WEBHOOK_JOB_PAYLOAD = `json_build_object('merchantId', merchant_id, 'livemode', livemode, 'deliveryId', id)`;
 /** One job queue per endpoint: serial delivery in order for it, while other endpoints proceed. */
 const WEBHOOK_JOB_QUEUE = `'webhooks:' || endpoint_id`;
+/** Keyed by the delivery, so the drain that sends it with others removes it (webhookJobKey in webhooks.service.ts). */
+const WEBHOOK_JOB_KEY = `'webhook:' || id`;
 
 /** Written events with their count of outbox rows, oldest first. */
 export async function insertEventsWithDeliveries(db: Executor, events: NewRow<'events'>[]) {
@@ -74,6 +77,12 @@ export function selectEvents(db: Executor, scope: Scope) {
 
 export function getEvent(db: Executor, scope: Scope, id: string) {
   return selectEvents(db, scope).where('events.id', '=', id).executeTakeFirst();
+}
+
+/** Events by id, in any order (the webhook drain's batch). */
+export function findEventsByIds(db: Executor, scope: Scope, ids: string[]) {
+  if (!ids.length) return Promise.resolve([]);
+  return selectEvents(db, scope).where('events.id', 'in', ids).execute();
 }
 
 /** Events about any of the given objects, oldest first (dashboard timelines). */

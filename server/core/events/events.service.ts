@@ -84,6 +84,11 @@ export async function getEvent(deps: CoreDeps, scope: Scope, id: string): Promis
   return toEventDto(row);
 }
 
+/** Events by id (missing ones are left out), for sending several at once. */
+export async function getEventsById(deps: CoreDeps, scope: Scope, ids: string[]): Promise<Map<string, EventDto>> {
+  return new Map((await repo.findEventsByIds(deps.db, scope, ids)).map((row) => [row.id, toEventDto(row)]));
+}
+
 export async function listEvents(deps: CoreDeps, scope: Scope, input: ListEventsInput = {}, url = '/v1/events'): Promise<ListResult<EventDto>> {
   const params = parseParams(listEventsParams, input);
   let query = repo.selectEvents(deps.db, scope);

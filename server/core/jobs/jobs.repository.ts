@@ -45,8 +45,17 @@ export async function addJob<N extends JobName>(db: Executor, name: N, payload: 
  * which Postgres evaluates for every row even in a CTE nobody reads): one job per row, in that statement.
  * `payload` and `queueName` are SQL expressions; the caller builds them from its own columns.
  */
-export function addJobExpression(name: JobName, payload: string, queueName: string): string {
-  return `graphile_worker.add_job('${name}'::text, (${payload})::json, queue_name => (${queueName})::text)`;
+export function addJobExpression(name: JobName, payload: string, queueName: string, jobKey?: string): string {
+  return `graphile_worker.add_job('${name}'::text, (${payload})::json, queue_name => (${queueName})::text${jobKey ? `, job_key => (${jobKey})::text` : ''})`;
+}
+
+/**
+ * Removes the waiting jobs with these keys in the caller's transaction (their work was done by another
+ * job); a job already running keeps running but loses its key and is not retried.
+ */
+export async function removeJobs(db: Executor, jobKeys: string[]): Promise<void> {
+  if (!jobKeys.length) return;
+  await sql`select graphile_worker.remove_job(k) from unnest(${jobKeys}::text[]) as k`.execute(db);
 }
 
 export async function upsertHeartbeats(db: Executor, workerIds: string[], host: string, pid: number): Promise<void> {

@@ -59,3 +59,32 @@ export async function appliedMigrations(db: Executor): Promise<string[]> {
   const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
   return rows.map((r) => r.name);
 }
+
+export interface ExportDurationFigures {
+  reportType: string;
+  format: string;
+  status: 'succeeded' | 'failed';
+  /** Finished runs with their last attempt's duration (started_at to finished_at). */
+  count: number;
+  sumSeconds: number;
+  /** Runs that took at most each of `bounds` seconds, in order (cumulative, as a Prometheus histogram). */
+  atMost: number[];
+}
+
+/**
+ * Export durations of every finished report run, by type, format and outcome. The worker process runs the
+ * exports, so the figures are read here (from report_runs) rather than kept in the memory of whichever
+ * process ran them: every instance's /metrics shows the same cluster-wide histogram.
+ */
+export async function exportDurationFigures(db: Executor, bounds: readonly number[]): Promise<ExportDurationFigures[]> {
+  const { rows } = await sql<ExportDurationFigures>`
+    select report_type as "reportType", format, status, count(*)::int as count, coalesce(sum(d), 0)::float8 as "sumSeconds",
+      array[${sql.join(bounds.map((b) => sql`count(*) filter (where d <= ${b}::float8)::int`))}] as "atMost"
+    from (
+      select report_type, format, status, extract(epoch from finished_at - started_at)::float8 as d
+      from report_runs where status in ('succeeded', 'failed') and started_at is not null and finished_at is not null
+    ) finished
+    group by report_type, format, status
+    order by report_type, format, status`.execute(db);
+  return rows;
+}

@@ -3,7 +3,7 @@ import { migrationNames } from '../../db/migrate.js';
 import type { CoreDeps } from '../shared/deps.js';
 import * as repo from './operations.repository.js';
 
-export type { QueueFigures, WebhookFigures } from './operations.repository.js';
+export type { ExportDurationFigures, QueueFigures, WebhookFigures } from './operations.repository.js';
 
 export interface Readiness {
   ready: boolean;
@@ -46,4 +46,8 @@ export async function jobQueueFigures(db: Db) {
 
 export async function webhookDeliveryFigures(db: Db) {
   return repo.webhookFigures(db);
+}
+
+export async function exportDurations(db: Db, bounds: readonly number[]) {
+  return repo.exportDurationFigures(db, bounds);
 }

@@ -143,7 +143,7 @@ export function planOutcome(
         three_d_secure: attempt.three_d_secure ?? threeDs,
       },
       // Stripe's order: the charge's event, then the intent's.
-      events: [...(charge ? [{ type: charge.status === 'succeeded' ? 'charge.succeeded' : 'charge.failed', object: toChargeDto(charge) }] : []), ...events(dto)],
+      events: [...(charge ? [{ type: charge.status === 'succeeded' ? 'charge.succeeded' : 'charge.failed', object: toChargeDto(charge, deps.appUrl) }] : []), ...events(dto)],
       ...(charge ? { charge } : {}),
       ...(chargeLedger ? { chargeLedger } : {}),
     };

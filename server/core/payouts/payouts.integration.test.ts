@@ -50,9 +50,16 @@ async function checkLedger(a: Actor) {
   for (const h of history) expect(total(h.status === 'available' ? balance.available : balance.pending, h.currency)).toBe(Number(h.amount));
   const payouts = await listPayouts(t.deps, a, { limit: 100 });
   for (const p of payouts.data) {
-    const settled = txns.filter((x) => x.payout_id === p.id && x.type !== 'payout');
+    // Every payout has its own transaction, minus its amount.
+    expect(txns.filter((x) => x.id === p.balance_transaction).map((x) => x.net)).toEqual([-p.amount]);
+    if (p.reconciliation_status === 'not_applicable') {
+      // A partial manual payout settles nothing itself; its own transaction waits for an itemized payout.
+      expect(txns.filter((x) => x.payout_id === p.id)).toEqual([]);
+      continue;
+    }
+    const settled = txns.filter((x) => x.payout_id === p.id && x.id !== p.balance_transaction);
     expect(settled.reduce((s, x) => s + x.net, 0)).toBe(p.amount);
-    expect(txns.filter((x) => x.payout_id === p.id && x.type === 'payout').map((x) => x.net)).toEqual([-p.amount]);
+    expect(txns.filter((x) => x.payout_id === p.id && x.id === p.balance_transaction).map((x) => x.net)).toEqual([-p.amount]);
   }
 }
 
@@ -66,7 +73,7 @@ describe('payouts', () => {
     await releaseAvailableFunds(t.deps, { now: later() });
     const available = total((await getBalance(t.deps, a)).available, 'usd');
     expect(available).toBe(1000 - 59 + 3000 - 117 - 500);
-    expect((await fail(createPayout(t.deps, a, { currency: 'usd', amount: available - 1 })))?.param).toBe('amount');
+    expect(await fail(createPayout(t.deps, a, { currency: 'usd', amount: available + 1 }))).toMatchObject({ code: 'balance_insufficient', param: 'amount' });
     const payout = await createPayout(t.deps, a, { currency: 'usd', amount: available, description: 'Weekly' });
     expect(payout).toMatchObject({ object: 'payout', amount: available, status: 'pending', automatic: false, currency: 'usd', description: 'Weekly' });
     expect(total((await getBalance(t.deps, a)).available, 'usd')).toBe(0);
@@ -77,6 +84,49 @@ describe('payouts', () => {
     const charge = settled.data.find((x) => x.type === 'charge')!;
     await expect(sql`update balance_transactions set payout_id = null where merchant_id = ${a.merchantId} and id = ${charge.id}`.execute(t.db)).rejects.toThrow(/already settled/);
     expect((await fail(createPayout(t.deps, a, { currency: 'usd' })))?.code).toBe('balance_insufficient');
+    await checkLedger(a);
+  });
+
+  it('a partial manual payout takes only its amount, is not itemized, and the next whole payout settles it', async () => {
+    const a = await newActor();
+    await pay(a, 10_000, 'jpy');
+    await pay(a, 4000, 'jpy');
+    await releaseAvailableFunds(t.deps, { now: later() });
+    const available = total((await getBalance(t.deps, a)).available, 'jpy');
+    expect(available).toBe(10_000 - cardFee(10_000, 'jpy') + 4000 - cardFee(4000, 'jpy'));
+    for (const amount of [0, -5, 1.5]) expect((await fail(createPayout(t.deps, a, { currency: 'jpy', amount })))?.param).toBe('amount');
+    expect((await fail(createPayout(t.deps, a, { currency: 'xyz', amount: 100 })))?.param).toBe('currency');
+    expect(await fail(createPayout(t.deps, a, { currency: 'eur', amount: 100 }))).toMatchObject({ code: 'balance_insufficient', param: 'amount' });
+    const part = await createPayout(t.deps, a, { currency: 'jpy', amount: 5000 });
+    expect(part).toMatchObject({ amount: 5000, currency: 'jpy', automatic: false, reconciliation_status: 'not_applicable' });
+    expect(total((await getBalance(t.deps, a)).available, 'jpy')).toBe(available - 5000);
+    expect((await listBalanceTransactions(t.deps, a, { payout: part.id })).data).toEqual([]);
+    await checkLedger(a);
+    // The rest, as one itemized payout: the two charges, and the partial payout's own transaction.
+    const rest = await createPayout(t.deps, a, { currency: 'jpy' });
+    expect(rest).toMatchObject({ amount: available - 5000, reconciliation_status: 'in_progress' });
+    const settled = await listBalanceTransactions(t.deps, a, { payout: rest.id, limit: 100 });
+    expect(settled.data.map((x) => x.source).sort()).toEqual(expect.arrayContaining([part.id]));
+    expect(settled.data.filter((x) => x.id !== rest.balance_transaction).reduce((sum, x) => sum + x.net, 0)).toBe(rest.amount);
+    await checkLedger(a);
+  });
+
+  it('parallel payouts never take more than the available balance', async () => {
+    const a = await newActor();
+    await pay(a, 10_000);
+    await releaseAvailableFunds(t.deps, { now: later() });
+    const available = total((await getBalance(t.deps, a)).available, 'usd');
+    const share = Math.floor(available / 3) + 1; // three of these do not fit
+    const results = await Promise.allSettled([1, 2, 3, 4, 5, 6].map(() => createPayout(t.deps, a, { currency: 'usd', amount: share })));
+    const made = results.filter((r) => r.status === 'fulfilled');
+    expect(made).toHaveLength(2);
+    for (const r of results) if (r.status === 'rejected') expect((r.reason as PaymentError).code).toBe('balance_insufficient');
+    expect(total((await getBalance(t.deps, a)).available, 'usd')).toBe(available - 2 * share);
+    // Whole-balance and partial payouts racing: the whole one takes what is left when it runs, no more.
+    const mixed = await Promise.allSettled([createPayout(t.deps, a, { currency: 'usd' }), createPayout(t.deps, a, { currency: 'usd', amount: 1 })]);
+    const taken = mixed.flatMap((r) => (r.status === 'fulfilled' ? [r.value.amount] : []));
+    expect(taken.reduce((sum, x) => sum + x, 0)).toBe(available - 2 * share);
+    expect(total((await getBalance(t.deps, a)).available, 'usd')).toBe(0);
     await checkLedger(a);
   });
 
@@ -136,7 +186,7 @@ type Op =
   | { kind: 'charge'; amount: number; currency: 'usd' | 'jpy' | 'kwd'; card: 'ok' | 'decline' | 'manual' | 'refundFail' }
   | { kind: 'refund'; index: number; share: number }
   | { kind: 'release' }
-  | { kind: 'payout'; currency: 'usd' | 'jpy' | 'kwd'; failing: boolean }
+  | { kind: 'payout'; currency: 'usd' | 'jpy' | 'kwd'; failing: boolean; share: number | null }
   | { kind: 'advance' }
   | { kind: 'settleRefunds' };
 
@@ -145,7 +195,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('charge' as const), amount: fc.integer({ min: 500, max: 500_000 }), currency, card: fc.constantFrom('ok' as const, 'ok' as const, 'decline' as const, 'manual' as const, 'refundFail' as const) }), weight: 4 },
   { arbitrary: fc.record({ kind: fc.constant('refund' as const), index: fc.nat(), share: fc.integer({ min: 1, max: 100 }) }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('release' as const) }), weight: 1 },
-  { arbitrary: fc.record({ kind: fc.constant('payout' as const), currency, failing: fc.boolean() }), weight: 2 },
+  // share: a partial manual payout of that percentage of the available balance (null: the whole balance).
+  { arbitrary: fc.record({ kind: fc.constant('payout' as const), currency, failing: fc.boolean(), share: fc.option(fc.integer({ min: 1, max: 120 }), { nil: null }) }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant('advance' as const) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('settleRefunds' as const) }), weight: 1 },
 );
@@ -177,7 +228,9 @@ describe('the ledger under random histories (property)', () => {
             await releaseAvailableFunds(t.deps, { now: later() });
           } else if (o.kind === 'payout') {
             const metadata: Record<string, string> = o.failing ? { [TEST_PAYOUT_FAILURE_METADATA.key]: TEST_PAYOUT_FAILURE_METADATA.value } : {};
-            await createPayout(t.deps, a, { currency: o.currency, metadata }).catch((e: PaymentError) => expect(e.code).toBe('balance_insufficient'));
+            const available = total((await getBalance(t.deps, a)).available, o.currency);
+            const amount = o.share === null ? undefined : Math.max(1, Math.floor((available * o.share) / 100));
+            await createPayout(t.deps, a, { currency: o.currency, metadata, ...(amount === undefined ? {} : { amount }) }).catch((e: PaymentError) => expect(e.code).toBe('balance_insufficient'));
           } else if (o.kind === 'advance') {
             await advanceTestPayouts(t.deps);
           } else if (o.kind === 'settleRefunds') {

@@ -41,8 +41,9 @@ export function toPayoutDto(row: Row<'payouts'>): PayoutDto {
     method: 'standard',
     original_payout: null,
     payout_method: null,
-    // Every payout settles a definite set of transactions (reconciliation is complete once it is paid).
-    reconciliation_status: row.status === 'paid' ? 'completed' : 'in_progress',
+    // An itemized payout settles a definite set of transactions (reconciliation is complete once it is
+    // paid); a partial manual payout settles none (decision 009).
+    reconciliation_status: !row.itemized ? 'not_applicable' : row.status === 'paid' ? 'completed' : 'in_progress',
     reversed_by: null,
     source_type: 'card',
     statement_descriptor: row.statement_descriptor,
@@ -63,21 +64,30 @@ interface PayoutRequest {
 }
 
 /**
- * Pays out the whole available balance of a currency in the caller's transaction: the payout, its own
- * balance transaction (minus the amount) and the settlement of every unsettled available transaction,
- * whose sum is the payout's amount. Returns null when there is nothing (or less than nothing) to pay out.
+ * Pays out the available balance of a currency, or part of it, in the caller's transaction, under the lock
+ * on that currency's available total (so parallel payouts queue up and never take more than is there).
+ * - The whole balance (automatic payouts; a manual one without `amount` or with exactly the balance): the
+ *   payout is itemized: it settles every unsettled available transaction, whose sum is its amount.
+ * - Part of it (a manual payout with a smaller `amount`, as Stripe allows): not itemized (Stripe itemizes
+ *   only automatic payouts): it settles nothing, and its own transaction (minus the amount) stays
+ *   unsettled, so the next itemized payout settles it with the rest and still equals the sum it settles.
+ * Returns null when there is nothing (or less than nothing) to pay out and no amount was asked for.
  */
 async function payOutAvailable(t: Executor, actor: Actor, request: PayoutRequest): Promise<Row<'payouts'> | null> {
   const total = await repo.lockAvailableTotal(t, actor, request.currency);
   const available = Number(total?.amount ?? 0);
-  if (request.amount !== undefined && request.amount !== available) {
+  if (request.amount !== undefined && request.amount > available) {
     throw new PaymentError(
-      'invalid_request',
-      `A payout pays out the whole available balance, so that it settles a definite set of transactions: the available balance is ${toMajorUnitString(available, request.currency)} ${request.currency}. Omit amount or pass ${available}.`,
+      'balance_insufficient',
+      available > 0
+        ? `You have insufficient funds in your ${request.currency} balance: ${toMajorUnitString(available, request.currency)} ${request.currency} is available, ${toMajorUnitString(request.amount, request.currency)} was asked for.`
+        : `You have no available ${request.currency} balance to pay out.`,
       { param: 'amount' },
     );
   }
   if (available <= 0) return null;
+  const amount = request.amount ?? available;
+  const itemized = amount === available;
   const at = request.at ?? new Date();
   const id = newId('payout');
   const balanceTransactionId = newId('balanceTransaction');
@@ -85,7 +95,7 @@ async function payOutAvailable(t: Executor, actor: Actor, request: PayoutRequest
     id,
     merchant_id: actor.merchantId,
     livemode: actor.livemode,
-    amount: available,
+    amount,
     currency: request.currency,
     status: 'pending',
     automatic: request.automatic,
@@ -95,23 +105,26 @@ async function payOutAvailable(t: Executor, actor: Actor, request: PayoutRequest
     statement_descriptor: request.statementDescriptor ?? null,
     metadata: JSON.stringify(request.metadata ?? {}),
     balance_transaction_id: balanceTransactionId,
+    itemized,
     created_at: at,
     updated_at: at,
   });
-  const settled = await repo.settleAvailableTransactions(t, actor, request.currency, id);
-  if (Number(settled.amount) !== available) {
-    // The totals lock makes this impossible; were it to happen, nothing is written.
-    throw new Error(`Payout ${id}: settled ${settled.amount} but the available total is ${available}`);
+  if (itemized) {
+    const settled = await repo.settleAvailableTransactions(t, actor, request.currency, id);
+    if (Number(settled.amount) !== available) {
+      // The totals lock makes this impossible; were it to happen, nothing is written.
+      throw new Error(`Payout ${id}: settled ${settled.amount} but the available total is ${available}`);
+    }
   }
   await recordBalanceTransaction(t, actor, {
     id: balanceTransactionId,
     type: 'payout',
     reportingCategory: 'payout',
-    amount: -available,
+    amount: -amount,
     currency: request.currency,
     sourceId: id,
     description: payout.description,
-    payoutId: id,
+    payoutId: itemized ? id : null,
     createdAt: at,
   });
   const dto = toPayoutDto(payout);

@@ -127,7 +127,7 @@ export async function createRefund(deps: CoreDeps, actor: Actor, input: CreateRe
     // Stripe announces the refund on the charge as well (charge.refunded), in the same transaction.
     await emitEvents(t, actor, [
       { type: 'refund.created', object: dto },
-      ...(charge ? [{ type: 'charge.refunded', object: toChargeDto(charge), previousAttributes: { amount_refunded: Number(charge.amount_refunded) - amount } }] : []),
+      ...(charge ? [{ type: 'charge.refunded', object: toChargeDto(charge, deps.appUrl), previousAttributes: { amount_refunded: Number(charge.amount_refunded) - amount } }] : []),
     ]);
     return dto;
   });

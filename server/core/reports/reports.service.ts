@@ -448,7 +448,7 @@ interface RowReader {
 
 function rowReader(deps: CoreDeps, type: ReportTypeId, scope: Scope, p: RunParameters, conditions: Condition[]): RowReader {
   const source = SOURCES[type];
-  if (type === 'balance.summary.1') {
+  if (SUMMARY_TYPES.has(type)) {
     let rows: Promise<SourceRow[]> | undefined;
     const all = () => (rows ??= balanceSummaryRows(deps, scope, p));
     return { count: async () => (await all()).length, batch: async (after) => (after ? [] : all()) };
@@ -459,6 +459,8 @@ function rowReader(deps: CoreDeps, type: ReportTypeId, scope: Scope, p: RunParam
   };
 }
 
+/** Reports whose few rows are computed (not read from a source in batches): written by the TS writers in every format. */
+const SUMMARY_TYPES = new Set<ReportTypeId>(['balance.summary.1']);
 const PAYOUT_CATEGORIES = new Set(['payout', 'payout_reversal']);
 const CATEGORY_LABELS: Record<string, string> = {
   charge: 'Charges', refund: 'Refunds', refund_failure: 'Refund failures', dispute: 'Disputes', dispute_reversal: 'Dispute reversals',
@@ -501,6 +503,20 @@ async function balanceSummaryRows(deps: CoreDeps, scope: Scope, p: RunParameters
   return out;
 }
 
+/**
+ * The same columns as cellReaders, for CSV written by PostgreSQL (findExportCsvBatch): keep the two in step
+ * (csv-sql.integration.test.ts compares their bytes for every column of every type).
+ */
+function csvCells(type: ReportTypeId, columns: string[]): repo.CsvCell[] {
+  return columns.map((id): repo.CsvCell => {
+    const meta = METADATA_COLUMN.exec(id);
+    if (meta) return { kind: 'text', metadataKey: meta[1]! };
+    if (type === 'payments.itemized.1' && id === 'status') return { kind: 'text', extra: 'display_status' };
+    if (type === 'payments.itemized.1' && (id === 'customer_email' || id === 'failure_code')) return { kind: 'text', extra: id };
+    return { kind: reportColumn(type, id)!.kind, field: sourceField(id) };
+  });
+}
+
 class Superseded extends Error {}
 
 export interface RunReportOptions {
@@ -512,6 +528,8 @@ export interface RunReportOptions {
   /** After each batch is written (tests). */
   onProgress?: (rowsWritten: number) => void;
   fileTtlDays?: number;
+  /** CSV written by PostgreSQL (the default) or, with false, formatted here like JSON Lines and XLSX (csv-sql.integration.test.ts compares them). */
+  csvFromDatabase?: boolean;
 }
 
 /**
@@ -548,24 +566,46 @@ export async function runReport(deps: CoreDeps, scope: Scope, runId: string, opt
     stored = storage.put(storageKey, writer.output);
     // A storage failure would otherwise surface only at the end; keep it from being unhandled meanwhile.
     stored.catch(() => {});
-    const read = exportOptions(type, p.columns);
     const batchSize = options.batchSize ?? EXPORT_BATCH_ROWS;
-    const fetchAfter = (after: repo.ExportCursor | null) => reader.batch(after, batchSize, read);
-    let written = 0;
-    let next = fetchAfter(null);
-    for (;;) {
-      options.signal?.throwIfAborted();
-      const rows = await next;
-      if (!rows.length) break;
-      const more = rows.length === batchSize;
-      // The next batch is fetched while this one is formatted and written: the database and the writer overlap.
-      next = more ? fetchAfter({ id: rows[rows.length - 1]!.id as string }) : Promise.resolve([]);
-      next.catch(() => {});
-      await writer.write(rows.map((row) => readers.map((r) => r(row))));
-      written += rows.length;
-      if (!(await repo.updateReportProgress(deps.db, scope, runId, attempt, { rows_written: written }))) throw new Superseded();
-      options.onProgress?.(written);
-      if (!more) break;
+    const out = writer;
+    // CSV is written by PostgreSQL, a batch at a time as one text value; JSON Lines and XLSX read typed rows
+    // and format them here.
+    type Batch = { rows: number; lastId: string | null; write(): Promise<void> };
+    const readBatches = async (fetch: (after: repo.ExportCursor | null) => Promise<Batch>) => {
+      let written = 0;
+      let next = fetch(null);
+      for (;;) {
+        options.signal?.throwIfAborted();
+        const batch = await next;
+        if (!batch.rows) break;
+        const more = batch.rows === batchSize && batch.lastId !== null;
+        // The next batch is fetched while this one is written: the database and the writer overlap.
+        next = more ? fetch({ id: batch.lastId! }) : Promise.resolve({ rows: 0, lastId: null, write: async () => {} });
+        next.catch(() => {});
+        await batch.write();
+        written += batch.rows;
+        if (!(await repo.updateReportProgress(deps.db, scope, runId, attempt, { rows_written: written }))) throw new Superseded();
+        options.onProgress?.(written);
+        if (!more) break;
+      }
+      return written;
+    };
+    let written: number;
+    if (out.writeLines && options.csvFromDatabase !== false && !SUMMARY_TYPES.has(type)) {
+      const cells = csvCells(type, p.columns);
+      // One short transaction per batch holds the run's zone for its timestamps; none spans the export, so a
+      // worker's small pool is never held while the progress is written.
+      written = await readBatches((after) => deps.db.transaction().execute(async (tx) => {
+        await repo.setExportTimeZone(tx, p.timezone);
+        const batch = await repo.findExportCsvBatch(tx, source, scope, conditions, after, batchSize, cells);
+        return { rows: batch.rows, lastId: batch.lastId, write: () => out.writeLines!(batch.text) };
+      }));
+    } else {
+      const read = exportOptions(type, p.columns);
+      written = await readBatches(async (after) => {
+        const rows = await reader.batch(after, batchSize, read);
+        return { rows: rows.length, lastId: (rows[rows.length - 1]?.id as string | undefined) ?? null, write: () => out.write(rows.map((row) => readers.map((r) => r(row)))) };
+      });
     }
     await writer.end();
     const { size } = await stored;

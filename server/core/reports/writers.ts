@@ -21,6 +21,8 @@ export interface ReportWriter {
   readonly output: Readable;
   /** Writes a batch of rows; resolves when the output can take more (backpressure). */
   write(rows: Cell[][]): Promise<void>;
+  /** CSV only: whole lines already written by PostgreSQL with the same rules (reports.repository.ts findExportCsvBatch). */
+  writeLines?(text: string): Promise<void>;
   /** Ends the file; the output then ends. */
   end(): Promise<void>;
   /** Aborts: the output errors and whatever was stored is discarded by the storage. */
@@ -120,6 +122,7 @@ export function createReportWriter(options: WriterOptions): ReportWriter {
       for (const row of rows) text += line(row);
       await writeText(sink, text);
     },
+    ...(options.format === 'csv' ? { writeLines: (text: string) => writeText(sink, start() + text) } : {}),
     async end() {
       await writeText(sink, start());
       await endStream(sink);

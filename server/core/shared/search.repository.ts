@@ -178,6 +178,7 @@ function chargeClause(clause: SearchClause): Condition {
     case 'metadata': return compareMetadata('charges.metadata', clause);
     case 'last4': return compareKey('charges.card_last4', clause);
     case 'refunded': return clause.value === 'true' ? sql<boolean>`(charges.amount_captured > 0 and charges.amount_refunded >= charges.amount_captured)` : sql<boolean>`(charges.amount_captured = 0 or charges.amount_refunded < charges.amount_captured)`;
+    case 'disputed': return sql<boolean>`charges.disputed = ${clause.value === 'true'}`;
   }
   throw new PaymentError('search_query_invalid', `Field "${clause.field}" is not supported for charges.`, { param: 'query' });
 }

@@ -116,7 +116,7 @@ export async function streamListenSession(
       session = renewed;
       renewedAt = Date.now();
     }
-    const batch = await repo.leasePendingOfEndpoint(deps.db, scope, id, 20, options.leaseMs);
+    const batch = await repo.leaseDueOfEndpoint(deps.db, scope, id, 20, options.leaseMs);
     for (const delivery of batch) {
       if (signal.aborted) return;
       const event = await getEvent(deps, scope, delivery.event_id);
@@ -138,7 +138,7 @@ export async function recordListenResult(deps: CoreDeps, scope: Scope, sessionId
     if (!delivery || delivery.endpoint_id !== sessionId) throw notFound('webhook_delivery', deliveryId);
     const statusCode = params.status_code ?? null;
     const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
-    await repo.insertAttempt(tx, {
+    await repo.insertAttempts(tx, [{
       merchant_id: scope.merchantId,
       livemode: scope.livemode,
       delivery_id: delivery.id,
@@ -149,7 +149,7 @@ export async function recordListenResult(deps: CoreDeps, scope: Scope, sessionId
       request_headers: params.request_headers ? JSON.stringify(params.request_headers) : null,
       request_body: params.request_body ?? null,
       response_headers: params.response_headers ? JSON.stringify(params.response_headers) : null,
-    });
+    }]);
     const status = ok ? 'succeeded' : 'failed';
     await repo.updateDelivery(tx, scope, delivery.id, { status, attempt_count: delivery.attempt_count + 1, last_status_code: statusCode, next_attempt_at: null });
     return { status };

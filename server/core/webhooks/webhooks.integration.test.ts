@@ -10,7 +10,7 @@ import { createCustomer, updateCustomer } from '../customers/customers.service.j
 import type { Actor } from '../shared/deps.js';
 import { createWebhookEndpoint, getWebhookEndpoint, rollWebhookEndpointSecret } from '../webhook-endpoints/webhook-endpoints.service.js';
 import { isPublicAddress } from './webhook-target.js';
-import { deliverWebhook, nextDelay, parseRetryAfter, resendDelivery, RETRY_SCHEDULE_MS, type DeliveryOptions } from './webhooks.service.js';
+import { defaultDeliveryOptions, deliverWebhook, drainEndpoint, getRecovery, nextDelay, parseRetryAfter, resendDelivery, RETRY_SCHEDULE_MS, runRecovery, startRecovery, type DeliveryOptions } from './webhooks.service.js';
 
 let t: TestDatabase;
 const stripe = new Stripe('sk_test_unused');
@@ -161,6 +161,8 @@ describe('webhook delivery', () => {
 
   it('the schedule is immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, 24 h, 24 h with jitter; Retry-After wins where it applies', () => {
     expect(RETRY_SCHEDULE_MS.map((ms) => ms / 1000)).toEqual([5, 300, 1800, 7200, 18000, 36000, 36000, 86400, 86400]);
+    // A call times out at 15 s and an endpoint failing for 5 days is disabled, unless a test says otherwise.
+    expect(defaultDeliveryOptions()).toMatchObject({ retryScheduleMs: RETRY_SCHEDULE_MS, timeoutMs: 15_000, disableAfterMs: 5 * 86_400_000, jitter: 0.1 });
     const o = { retryScheduleMs: RETRY_SCHEDULE_MS, jitter: 0.1 };
     expect(nextDelay(1, null, o, () => 0)).toBe(4500);
     expect(nextDelay(1, null, o, () => 1)).toBe(5500);
@@ -233,31 +235,127 @@ describe('webhook delivery', () => {
     expect(attempt).toMatchObject({ status_code: null, error: 'Timed out after 0.5 s' });
   });
 
-  it('the workers deliver each endpoint\'s events in order, and recover once the receiver does', async () => {
+  it('a resend while an attempt is in flight waits for it instead of calling a second time at once', async () => {
+    const { actor, endpoint } = await setup('/busy-resend');
+    const held: ServerResponse[] = [];
+    handlers.set('/busy-resend', (_r, res) => held.push(res));
+    await createCustomer(t.deps, actor, { name: 'In flight' });
+    const [delivery] = await deliveriesOf(endpoint.id);
+    const first = deliverWebhook(t.deps, actor, delivery.id, options({ timeoutMs: 60_000 }));
+    await until('the call to start', async () => held.length === 1);
+    await resendDelivery(t.deps, actor, delivery.id);
+    // The resend's job: the delivery is leased by the call in flight, so it waits for the lease.
+    expect(await drainEndpoint(t.deps, actor, delivery.id, options())).toBe('deferred');
+    expect(received.filter((r) => r.path === '/busy-resend')).toHaveLength(1);
+    held[0].writeHead(200).end();
+    expect(await first).toBe('succeeded');
+    expect(await attemptsOf(delivery.id)).toHaveLength(1);
+  });
+
+  it('"Recover failed since" also sends again the deliveries still waiting for a retry (a receiver down for an hour)', async () => {
+    const { actor, endpoint } = await setup('/down-an-hour');
+    let up = false;
+    handlers.set('/down-an-hour', (_r, res) => res.writeHead(up ? 200 : 502).end());
+    const since = new Date(Date.now() - 1000);
+    for (let i = 0; i < 2; i++) await createCustomer(t.deps, actor, { name: `d${i}` });
+    const rows = await deliveriesOf(endpoint.id);
+    // Next try in an hour; nothing has been given up on yet.
+    for (const d of rows) expect(await deliverWebhook(t.deps, actor, d.id, options({ retryScheduleMs: [3_600_000, 3_600_000] }))).toBe('retrying');
+    const recovery = await startRecovery(t.deps, { ...actor, userId: null }, endpoint.id, since);
+    await runRecovery(t.deps, actor, recovery.id);
+    expect(await getRecovery(t.deps, actor, recovery.id)).toMatchObject({ status: 'succeeded', total: 2, queued: 2 });
+    up = true;
+    // Due now: the recovery's job sends both at once, oldest first, not in an hour.
+    expect(await drainEndpoint(t.deps, actor, rows[0].id, options())).toBe('succeeded');
+    expect((await deliveriesOf(endpoint.id)).map((d) => [d.status, d.attempt_count])).toEqual([['succeeded', 2], ['succeeded', 2]]);
+    expect(await getRecovery(t.deps, actor, recovery.id)).toMatchObject({ delivered: 2 });
+  });
+
+  it('a drain keeps at most inFlight calls open to an endpoint, leased and started oldest first; with 1, strictly in order', async () => {
+    const { actor, endpoint } = await setup('/window');
+    const held: ServerResponse[] = [];
+    handlers.set('/window', (_r, res) => held.push(res));
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) ids.push((await createCustomer(t.deps, actor, { name: `w${i}` })).id);
+    const [first] = await deliveriesOf(endpoint.id);
+    const drained = drainEndpoint(t.deps, actor, first.id, options({ inFlight: 3 }));
+    // Three calls open at the receiver, none answered: the drain has leased those three and no more.
+    await until('three calls open', async () => held.length === 3);
+    const leased = (await deliveriesOf(endpoint.id)).filter((d) => d.lease_until && d.status === 'pending');
+    expect(leased.map((d) => d.event_id)).toEqual((await deliveriesOf(endpoint.id)).slice(0, 3).map((d) => d.event_id));
+    expect(held).toHaveLength(3);
+    // From now on the receiver answers at once; the rest go out as slots free.
+    handlers.delete('/window');
+    for (const res of held.splice(0)) res.writeHead(200).end('ok');
+    expect(await drained).toBe('succeeded');
+    const order = received.filter((r) => r.path === '/window').map((r) => ids.indexOf(JSON.parse(r.body).data.object.id));
+    expect([...order].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expectStartedInOrder(order, 3);
+    const sent = await deliveriesOf(endpoint.id);
+    expect(sent.every((d) => d.status === 'succeeded' && d.attempt_count === 1)).toBe(true);
+    // The jobs of the deliveries it sent for the others are gone with their attempt; its own job is the caller's.
+    expect((await Promise.all(sent.map((d) => jobsFor(d.id)))).map((jobs) => jobs.length)).toEqual([1, 0, 0, 0, 0, 0, 0]);
+
+    const strict = await setup('/strict');
+    const strictIds: string[] = [];
+    for (let i = 0; i < 6; i++) strictIds.push((await createCustomer(t.deps, strict.actor, { name: `s${i}` })).id);
+    const [head] = await deliveriesOf(strict.endpoint.id);
+    expect(await drainEndpoint(t.deps, strict.actor, head.id, options({ inFlight: 1 }))).toBe('succeeded');
+    expect(received.filter((r) => r.path === '/strict').map((r) => JSON.parse(r.body).data.object.id)).toEqual(strictIds);
+  });
+
+  it('the workers deliver each endpoint\'s events in order, and recover once the receiver does', { timeout: 300_000 }, async () => {
     const a = await setup('/ordered');
     const b = await setup('/recovers');
-    let down = true;
-    handlers.set('/recovers', (_r, res) => res.writeHead(down ? 503 : 200).end());
+    // Down for its first two attempts, whatever the pace of the machine, then up.
+    let recoversCalls = 0;
+    handlers.set('/recovers', (_r, res) => res.writeHead(++recoversCalls <= 2 ? 503 : 200).end());
+    // An endpoint that hangs until the test lets go (well within the timeout): the others must not wait for it.
+    const stuck = await setup('/stuck');
+    const stuckHeld: ServerResponse[] = [];
+    handlers.set('/stuck', (_r, res) => stuckHeld.push(res));
+    for (let i = 0; i < 2; i++) await createCustomer(t.deps, stuck.actor, { name: `stuck${i}` });
     const workers = await startWorkers(t.deps, {
       databaseUrl: t.url, concurrency: 4, poolSize: 8, heartbeatMs: 200, staleAfterMs: 2000, pollIntervalMs: 100, crontab: false,
-      webhooks: { retryScheduleMs: [100, 100, 100, 100, 100, 100, 100, 100, 100], jitter: 0, timeoutMs: 2000 }, log: (l) => lines.push(l),
+      webhooks: { retryScheduleMs: [100, 100, 100, 100, 100, 100, 100, 100, 100], jitter: 0, timeoutMs: 200_000 }, log: (l) => lines.push(l),
     });
     try {
+      await until('the stuck endpoint\'s calls to hang', async () => stuckHeld.length === 2, 240_000);
       const ids: string[] = [];
       for (let i = 0; i < 15; i++) ids.push((await createCustomer(t.deps, a.actor, { name: `c${i}` })).id);
       await createCustomer(t.deps, b.actor, { name: 'later' });
-      await until('the ordered deliveries', async () => received.filter((r) => r.path === '/ordered').length >= 15);
-      const order = received.filter((r) => r.path === '/ordered').map((r) => JSON.parse(r.body).data.object.id);
-      expect(order).toEqual(ids);
-      await until('a failed attempt', async () => received.filter((r) => r.path === '/recovers').length >= 2);
-      down = false;
-      await until('the recovery', async () => (await deliveriesOf(b.endpoint.id))[0].status === 'succeeded');
+      await until('the ordered deliveries', async () => received.filter((r) => r.path === '/ordered').length >= 15, 240_000);
+      const order = received.filter((r) => r.path === '/ordered').map((r) => ids.indexOf(JSON.parse(r.body).data.object.id));
+      expect([...order].sort((x, y) => x - y)).toEqual(ids.map((_, i) => i));
+      expectStartedInOrder(order, defaultDeliveryOptions().inFlight!);
+      await until('the recovery', async () => (await deliveriesOf(b.endpoint.id))[0].status === 'succeeded', 240_000);
+      expect(recoversCalls).toBe(3);
+      await until('every ordered delivery to be recorded', async () => (await deliveriesOf(a.endpoint.id)).every((d) => d.status === 'succeeded'), 240_000);
+      // All that while, the stuck endpoint's calls were still open.
+      const stuckDeliveries = await deliveriesOf(stuck.endpoint.id);
+      expect(stuckHeld).toHaveLength(2);
+      expect((await Promise.all(stuckDeliveries.map((d) => attemptsOf(d.id)))).flat()).toEqual([]);
+      for (const res of stuckHeld.splice(0)) res.writeHead(200).end();
+      await until('the stuck endpoint\'s deliveries', async () => (await deliveriesOf(stuck.endpoint.id)).every((d) => d.status === 'succeeded'), 240_000);
     } finally {
+      for (const res of stuckHeld.splice(0)) res.writeHead(200).end();
       await workers.stop();
     }
     expect((await deliveriesOf(a.endpoint.id)).every((d) => d.status === 'succeeded')).toBe(true);
   });
 });
+
+/**
+ * Deliveries started oldest first with at most `inFlight` open at once, as a receiver that answers at once
+ * sees them: when event j arrives, every event before j - inFlight + 1 has already arrived (its call had to
+ * end to free the slot j's call took). With inFlight 1, exactly in order.
+ */
+function expectStartedInOrder(arrivalOrder: number[], inFlight: number) {
+  arrivalOrder.forEach((j, position) => {
+    const before = new Set(arrivalOrder.slice(0, position));
+    for (let i = 0; i <= j - inFlight; i++) expect(before.has(i), `event ${i} arrived before event ${j}`).toBe(true);
+  });
+}
 
 describe('live-mode targets', () => {
   it('refuses http, loopback, private, link-local and metadata addresses in live mode, including through a DNS name', async () => {

@@ -38,8 +38,27 @@ export function updateDelivery(db: Executor, scope: Scope, id: string, changes: 
     .executeTakeFirstOrThrow();
 }
 
-export function insertAttempt(db: Executor, row: NewRow<'webhook_attempts'>) {
-  return db.insertInto('webhook_attempts').values(row).returningAll().executeTakeFirstOrThrow();
+/** Gives back leases this worker took but will not use (the deliveries stay as they were). */
+export async function releaseLeases(db: Executor, scope: Scope, ids: string[]) {
+  if (!ids.length) return;
+  await db.updateTable('webhook_deliveries').set({ lease_until: null }).$call(inScope(scope)).where('id', 'in', ids).where('status', '=', 'pending').execute();
+}
+
+/** Attempts answered together, in one statement. */
+export async function insertAttempts(db: Executor, rows: NewRow<'webhook_attempts'>[]) {
+  if (rows.length) await db.insertInto('webhook_attempts').values(rows).execute();
+}
+
+export interface SucceededDelivery { id: string; attemptCount: number; statusCode: number }
+
+/** Deliveries whose attempt succeeded, in one statement; each lease is released. */
+export async function markSucceeded(db: Executor, scope: Scope, rows: SucceededDelivery[]) {
+  if (!rows.length) return;
+  await sql`
+    update webhook_deliveries d
+    set status = 'succeeded', attempt_count = v.attempt_count, last_status_code = v.status_code, next_attempt_at = null, lease_until = null, updated_at = now()
+    from unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.attemptCount)}::int[], ${rows.map((r) => r.statusCode)}::int[]) as v(id, attempt_count, status_code)
+    where d.merchant_id = ${scope.merchantId} and d.livemode = ${scope.livemode} and d.id = v.id`.execute(db);
 }
 
 /** Attempts of one delivery, oldest first; the delivery must be in scope. */
@@ -87,6 +106,25 @@ export function findDeliveries(db: Executor, scope: Scope, filter: DeliveryFilte
 }
 
 /**
+ * Pending again, due now (a resend, a recovery). A lease held by a call in flight is kept: that call
+ * records its answer, and the new job waits for the lease instead of calling a second time at once.
+ */
+export function requeueDelivery(db: Executor, scope: Scope, id: string) {
+  return db
+    .updateTable('webhook_deliveries')
+    .set({ status: 'pending', next_attempt_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+    .$call(inScope(scope))
+    .where('id', '=', id)
+    .execute();
+}
+
+/**
+ * "Failed" for a recovery: given up on, or still waiting for a retry after a failed attempt (a receiver
+ * down for an hour has deliveries of both kinds; the schedule runs for three days).
+ */
+const lastAttemptFailed = sql<boolean>`(d.status = 'failed' or (d.status = 'pending' and d.attempt_count > 0))`;
+
+/**
  * The next failed deliveries of an endpoint created since `since` (and of one event type), oldest first,
  * after the keyset cursor, locked for a resend.
  */
@@ -95,20 +133,24 @@ export function findFailedSince(
   scope: Scope,
   endpointId: string,
   since: Date,
-  options: { eventType?: string | null; after?: { createdAt: Date; id: string } | null; limit: number },
+  options: { eventType?: string | null; afterId?: string | null; limit: number },
 ) {
   let query = db
     .selectFrom('webhook_deliveries as d')
     .selectAll('d')
     .$call(inScope(scope, 'd'))
     .where('d.endpoint_id', '=', endpointId)
-    .where('d.status', '=', 'failed')
+    .where(lastAttemptFailed)
     .where('d.created_at', '>=', since);
   if (options.eventType) {
     const type = options.eventType;
     query = query.where((eb) => eb.exists(eb.selectFrom('events as ev').select('ev.id').whereRef('ev.id', '=', 'd.event_id').where('ev.type', '=', type)));
   }
-  if (options.after) query = query.where(sql<boolean>`(d.created_at, d.id) > (${options.after.createdAt}, ${options.after.id})`);
+  // The cursor's time is read here, to the microsecond (a Date would round it down to the millisecond, and the
+  // row at the cursor, still failed or pending again, would come back).
+  if (options.afterId) {
+    query = query.where(sql<boolean>`(d.created_at, d.id) > (select c.created_at, c.id from webhook_deliveries c where c.merchant_id = ${scope.merchantId} and c.livemode = ${scope.livemode} and c.id = ${options.afterId})`);
+  }
   return query.orderBy('d.created_at', 'asc').orderBy('d.id', 'asc').limit(options.limit).forUpdate().execute();
 }
 
@@ -119,7 +161,7 @@ export async function countFailedSince(db: Executor, scope: Scope, endpointId: s
     .select(sql<number>`count(*)::int`.as('n'))
     .$call(inScope(scope, 'd'))
     .where('d.endpoint_id', '=', endpointId)
-    .where('d.status', '=', 'failed')
+    .where(lastAttemptFailed)
     .where('d.created_at', '>=', since);
   if (eventType) query = query.where((eb) => eb.exists(eb.selectFrom('events as ev').select('ev.id').whereRef('ev.id', '=', 'd.event_id').where('ev.type', '=', eventType)));
   return (await query.executeTakeFirstOrThrow()).n;
@@ -171,22 +213,34 @@ export function insertTestEvent(db: Executor, row: NewRow<'events'>) {
 }
 
 /**
- * Leases the oldest pending deliveries of one listen session for its stream (skipping rows another stream
- * holds); a stream that dies before the CLI reports lets the lease lapse, and the next stream sends them again.
+ * Leases the oldest due deliveries of one endpoint (a drain of the deliver-webhook job, or a listen
+ * session's stream), skipping rows another worker or stream holds, while the endpoint is enabled. Oldest
+ * first, so they are started in creation order; one that dies before recording lets the lease lapse and is
+ * sent again.
  */
-export async function leasePendingOfEndpoint(db: Executor, scope: Scope, endpointId: string, limit: number, leaseMs: number) {
-  const { rows } = await sql<{ id: string; event_id: string; created_at: Date }>`
+export async function leaseDueOfEndpoint(db: Executor, scope: Scope, endpointId: string, limit: number, leaseMs: number) {
+  if (limit <= 0) return [];
+  // Sorted in SQL: created_at has microseconds (events written together are that far apart), Date has not.
+  const { rows } = await sql<Row<'webhook_deliveries'>>`
+    with leased as (
     update webhook_deliveries d set lease_until = now() + make_interval(secs => ${leaseMs / 1000})
     where d.id in (
       select id from webhook_deliveries
       where merchant_id = ${scope.merchantId} and livemode = ${scope.livemode} and endpoint_id = ${endpointId}
         and status = 'pending' and (lease_until is null or lease_until < now())
+        and (next_attempt_at is null or next_attempt_at <= now())
+        and exists (
+          select 1 from webhook_endpoints e
+          where e.merchant_id = ${scope.merchantId} and e.livemode = ${scope.livemode} and e.id = ${endpointId} and e.status = 'enabled' and e.deleted_at is null
+        )
       order by created_at, id
       limit ${limit}
       for update skip locked
     )
-    returning d.id, d.event_id, d.created_at`.execute(db);
-  return rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : 1));
+    returning d.*
+    )
+    select * from leased order by created_at, id`.execute(db);
+  return rows;
 }
 
 /** Pending deliveries of an endpoint created before `before` become failed (a listen session's backlog). */

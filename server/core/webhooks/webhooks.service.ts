@@ -1,12 +1,13 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { EVENT_TYPES } from '../../../shared/contracts/events.js';
+import type { EventDto } from '../../../shared/contracts/events.js';
 import type { TimelineWebhookView } from '../../../shared/contracts/dashboard.js';
 import type { DeliveryAttemptDto, DeliveryDto, RecoveryDto } from '../../../shared/contracts/webhook-endpoints.js';
 import { notFound, PaymentError } from '../../../shared/errors.js';
 import { newId } from '../../../shared/ids.js';
-import { buildEventRow, getEvent } from '../events/events.service.js';
-import { addJob } from '../jobs/jobs.repository.js';
+import { buildEventRow, getEvent, getEventsById } from '../events/events.service.js';
+import { addJob, removeJobs } from '../jobs/jobs.repository.js';
 import { decrypt } from '../shared/crypto.js';
 import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
 import { toUnix } from '../shared/tx.js';
@@ -26,19 +27,27 @@ export interface DeliveryOptions {
   /** ± this fraction of each delay, so retries of many deliveries spread out. */
   jitter: number;
   timeoutMs: number;
-  /** A delivery's lease is the timeout plus this (default 30 s): time to record the outcome before another worker may retry. */
+  /** A delivery's lease is the timeout plus this (default 30 s, at least the timeout): time to record the outcome before another worker may retry. */
   leaseSlackMs?: number;
   /** An endpoint failing without a success for this long is disabled. */
   disableAfterMs: number;
+  /** Calls in flight at once to one endpoint, started in creation order (DEFAULT_IN_FLIGHT; 1 is strictly serial). */
+  inFlight?: number;
+  /** A drain leases no more deliveries after this long (default 5 s), so busy endpoints take turns at the workers. */
+  drainBudgetMs?: number;
   /** Operator log (endpoint disabled). */
   log: (line: string) => void;
 }
+
+/** Calls in flight per endpoint: enough to keep up with 100 events/s over a slow link, few enough to keep the order. */
+export const DEFAULT_IN_FLIGHT = 4;
 
 export const defaultDeliveryOptions = (log: (line: string) => void = console.log): DeliveryOptions => ({
   retryScheduleMs: RETRY_SCHEDULE_MS,
   jitter: 0.1,
   timeoutMs: 15_000,
   disableAfterMs: 5 * DAY,
+  inFlight: DEFAULT_IN_FLIGHT,
   log,
 });
 
@@ -46,8 +55,14 @@ export const EXCERPT_CHARS = 4096;
 /** Statuses after which the receiver's Retry-After decides when to try again. */
 const RETRY_AFTER_STATUSES = new Set([429, 502, 503, 504]);
 
-/** The job queue of one endpoint: its deliveries run one at a time, in order, beside other endpoints'. */
+/** The job queue of one endpoint: one drain of it at a time, in order, beside other endpoints'. */
 const endpointQueue = (endpointId: string) => `webhooks:${endpointId}`;
+/**
+ * The key of a delivery's first job (the outbox's, a resend's): a drain that sends the delivery with
+ * others removes it in the transaction that records the attempt, so one busy endpoint's queue is not left
+ * with a job per delivery to run through. Retries and deferrals are unkeyed: they keep their own run_at.
+ */
+const webhookJobKey = (deliveryId: string) => `webhook:${deliveryId}`;
 
 /** The secrets that sign now: the current one and, until its overlap ends, the one it replaced. */
 export function activeSecrets(deps: CoreDeps, endpoint: { secret_encrypted: string; previous_secret_encrypted: string | null; previous_secret_expires_at: Date | null }, now = new Date()): string[] {
@@ -76,13 +91,14 @@ interface CallResult {
 }
 
 /**
- * One attempt of one delivery (the deliver-webhook job): lease the row and commit, call the endpoint
- * outside any transaction, then record the attempt and what comes next in one transaction. A worker dying
- * mid-call leaves the job to be run again (at least once). When another worker holds the lease, the job is
- * deferred to the moment the lease lapses.
+ * One attempt of one delivery: lease the row and commit, call the endpoint outside any transaction, then
+ * record the attempt and what comes next in one transaction. A worker dying mid-call leaves the job to be
+ * run again (at least once). When another worker holds the lease, the job is deferred to the moment the
+ * lease lapses. `deferred` (a job that may run after the delivery's attempt was already made and a retry
+ * scheduled): only a delivery that is due is attempted.
  */
 export async function deliverWebhook(deps: CoreDeps, scope: Scope, deliveryId: string, options: DeliveryOptions, job: { deferred?: boolean } = {}): Promise<DeliveryOutcome> {
-  const delivery = await repo.leaseDelivery(deps.db, scope, deliveryId, options.timeoutMs + (options.leaseSlackMs ?? 30_000), { dueOnly: job.deferred });
+  const delivery = await repo.leaseDelivery(deps.db, scope, deliveryId, leaseMs(options), { dueOnly: job.deferred });
   if (!delivery) {
     const row = await repo.getDelivery(deps.db, scope, deliveryId);
     if (!row || row.status !== 'pending' || !row.lease_until || row.lease_until.getTime() <= Date.now()) return 'skipped';
@@ -104,14 +120,121 @@ export async function deliverWebhook(deps: CoreDeps, scope: Scope, deliveryId: s
     await repo.updateDelivery(deps.db, scope, delivery.id, { status: 'failed', next_attempt_at: null });
     return 'skipped';
   }
-  const event = await getEvent(deps, scope, delivery.event_id);
-  const body = JSON.stringify(event);
-  const now = new Date();
-  const headers: Record<string, string> = { ...deliveryHeaders(), ...signatureHeaders(activeSecrets(deps, endpoint, now), event.id, body, toUnix(now)) };
-  const result = await callEndpoint(endpoint.url, headers, body, options.timeoutMs, scope.livemode);
+  const sent = await sendLeased(deps, scope, endpoint, delivery, await getEvent(deps, scope, delivery.event_id), options);
+  const [outcome] = await recordSent(deps, scope, { ...endpoint }, [sent], options);
+  return outcome;
+}
 
-  return deps.db.transaction().execute(async (tx) => {
-    await repo.insertAttempt(tx, {
+/** A lease outlasts a call and one more before it (a drain's waiting deliveries): the slack is at least the timeout. */
+const leaseMs = (options: DeliveryOptions) => options.timeoutMs + Math.max(options.leaseSlackMs ?? 30_000, options.timeoutMs);
+
+type EndpointRow = NonNullable<Awaited<ReturnType<typeof endpointsRepo.getWebhookEndpoint>>>;
+
+/**
+ * The deliver-webhook job: drains the due deliveries of its delivery's endpoint with up to `inFlight`
+ * calls at once, leased and started oldest first, so a healthy endpoint gets its events in the order they
+ * happened and one busy endpoint is not limited to one round trip at a time (ADR 017). A call's slot frees
+ * when its answer arrives; the answers are recorded in the background, those that arrive together in one
+ * transaction (each delivery stays leased until its attempt is recorded). Its own delivery is the job's
+ * promise (at least once): the others it sends are a head start, and their keyed jobs are removed with
+ * their attempts. A drain stops leasing after `drainBudgetMs`, so busy endpoints take turns at the workers.
+ */
+export async function drainEndpoint(deps: CoreDeps, scope: Scope, deliveryId: string, options: DeliveryOptions, job: { deferred?: boolean } = {}): Promise<DeliveryOutcome> {
+  const own = await repo.getDelivery(deps.db, scope, deliveryId);
+  if (!own || own.status !== 'pending') return 'skipped';
+  const endpoint = await endpointsRepo.getWebhookEndpoint(deps.db, scope, own.endpoint_id);
+  if (!endpoint || endpoint.kind !== 'url' || endpoint.status !== 'enabled') return deliverWebhook(deps, scope, deliveryId, options, job);
+  // One view of the endpoint's failing streak and status for the whole drain, kept current as attempts are recorded.
+  const state: EndpointRow = { ...endpoint };
+  const limit = Math.max(1, options.inFlight ?? DEFAULT_IN_FLIGHT);
+  const stopLeasingAt = Date.now() + (options.drainBudgetMs ?? 5_000);
+  const inFlight = new Set<Promise<unknown>>();
+  const answered: Sent[] = [];
+  let recording: Promise<void> | undefined;
+  let ownOutcome: DeliveryOutcome | undefined;
+  let failure: unknown;
+  const record = () => {
+    recording ??= (async () => {
+      while (answered.length && failure === undefined) {
+        const batch = answered.splice(0);
+        const outcomes = await recordSent(deps, scope, state, batch, options).catch((e) => ((failure ??= e), []));
+        outcomes.forEach((outcome, i) => { if (batch[i].delivery.id === deliveryId) ownOutcome = outcome; });
+      }
+    })().finally(() => {
+      recording = undefined;
+      if (answered.length && failure === undefined) record();
+    });
+  };
+  // Leased a slot-full at a time (one lease and one event read per `limit` deliveries); those that wait for a
+  // slot are started oldest first as calls end. A lease outlasts one round of calls timing out (leaseMs),
+  // so a waiting one is never sent after its lease could have lapsed.
+  const waiting: Array<{ row: repo.DeliveryRow; event: EventDto }> = [];
+  let more = true;
+  while (failure === undefined && (more || inFlight.size || waiting.length)) {
+    if (more && !waiting.length && inFlight.size < limit) {
+      const rows = state.status === 'enabled' && Date.now() < stopLeasingAt ? await repo.leaseDueOfEndpoint(deps.db, scope, endpoint.id, limit, leaseMs(options)).catch((e) => ((failure ??= e), [])) : [];
+      // Fewer than asked: nothing else is due now.
+      more = rows.length === limit;
+      const events = rows.length ? await getEventsById(deps, scope, rows.map((r) => r.event_id)).catch((e) => ((failure ??= e), new Map<string, EventDto>())) : new Map<string, EventDto>();
+      for (const row of rows) {
+        const event = events.get(row.event_id);
+        if (!event) failure ??= notFound('event', row.event_id);
+        else waiting.push({ row, event });
+      }
+    }
+    if (state.status !== 'enabled' || failure !== undefined) {
+      // Disabled meanwhile (410), or trouble: the waiting ones are not sent; their own jobs decide.
+      await repo.releaseLeases(deps.db, scope, waiting.splice(0).map((w) => w.row.id)).catch((e) => (failure ??= e));
+    }
+    while (inFlight.size < limit && waiting.length) {
+      const { row, event } = waiting.shift()!;
+      const call: Promise<unknown> = sendLeased(deps, scope, state, row, event, options, { removeJob: row.id !== deliveryId })
+        .then((sent) => (answered.push(sent), record()))
+        .finally(() => inFlight.delete(call));
+      inFlight.add(call);
+    }
+    if (inFlight.size) {
+      await Promise.race(inFlight);
+      // A slot is free: deliveries that came due meanwhile go next.
+      more = true;
+    }
+  }
+  await Promise.all(inFlight);
+  while (recording) await recording;
+  if (failure !== undefined) throw failure;
+  // Not among those it sent (leased elsewhere, not due, or the budget ran out first): the single path decides.
+  return ownOutcome ?? deliverWebhook(deps, scope, deliveryId, options, { deferred: true });
+}
+
+/** A leased delivery's call and its answer, to be recorded. */
+interface Sent {
+  delivery: repo.DeliveryRow;
+  headers: Record<string, string>;
+  body: string;
+  result: CallResult;
+  at: Date;
+  /** Sent by another delivery's drain: its own (keyed) job has nothing left to do. */
+  removeJob: boolean;
+}
+
+/** Signs and POSTs a delivery this worker leased (no transaction open). */
+async function sendLeased(deps: CoreDeps, scope: Scope, endpoint: EndpointRow, delivery: repo.DeliveryRow, event: EventDto, options: DeliveryOptions, { removeJob = false } = {}): Promise<Sent> {
+  const body = JSON.stringify(event);
+  const at = new Date();
+  const headers: Record<string, string> = { ...deliveryHeaders(), ...signatureHeaders(activeSecrets(deps, endpoint, at), event.id, body, toUnix(at)) };
+  const result = await callEndpoint(endpoint.url, headers, body, options.timeoutMs, scope.livemode);
+  return { delivery, headers, body, result, at, removeJob };
+}
+
+/**
+ * Records answered calls of one endpoint, oldest first, in one transaction: each attempt, then per delivery
+ * success, a retry on the schedule (or Retry-After) with its job, or failure; the endpoint's failing streak
+ * ends with a success, and 410 Gone or 5 days of failing disables it (with an operator log line).
+ * `endpoint` is updated to what was committed.
+ */
+async function recordSent(deps: CoreDeps, scope: Scope, endpoint: EndpointRow, items: Sent[], options: DeliveryOptions): Promise<Array<'succeeded' | 'retrying' | 'failed'>> {
+  const committed = await deps.db.transaction().execute(async (tx) => {
+    await repo.insertAttempts(tx, items.map(({ delivery, headers, body, result }) => ({
       merchant_id: scope.merchantId,
       livemode: scope.livemode,
       delivery_id: delivery.id,
@@ -122,34 +245,48 @@ export async function deliverWebhook(deps: CoreDeps, scope: Scope, deliveryId: s
       request_headers: JSON.stringify(headers),
       request_body: body,
       response_headers: result.responseHeaders ? JSON.stringify(result.responseHeaders) : null,
-    });
-    const attemptCount = delivery.attempt_count + 1;
-    const common = { attempt_count: attemptCount, last_status_code: result.statusCode };
-    const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
-    if (ok) {
-      await repo.updateDelivery(tx, scope, delivery.id, { ...common, status: 'succeeded', next_attempt_at: null });
-      if (endpoint.failing_since) await endpointsRepo.updateWebhookEndpoint(tx, scope, endpoint.id, { failing_since: null });
-      return 'succeeded';
+    })));
+    // A retry gets a job of its own below.
+    await removeJobs(tx, items.filter((i) => i.removeJob).map((i) => webhookJobKey(i.delivery.id)));
+    let failingSince = endpoint.failing_since;
+    let status = endpoint.status;
+    const succeeded: repo.SucceededDelivery[] = [];
+    const outcomes: Array<'succeeded' | 'retrying' | 'failed'> = [];
+    for (const { delivery, result, at: now } of items) {
+      const attemptCount = delivery.attempt_count + 1;
+      const common = { attempt_count: attemptCount, last_status_code: result.statusCode };
+      if (result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300) {
+        succeeded.push({ id: delivery.id, attemptCount, statusCode: result.statusCode });
+        failingSince = null;
+        outcomes.push('succeeded');
+        continue;
+      }
+      failingSince ??= now;
+      const disable = result.statusCode === 410 ? 'it answered 410 Gone' : now.getTime() - failingSince.getTime() >= options.disableAfterMs ? `it has failed continuously since ${failingSince.toISOString()}` : null;
+      const delay = disable ? null : nextDelay(attemptCount, result.retryAfterMs, options);
+      if (disable && status !== 'disabled') {
+        status = 'disabled';
+        options.log(`Webhook endpoint ${endpoint.id} (merchant ${scope.merchantId}, ${endpoint.url}) disabled: ${disable}`);
+      }
+      if (delay === null) {
+        await repo.updateDelivery(tx, scope, delivery.id, { ...common, status: 'failed', next_attempt_at: null });
+        outcomes.push('failed');
+        continue;
+      }
+      const runAt = new Date(now.getTime() + delay);
+      await repo.updateDelivery(tx, scope, delivery.id, { ...common, next_attempt_at: runAt });
+      await addJob(tx, 'deliver-webhook', { merchantId: scope.merchantId, livemode: scope.livemode, deliveryId: delivery.id }, { runAt, queueName: endpointQueue(endpoint.id) });
+      outcomes.push('retrying');
     }
-    const failingSince = endpoint.failing_since ?? now;
-    const disable = result.statusCode === 410 ? 'it answered 410 Gone' : now.getTime() - failingSince.getTime() >= options.disableAfterMs ? `it has failed continuously since ${failingSince.toISOString()}` : null;
-    if (disable) {
-      await endpointsRepo.updateWebhookEndpoint(tx, scope, endpoint.id, { status: 'disabled', failing_since: failingSince });
-      await repo.updateDelivery(tx, scope, delivery.id, { ...common, status: 'failed', next_attempt_at: null });
-      options.log(`Webhook endpoint ${endpoint.id} (merchant ${scope.merchantId}, ${endpoint.url}) disabled: ${disable}`);
-      return 'failed';
+    await repo.markSucceeded(tx, scope, succeeded);
+    if (status !== endpoint.status || failingSince?.getTime() !== endpoint.failing_since?.getTime()) {
+      await endpointsRepo.updateWebhookEndpoint(tx, scope, endpoint.id, { failing_since: failingSince, ...(status !== endpoint.status ? { status } : {}) });
     }
-    if (!endpoint.failing_since) await endpointsRepo.updateWebhookEndpoint(tx, scope, endpoint.id, { failing_since: failingSince });
-    const delay = nextDelay(attemptCount, result.retryAfterMs, options);
-    if (delay === null) {
-      await repo.updateDelivery(tx, scope, delivery.id, { ...common, status: 'failed', next_attempt_at: null });
-      return 'failed';
-    }
-    const runAt = new Date(now.getTime() + delay);
-    await repo.updateDelivery(tx, scope, delivery.id, { ...common, next_attempt_at: runAt });
-    await addJob(tx, 'deliver-webhook', { merchantId: scope.merchantId, livemode: scope.livemode, deliveryId: delivery.id }, { runAt, queueName: endpointQueue(endpoint.id) });
-    return 'retrying';
+    return { outcomes, failingSince, status };
   });
+  endpoint.failing_since = committed.failingSince;
+  endpoint.status = committed.status;
+  return committed.outcomes;
 }
 
 /** Milliseconds until the next attempt after `attemptCount` failed ones, or null when none is left. */
@@ -225,8 +362,8 @@ function callEndpoint(rawUrl: string, headers: Record<string, string>, body: str
 }
 
 async function queueAgain(tx: Executor, scope: Scope, delivery: { id: string; endpoint_id: string }) {
-  await repo.updateDelivery(tx, scope, delivery.id, { status: 'pending', next_attempt_at: new Date() });
-  await addJob(tx, 'deliver-webhook', { merchantId: scope.merchantId, livemode: scope.livemode, deliveryId: delivery.id }, { queueName: endpointQueue(delivery.endpoint_id) });
+  await repo.requeueDelivery(tx, scope, delivery.id);
+  await addJob(tx, 'deliver-webhook', { merchantId: scope.merchantId, livemode: scope.livemode, deliveryId: delivery.id }, { queueName: endpointQueue(delivery.endpoint_id), jobKey: webhookJobKey(delivery.id) });
 }
 
 /** Sends a delivery again (dashboard "Resend"): pending once more, with a job in its endpoint's queue. */
@@ -247,7 +384,8 @@ async function toRecoveryDto(db: Executor, scope: Scope, row: repo.RecoveryRow):
 
 /**
  * "Recover failed since": a recover-webhooks job, added with its progress row, sends every failed delivery
- * of the endpoint created since `since` (of one event type, when given) again, oldest first.
+ * of the endpoint created since `since` (of one event type, when given) again, oldest first: those given up
+ * on and those still waiting for a retry.
  */
 export async function startRecovery(deps: CoreDeps, actor: Actor, endpointId: string, since: Date, options: { eventType?: string | null } = {}): Promise<RecoveryDto> {
   return deps.db.transaction().execute(async (tx) => {
@@ -288,8 +426,7 @@ export async function runRecovery(deps: CoreDeps, scope: Scope, recoveryId: stri
     const done = await deps.db.transaction().execute(async (tx) => {
       const recovery = await repo.getRecovery(tx, scope, recoveryId, { forUpdate: true });
       if (!recovery || recovery.status !== 'running') return true;
-      const after = recovery.cursor_created_at && recovery.cursor_id ? { createdAt: recovery.cursor_created_at, id: recovery.cursor_id } : null;
-      const rows = await repo.findFailedSince(tx, scope, recovery.endpoint_id, recovery.since, { eventType: recovery.event_type, after, limit: batchSize });
+      const rows = await repo.findFailedSince(tx, scope, recovery.endpoint_id, recovery.since, { eventType: recovery.event_type, afterId: recovery.cursor_id, limit: batchSize });
       for (const row of rows) await queueAgain(tx, scope, row);
       const last = rows.at(-1);
       const finished = rows.length < batchSize;
@@ -317,7 +454,7 @@ export async function sendTestEvent(deps: CoreDeps, actor: Actor, endpointId: st
     const delivery = await repo.insertDelivery(tx, {
       id: newId('webhookDelivery'), merchant_id: actor.merchantId, livemode: actor.livemode, endpoint_id: endpoint.id, event_id: event.id, next_attempt_at: new Date(),
     });
-    await addJob(tx, 'deliver-webhook', { merchantId: actor.merchantId, livemode: actor.livemode, deliveryId: delivery.id }, { queueName: endpointQueue(endpoint.id) });
+    await addJob(tx, 'deliver-webhook', { merchantId: actor.merchantId, livemode: actor.livemode, deliveryId: delivery.id }, { queueName: endpointQueue(endpoint.id), jobKey: webhookJobKey(delivery.id) });
     return { deliveryId: delivery.id, eventId: event.id };
   });
 }

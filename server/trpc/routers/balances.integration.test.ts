@@ -76,3 +76,48 @@ describe('balances router', () => {
     expect((await errorOf(admin.balances.updateSettings({ ...settings, fee_percent_bps: 20_000 }))).code).toBe('BAD_REQUEST');
   });
 });
+
+describe('balances router: the list of all balance transactions and partial payouts', () => {
+  it('filters by type, currency, date range and payout; keyset pages; rows carry their payment', async () => {
+    const m = await createTestMerchant(t.db);
+    const me: Actor = { merchantId: m.merchant.id, livemode: false, userId: m.user.id };
+    const caller = await callerFor(t, m.user.id, m.merchant.id);
+    const usd = await createPaymentIntent(t.deps, me, { amount: 5000, currency: 'usd', confirm: true, payment_method: 'pm_card_visa' });
+    await createPaymentIntent(t.deps, me, { amount: 3000, currency: 'jpy', confirm: true, payment_method: 'pm_card_visa' });
+    await createPaymentIntent(t.deps, me, { amount: 2000, currency: 'usd', confirm: true, payment_method: 'pm_card_visa' });
+    const refund = await createRefund(t.deps, me, { payment_intent: usd.id, amount: 500 });
+
+    const all = await caller.balances.transactions({});
+    expect(all.data.map((x) => [x.type, x.currency])).toEqual([['refund', 'usd'], ['charge', 'usd'], ['charge', 'jpy'], ['charge', 'usd']]);
+    expect(all.data.find((x) => x.source === usd.latest_charge)?.payment_intent).toBe(usd.id);
+    expect(all.data.find((x) => x.type === 'refund')?.source).toBe(refund.id);
+    expect((await caller.balances.transactions({ type: 'charge', currency: 'usd' })).data.map((x) => x.amount)).toEqual([2000, 5000]);
+    expect((await caller.balances.transactions({ currency: 'jpy' })).data.map((x) => x.amount)).toEqual([3000]);
+    const now = Math.floor(Date.now() / 1000);
+    expect((await caller.balances.transactions({ created: { gte: now + 3600 } })).data).toEqual([]);
+    expect((await caller.balances.transactions({ created: { gte: now - 3600, lt: now + 3600 } })).data).toHaveLength(4);
+    // Keyset pages: two by two, forwards and back.
+    const first = await caller.balances.transactions({ limit: 2 });
+    expect(first.has_more).toBe(true);
+    const second = await caller.balances.transactions({ limit: 2, starting_after: first.data[1].id });
+    expect([...first.data, ...second.data].map((x) => x.id)).toEqual(all.data.map((x) => x.id));
+    expect((await caller.balances.transactions({ limit: 2, ending_before: second.data[0].id })).data.map((x) => x.id)).toEqual(first.data.map((x) => x.id));
+    await expect(caller.balances.transactions({ type: 'nonsense' as 'charge' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(caller.balances.transactions({ currency: 'xyz' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+
+    // A partial payout, then the rest: the full one lists what it settles, the partial payout's line among them.
+    await releaseAvailableFunds(t.deps, { now: new Date(Date.now() + 3 * 86_400_000) });
+    const available = (await caller.balances.overview()).balance.available.find((b) => b.currency === 'usd')!.amount;
+    expect(available).toBe(5000 - 175 + 2000 - 88 - 500);
+    expect((await errorOf(caller.balances.createPayout({ currency: 'usd', amount: available + 1 }))).message).toMatch(/insufficient funds/);
+    expect((await errorOf(caller.balances.createPayout({ currency: 'usd', amount: 0 }))).code).toBe('BAD_REQUEST');
+    const part = await caller.balances.createPayout({ currency: 'usd', amount: 1000 });
+    expect(part).toMatchObject({ amount: 1000, reconciliation_status: 'not_applicable' });
+    expect((await caller.balances.payout({ id: part.id })).transactions.data).toEqual([]);
+    const rest = await caller.balances.createPayout({ currency: 'usd' });
+    expect(rest.amount).toBe(available - 1000);
+    const settled = await caller.balances.transactions({ payout: rest.id, limit: 100 });
+    expect(settled.data.map((x) => x.type).sort()).toEqual(['charge', 'charge', 'payout', 'payout', 'refund']);
+    expect(settled.data.filter((x) => x.id !== rest.balance_transaction).reduce((s, x) => s + x.net, 0)).toBe(rest.amount);
+  });
+});

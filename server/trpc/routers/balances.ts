@@ -7,7 +7,7 @@ import {
   payoutIdInput,
 } from '../../../shared/contracts/balance.js';
 import { findDisputeForPayment } from '../../core/disputes/disputes.service.js';
-import { findBalanceTransactionsForSources, findPayoutTransactions, getBalance, listBalanceTransactions, updateBalanceSettings } from '../../core/balance/balance.service.js';
+import { findBalanceTransactionsForSources, findBalanceTransactionsPage, findPayoutTransactions, getBalance, updateBalanceSettings } from '../../core/balance/balance.service.js';
 import { findChargesForPayment } from '../../core/charges/charges.service.js';
 import { createPayout, getPayout, getPayoutSchedule, listPayouts } from '../../core/payouts/payouts.service.js';
 import { findRefundsForPayment } from '../../core/refunds/refunds.service.js';
@@ -29,7 +29,7 @@ export const balancesRouter = router({
     const transactions = await findPayoutTransactions(ctx.deps, ctx.scope, input.id);
     return { payout, transactions };
   }),
-  transactions: read.input(dashboardTransactionListInput).query(({ ctx, input }) => listBalanceTransactions(ctx.deps, ctx.scope, input)),
+  transactions: read.input(dashboardTransactionListInput).query(({ ctx, input }) => findBalanceTransactionsPage(ctx.deps, ctx.scope, input)),
   createPayout: manage.input(dashboardCreatePayoutInput).mutation(({ ctx, input }) =>
     ctx.deps.db.transaction().execute(async (tx) => {
       const payout = await createPayout(ctx.deps, ctx.actor, input, tx);

@@ -1,19 +1,18 @@
-import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from '@tanstack/react-query';
+import { useQuery, useSuspenseQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { can } from '../../../shared/permissions';
 import { Badge } from '../../components/badge';
-import { Button } from '../../components/button';
+import { Button, buttonClass } from '../../components/button';
 import { Card, CardBody, CardHeader, PageHeader } from '../../components/card';
 import { EmptyState } from '../../components/empty-state';
 import { ListError, SkeletonRows, tableClass, theadClass, Th } from '../../components/list-table';
 import { humanize } from '../../components/status-badge';
-import { toast } from '../../components/toast';
-import { errorMessage } from '../../lib/errors';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { money } from '../../lib/money';
-import { trpc } from '../../lib/trpc';
 import { useSession } from '../../lib/use-session';
 import { balanceOverviewQuery, PAYOUT_STATUS_TONES, payoutsQuery, scheduleLabel } from './balance-queries';
+import { PayoutDialog } from './payout-dialog';
 
 export interface BalancesSearch {
   after?: string;
@@ -27,20 +26,11 @@ export function PayoutStatusBadge({ status }: { status: string }) {
 export function BalancesPage({ search }: { search: BalancesSearch }) {
   const session = useSession()!;
   const zone = session.merchant?.timezone ?? 'UTC';
-  const queryClient = useQueryClient();
   const navigate = useNavigate();
   const { data: overview } = useSuspenseQuery(balanceOverviewQuery());
   const page = useQuery(payoutsQuery({ starting_after: search.after, ending_before: search.before }));
   const mayPayOut = can(session.role, 'payouts:manage');
-  const payOut = useMutation(
-    trpc.balances.createPayout.mutationOptions({
-      onSuccess: async (payout) => {
-        toast.success(`Payout of ${money(payout.amount, payout.currency)} created.`);
-        await queryClient.invalidateQueries({ queryKey: trpc.balances.pathKey() });
-      },
-      onError: (error) => toast.error(errorMessage(error)),
-    }),
-  );
+  const [payoutCurrency, setPayoutCurrency] = useState<string | null>(null);
   const currencies = [...new Set([...overview.balance.available, ...overview.balance.pending].map((b) => b.currency))];
   const amountOf = (list: { currency: string; amount: number }[], currency: string) => list.find((b) => b.currency === currency)?.amount ?? 0;
   const payouts = page.data?.data ?? [];
@@ -62,7 +52,7 @@ export function BalancesPage({ search }: { search: BalancesSearch }) {
               <CardHeader
                 title={<span className="uppercase">{currency}</span>}
                 actions={mayPayOut && available > 0 ? (
-                  <Button size="sm" loading={payOut.isPending && payOut.variables?.currency === currency} onClick={() => payOut.mutate({ currency })}>Pay out now</Button>
+                  <Button size="sm" onClick={() => setPayoutCurrency(currency)}>Pay out now</Button>
                 ) : undefined}
               />
               <CardBody>
@@ -90,8 +80,19 @@ export function BalancesPage({ search }: { search: BalancesSearch }) {
         })}
       </div>
 
+      {payoutCurrency && (
+        <PayoutDialog open onClose={() => setPayoutCurrency(null)} currency={payoutCurrency} available={amountOf(overview.balance.available, payoutCurrency)} />
+      )}
+
+      <Card className="mb-6">
+        <CardBody className="flex flex-col gap-2 sm:flex-row sm:items-center sm:justify-between">
+          <p className="text-sm text-slate-600">Every charge, refund, dispute and payout that moved your balance, with its fee, net and when it became available.</p>
+          <Link to="/balances/transactions" className={buttonClass('secondary', 'md')}>All balance transactions</Link>
+        </CardBody>
+      </Card>
+
       <Card>
-        <CardHeader title="Payouts" description="Each payout lists the payments, refunds and fees it settles." />
+        <CardHeader title="Payouts" description="Each full payout lists the payments, refunds and fees it settles." />
         {page.isError ? (
           <ListError error={page.error} onRetry={() => void page.refetch()} />
         ) : !page.isPending && payouts.length === 0 ? (
@@ -120,7 +121,7 @@ export function BalancesPage({ search }: { search: BalancesSearch }) {
                         </Link>
                       </td>
                       <td className="px-4 py-3"><PayoutStatusBadge status={p.status} /></td>
-                      <td className="px-4 py-3 text-slate-600">{p.automatic ? 'Automatic' : 'Manual'}</td>
+                      <td className="px-4 py-3 text-slate-600">{p.automatic ? 'Automatic' : p.reconciliation_status === 'not_applicable' ? 'Manual, partial' : 'Manual'}</td>
                       <td className="px-4 py-3 text-slate-600">{formatDateTime(p.created, zone)}</td>
                       <td className="px-4 py-3 text-slate-600">{formatDate(p.arrival_date, zone)}</td>
                     </tr>

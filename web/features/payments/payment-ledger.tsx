@@ -20,6 +20,14 @@ export function PaymentLedgerPanel({ paymentId, zone }: { paymentId: string; zon
         <CardBody>
           <dl className="space-y-3 text-sm">
             <div className="flex justify-between gap-4"><dt className="text-slate-500">Charge</dt><dd className="font-mono text-xs break-all">{charge.id}</dd></div>
+            {charge.disputed && <div className="flex justify-between gap-4"><dt className="text-slate-500">Disputed</dt><dd className="text-rose-700">Yes</dd></div>}
+            {charge.receipt_url && (
+              <div className="flex justify-between gap-4">
+                <dt className="text-slate-500">Receipt</dt>
+                {/* The receipt is the customer's page: a new tab, and no Referer carrying the dashboard's URL. */}
+                <dd><a href={charge.receipt_url} target="_blank" rel="noopener noreferrer" className="font-medium text-brand-600 hover:text-brand-700">View receipt<span className="sr-only"> (opens in a new tab)</span></a></dd>
+              </div>
+            )}
             {chargeTxn && (
               <>
                 <div className="flex justify-between gap-4"><dt className="text-slate-500">Amount</dt><dd className="tabular-nums">{money(chargeTxn.amount, chargeTxn.currency)}</dd></div>

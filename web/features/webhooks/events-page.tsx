@@ -8,10 +8,12 @@ import { CopyButton } from '../../components/copy-button';
 import { DevelopersTabs } from '../../components/developers-tabs';
 import { Field } from '../../components/field';
 import { Input, Select } from '../../components/input';
-import { formatDateTime } from '../../lib/format';
+import { formatDateTime, zoneOffsetLabel } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
 import { DeliveryTable, pretty } from './delivery-log';
-import { fromLocalInput, toLocalInput } from './local-time';
+import { instantFromZonedInput, zonedInputValue } from '../../lib/date-range';
+import { exactTime } from '../../lib/money';
+import { useSession } from '../../lib/use-session';
 
 /** The Events page's state, kept in the URL (developers_.events.tsx). Dates are unix seconds. */
 export interface EventFilters {
@@ -25,6 +27,7 @@ export interface EventFilters {
 }
 
 export function EventsPage({ filters, onChange }: { filters: EventFilters; onChange: (f: EventFilters) => void }) {
+  const zone = useSession()!.merchant!.timezone;
   const list = useQuery({
     ...trpc.webhooks.events.queryOptions({
       ...(filters.type ? { type: filters.type } : {}),
@@ -47,25 +50,26 @@ export function EventsPage({ filters, onChange }: { filters: EventFilters; onCha
         <Card>
           <CardHeader title="Events" description="Newest first. Select one to see its payload and where it was delivered." />
           <div className="flex flex-wrap items-end gap-3 border-t border-slate-100 px-5 py-3">
-            <Field label="Type" className="w-60">
+            <Field label="Type" className="w-full sm:w-60">
               <Select aria-label="Filter by event type" value={filters.type ?? ''} onChange={(e) => filter({ type: e.target.value || undefined })}>
                 <option value="">All types</option>
                 {EVENT_TYPES.map((t) => <option key={t} value={t}>{t}</option>)}
               </Select>
             </Field>
-            <Field label="Webhooks" className="w-44">
+            <Field label="Webhooks" className="w-full sm:w-44">
               <Select aria-label="Filter by delivery" value={filters.delivery ?? ''} onChange={(e) => filter({ delivery: (e.target.value || undefined) as EventFilters['delivery'] })}>
                 <option value="">Any</option>
                 <option value="failed">Not delivered</option>
                 <option value="succeeded">All delivered</option>
               </Select>
             </Field>
-            <Field label="From">
-              <Input type="datetime-local" aria-label="Events from" value={filters.after !== undefined ? toLocalInput(new Date(filters.after * 1000)) : ''} onChange={(e) => filter({ after: fromLocalInput(e.target.value) })} />
+            <Field label="From" className="w-full sm:w-auto">
+              <Input type="datetime-local" aria-label="Events from" value={filters.after !== undefined ? zonedInputValue(filters.after, zone) : ''} onChange={(e) => filter({ after: instantFromZonedInput(e.target.value, zone) })} />
             </Field>
-            <Field label="To">
-              <Input type="datetime-local" aria-label="Events to" value={filters.before !== undefined ? toLocalInput(new Date(filters.before * 1000)) : ''} onChange={(e) => filter({ before: fromLocalInput(e.target.value) })} />
+            <Field label="To" className="w-full sm:w-auto">
+              <Input type="datetime-local" aria-label="Events to" value={filters.before !== undefined ? zonedInputValue(filters.before, zone) : ''} onChange={(e) => filter({ before: instantFromZonedInput(e.target.value, zone) })} />
             </Field>
+            <p className="basis-full text-xs text-slate-500" data-testid="times-zone">Times are in {zone.replaceAll('_', ' ')} ({zoneOffsetLabel(zone)}), the account's time zone.</p>
           </div>
           {list.isLoading ? (
             <p className="px-5 py-8 text-center text-sm text-slate-500">Loading events…</p>
@@ -87,7 +91,7 @@ export function EventsPage({ filters, onChange }: { filters: EventFilters; onCha
                       <span className="block truncate font-mono text-xs text-slate-500">{e.id} · {String((e.data.object as { id?: unknown }).id ?? '')}</span>
                     </span>
                     {e.pending_webhooks > 0 && <Badge tone="warning">{e.pending_webhooks} pending</Badge>}
-                    <span className="hidden shrink-0 text-slate-500 sm:block">{formatDateTime(e.created)}</span>
+                    <span className="hidden shrink-0 text-slate-500 tabular-nums sm:block" title={exactTime(e.created, zone)}>{formatDateTime(e.created, zone)}</span>
                   </button>
                 </li>
               ))}
@@ -100,13 +104,13 @@ export function EventsPage({ filters, onChange }: { filters: EventFilters; onCha
             </div>
           )}
         </Card>
-        {filters.event && <EventDetail key={filters.event} id={filters.event} />}
+        {filters.event && <EventDetail key={filters.event} id={filters.event} zone={zone} />}
       </div>
     </>
   );
 }
 
-function EventDetail({ id }: { id: string }) {
+function EventDetail({ id, zone }: { id: string; zone: string }) {
   const queryClient = useQueryClient();
   const [open, setOpen] = useState<string | null>(null);
   const detail = useQuery({ ...trpc.webhooks.event.queryOptions({ id }), refetchInterval: 3000 });
@@ -118,7 +122,7 @@ function EventDetail({ id }: { id: string }) {
     <Card>
       <CardHeader
         title={<span>{event.type}</span>}
-        description={<span className="font-mono text-xs">{event.id} · {formatDateTime(event.created)}{event.request.id ? ` · request ${event.request.id}` : ''}</span>}
+        description={<span className="font-mono text-xs">{event.id} · {formatDateTime(event.created, zone)}{event.request.id ? ` · request ${event.request.id}` : ''}</span>}
       />
       <div className="border-t border-slate-100 px-5 py-3">
         <div className="mb-1 flex items-center justify-between text-xs font-medium text-slate-500">
@@ -134,6 +138,7 @@ function EventDetail({ id }: { id: string }) {
         open={open}
         onOpen={setOpen}
         onResent={() => queryClient.invalidateQueries({ queryKey: trpc.webhooks.event.queryKey({ id }) })}
+        zone={zone}
         showEndpoint
         emptyText="No endpoint subscribed to this event when it happened."
       />

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from '@tansta
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { DELIVERY_STATUSES, type DeliveryStatus, type RecoveryDto, type WebhookEndpointDto } from '../../../shared/contracts/webhook-endpoints';
-import { formatDateTime } from '../../lib/format';
+import { formatDateTime, zoneOffsetLabel } from '../../lib/format';
 import { EVENT_TYPES } from '../../../shared/contracts/events';
 import { Badge } from '../../components/badge';
 import { Button } from '../../components/button';
@@ -19,7 +19,8 @@ import { DevelopersTabs } from '../../components/developers-tabs';
 
 
 import { DeliveryTable, STATUS_LABEL } from './delivery-log';
-import { fromLocalInput, toLocalInput } from './local-time';
+import { instantFromZonedInput, zonedInputValue } from '../../lib/date-range';
+import { useSession } from '../../lib/use-session';
 
 /** The delivery log's filters, kept in the URL (developers_.webhooks.tsx). Dates are unix seconds. */
 export interface DeliveryFilters {
@@ -92,7 +93,9 @@ function EndpointDetail({ endpoint, filters, onFilters, onEdit, onSecret }: { en
   const queryClient = useQueryClient();
   const [eventId, setEventId] = useState(filters.event ?? '');
   const [open, setOpen] = useState<string | null>(null);
-  const [since, setSince] = useState(() => toLocalInput(new Date(Date.now() - 3_600_000)));
+  const zone = useSession()!.merchant!.timezone;
+  const [since, setSince] = useState(() => zonedInputValue(Math.floor(Date.now() / 1000) - 3600, zone));
+  const sinceInstant = instantFromZonedInput(since, zone);
   const deliveriesKey = trpc.webhooks.deliveries.queryKey({ endpointId: endpoint.id });
   const deliveries = useQuery({
     ...trpc.webhooks.deliveries.queryOptions({
@@ -128,7 +131,7 @@ function EndpointDetail({ endpoint, filters, onFilters, onEdit, onSecret }: { en
   return (
     <Card>
       <CardHeader
-        title={<span className="font-mono text-[14px]">{endpoint.url}</span>}
+        title={<span className="block truncate font-mono text-[14px]" title={endpoint.url}>{endpoint.url}</span>}
         description={<>{endpoint.description ? `${endpoint.description} · ` : ''}{endpoint.enabled_events.includes('*') ? 'All events' : endpoint.enabled_events.join(', ')}</>}
         actions={
           <div className="flex flex-wrap gap-2">
@@ -147,40 +150,41 @@ function EndpointDetail({ endpoint, filters, onFilters, onEdit, onSecret }: { en
         </p>
       )}
       <div className="flex flex-wrap items-end gap-3 border-t border-slate-100 px-5 py-3">
-        <Field label="Status" className="w-36">
+        <Field label="Status" className="w-full sm:w-36">
           <Select aria-label="Filter by status" value={filters.status ?? ''} onChange={(e) => onFilters({ ...filters, status: (e.target.value || undefined) as DeliveryStatus | undefined })}>
             <option value="">All deliveries</option>
             {DELIVERY_STATUSES.map((s) => <option key={s} value={s}>{STATUS_LABEL[s]}</option>)}
           </Select>
         </Field>
-        <Field label="Event type" className="w-56">
+        <Field label="Event type" className="w-full sm:w-56">
           <Select aria-label="Filter by event type" value={filters.type ?? ''} onChange={(e) => onFilters({ ...filters, type: e.target.value || undefined })}>
             <option value="">All types</option>
             {EVENT_TYPES.map((t) => <option key={t} value={t}>{t}</option>)}
           </Select>
         </Field>
-        <Field label="Event ID" className="w-56">
+        <Field label="Event ID" className="w-full sm:w-56">
           <form onSubmit={(e) => (e.preventDefault(), onFilters({ ...filters, event: eventId.trim() || undefined }))}>
             <Input aria-label="Filter by event ID" placeholder="evt_…" value={eventId} onChange={(e) => setEventId(e.target.value)} onBlur={() => onFilters({ ...filters, event: eventId.trim() || undefined })} className="font-mono text-[13px]" />
           </form>
         </Field>
-        <Field label="From">
-          <Input type="datetime-local" aria-label="Deliveries from" value={filters.after !== undefined ? toLocalInput(new Date(filters.after * 1000)) : ''} onChange={(e) => onFilters({ ...filters, after: fromLocalInput(e.target.value) })} />
+        <Field label="From" className="w-full sm:w-auto">
+          <Input type="datetime-local" aria-label="Deliveries from" value={filters.after !== undefined ? zonedInputValue(filters.after, zone) : ''} onChange={(e) => onFilters({ ...filters, after: instantFromZonedInput(e.target.value, zone) })} />
         </Field>
-        <Field label="To">
-          <Input type="datetime-local" aria-label="Deliveries to" value={filters.before !== undefined ? toLocalInput(new Date(filters.before * 1000)) : ''} onChange={(e) => onFilters({ ...filters, before: fromLocalInput(e.target.value) })} />
+        <Field label="To" className="w-full sm:w-auto">
+          <Input type="datetime-local" aria-label="Deliveries to" value={filters.before !== undefined ? zonedInputValue(filters.before, zone) : ''} onChange={(e) => onFilters({ ...filters, before: instantFromZonedInput(e.target.value, zone) })} />
         </Field>
-        <div className="ml-auto flex items-end gap-2">
-          <Field label="Recover failed since">
+        <div className="flex w-full flex-wrap items-end gap-2 sm:ml-auto sm:w-auto">
+          <Field label="Recover failed since" className="w-full sm:w-auto">
             <Input type="datetime-local" aria-label="Recover failed since" value={since} onChange={(e) => setSince(e.target.value)} />
           </Field>
-          <Button variant="primary" loading={recover.isPending} onClick={() => since && recover.mutate({ id: endpoint.id, since: Math.floor(new Date(since).getTime() / 1000), ...(filters.type ? { eventType: filters.type } : {}) })}>
+          <Button variant="primary" loading={recover.isPending} disabled={sinceInstant === undefined} onClick={() => sinceInstant !== undefined && recover.mutate({ id: endpoint.id, since: sinceInstant, ...(filters.type ? { eventType: filters.type } : {}) })}>
             {filters.type ? `Recover failed ${filters.type}` : 'Recover failed'}
           </Button>
         </div>
+        <p className="basis-full text-xs text-slate-500" data-testid="times-zone">Times are in {zone.replaceAll('_', ' ')} ({zoneOffsetLabel(zone)}), the account's time zone.</p>
       </div>
-      {latestRecovery.data && <RecoveryProgress recovery={latestRecovery.data} />}
-      <DeliveryTable rows={deliveries.data ?? []} loading={deliveries.isLoading} open={open} onOpen={setOpen} onResent={refresh}
+      {latestRecovery.data && <RecoveryProgress recovery={latestRecovery.data} zone={zone} />}
+      <DeliveryTable rows={deliveries.data ?? []} loading={deliveries.isLoading} open={open} onOpen={setOpen} onResent={refresh} zone={zone}
         emptyText={Object.values(filters).some((v) => v !== undefined) ? 'No deliveries match these filters.' : 'No deliveries yet. Send a test event to see one here.'} />
     </Card>
   );
@@ -275,11 +279,11 @@ function SecretDialog({ secret, onClose }: { secret: { title: string; secret: st
 }
 
 /** The endpoint's latest "Recover failed since": how far the job got, and how many arrived. */
-function RecoveryProgress({ recovery: r }: { recovery: RecoveryDto }) {
+function RecoveryProgress({ recovery: r, zone }: { recovery: RecoveryDto; zone: string }) {
   const total = r.total ?? 0;
   const running = r.status === 'queued' || r.status === 'running';
   const share = total ? Math.round((100 * (running ? r.queued : r.delivered)) / total) : running ? 0 : 100;
-  const what = `failed ${r.eventType ? `${r.eventType} ` : ''}deliveries since ${formatDateTime(r.since)}`;
+  const what = `failed ${r.eventType ? `${r.eventType} ` : ''}deliveries since ${formatDateTime(r.since, zone)}`;
   return (
     <div className="mx-5 mb-3 rounded-md bg-slate-50 px-3 py-2 text-[13px] text-slate-700 ring-1 ring-slate-200" role="status" data-testid="recovery-progress">
       <p>
