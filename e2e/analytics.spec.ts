@@ -23,6 +23,12 @@ for (const width of [1440, 390]) {
     await expect(gross).toHaveText('$150.50');
     await expect(page.getByTestId('figure-successful_payments')).toHaveText('2');
     await expect(page.getByTestId('figure-attempt_success_rate')).toHaveText('66.7%');
+    // Net volume deducts the processing fees (2.9 % + 30¢ each: $3.78 and $1.18); no refunds or disputes yet.
+    await expect(page.getByTestId('figure-fees')).toHaveText('$4.96');
+    await expect(page.getByTestId('figure-net_volume')).toHaveText('$145.54');
+    await expect(page.getByTestId('figure-disputes')).toHaveText('0');
+    await page.getByText('Net volume', { exact: true }).hover();
+    await expect(page.getByRole('tooltip')).toContainText('minus refunds, disputed amounts and fees');
     await expect(page.getByRole('heading', { name: 'Volume' })).toBeVisible();
     await expect(page.locator('.recharts-surface').first()).toBeVisible();
     await noSidewaysScroll(page);

@@ -20,6 +20,7 @@ import * as m0020 from './migrations/0020_add_listen_sessions_and_restricted_key
 import * as m0015 from './migrations/0015_create_report_runs.js';
 import * as m0024 from './migrations/0024_create_report_schedules.js';
 import * as m0022 from './migrations/0022_add_charge_receipts_and_partial_payouts.js';
+import * as m0025 from './migrations/0025_add_analytics_daily_and_money_rollups.js';
 import * as m0026 from './migrations/0026_add_api_key_actor_to_audit_log.js';
 
 // Listed explicitly so migrations work the same from tsx, the test runner and a bundle.
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   '0015_create_report_runs': m0015,
   '0024_create_report_schedules': m0024,
   '0022_add_charge_receipts_and_partial_payouts': m0022,
+  '0025_add_analytics_daily_and_money_rollups': m0025,
   '0026_add_api_key_actor_to_audit_log': m0026,
 };
 

@@ -32,7 +32,7 @@ export type AnalyticsOverviewInput = z.input<typeof analyticsOverviewInput>;
 
 export interface AnalyticsFigures {
   gross_volume: number;
-  /** Gross volume minus refunds; fees and disputes are not deducted yet (no money-movement data). */
+  /** Gross volume minus refunds, disputed amounts and fees. */
   net_volume: number;
   successful_payments: number;
   payments: number;
@@ -46,6 +46,14 @@ export interface AnalyticsFigures {
   attempt_success_rate: number | null;
   refunded_amount: number;
   refunds: number;
+  /** Fees of the period's balance transactions: processing fees of charges, dispute fees (less those returned). */
+  fees: number;
+  /** What chargebacks withdrew in the period, less what won disputes reinstated. */
+  disputed_amount: number;
+  /** Disputes opened in the period (inquiries included). */
+  disputes: number;
+  /** Disputes opened / successful payments in the period (null without successful payments). */
+  dispute_rate: number | null;
   new_customers: number;
   /** Gross volume / successful payments, rounded to a minor unit. */
   average_payment: number | null;

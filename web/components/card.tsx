@@ -5,9 +5,10 @@ export function Card({ children, className }: { children: ReactNode; className?:
   return <section className={cx('rounded-xl border border-slate-200 bg-white shadow-xs', className)}>{children}</section>;
 }
 
-export function CardHeader({ title, description, actions, id }: { title: ReactNode; description?: ReactNode; actions?: ReactNode; id?: string }) {
+/** `stacked`: the actions go under the title at every width (for cards in narrow columns). */
+export function CardHeader({ title, description, actions, id, stacked }: { title: ReactNode; description?: ReactNode; actions?: ReactNode; id?: string; stacked?: boolean }) {
   return (
-    <div className="flex flex-col gap-3 border-b border-slate-100 px-5 py-4 sm:flex-row sm:items-center sm:justify-between">
+    <div className={`flex flex-col gap-3 border-b border-slate-100 px-5 py-4 ${stacked ? '' : 'sm:flex-row sm:items-center sm:justify-between'}`}>
       <div className="min-w-0">
         <h2 id={id} className="text-[15px] font-semibold text-slate-900">{title}</h2>
         {description && <p className="mt-0.5 text-sm text-slate-500">{description}</p>}

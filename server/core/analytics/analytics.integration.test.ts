@@ -1,10 +1,13 @@
+import { TZDate } from '@date-fns/tz';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLLUP_GRANULARITIES } from '../../../shared/contracts/analytics.js';
 import { PaymentError } from '../../../shared/errors.js';
 import { backdatePayment } from '../../test/backdate.js';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../../test/db.js';
+import { updateMerchantSettings } from '../accounts/merchants.service.js';
 import { createCustomer } from '../customers/customers.service.js';
+import { closeDispute, updateDispute } from '../disputes/disputes.service.js';
 import { mulberry32 } from '../../seed/demo-history.js';
 import { capturePaymentIntent, createPaymentIntent } from '../payment-intents/payment-intents.service.js';
 import { completeThreeDSecure } from '../payment-intents/three-d-secure.service.js';
@@ -31,10 +34,42 @@ const swallow = (p: Promise<unknown>) => p.then((v) => v, (e: unknown) => (e ins
 const pay = (actor: Actor, amount: number, pm = 'pm_card_visa', extra: Record<string, unknown> = {}) =>
   createPaymentIntent(t.deps, actor, { amount, currency: 'usd', confirm: true, payment_method: pm, ...extra });
 
-/** Moves an intent (and its attempts and refunds) to another instant, as if it had happened then. */
+/**
+ * Moves an intent (and its attempts, refunds, dispute and their balance transactions) to another instant, as
+ * if it had happened then: refunds a minute later, the dispute two minutes later, its reversal a day later.
+ */
 async function moveIntent(actor: Actor, id: string, at: Date) {
   await backdatePayment(t.db, actor.merchantId, id, at);
-  await sql`update refunds set created_at = ${new Date(at.getTime() + 60_000)} where payment_intent_id = ${id} and merchant_id = ${actor.merchantId}`.execute(t.db);
+  const later = (ms: number) => new Date(at.getTime() + ms);
+  await sql`update refunds set created_at = ${later(60_000)} where payment_intent_id = ${id} and merchant_id = ${actor.merchantId}`.execute(t.db);
+  await sql`update disputes set created_at = ${later(120_000)} where payment_intent_id = ${id} and merchant_id = ${actor.merchantId}`.execute(t.db);
+  await sql`update balance_transactions bt set created_at = case
+      when bt.source_id in (select id from charges where payment_intent_id = ${id} and merchant_id = ${actor.merchantId}) then ${at}::timestamptz
+      when bt.source_id in (select id from refunds where payment_intent_id = ${id} and merchant_id = ${actor.merchantId}) then ${later(60_000)}::timestamptz
+      when bt.reporting_category = 'dispute' then ${later(120_000)}::timestamptz
+      else ${later(86_400_000)}::timestamptz end
+    where bt.merchant_id = ${actor.merchantId} and (
+      bt.source_id in (select id from charges where payment_intent_id = ${id} and merchant_id = ${actor.merchantId})
+      or bt.source_id in (select id from refunds where payment_intent_id = ${id} and merchant_id = ${actor.merchantId})
+      or bt.source_id in (select id from disputes where payment_intent_id = ${id} and merchant_id = ${actor.merchantId}))`.execute(t.db);
+}
+
+/** Every rollup table, in the order the rebuild reports them. */
+const ALL_TABLES = [
+  'analytics_payment_buckets',
+  'analytics_attempt_buckets',
+  'analytics_customer_buckets',
+  'analytics_daily_payment_buckets',
+  'analytics_daily_attempt_buckets',
+  'analytics_daily_customer_buckets',
+] as const;
+const EXACT = ALL_TABLES.map(() => 0);
+
+/** The fees of a merchant's balance transactions (payouts aside), straight from the ledger. */
+async function ledgerFees(actor: Actor): Promise<number> {
+  const { rows } = await sql<{ fee: string }>`select coalesce(sum(fee), 0) fee from balance_transactions
+    where merchant_id = ${actor.merchantId} and reporting_category not in ('payout', 'payout_reversal')`.execute(t.db);
+  return Number(rows[0].fee);
 }
 
 describe('analytics rollups', () => {
@@ -49,7 +84,10 @@ describe('analytics rollups', () => {
     expect(after.totals).toMatchObject({ gross_volume: 1234, successful_payments: 1, payments: 1, attempted_payments: 1, attempts: 1, payment_success_rate: 1 });
     await createRefund(t.deps, actor, { payment_intent: pi.id, amount: 234 });
     const refunded = await getOverview(t.deps, actor, input);
-    expect(refunded.totals).toMatchObject({ refunded_amount: 234, net_volume: 1000, refunds: 1 });
+    const fees = await ledgerFees(actor);
+    expect(fees).toBeGreaterThan(0);
+    // Net volume: gross minus refunds minus fees (the charge's processing fee).
+    expect(refunded.totals).toMatchObject({ refunded_amount: 234, fees, net_volume: 1000 - fees, refunds: 1 });
     await swallow(pay(actor, 500, 'pm_card_chargeDeclinedInsufficientFunds'));
     const declined = await getOverview(t.deps, actor, input);
     expect(declined.totals).toMatchObject({ attempts: 2, failed_attempts: 1, attempt_success_rate: 0.5, payment_success_rate: 0.5 });
@@ -72,7 +110,7 @@ describe('analytics rollups', () => {
     const succeeded: string[] = [];
     for (let i = 0; i < 70; i++) {
       const who = i % 7 === 0 ? other : actor;
-      const kind = pick(['ok', 'ok', 'ok', 'decline', 'decline2', 'manual', '3ds', '3dsfail', 'open', 'customer']);
+      const kind = pick(['ok', 'ok', 'ok', 'decline', 'decline2', 'manual', '3ds', '3dsfail', 'open', 'customer', 'dispute', 'dispute', 'inquiry']);
       let id: string | undefined;
       if (kind === 'customer') {
         const c = await createCustomer(t.deps, who, { email: `c${i}@shop.test` });
@@ -100,6 +138,14 @@ describe('analytics rollups', () => {
         id = pi.id;
       }
       if (kind === 'open') id = (await createPaymentIntent(t.deps, who, { amount, currency: pick(['usd', 'eur']) })).id;
+      // A chargeback (withdrawn with its fee), then won (reinstated), lost, or left open; or an inquiry.
+      if (kind === 'dispute' || kind === 'inquiry') {
+        id = (await pay(who, amount, kind === 'dispute' ? 'pm_card_createDispute' : 'pm_card_createDisputeInquiry')).id;
+        const { rows } = await sql<{ id: string }>`select id from disputes where payment_intent_id = ${id} and merchant_id = ${who.merchantId}`.execute(t.db);
+        const outcome = rand();
+        if (outcome < 0.35) await updateDispute(t.deps, who, rows[0].id, { evidence: { uncategorized_text: 'winning_evidence' } });
+        else if (outcome < 0.7) await closeDispute(t.deps, who, rows[0].id);
+      }
       const final = await sql<{ status: string }>`select status from payment_intents where id = ${id!}`.execute(t.db);
       if (final.rows[0].status === 'succeeded' && who === actor) succeeded.push(id!);
       // Refunds: several at once on the same payment, some to fail at settlement.
@@ -115,11 +161,7 @@ describe('analytics rollups', () => {
 
     // The rebuild from the base tables finds nothing to correct.
     const report = await rebuildAnalytics(t.deps);
-    expect(report).toEqual([
-      { table: 'analytics_payment_buckets', differences: 0 },
-      { table: 'analytics_attempt_buckets', differences: 0 },
-      { table: 'analytics_customer_buckets', differences: 0 },
-    ]);
+    expect(report).toEqual(ALL_TABLES.map((table) => ({ table, differences: 0 })));
 
     const zones = ['UTC', 'America/New_York', 'Europe/London', 'Asia/Kolkata', 'Asia/Kathmandu', 'Pacific/Chatham'];
     const from = new Date(Date.UTC(2025, 11, 1));
@@ -145,11 +187,43 @@ describe('analytics rollups', () => {
     expect(breakdowns.three_d_secure).toEqual(await raw('three_d_secure', 'and x.three_d_secure is not null'));
     expect(breakdowns.three_d_secure.length).toBeGreaterThan(0);
 
+    // The money figures are exercised: fees, chargebacks (some reinstated) and disputes are in the range.
+    const baseYear = await repo.selectBaseSeries(t.db, actor, { currency: 'usd', timeZone: 'UTC', granularity: 'month', from, to });
+    const total = (rows: repo.PeriodRow[], k: keyof repo.PeriodRow) => rows.reduce((sum, r) => sum + (r[k] as number), 0);
+    expect(total(baseYear, 'fee_amount')).toBeGreaterThan(0);
+    expect(total(baseYear, 'disputes')).toBeGreaterThan(1);
+    expect(total(baseYear, 'disputed_amount')).toBeGreaterThan(0);
+
+    // The daily layer: the merchant's Settings zone changes (each change recuts its days in the same
+    // transaction), and every day, week and month from the days equals the raw GROUP BY in that zone,
+    // as do the breakdowns and the overview (which reads the days when the zone is the merchant's).
+    for (const timeZone of zones) {
+      await updateMerchantSettings(t.db, actor.merchantId, actor.userId!, { timezone: timeZone });
+      const local = { from: new Date(new TZDate(2025, 11, 1, timeZone).getTime()), to: new Date(new TZDate(2026, 11, 1, timeZone).getTime()) };
+      for (const granularity of ['day', 'week', 'month'] as const) {
+        const q = { currency: 'usd', timeZone, granularity, ...local };
+        const days = await repo.selectRollupSeries(t.db, actor, q, 'daily');
+        expect(days, `${timeZone} ${granularity} from the days`).toEqual(await repo.selectBaseSeries(t.db, actor, q));
+        expect(days.some((r) => r.disputes > 0 && r.fee_amount > 0)).toBe(true);
+      }
+      const dailyBreakdowns = await repo.selectAttemptBreakdowns(t.db, actor, { currency: 'usd', timeZone, ...local }, 'daily');
+      expect(dailyBreakdowns).toEqual(await repo.selectAttemptBreakdowns(t.db, actor, { currency: 'usd', ...local }));
+      const overview = await getOverview(t.deps, actor, { from: '2025-12-01', to: '2026-12-01', granularity: 'month', compare: 'previous_year', currency: 'usd' });
+      expect(overview.timezone).toBe(timeZone);
+      expect(overview.three_d_secure).toEqual(dailyBreakdowns.three_d_secure);
+      expect(overview.card_brands).toEqual(dailyBreakdowns.card_brand.map((d) => ({ key: d.key || 'unknown', attempts: d.attempts })));
+      expect(overview.decline_reasons).toEqual(dailyBreakdowns.decline_code.map((d) => ({ key: d.key || 'unknown', attempts: d.attempts })));
+      const base = await repo.selectBaseSeries(t.db, actor, { currency: 'usd', timeZone, granularity: 'month', ...local });
+      expect(overview.series.map((p) => [p.start, p.gross_volume, p.net_volume, p.fees, p.disputes, p.disputed_amount])).toEqual(
+        base.map((r, i) => [Math.max(r.period.getTime(), local.from.getTime()) / 1000, r.gross_amount, r.gross_amount - r.refunded_amount - r.disputed_amount - r.fee_amount, r.fee_amount, r.disputes, r.disputed_amount]),
+      );
+    }
+    expect((await rebuildAnalytics(t.deps, actor.merchantId)).map((r) => r.differences)).toEqual(EXACT);
+
     // The other merchant's figures never leak in.
     const mine = await repo.selectRollupSeries(t.db, actor, { currency: 'usd', timeZone: 'UTC', granularity: 'month', from, to });
-    const total = mine.reduce((s, r) => s + r.payments, 0);
     const { rows } = await sql<{ n: string }>`select count(*) n from payment_intents where merchant_id = ${actor.merchantId} and currency = 'usd' and created_at >= ${from} and created_at < ${to}`.execute(t.db);
-    expect(total).toBe(Number(rows[0].n));
+    expect(total(mine, 'payments')).toBe(Number(rows[0].n));
 
     // A rollup that drifted (written around the triggers) is found and corrected by the rebuild.
     await sql`update analytics_payment_buckets set gross_amount = gross_amount + 1 where merchant_id = ${actor.merchantId} and bucket = (select min(bucket) from analytics_payment_buckets where merchant_id = ${actor.merchantId})`.execute(t.db);
@@ -171,7 +245,7 @@ describe('analytics rollups', () => {
 });
 
 describe('analytics under concurrency and compaction', () => {
-  const TABLES = ['analytics_payment_buckets', 'analytics_attempt_buckets', 'analytics_customer_buckets'] as const;
+  const TABLES = ALL_TABLES;
   const range = () => {
     const now = Date.now() - (Date.now() % 900_000);
     return { currency: 'usd', timeZone: 'UTC', granularity: 'hour' as const, from: new Date(now - 86_400_000), to: new Date(now + 86_400_000) };
@@ -195,7 +269,7 @@ describe('analytics under concurrency and compaction', () => {
     expect(rolled).toEqual(await repo.selectBaseSeries(t.db, actor, q));
     expect(rolled.reduce((s, r) => s + r.payments, 0)).toBe(ROUNDS * 32);
     expect(rolled.reduce((s, r) => s + r.succeeded_payments, 0)).toBe(ROUNDS * 32);
-    expect((await rebuildAnalytics(t.deps, actor.merchantId)).map((r) => r.differences)).toEqual([0, 0, 0]);
+    expect((await rebuildAnalytics(t.deps, actor.merchantId)).map((r) => r.differences)).toEqual(EXACT);
   });
 
   it('compaction folds the delta rows into one per key and leaves every figure unchanged', async () => {
@@ -225,7 +299,7 @@ describe('analytics under concurrency and compaction', () => {
     expect(await repo.selectRollupSeries(t.db, actor, q)).toEqual(await repo.selectBaseSeries(t.db, actor, q));
     expect(await compactAnalytics(t.deps)).toBe(0);
     expect(await counts()).toEqual(afterCounts);
-    expect((await rebuildAnalytics(t.deps, actor.merchantId)).map((r) => r.differences)).toEqual([0, 0, 0]);
+    expect((await rebuildAnalytics(t.deps, actor.merchantId)).map((r) => r.differences)).toEqual(EXACT);
   });
 });
 
@@ -244,7 +318,7 @@ describe('seeded history', () => {
     expect(all.reduce((s, r) => s + r.payments, 0)).toBe(Number(rows[0].n));
     expect(all.reduce((s, r) => s + r.gross_amount, 0)).toBe(Number(rows[0].gross));
     expect(all.reduce((s, r) => s + r.refunded_amount, 0)).toBeGreaterThan(0);
-    expect((await rebuildAnalytics(t.deps, m.merchant.id)).map((r) => r.differences)).toEqual([0, 0, 0]);
+    expect((await rebuildAnalytics(t.deps, m.merchant.id)).map((r) => r.differences)).toEqual(EXACT);
   }, 120_000);
 });
 
@@ -312,6 +386,42 @@ describe('analytics time zones', () => {
     expect(hour.totals).toEqual(minutes.totals);
     const err = await getOverview(t.deps, actor, { from: '2026-05-04T08:00', to: '2026-05-04T15:00', timezone: 'UTC', granularity: 'minute' }).catch((e: PaymentError) => e);
     expect(err).toMatchObject({ param: 'granularity' });
+  });
+
+  it("reads the daily layer for whole days in the merchant's zone, the 15-minute buckets otherwise, and the rebuild checks the days", async () => {
+    const m = await createTestMerchant(t.db);
+    const actor: Actor = { merchantId: m.merchant.id, livemode: false, userId: m.user.id };
+    await updateMerchantSettings(t.db, actor.merchantId, m.user.id, { timezone: 'Asia/Kathmandu' });
+    await payAt(actor, '2026-04-09T18:14:00Z', 400); // 23:59 on Apr 9 in Kathmandu
+    await payAt(actor, '2026-04-09T18:15:00Z', 200); // 00:00 on Apr 10
+    const days = { from: '2026-04-09', to: '2026-04-11', compare: 'none' as const };
+    const before = await getOverview(t.deps, actor, days);
+    expect(before.series.map((p) => p.gross_volume)).toEqual([400, 200]);
+    // A drifted day row (written around the triggers) shows on the merchant's zone only: that read used the days.
+    await sql`update analytics_daily_payment_buckets set gross_amount = gross_amount + 7 where ctid = (select ctid from analytics_daily_payment_buckets where merchant_id = ${actor.merchantId} and day = '2026-04-10' limit 1)`.execute(t.db);
+    expect((await getOverview(t.deps, actor, days)).series.map((p) => p.gross_volume)).toEqual([400, 207]);
+    expect((await getOverview(t.deps, actor, { ...days, timezone: 'Asia/Kolkata' })).series.map((p) => p.gross_volume)).toEqual([600, 0]);
+    // With the zone and currency given, the figures are read alongside the settings: the same layers answer.
+    expect((await getOverview(t.deps, actor, { ...days, timezone: 'Asia/Kathmandu', currency: 'usd' })).series.map((p) => p.gross_volume)).toEqual([400, 207]);
+    expect((await getOverview(t.deps, actor, { ...days, timezone: 'Asia/Kolkata', currency: 'usd' })).series.map((p) => p.gross_volume)).toEqual([600, 0]);
+    expect((await getOverview(t.deps, actor, { ...days, from: '2026-04-09T06:00' })).totals.gross_volume).toBe(600);
+    const report = await rebuildAnalytics(t.deps, actor.merchantId);
+    expect(report.find((r) => r.table === 'analytics_daily_payment_buckets')?.differences).toBe(2);
+    expect(report.filter((r) => r.table !== 'analytics_daily_payment_buckets').map((r) => r.differences)).toEqual([0, 0, 0, 0, 0]);
+    expect(await getOverview(t.deps, actor, days)).toEqual(before);
+
+    // A zone change while a payment's transaction is open waits for it, so the recut days include it.
+    const open = t.db.transaction().execute(async (tx) => {
+      await createPaymentIntent(t.deps, actor, { amount: 900, currency: 'usd', confirm: true, payment_method: 'pm_card_visa' }, tx);
+      const change = updateMerchantSettings(t.db, actor.merchantId, m.user.id, { timezone: 'America/New_York' });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return { change }; // not awaited here: it waits for this transaction to end
+    });
+    await (await open).change;
+    const today = await getOverview(t.deps, actor, { from: new TZDate(Date.now() - 86_400_000, 'America/New_York').toISOString().slice(0, 10), to: new TZDate(Date.now() + 2 * 86_400_000, 'America/New_York').toISOString().slice(0, 10), compare: 'none' });
+    expect(today.timezone).toBe('America/New_York');
+    expect(today.totals.gross_volume).toBe(900);
+    expect((await rebuildAnalytics(t.deps, actor.merchantId)).map((r) => r.differences)).toEqual(EXACT);
   });
 
   it('answers bad input with clear errors', async () => {

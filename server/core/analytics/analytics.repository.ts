@@ -18,6 +18,12 @@ export interface RangeQuery {
   timeZone: string;
 }
 
+/**
+ * Which rollup layer a read uses: the 15-minute UTC buckets answer any zone and any 15-minute-aligned range;
+ * the daily layer answers ranges of whole local days in the zone its rows were cut in (the merchant's).
+ */
+export type RollupLayer = 'quarter_hour' | 'daily';
+
 export interface PeriodRow {
   period: Date;
   payments: number;
@@ -29,8 +35,17 @@ export interface PeriodRow {
   attempts: number;
   succeeded_attempts: number;
   failed_attempts: number;
+  fee_amount: number;
+  disputes: number;
+  disputed_amount: number;
   new_customers: number;
 }
+
+/** The summed figures of the payment rollups (both layers), in PeriodRow's order. */
+const PAYMENT_FIGURES = [
+  'payments', 'attempted_payments', 'succeeded_payments', 'gross_amount', 'refunds', 'refunded_amount',
+  'attempts', 'succeeded_attempts', 'failed_attempts', 'fee_amount', 'disputes', 'disputed_amount',
+] as const;
 
 function scoped(alias: string, scope: Scope): RawBuilder<unknown> {
   return sql`${sql.ref(`${alias}.merchant_id`)} = ${scope.merchantId} and ${sql.ref(`${alias}.livemode`)} = ${scope.livemode}`;
@@ -39,41 +54,152 @@ function scoped(alias: string, scope: Scope): RawBuilder<unknown> {
 const unit = (g: Granularity) => sql.lit(g);
 const step = (g: Granularity) => sql.lit(`1 ${g}`);
 const SUCCEEDED_ATTEMPT = sql.raw(`('succeeded','authorized')`);
+const NOT_PAYOUT = sql.raw(`('payout','payout_reversal')`);
+const DISPUTE_MONEY = sql.raw(`('dispute','dispute_reversal')`);
 
-/** Every period of the range (including empty ones), local to the zone. */
-function periodsCte(q: RangeQuery) {
-  return sql`periods as (
+/** Every period of the range (including empty ones), local to the zone, as CTE `periods<n>`. */
+function periodsCte(q: RangeQuery, n = '') {
+  return sql`${sql.raw(`periods${n}`)} as (
     select p as period from generate_series(
       date_trunc(${unit(q.granularity)}, ${q.from}::timestamptz, ${q.timeZone}),
       ${q.to}::timestamptz - interval '1 microsecond', ${step(q.granularity)}::interval, ${q.timeZone}) p)`;
 }
 
 const num = (row: Record<string, unknown>): PeriodRow =>
-  Object.fromEntries(Object.entries(row).map(([k, v]) => [k, k === 'period' ? new Date(v as string) : Number(v)])) as unknown as PeriodRow;
+  Object.fromEntries(Object.entries(row).filter(([k]) => k !== 'part').map(([k, v]) => [k, k === 'period' ? new Date(v as string) : Number(v)])) as unknown as PeriodRow;
+
+/** Where a layer's rows of one range lie, and the instant each row's figures belong to. */
+function layerSource(layer: RollupLayer, table: 'payment' | 'attempt' | 'customer', q: { from: Date; to: Date; timeZone?: string }) {
+  if (layer === 'quarter_hour') {
+    const t = { payment: 'analytics_payment_buckets', attempt: 'analytics_attempt_buckets', customer: 'analytics_customer_buckets' }[table];
+    return { table: sql.table(t), at: sql`r.bucket`, within: sql`r.bucket >= ${q.from} and r.bucket < ${q.to}` };
+  }
+  const t = { payment: 'analytics_daily_payment_buckets', attempt: 'analytics_daily_attempt_buckets', customer: 'analytics_daily_customer_buckets' }[table];
+  const zone = q.timeZone!;
+  return {
+    table: sql.table(t),
+    at: sql`(r.day::timestamp at time zone ${zone})`,
+    within: sql`r.time_zone = ${zone} and r.day >= (${q.from}::timestamptz at time zone ${zone})::date and r.day < (${q.to}::timestamptz at time zone ${zone})::date`,
+  };
+}
 
 /**
- * The series from the rollups. Each bucket finds its local period by a binary search of the periods' start
- * instants (width_bucket over a sorted array), so no bucket pays for a time-zone conversion.
+ * The CTEs of one range's series from a rollup layer (`periods<n>`, `starts<n>`, `p<n>`, `c<n>`) and the
+ * select of its rows, tagged `part = n`. Each row finds its local period by a binary search of the periods'
+ * start instants (width_bucket over a sorted array), so no 15-minute bucket pays for a time-zone conversion.
  */
-export async function selectRollupSeries(db: Executor, scope: Scope, q: RangeQuery): Promise<PeriodRow[]> {
-  const { rows } = await sql<Record<string, unknown>>`
-    with ${periodsCte(q)},
-    starts as (select array_agg(period order by period) a from periods),
-    p as (
-      select starts.a[width_bucket(r.bucket, starts.a)] as period, sum(payments) payments, sum(attempted_payments) attempted_payments,
-        sum(succeeded_payments) succeeded_payments, sum(gross_amount) gross_amount, sum(refunds) refunds, sum(refunded_amount) refunded_amount,
-        sum(attempts) attempts, sum(succeeded_attempts) succeeded_attempts, sum(failed_attempts) failed_attempts
-      from analytics_payment_buckets r, starts
-      where ${scoped('r', scope)} and r.currency = ${q.currency} and r.bucket >= ${q.from} and r.bucket < ${q.to}
+function rollupSeriesParts(scope: Scope, q: RangeQuery, layer: RollupLayer, n: number) {
+  const id = (name: string) => sql.raw(`${name}${n}`);
+  const pay = layerSource(layer, 'payment', q);
+  const cus = layerSource(layer, 'customer', q);
+  const sums = sql.join(PAYMENT_FIGURES.map((f) => sql`sum(${sql.ref(f)}) ${sql.ref(f)}`));
+  const ctes = sql`${periodsCte(q, String(n))},
+    ${id('starts')} as (select array_agg(period order by period) a from ${id('periods')}),
+    ${id('p')} as (
+      select s.a[width_bucket(${pay.at}, s.a)] as period, ${sums}
+      from ${pay.table} r, ${id('starts')} s
+      where ${scoped('r', scope)} and r.currency = ${q.currency} and ${pay.within}
       group by 1),
-    a as (select period, attempts, succeeded_attempts, failed_attempts from p),
-    c as (
-      select starts.a[width_bucket(r.bucket, starts.a)] as period, sum(new_customers) new_customers
-      from analytics_customer_buckets r, starts
-      where ${scoped('r', scope)} and r.bucket >= ${q.from} and r.bucket < ${q.to}
-      group by 1)
-    ${seriesSelect}`.execute(db);
-  return rows.map(num);
+    ${id('c')} as (
+      select s.a[width_bucket(${cus.at}, s.a)] as period, sum(new_customers) new_customers
+      from ${cus.table} r, ${id('starts')} s
+      where ${scoped('r', scope)} and ${cus.within}
+      group by 1)`;
+  const figures = sql.join(PAYMENT_FIGURES.map((f) => sql`coalesce(p.${sql.ref(f)}, 0) ${sql.ref(f)}`));
+  const select = sql`select ${sql.lit(n)} part, periods.period, ${figures}, coalesce(c.new_customers, 0) new_customers
+    from ${id('periods')} periods left join ${id('p')} p using (period) left join ${id('c')} c using (period)`;
+  return { ctes, select };
+}
+
+/** The series of several ranges from one layer in one statement (one snapshot): `part` tags each range. */
+function rollupSeriesStatement(scope: Scope, queries: RangeQuery[], layer: RollupLayer) {
+  const parts = queries.map((q, n) => rollupSeriesParts(scope, q, layer, n));
+  return {
+    ctes: sql.join(parts.map((p) => p.ctes)),
+    select: sql.join(parts.map((p) => p.select), sql` union all `),
+  };
+}
+
+const splitParts = (rows: Record<string, unknown>[], count: number): PeriodRow[][] => {
+  const out: PeriodRow[][] = Array.from({ length: count }, () => []);
+  for (const row of rows) out[Number(row.part)]!.push(num(row));
+  for (const rows of out) rows.sort((a, b) => a.period.getTime() - b.period.getTime());
+  return out;
+};
+
+/**
+ * One range's series from the rollups. With the daily layer, the range must be whole local days of
+ * `timeZone` and the merchant's days must be cut in that zone (the overview checks both).
+ */
+export async function selectRollupSeries(db: Executor, scope: Scope, q: RangeQuery, layer: RollupLayer = 'quarter_hour'): Promise<PeriodRow[]> {
+  const { ctes, select } = rollupSeriesStatement(scope, [q], layer);
+  const { rows } = await sql<Record<string, unknown>>`with ${ctes} ${select}`.execute(db);
+  return splitParts(rows, 1)[0]!;
+}
+
+export interface AnalyticsContext {
+  timezone: string;
+  default_currency: string;
+  /** The currencies the merchant has taken payments in. */
+  currencies: string[];
+}
+
+export interface OverviewRows {
+  /** One series per range asked for, in the same order. */
+  series: PeriodRow[][];
+  breakdowns: Breakdowns;
+  /** Daily layer only: whether the merchant's days are cut in the zone read (false during a zone change). */
+  zoneCurrent: boolean;
+  /** The merchant's settings and currencies, read in the same statement (absent for base-table reads). */
+  context?: AnalyticsContext;
+}
+
+/** The merchant's currencies by a skip scan of the rollup's key index (one probe per currency), as CTE `used`. */
+function usedCurrenciesCte(scope: Scope) {
+  return sql`used as (
+      (select currency from analytics_payment_buckets r where ${scoped('r', scope)} order by currency limit 1)
+      union all
+      select (select currency from analytics_payment_buckets r where ${scoped('r', scope)} and r.currency > used.currency order by currency limit 1)
+      from used where used.currency is not null)`;
+}
+
+/**
+ * Home in one statement (one round trip, one snapshot): the series of every range (the chart and its
+ * comparison, whose sums are the key figures), the attempt breakdowns of the first range, and the merchant's
+ * zone, default currency and currencies. Plain rows tagged by `part` (JSON aggregation cost more than the
+ * reads): n >= 0 a range's periods, -1 a breakdown (`label` its dimension, `label2` its key, in `attempts`),
+ * -2 a currency (`label`), -3 the merchant (`label` its zone, `label2` its default currency).
+ */
+export async function selectOverviewRows(db: Executor, scope: Scope, queries: RangeQuery[], layer: RollupLayer): Promise<OverviewRows> {
+  const { ctes, select } = rollupSeriesStatement(scope, queries, layer);
+  const zone = layer === 'daily' ? sql`m.timezone = ${queries[0]!.timeZone}` : sql`true`;
+  const zeros = (except?: { column: string; value: RawBuilder<unknown> }) =>
+    sql.join([...PAYMENT_FIGURES, 'new_customers'].map((f) => (f === except?.column ? except.value : sql`0`)));
+  const { rows } = await sql<Record<string, unknown> & { part: number; label: string | null; label2: string | null; attempts: string }>`
+    with recursive ${usedCurrenciesCte(scope)}, ${ctes}, ${breakdownCtes(scope, queries[0]!, layer)},
+    series as (${select})
+    select *, null::text label, null::text label2 from series
+    union all select -1, null, ${zeros({ column: 'attempts', value: sql`attempts` })}, dim, key from kept where n <= 20
+    union all select -2, null, ${zeros()}, currency, null from used where currency is not null
+    union all select -3, null, ${zeros({ column: 'payments', value: sql`(${zone})::int` })}, m.timezone, m.default_currency from merchants m where m.id = ${scope.merchantId}`.execute(db);
+  const seriesRows: Record<string, unknown>[] = [];
+  const breakdowns: BreakdownJson[] = [];
+  const currencies: string[] = [];
+  let merchant: (typeof rows)[number] | undefined;
+  for (const row of rows) {
+    const part = Number(row.part);
+    if (part >= 0) seriesRows.push(row);
+    else if (part === -1) breakdowns.push({ dim: row.label as keyof Breakdowns, key: row.label2 ?? '', attempts: row.attempts });
+    else if (part === -2) currencies.push(row.label!);
+    else merchant = row;
+  }
+  breakdowns.sort((a, b) => (a.dim < b.dim ? -1 : a.dim > b.dim ? 1 : Number(b.attempts) - Number(a.attempts) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)));
+  return {
+    series: splitParts(seriesRows.map(({ label: _l, label2: _l2, ...r }) => r), queries.length),
+    breakdowns: toBreakdowns(breakdowns),
+    zoneCurrent: Number(merchant?.payments ?? 0) === 1,
+    context: merchant && { timezone: merchant.label!, default_currency: merchant.label2!, currencies: currencies.sort() },
+  };
 }
 
 const seriesSelect = sql`
@@ -82,8 +208,10 @@ const seriesSelect = sql`
       coalesce(p.succeeded_payments, 0) succeeded_payments, coalesce(p.gross_amount, 0) gross_amount,
       coalesce(p.refunds, 0) refunds, coalesce(p.refunded_amount, 0) refunded_amount,
       coalesce(a.attempts, 0) attempts, coalesce(a.succeeded_attempts, 0) succeeded_attempts,
-      coalesce(a.failed_attempts, 0) failed_attempts, coalesce(c.new_customers, 0) new_customers
-    from periods left join p using (period) left join a using (period) left join c using (period)
+      coalesce(a.failed_attempts, 0) failed_attempts, coalesce(f.fee_amount, 0) fee_amount,
+      coalesce(d.disputes, 0) disputes, coalesce(f.disputed_amount, 0) disputed_amount, coalesce(c.new_customers, 0) new_customers
+    from periods left join p using (period) left join a using (period) left join f using (period)
+      left join d using (period) left join c using (period)
     order by periods.period`;
 
 /**
@@ -120,6 +248,18 @@ export async function selectBaseSeries(db: Executor, scope: Scope, q: RangeQuery
       from payment_attempts x join payment_intents pi on pi.id = x.payment_intent_id and ${scoped('pi', scope)}
       where ${scoped('x', scope)} and pi.currency = ${q.currency} and x.created_at >= ${q.from} and x.created_at < ${q.to}
       group by 1),
+    f as (
+      select ${period('bt.created_at')} as period, sum(bt.fee) fee_amount,
+        coalesce(sum(-bt.amount) filter (where bt.reporting_category in ${DISPUTE_MONEY}), 0) disputed_amount
+      from balance_transactions bt
+      where ${scoped('bt', scope)} and bt.currency = ${q.currency} and bt.reporting_category not in ${NOT_PAYOUT}
+        and bt.created_at >= ${q.from} and bt.created_at < ${q.to}
+      group by 1),
+    d as (
+      select ${period('dp.created_at')} as period, count(*) disputes
+      from disputes dp
+      where ${scoped('dp', scope)} and dp.currency = ${q.currency} and dp.created_at >= ${q.from} and dp.created_at < ${q.to}
+      group by 1),
     c as (
       select ${period('c.created_at')} as period, count(*) new_customers
       from customers c
@@ -140,41 +280,54 @@ export interface Breakdowns {
   three_d_secure: BreakdownRow[];
 }
 
+type BreakdownJson = { dim: keyof Breakdowns; key: string; attempts: number | string };
+
 /**
  * Attempts in the range by decline code (failed ones), card brand and 3-D Secure outcome (challenged ones),
- * in one scan of the attempt rollup (grouping sets), the 20 largest of each.
+ * in one scan of the attempt rollup (grouping sets), as CTEs `g` and `kept` (rank `n` within each dimension).
  */
-export async function selectAttemptBreakdowns(db: Executor, scope: Scope, q: Omit<RangeQuery, 'granularity' | 'timeZone'>): Promise<Breakdowns> {
-  const { rows } = await sql<{ dim: keyof Breakdowns; key: string; attempts: string }>`
-    with g as (
+function breakdownCtes(scope: Scope, q: { currency: string; from: Date; to: Date; timeZone?: string }, layer: RollupLayer) {
+  const src = layerSource(layer, 'attempt', q);
+  return sql`g as (
       select case when grouping(decline_code, outcome) = 0 then 'decline_code' when grouping(card_brand) = 0 then 'card_brand' else 'three_d_secure' end dim,
         coalesce(case when grouping(decline_code, outcome) = 0 then decline_code when grouping(card_brand) = 0 then card_brand else three_d_secure end, '') key,
         outcome, sum(attempts) attempts
-      from analytics_attempt_buckets r
-      where ${scoped('r', scope)} and r.currency = ${q.currency} and r.bucket >= ${q.from} and r.bucket < ${q.to}
+      from ${src.table} r
+      where ${scoped('r', scope)} and r.currency = ${q.currency} and ${src.within}
       group by grouping sets ((outcome, decline_code), (card_brand), (three_d_secure))),
     kept as (
       select dim, key, attempts, row_number() over (partition by dim order by attempts desc, key) n from g
-      where attempts <> 0 and (dim <> 'decline_code' or outcome = 'failed') and (dim <> 'three_d_secure' or key <> ''))
-    select dim, key, attempts from kept where n <= 20 order by dim, n`.execute(db);
+      where attempts <> 0 and (dim <> 'decline_code' or outcome = 'failed') and (dim <> 'three_d_secure' or key <> ''))`;
+}
+
+function toBreakdowns(rows: BreakdownJson[]): Breakdowns {
   const out: Breakdowns = { decline_code: [], card_brand: [], three_d_secure: [] };
   for (const r of rows) out[r.dim].push({ key: r.key, attempts: Number(r.attempts) });
   return out;
 }
 
-/** Currencies the merchant has taken payments in: a skip scan of the rollup's key index (one probe per currency). */
-export async function selectCurrencies(db: Executor, scope: Scope): Promise<string[]> {
-  const { rows } = await sql<{ currency: string }>`
-    with recursive c as (
-      (select currency from analytics_payment_buckets r where ${scoped('r', scope)} order by currency limit 1)
-      union all
-      select (select currency from analytics_payment_buckets r where ${scoped('r', scope)} and r.currency > c.currency order by currency limit 1)
-      from c where c.currency is not null)
-    select currency from c where currency is not null`.execute(db);
-  return rows.map((r) => r.currency);
+/** The breakdowns of one range, the 20 largest of each dimension. */
+export async function selectAttemptBreakdowns(
+  db: Executor,
+  scope: Scope,
+  q: { currency: string; from: Date; to: Date; timeZone?: string },
+  layer: RollupLayer = 'quarter_hour',
+): Promise<Breakdowns> {
+  const { rows } = await sql<BreakdownJson>`with ${breakdownCtes(scope, q, layer)} select dim, key, attempts from kept where n <= 20 order by dim, n`.execute(db);
+  return toBreakdowns(rows);
 }
 
-/** Of the given currencies, the one with the most payments over the rollups (when the default one is unused). */
+/** The merchant's settings and the currencies it has taken payments in, in one round trip. */
+export async function selectMerchantAnalyticsContext(db: Executor, scope: Scope): Promise<AnalyticsContext | undefined> {
+  const { rows } = await sql<{ timezone: string; default_currency: string; currencies: string[] | null }>`
+    with recursive ${usedCurrenciesCte(scope)}
+    select m.timezone, m.default_currency, (select array_agg(currency order by currency) from used where currency is not null) currencies
+    from merchants m where m.id = ${scope.merchantId}`.execute(db);
+  const row = rows[0];
+  return row && { timezone: row.timezone, default_currency: row.default_currency, currencies: row.currencies ?? [] };
+}
+
+/** Of the merchant's currencies, the one with the most payments over the rollups (when the default one is unused). */
 export async function selectMostUsedCurrency(db: Executor, scope: Scope): Promise<string | undefined> {
   const { rows } = await sql<{ currency: string }>`
     select currency from analytics_payment_buckets r where ${scoped('r', scope)}
@@ -182,24 +335,33 @@ export async function selectMostUsedCurrency(db: Executor, scope: Scope): Promis
   return rows[0]?.currency;
 }
 
-export async function getMerchantSettings(db: Executor, merchantId: string) {
-  return db.selectFrom('merchants').select(['timezone', 'default_currency']).where('id', '=', merchantId).executeTakeFirst();
-}
+const ROLLUP_TABLES = [
+  'analytics_payment_buckets',
+  'analytics_attempt_buckets',
+  'analytics_customer_buckets',
+  'analytics_daily_payment_buckets',
+  'analytics_daily_attempt_buckets',
+  'analytics_daily_customer_buckets',
+] as const;
+export type RollupTable = (typeof ROLLUP_TABLES)[number];
 
-const ROLLUP_TABLES = ['analytics_payment_buckets', 'analytics_attempt_buckets', 'analytics_customer_buckets'] as const;
-type RollupTable = (typeof ROLLUP_TABLES)[number];
+const ATTEMPT_KEYS = ['outcome', 'decline_code', 'card_brand', 'three_d_secure'];
 
 /** Each rollup table's key columns and summed figures: a key's figures are the sum of its (delta) rows. */
-const ROLLUP_COLUMNS: Record<RollupTable, { keys: string[]; figures: string[] }> = {
-  analytics_payment_buckets: {
-    keys: ['merchant_id', 'livemode', 'currency', 'bucket'],
-    figures: ['payments', 'attempted_payments', 'succeeded_payments', 'gross_amount', 'refunds', 'refunded_amount', 'attempts', 'succeeded_attempts', 'failed_attempts'],
-  },
-  analytics_attempt_buckets: {
-    keys: ['merchant_id', 'livemode', 'currency', 'bucket', 'outcome', 'decline_code', 'card_brand', 'three_d_secure'],
-    figures: ['attempts'],
-  },
+const ROLLUP_COLUMNS: Record<RollupTable, { keys: string[]; figures: readonly string[] }> = {
+  analytics_payment_buckets: { keys: ['merchant_id', 'livemode', 'currency', 'bucket'], figures: PAYMENT_FIGURES },
+  analytics_attempt_buckets: { keys: ['merchant_id', 'livemode', 'currency', 'bucket', ...ATTEMPT_KEYS], figures: ['attempts'] },
   analytics_customer_buckets: { keys: ['merchant_id', 'livemode', 'bucket'], figures: ['new_customers'] },
+  analytics_daily_payment_buckets: { keys: ['merchant_id', 'livemode', 'time_zone', 'currency', 'day'], figures: PAYMENT_FIGURES },
+  analytics_daily_attempt_buckets: { keys: ['merchant_id', 'livemode', 'time_zone', 'currency', 'day', ...ATTEMPT_KEYS], figures: ['attempts'] },
+  analytics_daily_customer_buckets: { keys: ['merchant_id', 'livemode', 'time_zone', 'day'], figures: ['new_customers'] },
+};
+
+/** The 15-minute table a daily table is cut from. */
+const QUARTER_HOUR_OF: Partial<Record<RollupTable, RollupTable>> = {
+  analytics_daily_payment_buckets: 'analytics_payment_buckets',
+  analytics_daily_attempt_buckets: 'analytics_attempt_buckets',
+  analytics_daily_customer_buckets: 'analytics_customer_buckets',
 };
 
 /** `select <keys>, sum(<figure>)::bigint <figure>... from <from> group by <keys>`: one row per key. */
@@ -238,30 +400,44 @@ export async function compactRollups(db: Executor, limit: number): Promise<{ tab
 }
 
 /**
- * Recomputes every rollup of one merchant (or all) from the base tables and returns how many bucket rows
- * differed before (missing, extra or with other figures). Call in a transaction; it locks the rollups.
+ * The 15-minute rollups recomputed from the base tables: every payment, refund, attempt, fee, dispute
+ * movement and dispute, and every customer, at its bucket.
  */
-export async function rebuildRollups(db: Executor, merchantId?: string): Promise<{ table: string; differences: number }[]> {
-  const only = (alias: string) => (merchantId === undefined ? sql`true` : sql`${sql.ref(`${alias}.merchant_id`)} = ${merchantId}`);
-  const fresh = {
+function freshQuarterHours(only: (alias: string) => RawBuilder<unknown>): Record<'analytics_payment_buckets' | 'analytics_attempt_buckets' | 'analytics_customer_buckets', RawBuilder<unknown>> {
+  const row = (values: Partial<Record<(typeof PAYMENT_FIGURES)[number], RawBuilder<unknown>>>) =>
+    sql.join(PAYMENT_FIGURES.map((f) => sql`${values[f] ?? sql`0`}::bigint as ${sql.ref(f)}`));
+  return {
     analytics_payment_buckets: sql`
-      select merchant_id, livemode, currency, bucket, sum(payments)::bigint payments, sum(attempted_payments)::bigint attempted_payments,
-        sum(succeeded_payments)::bigint succeeded_payments, sum(gross_amount)::bigint gross_amount, sum(refunds)::bigint refunds, sum(refunded_amount)::bigint refunded_amount,
-        sum(attempts)::bigint attempts, sum(succeeded_attempts)::bigint succeeded_attempts, sum(failed_attempts)::bigint failed_attempts
+      select merchant_id, livemode, currency, bucket, ${sql.join(PAYMENT_FIGURES.map((f) => sql`sum(${sql.ref(f)})::bigint ${sql.ref(f)}`))}
       from (
-        select pi.merchant_id, pi.livemode, pi.currency, analytics_bucket(pi.created_at) bucket, 1 payments,
-          (pi.card_brand is not null)::int attempted_payments, (pi.status = 'succeeded')::int succeeded_payments,
-          case when pi.status = 'succeeded' then pi.amount_received else 0 end gross_amount, 0 refunds, 0 refunded_amount,
-          0 attempts, 0 succeeded_attempts, 0 failed_attempts
+        select pi.merchant_id, pi.livemode, pi.currency, analytics_bucket(pi.created_at) bucket, ${row({
+          payments: sql`1`,
+          attempted_payments: sql`(pi.card_brand is not null)::int`,
+          succeeded_payments: sql`(pi.status = 'succeeded')::int`,
+          gross_amount: sql`case when pi.status = 'succeeded' then pi.amount_received else 0 end`,
+        })}
         from payment_intents pi where ${only('pi')}
         union all
-        select re.merchant_id, re.livemode, re.currency, analytics_bucket(re.created_at), 0, 0, 0, 0, 1, re.amount, 0, 0, 0
+        select re.merchant_id, re.livemode, re.currency, analytics_bucket(re.created_at), ${row({ refunds: sql`1`, refunded_amount: sql`re.amount` })}
         from refunds re where ${only('re')} and re.status in ('pending', 'succeeded')
         union all
-        select x.merchant_id, x.livemode, pi.currency, analytics_bucket(x.created_at), 0, 0, 0, 0, 0, 0,
-          1, (x.outcome in ('succeeded', 'authorized'))::int, (x.outcome = 'failed')::int
+        select x.merchant_id, x.livemode, pi.currency, analytics_bucket(x.created_at), ${row({
+          attempts: sql`1`,
+          succeeded_attempts: sql`(x.outcome in ${SUCCEEDED_ATTEMPT})::int`,
+          failed_attempts: sql`(x.outcome = 'failed')::int`,
+        })}
         from payment_attempts x join payment_intents pi on pi.id = x.payment_intent_id and pi.merchant_id = x.merchant_id and pi.livemode = x.livemode
         where ${only('x')}
+        union all
+        select bt.merchant_id, bt.livemode, bt.currency, analytics_bucket(bt.created_at), ${row({
+          fee_amount: sql`bt.fee`,
+          disputed_amount: sql`case when bt.reporting_category in ${DISPUTE_MONEY} then -bt.amount else 0 end`,
+        })}
+        from balance_transactions bt where ${only('bt')} and bt.reporting_category not in ${NOT_PAYOUT}
+          and (bt.fee <> 0 or bt.reporting_category in ${DISPUTE_MONEY})
+        union all
+        select dp.merchant_id, dp.livemode, dp.currency, analytics_bucket(dp.created_at), ${row({ disputes: sql`1` })}
+        from disputes dp where ${only('dp')}
       ) x group by 1, 2, 3, 4`,
     analytics_attempt_buckets: sql`
       select x.merchant_id, x.livemode, pi.currency, analytics_bucket(x.created_at) bucket, x.outcome, coalesce(x.decline_code, '') decline_code,
@@ -272,31 +448,49 @@ export async function rebuildRollups(db: Executor, merchantId?: string): Promise
       select c.merchant_id, c.livemode, analytics_bucket(c.created_at) bucket, count(*)::bigint new_customers
       from customers c where ${only('c')} group by 1, 2, 3`,
   };
+}
+
+/** A daily table's rows from its 15-minute rows (`source`), cut at local midnight in each merchant's zone. */
+function daysFrom(table: RollupTable, source: RawBuilder<unknown>) {
+  const { keys, figures } = ROLLUP_COLUMNS[table];
+  const keyList = keys.map((k) => (k === 'time_zone' ? sql`m.timezone as time_zone` : k === 'day' ? sql`(q.bucket at time zone m.timezone)::date as day` : sql.ref(`q.${k}`)));
+  const sums = sql.join(figures.map((f) => sql`sum(${sql.ref(`q.${f}`)})::bigint as ${sql.ref(f)}`));
+  return sql`select ${sql.join(keyList)}, ${sums} from (${source}) q join merchants m on m.id = q.merchant_id
+    group by ${sql.join(keys.map((_, i) => sql.lit(i + 1)))}`;
+}
+
+/**
+ * Recomputes every rollup of one merchant (or all) from the base tables (the daily layer from the rebuilt
+ * 15-minute buckets, in each merchant's zone), and returns how many key rows of each table differed before (missing, extra or with other figures).
+ * Call in a transaction; it locks the rollups.
+ */
+export async function rebuildRollups(db: Executor, merchantId?: string): Promise<{ table: string; differences: number }[]> {
+  const only = (alias: string) => (merchantId === undefined ? sql`true` : sql`${sql.ref(`${alias}.merchant_id`)} = ${merchantId}`);
+  const quarterHours = freshQuarterHours(only);
+  // The 15-minute tables come first in ROLLUP_TABLES: the days are cut from them once they are rebuilt.
+  const fresh = (table: RollupTable) => {
+    const source = QUARTER_HOUR_OF[table];
+    return source ? daysFrom(table, groupedByKey(source, sql`${sql.table(source)} r where ${only('r')}`)) : quarterHours[table as keyof typeof quarterHours];
+  };
   const result: { table: string; differences: number }[] = [];
   for (const table of ROLLUP_TABLES) {
     const t = sql.table(table);
+    const { keys, figures } = ROLLUP_COLUMNS[table];
     await sql`lock table ${t} in exclusive mode`.execute(db);
+    const zero = JSON.stringify(Object.fromEntries(figures.map((f) => [f, 0])));
     // Rows with all-zero figures are equivalent to missing rows.
     const { rows } = await sql<{ differences: string }>`
-      with fresh as (${fresh[table]}),
+      with fresh as (${fresh(table)}),
       current as (${groupedByKey(table, sql`${t} r where ${only('r')}`)}),
       a as (select * from current except select * from fresh),
       b as (select * from fresh except select * from current)
-      select (select count(*) from a where to_jsonb(a) - array['merchant_id','livemode','currency','bucket','outcome','decline_code','card_brand','three_d_secure'] <> ${zeroJson(table)}::jsonb)
+      select (select count(*) from a where to_jsonb(a) - ${sql.val(keys)}::text[] <> ${zero}::jsonb)
         + (select count(*) from b) differences`.execute(db);
     await sql`delete from ${t} r where ${only('r')}`.execute(db);
-    await sql`insert into ${t} ${fresh[table]}`.execute(db);
+    await sql`insert into ${t} (${sql.join([...keys, ...figures].map((c) => sql.ref(c)))}) ${fresh(table)}`.execute(db);
     result.push({ table, differences: Number(rows[0]?.differences ?? 0) });
   }
   return result;
-}
-
-function zeroJson(table: RollupTable): string {
-  if (table === 'analytics_payment_buckets') {
-    return JSON.stringify({ payments: 0, attempted_payments: 0, succeeded_payments: 0, gross_amount: 0, refunds: 0, refunded_amount: 0, attempts: 0, succeeded_attempts: 0, failed_attempts: 0 });
-  }
-  if (table === 'analytics_attempt_buckets') return JSON.stringify({ attempts: 0 });
-  return JSON.stringify({ new_customers: 0 });
 }
 
 /** Rollup figures of a scope, one row per key (its rows summed), for the equality check in tests. */

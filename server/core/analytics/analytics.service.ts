@@ -65,9 +65,12 @@ function figuresOf(rows: repo.PeriodRow[]): AnalyticsFigures {
   const attempted = sum('attempted_payments');
   const attempts = sum('attempts');
   const succeededAttempts = sum('succeeded_attempts');
+  const fees = sum('fee_amount');
+  const disputed = sum('disputed_amount');
+  const disputes = sum('disputes');
   return {
     gross_volume: gross,
-    net_volume: gross - refunded,
+    net_volume: gross - refunded - disputed - fees,
     successful_payments: succeeded,
     payments: sum('payments'),
     attempted_payments: attempted,
@@ -78,6 +81,10 @@ function figuresOf(rows: repo.PeriodRow[]): AnalyticsFigures {
     attempt_success_rate: ratio(succeededAttempts, attempts),
     refunded_amount: refunded,
     refunds: sum('refunds'),
+    fees,
+    disputed_amount: disputed,
+    disputes,
+    dispute_rate: ratio(disputes, succeeded),
     new_customers: sum('new_customers'),
     average_payment: succeeded > 0 ? Math.round(gross / succeeded) : null,
   };
@@ -120,32 +127,70 @@ export function resolveRange(input: { from: string; to: string; granularity: Ana
   return { timeZone, from, to, granularity: input.granularity };
 }
 
+/**
+ * The daily layer answers a chart of days, weeks or months whose ranges are whole local days in the zone the
+ * merchant's days are cut in (its Settings zone); anything else reads the 15-minute buckets.
+ */
+function dailyLayerFits(granularity: AnalyticsGranularity, ranges: { from: TZDate; to: TZDate }[], timeZone: string, merchantZone: string | undefined): boolean {
+  if (granularity === 'minute' || granularity === 'hour' || merchantZone === undefined || checkTimeZone(merchantZone) !== timeZone) return false;
+  const midnight = (d: TZDate) => d.getHours() === 0 && d.getMinutes() === 0;
+  return ranges.every((r) => midnight(r.from) && midnight(r.to));
+}
+
+/**
+ * The range, its comparison and their rows: minutes from the base tables; days, weeks and months from the
+ * daily layer when it fits (`dayZone`: the zone the merchant's days are cut in, as Settings spells it), else
+ * from the 15-minute buckets.
+ */
+async function readFigures(db: Executor, scope: Scope, params: ReturnType<typeof analyticsOverviewInput.parse>, timeZone: string, dayZone: string | undefined, currency: string) {
+  const range = resolveRange(params, timeZone);
+  const compare = comparisonRange(range.from, range.to, params.compare);
+  const ranges = compare ? [range, compare] : [range];
+  const queries = ranges.map((r): repo.RangeQuery => ({ currency, from: r.from, to: r.to, granularity: range.granularity, timeZone }));
+  let overview: repo.OverviewRows;
+  if (range.granularity === 'minute') {
+    // Minutes are finer than the rollups' 15-minute buckets: their short ranges read the base tables.
+    const [series, breakdowns] = await Promise.all([
+      Promise.all(queries.map((q) => repo.selectBaseSeries(db, scope, q))),
+      repo.selectAttemptBreakdowns(db, scope, queries[0]!),
+    ]);
+    overview = { series, breakdowns, zoneCurrent: true };
+  } else {
+    const daily = dailyLayerFits(range.granularity, ranges, timeZone, dayZone);
+    // The days carry the zone as Settings spells it (Asia/Kolkata), which may differ from the canonical name.
+    overview = await repo.selectOverviewRows(db, scope, daily ? queries.map((q) => ({ ...q, timeZone: dayZone! })) : queries, daily ? 'daily' : 'quarter_hour');
+    // The merchant's days are cut in another zone (or it changed between two reads): the 15-minute buckets answer.
+    if (daily && !overview.zoneCurrent) overview = await repo.selectOverviewRows(db, scope, queries, 'quarter_hour');
+  }
+  return { range, compare, overview };
+}
+
 /** Home: key figures with their change against the comparison period, the charts' series and breakdowns. */
 export async function getOverview(deps: CoreDeps, scope: Scope, input: AnalyticsOverviewInput, db: Executor = deps.db): Promise<AnalyticsOverviewDto> {
   const params = parseParams(analyticsOverviewInput, input);
-  const settings = await repo.getMerchantSettings(db, scope.merchantId);
-  const timeZone = checkTimeZone(params.timezone ?? settings?.timezone ?? 'UTC');
-  const range = resolveRange(params, timeZone);
-  const used = await repo.selectCurrencies(db, scope);
+  // With the zone and currency given (the page sends them once it has loaded), the figures need nothing from
+  // the merchant's settings first: the daily layer is assumed to be cut in the given zone (the statement
+  // itself checks that, and the 15-minute buckets answer when it is not).
+  // The rollup statement reads the settings too: then Home is one round trip.
+  const given = params.timezone !== undefined && params.currency !== undefined ? { timeZone: checkTimeZone(params.timezone), currency: params.currency } : null;
+  const speculative = given ? await readFigures(db, scope, params, given.timeZone, params.timezone!, given.currency) : null;
+  const context = speculative?.overview.context ?? (await repo.selectMerchantAnalyticsContext(db, scope));
+  const timeZone = given?.timeZone ?? checkTimeZone(params.timezone ?? context?.timezone ?? 'UTC');
+  const used = context?.currencies ?? [];
   const currency =
-    params.currency ??
-    (settings && (used.length === 0 || used.includes(settings.default_currency)) ? settings.default_currency : ((await repo.selectMostUsedCurrency(db, scope)) ?? 'usd'));
-  const currencies = [...new Set([...used, settings?.default_currency ?? 'usd', currency])];
-  const query = (from: Date, to: Date): repo.RangeQuery => ({ currency, from, to, granularity: range.granularity, timeZone });
-  const compare = comparisonRange(range.from, range.to, params.compare);
-  // Minutes are finer than the rollups' 15-minute buckets: their short ranges read the base tables.
-  const series = range.granularity === 'minute' ? repo.selectBaseSeries : repo.selectRollupSeries;
-  const [rows, compareRows, breakdowns] = await Promise.all([
-    series(db, scope, query(range.from, range.to)),
-    compare ? series(db, scope, query(compare.from, compare.to)) : Promise.resolve(null),
-    repo.selectAttemptBreakdowns(db, scope, { currency, from: range.from, to: range.to }),
-  ]);
+    given?.currency ??
+    (context && (used.length === 0 || used.includes(context.default_currency)) ? context.default_currency : ((await repo.selectMostUsedCurrency(db, scope)) ?? 'usd'));
+  const currencies = [...new Set([...used, context?.default_currency ?? 'usd', currency])];
+  const { range, compare, overview } = speculative ?? (await readFigures(db, scope, params, timeZone, context?.timezone, currency));
+  const [rows, compareRows] = [overview.series[0]!, compare ? overview.series[1]! : null];
+  const { breakdowns } = overview;
   const totals = figuresOf(rows);
   const compareTotals = compareRows ? figuresOf(compareRows) : null;
   return {
     currency,
     currencies,
-    timezone: timeZone,
+    // As asked or as Settings spells it (Asia/Kolkata), not Intl's canonical alias (Asia/Calcutta).
+    timezone: params.timezone ?? context?.timezone ?? timeZone,
     granularity: range.granularity,
     compare: params.compare,
     range: { start: range.from.getTime() / 1000, end: range.to.getTime() / 1000 },

@@ -94,15 +94,19 @@ export default function AnalyticsCharts({ data }: { data: AnalyticsOverviewDto }
         </ResponsiveContainer>
       </ChartCard>
 
-      <Breakdown title="Top decline reasons" description="Failed attempts by decline code." items={data.decline_reasons} label={(k) => k.replaceAll('_', ' ')} color="#f43f5e" />
-      <Breakdown title="Card brands" description="Attempts by card brand." items={data.card_brands} label={brandName} color="#6366f1" />
-      <Breakdown
-        title="3-D Secure"
-        description={`Challenged attempts by outcome (${percent(challengeRate(data))} of attempts were challenged).`}
-        items={data.three_d_secure}
-        label={(k) => ({ authenticated: 'Authenticated', failed: 'Failed', required: 'Not completed' })[k] ?? k}
-        color="#f59e0b"
-      />
+      {/* The three breakdowns share one row on wide screens (two and a full-width one on medium ones). */}
+      <div className="grid min-w-0 gap-6 md:grid-cols-2 xl:col-span-2 xl:grid-cols-3">
+        <Breakdown title="Top decline reasons" description="Failed attempts by decline code." items={data.decline_reasons} label={(k) => k.replaceAll('_', ' ')} color="#f43f5e" />
+        <Breakdown title="Card brands" description="Attempts by card brand." items={data.card_brands} label={brandName} color="#6366f1" />
+        <Breakdown
+          title="3-D Secure"
+          description={`Challenged attempts by outcome (${percent(challengeRate(data))} of attempts were challenged).`}
+          items={data.three_d_secure}
+          label={(k) => ({ authenticated: 'Authenticated', failed: 'Failed', required: 'Not completed' })[k] ?? k}
+          color="#f59e0b"
+          className="md:col-span-2 xl:col-span-1"
+        />
+      </div>
     </div>
   );
 }
@@ -117,10 +121,10 @@ function challengeRate(data: AnalyticsOverviewDto): number | null {
   return data.totals.attempts > 0 ? challenged / data.totals.attempts : null;
 }
 
-function Breakdown({ title, description, items, label, color }: { title: string; description: string; items: AnalyticsBreakdown[]; label: (key: string) => string; color: string }) {
+function Breakdown({ title, description, items, label, color, className }: { title: string; description: string; items: AnalyticsBreakdown[]; label: (key: string) => string; color: string; className?: string }) {
   const rows = items.slice(0, 8).map((b) => ({ name: label(b.key), attempts: b.attempts }));
   return (
-    <ChartCard title={title} description={description} csvName={title.toLowerCase().replaceAll(/[^a-z0-9]+/g, '-')} table={[['Name', 'Attempts'], ...rows.map((r) => [r.name, r.attempts])]}>
+    <ChartCard title={title} description={description} className={className} stacked csvName={title.toLowerCase().replaceAll(/[^a-z0-9]+/g, '-')} table={[['Name', 'Attempts'], ...rows.map((r) => [r.name, r.attempts])]}>
       {rows.length === 0 ? (
         <p className="flex h-[180px] items-center justify-center text-sm text-slate-500">Nothing in this period.</p>
       ) : (
@@ -138,7 +142,7 @@ function Breakdown({ title, description, items, label, color }: { title: string;
 }
 
 /** A chart with "view as table" (also what screen readers get), CSV download and PNG download. */
-function ChartCard({ title, description, table, csvName, className, children }: { title: string; description: string; table: (string | number)[][]; csvName: string; className?: string; children: ReactNode }) {
+function ChartCard({ title, description, table, csvName, className, stacked, children }: { title: string; description: string; table: (string | number)[][]; csvName: string; className?: string; stacked?: boolean; children: ReactNode }) {
   const [asTable, setAsTable] = useState(false);
   const box = useRef<HTMLDivElement>(null);
   const png = async () => {
@@ -165,6 +169,7 @@ function ChartCard({ title, description, table, csvName, className, children }: 
       <CardHeader
         title={title}
         description={description}
+        stacked={stacked}
         actions={
           <>
             <Button size="sm" variant="ghost" aria-pressed={asTable} onClick={() => setAsTable((v) => !v)}>{asTable ? 'View as chart' : 'View as table'}</Button>

@@ -6,6 +6,7 @@ import { can } from '../../../shared/permissions';
 import { Card } from '../../components/card';
 import { Input, Select } from '../../components/input';
 import { Skeleton } from '../../components/spinner';
+import { Tooltip } from '../../components/tooltip';
 import { cx, timeZoneOptions } from '../../lib/format';
 import { money } from '../../lib/money';
 import { trpc } from '../../lib/trpc';
@@ -109,21 +110,28 @@ function Control({ label, children }: { label: string; children: ReactNode }) {
 interface FigureSpec {
   key: keyof AnalyticsFigures;
   label: string;
-  hint?: string;
+  /** What the figure counts, on hover and focus of its label. */
+  hint: string;
   format: (v: number | null, data: AnalyticsOverviewDto) => string;
+  /** Money going out (refunds, fees, disputes): a rise shows red. */
+  lowerIsBetter?: boolean;
 }
 
 const amount = (v: number | null, d: AnalyticsOverviewDto) => (v === null ? '—' : money(v, d.currency));
 const count = (v: number | null) => (v === null ? '—' : v.toLocaleString('en-US'));
 const FIGURES: FigureSpec[] = [
-  { key: 'gross_volume', label: 'Gross volume', format: amount },
-  { key: 'net_volume', label: 'Net volume', hint: 'Gross minus refunds (fees and disputes not deducted yet)', format: amount },
-  { key: 'successful_payments', label: 'Successful payments', format: count },
-  { key: 'payment_success_rate', label: 'Payment success rate', hint: 'Succeeded payments / payments with an attempt', format: (v) => percent(v) },
-  { key: 'attempt_success_rate', label: 'Attempt success rate', hint: 'Authorised attempts / attempts', format: (v) => percent(v) },
-  { key: 'refunded_amount', label: 'Refunded', format: amount },
-  { key: 'new_customers', label: 'New customers', format: count },
-  { key: 'average_payment', label: 'Average payment', format: amount },
+  { key: 'gross_volume', label: 'Gross volume', hint: 'Amount received from successful payments created in the period', format: amount },
+  { key: 'net_volume', label: 'Net volume', hint: 'Gross volume minus refunds, disputed amounts and fees', format: amount },
+  { key: 'successful_payments', label: 'Successful payments', hint: 'Payments created in the period that succeeded', format: count },
+  { key: 'average_payment', label: 'Average payment', hint: 'Gross volume / successful payments', format: amount },
+  { key: 'payment_success_rate', label: 'Payment success rate', hint: 'Payment level: succeeded payments / payments with at least one attempt', format: (v) => percent(v) },
+  { key: 'attempt_success_rate', label: 'Attempt success rate', hint: 'Attempt level: authorised attempts / attempts', format: (v) => percent(v) },
+  { key: 'refunded_amount', label: 'Refunded', hint: 'Refunds issued in the period (pending or succeeded)', format: amount, lowerIsBetter: true },
+  { key: 'fees', label: 'Fees', hint: 'Processing fees of charges and dispute fees (less dispute fees returned)', format: amount, lowerIsBetter: true },
+  { key: 'disputes', label: 'Disputes', hint: 'Disputes opened in the period, inquiries included', format: count, lowerIsBetter: true },
+  { key: 'dispute_rate', label: 'Dispute rate', hint: 'Disputes opened / successful payments in the period', format: (v) => percent(v, 2), lowerIsBetter: true },
+  { key: 'disputed_amount', label: 'Disputed', hint: 'Withdrawn by chargebacks, less what won disputes reinstated', format: amount, lowerIsBetter: true },
+  { key: 'new_customers', label: 'New customers', hint: 'Customers created in the period', format: count },
 ];
 
 function KeyFigures({ data }: { data: AnalyticsOverviewDto | undefined }) {
@@ -134,18 +142,24 @@ function KeyFigures({ data }: { data: AnalyticsOverviewDto | undefined }) {
         const previous = data?.compare_totals?.[f.key];
         return (
           <div key={f.key} className="min-w-0 rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-xs">
-            <dt className="text-[13px] sm:truncate font-medium text-slate-500" title={f.hint}>{f.label}</dt>
+            <dt className="text-[13px] font-medium text-slate-500 sm:truncate">
+              <Tooltip content={f.hint}>
+                <span tabIndex={0} className="cursor-help underline decoration-slate-300 decoration-dotted underline-offset-4 outline-none focus-visible:ring-2 focus-visible:ring-brand-500" aria-description={f.hint}>
+                  {f.label}
+                </span>
+              </Tooltip>
+            </dt>
             <dd className="mt-1 text-lg font-semibold tabular-nums break-words text-slate-900 sm:text-xl" data-testid={`figure-${f.key}`}>
               {data ? f.format(data.totals[f.key], data) : <Skeleton className="h-7 w-24" />}
             </dd>
-            <dd className="mt-1 h-4 truncate text-xs text-slate-500">
+            <dd className="mt-1 min-h-4 text-xs text-slate-500 sm:h-4 sm:truncate">
               {data?.compare_totals && (
                 <>
-                  <span className={cx('font-medium', delta !== null && delta !== undefined && (delta > 0 ? 'text-emerald-700' : delta < 0 ? 'text-rose-700' : ''))}>{deltaLabel(delta)}</span>{' '}
+                  <span className={cx('font-medium', delta !== null && delta !== undefined && delta !== 0 && ((delta > 0) !== Boolean(f.lowerIsBetter) ? 'text-emerald-700' : 'text-rose-700'))}>{deltaLabel(delta)}</span>{' '}
                   vs {f.format(previous ?? null, data)}
                 </>
               )}
-              {f.hint && !data?.compare_totals && f.hint}
+              {!data?.compare_totals && f.hint}
             </dd>
           </div>
         );
@@ -160,6 +174,11 @@ function ChartsSkeleton() {
       <Skeleton className="h-[340px] xl:col-span-2" />
       <Skeleton className="h-[300px]" />
       <Skeleton className="h-[300px]" />
+      <div className="grid gap-6 md:grid-cols-2 xl:col-span-2 xl:grid-cols-3">
+        <Skeleton className="h-[290px]" />
+        <Skeleton className="h-[290px]" />
+        <Skeleton className="h-[290px] md:col-span-2 xl:col-span-1" />
+      </div>
     </div>
   );
 }
