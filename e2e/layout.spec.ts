@@ -250,6 +250,7 @@ for (const width of WIDTHS) {
     await page.keyboard.press('Escape');
 
     await visit('/reports', 'Reports');
+    await checkDialog(page, 'New scheduled export', (p) => p.getByRole('button', { name: 'New schedule' }).click());
     for (const tab of ['business', 'team', 'audit', 'account', 'security']) await visit(`/settings?tab=${tab}`, `Settings (${tab})`);
     await page.goto('/settings?tab=team');
     await ready(page);

@@ -24,6 +24,7 @@ export const ID_PREFIXES = {
   lineItem: 'li',
   dispute: 'dp',
   reportRun: 'frr',
+  reportSchedule: 'rsch',
   file: 'file',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -19,6 +19,7 @@ import * as m0019 from './migrations/0019_add_two_factor_and_audit_trail.js';
 import * as m0020 from './migrations/0020_add_listen_sessions_and_restricted_keys.js';
 import * as m0023 from './migrations/0023_keep_every_file_in_one_table.js';
 import * as m0015 from './migrations/0015_create_report_runs.js';
+import * as m0024 from './migrations/0024_create_report_schedules.js';
 import * as m0022 from './migrations/0022_add_charge_receipts_and_partial_payouts.js';
 import * as m0025 from './migrations/0025_add_analytics_daily_and_money_rollups.js';
 import * as m0026 from './migrations/0026_add_api_key_actor_to_audit_log.js';
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '0019_add_two_factor_and_audit_trail': m0019,
   '0020_add_listen_sessions_and_restricted_keys': m0020,
   '0015_create_report_runs': m0015,
+  '0024_create_report_schedules': m0024,
   '0022_add_charge_receipts_and_partial_payouts': m0022,
   '0023_keep_every_file_in_one_table': m0023,
   '0025_add_analytics_daily_and_money_rollups': m0025,

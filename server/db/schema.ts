@@ -191,6 +191,17 @@ export interface ReportFilesTable {
   created_by_user_id: ColumnType<string | null, string | null | undefined, never>;
 }
 
+export interface ReportSchedulesTable {
+  id: string; merchant_id: string; livemode: boolean; name: string; report_type: string; format: Generated<string>; gzip: Generated<boolean>;
+  bom: Generated<boolean>; timezone: string; columns: Json<string[]>; filters: Json<Record<string, unknown>>;
+  frequency: 'daily' | 'weekly' | 'monthly'; weekday: number | null; month_day: number | null; recipient_user_ids: Json<string[]>;
+  paused_at: Date | null; next_run_at: Timestamp; created_by_user_id: string | null; created_at: Timestamp; updated_at: Timestamp;
+}
+export interface ReportScheduleRunsTable {
+  merchant_id: string; schedule_id: string; livemode: boolean; period_start: Timestamp; period_end: Timestamp; report_run_id: string;
+  mailed_at: Date | null; created_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   merchants: MerchantsTable;
@@ -227,6 +238,8 @@ export interface Database {
   disputes: DisputesTable;
   report_runs: ReportRunsTable;
   report_files: ReportFilesTable;
+  report_schedules: ReportSchedulesTable;
+  report_schedule_runs: ReportScheduleRunsTable;
   two_factor_totp: TwoFactorTotpTable;
   two_factor_recovery_codes: TwoFactorRecoveryCodesTable;
   webauthn_credentials: WebauthnCredentialsTable;

@@ -7,6 +7,7 @@ import { expireDueSessions } from '../core/checkout-sessions/checkout-sessions.s
 import { expireIntents } from '../core/payment-intents/expiry.service.js';
 import { processPendingRefunds } from '../core/refunds/refunds.service.js';
 import { pruneReportFiles } from '../core/reports/reports.service.js';
+import { runDueReportSchedules } from '../core/report-schedules/report-schedules.service.js';
 import { releaseAvailableFunds } from '../core/balance/balance.service.js';
 import { advanceTestPayouts, runAutomaticPayouts } from '../core/payouts/payouts.service.js';
 import type { CoreDeps } from '../core/shared/deps.js';
@@ -31,6 +32,8 @@ export const periodicTasks = (deps: CoreDeps): Record<string, Task> => ({
   'compact-analytics': async () => void (await compactAnalytics(deps)),
   // Report files past their expiry (7 days by default), rows and stored bytes.
   'prune-report-files': async () => void (deps.storage && (await pruneReportFiles(deps))),
+  // Scheduled exports whose period ended (their zone's midnight): one run per schedule and period.
+  'run-report-schedules': async () => void (await runDueReportSchedules(deps)),
   // Pending balance transactions past available_on become available (with balance.available).
   'release-available-funds': async () => void (await releaseAvailableFunds(deps)),
   // Pays out each available balance on its merchant's schedule, then the simulated bank moves test payouts on.
@@ -51,6 +54,7 @@ export const CRONTAB = [
   '37 * * * * prune-rate-limit-state',
   '* * * * * compact-analytics',
   '23 * * * * prune-report-files',
+  '* * * * * run-report-schedules ?fill=1h',
   '* * * * * release-available-funds ?fill=5m',
   '*/5 * * * * automatic-payouts ?fill=1h',
   '* * * * * advance-test-payouts',

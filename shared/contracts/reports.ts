@@ -26,7 +26,7 @@ export interface ReportColumn {
 
 const col = (id: string, label: string, kind: ReportColumnKind = 'text', byDefault = true): ReportColumn => ({ id, label, kind, default: byDefault });
 
-export type ReportList = 'payments' | 'refunds' | 'customers' | 'balance';
+export type ReportList = 'payments' | 'refunds' | 'customers' | 'balance' | 'disputes';
 
 /** Stripe's itemized balance columns (balance_change_from_activity.itemized.3, payout_reconciliation.itemized.5). */
 const BALANCE_COLUMNS = [
@@ -115,6 +115,41 @@ export const REPORT_TYPES = {
     list: 'balance',
     columns: BALANCE_COLUMNS,
   },
+  'balance.summary.1': {
+    name: 'Balance summary',
+    description: 'Per currency: the starting balance, the activity by reporting category, payouts and the ending balance of the range.',
+    list: 'balance',
+    // Stripe's balance.summary.1 columns (category, description, net_amount, currency), then PaymentFlow's breakdown.
+    columns: [
+      col('category', 'Category'),
+      col('description', 'Description'),
+      col('net_amount', 'Net amount', 'amount'),
+      col('currency', 'Currency'),
+      col('reporting_category', 'Reporting category'),
+      col('count', 'Transactions', 'integer', false),
+      col('gross', 'Gross', 'amount', false),
+      col('fee', 'Fee', 'amount', false),
+    ],
+  },
+  'disputes.itemized.1': {
+    name: 'Disputes',
+    description: 'One row per dispute created in the range, with its payment, reason, status and evidence deadline.',
+    list: 'disputes',
+    columns: [
+      col('id', 'Dispute ID'),
+      col('charge_id', 'Charge ID'),
+      col('payment_intent_id', 'Payment ID'),
+      col('amount', 'Amount', 'amount'),
+      col('currency', 'Currency'),
+      col('reason', 'Reason'),
+      col('status', 'Status'),
+      col('evidence_due_by', 'Evidence due by', 'timestamp'),
+      col('created', 'Created', 'timestamp'),
+      col('closed_at', 'Closed', 'timestamp'),
+      col('network_reason_code', 'Network reason code', 'text', false),
+      col('card_brand', 'Card brand', 'text', false),
+    ],
+  },
   'payout_reconciliation.itemized.5': {
     name: 'Payout reconciliation',
     description: 'The balance transactions settled by payouts, created in the range (one payout with the payout filter).',
@@ -127,6 +162,13 @@ export const REPORT_TYPES = {
 export const balanceReportFilters = z.strictObject({
   currency: z.string().trim().toLowerCase().regex(/^[a-z]{3}$/, 'Use a three-letter currency code.').optional(),
   payout: z.string().trim().min(1).max(255).optional(),
+});
+
+/** The Disputes list's filters (its status tabs), plus one charge or payment as in GET /v1/disputes. */
+export const disputeReportFilters = z.strictObject({
+  status: z.enum(['needs_response', 'under_review', 'closed', 'all']).optional(),
+  charge: z.string().trim().min(1).max(255).optional(),
+  payment_intent: z.string().trim().min(1).max(255).optional(),
 });
 
 export type ReportTypeId = keyof typeof REPORT_TYPES;

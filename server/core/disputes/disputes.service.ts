@@ -408,7 +408,8 @@ export async function replayDemoDisputes(deps: CoreDeps, scope: Scope, now = new
 
 // Dashboard ------------------------------------------------------------------------------------------
 
-const QUEUE_STATUSES: Record<DisputeListFilters['status'], readonly DisputeStatus[] | undefined> = {
+/** The Disputes page's status tabs (also the disputes report's status filter). */
+export const QUEUE_STATUSES: Record<DisputeListFilters['status'], readonly DisputeStatus[] | undefined> = {
   needs_response: DISPUTE_RESPONSE_STATUSES,
   under_review: ['under_review', 'warning_under_review'],
   closed: DISPUTE_CLOSED_STATUSES,

@@ -204,9 +204,13 @@ export async function createFileDownloadLink(deps: CoreDeps, actor: Actor & { us
   const file = await repo.getFile(deps.db, actor, fileId);
   if (!file || (purpose && file.purpose !== purpose)) throw notFound('file', fileId);
   const expires = Math.floor(Date.now() / 1000) + DOWNLOAD_LINK_SECONDS;
-  const fields = { merchantId: actor.merchantId, livemode: actor.livemode, fileId, userId: actor.userId, expires };
-  const query = new URLSearchParams({ m: fields.merchantId, l: fields.livemode ? '1' : '0', u: fields.userId, e: String(expires), s: linkSignature(deps, fields) });
-  return { url: `/files/${fileId}/download?${query}`, expiresAt: expires };
+  return { url: signedDownloadPath(deps, { merchantId: actor.merchantId, livemode: actor.livemode, fileId, userId: actor.userId, expires }), expiresAt: expires };
+}
+
+/** A signed link to a file for one member until `expires` (unix seconds), relative to the app's origin (also mailed by scheduled exports). */
+export function signedDownloadPath(deps: CoreDeps, fields: { merchantId: string; livemode: boolean; fileId: string; userId: string; expires: number }): string {
+  const query = new URLSearchParams({ m: fields.merchantId, l: fields.livemode ? '1' : '0', u: fields.userId, e: String(fields.expires), s: linkSignature(deps, fields) });
+  return `/files/${fields.fileId}/download?${query}`;
 }
 
 /**

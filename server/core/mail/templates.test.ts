@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { invitationMail, newDeviceMail, resetPasswordMail, verifyEmailMail } from './templates';
+import { invitationMail, newDeviceMail, resetPasswordMail, scheduledReportMail, verifyEmailMail } from './templates';
 
 describe('mail templates', () => {
   const url = 'https://pay.example.test/reset-password?token=abc_DEF-123';
@@ -33,5 +33,16 @@ describe('mail templates', () => {
     expect(mail.text).toContain('203.0.113.9');
     expect(mail.text).toContain('2026-03-01 12:34 UTC');
     expect(mail.html).toContain('href="https://pay.example.test/settings?tab=security"');
+  });
+
+  it('names the scheduled export, its period and rows, and links the file until it expires', () => {
+    const link = 'https://pay.example.test/files/file_1/download?m=acct_1&l=0&u=usr_1&e=1&s=abc';
+    const mail = scheduledReportMail({ name: 'Fiona', scheduleName: 'Daily <payments>', merchantName: 'Shop', reportName: 'Payments', period: '2026-03-08', rows: 1234, url: link, expiresOn: '2026-03-16 00:00 (America/New_York)', reportsUrl: 'https://pay.example.test/reports' });
+    expect(mail.subject).toBe('Daily <payments>: Payments for 2026-03-08');
+    expect(mail.text).toContain(link);
+    expect(mail.html).toContain(`href="${link.replace(/&/g, '&amp;')}"`);
+    expect(mail.text).toContain('1,234 rows');
+    expect(mail.text).toContain('until 2026-03-16 00:00 (America/New_York)');
+    expect(mail.html).toContain('Daily &lt;payments&gt;');
   });
 });

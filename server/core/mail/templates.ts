@@ -8,7 +8,7 @@ export interface MailContent {
   html: string;
 }
 
-export type MailKind = 'verify_email' | 'reset_password' | 'invitation' | 'new_device';
+export type MailKind = 'verify_email' | 'reset_password' | 'invitation' | 'new_device' | 'scheduled_report';
 
 function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -93,5 +93,18 @@ export function newDeviceMail(input: { name: string; device: string; ip: string;
     ],
     action: { label: 'Review your sessions', url: input.securityUrl },
     footer: 'You get this email for every sign-in from a new browser or device.',
+  });
+}
+
+export function scheduledReportMail(input: { name: string; scheduleName: string; merchantName: string; reportName: string; period: string; rows: number; url: string; expiresOn: string; reportsUrl: string }): MailContent {
+  return render({
+    subject: `${input.scheduleName}: ${input.reportName} for ${input.period}`,
+    greeting: `Hi ${input.name},`,
+    paragraphs: [
+      `The scheduled export "${input.scheduleName}" of ${input.merchantName} is ready: ${input.reportName}, ${input.period}, ${input.rows.toLocaleString('en-US')} rows.`,
+      `The link below is for you only and works until ${input.expiresOn}, while your role may read reports. The file is also listed on the Reports page: ${input.reportsUrl}`,
+    ],
+    action: { label: 'Download the file', url: input.url },
+    footer: 'You get this email because a member of your team added you to this scheduled export. Ask them to remove you, or pause it on the Reports page.',
   });
 }

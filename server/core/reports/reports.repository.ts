@@ -9,7 +9,7 @@ import { inScope } from '../shared/scope.js';
 /** Report runs, their files, and the keyset-batched reads that stream a report's rows. */
 
 type Condition = RawBuilder<boolean>;
-export type ExportSource = 'payment_intents' | 'refunds' | 'customers' | 'balance_transactions';
+export type ExportSource = 'payment_intents' | 'refunds' | 'customers' | 'balance_transactions' | 'disputes';
 
 export function insertReportRun(db: Executor, row: NewRow<'report_runs'>) {
   return db.insertInto('report_runs').values(row).returningAll().executeTakeFirstOrThrow();
@@ -141,8 +141,28 @@ const SOURCE_COLUMNS: Record<ExportSource, readonly string[]> = {
     // Read from the transaction's source (a charge's or refund's payment): see balanceSourceColumn.
     'payment_intent_id', 'customer_id', 'metadata',
   ],
+  disputes: [
+    'id', 'created_at', 'charge_id', 'payment_intent_id', 'amount', 'currency', 'reason', 'status', 'evidence_due_by', 'closed_at',
+    'network_reason_code', 'card_brand',
+    // The disputed payment's metadata with the dispute's own keys over it: see disputeMetadataColumn.
+    'metadata',
+  ],
 };
-const TIMESTAMPS = new Set(['created_at', 'canceled_at', 'available_on']);
+const TIMESTAMPS = new Set(['created_at', 'canceled_at', 'available_on', 'evidence_due_by', 'closed_at']);
+
+/** A dispute's metadata columns: its payment's metadata (where order ids live), the dispute's own keys winning. */
+function disputeMetadataValue(scope: Scope) {
+  return sql`(coalesce((select p.metadata from payment_intents p where p.merchant_id = ${scope.merchantId} and p.livemode = ${scope.livemode} and p.id = disputes.payment_intent_id), '{}'::jsonb) || disputes.metadata)`;
+}
+
+/** The Disputes list's filters: its status tab's statuses, one charge, one payment. */
+export function disputeConditions(f: { statuses?: readonly string[]; charge?: string; paymentIntent?: string }): Condition[] {
+  const out: Condition[] = [];
+  if (f.statuses) out.push(sql<boolean>`disputes.status in (${sql.join(f.statuses.map((s) => sql`${s}`))})`);
+  if (f.charge) out.push(sql<boolean>`disputes.charge_id = ${f.charge}`);
+  if (f.paymentIntent) out.push(sql<boolean>`disputes.payment_intent_id = ${f.paymentIntent}`);
+  return out;
+}
 
 /** What a balance transaction's source (a charge or a refund) says: its payment, customer, and the payment's metadata. */
 function balanceSourceValue(scope: Scope, field: 'payment_intent_id' | 'customer_id' | 'metadata') {
@@ -181,6 +201,7 @@ export interface ExportOptions {
 function fieldValue(source: ExportSource, scope: Scope, field: string): RawBuilder<unknown> {
   if (!SOURCE_COLUMNS[source].includes(field)) throw new Error(`Not an export column of ${source}: ${field}`);
   if (source === 'balance_transactions' && (field === 'payment_intent_id' || field === 'customer_id' || field === 'metadata')) return balanceSourceValue(scope, field);
+  if (source === 'disputes' && field === 'metadata') return disputeMetadataValue(scope);
   return sql`${sql.ref(`${source}.${field}`)}`;
 }
 
@@ -325,12 +346,34 @@ export async function countExportRows(db: Executor, source: ExportSource, scope:
 
 /** Metadata keys on the latest objects of a source, for the column picker. */
 export async function findRecentMetadataKeys(db: Executor, source: ExportSource, scope: Scope, sample = 500): Promise<string[]> {
-  // A balance transaction's metadata columns are its payment's.
-  if (source === 'balance_transactions') source = 'payment_intents';
+  // A balance transaction's and a dispute's metadata columns are (mostly) its payment's.
+  if (source === 'balance_transactions' || source === 'disputes') source = 'payment_intents';
   const { rows } = await sql<{ key: string }>`
     select distinct jsonb_object_keys(metadata) as key from (
       select metadata from ${sql.table(source)} where ${scoped(source, scope, [])} and metadata <> '{}'::jsonb
       order by created_at desc limit ${sample}
     ) recent order by 1 limit 100`.execute(db);
   return rows.map((r) => r.key);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The balance summary (balance.summary.1)
+
+/** Per currency, the net of every balance transaction created before `before` (a starting or ending balance). */
+export async function sumBalanceBefore(db: Executor, scope: Scope, before: number, currency?: string) {
+  const { rows } = await sql<{ currency: string; net: string }>`
+    select currency, sum(net)::bigint as net from balance_transactions
+    where ${scoped('balance_transactions', scope, [sql<boolean>`balance_transactions.created_at < to_timestamp(${before})`, ...balanceConditions({ currency })])}
+    group by currency order by currency`.execute(db);
+  return rows.map((r) => ({ currency: r.currency, net: Number(r.net) }));
+}
+
+/** Per currency and reporting category, the count, gross, fee and net of the transactions created in [start, end). */
+export async function sumBalanceActivity(db: Executor, scope: Scope, start: number | null, end: number | null, currency?: string) {
+  const { rows } = await sql<{ currency: string; reporting_category: string; count: string; amount: string; fee: string; net: string }>`
+    select currency, reporting_category, count(*)::bigint as count, sum(amount)::bigint as amount, sum(fee)::bigint as fee, sum(net)::bigint as net
+    from balance_transactions
+    where ${scoped('balance_transactions', scope, [...intervalConditions('balance_transactions', start, end), ...balanceConditions({ currency })])}
+    group by currency, reporting_category order by currency, reporting_category`.execute(db);
+  return rows.map((r) => ({ currency: r.currency, reportingCategory: r.reporting_category, count: Number(r.count), amount: Number(r.amount), fee: Number(r.fee), net: Number(r.net) }));
 }

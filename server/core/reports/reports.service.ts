@@ -8,6 +8,7 @@ import {
   createReportRunParams,
   defaultColumns,
   DEFAULT_REPORT_FILE_TTL_DAYS,
+  disputeReportFilters,
   isReportType,
   listReportRunsParams,
   REPORT_TYPE_IDS,
@@ -39,6 +40,7 @@ import { customerSearchConditions } from '../dashboard/customers.repository.js';
 import { classifyCustomerSearch } from '../dashboard/customers.service.js';
 import { refundListConditions } from '../dashboard/refunds.repository.js';
 import { refundFilters } from '../dashboard/refunds.service.js';
+import { QUEUE_STATUSES } from '../disputes/disputes.service.js';
 import { getPreference, setPreference } from '../dashboard/saved-views.service.js';
 import { emitEvent } from '../events/events.service.js';
 import { addJob } from '../jobs/jobs.repository.js';
@@ -59,6 +61,7 @@ const EXPORT_BATCH_ROWS = 10_000;
 const SOURCES: Record<ReportTypeId, repo.ExportSource> = {
   'payments.itemized.1': 'payment_intents', 'refunds.itemized.1': 'refunds', 'customers.itemized.1': 'customers',
   'balance_change_from_activity.itemized.3': 'balance_transactions', 'payout_reconciliation.itemized.5': 'balance_transactions',
+  'balance.summary.1': 'balance_transactions', 'disputes.itemized.1': 'disputes',
 };
 const LIST_CONTROLS = ['sort', 'dir', 'limit', 'cursor'];
 
@@ -109,7 +112,8 @@ function checkFilters(type: ReportTypeId, filters: Record<string, unknown> | und
   else if (list === 'balance') {
     const f = parseFilters(balanceReportFilters, clean);
     if (f.payout && type !== 'payout_reconciliation.itemized.5') throw invalid('The payout filter applies to payout_reconciliation.itemized.5.', 'filters.payout');
-  } else parseFilters(customerListInput, clean);
+  } else if (list === 'disputes') parseFilters(disputeReportFilters, clean);
+  else parseFilters(customerListInput, clean);
   return clean;
 }
 
@@ -143,6 +147,10 @@ function runConditions(type: ReportTypeId, scope: Scope, p: RunParameters): Cond
     return [...interval, ...repo.balanceConditions({ ...f, settled: type === 'payout_reconciliation.itemized.5' })];
   }
   if (list === 'refunds') return [...interval, ...refundListConditions(scope, p.timezone, refundFilters(parseFilters(refundListFilters, p.filters)))];
+  if (list === 'disputes') {
+    const f = parseFilters(disputeReportFilters, p.filters);
+    return [...interval, ...repo.disputeConditions({ statuses: f.status ? QUEUE_STATUSES[f.status] : undefined, charge: f.charge, paymentIntent: f.payment_intent })];
+  }
   return [...interval, ...customerSearchConditions(classifyCustomerSearch(parseFilters(customerListInput, p.filters).q))];
 }
 
@@ -164,10 +172,10 @@ function checkSpec(scope: Scope, spec: Spec, param: (name: string) => string): S
   return spec;
 }
 
-async function insertRun(deps: CoreDeps, actor: Actor, spec: Spec, tx?: Parameters<typeof inTransaction>[1]) {
+async function insertRun(deps: CoreDeps, actor: Actor, spec: Spec, tx?: Parameters<typeof inTransaction>[1], id = newId('reportRun')) {
   return inTransaction(deps, tx, async (t) => {
     const row = await repo.insertReportRun(t, {
-      id: newId('reportRun'), merchant_id: actor.merchantId, livemode: actor.livemode, report_type: spec.reportType,
+      id, merchant_id: actor.merchantId, livemode: actor.livemode, report_type: spec.reportType,
       parameters: JSON.stringify(spec.parameters) as never, format: spec.format, gzip: spec.gzip, created_by_user_id: actor.userId ?? null,
     });
     // The run and its job commit together: a run never waits for a job that was not queued.
@@ -175,6 +183,34 @@ async function insertRun(deps: CoreDeps, actor: Actor, spec: Spec, tx?: Paramete
     await recordAudit(t, { ...actor, action: 'report_run.created', targetId: row.id, data: { report_type: spec.reportType, format: spec.format } });
     return row;
   });
+}
+
+/** A report's settings as a scheduled export saves them; each run adds its period. */
+export interface SavedReport {
+  reportType: ReportTypeId;
+  format: ReportFormat;
+  gzip: boolean;
+  bom: boolean;
+  timezone: string;
+  columns: string[];
+  filters: Record<string, unknown>;
+}
+
+/** A saved report checked as an export of it would be (unknown columns, bad filters, gzip with XLSX). */
+export function checkSavedReport(scope: Scope, input: Omit<SavedReport, 'columns' | 'filters'> & { columns?: string[]; filters?: Record<string, unknown> }): SavedReport {
+  const timezone = checkTimeZone(input.timezone);
+  const columns = checkColumns(input.reportType, input.columns, 'columns');
+  const filters = checkFilters(input.reportType, input.filters);
+  checkSpec(scope, { reportType: input.reportType, format: input.format, gzip: input.gzip, parameters: { interval_start: null, interval_end: null, timezone, columns, filters, bom: input.bom } }, (name) => name);
+  return { reportType: input.reportType, format: input.format, gzip: input.gzip, bom: input.bom, timezone, columns, filters };
+}
+
+/** Starts a run of a saved report over [start, end) in the caller's transaction, with the given run id. */
+export function startSavedReportRun(deps: CoreDeps, tx: Parameters<typeof inTransaction>[1], actor: Actor, saved: SavedReport, period: { start: number; end: number }, runId: string) {
+  return insertRun(deps, actor, {
+    reportType: saved.reportType, format: saved.format, gzip: saved.gzip,
+    parameters: { interval_start: period.start, interval_end: period.end, timezone: saved.timezone, columns: saved.columns, filters: saved.filters, bom: saved.bom },
+  }, tx, runId);
 }
 
 const columnsPreferenceKey = (type: ReportTypeId) => `reports.columns.${type}`;
@@ -210,7 +246,7 @@ export async function createReportRunFromApi(deps: CoreDeps, actor: Actor, param
   const timezone = q.timezone ? checkTimeZoneParam(q.timezone) : ((await getMerchant(deps.db, actor.merchantId))?.timezone ?? 'UTC');
   const filters: Record<string, unknown> = {};
   if (q.currency) {
-    if (REPORT_TYPES[p.report_type].list === 'customers') throw invalid('parameters[currency] does not apply to customer reports.', 'parameters[currency]');
+    if (REPORT_TYPES[p.report_type].list === 'customers' || REPORT_TYPES[p.report_type].list === 'disputes') throw invalid(`parameters[currency] does not apply to ${REPORT_TYPES[p.report_type].list} reports.`, 'parameters[currency]');
     filters.currency = q.currency;
   }
   if (q.payout !== undefined) {
@@ -393,6 +429,69 @@ function cellReaders(type: ReportTypeId, columns: string[], zone: string): ((row
   });
 }
 
+/** Where a run's rows come from: keyset batches of its source, or (a summary) a few computed rows. */
+interface RowReader {
+  count(): Promise<number>;
+  batch(after: repo.ExportCursor | null, limit: number, options: repo.ExportOptions): Promise<SourceRow[]>;
+}
+
+function rowReader(deps: CoreDeps, type: ReportTypeId, scope: Scope, p: RunParameters, conditions: Condition[]): RowReader {
+  const source = SOURCES[type];
+  if (SUMMARY_TYPES.has(type)) {
+    let rows: Promise<SourceRow[]> | undefined;
+    const all = () => (rows ??= balanceSummaryRows(deps, scope, p));
+    return { count: async () => (await all()).length, batch: async (after) => (after ? [] : all()) };
+  }
+  return {
+    count: () => repo.countExportRows(deps.db, source, scope, conditions),
+    batch: (after, limit, options) => repo.findExportBatch(deps.db, source, scope, conditions, after, limit, options),
+  };
+}
+
+/** Reports whose few rows are computed (not read from a source in batches): written by the TS writers in every format. */
+const SUMMARY_TYPES = new Set<ReportTypeId>(['balance.summary.1']);
+const PAYOUT_CATEGORIES = new Set(['payout', 'payout_reversal']);
+const CATEGORY_LABELS: Record<string, string> = {
+  charge: 'Charges', refund: 'Refunds', refund_failure: 'Refund failures', dispute: 'Disputes', dispute_reversal: 'Dispute reversals',
+  fee: 'Fees', other_adjustment: 'Other adjustments', payout: 'Less payouts', payout_reversal: 'Payout reversals',
+};
+
+/**
+ * balance.summary.1, per currency: the starting balance (every transaction before the range), the range's
+ * activity by reporting category, its payouts, and the ending balance (start plus all of them), each
+ * net_amount signed as it moves the balance. Without an end, the ending balance is today's /v1/balance
+ * (available plus pending).
+ */
+async function balanceSummaryRows(deps: CoreDeps, scope: Scope, p: RunParameters): Promise<SourceRow[]> {
+  const { currency } = parseFilters(balanceReportFilters, p.filters);
+  const [starting, activity] = await Promise.all([
+    p.interval_start === null ? Promise.resolve([]) : repo.sumBalanceBefore(deps.db, scope, p.interval_start, currency),
+    repo.sumBalanceActivity(deps.db, scope, p.interval_start, p.interval_end, currency),
+  ]);
+  const day = (unix: number) => zonedTimestamp(unix * 1000, p.timezone).slice(0, 10);
+  const endDay = day((p.interval_end ?? Math.floor(Date.now() / 1000)) - 1);
+  const currencies = [...new Set([...starting.map((r) => r.currency), ...activity.map((r) => r.currency)])].sort();
+  const out: SourceRow[] = [];
+  const line = (row: Partial<SourceRow>): SourceRow => ({ reporting_category: null, count: null, amount: null, fee: null, ...row });
+  for (const cur of currencies) {
+    const start = starting.find((r) => r.currency === cur)?.net ?? 0;
+    out.push(line({ category: 'starting_balance', description: p.interval_start === null ? 'Starting balance' : `Starting balance (${day(p.interval_start)})`, net_amount: start, currency: cur }));
+    let end = start;
+    const moves = activity.filter((r) => r.currency === cur);
+    for (const payouts of [false, true]) {
+      for (const r of moves.filter((m) => PAYOUT_CATEGORIES.has(m.reportingCategory) === payouts)) {
+        end += r.net;
+        out.push(line({
+          category: payouts ? 'payouts' : 'activity', description: CATEGORY_LABELS[r.reportingCategory] ?? r.reportingCategory, net_amount: r.net, currency: cur,
+          reporting_category: r.reportingCategory, count: r.count, amount: r.amount, fee: r.fee,
+        }));
+      }
+    }
+    out.push(line({ category: 'ending_balance', description: `Ending balance (${endDay})`, net_amount: end, currency: cur }));
+  }
+  return out;
+}
+
 /**
  * The same columns as cellReaders, for CSV written by PostgreSQL (findExportCsvBatch): keep the two in step
  * (csv-sql.integration.test.ts compares their bytes for every column of every type).
@@ -445,7 +544,8 @@ export async function runReport(deps: CoreDeps, scope: Scope, runId: string, opt
     checkTimeZone(p.timezone);
     checkColumns(type, p.columns, 'columns');
     const conditions = runConditions(type, scope, p);
-    const estimate = await repo.countExportRows(deps.db, source, scope, conditions);
+    const reader = rowReader(deps, type, scope, p, conditions);
+    const estimate = await reader.count();
     if (!(await repo.updateReportProgress(deps.db, scope, runId, attempt, { rows_estimate: estimate }))) throw new Superseded();
     const storage = storageOf(deps);
     const readers = cellReaders(type, p.columns, p.timezone);
@@ -480,7 +580,7 @@ export async function runReport(deps: CoreDeps, scope: Scope, runId: string, opt
       return written;
     };
     let written: number;
-    if (out.writeLines && options.csvFromDatabase !== false) {
+    if (out.writeLines && options.csvFromDatabase !== false && !SUMMARY_TYPES.has(type)) {
       const cells = csvCells(type, p.columns);
       // One short transaction per batch holds the run's zone for its timestamps; none spans the export, so a
       // worker's small pool is never held while the progress is written.
@@ -492,7 +592,7 @@ export async function runReport(deps: CoreDeps, scope: Scope, runId: string, opt
     } else {
       const read = exportOptions(type, p.columns);
       written = await readBatches(async (after) => {
-        const rows = await repo.findExportBatch(deps.db, source, scope, conditions, after, batchSize, read);
+        const rows = await reader.batch(after, batchSize, read);
         return { rows: rows.length, lastId: (rows[rows.length - 1]?.id as string | undefined) ?? null, write: () => out.write(rows.map((row) => readers.map((r) => r(row)))) };
       });
     }

@@ -1,16 +1,18 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { Badge } from '../../components/badge';
-import { Button } from '../../components/button';
+import { Button, buttonClass } from '../../components/button';
 import { Card, PageHeader } from '../../components/card';
 import { EmptyState } from '../../components/empty-state';
 import { Icon } from '../../components/icons';
 import { ListError } from '../../components/list-table';
 import { PaymentsTabs } from '../../components/payments-tabs';
+import { exportSearch } from '../../lib/export-search';
 import { cx, formatListDateTime } from '../../lib/format';
 import { exactTime, money } from '../../lib/money';
 import { trpc } from '../../lib/trpc';
 import { useSession } from '../../lib/use-session';
+import { can } from '../../../shared/permissions';
 import { DISPUTE_REASON_LABELS, DISPUTE_STATUS_LABELS, DISPUTE_STATUS_TONES, timeLeftLabel } from './dispute-labels';
 import { disputeListInput, type DisputesSearch } from './disputes-search';
 
@@ -23,7 +25,8 @@ const FILTERS: { value: DisputesSearch['status']; label: string }[] = [
 
 /** Disputes, those needing a response first (soonest due first, with the time left), then the rest. */
 export function DisputesPage({ search }: { search: DisputesSearch }) {
-  const zone = useSession()!.merchant!.timezone;
+  const session = useSession()!;
+  const zone = session.merchant!.timezone;
   const navigate = useNavigate();
   const update = (patch: Partial<DisputesSearch>) => navigate({ to: '/disputes', search: { status: search.status, ...patch } });
   const list = useQuery({ ...trpc.disputes.list.queryOptions(disputeListInput(search)), placeholderData: keepPreviousData });
@@ -35,6 +38,9 @@ export function DisputesPage({ search }: { search: DisputesSearch }) {
       <PageHeader
         title="Disputes"
         description={needing ? `${needing} dispute${needing === 1 ? '' : 's'} need${needing === 1 ? 's' : ''} a response. Respond before the due date or the bank decides without your evidence.` : 'Chargebacks and inquiries from cardholders’ banks.'}
+        actions={can(session.role, 'exports:manage') ? (
+          <Link to="/reports" search={exportSearch('disputes.itemized.1', { status: search.status === 'all' ? undefined : search.status })} className={buttonClass('secondary', 'md')}>Export</Link>
+        ) : undefined}
       />
       <PaymentsTabs current="disputes" />
       <div className="mb-4 flex flex-wrap gap-2" role="group" aria-label="Show disputes">

@@ -22,6 +22,8 @@ import { errorMessage, serverFieldErrors } from '../../lib/errors';
 import { formatDateTime, timeZoneOptions } from '../../lib/format';
 import { trpc } from '../../lib/trpc';
 import { useSession } from '../../lib/use-session';
+import { ColumnPicker } from './column-picker';
+import { ReportSchedules, type ScheduleDraft } from './report-schedules';
 import type { ReportsSearch } from './reports-search';
 
 /** The first day of last month and of this month (YYYY-MM-DD) in the zone: the default range. */
@@ -41,6 +43,7 @@ function fileSize(bytes: number): string {
 
 const FILTER_LABELS: Record<string, string> = {
   status: 'Status', amountMin: 'Min amount', amountMax: 'Max amount', currency: 'Currency', last4: 'Card last 4', customer: 'Customer', q: 'Search', payment: 'Payment',
+  payment_intent: 'Payment', charge: 'Charge',
 };
 
 function filterText(key: string, value: unknown): string {
@@ -51,6 +54,7 @@ export function ReportsPage({ search }: { search: ReportsSearch }) {
   const session = useSession()!;
   const zone = session.merchant!.timezone;
   const types = useQuery(trpc.reports.types.queryOptions());
+  const [draft, setDraft] = useState<ScheduleDraft | null>(null);
   const runs = useQuery({
     ...trpc.reports.list.queryOptions({ limit: 20 }),
     // A live progress bar while anything is queued or running.
@@ -59,13 +63,13 @@ export function ReportsPage({ search }: { search: ReportsSearch }) {
 
   return (
     <>
-      <PageHeader title="Reports" description="Export payments, refunds and customers as CSV, JSON Lines or Excel. Files are kept for 7 days." />
+      <PageHeader title="Reports" description="Export payments, refunds, customers, disputes and the balance as CSV, JSON Lines or Excel, now or on a schedule. Files are kept for 7 days." />
       <div className="grid gap-6 xl:grid-cols-[minmax(0,26rem)_minmax(0,1fr)]">
         <Card>
           <CardHeader title="New export" />
           <CardBody>
             {types.data ? (
-              <ExportForm key={`${search.type ?? ''}:${JSON.stringify(search.filters ?? {})}`} types={types.data} search={search} zone={zone} />
+              <ExportForm key={`${search.type ?? ''}:${JSON.stringify(search.filters ?? {})}`} types={types.data} search={search} zone={zone} onSchedule={setDraft} />
             ) : types.isError ? (
               <FormError message={errorMessage(types.error)} />
             ) : (
@@ -82,11 +86,12 @@ export function ReportsPage({ search }: { search: ReportsSearch }) {
           )}
         </Card>
       </div>
+      {types.data && <div className="mt-6"><ReportSchedules types={types.data} zone={zone} draft={draft} onDraftClosed={() => setDraft(null)} /></div>}
     </>
   );
 }
 
-function ExportForm({ types, search, zone }: { types: ReportTypeView[]; search: ReportsSearch; zone: string }) {
+function ExportForm({ types, search, zone, onSchedule }: { types: ReportTypeView[]; search: ReportsSearch; zone: string; onSchedule: (draft: ScheduleDraft) => void }) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const initialType = search.type ?? 'payments.itemized.1';
@@ -106,7 +111,6 @@ function ExportForm({ types, search, zone }: { types: ReportTypeView[]; search: 
   const [bom, setBom] = useState(false);
   const [filters, setFilters] = useState<Record<string, unknown>>(listFilters);
   const [columns, setColumns] = useState<string[]>(type.lastColumns ?? type.defaultColumns);
-  const [metadataKey, setMetadataKey] = useState('');
   const zones = useMemo(() => timeZoneOptions(), []);
 
   useEffect(() => {
@@ -123,16 +127,6 @@ function ExportForm({ types, search, zone }: { types: ReportTypeView[]; search: 
     },
   }));
   const fieldErrors = create.error ? serverFieldErrors(create.error) : {};
-
-  const metadataColumns = [...new Set([...type.metadataKeys.map((k) => `metadata[${k}]`), ...columns.filter((c) => c.startsWith('metadata['))])];
-  const toggle = (id: string) => setColumns((current) => (current.includes(id) ? current.filter((c) => c !== id) : [...current, id]));
-  const addMetadata = () => {
-    const key = metadataKey.trim();
-    if (!key) return;
-    const id = `metadata[${key}]`;
-    setColumns((current) => (current.includes(id) ? current : [...current, id]));
-    setMetadataKey('');
-  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -207,29 +201,13 @@ function ExportForm({ types, search, zone }: { types: ReportTypeView[]; search: 
         </div>
       </fieldset>
 
-      <fieldset>
-        <div className="flex items-baseline justify-between">
-          <legend className="text-sm font-medium text-slate-800">Columns</legend>
-          <button type="button" className="text-[13px] font-medium text-brand-600 hover:text-brand-700" onClick={() => setColumns(type.defaultColumns)}>Default set</button>
-        </div>
-        <div className="mt-1.5 grid grid-cols-1 gap-x-3 gap-y-1 sm:grid-cols-2">
-          {[...type.columns.map((c) => ({ id: c.id, label: c.label })), ...metadataColumns.map((id) => ({ id, label: id }))].map((c) => (
-            <label key={c.id} className="flex items-center gap-1.5 text-sm text-slate-700">
-              <input type="checkbox" className="size-4 accent-brand-600" checked={columns.includes(c.id)} onChange={() => toggle(c.id)} />
-              {c.label}
-            </label>
-          ))}
-        </div>
-        <div className="mt-2 flex gap-2">
-          <Input aria-label="Metadata key" placeholder="Metadata key, e.g. order_id" value={metadataKey} maxLength={40} onChange={(e) => setMetadataKey(e.target.value)}
-            onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); addMetadata(); } }} />
-          <Button onClick={addMetadata} disabled={!metadataKey.trim()}>Add column</Button>
-        </div>
-        {fieldErrors.columns && <p className="mt-1 text-[13px] text-red-600">{fieldErrors.columns}</p>}
-      </fieldset>
+      <ColumnPicker type={type} columns={columns} onChange={setColumns} error={fieldErrors.columns} />
 
       <FormError message={create.error && Object.keys(fieldErrors).length === 0 ? errorMessage(create.error) : null} />
-      <Button type="submit" variant="primary" loading={create.isPending} disabled={columns.length === 0}>Start export</Button>
+      <div className="flex flex-wrap gap-2">
+        <Button type="submit" variant="primary" loading={create.isPending} disabled={columns.length === 0}>Start export</Button>
+        <Button disabled={columns.length === 0} onClick={() => onSchedule({ reportType: typeId, columns, format, gzip: format !== 'xlsx' && gzip, timezone, filters })}>Schedule this export…</Button>
+      </div>
     </form>
   );
 }
