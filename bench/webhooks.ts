@@ -1,5 +1,5 @@
 /**
- * Webhook delivery to one local endpoint, as ratios to baselines measured in the same run (ADR 017):
+ * Webhook delivery to one local endpoint, as ratios to baselines measured in the same run (ADR 021):
  * - throughput: N events written first, then drained by the workers to one endpoint with C calls in flight
  *   (the drain's default), vs C bare loops POSTing the same signed payloads to the same receiver (measured
  *   before and after; the ratio is to the faster of the two); target >= 25 % of the baseline;

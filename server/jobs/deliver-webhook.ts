@@ -8,7 +8,7 @@ const payload = z.object({ merchantId: z.string().min(1), livemode: z.boolean(),
 /**
  * Queued with each outbox row in the statement that writes its event (and again for each retry or
  * resend), in the endpoint's own job queue. It drains the endpoint's due deliveries with a few calls in
- * flight (ADR 017); the schedule of retries is ours (the task reschedules and
+ * flight (ADR 021); the schedule of retries is ours (the task reschedules and
  * completes); graphile-worker's own retries only cover the task throwing (database trouble, a held lease).
  */
 export const deliverWebhookTask = (deps: CoreDeps, options: DeliveryOptions): Task => async (raw) => {

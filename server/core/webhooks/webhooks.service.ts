@@ -133,7 +133,7 @@ type EndpointRow = NonNullable<Awaited<ReturnType<typeof endpointsRepo.getWebhoo
 /**
  * The deliver-webhook job: drains the due deliveries of its delivery's endpoint with up to `inFlight`
  * calls at once, leased and started oldest first, so a healthy endpoint gets its events in the order they
- * happened and one busy endpoint is not limited to one round trip at a time (ADR 017). A call's slot frees
+ * happened and one busy endpoint is not limited to one round trip at a time (ADR 021). A call's slot frees
  * when its answer arrives; the answers are recorded in the background, those that arrive together in one
  * transaction (each delivery stays leased until its attempt is recorded). Its own delivery is the job's
  * promise (at least once): the others it sends are a head start, and their keyed jobs are removed with
