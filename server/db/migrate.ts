@@ -23,6 +23,7 @@ import * as m0024 from './migrations/0024_create_report_schedules.js';
 import * as m0022 from './migrations/0022_add_charge_receipts_and_partial_payouts.js';
 import * as m0025 from './migrations/0025_add_analytics_daily_and_money_rollups.js';
 import * as m0026 from './migrations/0026_add_api_key_actor_to_audit_log.js';
+import * as m0027 from './migrations/0027_stripe_balance_totals.js';
 
 // Listed explicitly so migrations work the same from tsx, the test runner and a bundle.
 const migrations: Record<string, Migration> = {
@@ -49,6 +50,7 @@ const migrations: Record<string, Migration> = {
   '0023_keep_every_file_in_one_table': m0023,
   '0025_add_analytics_daily_and_money_rollups': m0025,
   '0026_add_api_key_actor_to_audit_log': m0026,
+  '0027_stripe_balance_totals': m0027,
 };
 
 /** Every migration this build knows, in order (readiness checks that all are applied). */

@@ -66,8 +66,10 @@ async function member(userId: string, merchantId: string) {
 
 describe('DATABASE_REPLICA_URL: list reads from a streaming replica, read-your-writes by LSN', () => {
   it('the standby streams from the primary', async () => {
-    const { rows } = await sql<{ status: string }>`select status from pg_stat_wal_receiver`.execute(replicaAdmin);
-    expect(rows[0]?.status).toBe('streaming');
+    // The WAL receiver starts a moment after recovery does (later still on a loaded machine): wait for it.
+    const status = async () => (await sql<{ status: string }>`select status from pg_stat_wal_receiver`.execute(replicaAdmin)).rows[0]?.status;
+    await until(async () => (await status()) === 'streaming', 'the standby to stream from the primary');
+    expect(await status()).toBe('streaming');
     await expect(sql`create table nope (id int)`.execute(replicaAdmin)).rejects.toThrow(/read-only/);
   });
 

@@ -114,7 +114,8 @@ export interface BalanceTransactionsTable {
   status: 'pending' | 'available'; available_on: Date; payout_id: string | null; created_at: Timestamp;
 }
 export interface FeeDetailRow { amount: number; currency: string; description: string; type: string }
-export interface BalanceTotalsTable { merchant_id: string; livemode: boolean; currency: string; status: 'pending' | 'available'; amount: Money }
+/** One of up to 16 rows (`slot`) a running total is spread over; the total is their sum (migration 0027). */
+export interface BalanceTotalsTable { merchant_id: string; livemode: boolean; currency: string; status: 'pending' | 'available'; slot: Generated<number>; amount: Money }
 export interface EventsTable {
   id: string; merchant_id: string; livemode: boolean; type: string; api_version: string; object_id: string;
   data: Json<Record<string, unknown>>; request_id: string | null; idempotency_key: string | null; created_at: Timestamp;

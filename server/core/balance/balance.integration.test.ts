@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cardFee } from '../../../shared/contracts/balance.js';
 import { PaymentError } from '../../../shared/errors.js';
@@ -169,6 +170,21 @@ describe('refunds and availability', () => {
     const txns = await listBalanceTransactions(t.deps, a, { type: 'charge', limit: 1 });
     expect(txns).toMatchObject({ object: 'list', has_more: true, url: '/v1/balance_transactions' });
     expect(txns.data[0].status).toBe('available');
+  });
+
+  it('parallel charges of one merchant add to several rows of its running total, which still sums to the history', async () => {
+    const a = await newActor();
+    await Promise.all(Array.from({ length: 12 }, (_, i) => pay(a, 1000 + i)));
+    const { rows } = await sql<{ slots: number }>`
+      select count(distinct slot)::int as slots from balance_totals
+      where merchant_id = ${a.merchantId} and livemode = false and currency = 'usd' and status = 'pending'
+    `.execute(t.db);
+    // One row would make every confirmation of the merchant wait for the one before it to commit.
+    expect(rows[0].slots).toBeGreaterThan(1);
+    const history = await sumBalanceHistory(t.db, a);
+    const expected = Array.from({ length: 12 }, (_, i) => 1000 + i - cardFee(1000 + i, 'usd')).reduce((x, y) => x + y, 0);
+    expect(history.map((h) => [h.currency, h.status, Number(h.amount)])).toEqual([['usd', 'pending', expected]]);
+    expect(total((await getBalance(t.deps, a)).pending, 'usd')).toBe(expected);
   });
 
   it('keeps the intent and its charge readable together', async () => {

@@ -10,6 +10,8 @@ import { inScope } from '../shared/scope.js';
  * `written_balance_totals` adds their net to the running totals per (merchant, mode, currency, status),
  * grouped first so one statement touches each totals row once. The ledger and its totals therefore
  * commit together, even outside a transaction, and /v1/balance reads the totals instead of the history.
+ * Each total is spread over TOTAL_SLOTS rows and the writer adds to its connection's slot, so concurrent
+ * charges of one merchant do not all wait for one row's lock until commit (see TOTAL_SLOT).
  */
 function balanceTransactionCtes(statement: Statement, rows: NewRow<'balance_transactions'>[]): string {
   const values = rows.map((r) => ({ ...r, fee_details: JSON.stringify(r.fee_details ?? []) }));
@@ -18,12 +20,22 @@ function balanceTransactionCtes(statement: Statement, rows: NewRow<'balance_tran
     ${TOTALS_CTE}`;
 }
 
+/** How many rows each running total is spread over (the check constraint of migration 0027 allows 0..15). */
+const TOTAL_SLOTS = 16;
+
+/**
+ * The slot a statement adds to: the database connection's, so every statement of one transaction uses the same
+ * slot (a transaction never holds two slots of one total, and cannot deadlock with another over them) while
+ * concurrent transactions, on other connections, mostly touch other rows.
+ */
+const TOTAL_SLOT = `(pg_backend_pid() % ${TOTAL_SLOTS})::smallint`;
+
 const TOTALS_CTE = `written_balance_totals as (
-      insert into balance_totals as t (merchant_id, livemode, currency, status, amount)
-      select merchant_id, livemode, currency, status, sum(net) from written_balance_transactions
+      insert into balance_totals as t (merchant_id, livemode, currency, status, slot, amount)
+      select merchant_id, livemode, currency, status, ${TOTAL_SLOT}, sum(net) from written_balance_transactions
       group by merchant_id, livemode, currency, status
       order by merchant_id, livemode, currency, status
-      on conflict (merchant_id, livemode, currency, status) do update set amount = t.amount + excluded.amount
+      on conflict (merchant_id, livemode, currency, status, slot) do update set amount = t.amount + excluded.amount
       returning 1
     )`;
 
@@ -144,8 +156,37 @@ export function findBalanceTransactionsBySource(db: Executor, scope: Scope, sour
     .execute();
 }
 
+/** The running totals per currency and status: the sum of each total's slots (at most TOTAL_SLOTS rows each). */
 export function findBalanceTotals(db: Executor, scope: Scope) {
-  return db.selectFrom('balance_totals').selectAll().$call(inScope(scope)).orderBy('currency').orderBy('status').execute();
+  return db
+    .selectFrom('balance_totals')
+    .select(['currency', 'status', sql<number>`sum(amount)::bigint`.as('amount')])
+    .$call(inScope(scope))
+    .groupBy(['currency', 'status'])
+    .orderBy('currency')
+    .orderBy('status')
+    .execute();
+}
+
+/**
+ * Every slot of a currency's available total, created at zero where missing, then locked in slot order: while
+ * the caller's transaction holds them, no ledger write can change the available balance (an insert of a missing
+ * slot would wait on the uncommitted zero row), so the unsettled available transactions sum to the returned
+ * amount. Ledger writers hold one slot each, so locking them in order cannot deadlock with them.
+ */
+export async function lockAvailableTotalSlots(db: Executor, scope: Scope, currency: string): Promise<number> {
+  await sql`
+    insert into balance_totals (merchant_id, livemode, currency, status, slot, amount)
+    select ${scope.merchantId}, ${scope.livemode}, ${currency}, 'available', s, 0 from generate_series(0, ${TOTAL_SLOTS - 1}) s
+    on conflict (merchant_id, livemode, currency, status, slot) do nothing
+  `.execute(db);
+  const { rows } = await sql<{ amount: number }>`
+    select amount from balance_totals
+    where merchant_id = ${scope.merchantId} and livemode = ${scope.livemode} and currency = ${currency} and status = 'available'
+    order by slot
+    for update
+  `.execute(db);
+  return rows.reduce((sum, r) => sum + Number(r.amount), 0);
 }
 
 /** The bench's baseline and the property test's oracle: the plain SUM over the whole history. */
@@ -184,12 +225,12 @@ export async function releaseDueBalanceTransactions(db: Executor, now: Date, lim
       from released group by merchant_id, livemode, currency
     ),
     moved as (
-      insert into balance_totals as t (merchant_id, livemode, currency, status, amount)
-      select merchant_id, livemode, currency, s.status, case when s.status = 'available' then amount else -amount end
+      insert into balance_totals as t (merchant_id, livemode, currency, status, slot, amount)
+      select merchant_id, livemode, currency, s.status, ${sql.raw(TOTAL_SLOT)}, case when s.status = 'available' then amount else -amount end
       from groups cross join (values ('available'), ('pending')) s(status)
       -- A fixed order, so two runs touching the same totals rows cannot deadlock.
       order by merchant_id, livemode, currency, s.status
-      on conflict (merchant_id, livemode, currency, status) do update set amount = t.amount + excluded.amount
+      on conflict (merchant_id, livemode, currency, status, slot) do update set amount = t.amount + excluded.amount
       returning 1
     )
     select * from groups

@@ -186,6 +186,14 @@ function amounts(rows: { currency: string; amount: number }[]): BalanceAmountDto
   return rows.map((r) => ({ amount: Number(r.amount), currency: r.currency, source_types: { card: Number(r.amount) } }));
 }
 
+/**
+ * The available balance of one currency, locked until the caller's transaction ends: payouts of the currency
+ * queue up on it, and no ledger write can change it meanwhile (balance.repository.ts, lockAvailableTotalSlots).
+ */
+export function lockAvailableBalance(db: Executor, scope: Scope, currency: string): Promise<number> {
+  return repo.lockAvailableTotalSlots(db, scope, currency);
+}
+
 /** Stripe's Balance from the running totals (never a sum over the history). */
 export async function getBalance(deps: Pick<CoreDeps, 'db'>, scope: Scope, db: Executor = deps.db): Promise<BalanceDto> {
   const totals = await repo.findBalanceTotals(db, scope);

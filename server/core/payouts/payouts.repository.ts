@@ -4,22 +4,6 @@ import type { NewRow, RowUpdate } from '../../db/schema.js';
 import type { Scope } from '../shared/deps.js';
 import { inScope } from '../shared/scope.js';
 
-/**
- * Locks the available total of one currency: payouts of a currency queue up on it, and every ledger write
- * that changes the available balance waits for it too (it updates the same row), so while it is held the
- * unsettled available transactions sum exactly to its amount.
- */
-export function lockAvailableTotal(db: Executor, scope: Scope, currency: string) {
-  return db
-    .selectFrom('balance_totals')
-    .select('amount')
-    .$call(inScope(scope))
-    .where('currency', '=', currency)
-    .where('status', '=', 'available')
-    .forUpdate()
-    .executeTakeFirst();
-}
-
 export function insertPayout(db: Executor, row: NewRow<'payouts'>) {
   return db.insertInto('payouts').values(row).returningAll().executeTakeFirstOrThrow();
 }
@@ -87,9 +71,12 @@ export async function findPayoutCandidates(db: Executor) {
     select t.merchant_id, t.livemode, t.currency, t.amount, s.payout_interval, s.payout_weekly_anchor, s.payout_monthly_anchor,
       (select max(p.created_at) from payouts p
         where p.merchant_id = t.merchant_id and p.livemode = t.livemode and p.currency = t.currency and p.automatic) as last_automatic
-    from balance_totals t
+    from (
+      select merchant_id, livemode, currency, sum(amount)::bigint as amount from balance_totals
+      where status = 'available' group by merchant_id, livemode, currency
+    ) t
     left join balance_settings s on s.merchant_id = t.merchant_id and s.livemode = t.livemode
-    where t.status = 'available' and t.amount > 0 and coalesce(s.payout_interval, 'daily') <> 'manual'
+    where t.amount > 0 and coalesce(s.payout_interval, 'daily') <> 'manual'
   `.execute(db);
   return rows;
 }

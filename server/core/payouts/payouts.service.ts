@@ -7,7 +7,7 @@ import { newId } from '../../../shared/ids.js';
 import { toMajorUnitString } from '../../../shared/money.js';
 import type { Executor } from '../../db/database.js';
 import type { Row } from '../../db/schema.js';
-import { getBalanceSettings, recordBalanceTransaction } from '../balance/balance.service.js';
+import { getBalanceSettings, lockAvailableBalance, recordBalanceTransaction } from '../balance/balance.service.js';
 import { emitEvent, emitEvents } from '../events/events.service.js';
 import type { Actor, CoreDeps, Scope } from '../shared/deps.js';
 import { findPage } from '../shared/keyset.repository.js';
@@ -74,8 +74,7 @@ interface PayoutRequest {
  * Returns null when there is nothing (or less than nothing) to pay out and no amount was asked for.
  */
 async function payOutAvailable(t: Executor, actor: Actor, request: PayoutRequest): Promise<Row<'payouts'> | null> {
-  const total = await repo.lockAvailableTotal(t, actor, request.currency);
-  const available = Number(total?.amount ?? 0);
+  const available = await lockAvailableBalance(t, actor, request.currency);
   if (request.amount !== undefined && request.amount > available) {
     throw new PaymentError(
       'balance_insufficient',
