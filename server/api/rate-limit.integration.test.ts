@@ -1,7 +1,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../app.js';
+import { configureLogger } from '../observability/logger.js';
 import { createPaymentIntent } from '../core/payment-intents/payment-intents.service.js';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../test/db.js';
 import type { RateLimitConfig } from './rate-limit.js';
@@ -236,21 +238,21 @@ describe('access log (LOG_REQUESTS)', () => {
     const unlimited = { rate: 100, burst: 100 };
     const logged = await serve({ test: unlimited, live: unlimited }, { logRequests: true });
     const lines: string[] = [];
-    const spy = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)));
+    configureLogger({ level: 'info', destination: new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }) });
     try {
       const call = apiClient(logged, keys.live);
       const response = await call('POST', '/customers', { params: { email: 'secret-person@example.test' } });
       // The line is written when the server finishes the response, which may be just after the client has it.
-      const line = await vi.waitFor(() => {
-        const found = lines.find((l) => l.includes('POST /v1/customers'));
+      const entry = await vi.waitFor(() => {
+        const found = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'api request' && l.path === '/v1/customers');
         if (!found) throw new Error('not logged yet');
         return found;
       });
-      expect(line).toMatch(new RegExp(`^\\[api\\] POST /v1/customers 200 [0-9.]+ms ${response.headers.get('request-id')}$`));
+      expect(entry).toMatchObject({ method: 'POST', route: '/v1/customers', status: 200, req_id: response.headers.get('request-id') });
       expect(lines.join('\n')).not.toContain('secret-person');
       expect(lines.join('\n')).not.toContain(keys.live);
     } finally {
-      spy.mockRestore();
+      configureLogger({ level: 'warn' });
     }
   });
 });

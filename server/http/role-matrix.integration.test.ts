@@ -128,8 +128,12 @@ describe('tRPC role matrix', () => {
   }
 });
 
-/** Routes a publishable key may call (the handler then wants the client_secret); every other route needs a secret key. */
-const PUBLISHABLE_ROUTES = new Set(['GET /payment_intents/:id', 'POST /payment_intents/:id/confirm']);
+/**
+ * Routes a publishable key may call (the intent's handlers then want the client_secret; a file upload, as with
+ * Stripe, can be made from a browser but never listed, read or downloaded with that key); every other route
+ * needs a secret key.
+ */
+const PUBLISHABLE_ROUTES = new Set(['GET /payment_intents/:id', 'POST /payment_intents/:id/confirm', 'POST /files']);
 
 interface Layer { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } }
 
