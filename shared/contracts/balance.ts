@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BALANCE_TRANSACTION_TYPES } from './url-enums.js';
 import { currencyInfo } from '../money.js';
 import { amountParam, currencyParam, idParam, intParam, listParamsShape } from './common.js';
 
@@ -25,15 +26,7 @@ export function cardFee(amount: number, currency: string, schedule: FeeSchedule 
   return Number(fee > BigInt(amount) ? BigInt(amount) : fee);
 }
 
-export const BALANCE_TRANSACTION_TYPES = [
-  'charge',
-  'refund',
-  'refund_failure',
-  'adjustment',
-  'payout',
-  'payout_failure',
-  'payout_cancel',
-] as const;
+export { BALANCE_TRANSACTION_TYPES };
 /** Stripe's reporting categories for the types above (disputes use `dispute` and `dispute_reversal`). */
 export const REPORTING_CATEGORIES = ['charge', 'refund', 'refund_failure', 'dispute', 'dispute_reversal', 'payout', 'payout_reversal', 'fee', 'other_adjustment'] as const;
 

@@ -78,6 +78,8 @@ export const currencyParam = z
 export const amountParam = intParam({ min: 1, max: MAX_AMOUNT });
 
 export const idParam = z.string().trim().min(1).max(255);
+/** A File's id (files.ts; here so that contracts naming a file, such as dispute evidence, need not import the files contract). */
+export const fileIdParam = z.string().trim().regex(/^file_[A-Za-z0-9]{1,64}$/, 'Must be the id of an uploaded file (file_…)');
 export const expandParam = arrayParam(z.string().max(255));
 export const emailParam = z.string().trim().max(512).email('Invalid email address');
 /** Optional text that an update may clear with "". */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { boolParam, expandParam, idParam, listParamsShape, metadataParam } from './common.js';
-import { fileIdParam } from './files.js';
+import { disputeListFilters, type DisputeListFilters } from './dispute-list-filters.js';
+import { boolParam, expandParam, fileIdParam, idParam, listParamsShape, metadataParam } from './common.js';
 
 /** Stripe's dispute statuses; `warning_*` are inquiries (no money moves until one escalates). */
 export const DISPUTE_STATUSES = [
@@ -138,12 +138,7 @@ export interface DisputeDto {
 }
 
 // Dashboard (tRPC) inputs.
-export const disputeListFilters = z.object({
-  status: z.enum(['needs_response', 'under_review', 'closed', 'all']).catch('all').default('all'),
-  cursor: z.string().max(255).optional(),
-  limit: z.number().int().min(1).max(100).default(25),
-});
-export type DisputeListFilters = z.infer<typeof disputeListFilters>;
+export { disputeListFilters, type DisputeListFilters };
 export const disputeIdInput = z.object({ id: idParam });
 export const submitDisputeEvidenceInput = z.object({
   id: idParam,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boolParam, expandParam, listParamsShape, metadataParam } from './common.js';
+import { boolParam, expandParam, fileIdParam, listParamsShape, metadataParam } from './common.js';
 
 /**
  * Stripe's File object (`file_…`): report results and uploads share one shape and one list. The purposes a
@@ -41,7 +41,7 @@ export function purposeKindsLabel(purpose: UploadPurpose): string {
   return labels.length > 1 ? `${labels.slice(0, -1).join(', ')} or ${labels.at(-1)}` : labels[0]!;
 }
 
-export const fileIdParam = z.string().trim().regex(/^file_[A-Za-z0-9]{1,64}$/, 'Must be the id of an uploaded file (file_…)');
+export { fileIdParam };
 
 /** The form fields of POST /v1/files besides the file itself. */
 export const createFileParams = z.strictObject({

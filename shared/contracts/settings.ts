@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AUDIT_ACTOR_KINDS } from './url-enums.js';
 import { ROLES } from '../permissions.js';
 import { emailSchema } from './auth.js';
 
@@ -44,8 +45,7 @@ export const transferOwnershipInput = z.object({ userId: z.string().min(1).max(6
 export const changeMemberRoleInput = z.object({ userId: z.string().min(1).max(64), role: roleSchema });
 export const removeMemberInput = z.object({ userId: z.string().min(1).max(64) });
 
-/** Who acted: a member (dashboard), an API key (REST API) or PaymentFlow itself. */
-export const AUDIT_ACTOR_KINDS = ['member', 'api_key', 'system'] as const;
+export { AUDIT_ACTOR_KINDS };
 /**
  * Audit log filters (Settings → Audit log): actor (user id or part of an email; an API key's id, part of its
  * name or its last four), who acted, action or action family, target id, UTC date range.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { BALANCE_TRANSACTION_TYPES, type DashboardTransactionListInput } from '../../../shared/contracts/balance';
+import type { DashboardTransactionListInput } from '../../../shared/contracts/balance';
+import { BALANCE_TRANSACTION_TYPES } from '../../../shared/contracts/url-enums';
 import { pageSizeParam } from '../../../shared/contracts/dashboard';
 import { DEFAULT_PAGE_SIZE } from '../../../shared/limits';
 import { resolveDateRange, startOfDayIn } from '../../lib/date-range';

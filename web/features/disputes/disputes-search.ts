@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { disputeListFilters, type DisputeListFilters } from '../../../shared/contracts/disputes';
+import { disputeListFilters, type DisputeListFilters } from '../../../shared/contracts/dispute-list-filters';
 import { trpc } from '../../lib/trpc';
 
 /** The Disputes list's URL state: which disputes, and the page cursor. */

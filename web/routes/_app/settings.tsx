@@ -1,6 +1,6 @@
 import { createFileRoute } from '@tanstack/react-router';
 import { z } from 'zod';
-import { AUDIT_ACTOR_KINDS } from '../../../shared/contracts/settings';
+import { AUDIT_ACTOR_KINDS } from '../../../shared/contracts/url-enums';
 import { can } from '../../../shared/permissions';
 import { PageSkeleton } from '../../components/spinner';
 import { auditFilters, auditLogQuery } from '../../features/settings/audit-log-query';
