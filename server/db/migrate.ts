@@ -24,6 +24,7 @@ import * as m0022 from './migrations/0022_add_charge_receipts_and_partial_payout
 import * as m0025 from './migrations/0025_add_analytics_daily_and_money_rollups.js';
 import * as m0026 from './migrations/0026_add_api_key_actor_to_audit_log.js';
 import * as m0027 from './migrations/0027_stripe_balance_totals.js';
+import * as m0028 from './migrations/0028_add_webhook_recovery_filters.js';
 
 // Listed explicitly so migrations work the same from tsx, the test runner and a bundle.
 const migrations: Record<string, Migration> = {
@@ -51,6 +52,7 @@ const migrations: Record<string, Migration> = {
   '0025_add_analytics_daily_and_money_rollups': m0025,
   '0026_add_api_key_actor_to_audit_log': m0026,
   '0027_stripe_balance_totals': m0027,
+  '0028_add_webhook_recovery_filters': m0028,
 };
 
 /** Every migration this build knows, in order (readiness checks that all are applied). */

@@ -140,6 +140,7 @@ export interface WebhookAttemptsTable {
 }
 export interface WebhookRecoveriesTable {
   id: string; merchant_id: string; livemode: boolean; endpoint_id: string; since: Date; event_type: string | null;
+  event_id: string | null; until: Date | null;
   status: Generated<'queued' | 'running' | 'succeeded' | 'failed'>; total: number | null; queued: Generated<number>;
   cursor_created_at: Date | null; cursor_id: string | null; error: string | null; created_by: string | null;
   created_at: Timestamp; finished_at: Date | null;

@@ -87,6 +87,10 @@ export const recoverFailedInput = z.strictObject({
   since: z.number().int().min(0),
   /** Only deliveries of this event type (the log's current filter). */
   eventType: z.string().trim().min(1).max(100).optional(),
+  /** Only this event's deliveries (the log's current filter). */
+  eventId: z.string().trim().regex(/^evt_[A-Za-z0-9_]{1,100}$/, 'Must be an event id (evt_…)').optional(),
+  /** Unix seconds, exclusive: only deliveries created before then (the log's "To" filter). */
+  until: z.number().int().min(0).optional(),
 });
 /** A "Recover failed since" job and its progress. */
 export interface RecoveryDto {

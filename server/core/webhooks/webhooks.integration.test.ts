@@ -271,6 +271,29 @@ describe('webhook delivery', () => {
     expect(await getRecovery(t.deps, actor, recovery.id)).toMatchObject({ delivered: 2 });
   });
 
+  it('"Recover failed" follows the log\'s filter: one event, or created before an end; an end before the start is refused', async () => {
+    const { actor, endpoint } = await setup('/filtered-recovery');
+    handlers.set('/filtered-recovery', (_r, res) => res.writeHead(500).end());
+    const since = new Date(Date.now() - 1000);
+    for (let i = 0; i < 3; i++) await createCustomer(t.deps, actor, { name: `f${i}` });
+    const rows = await deliveriesOf(endpoint.id);
+    expect(rows).toHaveLength(3);
+    for (const d of rows) expect(await deliverWebhook(t.deps, actor, d.id, options({ retryScheduleMs: [3_600_000] }))).toBe('retrying');
+    const member = { ...actor, userId: null };
+
+    const one = await startRecovery(t.deps, member, endpoint.id, since, { eventId: rows[1].event_id });
+    await runRecovery(t.deps, actor, one.id);
+    expect(await getRecovery(t.deps, actor, one.id)).toMatchObject({ status: 'succeeded', total: 1, queued: 1 });
+
+    // Only the first delivery was created before the end (exclusive).
+    const { rows: [second] } = await sql<{ created_at: Date }>`select created_at from webhook_deliveries where merchant_id = ${actor.merchantId} and id = ${rows[1].id}`.execute(t.db);
+    const untilSecond = await startRecovery(t.deps, member, endpoint.id, since, { until: second.created_at });
+    await runRecovery(t.deps, actor, untilSecond.id);
+    expect(await getRecovery(t.deps, actor, untilSecond.id)).toMatchObject({ status: 'succeeded', total: 1, queued: 1 });
+
+    await expect(startRecovery(t.deps, member, endpoint.id, since, { until: since })).rejects.toMatchObject({ param: 'until' });
+  });
+
   it('a drain keeps at most inFlight calls open to an endpoint, leased and started oldest first; with 1, strictly in order', async () => {
     const { actor, endpoint } = await setup('/window');
     const held: ServerResponse[] = [];

@@ -124,8 +124,28 @@ export function requeueDelivery(db: Executor, scope: Scope, id: string) {
  */
 const lastAttemptFailed = sql<boolean>`(d.status = 'failed' or (d.status = 'pending' and d.attempt_count > 0))`;
 
+/** What a recovery resends besides "failed since": the delivery log's other filters (event type, one event, an end). */
+export interface RecoveryFilter { eventType?: string | null; eventId?: string | null; until?: Date | null }
+
+/** The failed deliveries of an endpoint created in [since, until) that match the filter. */
+function failedDeliveries(db: Executor, scope: Scope, endpointId: string, since: Date, filter: RecoveryFilter) {
+  let query = db
+    .selectFrom('webhook_deliveries as d')
+    .$call(inScope(scope, 'd'))
+    .where('d.endpoint_id', '=', endpointId)
+    .where(lastAttemptFailed)
+    .where('d.created_at', '>=', since);
+  if (filter.until) query = query.where('d.created_at', '<', filter.until);
+  if (filter.eventId) query = query.where('d.event_id', '=', filter.eventId);
+  if (filter.eventType) {
+    const type = filter.eventType;
+    query = query.where((eb) => eb.exists(eb.selectFrom('events as ev').select('ev.id').whereRef('ev.id', '=', 'd.event_id').where('ev.type', '=', type)));
+  }
+  return query;
+}
+
 /**
- * The next failed deliveries of an endpoint created since `since` (and of one event type), oldest first,
+ * The next failed deliveries of an endpoint created since `since` (matching the filter), oldest first,
  * after the keyset cursor, locked for a resend.
  */
 export function findFailedSince(
@@ -133,19 +153,9 @@ export function findFailedSince(
   scope: Scope,
   endpointId: string,
   since: Date,
-  options: { eventType?: string | null; afterId?: string | null; limit: number },
+  options: RecoveryFilter & { afterId?: string | null; limit: number },
 ) {
-  let query = db
-    .selectFrom('webhook_deliveries as d')
-    .selectAll('d')
-    .$call(inScope(scope, 'd'))
-    .where('d.endpoint_id', '=', endpointId)
-    .where(lastAttemptFailed)
-    .where('d.created_at', '>=', since);
-  if (options.eventType) {
-    const type = options.eventType;
-    query = query.where((eb) => eb.exists(eb.selectFrom('events as ev').select('ev.id').whereRef('ev.id', '=', 'd.event_id').where('ev.type', '=', type)));
-  }
+  let query = failedDeliveries(db, scope, endpointId, since, options).selectAll('d');
   // The cursor's time is read here, to the microsecond (a Date would round it down to the millisecond, and the
   // row at the cursor, still failed or pending again, would come back).
   if (options.afterId) {
@@ -155,16 +165,8 @@ export function findFailedSince(
 }
 
 /** How many failed deliveries a recovery will resend (counted when it starts). */
-export async function countFailedSince(db: Executor, scope: Scope, endpointId: string, since: Date, eventType: string | null) {
-  let query = db
-    .selectFrom('webhook_deliveries as d')
-    .select(sql<number>`count(*)::int`.as('n'))
-    .$call(inScope(scope, 'd'))
-    .where('d.endpoint_id', '=', endpointId)
-    .where(lastAttemptFailed)
-    .where('d.created_at', '>=', since);
-  if (eventType) query = query.where((eb) => eb.exists(eb.selectFrom('events as ev').select('ev.id').whereRef('ev.id', '=', 'd.event_id').where('ev.type', '=', eventType)));
-  return (await query.executeTakeFirstOrThrow()).n;
+export async function countFailedSince(db: Executor, scope: Scope, endpointId: string, since: Date, filter: RecoveryFilter) {
+  return (await failedDeliveries(db, scope, endpointId, since, filter).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
 }
 
 export function insertRecovery(db: Executor, row: NewRow<'webhook_recoveries'>) {

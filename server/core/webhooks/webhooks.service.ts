@@ -384,15 +384,19 @@ async function toRecoveryDto(db: Executor, scope: Scope, row: repo.RecoveryRow):
 
 /**
  * "Recover failed since": a recover-webhooks job, added with its progress row, sends every failed delivery
- * of the endpoint created since `since` (of one event type, when given) again, oldest first: those given up
- * on and those still waiting for a retry.
+ * of the endpoint created since `since` (and matching the delivery log's filter when given: event type, one
+ * event, created before `until`) again, oldest first: those given up on and those still waiting for a retry.
  */
-export async function startRecovery(deps: CoreDeps, actor: Actor, endpointId: string, since: Date, options: { eventType?: string | null } = {}): Promise<RecoveryDto> {
+export async function startRecovery(deps: CoreDeps, actor: Actor, endpointId: string, since: Date, options: repo.RecoveryFilter = {}): Promise<RecoveryDto> {
+  if (options.until && options.until.getTime() <= since.getTime()) {
+    throw new PaymentError('invalid_request', 'The end of the range must be after its start.', { param: 'until' });
+  }
   return deps.db.transaction().execute(async (tx) => {
     const endpoint = await endpointsRepo.getWebhookEndpoint(tx, actor, endpointId);
     if (!endpoint) throw notFound('webhook_endpoint', endpointId);
     const row = await repo.insertRecovery(tx, {
-      id: newId('webhookRecovery'), merchant_id: actor.merchantId, livemode: actor.livemode, endpoint_id: endpointId, since, event_type: options.eventType ?? null, created_by: actor.userId ?? null,
+      id: newId('webhookRecovery'), merchant_id: actor.merchantId, livemode: actor.livemode, endpoint_id: endpointId, since, event_type: options.eventType ?? null,
+      event_id: options.eventId ?? null, until: options.until ?? null, created_by: actor.userId ?? null,
     });
     await addJob(tx, 'recover-webhooks', { merchantId: actor.merchantId, livemode: actor.livemode, recoveryId: row.id });
     return toRecoveryDto(tx, actor, row);
@@ -410,6 +414,8 @@ export async function getLatestRecovery(deps: CoreDeps, scope: Scope, endpointId
   return row ? toRecoveryDto(deps.db, scope, row) : null;
 }
 
+const recoveryFilter = (row: repo.RecoveryRow): repo.RecoveryFilter => ({ eventType: row.event_type, eventId: row.event_id, until: row.until });
+
 /**
  * The recover-webhooks job: counts what it will resend, then queues it again in batches, oldest first, each
  * batch in one transaction with the progress and a keyset cursor, so a rerun after a crash goes on where
@@ -419,14 +425,14 @@ export async function runRecovery(deps: CoreDeps, scope: Scope, recoveryId: stri
   const first = await repo.getRecovery(deps.db, scope, recoveryId);
   if (!first || first.status === 'succeeded' || first.status === 'failed') return;
   if (first.total === null) {
-    const total = await repo.countFailedSince(deps.db, scope, first.endpoint_id, first.since, first.event_type);
+    const total = await repo.countFailedSince(deps.db, scope, first.endpoint_id, first.since, recoveryFilter(first));
     await repo.updateRecovery(deps.db, scope, recoveryId, { status: 'running', total });
   }
   for (;;) {
     const done = await deps.db.transaction().execute(async (tx) => {
       const recovery = await repo.getRecovery(tx, scope, recoveryId, { forUpdate: true });
       if (!recovery || recovery.status !== 'running') return true;
-      const rows = await repo.findFailedSince(tx, scope, recovery.endpoint_id, recovery.since, { eventType: recovery.event_type, afterId: recovery.cursor_id, limit: batchSize });
+      const rows = await repo.findFailedSince(tx, scope, recovery.endpoint_id, recovery.since, { ...recoveryFilter(recovery), afterId: recovery.cursor_id, limit: batchSize });
       for (const row of rows) await queueAgain(tx, scope, row);
       const last = rows.at(-1);
       const finished = rows.length < batchSize;

@@ -97,7 +97,9 @@ export const webhooksRouter = router({
 
   /** Starts a recovery job; `recovery` and `latestRecovery` show its progress. */
   recoverFailed: manage.input(recoverFailedInput).mutation(({ ctx, input }) =>
-    webhooks.startRecovery(ctx.deps, ctx.actor, input.id, new Date(input.since * 1000), { eventType: input.eventType ?? null }),
+    webhooks.startRecovery(ctx.deps, ctx.actor, input.id, new Date(input.since * 1000), {
+      eventType: input.eventType ?? null, eventId: input.eventId ?? null, until: input.until !== undefined ? new Date(input.until * 1000) : null,
+    }),
   ),
 
   recovery: manage.input(recoveryIdInput).query(({ ctx, input }) => webhooks.getRecovery(ctx.deps, ctx.scope, input.id)),

@@ -177,8 +177,13 @@ function EndpointDetail({ endpoint, filters, onFilters, onEdit, onSecret }: { en
           <Field label="Recover failed since" className="w-full sm:w-auto">
             <Input type="datetime-local" aria-label="Recover failed since" value={since} onChange={(e) => setSince(e.target.value)} />
           </Field>
-          <Button variant="primary" loading={recover.isPending} disabled={sinceInstant === undefined} onClick={() => sinceInstant !== undefined && recover.mutate({ id: endpoint.id, since: sinceInstant, ...(filters.type ? { eventType: filters.type } : {}) })}>
-            {filters.type ? `Recover failed ${filters.type}` : 'Recover failed'}
+          <Button variant="primary" loading={recover.isPending} disabled={sinceInstant === undefined} onClick={() => sinceInstant !== undefined && recover.mutate({
+            id: endpoint.id, since: sinceInstant,
+            ...(filters.type ? { eventType: filters.type } : {}),
+            ...(filters.event ? { eventId: filters.event } : {}),
+            ...(filters.before !== undefined ? { until: filters.before } : {}),
+          })}>
+            {filters.event || filters.before !== undefined ? 'Recover failed matching the filter' : filters.type ? `Recover failed ${filters.type}` : 'Recover failed'}
           </Button>
         </div>
         <p className="basis-full text-xs text-slate-500" data-testid="times-zone">Times are in {zone.replaceAll('_', ' ')} ({zoneOffsetLabel(zone)}), the account's time zone.</p>
