@@ -10,17 +10,14 @@
  *   tables (selectBaseSeries), p50/p95; each figure prints its ratio to it. The two answers are checked equal.
  * - Targets: at least 50x faster than the baseline; p95 under 30 ms.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
 import { TZDate } from '@date-fns/tz';
 import * as repo from '../server/core/analytics/analytics.repository.js';
 import { comparisonRange, getOverview, resolveRange } from '../server/core/analytics/analytics.service.js';
 import { updateMerchantSettings } from '../server/core/accounts/merchants.service.js';
-import { seedBulkPayments } from '../server/seed/bulk.js';
-import { createBenchMerchant, log, percentile, Report, startBenchDatabase } from './harness.js';
+import { log, seededBenchMerchant, percentile, Report, startBenchDatabase } from './harness.js';
 
 const PAYMENTS = Number(process.env.BENCH_ANALYTICS_PAYMENTS ?? 1_000_000);
 const ITERATIONS = Number(process.env.BENCH_ANALYTICS_ITERATIONS ?? 40);
@@ -42,25 +39,9 @@ export async function runAnalyticsBench(report: Report) {
   const dataDir = process.env.BENCH_DATA_DIR;
   const bench = await startBenchDatabase(10, { dataDir });
   try {
-    const marker = dataDir ? path.join(path.resolve(dataDir), `analytics-bench-${PAYMENTS}.json`) : undefined;
-    let merchantId: string;
-    let userId: string;
-    if (marker && existsSync(marker)) {
-      ({ merchantId, userId } = JSON.parse(readFileSync(marker, 'utf8')) as { merchantId: string; userId: string });
-    } else {
-      const created = await createBenchMerchant(bench.db);
-      merchantId = created.merchant.id;
-      userId = created.user.id;
-      log(`seeding ${PAYMENTS.toLocaleString('en')} payments`);
-      const started = Date.now();
-      await seedBulkPayments(bench.deps, merchantId, false, PAYMENTS, log);
-      await sql`analyze`.execute(bench.db);
-      log(`seeded (rollups rebuilt) in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-      if (marker) writeFileSync(marker, JSON.stringify({ merchantId, userId }));
-    }
+    const { merchantId, userId } = await seededBenchMerchant(bench, dataDir, 'analytics', PAYMENTS);
     const scope = { merchantId, livemode: false };
     // The merchant's zone (Settings): the change recuts its days from the 15-minute buckets.
-    userId ??= (await bench.db.selectFrom('memberships').select('user_id').where('merchant_id', '=', merchantId).executeTakeFirstOrThrow()).user_id;
     await updateMerchantSettings(bench.db, merchantId, userId, { timezone: 'UTC' });
     const recutStarted = process.hrtime.bigint();
     await updateMerchantSettings(bench.db, merchantId, userId, { timezone: ZONE });

@@ -2,12 +2,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
 import { createMerchantWithOwner } from '../server/core/accounts/accounts.service.js';
 import type { CoreDeps } from '../server/core/shared/deps.js';
 import { createDb, type Db } from '../server/db/database.js';
 import { ensureDatabase } from '../server/db/connect.js';
 import { startEmbeddedPostgres, withDatabase } from '../server/db/embedded.js';
 import { migrateJobQueue, migrateToLatest } from '../server/db/migrate.js';
+import { seedBulkPayments } from '../server/seed/bulk.js';
 import { randomString } from '../shared/ids.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -68,6 +70,31 @@ export async function createBenchMerchant(db: Db) {
     businessName: 'Bench Shop',
     password: 'a-long-bench-passphrase',
   });
+}
+
+/**
+ * A bench merchant with `payments` bulk-seeded payments (rollups rebuilt, statistics fresh). With a kept database
+ * (`dataDir`, BENCH_DATA_DIR) it is seeded once per bench name and volume: a marker file beside the data names the
+ * merchant for later runs.
+ */
+export async function seededBenchMerchant(bench: BenchDatabase, dataDir: string | undefined, name: string, payments: number): Promise<{ merchantId: string; userId: string }> {
+  const marker = dataDir ? path.join(path.resolve(dataDir), `${name}-bench-${payments}.json`) : undefined;
+  if (marker && existsSync(marker)) {
+    const kept = JSON.parse(readFileSync(marker, 'utf8')) as { merchantId: string; userId?: string };
+    // Markers written before the owner's id was kept name only the merchant.
+    const userId = kept.userId ?? (await bench.db.selectFrom('memberships').select('user_id').where('merchant_id', '=', kept.merchantId).executeTakeFirstOrThrow()).user_id;
+    log(`reusing the seeded merchant ${kept.merchantId}`);
+    return { merchantId: kept.merchantId, userId };
+  }
+  const created = await createBenchMerchant(bench.db);
+  const seeded = { merchantId: created.merchant.id, userId: created.user.id };
+  log(`seeding ${payments.toLocaleString('en')} payments`);
+  const started = Date.now();
+  await seedBulkPayments(bench.deps, seeded.merchantId, false, payments, log);
+  await sql`vacuum analyze`.execute(bench.db);
+  log(`seeded in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  if (marker) writeFileSync(marker, JSON.stringify(seeded));
+  return seeded;
 }
 
 function fmt(value: number): string {

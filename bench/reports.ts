@@ -10,7 +10,7 @@
  * - The same for XLSX (exceljs's streaming writer), gzipped CSV, and CSV with its cells formatted in TS (the
  *   engine before CSV moved into SQL), each against a baseline just before it (BENCH_REPORTS_CSV_ONLY=1 skips them).
  */
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -21,8 +21,7 @@ import { createReportRun, runReport, getReportRunView } from '../server/core/rep
 import type { CoreDeps } from '../server/core/shared/deps.js';
 import { localFileStorage } from '../server/core/storage/storage.js';
 import { createPool } from '../server/db/database.js';
-import { seedBulkPayments } from '../server/seed/bulk.js';
-import { createBenchMerchant, log, median, Report, startBenchDatabase } from './harness.js';
+import { log, seededBenchMerchant, median, Report, startBenchDatabase } from './harness.js';
 
 const PAYMENTS = Number(process.env.BENCH_REPORTS_PAYMENTS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -50,22 +49,7 @@ export async function runReportsBench(report: Report) {
   const filesDir = mkdtempSync(path.join(os.tmpdir(), 'pf-bench-reports-'));
   const pool = createPool(bench.url, 2);
   try {
-    const marker = dataDir ? path.join(path.resolve(dataDir), `reports-bench-${PAYMENTS}.json`) : undefined;
-    let merchantId: string;
-    let userId: string;
-    if (marker && existsSync(marker)) {
-      ({ merchantId, userId } = JSON.parse(readFileSync(marker, 'utf8')) as { merchantId: string; userId: string });
-    } else {
-      const created = await createBenchMerchant(bench.db);
-      merchantId = created.merchant.id;
-      userId = created.user.id;
-      log(`seeding ${PAYMENTS.toLocaleString('en')} payments`);
-      const started = Date.now();
-      await seedBulkPayments(bench.deps, merchantId, false, PAYMENTS, log);
-      await sql`vacuum analyze`.execute(bench.db);
-      log(`seeded in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-      if (marker) writeFileSync(marker, JSON.stringify({ merchantId, userId }));
-    }
+    const { merchantId, userId } = await seededBenchMerchant(bench, dataDir, 'reports', PAYMENTS);
     const deps: CoreDeps = { ...bench.deps, storage: localFileStorage(filesDir) };
     const actor = { merchantId, livemode: false, userId };
 
