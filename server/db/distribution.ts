@@ -11,7 +11,7 @@ export type GlobalKind =
   | 'coordinator';
 
 export const GLOBAL_TABLES: Record<string, { kind: GlobalKind; reason: string }> = {
-  merchants: { kind: 'reference', reason: 'the tenants themselves; every tenant table has a foreign key to it' },
+  merchants: { kind: 'reference', reason: 'the tenants themselves; tenant tables off the payment path have a foreign key to it (decision 022)' },
   users: { kind: 'reference', reason: 'a person may belong to several merchants; looked up by email at sign-in' },
   memberships: { kind: 'reference', reason: "read by user at sign-in (which merchants may I open?), across merchants; small" },
   api_keys: { kind: 'reference', reason: 'authentication finds a key by its hash before the merchant is known' },

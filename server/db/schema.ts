@@ -114,7 +114,7 @@ export interface BalanceTransactionsTable {
   status: 'pending' | 'available'; available_on: Date; payout_id: string | null; created_at: Timestamp;
 }
 export interface FeeDetailRow { amount: number; currency: string; description: string; type: string }
-/** One of up to 16 rows (`slot`) a running total is spread over; the total is their sum (migration 0027). */
+/** One of up to 64 rows (`slot`) a running total is spread over; the total is their sum (migrations 0027, 0029). */
 export interface BalanceTotalsTable { merchant_id: string; livemode: boolean; currency: string; status: 'pending' | 'available'; slot: Generated<number>; amount: Money }
 export interface EventsTable {
   id: string; merchant_id: string; livemode: boolean; type: string; api_version: string; object_id: string;
