@@ -1,7 +1,7 @@
 import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import type { KyselyPlugin } from 'kysely';
+import { sql, type KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { CoreDeps } from '../core/shared/deps.js';
@@ -76,6 +76,31 @@ describe('create+confirm', () => {
     expect(events.body.data.map((e: { type: string }) => e.type)).toEqual(['payment_intent.succeeded', 'charge.succeeded', 'payment_intent.created']);
     expect(events.body.data[1].data.object).toMatchObject({ object: 'charge', payment_intent: result.body.id, status: 'succeeded' });
     expect(events.body.data[0].data.object.id).toBe(result.body.id);
+  });
+
+  it('writes no row that checks a foreign key against the merchants row, which every payment in flight would share', async () => {
+    // Each such check takes FOR KEY SHARE on the one merchants row; concurrent payments kept rewriting its lock
+    // as a growing MultiXact (decision 022). The tables are found by what a payment writes, not listed here.
+    const fresh = await createTestMerchant(database.db);
+    const tenantTables = (await sql<{ table: string }>`
+      select c.table_name as table from information_schema.columns c join information_schema.tables t using (table_schema, table_name)
+      where c.table_schema = current_schema() and c.column_name = 'merchant_id' and t.table_type = 'BASE TABLE' order by 1`.execute(database.db)).rows.map((r) => r.table);
+    const withRows = async () => {
+      const found: string[] = [];
+      for (const table of tenantTables) {
+        const { rows } = await sql<{ any: boolean }>`select exists (select 1 from ${sql.table(table)} where merchant_id = ${fresh.merchant.id}) as any`.execute(database.db);
+        if (rows[0].any) found.push(table);
+      }
+      return found;
+    };
+    const before = await withRows();
+    const paid = await apiClient(server.baseUrl, fresh.keys.test.secret)('POST', '/payment_intents', { params: { amount: 2000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true } });
+    expect(paid.body.status).toBe('succeeded');
+    const written = (await withRows()).filter((table) => !before.includes(table));
+    expect(written).toEqual(expect.arrayContaining(['payment_intents', 'payment_attempts', 'charges', 'events', 'balance_transactions', 'balance_totals', 'analytics_payment_buckets', 'analytics_daily_payment_buckets']));
+    const { rows: referencing } = await sql<{ table: string }>`
+      select conrelid::regclass::text as table from pg_constraint where contype = 'f' and confrelid = 'merchants'::regclass and conrelid::regclass::text = any(${written})`.execute(database.db);
+    expect(referencing.map((r) => r.table)).toEqual([]);
   });
 
   it('announces a declined attempt as charge.failed with its failure code', async () => {
