@@ -2,8 +2,10 @@
  * (a) API create+confirm throughput and latency at a fixed concurrency, against two bare `node:http` servers
  * on the same PostgreSQL, measured in the same run:
  *  - `bare_insert`: one INSERT per request (raw pg), the yardstick of issue 8 item 13;
- *  - `bare_transaction`: the rows create+confirm writes (payment method, intent, attempt, events, webhook
- *    outbox), one statement each inside BEGIN/COMMIT, as a straightforward raw-pg implementation would.
+ *  - `bare_transaction`: the rows create+confirm writes (payment method, intent, attempt, charge, balance
+ *    transaction and its running total, events, webhook outbox), captured from a real call and re-inserted
+ *    under new ids, one statement each inside BEGIN/COMMIT, as a straightforward raw-pg implementation would
+ *    (the total spread over slots as the API's is; the rollup triggers fire for both).
  *    The API's rate-limit token is left out: one bucket row updated inside 32 concurrent transactions
  *    serialises them on its lock (the API takes the token in its own statement, outside any transaction).
  * The servers (the product's app and both baselines) run in a child process and autocannon in this one, so the
@@ -66,6 +68,9 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** A baseline's first failure is printed: its status alone would not say why. */
+let loggedFailure = false;
+
 function bare(handler: (body: URLSearchParams) => Promise<unknown>): Server {
   return createServer((req: IncomingMessage, res: ServerResponse) => {
     readBody(req)
@@ -76,6 +81,7 @@ function bare(handler: (body: URLSearchParams) => Promise<unknown>): Server {
         res.end(json);
       })
       .catch((error: Error) => {
+        if (!loggedFailure) { loggedFailure = true; console.error(`[bench] a baseline request failed: ${error.message}`); }
         res.writeHead(500, { 'content-type': 'text/plain' });
         res.end(error.message);
       });
@@ -123,7 +129,13 @@ async function bareTransactionWriter(pool: pg.Pool, app: string, secret: string)
   const pmId = pi.rows[0].payment_method_id as string;
   const pm = await pool.query('select * from payment_methods where id = $1', [pmId]);
   const attempt = await pool.query('select * from payment_attempts where payment_intent_id = $1', [intent.id]);
-  const events = await pool.query('select * from events where object_id = $1 order by created_at', [intent.id]);
+  const charge = await pool.query('select * from charges where payment_intent_id = $1', [intent.id]);
+  const chargeId = charge.rows[0].id as string;
+  const receiptToken = charge.rows[0].receipt_token as string | null;
+  const ledger = await pool.query('select * from balance_transactions where source_id = $1', [chargeId]);
+  const ledgerId = ledger.rows[0].id as string;
+  const events = await pool.query('select * from events where object_id = any($1) order by created_at, id', [[intent.id, chargeId]]);
+  if (events.rows.length < 3) throw new Error(`capturing the rows of a create+confirm: ${events.rows.length} events`);
   const attemptId = attempt.rows[0].id as string;
   const eventIds = events.rows.map((e) => e.id as string);
   const { rows: generatedRows } = await pool.query<{ name: string }>(
@@ -134,10 +146,14 @@ async function bareTransactionWriter(pool: pg.Pool, app: string, secret: string)
   const insertPm = rowInsert('payment_methods', pm, generated);
   const insertPi = rowInsert('payment_intents', pi, generated);
   const insertAttempt = rowInsert('payment_attempts', attempt, generated);
+  const insertCharge = rowInsert('charges', charge, generated);
+  const insertLedger = rowInsert('balance_transactions', ledger, generated);
   const insertEvents = events.rows.map((_, i) => rowInsert('events', { ...events, rows: [events.rows[i]] }, generated));
   return async (body: URLSearchParams) => {
     const renew = (id: string) => [id, `${id.slice(0, id.indexOf('_'))}_${randomString(24)}`] as [string, string];
-    const ids = new Map<string, string>([renew(intent.id), renew(pmId), renew(attemptId), ...eventIds.map(renew)]);
+    const ids = new Map<string, string>([renew(intent.id), renew(pmId), renew(attemptId), renew(chargeId), renew(ledgerId), ...eventIds.map(renew)]);
+    // The receipt's token is unique too, and its URL is in the charge's event.
+    if (receiptToken) ids.set(receiptToken, randomString(receiptToken.length));
     const swap = (value: string) => {
       let out = value;
       for (const [from, to] of ids) if (out.includes(from)) out = out.split(from).join(to);
@@ -150,6 +166,16 @@ async function bareTransactionWriter(pool: pg.Pool, app: string, secret: string)
       await client.query(insertPm(swap));
       await client.query(insertPi(swap, { amount }));
       await client.query(insertAttempt(swap));
+      await client.query(insertCharge(swap, { amount, amount_captured: amount }));
+      const fee = Number(ledger.rows[0].fee);
+      const ledgerInsert = insertLedger(swap, { amount, fee, net: amount - fee });
+      const { rows: written } = await client.query(`${ledgerInsert.text} returning merchant_id, livemode, currency, status, net`, ledgerInsert.values);
+      // The running total, spread over slots by connection as the API's is (one shared row would queue every writer).
+      await client.query(
+        `insert into balance_totals as t (merchant_id, livemode, currency, status, slot, amount) values ($1, $2, $3, $4, (pg_backend_pid() % 64)::smallint, $5)
+         on conflict (merchant_id, livemode, currency, status, slot) do update set amount = t.amount + excluded.amount`,
+        [written[0].merchant_id, written[0].livemode, written[0].currency, written[0].status, written[0].net],
+      );
       for (const insert of insertEvents) await client.query(insert(swap));
       await client.query(
         `insert into webhook_deliveries (id, merchant_id, livemode, endpoint_id, event_id, next_attempt_at)
