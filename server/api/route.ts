@@ -25,6 +25,8 @@ export interface ApiCall {
   keyType: 'publishable' | 'secret';
   /** Present when the request carries an Idempotency-Key: pass it to the core so one commit covers both. */
   tx?: Tx;
+  /** What the route's `prepare` returned (RouteOptions), computed before any transaction opened. */
+  prepared?: unknown;
   /** Validates the request parameters against a shared contract (Stripe's error for the first problem). */
   parse<S extends z.ZodType>(schema: S): z.output<S>;
   params: Record<string, unknown>;
@@ -65,6 +67,11 @@ export interface RouteOptions {
    * search is documented to trail writes by a little.
    */
   fromReplica?: boolean;
+  /**
+   * Work that must not run inside a transaction (a network call such as a DNS lookup), done before the handler's
+   * transaction or the Idempotency-Key's opens; its result reaches the handler as `call.prepared`.
+   */
+  prepare?: (call: ApiCall) => Promise<unknown>;
 }
 
 const PUBLISHABLE_KEY_REFUSED =
@@ -120,6 +127,7 @@ export function endpoint(deps: CoreDeps, handler: ApiHandler, options: RouteOpti
       params: locals.params,
       parse: (schema) => parseParams(schema, locals.params, { coerce: locals.coerce }),
     };
+    if (options.prepare) call.prepared = await options.prepare(call);
     const routePath = typeof req.route?.path === 'string' ? req.route.path : requestPath(req);
     const expand = requestedExpansions(locals.params, locals.coerce, routePath, req.method === 'GET' && !rawId);
     const run = async (c: ApiCall) => expandResponse(c.tx ? { ...c.deps, db: c.tx } : c.deps, c.scope, await handler(c), expand);

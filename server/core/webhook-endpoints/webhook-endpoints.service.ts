@@ -43,10 +43,33 @@ export function newWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
+/** Inputs whose URL passed checkEndpointUrl (by identity: the check is not repeated for them). */
+const checkedInputs = new WeakSet<object>();
+
+/**
+ * The network half of creating or updating an endpoint: a live-mode URL must resolve to public addresses only
+ * (checkWebhookTarget, a DNS lookup). Callers that open a transaction (to audit the change with it, or an
+ * Idempotency-Key's) call this first, since no network call may happen while a transaction is open; create and
+ * update given a transaction refuse input that did not pass here. Returns the input, marked as checked.
+ */
+export async function checkEndpointUrl<T extends { url?: string }>(scope: Scope, input: T): Promise<T> {
+  // As the contract reads it (trimmed); a URL that does not parse is left for the contract to refuse by name.
+  const url = typeof input.url === 'string' ? input.url.trim() : undefined;
+  if (url !== undefined && URL.canParse(url)) await checkWebhookTarget(url, scope.livemode);
+  checkedInputs.add(input);
+  return input;
+}
+
+async function ensureUrlChecked(scope: Scope, input: { url?: string }, tx: Executor | undefined) {
+  if (checkedInputs.has(input)) return;
+  if (tx) throw new Error('A webhook endpoint URL must be checked (checkEndpointUrl) before the transaction opens: the check is a DNS lookup.');
+  await checkEndpointUrl(scope, input);
+}
+
 /** The signing secret is shown once, in this response; at rest it is encrypted. */
 export async function createWebhookEndpoint(deps: CoreDeps, actor: Actor, input: CreateWebhookEndpointInput, tx?: Executor): Promise<WebhookEndpointDto & { secret: string }> {
+  await ensureUrlChecked(actor, input, tx);
   const params = parseParams(createWebhookEndpointParams, input);
-  await checkWebhookTarget(params.url, actor.livemode);
   const secret = newWebhookSecret();
   return inTransaction(deps, tx, async (t) => {
     const row = await repo.insertWebhookEndpoint(t, {
@@ -103,8 +126,8 @@ export async function rollWebhookEndpointSecret(deps: CoreDeps, actor: Actor, id
 }
 
 export async function updateWebhookEndpoint(deps: CoreDeps, actor: Actor, id: string, input: UpdateWebhookEndpointInput = {}, tx?: Executor): Promise<WebhookEndpointDto> {
+  await ensureUrlChecked(actor, input, tx);
   const params = parseParams(updateWebhookEndpointParams, input);
-  if (params.url !== undefined) await checkWebhookTarget(params.url, actor.livemode);
   return inTransaction(deps, tx, async (t) => {
     const before = await repo.getWebhookEndpoint(t, actor, id, { forUpdate: true });
     if (!before) throw notFound('webhook_endpoint', id);

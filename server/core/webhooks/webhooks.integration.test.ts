@@ -8,7 +8,7 @@ import { startWorkers } from '../../jobs/index.js';
 import { createTestDatabase, createTestMerchant, type TestDatabase } from '../../test/db.js';
 import { createCustomer, updateCustomer } from '../customers/customers.service.js';
 import type { Actor } from '../shared/deps.js';
-import { createWebhookEndpoint, getWebhookEndpoint, rollWebhookEndpointSecret } from '../webhook-endpoints/webhook-endpoints.service.js';
+import { checkEndpointUrl, createWebhookEndpoint, getWebhookEndpoint, rollWebhookEndpointSecret } from '../webhook-endpoints/webhook-endpoints.service.js';
 import { isPublicAddress } from './webhook-target.js';
 import { defaultDeliveryOptions, deliverWebhook, drainEndpoint, getRecovery, nextDelay, parseRetryAfter, resendDelivery, RETRY_SCHEDULE_MS, runRecovery, startRecovery, type DeliveryOptions } from './webhooks.service.js';
 
@@ -395,6 +395,21 @@ describe('live-mode targets', () => {
     expect(isPublicAddress('224.0.0.1')).toBe(false);
     // Test mode may target the developer's machine.
     await expect(createWebhookEndpoint(t.deps, test, { url: 'http://localhost:4242/x', enabled_events: ['*'] })).resolves.toMatchObject({ url: 'http://localhost:4242/x' });
+  });
+
+  it('checks the URL (a DNS lookup) before a transaction opens: inside one, unchecked input is refused and nothing is written', async () => {
+    const m = await createTestMerchant(t.db);
+    const live: Actor = { merchantId: m.merchant.id, livemode: true };
+    const input = { url: 'https://hooks.example.invalid/in-tx', enabled_events: ['*'] };
+    const inside = await t.db.transaction().execute((tx) => createWebhookEndpoint(t.deps, live, input, tx)).then(() => null, (e: Error) => e.message);
+    expect(inside).toMatch(/checked \(checkEndpointUrl\) before the transaction opens/);
+    expect(await t.db.selectFrom('webhook_endpoints').select('id').where('url', '=', input.url).execute()).toEqual([]);
+    // Checked first, the same call inside a transaction goes through; a refused URL is refused before it opens.
+    const checked = await checkEndpointUrl(live, input);
+    const created = await t.db.transaction().execute((tx) => createWebhookEndpoint(t.deps, live, checked, tx));
+    expect(created.url).toBe(input.url);
+    await expect(checkEndpointUrl(live, { url: ' https://127.0.0.1/x ' })).rejects.toThrow(/private, loopback or link-local/);
+    await expect(checkEndpointUrl(live, { url: 'http://hooks.example.com/x' })).rejects.toThrow(/must use https/);
   });
 
   it('a live endpoint whose name resolves to loopback at delivery time is not called', async () => {

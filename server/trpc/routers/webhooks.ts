@@ -28,16 +28,19 @@ export const webhooksRouter = router({
 
   endpoint: manage.input(endpointIdInput).query(({ ctx, input }) => endpoints.getWebhookEndpoint(ctx.deps, ctx.scope, input.id)),
 
-  create: manage.input(dashboardEndpointInput).mutation(({ ctx, input }) =>
-    ctx.deps.db.transaction().execute(async (tx) => {
-      const created = await endpoints.createWebhookEndpoint(ctx.deps, ctx.actor, input, tx);
+  // The URL's DNS check (checkEndpointUrl) runs before the transaction that writes and audits the change opens.
+  create: manage.input(dashboardEndpointInput).mutation(async ({ ctx, input }) => {
+    const checked = await endpoints.checkEndpointUrl(ctx.scope, input);
+    return ctx.deps.db.transaction().execute(async (tx) => {
+      const created = await endpoints.createWebhookEndpoint(ctx.deps, ctx.actor, checked, tx);
       await recordAudit(tx, { ...ctx.actor, action: 'webhook_endpoint.created', targetId: created.id, data: { url: created.url }, ip: ctx.ip });
       return created;
-    }),
-  ),
+    });
+  }),
 
-  update: manage.input(dashboardUpdateEndpointInput).mutation(({ ctx, input }) => {
+  update: manage.input(dashboardUpdateEndpointInput).mutation(async ({ ctx, input }) => {
     const { id, ...changes } = input;
+    await endpoints.checkEndpointUrl(ctx.scope, changes);
     return ctx.deps.db.transaction().execute(async (tx) => {
       const updated = await endpoints.updateWebhookEndpoint(ctx.deps, ctx.actor, id, changes, tx);
       await recordAudit(tx, { ...ctx.actor, action: 'webhook_endpoint.updated', targetId: id, data: changes });
