@@ -119,6 +119,8 @@ export const REPORT_TYPES = {
     name: 'Balance summary',
     description: 'Per currency: the starting balance, the activity by reporting category, payouts and the ending balance of the range.',
     list: 'balance',
+    // A summary row sums many transactions: there is no one object whose metadata it could show.
+    metadata: false,
     // Stripe's balance.summary.1 columns (category, description, net_amount, currency), then PaymentFlow's breakdown.
     columns: [
       col('category', 'Category'),
@@ -156,7 +158,7 @@ export const REPORT_TYPES = {
     list: 'balance',
     columns: BALANCE_COLUMNS,
   },
-} as const satisfies Record<string, { name: string; description: string; list: ReportList; columns: readonly ReportColumn[] }>;
+} as const satisfies Record<string, { name: string; description: string; list: ReportList; columns: readonly ReportColumn[]; metadata?: false }>;
 
 /** Balance filters: a currency, and for payout reconciliation one payout. */
 export const balanceReportFilters = z.strictObject({
@@ -185,10 +187,16 @@ export function defaultColumns(type: ReportTypeId): string[] {
   return REPORT_TYPES[type].columns.filter((c) => c.default).map((c) => c.id);
 }
 
+/** Whether the type's rows are objects with metadata, so `metadata[key]` columns can be chosen. */
+export function hasMetadataColumns(type: ReportTypeId): boolean {
+  return (REPORT_TYPES[type] as { metadata?: boolean }).metadata !== false;
+}
+
 /** The column's definition, or a metadata column; undefined when the type has no such column. */
 export function reportColumn(type: ReportTypeId, id: string): ReportColumn | undefined {
   const known = (REPORT_TYPES[type].columns as readonly ReportColumn[]).find((c) => c.id === id);
   if (known) return known;
+  if (!hasMetadataColumns(type)) return undefined;
   const m = METADATA_COLUMN.exec(id);
   return m ? { id, label: `Metadata: ${m[1]}`, kind: 'text', default: false } : undefined;
 }
@@ -259,6 +267,8 @@ export interface ReportTypeView {
   defaultColumns: string[];
   /** The columns this member chose last time for this type (remembered on each export). */
   lastColumns: string[] | null;
+  /** Whether metadata[key] columns can be chosen (not for a summary, whose rows are sums). */
+  metadataColumns: boolean;
   /** Metadata keys seen on recent objects of this type, for the column picker. */
   metadataKeys: string[];
 }

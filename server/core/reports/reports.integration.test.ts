@@ -172,7 +172,15 @@ describe('payments export', () => {
     const payments = types.find((x) => x.id === 'payments.itemized.1')!;
     expect(payments.lastColumns).toEqual(['id', 'amount', 'metadata[order_id]']);
     expect(payments.metadataKeys).toEqual(['order_id']);
+    expect(payments.metadataColumns).toBe(true);
     expect(payments.defaultColumns).toContain('amount');
+  });
+
+  it('refuses metadata columns for the balance summary, whose rows are sums, by name', async () => {
+    const refused = await createReportRun(deps, actor, ZONE, { reportType: 'balance.summary.1', columns: ['category', 'metadata[order_id]'] }).then(() => null, (e: Error) => e.message);
+    expect(refused).toMatch(/Unknown column "metadata\[order_id\]" for balance.summary.1.*no metadata columns/);
+    const summary = (await findReportTypeViews(deps, actor, actor.userId)).find((x) => x.id === 'balance.summary.1')!;
+    expect(summary).toMatchObject({ metadataColumns: false, metadataKeys: [] });
   });
 });
 

@@ -13,6 +13,7 @@ import {
   listReportRunsParams,
   REPORT_TYPE_IDS,
   REPORT_TYPES,
+  hasMetadataColumns,
   reportColumn,
   METADATA_COLUMN,
   type CreateReportRunInput,
@@ -98,7 +99,15 @@ function boundToUnix(bound: string, zone: string): number {
 function checkColumns(type: ReportTypeId, columns: string[] | undefined, param: string): string[] {
   const chosen = columns?.length ? [...new Set(columns)] : defaultColumns(type);
   for (const c of chosen) {
-    if (!reportColumn(type, c)) throw invalid(`Unknown column "${c}" for ${type}. Use one of ${REPORT_TYPES[type].columns.map((x) => x.id).join(', ')} or metadata[key].`, param);
+    if (!reportColumn(type, c)) {
+      const known = REPORT_TYPES[type].columns.map((x) => x.id).join(', ');
+      throw invalid(
+        hasMetadataColumns(type)
+          ? `Unknown column "${c}" for ${type}. Use one of ${known} or metadata[key].`
+          : `Unknown column "${c}" for ${type}. Use one of ${known} (its rows are sums over many transactions, so it has no metadata columns).`,
+        param,
+      );
+    }
   }
   return chosen;
 }
@@ -366,14 +375,15 @@ async function reportTypeDto(deps: CoreDeps, scope: Scope, id: ReportTypeId): Pr
 export async function findReportTypeViews(deps: CoreDeps, scope: Scope, userId: string): Promise<ReportTypeView[]> {
   return Promise.all(
     REPORT_TYPE_IDS.map(async (id) => {
+      const metadataColumns = hasMetadataColumns(id);
       const [last, metadataKeys] = await Promise.all([
         getPreference(deps.db, { merchantId: scope.merchantId, userId }, columnsPreferenceKey(id)),
-        repo.findRecentMetadataKeys(deps.db, SOURCES[id], scope),
+        metadataColumns ? repo.findRecentMetadataKeys(deps.db, SOURCES[id], scope) : [],
       ]);
       const t = REPORT_TYPES[id];
       return {
         id, name: t.name, description: t.description, list: t.list, columns: [...t.columns] as ReportColumn[], defaultColumns: defaultColumns(id),
-        lastColumns: Array.isArray(last.value) ? (last.value as string[]).filter((c) => reportColumn(id, c)) : null, metadataKeys,
+        lastColumns: Array.isArray(last.value) ? (last.value as string[]).filter((c) => reportColumn(id, c)) : null, metadataColumns, metadataKeys,
       };
     }),
   );

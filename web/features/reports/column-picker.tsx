@@ -29,11 +29,11 @@ export function ColumnPicker({ type, columns, onChange, error }: { type: ReportT
           </label>
         ))}
       </div>
-      <div className="mt-2 flex gap-2">
+      {type.metadataColumns && <div className="mt-2 flex gap-2">
         <Input aria-label="Metadata key" placeholder="Metadata key, e.g. order_id" value={metadataKey} maxLength={40} onChange={(e) => setMetadataKey(e.target.value)}
           onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); addMetadata(); } }} />
         <Button onClick={addMetadata} disabled={!metadataKey.trim()}>Add column</Button>
-      </div>
+      </div>}
       {error && <p className="mt-1 text-[13px] text-red-600">{error}</p>}
     </fieldset>
   );
