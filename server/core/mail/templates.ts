@@ -8,7 +8,7 @@ export interface MailContent {
   html: string;
 }
 
-export type MailKind = 'verify_email' | 'reset_password' | 'invitation' | 'new_device' | 'scheduled_report';
+export type MailKind = 'verify_email' | 'reset_password' | 'invitation' | 'new_device' | 'scheduled_report' | 'scheduled_report_failed';
 
 function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -93,6 +93,20 @@ export function newDeviceMail(input: { name: string; device: string; ip: string;
     ],
     action: { label: 'Review your sessions', url: input.securityUrl },
     footer: 'You get this email for every sign-in from a new browser or device.',
+  });
+}
+
+export function scheduledReportFailedMail(input: { name: string; scheduleName: string; merchantName: string; reportName: string; period: string; error: string; reportsUrl: string }): MailContent {
+  return render({
+    subject: `Failed: ${input.scheduleName}: ${input.reportName} for ${input.period}`,
+    greeting: `Hi ${input.name},`,
+    paragraphs: [
+      `The scheduled export "${input.scheduleName}" of ${input.merchantName} could not be made: ${input.reportName}, ${input.period}.`,
+      `What went wrong: ${input.error}`,
+      'No file was kept. You can run the same report again from the Reports page; the schedule itself goes on as planned.',
+    ],
+    action: { label: 'Open Reports', url: input.reportsUrl },
+    footer: 'You get this email because a member of your team added you to this scheduled export. Ask them to remove you, or pause it on the Reports page.',
   });
 }
 

@@ -203,6 +203,37 @@ describe('running scheduled exports', () => {
   });
 });
 
+describe('a scheduled run that fails', () => {
+  it('mails each recipient why, once, and offers the Reports page', async () => {
+    const { actor } = await newMerchant();
+    const finance = await addMember(t.db, actor.merchantId, { email: unique('fin'), name: 'Fiona Finance', password: 'a-long-test-passphrase', role: 'finance' });
+    const schedule = await createReportSchedule(deps, actor, 'UTC', {
+      name: 'Daily payments', reportType: 'payments.itemized.1', frequency: 'daily', timezone: 'UTC', columns: ['id', 'amount'], recipients: [finance.id],
+    }, new Date('2020-04-01T10:00:00Z'));
+    // Earlier than every other test's schedule, so only this one is due.
+    expect(await runDueReportSchedules(deps, new Date('2020-04-02T00:00:30Z'))).toBe(1);
+    const [scheduled] = (await getReportSchedule(deps, actor, schedule.id)).lastRuns;
+    // The file store refuses the file on the job's last attempt: the run fails.
+    const broken: CoreDeps = { ...deps, storage: { ...deps.storage!, put: async () => { throw new Error('No space left on device'); } } };
+    expect(await runReportAndMail(broken, actor, scheduled!.runId, { final: true })).toBe('failed');
+    expect(await runReportAndMail(broken, actor, scheduled!.runId, { final: true })).toBe('skipped');
+    const kept = await findKeptMail(t.db, { to: finance.email });
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatchObject({ kind: 'scheduled_report_failed', subject: 'Failed: Daily payments: Payments for 2020-04-01' });
+    expect((await getReportSchedule(deps, actor, schedule.id)).lastRuns[0]).toMatchObject({ status: 'failed', mailedAt: expect.any(Number) });
+    const smtp = await startTestSmtpServer();
+    try {
+      expect(await deliverMail({ db: t.db, mailer: smtpMailer(smtp.url, 'PaymentFlow <no-reply@x.test>') }, kept[0]!.id)).toBe('sent');
+      const mail = await smtp.waitForMail(finance.email, /Failed: Daily payments/);
+      expect(mail.decoded).toMatch(/could not be made: Payments, 2020-04-01/);
+      expect(mail.decoded).toMatch(/What went wrong: .+/);
+      expect(mail.decoded).toContain('/reports');
+    } finally {
+      await smtp.close();
+    }
+  });
+});
+
 describe('the export job for runs that are no schedule\'s', () => {
   it('mails nothing and does not fail for an ordinary run or a run that no longer exists', async () => {
     const { actor } = await newMerchant();

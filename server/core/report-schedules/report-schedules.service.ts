@@ -4,7 +4,7 @@ import {
   type ReportScheduleInput,
   type ReportScheduleView,
 } from '../../../shared/contracts/report-schedules.js';
-import { isReportType, REPORT_TYPES, type ReportFormat, type ReportRunStatus } from '../../../shared/contracts/reports.js';
+import { isReportType, REPORT_TYPES, type ReportFormat, type ReportRunStatus, type ReportRunView } from '../../../shared/contracts/reports.js';
 import { notFound, PaymentError } from '../../../shared/errors.js';
 import { newId } from '../../../shared/ids.js';
 import { can, type Role } from '../../../shared/permissions.js';
@@ -13,7 +13,7 @@ import type { Row } from '../../db/schema.js';
 import { findMembers, getMerchant } from '../accounts/accounts.repository.js';
 import { recordAudit } from '../accounts/audit.service.js';
 import { queueMail } from '../mail/mail.service.js';
-import { scheduledReportMail } from '../mail/templates.js';
+import { scheduledReportFailedMail, scheduledReportMail } from '../mail/templates.js';
 import { zonedTimestamp } from '../reports/cells.js';
 import { signedDownloadPath } from '../files/files.service.js';
 import { checkSavedReport, getReportRunView, runReport, startSavedReportRun, type RunReportOptions, type SavedReport } from '../reports/reports.service.js';
@@ -215,11 +215,11 @@ export async function runDueReportSchedules(deps: CoreDeps, now = new Date(), li
   return started;
 }
 
-/** The export-report job: performs the run, then (a scheduled run that succeeded) mails its link once. */
+/** The export-report job: performs the run, then (a scheduled run that ended) mails its link, or why it failed, once. */
 export async function runReportAndMail(deps: CoreDeps, scope: Scope, runId: string, options: RunReportOptions = {}) {
   const outcome = await runReport(deps, scope, runId, options);
-  // Also after 'skipped': a retried job whose run had succeeded before the mail was queued mails it now.
-  if (outcome !== 'failed') await mailScheduledRun(deps, scope, runId);
+  // Also after 'skipped': a retried job whose run had ended before the mail was queued mails it now.
+  await mailScheduledRun(deps, scope, runId);
   return outcome;
 }
 
@@ -231,23 +231,21 @@ function periodText(start: number, end: number, zone: string): string {
 }
 
 /**
- * Queues the mail of a scheduled run that succeeded, once (report_schedule_runs.mailed_at, set in the
- * transaction that queues the mails): one per recipient who may still read reports, each with a signed
- * link of their own that expires with the file. Returns how many mails were queued.
+ * Queues the mail of a scheduled run that ended, once (report_schedule_runs.mailed_at, set in the
+ * transaction that queues the mails): one per recipient who may still read reports. A run that succeeded
+ * sends each a signed link of their own that expires with the file; a failed one (final: a retry from the
+ * Reports page is a new run) says why. Returns how many mails were queued.
  */
 export async function mailScheduledRun(deps: CoreDeps, scope: Scope, runId: string): Promise<number> {
   if (!(await repo.getUnmailedScheduleRun(deps.db, scope, runId))) return 0;
   const run = await getReportRunView(deps, scope, runId);
+  if (run.status === 'failed') return mailFailedScheduledRun(deps, scope, run);
   if (run.status !== 'succeeded' || !run.file) return 0;
   const file = run.file;
   return deps.db.transaction().execute(async (tx) => {
-    const claimed = await repo.claimScheduleRunMail(tx, scope, runId);
-    if (!claimed) return 0;
-    const schedule = await repo.getSchedule(tx, scope, claimed.schedule_id);
-    const merchant = await getMerchant(tx, scope.merchantId);
-    if (!schedule || !merchant) return 0;
-    const wanted = new Set(schedule.recipient_user_ids);
-    const recipients = (await eligibleMembers(tx, scope.merchantId)).filter((m) => wanted.has(m.id));
+    const audience = await scheduledRunAudience(tx, scope, runId);
+    if (!audience) return 0;
+    const { schedule, merchant, recipients } = audience;
     const nowUnix = Math.floor(Date.now() / 1000);
     const expires = Math.min(file.expiresAt ?? nowUnix + MAIL_LINK_MAX_SECONDS, nowUnix + MAIL_LINK_MAX_SECONDS);
     const period = periodText(run.intervalStart ?? nowUnix, run.intervalEnd ?? nowUnix, run.timezone);
@@ -259,5 +257,32 @@ export async function mailScheduledRun(deps: CoreDeps, scope: Scope, runId: stri
       }));
     }
     return recipients.length;
+  });
+}
+
+/** The members of a scheduled run's schedule who may still read reports, and the schedule and merchant. */
+async function scheduledRunAudience(tx: Executor, scope: Scope, runId: string) {
+  const claimed = await repo.claimScheduleRunMail(tx, scope, runId);
+  if (!claimed) return null;
+  const schedule = await repo.getSchedule(tx, scope, claimed.schedule_id);
+  const merchant = await getMerchant(tx, scope.merchantId);
+  if (!schedule || !merchant) return null;
+  const wanted = new Set(schedule.recipient_user_ids);
+  return { schedule, merchant, recipients: (await eligibleMembers(tx, scope.merchantId)).filter((m) => wanted.has(m.id)) };
+}
+
+async function mailFailedScheduledRun(deps: CoreDeps, scope: Scope, run: ReportRunView): Promise<number> {
+  return deps.db.transaction().execute(async (tx) => {
+    const audience = await scheduledRunAudience(tx, scope, run.id);
+    if (!audience) return 0;
+    const nowUnix = Math.floor(Date.now() / 1000);
+    const period = periodText(run.intervalStart ?? nowUnix, run.intervalEnd ?? nowUnix, run.timezone);
+    for (const member of audience.recipients) {
+      await queueMail(tx, member.email, 'scheduled_report_failed', scheduledReportFailedMail({
+        name: member.name, scheduleName: audience.schedule.name, merchantName: audience.merchant.name, reportName: run.reportName, period,
+        error: run.error ?? 'The export stopped without saying why.', reportsUrl: `${deps.appUrl}/reports`,
+      }));
+    }
+    return audience.recipients.length;
   });
 }
