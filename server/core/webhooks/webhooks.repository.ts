@@ -7,7 +7,9 @@ import { inScope } from '../shared/scope.js';
 /**
  * Takes a pending delivery for one attempt: committed before the call, so a second worker (a resend's
  * job, or a retry after a crash) leaves it alone until the lease lapses. Undefined when it is not pending
- * and due, or another worker holds it.
+ * and due, another worker holds it, or it is a CLI listen session's: those are sent by the session's open
+ * stream (leaseDueOfEndpoint, oldest first), and a worker's lease, however brief, would make the stream skip
+ * one and send the next first.
  */
 export function leaseDelivery(db: Executor, scope: Scope, id: string, leaseMs: number, options: { dueOnly?: boolean } = {}) {
   let query = db
@@ -16,7 +18,8 @@ export function leaseDelivery(db: Executor, scope: Scope, id: string, leaseMs: n
     .$call(inScope(scope))
     .where('id', '=', id)
     .where('status', '=', 'pending')
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', sql<Date>`now()`)]));
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', sql<Date>`now()`)]))
+    .where(sql<boolean>`not exists (select 1 from webhook_endpoints e where e.id = webhook_deliveries.endpoint_id and e.kind = 'cli')`);
   // A job deferred behind a lease whose holder has since scheduled a retry leaves it to the retry's job.
   if (options.dueOnly) query = query.where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', sql<Date>`now() + interval '1 second'`)]));
   return query.returningAll().executeTakeFirst();

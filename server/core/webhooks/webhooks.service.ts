@@ -110,12 +110,8 @@ export async function deliverWebhook(deps: CoreDeps, scope: Scope, deliveryId: s
     });
     return 'deferred';
   }
+  // Never a listen session's (leaseDelivery leaves those to the session's stream, listen.service.ts).
   const endpoint = await endpointsRepo.getWebhookEndpoint(deps.db, scope, delivery.endpoint_id);
-  if (endpoint?.kind === 'cli') {
-    // A listen session's open stream sends it (listen.service.ts): release it for the stream.
-    await repo.updateDelivery(deps.db, scope, delivery.id, {});
-    return 'skipped';
-  }
   if (!endpoint || endpoint.status !== 'enabled') {
     await repo.updateDelivery(deps.db, scope, delivery.id, { status: 'failed', next_attempt_at: null });
     return 'skipped';
