@@ -78,6 +78,20 @@ describe('create+confirm', () => {
     expect(events.body.data[0].data.object.id).toBe(result.body.id);
   });
 
+  it('under an Idempotency-Key takes the key and its lock in one statement, and a replay reads it back', async () => {
+    const params = { amount: 2000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true };
+    const first = await counted(() => call('POST', '/payment_intents', { params, headers: { 'Idempotency-Key': 'hot-path-idempotent' } }));
+    expect(first.result.body.status).toBe('succeeded');
+    // Counted are the statements, not BEGIN and COMMIT: the key and its token; lock and claim; savepoint;
+    // card, intent, attempt, charge, ledger, events and outbox; the stored response.
+    expect(first.executed).toBe(5);
+    const replay = await counted(() => call('POST', '/payment_intents', { params, headers: { 'Idempotency-Key': 'hot-path-idempotent' } }));
+    expect(replay.result.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.result.body.id).toBe(first.result.body.id);
+    // The key and its token; lock and claim (it exists); the stored response read back.
+    expect(replay.executed).toBe(3);
+  });
+
   it('writes no row that checks a foreign key against the merchants row, which every payment in flight would share', async () => {
     // Each such check takes FOR KEY SHARE on the one merchants row; concurrent payments kept rewriting its lock
     // as a growing MultiXact (decision 022). The tables are found by what a payment writes, not listed here.

@@ -4,30 +4,34 @@ import type { Scope } from '../shared/deps.js';
 import { inScope } from '../shared/scope.js';
 
 /**
- * A transaction-scoped advisory lock on (merchant, mode, key), taken without waiting: false means another
- * request holds the key right now.
+ * In one statement: a transaction-scoped advisory lock on (merchant, mode, key), taken without waiting, and,
+ * when it was got, the key inserted as in progress (a key past its lifetime is overwritten as if new).
+ * 'busy': another request holds the key right now; 'exists': a live key is stored (it is left alone).
  */
-export async function tryLockKey(tx: Executor, scope: Scope, key: string): Promise<boolean> {
-  const lockName = `idem:${scope.merchantId}:${scope.livemode ? 'live' : 'test'}:${key}`;
-  const { rows } = await sql<{ got: boolean }>`select pg_try_advisory_xact_lock(hashtextextended(${lockName}, 0)) as got`.execute(tx);
-  return Boolean(rows[0]?.got);
-}
-
-/**
- * Inserts the key as in progress; a key past its lifetime is overwritten as if new. Returns false when a
- * live key already exists (it is left alone).
- */
-export async function claimKey(tx: Executor, scope: Scope, row: { key: string; method: string; path: string; hash: string }, ttlMs: number): Promise<boolean> {
-  const { rows } = await sql<{ key: string }>`
-    insert into idempotency_keys as k (merchant_id, livemode, key, request_method, request_path, request_hash, status, created_at)
-    values (${scope.merchantId}, ${scope.livemode}, ${row.key}, ${row.method}, ${row.path}, ${row.hash}, 'in_progress', now())
-    on conflict (merchant_id, livemode, key) do update
-      set request_method = excluded.request_method, request_path = excluded.request_path, request_hash = excluded.request_hash,
-          status = 'in_progress', response_status = null, response_body = null, created_at = now()
-      where k.created_at < now() - make_interval(secs => ${ttlMs / 1000})
-    returning k.key
+export async function lockAndClaimKey(
+  tx: Executor,
+  scope: Scope,
+  row: { key: string; method: string; path: string; hash: string },
+  ttlMs: number,
+): Promise<'claimed' | 'exists' | 'busy'> {
+  const lockName = `idem:${scope.merchantId}:${scope.livemode ? 'live' : 'test'}:${row.key}`;
+  // A CTE with a volatile function is evaluated once, before the insert that reads it.
+  const { rows } = await sql<{ got: boolean; claimed: boolean }>`
+    with lock as (select pg_try_advisory_xact_lock(hashtextextended(${lockName}, 0)) as got),
+    claimed as (
+      insert into idempotency_keys as k (merchant_id, livemode, key, request_method, request_path, request_hash, status, created_at)
+      select ${scope.merchantId}, ${scope.livemode}, ${row.key}, ${row.method}, ${row.path}, ${row.hash}, 'in_progress', now() from lock where lock.got
+      on conflict (merchant_id, livemode, key) do update
+        set request_method = excluded.request_method, request_path = excluded.request_path, request_hash = excluded.request_hash,
+            status = 'in_progress', response_status = null, response_body = null, created_at = now()
+        where k.created_at < now() - make_interval(secs => ${ttlMs / 1000})
+      returning k.key
+    )
+    select (select got from lock) as got, exists (select 1 from claimed) as claimed
   `.execute(tx);
-  return rows.length > 0;
+  const result = rows[0];
+  if (!result?.got) return 'busy';
+  return result.claimed ? 'claimed' : 'exists';
 }
 
 export function getKey(tx: Executor, scope: Scope, key: string) {

@@ -89,14 +89,14 @@ export async function runIdempotent(
   validateIdempotencyKey(request.key);
   const hash = requestHash(request.method, request.path, request.params);
   return deps.db.transaction().execute(async (tx) => {
-    if (!(await repo.tryLockKey(tx, scope, request.key))) {
+    const claim = await repo.lockAndClaimKey(tx, scope, { key: request.key, method: request.method, path: request.path, hash }, IDEMPOTENCY_KEY_TTL_MS);
+    if (claim === 'busy') {
       throw new PaymentError(
         'idempotency_key_in_use',
         `There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): ${request.key}. Please try again later.`,
       );
     }
-    const claimed = await repo.claimKey(tx, scope, { key: request.key, method: request.method, path: request.path, hash }, IDEMPOTENCY_KEY_TTL_MS);
-    if (!claimed) {
+    if (claim === 'exists') {
       const stored = await repo.getKey(tx, scope, request.key);
       if (!stored) throw new Error(`Idempotency key ${request.key} vanished while locked`);
       if (stored.request_method !== request.method || stored.request_path !== request.path) {
