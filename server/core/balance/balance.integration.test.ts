@@ -10,7 +10,7 @@ import { completeThreeDSecure } from '../payment-intents/three-d-secure.service.
 import { createRefund, processPendingRefunds } from '../refunds/refunds.service.js';
 import type { Actor } from '../shared/deps.js';
 import { computeCardFeeInSql, sumBalanceHistory } from './balance.repository.js';
-import { getBalance, getBalanceTransaction, listBalanceTransactions, releaseAvailableFunds, updateBalanceSettings } from './balance.service.js';
+import { getBalance, getBalanceTransaction, listBalanceTransactions, lockAvailableBalance, releaseAvailableFunds, updateBalanceSettings } from './balance.service.js';
 
 let t: TestDatabase;
 let actor: Actor;
@@ -185,6 +185,22 @@ describe('refunds and availability', () => {
     const expected = Array.from({ length: 12 }, (_, i) => 1000 + i - cardFee(1000 + i, 'usd')).reduce((x, y) => x + y, 0);
     expect(history.map((h) => [h.currency, h.status, Number(h.amount)])).toEqual([['usd', 'pending', expected]]);
     expect(total((await getBalance(t.deps, a)).pending, 'usd')).toBe(expected);
+  });
+
+  it('spreads a total over every slot the schema allows, and the payout lock covers them all', async () => {
+    // The writer's slot count and the check constraint must agree: a writer on a slot the schema refuses
+    // fails its payment; slots the writers never use leave connections sharing a row.
+    const { rows: allowed } = await sql<{ def: string }>`select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'balance_totals_slot_check'`.execute(t.db);
+    const max = Number(/slot <= (\d+)/.exec(allowed[0]!.def)![1]);
+    const a = await newActor();
+    const locked = await t.db.transaction().execute((tx) => lockAvailableBalance(tx, a, 'usd'));
+    expect(locked).toBe(0);
+    const { rows } = await sql<{ slots: number; top: number }>`
+      select count(*)::int as slots, max(slot)::int as top from balance_totals
+      where merchant_id = ${a.merchantId} and livemode = false and currency = 'usd' and status = 'available'
+    `.execute(t.db);
+    expect(rows[0]).toEqual({ slots: max + 1, top: max });
+    expect(max).toBeGreaterThanOrEqual(63);
   });
 
   it('keeps the intent and its charge readable together', async () => {

@@ -20,8 +20,11 @@ function balanceTransactionCtes(statement: Statement, rows: NewRow<'balance_tran
     ${TOTALS_CTE}`;
 }
 
-/** How many rows each running total is spread over (the check constraint of migration 0027 allows 0..15). */
-const TOTAL_SLOTS = 16;
+/**
+ * How many rows each running total is spread over (the check constraint of migration 0029 allows 0..63). Pool
+ * connections get nearby backend pids, so a pool of up to 64 connections lands on distinct slots (decision 022).
+ */
+const TOTAL_SLOTS = 64;
 
 /**
  * The slot a statement adds to: the database connection's, so every statement of one transaction uses the same
