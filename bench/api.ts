@@ -22,6 +22,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { randomString } from '../shared/ids.js';
 import { createApp } from '../server/app.js';
+import { TOTAL_SLOT } from '../server/core/balance/balance.repository.js';
 import { createBenchMerchant, log, median, Report, startBenchDatabase } from './harness.js';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -172,7 +173,7 @@ async function bareTransactionWriter(pool: pg.Pool, app: string, secret: string)
       const { rows: written } = await client.query(`${ledgerInsert.text} returning merchant_id, livemode, currency, status, net`, ledgerInsert.values);
       // The running total, spread over slots by connection as the API's is (one shared row would queue every writer).
       await client.query(
-        `insert into balance_totals as t (merchant_id, livemode, currency, status, slot, amount) values ($1, $2, $3, $4, (pg_backend_pid() % 64)::smallint, $5)
+        `insert into balance_totals as t (merchant_id, livemode, currency, status, slot, amount) values ($1, $2, $3, $4, ${TOTAL_SLOT}, $5)
          on conflict (merchant_id, livemode, currency, status, slot) do update set amount = t.amount + excluded.amount`,
         [written[0].merchant_id, written[0].livemode, written[0].currency, written[0].status, written[0].net],
       );

@@ -31,7 +31,7 @@ const TOTAL_SLOTS = 64;
  * slot (a transaction never holds two slots of one total, and cannot deadlock with another over them) while
  * concurrent transactions, on other connections, mostly touch other rows.
  */
-const TOTAL_SLOT = `(pg_backend_pid() % ${TOTAL_SLOTS})::smallint`;
+export const TOTAL_SLOT = `(pg_backend_pid() % ${TOTAL_SLOTS})::smallint`;
 
 const TOTALS_CTE = `written_balance_totals as (
       insert into balance_totals as t (merchant_id, livemode, currency, status, slot, amount)
