@@ -19,7 +19,7 @@ export function leaseDelivery(db: Executor, scope: Scope, id: string, leaseMs: n
     .where('id', '=', id)
     .where('status', '=', 'pending')
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', sql<Date>`now()`)]))
-    .where(sql<boolean>`not exists (select 1 from webhook_endpoints e where e.id = webhook_deliveries.endpoint_id and e.kind = 'cli')`);
+    .where(sql<boolean>`not exists (select 1 from webhook_endpoints e where e.merchant_id = webhook_deliveries.merchant_id and e.id = webhook_deliveries.endpoint_id and e.kind = 'cli')`);
   // A job deferred behind a lease whose holder has since scheduled a retry leaves it to the retry's job.
   if (options.dueOnly) query = query.where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', sql<Date>`now() + interval '1 second'`)]));
   return query.returningAll().executeTakeFirst();
