@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { sql, type KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { advanceAnalyticsDays } from '../core/analytics/analytics.service.js';
 import type { CoreDeps } from '../core/shared/deps.js';
 import { parseParams as parseInService } from '../core/shared/params.js';
 import { createApp } from '../app.js';
@@ -96,6 +97,7 @@ describe('create+confirm', () => {
     // Each such check takes FOR KEY SHARE on the one merchants row; concurrent payments kept rewriting its lock
     // as a growing MultiXact (decision 022). The tables are found by what a payment writes, not listed here.
     const fresh = await createTestMerchant(database.db);
+    await advanceAnalyticsDays(database.deps); // its days are cut, as the job does within a minute
     const tenantTables = (await sql<{ table: string }>`
       select c.table_name as table from information_schema.columns c join information_schema.tables t using (table_schema, table_name)
       where c.table_schema = current_schema() and c.column_name = 'merchant_id' and t.table_type = 'BASE TABLE' order by 1`.execute(database.db)).rows.map((r) => r.table);
@@ -111,7 +113,9 @@ describe('create+confirm', () => {
     const paid = await apiClient(server.baseUrl, fresh.keys.test.secret)('POST', '/payment_intents', { params: { amount: 2000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true } });
     expect(paid.body.status).toBe('succeeded');
     const written = (await withRows()).filter((table) => !before.includes(table));
-    expect(written).toEqual(expect.arrayContaining(['payment_intents', 'payment_attempts', 'charges', 'events', 'balance_transactions', 'balance_totals', 'analytics_payment_buckets', 'analytics_daily_payment_buckets']));
+    expect(written).toEqual(expect.arrayContaining(['payment_intents', 'payment_attempts', 'charges', 'events', 'balance_transactions', 'balance_totals', 'analytics_payment_buckets', 'analytics_attempt_buckets']));
+    // A payment made now is after the merchant's day cut: its rollups are 15-minute rows only (decision 023).
+    expect(written.filter((table) => table.startsWith('analytics_daily_'))).toEqual([]);
     const { rows: referencing } = await sql<{ table: string }>`
       select conrelid::regclass::text as table from pg_constraint where contype = 'f' and confrelid = 'merchants'::regclass and conrelid::regclass::text = any(${written})`.execute(database.db);
     expect(referencing.map((r) => r.table)).toEqual([]);

@@ -26,6 +26,7 @@ import * as m0026 from './migrations/0026_add_api_key_actor_to_audit_log.js';
 import * as m0027 from './migrations/0027_stripe_balance_totals.js';
 import * as m0028 from './migrations/0028_add_webhook_recovery_filters.js';
 import * as m0029 from './migrations/0029_unshare_the_merchant_row_on_the_payment_path.js';
+import * as m0030 from './migrations/0030_cut_analytics_days_behind_the_writers.js';
 
 // Listed explicitly so migrations work the same from tsx, the test runner and a bundle.
 const migrations: Record<string, Migration> = {
@@ -55,6 +56,7 @@ const migrations: Record<string, Migration> = {
   '0027_stripe_balance_totals': m0027,
   '0028_add_webhook_recovery_filters': m0028,
   '0029_unshare_the_merchant_row_on_the_payment_path': m0029,
+  '0030_cut_analytics_days_behind_the_writers': m0030,
 };
 
 /** Every migration this build knows, in order (readiness checks that all are applied). */

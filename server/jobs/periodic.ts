@@ -1,5 +1,5 @@
 import type { Task } from 'graphile-worker';
-import { compactAnalytics } from '../core/analytics/analytics.service.js';
+import { advanceAnalyticsDays, compactAnalytics } from '../core/analytics/analytics.service.js';
 import { pruneExpiredSessions, pruneForgivenThrottles } from '../core/accounts/accounts.service.js';
 import { pruneIdleRateLimitBuckets } from '../core/api-keys/api-keys.service.js';
 import { pruneIdempotencyKeys } from '../core/idempotency/idempotency.service.js';
@@ -30,6 +30,8 @@ export const periodicTasks = (deps: CoreDeps): Record<string, Task> => ({
   'prune-rate-limit-state': async () => void ((await pruneIdleRateLimitBuckets(deps.db)) + (await pruneForgivenThrottles(deps.db))),
   // Folds the analytics rollups' appended delta rows into one row per bucket key.
   'compact-analytics': async () => void (await compactAnalytics(deps)),
+  // Moves each merchant's analytics day cut to its last local midnight, folding the days passed (decision 023).
+  'cut-analytics-days': async () => void (await advanceAnalyticsDays(deps)),
   // Report files past their expiry (7 days by default), rows and stored bytes.
   'prune-report-files': async () => void (deps.storage && (await pruneReportFiles(deps))),
   // Scheduled exports whose period ended (their zone's midnight): one run per schedule and period.
@@ -53,6 +55,7 @@ export const CRONTAB = [
   '7 * * * * prune-expired-sessions',
   '37 * * * * prune-rate-limit-state',
   '* * * * * compact-analytics',
+  '* * * * * cut-analytics-days',
   '23 * * * * prune-report-files',
   '* * * * * run-report-schedules ?fill=1h',
   '* * * * * release-available-funds ?fill=5m',

@@ -16,7 +16,7 @@ import type { Actor } from '../shared/deps.js';
 import { seedBulkPayments } from '../../seed/bulk.js';
 import { seedDemoHistory } from '../../seed/demo-history.js';
 import * as repo from './analytics.repository.js';
-import { compactAnalytics, getOverview, rebuildAnalytics } from './analytics.service.js';
+import { advanceAnalyticsDays, compactAnalytics, getOverview, rebuildAnalytics } from './analytics.service.js';
 
 let t: TestDatabase;
 
@@ -248,7 +248,7 @@ describe('analytics under concurrency and compaction', () => {
   const TABLES = ALL_TABLES;
   const range = () => {
     const now = Date.now() - (Date.now() % 900_000);
-    return { currency: 'usd', timeZone: 'UTC', granularity: 'hour' as const, from: new Date(now - 86_400_000), to: new Date(now + 86_400_000) };
+    return { currency: 'usd', timeZone: 'UTC', granularity: 'hour' as const, from: new Date(now - 3 * 86_400_000), to: new Date(now + 86_400_000) };
   };
 
   it('completes 32 parallel create+confirm for one merchant and currency without errors, and the rollup equals the recomputation', async () => {
@@ -274,11 +274,21 @@ describe('analytics under concurrency and compaction', () => {
 
   it('compaction folds the delta rows into one per key and leaves every figure unchanged', async () => {
     const actor = await newActor();
-    for (let i = 0; i < 6; i++) await pay(actor, 500 + i);
-    await swallow(pay(actor, 700, 'pm_card_chargeDeclinedInsufficientFunds'));
+    // The merchant's days are cut at today's midnight; yesterday's changes write day rows too (decision 023).
+    await advanceAnalyticsDays(t.deps);
+    const yesterday = new Date(Date.now() - (Date.now() % 86_400_000) - 3 * 3_600_000);
+    for (let i = 0; i < 6; i++) await moveIntent(actor, (await pay(actor, 500 + i)).id, yesterday);
+    const declined = await createPaymentIntent(t.deps, actor, { amount: 700, currency: 'usd' });
+    const { confirmPaymentIntent } = await import('../payment-intents/payment-intents.service.js');
+    await swallow(confirmPaymentIntent(t.deps, actor, declined.id, { payment_method: 'pm_card_chargeDeclinedInsufficientFunds' }));
+    await moveIntent(actor, declined.id, yesterday);
     const pi = await pay(actor, 3000);
     await createRefund(t.deps, actor, { payment_intent: pi.id, amount: 400 });
-    for (let i = 0; i < 3; i++) await createCustomer(t.deps, actor, { email: `k${i}@shop.test` });
+    await moveIntent(actor, pi.id, yesterday);
+    for (let i = 0; i < 3; i++) {
+      const c = await createCustomer(t.deps, actor, { email: `k${i}@shop.test` });
+      await sql`update customers set created_at = ${yesterday} where id = ${c.id}`.execute(t.db);
+    }
     const q = range();
     const before = await repo.selectRollupSeries(t.db, actor, q);
     const beforeBreakdowns = await repo.selectAttemptBreakdowns(t.db, actor, q);
@@ -432,5 +442,87 @@ describe('analytics time zones', () => {
     expect((await err({ from: '2026-01-01T10:07', to: '2026-01-02' }))?.param).toBe('from');
     expect((await err({ from: '2020-01-01', to: '2026-01-01', granularity: 'hour' }))?.param).toBe('granularity');
     expect((await err({ from: '2026-02-30', to: '2026-03-02' }))?.param).toBe('from');
+  });
+});
+
+describe('the day cut (decision 023)', () => {
+  const zone = 'Asia/Kathmandu';
+  const at = async (expr: string) => (await sql<{ d: Date }>`select ${sql.raw(expr)} as d`.execute(t.db)).rows[0].d;
+  const cutOf = async (merchantId: string) =>
+    (await sql<{ cut_until: Date; time_zone: string }>`select cut_until, time_zone from analytics_day_cuts where merchant_id = ${merchantId}`.execute(t.db)).rows[0];
+  /** As the job left the days `n` days ago: the cut at that local midnight, no day rows from then on. */
+  const cutBack = async (merchantId: string, n: number) => {
+    await sql`update analytics_day_cuts set cut_until = date_trunc('day', now(), time_zone) - make_interval(days => ${n}) where merchant_id = ${merchantId}`.execute(t.db);
+    for (const table of ['analytics_daily_payment_buckets', 'analytics_daily_attempt_buckets', 'analytics_daily_customer_buckets']) {
+      await sql`delete from ${sql.table(table)} d using analytics_day_cuts c where c.merchant_id = d.merchant_id and d.merchant_id = ${merchantId} and d.day >= (c.cut_until at time zone c.time_zone)::date`.execute(t.db);
+    }
+  };
+
+  it("writes today's payments to the 15-minute buckets only, folds the days passed when the cut moves, and counts a late change before the cut in the days", async () => {
+    const actor = await newActor();
+    // The zone change cuts the merchant's days at today's local midnight.
+    await updateMerchantSettings(t.db, actor.merchantId, actor.userId!, { timezone: zone });
+    expect(await cutOf(actor.merchantId)).toEqual({ time_zone: zone, cut_until: await at(`date_trunc('day', now(), '${zone}')`) });
+    const dayRows = () => repo.countRollupRows(t.db, actor, 'analytics_daily_payment_buckets');
+    await pay(actor, 1000);
+    expect(await dayRows()).toBe(0);
+
+    await cutBack(actor.merchantId, 3);
+    const twoDaysAgo = await at(`date_trunc('day', now(), '${zone}') - interval '2 days' + interval '10 hours'`);
+    for (const amount of [700, 800]) await moveIntent(actor, (await pay(actor, amount)).id, twoDaysAgo);
+    const manual = await pay(actor, 5000, 'pm_card_visa', { capture_method: 'manual' });
+    await moveIntent(actor, manual.id, twoDaysAgo);
+    expect(await dayRows()).toBe(0);
+
+    const local = { from: await at(`date_trunc('day', now(), '${zone}') - interval '5 days'`), to: await at(`date_trunc('day', now(), '${zone}') + interval '1 day'`) };
+    const q = { currency: 'usd', timeZone: zone, granularity: 'day' as const, ...local };
+    const days = () => repo.selectRollupSeries(t.db, actor, q, 'daily');
+    const base = () => repo.selectBaseSeries(t.db, actor, q);
+    const before = await days();
+    expect(before).toEqual(await base());
+    expect(before.reduce((s, r) => s + r.gross_amount, 0)).toBe(2500);
+
+    // The job moves the cut: the days passed become day rows, and nothing changes for a reader.
+    expect(await advanceAnalyticsDays(t.deps)).toBeGreaterThan(0);
+    expect((await cutOf(actor.merchantId)).cut_until).toEqual(await at(`date_trunc('day', now(), '${zone}')`));
+    expect(await dayRows()).toBeGreaterThan(0);
+    expect(await days()).toEqual(before);
+    expect((await rebuildAnalytics(t.deps, actor.merchantId)).map((r) => r.differences)).toEqual(EXACT);
+
+    // Capturing the payment made two days ago changes a day before the cut: its day row is written at once.
+    const rowsBefore = await dayRows();
+    await capturePaymentIntent(t.deps, actor, manual.id, {});
+    expect(await dayRows()).toBeGreaterThan(rowsBefore);
+    const after = await days();
+    expect(after.reduce((s, r) => s + r.gross_amount, 0)).toBe(7500);
+    expect(after).toEqual(await base());
+    const overview = await getOverview(t.deps, actor, { from: new TZDate(local.from.getTime(), zone).toISOString().slice(0, 10), to: new TZDate(local.to.getTime(), zone).toISOString().slice(0, 10), granularity: 'day', compare: 'none' });
+    expect(overview.totals.gross_volume).toBe(7500);
+    expect((await rebuildAnalytics(t.deps, actor.merchantId)).map((r) => r.differences)).toEqual(EXACT);
+    expect(await advanceAnalyticsDays(t.deps)).toBe(0);
+  });
+
+  it('moves the cut only after a writer that read the old cut commits, so its change is in the days', async () => {
+    const actor = await newActor();
+    await updateMerchantSettings(t.db, actor.merchantId, actor.userId!, { timezone: zone });
+    const paid = await pay(actor, 1200);
+    await cutBack(actor.merchantId, 3);
+    const yesterday = await at(`date_trunc('day', now(), '${zone}') - interval '1 day' + interval '1 hour'`);
+    let moved: Promise<number> | undefined;
+    await t.db.transaction().execute(async (tx) => {
+      // The move is after the old cut: it writes 15-minute rows only, holding the merchant's rollup lock.
+      await sql`update payment_intents set created_at = ${yesterday} where id = ${paid.id} and merchant_id = ${actor.merchantId}`.execute(tx);
+      await sql`update payment_attempts set created_at = ${yesterday} where payment_intent_id = ${paid.id} and merchant_id = ${actor.merchantId}`.execute(tx);
+      moved = advanceAnalyticsDays(t.deps);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    });
+    expect(await moved).toBeGreaterThan(0);
+    const local = { from: await at(`date_trunc('day', now(), '${zone}') - interval '4 days'`), to: await at(`date_trunc('day', now(), '${zone}') + interval '1 day'`) };
+    const q = { currency: 'usd', timeZone: zone, granularity: 'day' as const, ...local };
+    const days = await repo.selectRollupSeries(t.db, actor, q, 'daily');
+    expect(days).toEqual(await repo.selectBaseSeries(t.db, actor, q));
+    expect(days.find((d) => d.gross_amount > 0)?.period).toEqual(await at(`date_trunc('day', now(), '${zone}') - interval '1 day'`));
+    expect(await repo.countRollupRows(t.db, actor, 'analytics_daily_payment_buckets')).toBeGreaterThan(0);
+    expect((await rebuildAnalytics(t.deps, actor.merchantId)).map((r) => r.differences)).toEqual(EXACT);
   });
 });

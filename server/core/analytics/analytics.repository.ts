@@ -68,18 +68,31 @@ function periodsCte(q: RangeQuery, n = '') {
 const num = (row: Record<string, unknown>): PeriodRow =>
   Object.fromEntries(Object.entries(row).filter(([k]) => k !== 'part').map(([k, v]) => [k, k === 'period' ? new Date(v as string) : Number(v)])) as unknown as PeriodRow;
 
-/** Where a layer's rows of one range lie, and the instant each row's figures belong to. */
-function layerSource(layer: RollupLayer, table: 'payment' | 'attempt' | 'customer', q: { from: Date; to: Date; timeZone?: string }) {
+/**
+ * Where a layer's rows of one range lie, and the instant each row's figures belong to. The daily layer holds
+ * the days before the merchant's cut (migration 0030, decision 023): the rest of the range, written since,
+ * comes from the 15-minute buckets in the same statement, so nothing is missed or counted twice.
+ */
+function layerSource(layer: RollupLayer, table: 'payment' | 'attempt' | 'customer', scope: Scope, q: { from: Date; to: Date; timeZone?: string }) {
+  const quarterHours = { payment: 'analytics_payment_buckets', attempt: 'analytics_attempt_buckets', customer: 'analytics_customer_buckets' } as const;
   if (layer === 'quarter_hour') {
-    const t = { payment: 'analytics_payment_buckets', attempt: 'analytics_attempt_buckets', customer: 'analytics_customer_buckets' }[table];
-    return { table: sql.table(t), at: sql`r.bucket`, within: sql`r.bucket >= ${q.from} and r.bucket < ${q.to}` };
+    return { table: sql.table(quarterHours[table]), at: sql`r.bucket`, within: sql`r.bucket >= ${q.from} and r.bucket < ${q.to}` };
   }
-  const t = { payment: 'analytics_daily_payment_buckets', attempt: 'analytics_daily_attempt_buckets', customer: 'analytics_daily_customer_buckets' }[table];
+  const days = { payment: 'analytics_daily_payment_buckets', attempt: 'analytics_daily_attempt_buckets', customer: 'analytics_daily_customer_buckets' } as const;
   const zone = q.timeZone!;
+  const { keys, figures } = ROLLUP_COLUMNS[quarterHours[table]];
+  const columns = sql.join([...keys.filter((k) => k !== 'bucket'), ...figures].map((c) => sql.ref(c)));
+  const cut = sql`coalesce((select cut_until from analytics_day_cuts where merchant_id = ${scope.merchantId}), '-infinity'::timestamptz)`;
   return {
-    table: sql.table(t),
-    at: sql`(r.day::timestamp at time zone ${zone})`,
-    within: sql`r.time_zone = ${zone} and r.day >= (${q.from}::timestamptz at time zone ${zone})::date and r.day < (${q.to}::timestamptz at time zone ${zone})::date`,
+    table: sql`(
+      select ${columns}, (d.day::timestamp at time zone ${zone}) as at from ${sql.table(days[table])} d
+      where ${scoped('d', scope)} and d.time_zone = ${zone}
+        and d.day >= (${q.from}::timestamptz at time zone ${zone})::date and d.day < (${q.to}::timestamptz at time zone ${zone})::date
+      union all
+      select ${columns}, q.bucket as at from ${sql.table(quarterHours[table])} q
+      where ${scoped('q', scope)} and q.bucket >= greatest(${q.from}::timestamptz, ${cut}) and q.bucket < ${q.to})`,
+    at: sql`r.at`,
+    within: sql`true`,
   };
 }
 
@@ -90,8 +103,8 @@ function layerSource(layer: RollupLayer, table: 'payment' | 'attempt' | 'custome
  */
 function rollupSeriesParts(scope: Scope, q: RangeQuery, layer: RollupLayer, n: number) {
   const id = (name: string) => sql.raw(`${name}${n}`);
-  const pay = layerSource(layer, 'payment', q);
-  const cus = layerSource(layer, 'customer', q);
+  const pay = layerSource(layer, 'payment', scope, q);
+  const cus = layerSource(layer, 'customer', scope, q);
   const sums = sql.join(PAYMENT_FIGURES.map((f) => sql`sum(${sql.ref(f)}) ${sql.ref(f)}`));
   const ctes = sql`${periodsCte(q, String(n))},
     ${id('starts')} as (select array_agg(period order by period) a from ${id('periods')}),
@@ -287,7 +300,7 @@ type BreakdownJson = { dim: keyof Breakdowns; key: string; attempts: number | st
  * in one scan of the attempt rollup (grouping sets), as CTEs `g` and `kept` (rank `n` within each dimension).
  */
 function breakdownCtes(scope: Scope, q: { currency: string; from: Date; to: Date; timeZone?: string }, layer: RollupLayer) {
-  const src = layerSource(layer, 'attempt', q);
+  const src = layerSource(layer, 'attempt', scope, q);
   return sql`g as (
       select case when grouping(decline_code, outcome) = 0 then 'decline_code' when grouping(card_brand) = 0 then 'card_brand' else 'three_d_secure' end dim,
         coalesce(case when grouping(decline_code, outcome) = 0 then decline_code when grouping(card_brand) = 0 then card_brand else three_d_secure end, '') key,
@@ -450,27 +463,31 @@ function freshQuarterHours(only: (alias: string) => RawBuilder<unknown>): Record
   };
 }
 
-/** A daily table's rows from its 15-minute rows (`source`), cut at local midnight in each merchant's zone. */
+/**
+ * A daily table's rows from its 15-minute rows (`source`): the days before each merchant's cut (decision 023),
+ * cut at local midnight in the zone of its cut.
+ */
 function daysFrom(table: RollupTable, source: RawBuilder<unknown>) {
   const { keys, figures } = ROLLUP_COLUMNS[table];
-  const keyList = keys.map((k) => (k === 'time_zone' ? sql`m.timezone as time_zone` : k === 'day' ? sql`(q.bucket at time zone m.timezone)::date as day` : sql.ref(`q.${k}`)));
+  const keyList = keys.map((k) => (k === 'time_zone' ? sql`c.time_zone` : k === 'day' ? sql`(q.bucket at time zone c.time_zone)::date as day` : sql.ref(`q.${k}`)));
   const sums = sql.join(figures.map((f) => sql`sum(${sql.ref(`q.${f}`)})::bigint as ${sql.ref(f)}`));
-  return sql`select ${sql.join(keyList)}, ${sums} from (${source}) q join merchants m on m.id = q.merchant_id
+  return sql`select ${sql.join(keyList)}, ${sums} from (${source}) q join analytics_day_cuts c on c.merchant_id = q.merchant_id and q.bucket < c.cut_until
     group by ${sql.join(keys.map((_, i) => sql.lit(i + 1)))}`;
 }
 
 /**
  * Recomputes every rollup of one merchant (or all) from the base tables (the daily layer from the rebuilt
- * 15-minute buckets, in each merchant's zone), and returns how many key rows of each table differed before (missing, extra or with other figures).
- * Call in a transaction; it locks the rollups.
+ * 15-minute buckets, up to each merchant's cut), and returns how many key rows of each table differed before
+ * (missing, extra or with other figures). A merchant whose days were never cut gets its first cut, at today's
+ * local midnight. Call in a transaction; it locks the rollups.
  */
 export async function rebuildRollups(db: Executor, merchantId?: string): Promise<{ table: string; differences: number }[]> {
   const only = (alias: string) => (merchantId === undefined ? sql`true` : sql`${sql.ref(`${alias}.merchant_id`)} = ${merchantId}`);
   const quarterHours = freshQuarterHours(only);
   // The 15-minute tables come first in ROLLUP_TABLES: the days are cut from them once they are rebuilt.
-  const fresh = (table: RollupTable) => {
+  const fresh = (table: RollupTable, where = only) => {
     const source = QUARTER_HOUR_OF[table];
-    return source ? daysFrom(table, groupedByKey(source, sql`${sql.table(source)} r where ${only('r')}`)) : quarterHours[table as keyof typeof quarterHours];
+    return source ? daysFrom(table, groupedByKey(source, sql`${sql.table(source)} r where ${where('r')}`)) : quarterHours[table as keyof typeof quarterHours];
   };
   const result: { table: string; differences: number }[] = [];
   for (const table of ROLLUP_TABLES) {
@@ -490,7 +507,38 @@ export async function rebuildRollups(db: Executor, merchantId?: string): Promise
     await sql`insert into ${t} (${sql.join([...keys, ...figures].map((c) => sql.ref(c)))}) ${fresh(table)}`.execute(db);
     result.push({ table, differences: Number(rows[0]?.differences ?? 0) });
   }
+  // First cuts (after the check: a merchant never cut has no day rows to compare). The rollup tables are
+  // locked until the transaction ends, so no writer slips between the cut and its days.
+  const { rows: cut } = await sql<{ merchant_id: string }>`
+    insert into analytics_day_cuts (merchant_id, time_zone, cut_until)
+    select m.id, m.timezone, date_trunc('day', now(), m.timezone) from merchants m where ${merchantId === undefined ? sql`true` : sql`m.id = ${merchantId}`}
+    on conflict (merchant_id) do nothing returning merchant_id`.execute(db);
+  if (cut.length > 0) {
+    const ids = cut.map((r) => r.merchant_id);
+    const newlyCut = (alias: string) => sql`${sql.ref(`${alias}.merchant_id`)} = any(${ids}::text[])`;
+    for (const table of ROLLUP_TABLES.filter((t) => QUARTER_HOUR_OF[t])) {
+      const { keys, figures } = ROLLUP_COLUMNS[table];
+      await sql`insert into ${sql.table(table)} (${sql.join([...keys, ...figures].map((c) => sql.ref(c)))}) ${fresh(table, newlyCut)}`.execute(db);
+    }
+  }
   return result;
+}
+
+/**
+ * Moves each merchant's cut (decision 023) to its local midnight once a day has passed there, folding the days
+ * passed into day rows; a merchant never cut gets its first cut. One short transaction per merchant that is
+ * behind; returns how many moved.
+ */
+export async function advanceDayCuts(db: Executor): Promise<number> {
+  const { rows } = await sql<{ id: string }>`
+    select m.id from merchants m left join analytics_day_cuts c on c.merchant_id = m.id
+    where c.merchant_id is null or c.cut_until < date_trunc('day', now(), c.time_zone)`.execute(db);
+  let moved = 0;
+  for (const { id } of rows) {
+    const { rows: done } = await sql<{ moved: boolean }>`select analytics_advance_days(${id}) moved`.execute(db);
+    if (done[0]?.moved) moved++;
+  }
+  return moved;
 }
 
 /** Rollup figures of a scope, one row per key (its rows summed), for the equality check in tests. */

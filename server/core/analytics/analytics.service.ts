@@ -224,3 +224,11 @@ export async function compactAnalytics(deps: CoreDeps, { limit = 10_000, maxPass
   }
   return deleted;
 }
+
+/**
+ * Moves each merchant's day cut to its last local midnight (the job `cut-analytics-days`, decision 023): the days
+ * passed are folded from the 15-minute buckets into the daily layer. Returns how many merchants' cuts moved.
+ */
+export async function advanceAnalyticsDays(deps: CoreDeps) {
+  return repo.advanceDayCuts(deps.db);
+}
