@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isWrite } from './database.js';
+import { isWrite, PREPARED_READ, runsPrepared } from './database.js';
 
 describe('isWrite (which statements run prepared)', () => {
   it('prepares writes, including data-modifying WITH statements', () => {
@@ -16,5 +16,14 @@ describe('isWrite (which statements run prepared)', () => {
     expect(isWrite('select * from payment_intents where id = $1')).toBe(false);
     expect(isWrite('with "payment_intents" as materialized (select "payment_intents".* from "payment_intents" where "amount" > $1 limit $2) select * from "payment_intents" order by "created_at" desc')).toBe(false);
     expect(isWrite('with periods as (select p from generate_series($1::timestamptz, $2, $3::interval) p) select updated_at, deleted_at, inserted from periods')).toBe(false);
+  });
+});
+
+describe('runsPrepared', () => {
+  it('prepares writes and reads marked as prepared, and no other read', () => {
+    expect(runsPrepared('insert into events (id) values ($1)')).toBe(true);
+    expect(runsPrepared(`${PREPARED_READ}with recursive used as (select 1) select * from used`)).toBe(true);
+    expect(runsPrepared('with recursive used as (select 1) select * from used')).toBe(false);
+    expect(runsPrepared(`select 1 /* prepared read */`)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Executor } from '../../db/database.js';
+import { PREPARED_READ, type Executor } from '../../db/database.js';
 import type { Scope } from '../shared/deps.js';
 
 /**
@@ -65,8 +65,14 @@ function periodsCte(q: RangeQuery, n = '') {
       ${q.to}::timestamptz - interval '1 microsecond', ${step(q.granularity)}::interval, ${q.timeZone}) p)`;
 }
 
-const num = (row: Record<string, unknown>): PeriodRow =>
-  Object.fromEntries(Object.entries(row).filter(([k]) => k !== 'part').map(([k, v]) => [k, k === 'period' ? new Date(v as string) : Number(v)])) as unknown as PeriodRow;
+const PERIOD_FIGURES = [...PAYMENT_FIGURES, 'new_customers'] as const;
+
+/** A series row as numbers (a year's chart and its comparison are 730 of them: no per-row entry arrays). */
+const num = (row: Record<string, unknown>): PeriodRow => {
+  const out = { period: new Date(row.period as string) } as PeriodRow;
+  for (const f of PERIOD_FIGURES) out[f] = Number(row[f]);
+  return out;
+};
 
 /**
  * Where a layer's rows of one range lie, and the instant each row's figures belong to. The daily layer holds
@@ -98,8 +104,9 @@ function layerSource(layer: RollupLayer, table: 'payment' | 'attempt' | 'custome
 
 /**
  * The CTEs of one range's series from a rollup layer (`periods<n>`, `starts<n>`, `p<n>`, `c<n>`) and the
- * select of its rows, tagged `part = n`. Each row finds its local period by a binary search of the periods'
- * start instants (width_bucket over a sorted array), so no 15-minute bucket pays for a time-zone conversion.
+ * select of its one row: `part = n` and `series`, the whole series as text (see decodeSeries). Each row finds
+ * its local period by a binary search of the periods' start instants (width_bucket over a sorted array), so
+ * no 15-minute bucket pays for a time-zone conversion.
  */
 function rollupSeriesParts(scope: Scope, q: RangeQuery, layer: RollupLayer, n: number) {
   const id = (name: string) => sql.raw(`${name}${n}`);
@@ -118,10 +125,26 @@ function rollupSeriesParts(scope: Scope, q: RangeQuery, layer: RollupLayer, n: n
       from ${cus.table} r, ${id('starts')} s
       where ${scoped('r', scope)} and ${cus.within}
       group by 1)`;
-  const figures = sql.join(PAYMENT_FIGURES.map((f) => sql`coalesce(p.${sql.ref(f)}, 0) ${sql.ref(f)}`));
-  const select = sql`select ${sql.lit(n)} part, periods.period, ${figures}, coalesce(c.new_customers, 0) new_customers
+  const figures = sql.join(PAYMENT_FIGURES.map((f) => sql`coalesce(p.${sql.ref(f)}, 0)`));
+  const select = sql`select ${sql.lit(n)} part, string_agg(concat_ws(',',
+      (extract(epoch from periods.period) * 1000)::bigint, ${figures}, coalesce(c.new_customers, 0)), ' ' order by periods.period) series
     from ${id('periods')} periods left join ${id('p')} p using (period) left join ${id('c')} c using (period)`;
   return { ctes, select };
+}
+
+/**
+ * A series sent as one text: periods separated by spaces, each its start in epoch milliseconds and then
+ * PeriodRow's figures, by commas. A year of days and its comparison as 730 rows of 15 columns cost Home more
+ * in the driver's row parsing than PostgreSQL spent reading them.
+ */
+function decodeSeries(text: string | null): PeriodRow[] {
+  if (!text) return [];
+  return text.split(' ').map((period) => {
+    const values = period.split(',');
+    const row = { period: new Date(Number(values[0])) } as PeriodRow;
+    for (let i = 0; i < PERIOD_FIGURES.length; i++) row[PERIOD_FIGURES[i]!] = Number(values[i + 1]);
+    return row;
+  });
 }
 
 /** The series of several ranges from one layer in one statement (one snapshot): `part` tags each range. */
@@ -133,21 +156,14 @@ function rollupSeriesStatement(scope: Scope, queries: RangeQuery[], layer: Rollu
   };
 }
 
-const splitParts = (rows: Record<string, unknown>[], count: number): PeriodRow[][] => {
-  const out: PeriodRow[][] = Array.from({ length: count }, () => []);
-  for (const row of rows) out[Number(row.part)]!.push(num(row));
-  for (const rows of out) rows.sort((a, b) => a.period.getTime() - b.period.getTime());
-  return out;
-};
-
 /**
  * One range's series from the rollups. With the daily layer, the range must be whole local days of
  * `timeZone` and the merchant's days must be cut in that zone (the overview checks both).
  */
 export async function selectRollupSeries(db: Executor, scope: Scope, q: RangeQuery, layer: RollupLayer = 'quarter_hour'): Promise<PeriodRow[]> {
   const { ctes, select } = rollupSeriesStatement(scope, [q], layer);
-  const { rows } = await sql<Record<string, unknown>>`with ${ctes} ${select}`.execute(db);
-  return splitParts(rows, 1)[0]!;
+  const { rows } = await sql<{ series: string | null }>`with ${ctes} ${select}`.execute(db);
+  return decodeSeries(rows[0]?.series ?? null);
 }
 
 export interface AnalyticsContext {
@@ -179,38 +195,38 @@ function usedCurrenciesCte(scope: Scope) {
 /**
  * Home in one statement (one round trip, one snapshot): the series of every range (the chart and its
  * comparison, whose sums are the key figures), the attempt breakdowns of the first range, and the merchant's
- * zone, default currency and currencies. Plain rows tagged by `part` (JSON aggregation cost more than the
- * reads): n >= 0 a range's periods, -1 a breakdown (`label` its dimension, `label2` its key, in `attempts`),
- * -2 a currency (`label`), -3 the merchant (`label` its zone, `label2` its default currency).
+ * zone, default currency and currencies. Rows tagged by `part` (JSON aggregation cost more than the reads):
+ * n >= 0 a range's series (`label`, as decodeSeries reads it), -1 a breakdown (`label` its dimension, `label2`
+ * its key, `value` its attempts), -2 a currency (`label`), -3 the merchant (`label` its zone, `label2` its
+ * default currency, `value` 1 when its days are cut in the zone read).
  */
 export async function selectOverviewRows(db: Executor, scope: Scope, queries: RangeQuery[], layer: RollupLayer): Promise<OverviewRows> {
   const { ctes, select } = rollupSeriesStatement(scope, queries, layer);
   const zone = layer === 'daily' ? sql`m.timezone = ${queries[0]!.timeZone}` : sql`true`;
-  const zeros = (except?: { column: string; value: RawBuilder<unknown> }) =>
-    sql.join([...PAYMENT_FIGURES, 'new_customers'].map((f) => (f === except?.column ? except.value : sql`0`)));
-  const { rows } = await sql<Record<string, unknown> & { part: number; label: string | null; label2: string | null; attempts: string }>`
-    with recursive ${usedCurrenciesCte(scope)}, ${ctes}, ${breakdownCtes(scope, queries[0]!, layer)},
+  // Prepared (every filter is the rollups' key by merchant, so the generic plan fits every merchant): planning
+  // this statement took longer than running it.
+  const { rows } = await sql<{ part: number; label: string | null; label2: string | null; value: string | null }>`${sql.raw(PREPARED_READ)}with recursive ${usedCurrenciesCte(scope)}, ${ctes}, ${breakdownCtes(scope, queries[0]!, layer)},
     series as (${select})
-    select *, null::text label, null::text label2 from series
-    union all select -1, null, ${zeros({ column: 'attempts', value: sql`attempts` })}, dim, key from kept where n <= 20
-    union all select -2, null, ${zeros()}, currency, null from used where currency is not null
-    union all select -3, null, ${zeros({ column: 'payments', value: sql`(${zone})::int` })}, m.timezone, m.default_currency from merchants m where m.id = ${scope.merchantId}`.execute(db);
-  const seriesRows: Record<string, unknown>[] = [];
+    select part, series label, null::text label2, null::numeric value from series
+    union all select -1, dim, key, attempts from kept where n <= 20
+    union all select -2, currency, null, null from used where currency is not null
+    union all select -3, m.timezone, m.default_currency, (${zone})::int from merchants m where m.id = ${scope.merchantId}`.execute(db);
+  const series: PeriodRow[][] = queries.map(() => []);
   const breakdowns: BreakdownJson[] = [];
   const currencies: string[] = [];
   let merchant: (typeof rows)[number] | undefined;
   for (const row of rows) {
     const part = Number(row.part);
-    if (part >= 0) seriesRows.push(row);
-    else if (part === -1) breakdowns.push({ dim: row.label as keyof Breakdowns, key: row.label2 ?? '', attempts: row.attempts });
+    if (part >= 0) series[part] = decodeSeries(row.label);
+    else if (part === -1) breakdowns.push({ dim: row.label as keyof Breakdowns, key: row.label2 ?? '', attempts: row.value ?? 0 });
     else if (part === -2) currencies.push(row.label!);
     else merchant = row;
   }
   breakdowns.sort((a, b) => (a.dim < b.dim ? -1 : a.dim > b.dim ? 1 : Number(b.attempts) - Number(a.attempts) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)));
   return {
-    series: splitParts(seriesRows.map(({ label: _l, label2: _l2, ...r }) => r), queries.length),
+    series,
     breakdowns: toBreakdowns(breakdowns),
-    zoneCurrent: Number(merchant?.payments ?? 0) === 1,
+    zoneCurrent: Number(merchant?.value ?? 0) === 1,
     context: merchant && { timezone: merchant.label!, default_currency: merchant.label2!, currencies: currencies.sort() },
   };
 }

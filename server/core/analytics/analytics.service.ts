@@ -19,12 +19,21 @@ import * as repo from './analytics.repository.js';
 const BUCKET_MS = 15 * 60 * 1000;
 const PERIOD_MS: Record<AnalyticsGranularity, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000, month: 31 * 86_400_000 };
 
+/** Zones known valid, by the name asked: a new Intl.DateTimeFormat per check showed in Home's profile. */
+const knownZones = new Map<string, string>();
+
 export function checkTimeZone(zone: string): string {
+  const known = knownZones.get(zone);
+  if (known !== undefined) return known;
+  let canonical: string;
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+    canonical = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
   } catch {
     throw new PaymentError('invalid_request', `Unknown time zone "${zone}". Use an IANA name such as Europe/London or Asia/Kolkata.`, { param: 'timezone' });
   }
+  // Only valid names are kept, and there are a few hundred of them (aliases and case variants bounded too).
+  if (knownZones.size < 2000) knownZones.set(zone, canonical);
+  return canonical;
 }
 
 /** A local bound (2026-03-01 or 2026-03-01T14:15) as the instant it names in the zone. */
@@ -57,35 +66,47 @@ export function comparisonRange(from: TZDate, to: TZDate, compare: AnalyticsComp
 
 const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 
+type Sums = Omit<repo.PeriodRow, 'period'>;
+
+function sumRows(rows: repo.PeriodRow[]): Sums {
+  const s: Sums = { payments: 0, attempted_payments: 0, succeeded_payments: 0, gross_amount: 0, refunds: 0, refunded_amount: 0, attempts: 0, succeeded_attempts: 0, failed_attempts: 0, fee_amount: 0, disputes: 0, disputed_amount: 0, new_customers: 0 };
+  for (const r of rows) for (const k in s) s[k as keyof Sums] += r[k as keyof Sums];
+  return s;
+}
+
+/** The key figures of some periods (one chart point, or a whole range). */
 function figuresOf(rows: repo.PeriodRow[]): AnalyticsFigures {
-  const sum = (k: keyof repo.PeriodRow) => rows.reduce((s, r) => s + (r[k] as number), 0);
-  const gross = sum('gross_amount');
-  const refunded = sum('refunded_amount');
-  const succeeded = sum('succeeded_payments');
-  const attempted = sum('attempted_payments');
-  const attempts = sum('attempts');
-  const succeededAttempts = sum('succeeded_attempts');
-  const fees = sum('fee_amount');
-  const disputed = sum('disputed_amount');
-  const disputes = sum('disputes');
+  return figuresOfSums(rows.length === 1 ? rows[0]! : sumRows(rows));
+}
+
+function figuresOfSums(s: Sums): AnalyticsFigures {
+  const gross = s.gross_amount;
+  const refunded = s.refunded_amount;
+  const succeeded = s.succeeded_payments;
+  const attempted = s.attempted_payments;
+  const attempts = s.attempts;
+  const succeededAttempts = s.succeeded_attempts;
+  const fees = s.fee_amount;
+  const disputed = s.disputed_amount;
+  const disputes = s.disputes;
   return {
     gross_volume: gross,
     net_volume: gross - refunded - disputed - fees,
     successful_payments: succeeded,
-    payments: sum('payments'),
+    payments: s.payments,
     attempted_payments: attempted,
     payment_success_rate: ratio(succeeded, attempted),
     attempts,
     succeeded_attempts: succeededAttempts,
-    failed_attempts: sum('failed_attempts'),
+    failed_attempts: s.failed_attempts,
     attempt_success_rate: ratio(succeededAttempts, attempts),
     refunded_amount: refunded,
-    refunds: sum('refunds'),
+    refunds: s.refunds,
     fees,
     disputed_amount: disputed,
     disputes,
     dispute_rate: ratio(disputes, succeeded),
-    new_customers: sum('new_customers'),
+    new_customers: s.new_customers,
     average_payment: succeeded > 0 ? Math.round(gross / succeeded) : null,
   };
 }
