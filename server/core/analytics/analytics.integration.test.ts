@@ -502,6 +502,25 @@ describe('the day cut (decision 023)', () => {
     expect(await advanceAnalyticsDays(t.deps)).toBe(0);
   });
 
+  it('puts every cut on a UTC quarter hour not after the current one, so a write in this quarter hour needs no day row (0031)', async () => {
+    const actor = await newActor();
+    for (const timezone of ['UTC', 'America/New_York', 'Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Eucla', 'Pacific/Chatham', 'America/St_Johns']) {
+      await updateMerchantSettings(t.db, actor.merchantId, actor.userId!, { timezone });
+      await sql`update analytics_day_cuts set cut_until = cut_until - interval '2 days' where merchant_id = ${actor.merchantId}`.execute(t.db);
+      await advanceAnalyticsDays(t.deps);
+      const { rows } = await sql<{ on_quarter: boolean; not_after: boolean }>`
+        select analytics_bucket(cut_until) = cut_until as on_quarter, cut_until <= analytics_bucket(clock_timestamp()) as not_after
+        from analytics_day_cuts where merchant_id = ${actor.merchantId}`.execute(t.db);
+      expect({ timezone, ...rows[0] }).toEqual({ timezone, on_quarter: true, not_after: true });
+    }
+    // A write just before the current quarter hour takes the lookup (a day row when that is before the cut);
+    // one inside it skips it. Both count exactly.
+    const justBefore = await at(`analytics_bucket(clock_timestamp()) - interval '1 second'`);
+    await moveIntent(actor, (await pay(actor, 300)).id, justBefore);
+    await pay(actor, 400);
+    expect((await rebuildAnalytics(t.deps, actor.merchantId)).map((r) => r.differences)).toEqual(EXACT);
+  });
+
   it('moves the cut only after a writer that read the old cut commits, so its change is in the days', async () => {
     const actor = await newActor();
     await updateMerchantSettings(t.db, actor.merchantId, actor.userId!, { timezone: zone });
