@@ -521,6 +521,21 @@ describe('the day cut (decision 023)', () => {
     expect((await rebuildAnalytics(t.deps, actor.merchantId)).map((r) => r.differences)).toEqual(EXACT);
   });
 
+  it('reads the cut only for an instant before the current quarter hour (0031)', async () => {
+    const actor = await newActor();
+    const dayRows = () => repo.countRollupRows(t.db, actor, 'analytics_daily_payment_buckets');
+    const add = (instant: string) => sql`select analytics_add(${actor.merchantId}, false, 'usd', ${sql.raw(instant)}, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)`.execute(t.db);
+    // A cut an hour ahead, which no mover makes (a cut is never after the clock): a write in this quarter hour
+    // does not read it, so it writes no day row though its instant is before that cut...
+    await sql`insert into analytics_day_cuts (merchant_id, time_zone, cut_until) values (${actor.merchantId}, 'UTC', analytics_bucket(clock_timestamp()) + interval '1 hour')
+      on conflict (merchant_id) do update set time_zone = excluded.time_zone, cut_until = excluded.cut_until`.execute(t.db);
+    await add(`analytics_bucket(clock_timestamp()) + interval '14 minutes'`);
+    expect(await dayRows()).toBe(0);
+    // ...while a write a second before this quarter hour reads it and writes its day row.
+    await add(`analytics_bucket(clock_timestamp()) - interval '1 second'`);
+    expect(await dayRows()).toBe(1);
+  });
+
   it('moves the cut only after a writer that read the old cut commits, so its change is in the days', async () => {
     const actor = await newActor();
     await updateMerchantSettings(t.db, actor.merchantId, actor.userId!, { timezone: zone });
