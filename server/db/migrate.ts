@@ -28,6 +28,7 @@ import * as m0028 from './migrations/0028_add_webhook_recovery_filters.js';
 import * as m0029 from './migrations/0029_unshare_the_merchant_row_on_the_payment_path.js';
 import * as m0030 from './migrations/0030_cut_analytics_days_behind_the_writers.js';
 import * as m0031 from './migrations/0031_skip_the_day_cut_for_this_quarter_hour.js';
+import * as m0032 from './migrations/0032_attempt_figures_from_attempt_buckets.js';
 
 // Listed explicitly so migrations work the same from tsx, the test runner and a bundle.
 const migrations: Record<string, Migration> = {
@@ -59,6 +60,7 @@ const migrations: Record<string, Migration> = {
   '0029_unshare_the_merchant_row_on_the_payment_path': m0029,
   '0030_cut_analytics_days_behind_the_writers': m0030,
   '0031_skip_the_day_cut_for_this_quarter_hour': m0031,
+  '0032_attempt_figures_from_attempt_buckets': m0032,
 };
 
 /** Every migration this build knows, in order (readiness checks that all are applied). */

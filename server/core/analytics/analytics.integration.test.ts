@@ -100,6 +100,24 @@ describe('analytics rollups', () => {
     expect((await getOverview(t.deps, actor, input)).totals.gross_volume).toBe(1234);
   });
 
+  it('writes three rollup rows for a create+confirm: the attempt has one, its figures read from the attempt rollup (0032)', async () => {
+    const actor = await newActor();
+    await pay(actor, 1500);
+    // The intent's row and the fee's row; the attempt's only row is in the attempt rollup.
+    expect(await repo.countRollupRows(t.db, actor, 'analytics_payment_buckets')).toBe(2);
+    expect(await repo.countRollupRows(t.db, actor, 'analytics_attempt_buckets')).toBe(1);
+    await swallow(pay(actor, 700, 'pm_card_chargeDeclinedInsufficientFunds'));
+    await pay(actor, 900, 'pm_card_visa', { capture_method: 'manual' });
+    const day = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+    const q = { currency: 'usd', from: new Date(day - 86_400_000), to: new Date(day + 2 * 86_400_000), granularity: 'hour' as const, timeZone: 'UTC' };
+    const rows = await repo.selectRollupSeries(t.db, actor, q);
+    const sum = (f: keyof repo.PeriodRow) => rows.reduce((n, r) => n + Number(r[f]), 0);
+    const total = Object.fromEntries((['attempts', 'succeeded_attempts', 'failed_attempts', 'payments', 'attempted_payments', 'succeeded_payments'] as const).map((f) => [f, sum(f)]));
+    // Authorised counts the manual capture's authorization; the decline is the one failed attempt.
+    expect(total).toMatchObject({ attempts: 3, succeeded_attempts: 2, failed_attempts: 1, payments: 3, attempted_payments: 3, succeeded_payments: 1 });
+    expect(await repo.selectRollupSeries(t.db, actor, q)).toEqual(await repo.selectBaseSeries(t.db, actor, q));
+  });
+
   it('equals a recomputation from the base tables after a random mix of operations, in every zone and granularity', async () => {
     const actor = await newActor();
     const other = await newActor();
@@ -524,7 +542,7 @@ describe('the day cut (decision 023)', () => {
   it('reads the cut only for an instant before the current quarter hour (0031)', async () => {
     const actor = await newActor();
     const dayRows = () => repo.countRollupRows(t.db, actor, 'analytics_daily_payment_buckets');
-    const add = (instant: string) => sql`select analytics_add(${actor.merchantId}, false, 'usd', ${sql.raw(instant)}, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)`.execute(t.db);
+    const add = (instant: string) => sql`select analytics_add(${actor.merchantId}, false, 'usd', ${sql.raw(instant)}, 1, 0, 0, 0, 0, 0, 0, 0, 0)`.execute(t.db);
     // A cut an hour ahead, which no mover makes (a cut is never after the clock): a write in this quarter hour
     // does not read it, so it writes no day row though its instant is before that cut...
     await sql`insert into analytics_day_cuts (merchant_id, time_zone, cut_until) values (${actor.merchantId}, 'UTC', analytics_bucket(clock_timestamp()) + interval '1 hour')

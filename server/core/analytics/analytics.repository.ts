@@ -41,11 +41,17 @@ export interface PeriodRow {
   new_customers: number;
 }
 
-/** The summed figures of the payment rollups (both layers), in PeriodRow's order. */
+/** The summed figures of the payment rollups (both layers). */
 const PAYMENT_FIGURES = [
   'payments', 'attempted_payments', 'succeeded_payments', 'gross_amount', 'refunds', 'refunded_amount',
-  'attempts', 'succeeded_attempts', 'failed_attempts', 'fee_amount', 'disputes', 'disputed_amount',
+  'fee_amount', 'disputes', 'disputed_amount',
 ] as const;
+
+/**
+ * The attempt figures of a period, summed from the attempt rollups (both layers; migration 0032): every
+ * attempt, the authorised ones (succeeded or authorized) and the failed ones.
+ */
+const ATTEMPT_FIGURES = ['attempts', 'succeeded_attempts', 'failed_attempts'] as const;
 
 function scoped(alias: string, scope: Scope): RawBuilder<unknown> {
   return sql`${sql.ref(`${alias}.merchant_id`)} = ${scope.merchantId} and ${sql.ref(`${alias}.livemode`)} = ${scope.livemode}`;
@@ -65,7 +71,7 @@ function periodsCte(q: RangeQuery, n = '') {
       ${q.to}::timestamptz - interval '1 microsecond', ${step(q.granularity)}::interval, ${q.timeZone}) p)`;
 }
 
-const PERIOD_FIGURES = [...PAYMENT_FIGURES, 'new_customers'] as const;
+const PERIOD_FIGURES = [...PAYMENT_FIGURES, ...ATTEMPT_FIGURES, 'new_customers'] as const;
 
 /** A series row as numbers (a year's chart and its comparison are 730 of them: no per-row entry arrays). */
 const num = (row: Record<string, unknown>): PeriodRow => {
@@ -103,14 +109,17 @@ function layerSource(layer: RollupLayer, table: 'payment' | 'attempt' | 'custome
 }
 
 /**
- * The CTEs of one range's series from a rollup layer (`periods<n>`, `starts<n>`, `p<n>`, `c<n>`) and the
- * select of its one row: `part = n` and `series`, the whole series as text (see decodeSeries). Each row finds
- * its local period by a binary search of the periods' start instants (width_bucket over a sorted array), so
- * no 15-minute bucket pays for a time-zone conversion.
+ * The CTEs of one range's series from a rollup layer (`periods<n>`, `starts<n>`, `p<n>`, `att<n>`, `a<n>`,
+ * `c<n>`) and the select of its one row: `part = n` and `series`, the whole series as text (see decodeSeries).
+ * Each row finds its local period by a binary search of the periods' start instants (width_bucket over a sorted
+ * array), so no 15-minute bucket pays for a time-zone conversion. `att<n>` is the range's attempt rows summed per
+ * period and attempt key: the period's attempt figures come from it, and so can the range's breakdowns (one scan
+ * of the attempt rollup for both).
  */
 function rollupSeriesParts(scope: Scope, q: RangeQuery, layer: RollupLayer, n: number) {
   const id = (name: string) => sql.raw(`${name}${n}`);
   const pay = layerSource(layer, 'payment', scope, q);
+  const att = layerSource(layer, 'attempt', scope, q);
   const cus = layerSource(layer, 'customer', scope, q);
   const sums = sql.join(PAYMENT_FIGURES.map((f) => sql`sum(${sql.ref(f)}) ${sql.ref(f)}`));
   const ctes = sql`${periodsCte(q, String(n))},
@@ -120,15 +129,31 @@ function rollupSeriesParts(scope: Scope, q: RangeQuery, layer: RollupLayer, n: n
       from ${pay.table} r, ${id('starts')} s
       where ${scoped('r', scope)} and r.currency = ${q.currency} and ${pay.within}
       group by 1),
+    ${id('att')} as (
+      select s.a[width_bucket(${att.at}, s.a)] as period, outcome, decline_code, card_brand, three_d_secure, sum(attempts) attempts
+      from ${att.table} r, ${id('starts')} s
+      where ${scoped('r', scope)} and r.currency = ${q.currency} and ${att.within}
+      group by 1, 2, 3, 4, 5),
+    ${id('a')} as (
+      select period, sum(attempts) attempts,
+        sum(attempts) filter (where outcome in ${SUCCEEDED_ATTEMPT}) succeeded_attempts,
+        sum(attempts) filter (where outcome = 'failed') failed_attempts
+      from ${id('att')} group by 1),
     ${id('c')} as (
       select s.a[width_bucket(${cus.at}, s.a)] as period, sum(new_customers) new_customers
       from ${cus.table} r, ${id('starts')} s
       where ${scoped('r', scope)} and ${cus.within}
       group by 1)`;
-  const figures = sql.join(PAYMENT_FIGURES.map((f) => sql`coalesce(p.${sql.ref(f)}, 0)`));
+  // In PERIOD_FIGURES' order, as decodeSeries reads them.
+  const figures = sql.join([
+    ...PAYMENT_FIGURES.map((f) => sql`coalesce(p.${sql.ref(f)}, 0)`),
+    ...ATTEMPT_FIGURES.map((f) => sql`coalesce(a.${sql.ref(f)}, 0)`),
+    sql`coalesce(c.new_customers, 0)`,
+  ]);
   const select = sql`select ${sql.lit(n)} part, string_agg(concat_ws(',',
-      (extract(epoch from periods.period) * 1000)::bigint, ${figures}, coalesce(c.new_customers, 0)), ' ' order by periods.period) series
-    from ${id('periods')} periods left join ${id('p')} p using (period) left join ${id('c')} c using (period)`;
+      (extract(epoch from periods.period) * 1000)::bigint, ${figures}), ' ' order by periods.period) series
+    from ${id('periods')} periods left join ${id('p')} p using (period) left join ${id('a')} a using (period)
+      left join ${id('c')} c using (period)`;
   return { ctes, select };
 }
 
@@ -194,8 +219,8 @@ function usedCurrenciesCte(scope: Scope) {
 
 /**
  * Home in one statement (one round trip, one snapshot): the series of every range (the chart and its
- * comparison, whose sums are the key figures), the attempt breakdowns of the first range, and the merchant's
- * zone, default currency and currencies. Rows tagged by `part` (JSON aggregation cost more than the reads):
+ * comparison, whose sums are the key figures), the attempt breakdowns of the first range (from its series'
+ * `att0`), and the merchant's zone, default currency and currencies. Rows tagged by `part` (JSON aggregation cost more than the reads):
  * n >= 0 a range's series (`label`, as decodeSeries reads it), -1 a breakdown (`label` its dimension, `label2`
  * its key, `value` its attempts), -2 a currency (`label`), -3 the merchant (`label` its zone, `label2` its
  * default currency, `value` 1 when its days are cut in the zone read).
@@ -205,7 +230,7 @@ export async function selectOverviewRows(db: Executor, scope: Scope, queries: Ra
   const zone = layer === 'daily' ? sql`m.timezone = ${queries[0]!.timeZone}` : sql`true`;
   // Prepared (every filter is the rollups' key by merchant, so the generic plan fits every merchant): planning
   // this statement took longer than running it.
-  const { rows } = await sql<{ part: number; label: string | null; label2: string | null; value: string | null }>`${sql.raw(PREPARED_READ)}with recursive ${usedCurrenciesCte(scope)}, ${ctes}, ${breakdownCtes(scope, queries[0]!, layer)},
+  const { rows } = await sql<{ part: number; label: string | null; label2: string | null; value: string | null }>`${sql.raw(PREPARED_READ)}with recursive ${usedCurrenciesCte(scope)}, ${ctes}, ${breakdownCtes(sql`att0`)},
     series as (${select})
     select part, series label, null::text label2, null::numeric value from series
     union all select -1, dim, key, attempts from kept where n <= 20
@@ -311,18 +336,24 @@ export interface Breakdowns {
 
 type BreakdownJson = { dim: keyof Breakdowns; key: string; attempts: number | string };
 
+/** The attempt rows of a range (outcome, decline_code, card_brand, three_d_secure, attempts) from a layer. */
+function attemptRows(scope: Scope, q: { currency: string; from: Date; to: Date; timeZone?: string }, layer: RollupLayer) {
+  const src = layerSource(layer, 'attempt', scope, q);
+  return sql`(select outcome, decline_code, card_brand, three_d_secure, attempts from ${src.table} r
+    where ${scoped('r', scope)} and r.currency = ${q.currency} and ${src.within})`;
+}
+
 /**
  * Attempts in the range by decline code (failed ones), card brand and 3-D Secure outcome (challenged ones),
- * in one scan of the attempt rollup (grouping sets), as CTEs `g` and `kept` (rank `n` within each dimension).
+ * in one scan of the range's attempt rows (`rows`, from attemptRows or a series' `att<n>`; grouping sets), as
+ * CTEs `g` and `kept` (rank `n` within each dimension).
  */
-function breakdownCtes(scope: Scope, q: { currency: string; from: Date; to: Date; timeZone?: string }, layer: RollupLayer) {
-  const src = layerSource(layer, 'attempt', scope, q);
+function breakdownCtes(rows: RawBuilder<unknown>) {
   return sql`g as (
       select case when grouping(decline_code, outcome) = 0 then 'decline_code' when grouping(card_brand) = 0 then 'card_brand' else 'three_d_secure' end dim,
         coalesce(case when grouping(decline_code, outcome) = 0 then decline_code when grouping(card_brand) = 0 then card_brand else three_d_secure end, '') key,
         outcome, sum(attempts) attempts
-      from ${src.table} r
-      where ${scoped('r', scope)} and r.currency = ${q.currency} and ${src.within}
+      from ${rows} r
       group by grouping sets ((outcome, decline_code), (card_brand), (three_d_secure))),
     kept as (
       select dim, key, attempts, row_number() over (partition by dim order by attempts desc, key) n from g
@@ -342,7 +373,7 @@ export async function selectAttemptBreakdowns(
   q: { currency: string; from: Date; to: Date; timeZone?: string },
   layer: RollupLayer = 'quarter_hour',
 ): Promise<Breakdowns> {
-  const { rows } = await sql<BreakdownJson>`with ${breakdownCtes(scope, q, layer)} select dim, key, attempts from kept where n <= 20 order by dim, n`.execute(db);
+  const { rows } = await sql<BreakdownJson>`with ${breakdownCtes(attemptRows(scope, q, layer))} select dim, key, attempts from kept where n <= 20 order by dim, n`.execute(db);
   return toBreakdowns(rows);
 }
 
@@ -449,14 +480,6 @@ function freshQuarterHours(only: (alias: string) => RawBuilder<unknown>): Record
         union all
         select re.merchant_id, re.livemode, re.currency, analytics_bucket(re.created_at), ${row({ refunds: sql`1`, refunded_amount: sql`re.amount` })}
         from refunds re where ${only('re')} and re.status in ('pending', 'succeeded')
-        union all
-        select x.merchant_id, x.livemode, pi.currency, analytics_bucket(x.created_at), ${row({
-          attempts: sql`1`,
-          succeeded_attempts: sql`(x.outcome in ${SUCCEEDED_ATTEMPT})::int`,
-          failed_attempts: sql`(x.outcome = 'failed')::int`,
-        })}
-        from payment_attempts x join payment_intents pi on pi.id = x.payment_intent_id and pi.merchant_id = x.merchant_id and pi.livemode = x.livemode
-        where ${only('x')}
         union all
         select bt.merchant_id, bt.livemode, bt.currency, analytics_bucket(bt.created_at), ${row({
           fee_amount: sql`bt.fee`,
