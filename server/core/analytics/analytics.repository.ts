@@ -108,6 +108,9 @@ function layerSource(layer: RollupLayer, table: 'payment' | 'attempt' | 'custome
   };
 }
 
+/** The CTE of range `n`'s attempt rows per period and attempt key, in a statement of rollupSeriesParts. */
+const seriesAttemptRows = (n: number) => sql.raw(`att${n}`);
+
 /**
  * The CTEs of one range's series from a rollup layer (`periods<n>`, `starts<n>`, `p<n>`, `att<n>`, `a<n>`,
  * `c<n>`) and the select of its one row: `part = n` and `series`, the whole series as text (see decodeSeries).
@@ -129,7 +132,7 @@ function rollupSeriesParts(scope: Scope, q: RangeQuery, layer: RollupLayer, n: n
       from ${pay.table} r, ${id('starts')} s
       where ${scoped('r', scope)} and r.currency = ${q.currency} and ${pay.within}
       group by 1),
-    ${id('att')} as (
+    ${seriesAttemptRows(n)} as (
       select s.a[width_bucket(${att.at}, s.a)] as period, outcome, decline_code, card_brand, three_d_secure, sum(attempts) attempts
       from ${att.table} r, ${id('starts')} s
       where ${scoped('r', scope)} and r.currency = ${q.currency} and ${att.within}
@@ -138,7 +141,7 @@ function rollupSeriesParts(scope: Scope, q: RangeQuery, layer: RollupLayer, n: n
       select period, sum(attempts) attempts,
         sum(attempts) filter (where outcome in ${SUCCEEDED_ATTEMPT}) succeeded_attempts,
         sum(attempts) filter (where outcome = 'failed') failed_attempts
-      from ${id('att')} group by 1),
+      from ${seriesAttemptRows(n)} group by 1),
     ${id('c')} as (
       select s.a[width_bucket(${cus.at}, s.a)] as period, sum(new_customers) new_customers
       from ${cus.table} r, ${id('starts')} s
@@ -220,7 +223,8 @@ function usedCurrenciesCte(scope: Scope) {
 /**
  * Home in one statement (one round trip, one snapshot): the series of every range (the chart and its
  * comparison, whose sums are the key figures), the attempt breakdowns of the first range (from its series'
- * `att0`), and the merchant's zone, default currency and currencies. Rows tagged by `part` (JSON aggregation cost more than the reads):
+ * attempt rows), and the merchant's zone, default currency and currencies. Rows tagged by `part` (JSON
+ * aggregation cost more than the reads):
  * n >= 0 a range's series (`label`, as decodeSeries reads it), -1 a breakdown (`label` its dimension, `label2`
  * its key, `value` its attempts), -2 a currency (`label`), -3 the merchant (`label` its zone, `label2` its
  * default currency, `value` 1 when its days are cut in the zone read).
@@ -230,7 +234,7 @@ export async function selectOverviewRows(db: Executor, scope: Scope, queries: Ra
   const zone = layer === 'daily' ? sql`m.timezone = ${queries[0]!.timeZone}` : sql`true`;
   // Prepared (every filter is the rollups' key by merchant, so the generic plan fits every merchant): planning
   // this statement took longer than running it.
-  const { rows } = await sql<{ part: number; label: string | null; label2: string | null; value: string | null }>`${sql.raw(PREPARED_READ)}with recursive ${usedCurrenciesCte(scope)}, ${ctes}, ${breakdownCtes(sql`att0`)},
+  const { rows } = await sql<{ part: number; label: string | null; label2: string | null; value: string | null }>`${sql.raw(PREPARED_READ)}with recursive ${usedCurrenciesCte(scope)}, ${ctes}, ${breakdownCtes(seriesAttemptRows(0))},
     series as (${select})
     select part, series label, null::text label2, null::numeric value from series
     union all select -1, dim, key, attempts from kept where n <= 20
