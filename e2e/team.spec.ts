@@ -52,6 +52,8 @@ test('forgot password mails a link; resetting signs every old session out', asyn
     const resetPage = await other.newPage();
     await resetPage.goto('/signin');
     await resetPage.getByRole('link', { name: 'Forgot password?' }).click();
+    // The sign-in form has an Email field too: fill the reset form's, once its (lazy) route has rendered.
+    await expect(resetPage.getByRole('heading', { name: 'Reset your password' })).toBeVisible();
     await resetPage.getByLabel('Email').fill(account.email);
     await resetPage.getByRole('button', { name: 'Send reset link' }).click();
     await expect(resetPage.getByRole('heading', { name: 'Check your email' })).toBeVisible();
