@@ -323,8 +323,8 @@ export function findMerchantIdsOfUser(db: Executor, userId: string) {
 }
 
 // Invitations
-export function insertInvitation(db: Executor, invitation: NewRow<'invitations'>) {
-  return db.insertInto('invitations').values(invitation).returningAll().executeTakeFirstOrThrow();
+export function insertInvitation(db: Executor, invitation: Omit<NewRow<'invitations'>, 'expires_at'>, expiresAt: RawBuilder<Date>) {
+  return db.insertInto('invitations').values({ ...invitation, expires_at: expiresAt }).returningAll().executeTakeFirstOrThrow();
 }
 
 /** Pending invitations of a merchant (accepted ones are members now), newest first. */
@@ -359,7 +359,7 @@ export function getInvitationByToken(db: Executor, tokenHash: string) {
 }
 
 /** A new link for a pending invitation: the old one stops working, the 10 days start again. */
-export function renewInvitation(db: Executor, merchantId: string, invitationId: string, tokenHash: string, expiresAt: Date) {
+export function renewInvitation(db: Executor, merchantId: string, invitationId: string, tokenHash: string, expiresAt: RawBuilder<Date>) {
   return db
     .updateTable('invitations')
     .set({ token_hash: tokenHash, expires_at: expiresAt, sent_at: sql`now()` })
