@@ -323,8 +323,14 @@ export function findMerchantIdsOfUser(db: Executor, userId: string) {
 }
 
 // Invitations
-export function insertInvitation(db: Executor, invitation: Omit<NewRow<'invitations'>, 'expires_at'>, expiresAt: RawBuilder<Date>) {
-  return db.insertInto('invitations').values({ ...invitation, expires_at: expiresAt }).returningAll().executeTakeFirstOrThrow();
+/**
+ * The instant `ttlMs` after the transaction's, which created_at and sent_at also take: one clock for all three (the
+ * app's and the database's differ by milliseconds, which once made an invitation last 10 days and a second).
+ */
+const afterNow = (ttlMs: number) => sql<Date>`now() + ${ttlMs} * interval '1 millisecond'`;
+
+export function insertInvitation(db: Executor, invitation: Omit<NewRow<'invitations'>, 'expires_at'>, ttlMs: number) {
+  return db.insertInto('invitations').values({ ...invitation, expires_at: afterNow(ttlMs) }).returningAll().executeTakeFirstOrThrow();
 }
 
 /** Pending invitations of a merchant (accepted ones are members now), newest first. */
@@ -359,10 +365,10 @@ export function getInvitationByToken(db: Executor, tokenHash: string) {
 }
 
 /** A new link for a pending invitation: the old one stops working, the 10 days start again. */
-export function renewInvitation(db: Executor, merchantId: string, invitationId: string, tokenHash: string, expiresAt: RawBuilder<Date>) {
+export function renewInvitation(db: Executor, merchantId: string, invitationId: string, tokenHash: string, ttlMs: number) {
   return db
     .updateTable('invitations')
-    .set({ token_hash: tokenHash, expires_at: expiresAt, sent_at: sql`now()` })
+    .set({ token_hash: tokenHash, expires_at: afterNow(ttlMs), sent_at: sql`now()` })
     .where('merchant_id', '=', merchantId)
     .where('id', '=', invitationId)
     .where('accepted_at', 'is', null)

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { PaymentError } from '../../../shared/errors.js';
 import { newId } from '../../../shared/ids.js';
 import type { Role } from '../../../shared/permissions.js';
@@ -88,11 +87,8 @@ export async function transferOwnership(db: Db, merchantId: string, actor: TeamA
 // Invitations: a link mailed to the address (and shown to the inviter to copy), valid for 10 days. The token
 // is kept only as its hash, so resending makes a new link and the old one stops working.
 
-/**
- * When an invitation's link stops working: 10 days after the transaction's instant, the one its created_at and
- * sent_at take (the app's clock and the database's differ by milliseconds, which once made it 10 days and a second).
- */
-const INVITATION_EXPIRY = sql<Date>`now() + interval '10 days'`;
+/** How long an invitation's link works, from its transaction's instant (the repository sets both; see there). */
+const INVITATION_TTL_MS = 10 * 24 * 3_600_000;
 
 export interface InvitationDto {
   id: string; email: string; role: Role; invitedBy: string | null; created: number; sent: number; expires: number; expired: boolean;
@@ -131,7 +127,7 @@ export async function inviteMember(db: Db, merchantId: string, actor: TeamActor 
     const row = await repo.insertInvitation(tx, {
       id: newId('invitation'), merchant_id: merchantId, email, role: input.role, invited_by: actor.userId,
       token_hash: sha256Hex(token),
-    }, INVITATION_EXPIRY);
+    }, INVITATION_TTL_MS);
     const url = await mailInvitation(tx, actor, email, input.role, token);
     await recordAudit(tx, { merchantId, userId: actor.userId, action: 'invitation.created', targetId: row.id, data: { email, role: input.role }, ip: actor.ip, userAgent: actor.userAgent });
     const [invitation] = (await findInvitations(tx, merchantId)).filter((i) => i.id === row.id);
@@ -150,7 +146,7 @@ export async function resendInvitation(db: Db, merchantId: string, actor: TeamAc
     const current = await repo.getPendingInvitation(tx, merchantId, invitationId);
     if (!current) throw new PaymentError('resource_missing', 'No such invitation: it may have been accepted or revoked.', { param: 'invitationId', status: 404 });
     if (current.role === 'owner') assertMayTouchOwner(actor);
-    await repo.renewInvitation(tx, merchantId, invitationId, sha256Hex(token), INVITATION_EXPIRY);
+    await repo.renewInvitation(tx, merchantId, invitationId, sha256Hex(token), INVITATION_TTL_MS);
     const url = await mailInvitation(tx, actor, current.email, current.role as Role, token);
     await recordAudit(tx, { merchantId, userId: actor.userId, action: 'invitation.resent', targetId: invitationId, data: { email: current.email, role: current.role }, ip: actor.ip, userAgent: actor.userAgent });
     return { url };
