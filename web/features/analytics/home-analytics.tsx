@@ -40,7 +40,7 @@ function HomeAnalyticsView({ defaultZone }: { defaultZone: string }) {
 
   return (
     <section aria-labelledby="home-analytics" className="min-w-0 space-y-4">
-      <div className="flex flex-col gap-3 lg:flex-row lg:items-end lg:justify-between">
+      <div className="flex flex-col gap-3 min-[1400px]:flex-row min-[1400px]:items-end min-[1400px]:justify-between">
         <div>
           <h2 id="home-analytics" className="text-lg font-semibold text-slate-900">Overview</h2>
           <p className="text-sm text-slate-500">{data ? `In ${data.currency.toUpperCase()}, days in ${data.timezone.replaceAll('_', ' ')}` : 'Loading…'}</p>
@@ -73,7 +73,7 @@ function HomeAnalyticsView({ defaultZone }: { defaultZone: string }) {
             </Select>
           </Control>
           <Control label="Time zone">
-            <Select value={zone} onChange={(e) => set({ tz: e.target.value === defaultZone ? undefined : e.target.value })} className="max-w-[14rem]">
+            <Select value={zone} onChange={(e) => set({ tz: e.target.value === defaultZone ? undefined : e.target.value })} className="max-w-[17rem]">
               {zones.map((z) => <option key={z.value} value={z.value}>{z.label}</option>)}
             </Select>
           </Control>
